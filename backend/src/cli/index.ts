@@ -1,0 +1,52 @@
+import { parseArgs } from "node:util";
+import { ConfigError, loadEnv, setEnv } from "../env.js";
+import { connect, disconnect, transaction } from "../db.js";
+import { migrateUp } from "../migrate.js";
+import { AppError } from "../errors.js";
+import { commands, type CliCommand } from "./commands.js";
+
+class UsageError extends Error {}
+
+function usage(): string {
+  return [
+    "usage: kuvert <command> [options]",
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)} ${c.usage}`),
+  ].join("\n");
+}
+
+async function run(argv: string[]): Promise<unknown> {
+  const [name, ...rest] = argv;
+  const command: CliCommand | undefined = name ? commands[name] : undefined;
+  if (!command) throw new UsageError(name ? `unknown command "${name}"\n${usage()}` : usage());
+  let values: Record<string, string | undefined>;
+  try {
+    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}\n  ${name} ${command.usage}`);
+  }
+  for (const required of command.required ?? []) {
+    if (!values[required]) throw new UsageError(`--${required} is required\n  ${name} ${command.usage}`);
+  }
+  setEnv(loadEnv());
+  const sequelize = await connect();
+  try {
+    const applied = await migrateUp(sequelize);
+    if (name === "migrate") return { ok: true, applied };
+    return await transaction((t) => command.run(t, values));
+  } finally {
+    await disconnect();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (result) => {
+    process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+    process.exit(0);
+  },
+  (err: Error) => {
+    const known = err instanceof UsageError || err instanceof ConfigError || err instanceof AppError;
+    const error = err instanceof AppError ? err.id : err instanceof UsageError ? "usage" : err instanceof ConfigError ? "config" : "internal_error";
+    process.stderr.write(JSON.stringify({ error, message: known ? err.message : `unexpected error: ${err.message}` }) + "\n");
+    process.exit(err instanceof UsageError ? 64 : 1);
+  },
+);

@@ -1,0 +1,31 @@
+import type { Transaction } from "sequelize";
+import { Organisation, type Region, type Plan } from "../models/Organisation.js";
+import { ConflictError } from "../errors.js";
+import { recordAudit } from "./recordAudit.js";
+
+export interface CreateOrganisationProps {
+  name: string;
+  region?: Region;
+  plan?: Plan;
+}
+
+export function slugify(name: string): string {
+  const slug = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 80);
+  return slug || "org";
+}
+
+export async function createOrganisation(t: Transaction, props: CreateOrganisationProps): Promise<Organisation> {
+  const slug = slugify(props.name);
+  if (await Organisation.findOne({ where: { slug }, transaction: t })) {
+    throw ConflictError("organisation_exists", `An organisation named "${props.name}" already exists`);
+  }
+  const org = await Organisation.create({ name: props.name, slug, region: props.region ?? "se", plan: props.plan ?? "organisation" }, { transaction: t });
+  await recordAudit(t, { type: "organisation.created", organisationId: org.id, data: { region: org.region } });
+  return org;
+}

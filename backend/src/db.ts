@@ -1,0 +1,76 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Sequelize, Transaction, type Options } from "sequelize";
+import { env } from "./env.js";
+import { initModels } from "./models/index.js";
+
+export type Dialect = "sqlite" | "mysql";
+
+let instance: Sequelize | undefined;
+
+/** Parses DATABASE_URL into Sequelize options. The one place that knows the dialect. */
+export function sequelizeOptions(url: string, poolMax = 10): { url?: string; options: Options } {
+  const common: Options = { logging: false, define: { underscored: true } };
+  if (url.startsWith("sqlite:")) {
+    const file = url.slice("sqlite:".length).replace(/^\/\//, "");
+    const storage = file === ":memory:" ? file : path.resolve(file);
+    if (storage !== ":memory:") fs.mkdirSync(path.dirname(storage), { recursive: true });
+    return {
+      options: {
+        ...common,
+        dialect: "sqlite",
+        storage,
+        // IMMEDIATE takes the write lock at BEGIN, so two writers wait instead of deadlocking.
+        transactionType: Transaction.TYPES.IMMEDIATE,
+        retry: { max: 5, match: [/SQLITE_BUSY/] },
+      },
+    };
+  }
+  return {
+    url: url.replace(/^mariadb:/, "mysql:"),
+    options: {
+      ...common,
+      dialect: "mysql",
+      pool: { max: poolMax, min: 0, idle: 10_000, acquire: 30_000 },
+      dialectOptions: { charset: "utf8mb4", dateStrings: false, supportBigNumbers: true },
+      timezone: "+00:00",
+    },
+  };
+}
+
+/** Opens the database named by DATABASE_URL and binds the models to it. */
+export async function connect(url = env().DATABASE_URL): Promise<Sequelize> {
+  if (instance) return instance;
+  const { url: connUrl, options } = sequelizeOptions(url, env().DATABASE_POOL_MAX);
+  const sequelize = connUrl ? new Sequelize(connUrl, options) : new Sequelize(options);
+  if (sequelize.getDialect() === "sqlite") {
+    await sequelize.query("PRAGMA journal_mode = WAL");
+    await sequelize.query("PRAGMA busy_timeout = 5000");
+    await sequelize.query("PRAGMA foreign_keys = ON");
+  }
+  await sequelize.authenticate();
+  initModels(sequelize);
+  instance = sequelize;
+  return sequelize;
+}
+
+export function db(): Sequelize {
+  if (!instance) throw new Error("database not connected");
+  return instance;
+}
+
+export function dialect(): Dialect {
+  return db().getDialect() === "sqlite" ? "sqlite" : "mysql";
+}
+
+/** Runs `fn` in a transaction; every change that spans rows goes through here. */
+export function transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
+  return db().transaction(fn);
+}
+
+export async function disconnect(): Promise<void> {
+  if (!instance) return;
+  const s = instance;
+  instance = undefined;
+  await s.close();
+}

@@ -1,0 +1,129 @@
+import fs from "node:fs";
+import path from "node:path";
+import crypto from "node:crypto";
+import dotenv from "dotenv";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: z.url().optional(),
+  VAR_DIR: z.string().default("var"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|mysql:\/\/|mariadb:\/\/)/, "must start with sqlite:, mysql:// or mariadb://")
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  MASTER_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded")
+    .optional(),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  MAIL_FROM: z.string().default("Kuvert <no-reply@kuvert.localhost>"),
+  SMS_PROVIDER: z.enum(["file", "http", "46elks"]).default("file"),
+  SMS_FROM: z.string().max(11).default("Kuvert"),
+  SMS_HTTP_URL: z.url().optional(),
+  SMS_HTTP_TOKEN: z.string().min(1).optional(),
+  SMS_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  ELKS_API_URL: z.url().default("https://api.46elks.com/a1/sms"),
+  ELKS_API_USERNAME: z.string().min(1).optional(),
+  ELKS_API_PASSWORD: z.string().min(1).optional(),
+  BLOB_STORE: z.string().optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  BODY_LIMIT_JSON: z.coerce.number().int().min(1024).default(1024 * 1024),
+  WORKER_ENABLED: bool.default(true),
+  WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+  OUTBOX_BACKOFF_CAP_MS: z.coerce.number().int().min(1).default(60 * 60 * 1000),
+  OUTBOX_LEASE_MS: z.coerce.number().int().min(100).default(5 * 60 * 1000),
+  INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  INBOUND_TOKEN: z.string().min(16).optional(),
+  TRUST_PROXY: bool.default(false),
+  DEMO: bool.optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema> & {
+  PUBLIC_URL: string;
+  DATABASE_URL: string;
+  MASTER_KEY: string;
+  BLOB_STORE: string;
+  isProduction: boolean;
+  isDev: boolean;
+};
+
+export class ConfigError extends Error {}
+
+/** Variables that must be set explicitly in production (no embedded default). */
+const requiredInProduction = ["DATABASE_URL", "MASTER_KEY", "SMTP_URL", "PUBLIC_URL"] as const;
+
+function devMasterKey(varDir: string): string {
+  const file = path.join(varDir, "master.key");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  fs.mkdirSync(varDir, { recursive: true });
+  const key = crypto.randomBytes(32).toString("base64");
+  fs.writeFileSync(file, key + "\n", { mode: 0o600, flag: "wx" });
+  return key;
+}
+
+/**
+ * Reads and validates the configuration from `source` (default: process.env plus an optional
+ * `.env`). Throws ConfigError with one line naming the bad variable.
+ */
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  if (source === process.env) dotenv.config({ quiet: true });
+  const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = EnvSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Configuration error: ${issue.path.join(".")} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === "production";
+  if (isProduction) {
+    for (const name of requiredInProduction) {
+      if (!e[name]) throw new ConfigError(`Configuration error: ${name} is required in production`);
+    }
+    if (e.SMS_PROVIDER === "file") {
+      throw new ConfigError("Configuration error: SMS_PROVIDER must be http or 46elks in production");
+    }
+  }
+  if (e.SMS_PROVIDER === "http" && !e.SMS_HTTP_URL) {
+    throw new ConfigError("Configuration error: SMS_HTTP_URL is required when SMS_PROVIDER=http");
+  }
+  if (e.SMS_PROVIDER === "46elks" && (!e.ELKS_API_USERNAME || !e.ELKS_API_PASSWORD)) {
+    throw new ConfigError(
+      "Configuration error: ELKS_API_USERNAME and ELKS_API_PASSWORD are required when SMS_PROVIDER=46elks",
+    );
+  }
+  const varDir = path.resolve(e.VAR_DIR);
+  return {
+    ...e,
+    VAR_DIR: varDir,
+    PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
+    DATABASE_URL: e.DATABASE_URL ?? `sqlite:${path.join(varDir, "kuvert.sqlite")}`,
+    MASTER_KEY: e.MASTER_KEY ?? devMasterKey(varDir),
+    BLOB_STORE: e.BLOB_STORE ?? `file:${path.join(varDir, "blobs")}`,
+    isProduction,
+    isDev: e.NODE_ENV === "development",
+  };
+}
+
+let current: Env | undefined;
+
+/** The process-wide configuration, loaded on first use. */
+export function env(): Env {
+  current ??= loadEnv();
+  return current;
+}
+
+/** Replaces the process-wide configuration (start-up and tests). */
+export function setEnv(next: Env): Env {
+  current = next;
+  return next;
+}

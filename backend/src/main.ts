@@ -1,0 +1,46 @@
+import { ConfigError, env, setEnv, loadEnv } from "./env.js";
+import { startServer } from "./server.js";
+import { ensureDemo } from "./commands/ensureDemo.js";
+import { logger } from "./logger.js";
+
+async function main(): Promise<void> {
+  try {
+    setEnv(loadEnv());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const e = env();
+  const server = await startServer();
+  logger.info({ port: server.port, env: e.NODE_ENV }, "listening");
+  if (e.DEMO ?? e.isDev) {
+    const demo = await ensureDemo();
+    if (demo) {
+      process.stdout.write(
+        `\nKuvert is running at ${e.PUBLIC_URL}\n` +
+          `A demo organisation was created. Sign in as its admin (this password is shown only once):\n` +
+          `  e-mail:   ${demo.email}\n  password: ${demo.password}\n` +
+          `E-mail is written to ${e.VAR_DIR}/outbox/mail/ and SMS to ${e.VAR_DIR}/outbox/sms.jsonl\n\n`,
+      );
+    } else {
+      process.stdout.write(`\nKuvert is running at ${e.PUBLIC_URL}\n\n`);
+    }
+  }
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, "shutting down");
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+  process.once("SIGINT", () => shutdown("SIGINT"));
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`Kuvert could not start: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+import type { Migration } from "../migrate.js";
+import { foundation } from "./20261122000100-foundation.js";
+
+/** Every migration, in order. Add new ones at the end. */
+export const migrations: Migration[] = [foundation];

@@ -1,0 +1,47 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from "sequelize";
+import { jsonColumn } from "./json.js";
+
+export const regions = ["se", "de", "us"] as const;
+export type Region = (typeof regions)[number];
+export const plans = ["basic", "professional", "organisation"] as const;
+export type Plan = (typeof plans)[number];
+
+/** Org-wide policy; every field optional so new policies need no data migration. */
+export interface OrgPolicy {
+  zeroAccess?: boolean;
+  [key: string]: unknown;
+}
+
+export class Organisation extends Model<InferAttributes<Organisation>, InferCreationAttributes<Organisation>> {
+  declare id: CreationOptional<string>;
+  declare name: string;
+  declare slug: string;
+  declare region: CreationOptional<Region>;
+  declare plan: CreationOptional<Plan>;
+  declare policy: CreationOptional<OrgPolicy>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): void {
+    Organisation.init(
+      {
+        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+        name: { type: DataTypes.STRING(200), allowNull: false, validate: { len: [1, 200] } },
+        slug: { type: DataTypes.STRING(100), allowNull: false },
+        region: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "se", validate: { isIn: [regions] } },
+        plan: { type: DataTypes.STRING(32), allowNull: false, defaultValue: "organisation", validate: { isIn: [plans] } },
+        policy: jsonColumn<OrgPolicy>("policy", {}),
+        createdAt: DataTypes.DATE(3),
+        updatedAt: DataTypes.DATE(3),
+      },
+      { sequelize, tableName: "organisations", underscored: true },
+    );
+  }
+}

@@ -1,0 +1,64 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from "sequelize";
+import type { Plan } from "./Organisation.js";
+
+export const roles = ["admin", "staff", "recipient"] as const;
+export type Role = (typeof roles)[number];
+export const userStatuses = ["active", "invited", "pending", "deactivated"] as const;
+export type UserStatus = (typeof userStatuses)[number];
+export const locales = ["sv", "en"] as const;
+export type Locale = (typeof locales)[number];
+
+/** Normalises an e-mail address for storage and lookup: trimmed, lower case. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
+  declare id: CreationOptional<string>;
+  declare organisationId: string | null;
+  declare email: string;
+  declare name: string | null;
+  declare mobile: string | null;
+  declare role: CreationOptional<Role>;
+  declare status: CreationOptional<UserStatus>;
+  declare plan: CreationOptional<Plan>;
+  declare locale: CreationOptional<Locale>;
+  /** Self-describing (algorithm and parameters inside); see services/passwords.ts. */
+  declare passwordHash: CreationOptional<string | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): void {
+    User.init(
+      {
+        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+        organisationId: { type: DataTypes.UUID, allowNull: true },
+        email: {
+          type: DataTypes.STRING(320),
+          allowNull: false,
+          validate: { isEmail: true },
+          set(this: User, v: string) {
+            this.setDataValue("email", normaliseEmail(v));
+          },
+        },
+        name: { type: DataTypes.STRING(200), allowNull: true },
+        mobile: { type: DataTypes.STRING(32), allowNull: true },
+        role: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "staff" },
+        status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "active" },
+        plan: { type: DataTypes.STRING(32), allowNull: false, defaultValue: "professional" },
+        locale: { type: DataTypes.STRING(8), allowNull: false, defaultValue: "sv" },
+        passwordHash: { type: DataTypes.STRING(255), allowNull: true },
+        createdAt: DataTypes.DATE(3),
+        updatedAt: DataTypes.DATE(3),
+      },
+      { sequelize, tableName: "users", underscored: true },
+    );
+  }
+}

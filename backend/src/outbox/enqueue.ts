@@ -1,0 +1,87 @@
+import crypto from "node:crypto";
+import { EventEmitter } from "node:events";
+import type { Transaction } from "sequelize";
+import { OutboxEntry } from "../models/OutboxEntry.js";
+import type { Locale } from "../models/User.js";
+import { renderEmail, renderSms, type TemplateVars } from "../services/templates.js";
+import { seal, openText } from "../services/crypto/seal.js";
+import { env } from "../env.js";
+
+/** Emits "enqueued" after a transaction that wrote outbox rows commits; the worker listens. */
+export const outboxEvents = new EventEmitter();
+
+export interface EmailPayload {
+  kind: "email";
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  headers: Record<string, string>;
+  replyTo?: string;
+}
+
+export interface SmsPayload {
+  kind: "sms";
+  to: string;
+  message: string;
+}
+
+export type OutboxPayload = EmailPayload | SmsPayload;
+
+const SEAL_PURPOSE = "outbox";
+
+function mailDomain(): string {
+  const from = env().MAIL_FROM;
+  return /@([^>\s]+)/.exec(from)?.[1] ?? "kuvert.localhost";
+}
+
+async function insert(t: Transaction, channel: "email" | "sms", payload: OutboxPayload): Promise<OutboxEntry> {
+  const entry = await OutboxEntry.create({ channel, payload: seal(SEAL_PURPOSE, JSON.stringify(payload)), status: "pending" }, { transaction: t });
+  t.afterCommit(() => {
+    outboxEvents.emit("enqueued");
+  });
+  return entry;
+}
+
+export interface EnqueueEmail {
+  to: string;
+  template: string;
+  locale: Locale;
+  vars: TemplateVars;
+  headers?: Record<string, string>;
+  replyTo?: string;
+}
+
+/**
+ * Renders an e-mail and writes it to the outbox inside `t`, so it is sent if and only if the
+ * change that caused it commits. The payload is sealed at rest and erased once delivered.
+ */
+export async function enqueueEmail(t: Transaction, mail: EnqueueEmail): Promise<OutboxEntry> {
+  const rendered = renderEmail(mail.template, mail.locale, mail.vars);
+  const payload: EmailPayload = {
+    kind: "email",
+    to: mail.to,
+    ...rendered,
+    // Stable per entry: a re-delivery after a crash carries the same Message-ID.
+    messageId: `<${crypto.randomUUID()}@${mailDomain()}>`,
+    headers: { "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All", ...mail.headers },
+    replyTo: mail.replyTo,
+  };
+  return insert(t, "email", payload);
+}
+
+export interface EnqueueSms {
+  to: string;
+  template: string;
+  locale: Locale;
+  vars: TemplateVars;
+}
+
+export async function enqueueSms(t: Transaction, sms: EnqueueSms): Promise<OutboxEntry> {
+  return insert(t, "sms", { kind: "sms", to: sms.to, message: renderSms(sms.template, sms.locale, sms.vars) });
+}
+
+export function openPayload(sealed: string): OutboxPayload {
+  return JSON.parse(openText(SEAL_PURPOSE, sealed)) as OutboxPayload;
+}

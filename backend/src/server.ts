@@ -1,0 +1,71 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Sequelize } from "sequelize";
+import { env } from "./env.js";
+import { connect, disconnect } from "./db.js";
+import { migrateUp } from "./migrate.js";
+import { createApp } from "./app.js";
+import { OutboxWorker } from "./outbox/worker.js";
+import { mailTransportFromEnv } from "./services/mail/index.js";
+import { smsProviderFromEnv } from "./services/sms/index.js";
+import { logger } from "./logger.js";
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  http: http.Server;
+  sequelize: Sequelize;
+  worker: OutboxWorker | null;
+  stop(): Promise<void>;
+}
+
+export function workerFromEnv(): OutboxWorker {
+  const e = env();
+  return new OutboxWorker({
+    mail: mailTransportFromEnv(e),
+    sms: smsProviderFromEnv(e),
+    intervalMs: e.WORKER_INTERVAL_MS,
+    maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    backoffBaseMs: e.OUTBOX_BACKOFF_BASE_MS,
+    backoffCapMs: e.OUTBOX_BACKOFF_CAP_MS,
+    leaseMs: e.OUTBOX_LEASE_MS,
+  });
+}
+
+/** Connects, migrates, listens and starts the outbox worker. */
+export async function startServer(opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
+  const e = env();
+  const sequelize = await connect();
+  await migrateUp(sequelize);
+  const app = createApp();
+  const server = http.createServer(app.callback());
+  server.keepAliveTimeout = 5_000;
+  server.requestTimeout = 0; // large uploads stream for a long time; idle sockets still time out
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(opts.port ?? e.PORT, opts.host ?? e.HOST, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const worker = e.WORKER_ENABLED ? workerFromEnv() : null;
+  worker?.start();
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    http: server,
+    sequelize,
+    worker,
+    stop() {
+      stopping ??= (async () => {
+        // Stop accepting, let requests in flight finish, then stop the worker and close the pool.
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+        await worker?.stop();
+        await disconnect();
+        logger.info("stopped");
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+// In production runs the compiled server (`npm run build` writes dist/); otherwise the
+// TypeScript sources through tsx, so `npm install && npm start` needs no build step.
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const compiled = path.join(root, "dist/backend/src/main.js");
+if (process.env.NODE_ENV === "production" && existsSync(compiled)) {
+  await import(compiled);
+} else {
+  const { register } = await import("tsx/esm/api");
+  register();
+  await import(path.join(root, "backend/src/main.ts"));
+}
