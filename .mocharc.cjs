@@ -1,9 +1,10 @@
-// One mocha configuration; test/run.js chooses the database (SQLite, then MySQL when
-// TEST_MYSQL_URL is set) by environment.
+// One mocha configuration; test/run.js runs it once per database (TEST_DB=sqlite|mysql).
+process.env.NODE_ENV = "test";
 module.exports = {
-  'node-option': ['import=tsx'],
-  require: ['test/setup.ts'],
-  spec: process.env.TEST_SPEC ? process.env.TEST_SPEC.split(',') : ['test/**/*.test.ts'],
-  timeout: 20000,
+  "node-option": ["import=tsx/esm"],
+  require: ["test/setup.mts"],
+  spec: process.env.TEST_SPEC ? process.env.TEST_SPEC.split(",") : ["test/unit/**/*.test.ts", "test/backend/**/*.test.ts", "test/browser/**/*.test.ts", "test/addin/**/*.test.ts"],
+  ignore: ["test/slow/**"],
+  timeout: 30000,
   exit: true,
 };

@@ -1,0 +1,21 @@
+#!/usr/bin/env node
+// `npm test`: every suite on SQLite, then the database-backed suites (test/backend) again on
+// MySQL/MariaDB when TEST_MYSQL_URL is set. Exits non-zero if any run fails.
+import { spawnSync } from "node:child_process";
+
+const mocha = ["node_modules/mocha/bin/mocha.js"];
+const extra = process.argv.slice(2);
+
+function run(label, env) {
+  process.stdout.write(`\n=== ${label} ===\n`);
+  const r = spawnSync(process.execPath, [...mocha, ...extra], { stdio: "inherit", env: { ...process.env, ...env } });
+  return r.status ?? 1;
+}
+
+let status = run("SQLite", { TEST_DB: "sqlite" });
+if (process.env.TEST_MYSQL_URL) {
+  status = run("MySQL", { TEST_DB: "mysql", TEST_SPEC: process.env.TEST_SPEC ?? "test/backend/**/*.test.ts" }) || status;
+} else {
+  process.stdout.write("\n(TEST_MYSQL_URL not set: MySQL suite skipped)\n");
+}
+process.exit(status);

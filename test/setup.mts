@@ -1,0 +1,41 @@
+// Root hooks: one fresh database per mocha run (a temporary SQLite file, or a new MySQL
+// database on TEST_MYSQL_URL when TEST_DB=mysql), migrated once; dropped at the end.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import crypto from "node:crypto";
+import { loadEnv, setEnv } from "../backend/src/env.js";
+import { connect, disconnect } from "../backend/src/db.js";
+import { migrateUp } from "../backend/src/migrate.js";
+import { testDatabase } from "./support/database.js";
+import { stopTestServer } from "./support/server.js";
+
+const varDir = fs.mkdtempSync(path.join(os.tmpdir(), "kuvert-test-"));
+const database = await testDatabase();
+
+setEnv(
+  loadEnv({
+    NODE_ENV: "test",
+    VAR_DIR: varDir,
+    DATABASE_URL: database.url,
+    MASTER_KEY: crypto.randomBytes(32).toString("base64"),
+    WORKER_ENABLED: "false",
+    LOG_LEVEL: "silent",
+    PUBLIC_URL: "http://kuvert.test",
+    MAIL_FROM: "Kuvert <no-reply@kuvert.test>",
+    INBOUND_TOKEN: "test-inbound-token-0123456789",
+  }),
+);
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(120_000);
+    await migrateUp(await connect());
+  },
+  async afterAll() {
+    await stopTestServer();
+    await disconnect();
+    await database.drop();
+    fs.rmSync(varDir, { recursive: true, force: true });
+  },
+};

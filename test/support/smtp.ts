@@ -1,0 +1,79 @@
+import type { AddressInfo } from "node:net";
+import { SMTPServer, type SMTPServerOptions } from "smtp-server";
+import { simpleParser, type ParsedMail } from "mailparser";
+
+export interface CapturedMail {
+  envelopeTo: string[];
+  raw: Buffer;
+  parsed: ParsedMail;
+}
+
+export interface SmtpCatcher {
+  port: number;
+  url: string;
+  mails: CapturedMail[];
+  /** Answer the next DATA commands with this SMTP error code (e.g. 550 or 451). */
+  rejectWith: number | null;
+  /** Delay before accepting DATA, in ms. */
+  delayMs: number;
+  waitFor(predicate: (m: CapturedMail) => boolean, timeoutMs?: number): Promise<CapturedMail>;
+  close(): Promise<void>;
+}
+
+/** A real SMTP server (smtp-server) that parses what it receives with mailparser. */
+export async function startSmtpCatcher(port = 0, options: Partial<SMTPServerOptions> = {}): Promise<SmtpCatcher> {
+  const waiters: Array<() => void> = [];
+  const catcher: SmtpCatcher = {
+    port: 0,
+    url: "",
+    mails: [],
+    rejectWith: null,
+    delayMs: 0,
+    async waitFor(predicate, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const found = catcher.mails.find(predicate);
+        if (found) return found;
+        if (Date.now() > deadline) throw new Error("expected e-mail did not arrive");
+        await new Promise<void>((resolve) => {
+          waiters.push(resolve);
+          setTimeout(resolve, 100);
+        });
+      }
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    logger: false,
+    ...options,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (c: Buffer) => chunks.push(c));
+      stream.on("end", () => {
+        const finish = async () => {
+          if (catcher.delayMs) await new Promise((r) => setTimeout(r, catcher.delayMs));
+          if (catcher.rejectWith) {
+            const err = new Error(`rejected with ${catcher.rejectWith}`) as Error & { responseCode: number };
+            err.responseCode = catcher.rejectWith;
+            return callback(err);
+          }
+          const raw = Buffer.concat(chunks);
+          const parsed = await simpleParser(raw);
+          catcher.mails.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
+          waiters.splice(0).forEach((w) => w());
+          callback();
+        };
+        finish().catch((err: Error) => callback(err));
+      });
+    },
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve());
+  });
+  catcher.port = (server.server.address() as AddressInfo).port;
+  catcher.url = `smtp://127.0.0.1:${catcher.port}`;
+  return catcher;
+}
