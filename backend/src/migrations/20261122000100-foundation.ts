@@ -44,9 +44,12 @@ export const foundation: Migration = {
       last_error: col.string(500, true),
       sent_at: col.date(),
       provider_id: col.string(200, true),
+      message_id: col.string(250, true),
+      reference: col.string(100, true),
       ...col.timestamps(),
     });
     await q.addIndex("outbox_entries", ["status", "next_attempt_at"], { name: "outbox_due" });
+    await q.addIndex("outbox_entries", ["message_id"], { name: "outbox_message_id" });
 
     await q.createTable("audit_events", {
       id: col.serial(),

@@ -24,6 +24,10 @@ export class OutboxEntry extends Model<InferAttributes<OutboxEntry>, InferCreati
   declare lastError: CreationOptional<string | null>;
   declare sentAt: CreationOptional<Date | null>;
   declare providerId: CreationOptional<string | null>;
+  /** The e-mail's Message-ID (not secret): inbound bounces and replies are matched by it. */
+  declare messageId: CreationOptional<string | null>;
+  /** What caused this entry, e.g. "message_recipient:<id>", for routing bounces back. */
+  declare reference: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -41,6 +45,8 @@ export class OutboxEntry extends Model<InferAttributes<OutboxEntry>, InferCreati
         lastError: { type: DataTypes.STRING(500), allowNull: true },
         sentAt: { type: DataTypes.DATE(3), allowNull: true },
         providerId: { type: DataTypes.STRING(200), allowNull: true },
+        messageId: { type: DataTypes.STRING(250), allowNull: true },
+        reference: { type: DataTypes.STRING(100), allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },
@@ -48,8 +54,6 @@ export class OutboxEntry extends Model<InferAttributes<OutboxEntry>, InferCreati
         sequelize,
         tableName: "outbox_entries",
         underscored: true,
-        // BIGINT ids come back as strings from mysql2; keep them numbers.
-        hooks: {},
       },
     );
   }

@@ -36,8 +36,17 @@ function mailDomain(): string {
   return /@([^>\s]+)/.exec(from)?.[1] ?? "kuvert.localhost";
 }
 
-async function insert(t: Transaction, channel: "email" | "sms", payload: OutboxPayload): Promise<OutboxEntry> {
-  const entry = await OutboxEntry.create({ channel, payload: seal(SEAL_PURPOSE, JSON.stringify(payload)), status: "pending" }, { transaction: t });
+async function insert(t: Transaction, channel: "email" | "sms", payload: OutboxPayload, reference?: string): Promise<OutboxEntry> {
+  const entry = await OutboxEntry.create(
+    {
+      channel,
+      payload: seal(SEAL_PURPOSE, JSON.stringify(payload)),
+      status: "pending",
+      messageId: payload.kind === "email" ? payload.messageId : null,
+      reference: reference ?? null,
+    },
+    { transaction: t },
+  );
   t.afterCommit(() => {
     outboxEvents.emit("enqueued");
   });
@@ -51,6 +60,8 @@ export interface EnqueueEmail {
   vars: TemplateVars;
   headers?: Record<string, string>;
   replyTo?: string;
+  /** What caused the mail ("message_recipient:<id>"), so bounces can be routed back. */
+  reference?: string;
 }
 
 /**
@@ -68,7 +79,7 @@ export async function enqueueEmail(t: Transaction, mail: EnqueueEmail): Promise<
     headers: { "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All", ...mail.headers },
     replyTo: mail.replyTo,
   };
-  return insert(t, "email", payload);
+  return insert(t, "email", payload, mail.reference);
 }
 
 export interface EnqueueSms {
@@ -76,10 +87,11 @@ export interface EnqueueSms {
   template: string;
   locale: Locale;
   vars: TemplateVars;
+  reference?: string;
 }
 
 export async function enqueueSms(t: Transaction, sms: EnqueueSms): Promise<OutboxEntry> {
-  return insert(t, "sms", { kind: "sms", to: sms.to, message: renderSms(sms.template, sms.locale, sms.vars) });
+  return insert(t, "sms", { kind: "sms", to: sms.to, message: renderSms(sms.template, sms.locale, sms.vars) }, sms.reference);
 }
 
 export function openPayload(sealed: string): OutboxPayload {
