@@ -39,6 +39,8 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<RunResult> | undefined;
   private stopped = true;
+  /** Set by stop() so a batch in flight releases what it has not started on. */
+  private stopRequested = false;
   private readonly onEnqueued = () => this.kick();
 
   constructor(private readonly opts: WorkerOptions) {}
@@ -50,6 +52,7 @@ export class OutboxWorker {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
+    this.stopRequested = false;
     outboxEvents.on("enqueued", this.onEnqueued);
     this.schedule(0);
   }
@@ -57,6 +60,7 @@ export class OutboxWorker {
   /** Stops polling and waits for the batch in flight. */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopRequested = true;
     outboxEvents.off("enqueued", this.onEnqueued);
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
@@ -123,7 +127,7 @@ export class OutboxWorker {
     const claimed = await this.claim();
     const result: RunResult = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
     for (const entry of claimed) {
-      if (this.stopped && result.sent + result.retried + result.failed > 0) {
+      if (this.stopRequested) {
         // Stopping: release the rest at once instead of waiting for their leases.
         await this.release(entry);
         continue;
