@@ -1,5 +1,6 @@
 import type { Migration } from "../migrate.js";
 import { foundation } from "./20261122000100-foundation.js";
+import { messaging } from "./20261122000600-messaging.js";
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations: Migration[] = [foundation];
+export const migrations: Migration[] = [foundation, messaging];

@@ -3,12 +3,21 @@ import { Organisation } from "./Organisation.js";
 import { User } from "./User.js";
 import { OutboxEntry } from "./OutboxEntry.js";
 import { AuditEvent } from "./AuditEvent.js";
+import { Message } from "./Message.js";
+import { KeyEnvelope } from "./KeyEnvelope.js";
+import { MessageRecipient } from "./MessageRecipient.js";
+import { MailboxEntry } from "./MailboxEntry.js";
+import { Folder } from "./Folder.js";
+import { Attachment } from "./Attachment.js";
+import { Contact } from "./Contact.js";
 
 export { Organisation, User, OutboxEntry, AuditEvent };
+export { Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact };
 
 /** Binds every model to `sequelize`. Explicit list: add new models here. */
 export function initModels(sequelize: Sequelize): void {
   for (const model of [Organisation, User, OutboxEntry, AuditEvent]) model.initModel(sequelize);
+  for (const model of [Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact]) model.initModel(sequelize);
   User.belongsTo(Organisation, { foreignKey: "organisationId", as: "organisation" });
   Organisation.hasMany(User, { foreignKey: "organisationId", as: "users" });
 }

@@ -1,0 +1,51 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from "sequelize";
+
+export const deliveryStatuses = ["queued", "notified", "opened", "read", "expired", "burned", "bounced", "away"] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/**
+ * One recipient of a message: delivery status for the sender, and the single-purpose link
+ * token (only its SHA-256 is stored), bound to this recipient, expiring with the message.
+ */
+export class MessageRecipient extends Model<InferAttributes<MessageRecipient>, InferCreationAttributes<MessageRecipient>> {
+  declare id: CreationOptional<string>;
+  declare messageId: string;
+  declare userId: string;
+  declare status: CreationOptional<DeliveryStatus>;
+  declare tokenHash: string | null;
+  declare tokenExpiresAt: Date | null;
+  declare notifiedAt: CreationOptional<Date | null>;
+  declare openedAt: CreationOptional<Date | null>;
+  declare readAt: CreationOptional<Date | null>;
+  declare revealedAt: CreationOptional<Date | null>;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): void {
+    const date = { type: DataTypes.DATE(3), allowNull: true };
+    MessageRecipient.init(
+      {
+        id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
+        messageId: { type: DataTypes.UUID, allowNull: false },
+        userId: { type: DataTypes.UUID, allowNull: false },
+        status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "queued" },
+        tokenHash: { type: DataTypes.STRING(64), allowNull: true },
+        tokenExpiresAt: date,
+        notifiedAt: date,
+        openedAt: date,
+        readAt: date,
+        revealedAt: date,
+        createdAt: DataTypes.DATE(3),
+        updatedAt: DataTypes.DATE(3),
+      },
+      { sequelize, tableName: "message_recipients", underscored: true },
+    );
+  }
+}

@@ -1,0 +1,99 @@
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import path from "node:path";
+import crypto from "node:crypto";
+import { pipeline } from "node:stream/promises";
+import { Writable, type Readable } from "node:stream";
+import { assertBlobKey, BlobNotFoundError, type BlobStore } from "./BlobStore.js";
+
+const regionPattern = /^[a-z]{2,8}$/;
+const overwriteChunk = 1024 * 1024;
+
+/**
+ * Blobs as files under `root/<region>/<id>`. Writes go to a temporary file in the same folder
+ * and are renamed into place once complete and flushed, so a reader never sees half a blob.
+ */
+export class FileBlobStore implements BlobStore {
+  constructor(readonly root: string) {}
+
+  private file(key: string): string {
+    assertBlobKey(key);
+    return path.join(this.root, key);
+  }
+
+  async put(region: string, source: Readable): Promise<{ key: string; size: number }> {
+    if (!regionPattern.test(region)) throw new Error("invalid region");
+    const dir = path.join(this.root, region);
+    await fsp.mkdir(dir, { recursive: true });
+    const id = crypto.randomUUID();
+    const tmp = path.join(dir, `.${id}.tmp`);
+    let size = 0;
+    const handle = await fsp.open(tmp, "wx", 0o600);
+    try {
+      await pipeline(
+        source,
+        new Writable({
+          write(chunk: Buffer, _enc, cb) {
+            size += chunk.length;
+            handle.write(chunk).then(() => cb(), cb);
+          },
+        }),
+      );
+      await handle.sync();
+    } catch (err) {
+      await handle.close();
+      await fsp.rm(tmp, { force: true });
+      throw err;
+    }
+    await handle.close();
+    await fsp.rename(tmp, path.join(dir, id));
+    return { key: `${region}/${id}`, size };
+  }
+
+  async get(key: string): Promise<Readable> {
+    const file = this.file(key);
+    try {
+      const handle = await fsp.open(file, "r");
+      return handle.createReadStream();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(key);
+      throw err;
+    }
+  }
+
+  async size(key: string): Promise<number | null> {
+    try {
+      return (await fsp.stat(this.file(key))).size;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
+      throw err;
+    }
+  }
+
+  async overwriteAndDelete(key: string): Promise<void> {
+    const file = this.file(key);
+    let handle: fsp.FileHandle;
+    try {
+      handle = await fsp.open(file, "r+");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw err;
+    }
+    try {
+      const { size } = await handle.stat();
+      const zeros = Buffer.alloc(Math.min(overwriteChunk, Math.max(size, 1)));
+      for (let pos = 0; pos < size; pos += zeros.length) {
+        await handle.write(zeros, 0, Math.min(zeros.length, size - pos), pos);
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fsp.rm(file, { force: true });
+  }
+
+  /** For tests and operators: whether the file exists on disk. */
+  existsSync(key: string): boolean {
+    return fs.existsSync(this.file(key));
+  }
+}
