@@ -4,6 +4,7 @@ import type { Organisation } from "../models/Organisation.js";
 import { ConflictError } from "../errors.js";
 import { hashSecret } from "../services/passwords.js";
 import { recordAudit } from "./recordAudit.js";
+import { createUserKeys } from "../services/keys/userKeys.js";
 
 export interface CreateUserProps {
   organisation: Organisation | null;
@@ -36,6 +37,7 @@ export async function createUser(t: Transaction, props: CreateUserProps): Promis
     },
     { transaction: t },
   );
+  await createUserKeys(t, user, props.password ?? null);
   await recordAudit(t, { type: "user.created", organisationId: user.organisationId, userId: user.id, actorId: props.actorId ?? null, data: { role: user.role } });
   return user;
 }

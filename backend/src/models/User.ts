@@ -32,6 +32,11 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare locale: CreationOptional<Locale>;
   /** Self-describing (algorithm and parameters inside); see services/passwords.ts. */
   declare passwordHash: CreationOptional<string | null>;
+  /** Public JWK (JSON); the private key only wrapped (services/keys/userKeys.ts). Never present these. */
+  declare publicKey: CreationOptional<string | null>;
+  declare privateKeyPassword: CreationOptional<string | null>;
+  declare privateKeyEscrow: CreationOptional<string | null>;
+  declare keyCreatedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -55,6 +60,10 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         plan: { type: DataTypes.STRING(32), allowNull: false, defaultValue: "professional" },
         locale: { type: DataTypes.STRING(8), allowNull: false, defaultValue: "sv" },
         passwordHash: { type: DataTypes.STRING(255), allowNull: true },
+        publicKey: { type: DataTypes.TEXT, allowNull: true },
+        privateKeyPassword: { type: DataTypes.TEXT, allowNull: true },
+        privateKeyEscrow: { type: DataTypes.TEXT, allowNull: true },
+        keyCreatedAt: { type: DataTypes.DATE(3), allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },
