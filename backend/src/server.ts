@@ -9,6 +9,7 @@ import { OutboxWorker } from "./outbox/worker.js";
 import { mailTransportFromEnv } from "./services/mail/index.js";
 import { smsProviderFromEnv } from "./services/sms/index.js";
 import { logger } from "./logger.js";
+import { Scheduler, defaultJobs } from "./jobs/scheduler.js";
 
 export interface RunningServer {
   url: string;
@@ -48,6 +49,8 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
   const port = (server.address() as AddressInfo).port;
   const worker = e.WORKER_ENABLED ? workerFromEnv() : null;
   worker?.start();
+  const scheduler = e.WORKER_ENABLED ? new Scheduler(defaultJobs()) : null;
+  scheduler?.start();
   let stopping: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -62,6 +65,7 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
         server.closeIdleConnections();
         await closed;
         await worker?.stop();
+        await scheduler?.stop();
         await disconnect();
         logger.info("stopped");
       })();

@@ -1,0 +1,44 @@
+import { EventEmitter } from "node:events";
+import type { Transaction } from "sequelize";
+import { Message } from "../models/Message.js";
+import { KeyEnvelope } from "../models/KeyEnvelope.js";
+import { Attachment } from "../models/Attachment.js";
+import { MessageRecipient } from "../models/MessageRecipient.js";
+import { MailboxEntry } from "../models/MailboxEntry.js";
+import { BlobDeletion } from "../models/BlobDeletion.js";
+import { recordAudit } from "./recordAudit.js";
+
+export type ShredReason = "shredded" | "expired" | "burned";
+
+/** Emits "queued" after a transaction that scheduled blob deletions commits. */
+export const blobDeletionEvents = new EventEmitter();
+
+/**
+ * Destroys a message for good (F12, expiry, burn after reading): every key envelope and the
+ * content ciphertext are deleted in `t`, the attachment blobs are scheduled for overwrite and
+ * removal (the blob reaper does it after commit), recipients show the final status. What
+ * stays is the row's skeleton (state, times) so senders see "expired"/"burned" in Sent.
+ * With `removeEntries`, the mailbox entries go too (emptied trash of the last reader).
+ */
+export async function shredMessage(t: Transaction, message: Message, reason: ShredReason, opts: { removeEntries?: boolean } = {}): Promise<void> {
+  await KeyEnvelope.destroy({ where: { messageId: message.id }, transaction: t });
+  const attachments = await Attachment.findAll({ where: { messageId: message.id }, transaction: t });
+  for (const a of attachments) await BlobDeletion.create({ blobKey: a.blobKey }, { transaction: t });
+  await Attachment.destroy({ where: { messageId: message.id }, transaction: t });
+  if (reason !== "shredded") {
+    await MessageRecipient.update({ status: reason, tokenHash: null }, { where: { messageId: message.id }, transaction: t });
+  } else {
+    await MessageRecipient.update({ tokenHash: null }, { where: { messageId: message.id }, transaction: t });
+  }
+  if (opts.removeEntries) await MailboxEntry.destroy({ where: { messageId: message.id }, transaction: t });
+  message.content = null;
+  message.state = reason;
+  message.shreddedAt = new Date();
+  await message.save({ transaction: t });
+  await recordAudit(t, { type: `message.${reason}`, organisationId: message.organisationId, userId: message.senderId, data: { messageId: message.id, attachments: attachments.length } });
+  if (attachments.length) {
+    t.afterCommit(() => {
+      blobDeletionEvents.emit("queued");
+    });
+  }
+}

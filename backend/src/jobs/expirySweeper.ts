@@ -1,0 +1,35 @@
+import { Op } from "sequelize";
+import { Message } from "../models/Message.js";
+import { db, transaction } from "../db.js";
+import { shredMessage } from "../commands/shredMessage.js";
+
+/**
+ * Crypto-shreds every active message whose expiry date has passed. Each message is handled in
+ * its own short transaction; on MySQL the row is locked with SKIP LOCKED so instances share the
+ * work. Reading is refused from the expiry instant on even before this runs (see the read
+ * policy); this makes it permanent. Returns how many were shredded.
+ */
+export async function sweepExpiredMessages(now = new Date(), batch = 100): Promise<number> {
+  const due = await Message.findAll({
+    attributes: ["id"],
+    where: { state: "active", expiresAt: { [Op.lte]: now } },
+    order: [["expiresAt", "ASC"]],
+    limit: batch,
+  });
+  let count = 0;
+  for (const { id } of due) {
+    const done = await transaction(async (t) => {
+      const message = await Message.findOne({
+        where: { id, state: "active" },
+        transaction: t,
+        lock: db().getDialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
+        skipLocked: db().getDialect() !== "sqlite",
+      });
+      if (!message) return false;
+      await shredMessage(t, message, "expired");
+      return true;
+    });
+    if (done) count += 1;
+  }
+  return count;
+}
