@@ -9,6 +9,7 @@ import { OutboxWorker } from "./outbox/worker.js";
 import { mailTransportFromEnv } from "./services/mail/index.js";
 import { smsProviderFromEnv } from "./services/sms/index.js";
 import { logger } from "./logger.js";
+import { startInboundSmtp, type InboundSmtpListener } from "./services/inbound/smtpListener.js";
 import { Scheduler, defaultJobs } from "./jobs/scheduler.js";
 
 export interface RunningServer {
@@ -17,6 +18,8 @@ export interface RunningServer {
   http: http.Server;
   sequelize: Sequelize;
   worker: OutboxWorker | null;
+  /** The inbound SMTP listener (bounces, auto-replies), when INBOUND_SMTP_PORT is set. */
+  inbound: InboundSmtpListener | null;
   stop(): Promise<void>;
 }
 
@@ -49,6 +52,7 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
   const port = (server.address() as AddressInfo).port;
   const worker = e.WORKER_ENABLED ? workerFromEnv() : null;
   worker?.start();
+  const inbound = e.INBOUND_SMTP_PORT === undefined ? null : await startInboundSmtp({ port: e.INBOUND_SMTP_PORT, host: opts.host ?? e.HOST });
   const scheduler = e.WORKER_ENABLED ? new Scheduler(defaultJobs()) : null;
   scheduler?.start();
   let stopping: Promise<void> | undefined;
@@ -58,12 +62,14 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
     http: server,
     sequelize,
     worker,
+    inbound,
     stop() {
       stopping ??= (async () => {
         // Stop accepting, let requests in flight finish, then stop the worker and close the pool.
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await closed;
+        await inbound?.close();
         await worker?.stop();
         await scheduler?.stop();
         await disconnect();

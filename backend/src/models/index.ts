@@ -3,6 +3,7 @@ import { Organisation } from "./Organisation.js";
 import { User } from "./User.js";
 import { OutboxEntry } from "./OutboxEntry.js";
 import { AuditEvent } from "./AuditEvent.js";
+import { InboundMail } from "./InboundMail.js";
 import { VerificationCode } from "./VerificationCode.js";
 import { BackupCode } from "./BackupCode.js";
 import { Phone } from "./Phone.js";
@@ -17,12 +18,14 @@ import { Attachment } from "./Attachment.js";
 import { Contact } from "./Contact.js";
 
 export { Organisation, User, OutboxEntry, AuditEvent };
+export { InboundMail };
 export { VerificationCode, BackupCode, Phone, UserTotp, UserSettings };
 export { Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact };
 
 /** Binds every model to `sequelize`. Explicit list: add new models here. */
 export function initModels(sequelize: Sequelize): void {
   for (const model of [Organisation, User, OutboxEntry, AuditEvent]) model.initModel(sequelize);
+  InboundMail.initModel(sequelize);
   for (const model of [VerificationCode, BackupCode, Phone, UserTotp, UserSettings]) model.initModel(sequelize);
   for (const model of [Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact]) model.initModel(sequelize);
   User.belongsTo(Organisation, { foreignKey: "organisationId", as: "organisation" });

@@ -1,0 +1,83 @@
+import type { AddressInfo } from "node:net";
+import { SMTPServer } from "smtp-server";
+import { logger } from "../../logger.js";
+import { processInboundMail } from "../../commands/processInboundMail.js";
+import { INBOUND_MAX_BYTES } from "./limits.js";
+
+export interface InboundSmtpListener {
+  port: number;
+  close(): Promise<void>;
+}
+
+export interface InboundSmtpOptions {
+  port: number;
+  host?: string;
+  maxBytes?: number;
+  /** Parallel SMTP connections; more wait at TCP level. */
+  maxClients?: number;
+}
+
+interface SmtpError extends Error {
+  responseCode: number;
+}
+
+function smtpError(code: number, message: string): SmtpError {
+  return Object.assign(new Error(message), { responseCode: code });
+}
+
+/**
+ * The inbound SMTP listener (smtp-server) that the organisation's MTA hands bounces,
+ * auto-replies and replies to. Every message goes through processInboundMail; a message over
+ * `maxBytes` is refused with 552, a processing failure with 451 (the MTA retries).
+ */
+export async function startInboundSmtp(opts: InboundSmtpOptions): Promise<InboundSmtpListener> {
+  const maxBytes = opts.maxBytes ?? INBOUND_MAX_BYTES;
+  const server = new SMTPServer({
+    name: "kuvert-inbound",
+    banner: "Kuvert inbound",
+    authOptional: true,
+    disabledCommands: ["AUTH", "STARTTLS"],
+    size: maxBytes,
+    maxClients: opts.maxClients ?? 20,
+    socketTimeout: 60_000,
+    logger: false,
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      let bytes = 0;
+      stream.on("data", (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes <= maxBytes) chunks.push(chunk);
+      });
+      stream.on("error", (err: Error) => callback(err));
+      stream.on("end", () => {
+        if (stream.sizeExceeded || bytes > maxBytes) {
+          callback(smtpError(552, `Message exceeds the fixed maximum size of ${maxBytes} bytes`));
+          return;
+        }
+        const mailFrom = session.envelope.mailFrom;
+        const envelopeFrom = mailFrom === false ? "" : mailFrom.address;
+        processInboundMail(Buffer.concat(chunks), { via: "smtp", envelopeFrom }).then(
+          () => callback(),
+          (err: Error) => {
+            logger.error({ err: { name: err.name, message: err.message } }, "inbound mail could not be processed");
+            callback(smtpError(451, "Temporary local problem, try again later"));
+          },
+        );
+      });
+    },
+  });
+  server.on("error", (err: Error) => logger.warn({ err: { message: err.message } }, "inbound smtp error"));
+  await new Promise<void>((resolve, reject) => {
+    server.server.once("error", reject);
+    server.listen(opts.port, opts.host ?? "0.0.0.0", () => {
+      server.server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.server.address() as AddressInfo).port;
+  logger.info({ port }, "inbound smtp listening");
+  return {
+    port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
