@@ -1,0 +1,88 @@
+import crypto from "node:crypto";
+import { expect } from "chai";
+import { implementations, rejects as rejectsAny } from "./helpers.js";
+
+/** The stream itself must refuse (not some unrelated failure of the test plumbing). */
+async function rejects(p: Promise<unknown>): Promise<void> {
+  const err = await rejectsAny(p);
+  expect(err.message).to.match(/^attachment stream: /);
+}
+
+const HEADER = 16;
+const RECORD = 65536 + 16;
+
+function record(ct: Buffer, i: number): Buffer {
+  return ct.subarray(HEADER + i * RECORD, Math.min(ct.length, HEADER + (i + 1) * RECORD));
+}
+
+describe("attachment streams reject tampering", () => {
+  const cek = crypto.randomBytes(32);
+  const plain = crypto.randomBytes(3 * 65536 + 1234); // four records, the last one short
+
+  for (const impl of implementations) {
+    describe(impl.name, () => {
+      let ct: Buffer;
+      before(async () => {
+        ct = await impl.encrypt(cek, "att", plain);
+      });
+
+      it("round-trips, including empty and exactly-one-record files", async () => {
+        expect((await impl.decrypt(cek, "att", ct)).equals(plain)).to.equal(true);
+        for (const size of [0, 1, 65536, 131072]) {
+          const p = crypto.randomBytes(size);
+          expect((await impl.decrypt(cek, "att", await impl.encrypt(cek, "att", p))).equals(p)).to.equal(true);
+        }
+      });
+
+      it("a flipped byte in any record, tag or header", async () => {
+        for (const pos of [0, 4, 8, 12, HEADER, HEADER + 100, HEADER + RECORD - 1, HEADER + 2 * RECORD + 5, ct.length - 1]) {
+          const bad = Buffer.from(ct);
+          bad[pos] ^= 0x01;
+          await rejects(impl.decrypt(cek, "att", bad));
+        }
+      });
+
+      it("truncation: last record dropped, cut inside a record, header only, nothing", async () => {
+        await rejects(impl.decrypt(cek, "att", ct.subarray(0, HEADER + 3 * RECORD)));
+        await rejects(impl.decrypt(cek, "att", ct.subarray(0, ct.length - 1)));
+        await rejects(impl.decrypt(cek, "att", ct.subarray(0, HEADER + RECORD + 100)));
+        await rejects(impl.decrypt(cek, "att", ct.subarray(0, HEADER)));
+        await rejects(impl.decrypt(cek, "att", ct.subarray(0, 5)));
+        await rejects(impl.decrypt(cek, "att", Buffer.alloc(0)));
+      });
+
+      it("reordered records", async () => {
+        const swapped = Buffer.concat([ct.subarray(0, HEADER), record(ct, 1), record(ct, 0), record(ct, 2), record(ct, 3)]);
+        await rejects(impl.decrypt(cek, "att", swapped));
+      });
+
+      it("a record spliced in from another stream (same key, same position)", async () => {
+        const other = await impl.encrypt(cek, "att", plain);
+        const spliced = Buffer.concat([ct.subarray(0, HEADER), record(ct, 0), record(other, 1), record(ct, 2), record(ct, 3)]);
+        await rejects(impl.decrypt(cek, "att", spliced));
+        // Another attachment of the same message (same CEK, other id) does not fit either.
+        const sibling = await impl.encrypt(cek, "att2", plain);
+        await rejects(impl.decrypt(cek, "att", Buffer.concat([ct.subarray(0, HEADER), record(sibling, 0), record(ct, 1), record(ct, 2), record(ct, 3)])));
+        // Whole stream under another attachment id or CEK.
+        await rejects(impl.decrypt(cek, "att2", ct));
+        await rejects(impl.decrypt(crypto.randomBytes(32), "att", ct));
+      });
+
+      it("anything appended after the last record", async () => {
+        const other = await impl.encrypt(cek, "att", plain);
+        await rejects(impl.decrypt(cek, "att", Buffer.concat([ct, record(ct, 3)])));
+        await rejects(impl.decrypt(cek, "att", Buffer.concat([ct, record(other, 3)])));
+        await rejects(impl.decrypt(cek, "att", Buffer.concat([ct, Buffer.alloc(1)])));
+        await rejects(impl.decrypt(cek, "att", Buffer.concat([ct, Buffer.alloc(16)])));
+      });
+
+      it("a non-final record replayed as the final one, and a header with another record size", async () => {
+        // Drop the real last record and the third: the second becomes last but was sealed as non-last.
+        await rejects(impl.decrypt(cek, "att", Buffer.concat([ct.subarray(0, HEADER), record(ct, 0), record(ct, 1)])));
+        const bad = Buffer.from(ct);
+        bad.writeUInt32BE(32768, 5);
+        await rejects(impl.decrypt(cek, "att", bad));
+      });
+    });
+  }
+});
