@@ -57,12 +57,16 @@ export const messaging: Migration = {
       message_id: col.ref("messages"),
       user_id: col.ref("users"),
       status: col.string(16),
+      mobile: col.string(32, true),
       token_hash: col.string(64, true),
       token_expires_at: col.date(),
       notified_at: col.date(),
       opened_at: col.date(),
       read_at: col.date(),
       revealed_at: col.date(),
+      verified_at: col.date(),
+      verify_secret_hash: col.string(64, true),
+      verify_expires_at: col.date(),
       ...col.timestamps(),
     });
     await q.addIndex("message_recipients", ["message_id", "user_id"], { unique: true, name: "message_recipients_reader" });

@@ -19,12 +19,19 @@ export class MessageRecipient extends Model<InferAttributes<MessageRecipient>, I
   declare messageId: string;
   declare userId: string;
   declare status: CreationOptional<DeliveryStatus>;
+  /** The mobile number the sender gave for this recipient; the ID-check SMS goes here. */
+  declare mobile: string | null;
   declare tokenHash: string | null;
   declare tokenExpiresAt: Date | null;
   declare notifiedAt: CreationOptional<Date | null>;
   declare openedAt: CreationOptional<Date | null>;
   declare readAt: CreationOptional<Date | null>;
   declare revealedAt: CreationOptional<Date | null>;
+  /** When a first-time recipient proved the mobile number with the SMS code. */
+  declare verifiedAt: CreationOptional<Date | null>;
+  /** SHA-256 of the secret in the browser's cookie that did the verification (binds register to it). */
+  declare verifySecretHash: CreationOptional<string | null>;
+  declare verifyExpiresAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -36,12 +43,16 @@ export class MessageRecipient extends Model<InferAttributes<MessageRecipient>, I
         messageId: { type: DataTypes.UUID, allowNull: false },
         userId: { type: DataTypes.UUID, allowNull: false },
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "queued" },
+        mobile: { type: DataTypes.STRING(32), allowNull: true },
         tokenHash: { type: DataTypes.STRING(64), allowNull: true },
         tokenExpiresAt: date,
         notifiedAt: date,
         openedAt: date,
         readAt: date,
         revealedAt: date,
+        verifiedAt: date,
+        verifySecretHash: { type: DataTypes.STRING(64), allowNull: true },
+        verifyExpiresAt: date,
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

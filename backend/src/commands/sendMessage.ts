@@ -1,0 +1,151 @@
+import crypto from "node:crypto";
+import type { Transaction } from "sequelize";
+import { env } from "../env.js";
+import type { User } from "../models/User.js";
+import { Message } from "../models/Message.js";
+import { KeyEnvelope } from "../models/KeyEnvelope.js";
+import { MessageRecipient } from "../models/MessageRecipient.js";
+import { MailboxEntry } from "../models/MailboxEntry.js";
+import { Organisation } from "../models/Organisation.js";
+import { UserSettings } from "../models/UserSettings.js";
+import { enqueueEmail } from "../outbox/enqueue.js";
+import { UnprocessableError } from "../errors.js";
+import { userPublicKey } from "../services/keys/userKeys.js";
+import { sealMessage, FORMAT_VERSION } from "../services/messages/contentCrypto.js";
+import { newLinkToken } from "../services/messages/linkTokens.js";
+import { assertMaySend } from "../services/messages/plans.js";
+import { resolveRecipients, type RecipientInput, type ResolvedRecipient } from "../services/messages/resolveRecipients.js";
+import type { MessageContent, MessageOptions } from "../services/messages/content.js";
+import { recordAudit } from "./recordAudit.js";
+
+/** A link without an expiry date on its message still stops working after this long. */
+export const LINK_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
+
+export interface SendMessageProps {
+  sender: User;
+  to: RecipientInput[];
+  subject: string;
+  text: string | null;
+  html: string | null;
+  options: MessageOptions;
+  /** The message this one answers (thread); the caller has checked that the sender may read it. */
+  parent?: Message | null;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
+export interface SentRecipient {
+  recipient: MessageRecipient;
+  resolved: ResolvedRecipient;
+}
+
+export interface SendMessageResult {
+  message: Message;
+  recipients: SentRecipient[];
+}
+
+async function subjectAllowed(t: Transaction, sender: User, recipient: User): Promise<boolean> {
+  if (!sender.organisationId) return false;
+  const org = await Organisation.findByPk(sender.organisationId, { transaction: t, attributes: ["id", "policy"] });
+  if (org?.policy.subjectInNotifications !== true) return false;
+  const settings = await UserSettings.findByPk(recipient.id, { transaction: t, attributes: ["userId", "neutralNotifications"] });
+  return settings?.neutralNotifications !== true;
+}
+
+/**
+ * Sends a secure message from the plaintext form: encrypts the content once under a fresh
+ * content key, wraps the key for every reader (sender included), writes recipients with
+ * hashed link tokens, mailbox entries, and the notification e-mails through the outbox —
+ * all in `t`. The plaintext never reaches the database (S1) or the logs (S6).
+ */
+export async function sendMessage(t: Transaction, props: SendMessageProps): Promise<SendMessageResult> {
+  const { sender, options } = props;
+  await assertMaySend(t, sender, !!props.parent);
+  const now = new Date();
+  if (options.expiresAt && options.expiresAt.getTime() <= now.getTime()) {
+    throw UnprocessableError("invalid_expiry", "The expiry date must be in the future");
+  }
+  const resolved = (await resolveRecipients(t, sender, props.to, { mayCreatePending: !props.parent, ip: props.ip })).filter(
+    (r) => r.user.id !== sender.id,
+  );
+  if (resolved.length === 0) throw UnprocessableError("no_recipients", "Add at least one recipient other than yourself");
+
+  const senderKey = await userPublicKey(sender);
+  if (!senderKey) throw new Error("sender has no key pair");
+  const messageId = crypto.randomUUID();
+  const content: MessageContent = { v: 1, subject: props.subject, text: props.text, html: props.html, attachments: [] };
+  const sealed = await sealMessage(messageId, content, [
+    { userId: sender.id, publicKey: senderKey },
+    ...resolved.map((r) => ({ userId: r.user.id, publicKey: r.publicKey })),
+  ]);
+
+  const message = await Message.create(
+    {
+      id: messageId,
+      threadId: props.parent?.threadId ?? messageId,
+      parentId: props.parent?.id ?? null,
+      senderId: sender.id,
+      organisationId: sender.organisationId,
+      state: "active",
+      formatVersion: FORMAT_VERSION,
+      content: sealed.content,
+      expiresAt: options.expiresAt,
+      idCheck: options.idCheck,
+      burnAfterReading: options.burnAfterReading,
+      eyesOnly: options.eyesOnly,
+      readReceipt: options.readReceipt,
+      notify: options.notify,
+      hideRecipients: options.hideRecipients,
+    },
+    { transaction: t },
+  );
+  await KeyEnvelope.bulkCreate(
+    sealed.envelopes.map((e) => ({ messageId, userId: e.userId, jwe: e.jwe })),
+    { transaction: t },
+  );
+  await MailboxEntry.create({ userId: sender.id, messageId, folder: "sent", unread: false }, { transaction: t });
+
+  const tokenExpiresAt = options.expiresAt ?? new Date(now.getTime() + LINK_LIFETIME_MS);
+  const sent: SentRecipient[] = [];
+  for (const r of resolved) {
+    const link = newLinkToken();
+    const recipient = await MessageRecipient.create(
+      {
+        messageId,
+        userId: r.user.id,
+        status: options.notify ? "notified" : "queued",
+        mobile: r.mobile,
+        tokenHash: link.hash,
+        tokenExpiresAt,
+        notifiedAt: options.notify ? now : null,
+      },
+      { transaction: t },
+    );
+    await MailboxEntry.create({ userId: r.user.id, messageId, folder: "inbox", unread: true }, { transaction: t });
+    if (options.notify) {
+      const showSubject = await subjectAllowed(t, sender, r.user);
+      await enqueueEmail(t, {
+        to: r.user.email,
+        template: "notification",
+        locale: r.user.locale,
+        vars: {
+          subject: showSubject ? props.subject : "",
+          senderName: sender.name ?? "",
+          link: `${env().PUBLIC_URL}/r/${link.token}`,
+          expiresAt: options.expiresAt ? options.expiresAt.toISOString().slice(0, 10) : "",
+        },
+        reference: `message_recipient:${recipient.id}`,
+      });
+    }
+    sent.push({ recipient, resolved: r });
+  }
+  await recordAudit(t, {
+    type: props.parent ? "message.replied" : "message.sent",
+    userId: sender.id,
+    organisationId: sender.organisationId,
+    ip: props.ip ?? null,
+    userAgent: props.userAgent ?? null,
+    data: { messageId, recipients: resolved.length },
+  });
+  return { message, recipients: sent };
+}

@@ -1,0 +1,48 @@
+import { Op, type Transaction } from "sequelize";
+import { AppError } from "../../errors.js";
+import { Message } from "../../models/Message.js";
+import { Organisation } from "../../models/Organisation.js";
+import type { User } from "../../models/User.js";
+
+/** Messages a Professional sender may send per calendar month (UTC), F27. */
+export const PROFESSIONAL_MONTHLY_MESSAGES = 2500;
+/** Largest attachment on Professional, F6/F27. */
+export const PROFESSIONAL_ATTACHMENT_BYTES = 500 * 1024 * 1024;
+
+export type EffectivePlan = "basic" | "professional" | "organisation";
+
+export const PlanReplyOnlyError = () =>
+  new AppError(403, "plan_reply_only", "Your free Basic account can only reply to messages you have received");
+export const PlanQuotaExceededError = (limit: number) =>
+  new AppError(403, "plan_quota_exceeded", `Your plan allows ${limit} messages a month; the limit is reached`);
+
+/**
+ * The plan that limits what `user` may send: Basic users (free recipients) reply only; users of
+ * an organisation on the Organisation plan have no monthly cap; everyone else is Professional.
+ */
+export async function effectivePlan(t: Transaction, user: User): Promise<EffectivePlan> {
+  if (user.plan === "basic") return "basic";
+  if (user.organisationId) {
+    const org = await Organisation.findByPk(user.organisationId, { transaction: t, attributes: ["id", "plan"] });
+    if (org?.plan === "organisation") return "organisation";
+  }
+  return "professional";
+}
+
+function startOfMonthUtc(now: Date): Date {
+  return new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+}
+
+/** Throws 403 plan_reply_only / plan_quota_exceeded when `user` may not send this message. */
+export async function assertMaySend(t: Transaction, user: User, isReply: boolean, now = new Date()): Promise<EffectivePlan> {
+  const plan = await effectivePlan(t, user);
+  if (plan === "basic" && !isReply) throw PlanReplyOnlyError();
+  if (plan === "professional") {
+    const sent = await Message.count({
+      where: { senderId: user.id, createdAt: { [Op.gte]: startOfMonthUtc(now) } },
+      transaction: t,
+    });
+    if (sent >= PROFESSIONAL_MONTHLY_MESSAGES) throw PlanQuotaExceededError(PROFESSIONAL_MONTHLY_MESSAGES);
+  }
+  return plan;
+}
