@@ -4,6 +4,7 @@ import { requestId } from "./middlewares/requestId.js";
 import { errorHandler } from "./middlewares/errorHandler.js";
 import { securityHeaders } from "./middlewares/securityHeaders.js";
 import { buildRouter } from "./routes/index.js";
+import { webApp } from "./middlewares/webApp.js";
 
 /** The Koa application: cross-cutting middleware, then the routes. */
 export function createApp(): Koa {
@@ -15,5 +16,6 @@ export function createApp(): Koa {
   app.use(securityHeaders({ hsts: env().isProduction }));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
+  app.use(webApp());
   return app;
 }

@@ -1,0 +1,130 @@
+// Builds the secure web mailbox (React + Fluent UI) with esbuild into dist/web/:
+// index.html plus content-hashed files under assets/ (with .gz and .br beside them).
+// `npx tsx backend/web/build.ts` builds; `ensureWebApp()` builds only when the sources changed.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import zlib from "node:zlib";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+import { webBundleDir } from "../src/middlewares/webApp.js";
+
+const webRoot = path.dirname(fileURLToPath(import.meta.url));
+const srcDir = path.join(webRoot, "src");
+const projectRoot = path.resolve(webRoot, "..", "..");
+
+interface BuildInfo {
+  fingerprint: string;
+  script: string;
+  style: string | null;
+}
+
+function listFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+    .sort();
+}
+
+/** A hash over every web source file, this script and the installed dependency versions. */
+function fingerprint(minify: boolean): string {
+  const h = crypto.createHash("sha256");
+  h.update(`minify=${minify};esbuild=${esbuild.version}\n`);
+  for (const file of [...listFiles(srcDir), fileURLToPath(import.meta.url), path.join(projectRoot, "package-lock.json")]) {
+    h.update(path.relative(projectRoot, file));
+    h.update(fs.existsSync(file) ? fs.readFileSync(file) : "");
+  }
+  return h.digest("hex");
+}
+
+const indexHtml = (info: BuildInfo) => `<!doctype html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light">
+<title>Kuvert</title>
+<link rel="icon" type="image/svg+xml" href="/assets/favicon.svg">
+${info.style ? `<link rel="stylesheet" href="/assets/${info.style}">\n` : ""}<script type="module" src="/assets/${info.script}"></script>
+</head>
+<body>
+<div id="root"></div>
+<noscript>Kuvert behöver JavaScript. Kuvert needs JavaScript.</noscript>
+</body>
+</html>
+`;
+
+const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0f5c8c"/><path d="M6 10h20v13H6z" fill="#fff"/><path d="M6 10l10 8 10-8" fill="none" stroke="#0f5c8c" stroke-width="2"/></svg>\n`;
+
+/** Builds the web app into `outDir` (written to a temporary folder, then swapped in). */
+export async function buildWebApp(opts: { outDir?: string; minify?: boolean } = {}): Promise<BuildInfo> {
+  const outDir = opts.outDir ?? webBundleDir;
+  const minify = opts.minify ?? true;
+  const tmp = `${outDir}.tmp-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
+  const assets = path.join(tmp, "assets");
+  const result = await esbuild.build({
+    absWorkingDir: projectRoot,
+    entryPoints: { app: path.join(srcDir, "main.tsx") },
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: ["es2020", "chrome100", "firefox100", "safari15"],
+    outdir: assets,
+    entryNames: "[name]-[hash]",
+    assetNames: "[name]-[hash]",
+    minify,
+    sourcemap: "linked",
+    metafile: true,
+    jsx: "automatic",
+    define: { "process.env.NODE_ENV": JSON.stringify(minify ? "production" : "development") },
+    legalComments: "linked",
+    logLevel: "warning",
+  });
+  const outputs = Object.keys(result.metafile.outputs).map((f) => path.basename(f));
+  const script = outputs.find((f) => f.startsWith("app-") && f.endsWith(".js"));
+  if (!script) throw new Error("web build produced no script");
+  const style = outputs.find((f) => f.startsWith("app-") && f.endsWith(".css")) ?? null;
+  fs.writeFileSync(path.join(assets, "favicon.svg"), favicon);
+  for (const file of [script, style].filter((f): f is string => f !== null)) {
+    const data = fs.readFileSync(path.join(assets, file));
+    fs.writeFileSync(path.join(assets, `${file}.gz`), zlib.gzipSync(data, { level: 9 }));
+    fs.writeFileSync(path.join(assets, `${file}.br`), zlib.brotliCompressSync(data));
+  }
+  const info: BuildInfo = { fingerprint: fingerprint(minify), script, style };
+  fs.writeFileSync(path.join(tmp, "index.html"), indexHtml(info));
+  fs.writeFileSync(path.join(tmp, "build.json"), JSON.stringify(info, null, 2) + "\n");
+  // Swap in: rename the old folder away first, so a reader never sees a half-written bundle.
+  fs.mkdirSync(path.dirname(outDir), { recursive: true });
+  const old = `${outDir}.old-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
+  if (fs.existsSync(outDir)) fs.renameSync(outDir, old);
+  try {
+    fs.renameSync(tmp, outDir);
+  } catch (err) {
+    // Another process swapped in its build of the same sources at the same moment: keep it.
+    if (!fs.existsSync(path.join(outDir, "index.html"))) throw err;
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  fs.rmSync(old, { recursive: true, force: true });
+  return info;
+}
+
+/** Builds the web app unless dist/web already holds a build of exactly these sources. */
+export async function ensureWebApp(opts: { outDir?: string; minify?: boolean } = {}): Promise<{ built: boolean }> {
+  const outDir = opts.outDir ?? webBundleDir;
+  try {
+    const info = JSON.parse(fs.readFileSync(path.join(outDir, "build.json"), "utf8")) as BuildInfo;
+    if (info.fingerprint === fingerprint(opts.minify ?? true) && fs.existsSync(path.join(outDir, "index.html"))) {
+      return { built: false };
+    }
+  } catch {
+    // no build yet
+  }
+  await buildWebApp(opts);
+  return { built: true };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const started = Date.now();
+  const info = await buildWebApp();
+  process.stdout.write(`web app built in ${Date.now() - started} ms: dist/web/assets/${info.script}\n`);
+}

@@ -1,0 +1,62 @@
+import { useEffect } from "react";
+import { useTranslation } from "react-i18next";
+import { createBrowserRouter, RouterProvider, useLocation, useMatches } from "react-router";
+import { AppShell } from "./components/AppShell.js";
+import { RequireAuth, SignedOutOnly } from "./components/RequireAuth.js";
+import { DashboardPage } from "./pages/DashboardPage.js";
+import { ForgotPasswordPage } from "./pages/ForgotPasswordPage.js";
+import { NotFoundPage } from "./pages/NotFoundPage.js";
+import { RecoveryPage } from "./pages/RecoveryPage.js";
+import { SectionPage } from "./pages/SectionPage.js";
+import { SignInPage } from "./pages/SignInPage.js";
+
+interface RouteHandle {
+  titleKey: string;
+}
+
+/** Keeps the document title in step with the page, and moves focus to the page on navigation. */
+function PageTitle() {
+  const { t, i18n } = useTranslation();
+  const matches = useMatches();
+  const location = useLocation();
+  const handle = [...matches].reverse().find((m) => (m.handle as RouteHandle | undefined)?.titleKey)?.handle as RouteHandle | undefined;
+  useEffect(() => {
+    const page = handle ? t(handle.titleKey) : "";
+    document.title = page ? `${page} – Kuvert` : "Kuvert";
+  }, [handle, t, i18n.language]);
+  useEffect(() => {
+    document.getElementById("main")?.focus({ preventScroll: true });
+  }, [location.pathname]);
+  return null;
+}
+
+function Shell() {
+  return (
+    <>
+      <PageTitle />
+      <AppShell />
+    </>
+  );
+}
+
+const router = createBrowserRouter([
+  {
+    element: <Shell />,
+    children: [
+      { path: "/", element: <RequireAuth><DashboardPage /></RequireAuth>, handle: { titleKey: "dashboard.title" } },
+      { path: "/login", element: <SignedOutOnly><SignInPage /></SignedOutOnly>, handle: { titleKey: "signIn.title" } },
+      { path: "/forgot-password", element: <ForgotPasswordPage />, handle: { titleKey: "forgot.title" } },
+      { path: "/recovery", element: <RecoveryPage />, handle: { titleKey: "recovery.title" } },
+      { path: "/r/:token", element: <SectionPage section="recipient" />, handle: { titleKey: "section.recipient.title" } },
+      { path: "/compose/*", element: <RequireAuth><SectionPage section="compose" /></RequireAuth>, handle: { titleKey: "section.compose.title" } },
+      { path: "/mailbox/*", element: <RequireAuth><SectionPage section="mailbox" /></RequireAuth>, handle: { titleKey: "section.mailbox.title" } },
+      { path: "/contacts/*", element: <RequireAuth><SectionPage section="contacts" /></RequireAuth>, handle: { titleKey: "section.contacts.title" } },
+      { path: "/settings/*", element: <RequireAuth><SectionPage section="settings" /></RequireAuth>, handle: { titleKey: "section.settings.title" } },
+      { path: "*", element: <NotFoundPage />, handle: { titleKey: "notFound.title" } },
+    ],
+  },
+]);
+
+export function App() {
+  return <RouterProvider router={router} />;
+}

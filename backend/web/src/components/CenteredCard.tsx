@@ -1,0 +1,28 @@
+import { mergeStyleSets } from "@fluentui/react";
+import type { ReactNode } from "react";
+
+const classes = mergeStyleSets({
+  card: {
+    maxWidth: 440,
+    margin: "16px auto",
+    background: "#ffffff",
+    border: "1px solid #d6dde3",
+    borderRadius: 8,
+    padding: "24px 20px",
+    boxShadow: "0 1px 3px rgba(0,0,0,0.08)",
+    "@media (max-width: 400px)": { padding: "20px 14px", margin: "4px auto" },
+  },
+  title: { fontSize: 24, fontWeight: 600, margin: "0 0 16px", lineHeight: 1.25 },
+});
+
+/** The calm white card that holds sign-in, reset and recovery forms. */
+export function CenteredCard({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className={classes.card} aria-labelledby="card-title">
+      <h1 id="card-title" className={classes.title}>
+        {title}
+      </h1>
+      {children}
+    </section>
+  );
+}

@@ -1,0 +1,40 @@
+import { ActionButton, type IButtonStyles, type IContextualMenuProps } from "@fluentui/react";
+import { useTranslation } from "react-i18next";
+import { useNavigate } from "react-router";
+import type { CurrentUser } from "../api/auth.js";
+import { useSession } from "../session/SessionContext.js";
+
+const onDark: IButtonStyles = {
+  root: { color: "#ffffff", height: 40, maxWidth: 220 },
+  rootHovered: { color: "#ffffff", background: "#09344e" },
+  rootPressed: { color: "#ffffff", background: "#09344e" },
+  rootExpanded: { color: "#ffffff", background: "#09344e" },
+  label: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  menuIcon: { color: "#ffffff" },
+  menuIconHovered: { color: "#ffffff" },
+  menuIconExpanded: { color: "#ffffff" },
+};
+
+/** The name menu in the header: the place to sign out, as in the product. */
+export function UserMenu({ user }: { user: CurrentUser }) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const { signOut } = useSession();
+
+  const menuProps: IContextualMenuProps = {
+    items: [
+      { key: "email", text: user.email, disabled: true, itemProps: { styles: { label: { color: "#424242" } } } },
+      { key: "settings", text: t("shell.settings"), iconProps: { iconName: "Settings" }, onClick: () => {
+          navigate("/settings");
+        } },
+      { key: "signout", text: t("shell.signOut"), iconProps: { iconName: "SignOut" }, onClick: () => {
+          void signOut();
+        } },
+    ],
+  };
+  return (
+    <ActionButton styles={onDark} menuProps={menuProps} data-testid="user-menu" aria-label={t("shell.userMenu", { name: user.name ?? user.email })}>
+      {user.name ?? user.email}
+    </ActionButton>
+  );
+}

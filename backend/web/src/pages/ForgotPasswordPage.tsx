@@ -1,0 +1,172 @@
+import { useState, type FormEvent } from "react";
+import { ChoiceGroup, DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField } from "@fluentui/react";
+import { useTranslation } from "react-i18next";
+import { Link, useLocation } from "react-router";
+import { authApi } from "../api/auth.js";
+import { CenteredCard } from "../components/CenteredCard.js";
+import { ErrorMessage } from "../components/ErrorMessage.js";
+import { PasswordRules } from "../components/PasswordRules.js";
+import { formClasses } from "../components/formStyles.js";
+import { passwordRulesOk } from "../passwordRules.js";
+import { looksLikeEmail } from "./SignInPage.js";
+
+type Step = "email" | "reset" | "done";
+type CodeKind = "sms" | "backup_code";
+
+/** Forgot password: e-mail → SMS code or one-time code plus a new password (SPEC F15, F19). */
+export function ForgotPasswordPage() {
+  const { t } = useTranslation();
+  const location = useLocation();
+  const initialEmail = (location.state as { email?: string } | null)?.email ?? "";
+  const [step, setStep] = useState<Step>("email");
+  const [email, setEmail] = useState(initialEmail);
+  const [emailError, setEmailError] = useState<string | undefined>();
+  const [kind, setKind] = useState<CodeKind>("sms");
+  const [code, setCode] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [resent, setResent] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const requestCode = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await authApi.requestPasswordReset(email.trim());
+      return true;
+    } catch (err) {
+      setError(err);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const handleEmail = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!looksLikeEmail(email)) {
+      setEmailError(t("signIn.emailInvalid"));
+      return;
+    }
+    setEmailError(undefined);
+    if (await requestCode()) setStep("reset");
+  };
+
+  const handleResend = async () => {
+    setResent(false);
+    if (await requestCode()) setResent(true);
+  };
+
+  const handleReset = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!code.trim() || !passwordRulesOk(password)) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await authApi.confirmPasswordReset(email.trim(), code.trim().replace(/\s+/g, ""), password);
+      setPassword("");
+      setStep("done");
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <CenteredCard title={t("forgot.title")}>
+      {step === "email" ? (
+        <form className={formClasses.form} onSubmit={handleEmail} noValidate>
+          <p className={formClasses.lead}>{t("forgot.lead")}</p>
+          <TextField
+            label={t("signIn.email")}
+            type="email"
+            value={email}
+            onChange={(_, v) => setEmail(v ?? "")}
+            autoComplete="username"
+            errorMessage={emailError}
+            autoFocus
+            required
+            data-testid="email"
+          />
+          <ErrorMessage error={error} />
+          <div className={formClasses.actions}>
+            <PrimaryButton type="submit" disabled={busy} data-testid="next">
+              {t("signIn.next")}
+            </PrimaryButton>
+          </div>
+        </form>
+      ) : null}
+      {step === "reset" ? (
+        <form className={formClasses.form} onSubmit={handleReset} noValidate>
+          <MessageBar messageBarType={MessageBarType.info} isMultiline>
+            {t("forgot.codeSent", { email: email.trim() })}
+          </MessageBar>
+          <ChoiceGroup
+            label={t("forgot.codeKind")}
+            selectedKey={kind}
+            options={[
+              { key: "sms", text: t("forgot.kind.sms") },
+              { key: "backup_code", text: t("forgot.kind.backup_code") },
+            ]}
+            onChange={(_, option) => {
+              if (option) setKind(option.key as CodeKind);
+              setCode("");
+            }}
+          />
+          <TextField
+            label={kind === "sms" ? t("secondFactor.codeLabel.sms") : t("secondFactor.codeLabel.backup_code")}
+            value={code}
+            onChange={(_, v) => setCode(v ?? "")}
+            autoComplete="one-time-code"
+            inputMode={kind === "sms" ? "numeric" : "text"}
+            required
+            data-testid="code"
+          />
+          {kind === "sms" ? (
+            <div>
+              <DefaultButton onClick={() => void handleResend()} disabled={busy}>
+                {t("forgot.resend")}
+              </DefaultButton>
+              {resent ? <p role="status">{t("forgot.resent")}</p> : null}
+            </div>
+          ) : null}
+          <TextField
+            label={t("forgot.newPassword")}
+            type="password"
+            canRevealPassword
+            revealPasswordAriaLabel={t("signIn.showPassword")}
+            value={password}
+            onChange={(_, v) => setPassword(v ?? "")}
+            autoComplete="new-password"
+            aria-describedby="new-password-rules"
+            required
+            data-testid="new-password"
+          />
+          <PasswordRules password={password} id="new-password-rules" />
+          <ErrorMessage error={error} />
+          <div className={formClasses.actions}>
+            <PrimaryButton type="submit" disabled={busy || !code.trim() || !passwordRulesOk(password)} data-testid="save-password">
+              {t("forgot.submit")}
+            </PrimaryButton>
+          </div>
+        </form>
+      ) : null}
+      {step === "done" ? (
+        <div className={formClasses.form}>
+          <MessageBar messageBarType={MessageBarType.success} isMultiline data-testid="reset-done">
+            {t("forgot.done")}
+          </MessageBar>
+          <div className={formClasses.actions}>
+            <Link to="/login">{t("forgot.toSignIn")}</Link>
+          </div>
+        </div>
+      ) : null}
+      {step !== "done" ? (
+        <div className={formClasses.links}>
+          <Link to="/login">{t("forgot.back")}</Link>
+        </div>
+      ) : null}
+    </CenteredCard>
+  );
+}
