@@ -24,6 +24,9 @@ setEnv(
     PUBLIC_URL: "http://kuvert.test",
     MAIL_FROM: "Kuvert <no-reply@kuvert.test>",
     INBOUND_TOKEN: "test-inbound-token-0123456789",
+    // Every suite signs in from 127.0.0.1; the auth tests lower these limits where they test them.
+    RATE_LIMIT_LOGIN_IP_POINTS: "100000",
+    RATE_LIMIT_LOGIN_ACCOUNT_POINTS: "1000",
   }),
 );
 

@@ -45,6 +45,11 @@ const EnvSchema = z.object({
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   INBOUND_TOKEN: z.string().min(16).optional(),
   TRUST_PROXY: bool.default(false),
+  SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(30 * 60),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(12 * 60 * 60),
+  RATE_LIMIT_LOGIN_IP_POINTS: z.coerce.number().int().min(1).default(100),
+  RATE_LIMIT_LOGIN_ACCOUNT_POINTS: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
   DEMO: bool.optional(),
 });
 

@@ -5,6 +5,10 @@ import { roles } from "../models/User.js";
 import { createOrganisation, slugify } from "../commands/createOrganisation.js";
 import { createUser } from "../commands/createUser.js";
 import { AppError, NotFoundError } from "../errors.js";
+import { User, normaliseEmail } from "../models/User.js";
+import { unlockAccount } from "../services/lockout.js";
+import { verifyAuditChain } from "../services/auditChain.js";
+import { checkPasswordPolicy } from "../services/passwordPolicy.js";
 
 type Values = Record<string, string | undefined>;
 
@@ -21,8 +25,34 @@ function check<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
   return r.data;
 }
 
+function checkPassword(password: string, email: string): string {
+  const r = checkPasswordPolicy(password, { email });
+  if (!r.ok) throw new AppError(400, r.id, `--password: ${r.message}`);
+  return password;
+}
+
 /** The operator commands. Each runs in one transaction and returns JSON-able data. */
 export const commands: Record<string, CliCommand> = {
+  "user:unlock": {
+    usage: "--email E   lift a sign-in lock (audited)",
+    options: { email: { type: "string" } },
+    required: ["email"],
+    async run(t, v) {
+      const user = await User.findOne({ where: { email: normaliseEmail(v.email!) }, transaction: t });
+      if (!user) throw NotFoundError(`No user with e-mail ${v.email}`);
+      const wasLocked = await unlockAccount(t, user, { reason: "operator" });
+      return { email: user.email, wasLocked, locked: false };
+    },
+  },
+  "audit:verify": {
+    usage: "check the audit log's hash chain",
+    options: {},
+    async run() {
+      const result = await verifyAuditChain();
+      if (!result.ok) throw new AppError(409, "audit_chain_broken", `The audit chain is broken at event ${result.brokenAt} (${result.reason})`);
+      return result;
+    },
+  },
   migrate: {
     usage: "apply pending database migrations",
     options: {},
@@ -51,7 +81,7 @@ export const commands: Record<string, CliCommand> = {
         organisation: org,
         email: check(z.email(), v.email, "email"),
         mobile: check(z.string().regex(/^\+[1-9]\d{6,14}$/, "must be in E.164 form, e.g. +46701234567"), v.mobile, "mobile"),
-        password: check(z.string().min(8).max(128), v.password, "password"),
+        password: checkPassword(v.password!, v.email!),
         role: check(z.enum(roles.filter((r) => r !== "recipient") as ["admin", "staff"]), v.role ?? "staff", "role"),
         name: v.name ?? null,
       });

@@ -1,9 +1,10 @@
 import type { Migration } from "../migrate.js";
 import { foundation } from "./20261122000100-foundation.js";
+import { auth } from "./20261122000200-auth.js";
 import { inboundMail } from "./20261122000900-inbound-mail.js";
 import { userKeys } from "./20261122000400-user-keys.js";
 import { messaging } from "./20261122000600-messaging.js";
 import { secondFactor } from "./20261122000500-second-factor.js";
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations: Migration[] = [foundation, userKeys, messaging, secondFactor, inboundMail];
+export const migrations: Migration[] = [foundation, auth, userKeys, messaging, secondFactor, inboundMail];

@@ -16,6 +16,12 @@ export type Plan = (typeof plans)[number];
 /** Org-wide policy; every field optional so new policies need no data migration. */
 export interface OrgPolicy {
   zeroAccess?: boolean;
+  /** Consecutive failed sign-in steps that lock an account (default 3, the product's rule). */
+  lockoutThreshold?: number;
+  /** "hard": locked until a password reset (default); "temporary": locked for a growing delay. */
+  lockoutMode?: "hard" | "temporary";
+  /** First delay of a temporary lock in seconds (default 300); doubles with each lock, capped at 24 h. */
+  lockoutBaseDelaySeconds?: number;
   [key: string]: unknown;
 }
 

@@ -37,6 +37,14 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare privateKeyPassword: CreationOptional<string | null>;
   declare privateKeyEscrow: CreationOptional<string | null>;
   declare keyCreatedAt: CreationOptional<Date | null>;
+  /** Consecutive failed sign-in steps (password or second factor) since the last success or lock. */
+  declare failedLoginCount: CreationOptional<number>;
+  /** Locks since the last successful sign-in (drives the growing delay of temporary locks). */
+  declare lockCount: CreationOptional<number>;
+  /** Set while locked; with `lockUntil` null the lock holds until a password reset or unlock. */
+  declare lockedAt: CreationOptional<Date | null>;
+  declare lockUntil: CreationOptional<Date | null>;
+  declare passwordChangedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -64,6 +72,11 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         privateKeyPassword: { type: DataTypes.TEXT, allowNull: true },
         privateKeyEscrow: { type: DataTypes.TEXT, allowNull: true },
         keyCreatedAt: { type: DataTypes.DATE(3), allowNull: true },
+        failedLoginCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        lockCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        lockedAt: { type: DataTypes.DATE(3), allowNull: true },
+        lockUntil: { type: DataTypes.DATE(3), allowNull: true },
+        passwordChangedAt: { type: DataTypes.DATE(3), allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

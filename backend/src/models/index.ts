@@ -3,6 +3,9 @@ import { Organisation } from "./Organisation.js";
 import { User } from "./User.js";
 import { OutboxEntry } from "./OutboxEntry.js";
 import { AuditEvent } from "./AuditEvent.js";
+import { Session } from "./Session.js";
+import { ApiToken } from "./ApiToken.js";
+import { RateLimitBucket } from "./RateLimitBucket.js";
 import { InboundMail } from "./InboundMail.js";
 import { VerificationCode } from "./VerificationCode.js";
 import { BackupCode } from "./BackupCode.js";
@@ -18,6 +21,7 @@ import { Attachment } from "./Attachment.js";
 import { Contact } from "./Contact.js";
 
 export { Organisation, User, OutboxEntry, AuditEvent };
+export { Session, ApiToken, RateLimitBucket };
 export { InboundMail };
 export { VerificationCode, BackupCode, Phone, UserTotp, UserSettings };
 export { Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact };
@@ -25,6 +29,7 @@ export { Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachmen
 /** Binds every model to `sequelize`. Explicit list: add new models here. */
 export function initModels(sequelize: Sequelize): void {
   for (const model of [Organisation, User, OutboxEntry, AuditEvent]) model.initModel(sequelize);
+  for (const model of [Session, ApiToken, RateLimitBucket]) model.initModel(sequelize);
   InboundMail.initModel(sequelize);
   for (const model of [VerificationCode, BackupCode, Phone, UserTotp, UserSettings]) model.initModel(sequelize);
   for (const model of [Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact]) model.initModel(sequelize);

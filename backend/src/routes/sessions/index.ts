@@ -1,0 +1,183 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { requestMeta } from "../../api/requestMeta.js";
+import { transaction } from "../../db.js";
+import { AppError, NotFoundError } from "../../errors.js";
+import { Session } from "../../models/Session.js";
+import { authenticated, authState } from "../../middlewares/authenticate.js";
+import { consumeRateLimit } from "../../middlewares/rateLimit.js";
+import { destroySession, listSessions, revokeAllSessions } from "../../services/sessions.js";
+import { issueApiToken, listApiTokens, revokeApiToken } from "../../services/apiTokens.js";
+import { changePassword } from "../../commands/changePassword.js";
+import { recordAudit } from "../../commands/recordAudit.js";
+import { SessionSchema, presentSession } from "../../presenters/session.js";
+import { ApiTokenSchema, presentApiToken } from "../../presenters/apiToken.js";
+
+const IdParams = z.object({ id: z.uuid() });
+const sessionOnly = "Only a signed-in browser session can do this";
+
+/** My sessions, sign out everywhere, my API tokens, and password change. */
+export function sessionRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/account/sessions",
+      summary: "My active sessions (the current one marked)",
+      tags: ["account"],
+      security: "session",
+      responses: { 200: { description: "Sessions, newest first", schema: z.object({ sessions: z.array(SessionSchema) }) }, 401: { description: "Not signed in", schema: ErrorSchema } },
+      before: [authenticated()],
+    },
+    async (ctx) => {
+      const auth = authState(ctx);
+      ctx.body = { sessions: (await listSessions(auth.user.id)).map((s) => presentSession(s, auth.sessionId)) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "delete",
+      path: "/api/account/sessions/:id",
+      summary: "Sign out one of my sessions",
+      tags: ["account"],
+      security: "session",
+      params: IdParams,
+      responses: { 204: { description: "Ended" }, 404: { description: "No such session of mine", schema: ErrorSchema } },
+      before: [authenticated()],
+    },
+    async (ctx, { params }) => {
+      const auth = authState(ctx);
+      await transaction(async (t) => {
+        const session = await Session.findOne({ where: { id: params.id, userId: auth.user.id }, transaction: t });
+        if (!session) throw NotFoundError("No such session");
+        if (session.id === auth.sessionId) await destroySession(ctx, t);
+        else await session.destroy({ transaction: t });
+        await recordAudit(t, { type: "session.revoked", organisationId: auth.user.organisationId, userId: auth.user.id, ...requestMeta(ctx), data: { current: session.id === auth.sessionId } });
+      });
+      ctx.status = 204;
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/account/sessions/revoke-all",
+      summary: "Sign out everywhere (every session, this one included)",
+      tags: ["account"],
+      security: "session",
+      responses: { 200: { description: "How many sessions ended", schema: z.object({ revoked: z.number() }) } },
+      before: [authenticated()],
+    },
+    async (ctx) => {
+      const auth = authState(ctx);
+      const revoked = await transaction(async (t) => {
+        const n = await revokeAllSessions(t, auth.user.id);
+        if (auth.via === "session") await destroySession(ctx, t);
+        await recordAudit(t, { type: "session.revoked_all", organisationId: auth.user.organisationId, userId: auth.user.id, ...requestMeta(ctx), data: { count: n } });
+        return n;
+      });
+      ctx.body = { revoked };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/account/password",
+      summary: "Change my password (needs the current one); signs out my other sessions",
+      tags: ["account"],
+      security: "session",
+      body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
+      responses: {
+        200: { description: "Changed; this session was rotated", schema: z.object({ otherSessionsRevoked: z.number() }) },
+        400: { description: "`invalid_password` (current password wrong), `same_password`", schema: ErrorSchema },
+        422: { description: "The new password breaks the policy: `password_too_short`, `password_too_long`, `password_needs_letters_and_digits`, `password_too_common`", schema: ErrorSchema },
+        429: { description: "`rate_limited`", schema: ErrorSchema },
+      },
+      before: [authenticated()],
+    },
+    async (ctx, { body }) => {
+      const auth = authState(ctx);
+      if (auth.via !== "session") throw new AppError(403, "forbidden", sessionOnly);
+      await consumeRateLimit("password-change", auth.user.id, { points: 5, durationSeconds: 15 * 60 });
+      const result = await transaction((t) => changePassword(ctx, t, { user: auth.user, currentPassword: body.currentPassword, newPassword: body.newPassword, meta: requestMeta(ctx) }));
+      if (result.kind === "wrong_password") throw new AppError(400, "invalid_password", "The current password is wrong");
+      if (result.kind === "same_password") throw new AppError(400, "same_password", "The new password must differ from the current one");
+      if (result.kind === "policy") throw new AppError(422, result.id, result.message);
+      ctx.body = { otherSessionsRevoked: result.otherSessionsRevoked };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/account/tokens",
+      summary: "Create an API token (bearer) for an API client such as the add-in; shown once",
+      tags: ["account"],
+      security: "session",
+      body: z.object({ label: z.string().trim().min(1).max(100) }),
+      responses: {
+        201: { description: "The token; store it now, it is not shown again", schema: ApiTokenSchema.extend({ token: z.string() }) },
+        403: { description: "Only a browser session can create tokens", schema: ErrorSchema },
+      },
+      before: [authenticated()],
+    },
+    async (ctx, { body }) => {
+      const auth = authState(ctx);
+      if (auth.via !== "session") throw new AppError(403, "forbidden", sessionOnly);
+      const { row, token } = await transaction(async (t) => {
+        const issued = await issueApiToken(t, auth.user, body.label);
+        await recordAudit(t, { type: "token.created", organisationId: auth.user.organisationId, userId: auth.user.id, ...requestMeta(ctx), data: { tokenId: issued.id, label: body.label } });
+        const [created] = await listApiTokens(auth.user.id, t, issued.id);
+        return { row: created, token: issued.token };
+      });
+      ctx.status = 201;
+      ctx.body = { ...presentApiToken(row), token };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/account/tokens",
+      summary: "My API tokens (never their secrets)",
+      tags: ["account"],
+      security: "session",
+      responses: { 200: { description: "Tokens, newest first", schema: z.object({ tokens: z.array(ApiTokenSchema) }) } },
+      before: [authenticated()],
+    },
+    async (ctx) => {
+      ctx.body = { tokens: (await listApiTokens(authState(ctx).user.id)).map(presentApiToken) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "delete",
+      path: "/api/account/tokens/:id",
+      summary: "Revoke one of my API tokens",
+      tags: ["account"],
+      security: "session",
+      params: IdParams,
+      responses: { 204: { description: "Revoked" }, 404: { description: "No such token of mine", schema: ErrorSchema } },
+      before: [authenticated()],
+    },
+    async (ctx, { params }) => {
+      const auth = authState(ctx);
+      await transaction(async (t) => {
+        const row = await revokeApiToken(t, auth.user.id, params.id);
+        if (!row) throw NotFoundError("No such token");
+        await recordAudit(t, { type: "token.revoked", organisationId: auth.user.organisationId, userId: auth.user.id, ...requestMeta(ctx), data: { tokenId: row.id } });
+      });
+      ctx.status = 204;
+    },
+  );
+}

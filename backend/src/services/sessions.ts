@@ -1,0 +1,183 @@
+import crypto from "node:crypto";
+import type { ParameterizedContext } from "koa";
+import { Op, type Transaction } from "sequelize";
+import { Session, type SessionStage } from "../models/Session.js";
+import type { User } from "../models/User.js";
+import { env } from "../env.js";
+import { resealSessionKey } from "./keys/userKeys.js";
+
+export const SESSION_COOKIE = "kuvert_session";
+export const CSRF_COOKIE = "kuvert_csrf";
+/** A partial session (password done, second factor due) lives at most this long. */
+export const PARTIAL_SESSION_SECONDS = 10 * 60;
+/** last_seen_at is written at most this often per session (idle timeout granularity). */
+const TOUCH_INTERVAL_MS = 60_000;
+
+type Ctx = ParameterizedContext;
+
+export interface AuthState {
+  user: User;
+  via: "session" | "token";
+  sessionId: string | null;
+  tokenId: string | null;
+  stage: SessionStage;
+  /** 32 bytes derived from the secret in the session cookie; never stored server-side. */
+  sessionKey: Buffer | null;
+}
+
+export interface LoadedSession {
+  session: Session;
+  sessionKey: Buffer;
+  csrfToken: string;
+}
+
+function sha256Hex(data: Buffer): string {
+  return crypto.createHash("sha256").update(data).digest("hex");
+}
+
+function derive(secret: Buffer, info: string): Buffer {
+  return Buffer.from(crypto.hkdfSync("sha256", secret, Buffer.alloc(0), info, 32));
+}
+
+/** The session key (for sealing the private key) and the CSRF token both come from the cookie secret. */
+function sessionKeyOf(secret: Buffer): Buffer {
+  return derive(secret, "kuvert:session-key:v1");
+}
+function csrfTokenOf(secret: Buffer): string {
+  return derive(secret, "kuvert:csrf:v1").toString("base64url");
+}
+
+export function cookieOptions(httpOnly: boolean) {
+  const e = env();
+  return {
+    httpOnly,
+    sameSite: "lax" as const,
+    secure: e.NODE_ENV === "production",
+    path: "/",
+    overwrite: true,
+  };
+}
+
+function setCookies(ctx: Ctx, id: string, secret: Buffer): void {
+  ctx.cookies.set(SESSION_COOKIE, `${id}.${secret.toString("base64url")}`, cookieOptions(true));
+  ctx.cookies.set(CSRF_COOKIE, csrfTokenOf(secret), cookieOptions(false));
+}
+
+function clearCookies(ctx: Ctx): void {
+  ctx.cookies.set(SESSION_COOKIE, "", { ...cookieOptions(true), maxAge: 0 });
+  ctx.cookies.set(CSRF_COOKIE, "", { ...cookieOptions(false), maxAge: 0 });
+}
+
+function parseCookie(value: string | undefined): { id: string; secret: Buffer } | null {
+  if (!value) return null;
+  const m = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  return m ? { id: m[1], secret: Buffer.from(m[2], "base64url") } : null;
+}
+
+/** Idle and absolute timeouts; a partial session additionally ends after PARTIAL_SESSION_SECONDS. */
+function expired(s: Session, now: number): boolean {
+  return now - s.lastSeenAt.getTime() > env().SESSION_IDLE_TIMEOUT_SECONDS * 1000 || now >= s.expiresAt.getTime();
+}
+
+/**
+ * The session named by the request's cookie, when the secret matches and it has not timed out.
+ * Expired rows are deleted. Refreshes last_seen_at (sliding idle timeout).
+ */
+export async function loadSession(ctx: Ctx): Promise<LoadedSession | null> {
+  const parsed = parseCookie(ctx.cookies.get(SESSION_COOKIE));
+  if (!parsed) return null;
+  const session = await Session.findByPk(parsed.id);
+  if (!session) return null;
+  const expected = Buffer.from(session.secretHash, "hex");
+  const actual = Buffer.from(sha256Hex(parsed.secret), "hex");
+  if (expected.length !== actual.length || !crypto.timingSafeEqual(expected, actual)) return null;
+  const now = Date.now();
+  if (expired(session, now)) {
+    await session.destroy();
+    return null;
+  }
+  const touchEvery = Math.min(TOUCH_INTERVAL_MS, (env().SESSION_IDLE_TIMEOUT_SECONDS * 1000) / 10);
+  if (now - session.lastSeenAt.getTime() >= touchEvery) {
+    await Session.update({ lastSeenAt: new Date(now) }, { where: { id: session.id } });
+    session.lastSeenAt = new Date(now);
+  }
+  return { session, sessionKey: sessionKeyOf(parsed.secret), csrfToken: csrfTokenOf(parsed.secret) };
+}
+
+async function insertSession(ctx: Ctx, t: Transaction, user: User, stage: SessionStage): Promise<{ session: Session; secret: Buffer }> {
+  const secret = crypto.randomBytes(32);
+  const now = new Date();
+  const lifetime = Math.min(env().SESSION_ABSOLUTE_TIMEOUT_SECONDS, stage === "partial" ? PARTIAL_SESSION_SECONDS : Infinity);
+  const session = await Session.create(
+    {
+      userId: user.id,
+      secretHash: sha256Hex(secret),
+      stage,
+      ip: ctx.ip?.slice(0, 64) || null,
+      userAgent: ctx.get("User-Agent").slice(0, 300) || null,
+      lastSeenAt: now,
+      expiresAt: new Date(now.getTime() + lifetime * 1000),
+    },
+    { transaction: t },
+  );
+  return { session, secret };
+}
+
+function setAuth(ctx: Ctx, user: User, session: Session, secret: Buffer): void {
+  const auth: AuthState = { user, via: "session", sessionId: session.id, tokenId: null, stage: session.stage, sessionKey: sessionKeyOf(secret) };
+  ctx.state.auth = auth;
+}
+
+/**
+ * Starts a new session for `user` with a fresh id and secret (never one the client brought:
+ * session fixation), deletes the session the request came with, and sets the cookies
+ * kuvert_session (HttpOnly) and kuvert_csrf. Afterwards ctx.state.auth is the new session.
+ */
+export async function createSession(ctx: Ctx, t: Transaction, user: User, stage: SessionStage): Promise<Session> {
+  const previous = parseCookie(ctx.cookies.get(SESSION_COOKIE));
+  if (previous) {
+    const old = await Session.findByPk(previous.id, { transaction: t });
+    if (old && old.secretHash === sha256Hex(previous.secret)) await old.destroy({ transaction: t });
+  }
+  const { session, secret } = await insertSession(ctx, t, user, stage);
+  setCookies(ctx, session.id, secret);
+  setAuth(ctx, user, session, secret);
+  return session;
+}
+
+/**
+ * Replaces the request's session with a new one (new id and secret) at a change of privilege:
+ * partial → full after the second factor, or after a password change. The sealed private key
+ * moves over; the old row is deleted.
+ */
+export async function upgradeSession(ctx: Ctx, t: Transaction, stage: SessionStage): Promise<Session> {
+  const auth = ctx.state.auth as AuthState | undefined;
+  if (!auth || auth.via !== "session" || !auth.sessionId || !auth.sessionKey) throw new Error("upgradeSession needs a session");
+  const { session, secret } = await insertSession(ctx, t, auth.user, stage);
+  await resealSessionKey(t, auth.sessionId, auth.sessionKey, session.id, sessionKeyOf(secret));
+  await Session.destroy({ where: { id: auth.sessionId }, transaction: t });
+  setCookies(ctx, session.id, secret);
+  setAuth(ctx, auth.user, session, secret);
+  return session;
+}
+
+/** Ends the request's session (row and cookies). */
+export async function destroySession(ctx: Ctx, t: Transaction): Promise<void> {
+  const auth = ctx.state.auth as AuthState | undefined;
+  const id = auth?.sessionId ?? parseCookie(ctx.cookies.get(SESSION_COOKIE))?.id;
+  if (id && (auth?.sessionId || (await loadSession(ctx)))) await Session.destroy({ where: { id }, transaction: t });
+  clearCookies(ctx);
+}
+
+/** Deletes every session of a user except `exceptSessionId`; returns how many. */
+export async function revokeAllSessions(t: Transaction, userId: string, exceptSessionId?: string | null): Promise<number> {
+  const where = exceptSessionId ? { userId, id: { [Op.ne]: exceptSessionId } } : { userId };
+  return Session.destroy({ where, transaction: t });
+}
+
+/** Active (not timed-out) sessions of a user, newest first. */
+export async function listSessions(userId: string): Promise<Session[]> {
+  const now = Date.now();
+  const rows = await Session.findAll({ where: { userId }, order: [["createdAt", "DESC"]] });
+  return rows.filter((s) => !expired(s, now));
+}
