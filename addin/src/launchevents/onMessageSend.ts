@@ -1,0 +1,184 @@
+/**
+ * Smart Alerts (OnMessageSend, Mailbox 1.12): before Outlook sends a message the ordinary way,
+ * check its subject, body and attachment names for sensitive content. Sensitive → stop the send
+ * with a message in the user's language and a button that opens the Kuvert pane (Send
+ * securely); harmless → let it go. Whether the user may still "send anyway" is set by the
+ * manifest's SendMode (SoftBlock by default, Block by org policy) and, on Mailbox 1.14+, by the
+ * org policy's allowSendAnyway (sendModeOverride promptUser).
+ *
+ * Every failure goes through handleError, and `event.completed` is called exactly once.
+ */
+import type { OfficeAdapter } from "../office/adapter.js";
+import { checkMessage, type SensitivityFinding } from "../shared/sensitivity.js";
+
+/** What the handler passes to event.completed (Office's SmartAlertsEventCompletedOptions). */
+export interface SmartAlertsCompletion {
+  allowEvent: boolean;
+  errorMessage?: string;
+  cancelLabel?: string;
+  commandId?: string;
+  sendModeOverride?: "promptUser";
+}
+
+/** The Office event object handed to the handler (Office.MailboxEvent). */
+export interface SendEventLike {
+  completed(options: SmartAlertsCompletion): void;
+}
+
+/** Org policy cached by the task pane in roaming settings after sign-in (see policyKey). */
+export interface SendPolicy {
+  /** Organisation keywords, added to the built-in list. */
+  keywords: string[];
+  /** Offer "Send anyway" (sendModeOverride promptUser) instead of blocking. */
+  allowSendAnyway: boolean;
+}
+
+export const policyKey = "kuvert.sendPolicy";
+/** The compose button's Control id in manifest.xml: the alert's button opens this pane. */
+export const composeCommandId = "kuvertComposeButton";
+export const handlerTimeoutMs = 30_000;
+
+type Lang = "sv" | "en";
+
+const texts = {
+  sv: {
+    intro: "Meddelandet ser ut att innehålla känsliga uppgifter",
+    outro: "Skicka det inte som vanlig e-post: välj Skicka säkert så krypteras det med Kuvert.",
+    button: "Skicka säkert",
+    error: "Kuvert kunde inte kontrollera meddelandet. Försök igen, eller välj Skicka säkert för att kryptera det.",
+    more: (n: number) => `och ${n} till`,
+    kind: {
+      personal_identity_number: "ett personnummer",
+      coordination_number: "ett samordningsnummer",
+      keyword: (k: string) => `ordet ”${k.replace(/\*/g, "")}”`,
+    },
+    where: {
+      subject: "i ämnesraden",
+      body: "i texten",
+      attachment_name: (name: string) => `i bilagans namn ”${name}”`,
+    },
+  },
+  en: {
+    intro: "This message seems to contain sensitive information",
+    outro: "Don't send it as ordinary e-mail: choose Send securely to encrypt it with Kuvert.",
+    button: "Send securely",
+    error: "Kuvert could not check this message. Try again, or choose Send securely to encrypt it.",
+    more: (n: number) => `and ${n} more`,
+    kind: {
+      personal_identity_number: "a personal identity number",
+      coordination_number: "a coordination number",
+      keyword: (k: string) => `the word “${k.replace(/\*/g, "")}”`,
+    },
+    where: {
+      subject: "in the subject",
+      body: "in the text",
+      attachment_name: (name: string) => `in the attachment name “${name}”`,
+    },
+  },
+} as const;
+
+export function languageOf(displayLanguage: string): Lang {
+  return displayLanguage.toLowerCase().startsWith("sv") ? "sv" : "en";
+}
+
+function describeFinding(f: SensitivityFinding, lang: Lang): string {
+  const t = texts[lang];
+  const what = f.kind === "keyword" ? t.kind.keyword(f.match) : t.kind[f.kind];
+  const where = f.location === "attachment_name" ? t.where.attachment_name(f.attachmentName ?? "") : t.where[f.location];
+  return `${what} ${where}`;
+}
+
+/** The alert text: what was found (at most three items) and what to do. At most 500 characters. */
+export function alertMessage(findings: SensitivityFinding[], lang: Lang): string {
+  const t = texts[lang];
+  const unique = [...new Set(findings.map((f) => describeFinding(f, lang)))];
+  const shown = unique.slice(0, 3).join(", ");
+  const rest = unique.length > 3 ? ` ${t.more(unique.length - 3)}` : "";
+  const message = `${t.intro} (${shown}${rest}). ${t.outro}`;
+  return message.length <= 500 ? message : `${t.intro}. ${t.outro}`;
+}
+
+/** Reads the cached org policy; anything malformed counts as "no extra policy". */
+export function readPolicy(office: OfficeAdapter): SendPolicy {
+  const raw = office.getSetting<unknown>(policyKey);
+  const policy: SendPolicy = { keywords: [], allowSendAnyway: false };
+  if (!raw || typeof raw !== "object") return policy;
+  const r = raw as Record<string, unknown>;
+  if (Array.isArray(r.keywords)) policy.keywords = r.keywords.filter((k): k is string => typeof k === "string").slice(0, 500);
+  policy.allowSendAnyway = r.allowSendAnyway === true;
+  return policy;
+}
+
+/** Calls completed once, whatever happens after. */
+function once(event: SendEventLike): SendEventLike {
+  let done = false;
+  return {
+    completed(options) {
+      if (done) return;
+      done = true;
+      event.completed(options);
+    },
+  };
+}
+
+/**
+ * The one place failures end: stops the send with a message (Send securely stays offered) and
+ * always completes the event. Never includes message content or error details in the text.
+ */
+export function handleError(event: SendEventLike, error: unknown, lang: Lang = "en"): void {
+  void error; // deliberately not shown or logged: it may quote message content (S6)
+  const t = texts[lang];
+  event.completed({ allowEvent: false, errorMessage: t.error, cancelLabel: t.button, commandId: composeCommandId });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("timed out")), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+/** The OnMessageSend handler (associated as "onMessageSendHandler"). */
+export async function onMessageSend(
+  rawEvent: SendEventLike,
+  office: OfficeAdapter,
+  opts: { timeoutMs?: number } = {},
+): Promise<void> {
+  const event = once(rawEvent);
+  let lang: Lang = "en";
+  try {
+    lang = languageOf(office.displayLanguage());
+    const policy = readPolicy(office);
+    const [subject, bodyHtml, attachments] = await withTimeout(
+      Promise.all([office.getSubject(), office.getBodyHtml(), office.getAttachments()]),
+      opts.timeoutMs ?? handlerTimeoutMs,
+    );
+    const report = checkMessage(
+      { subject, bodyHtml, attachmentNames: attachments.map((a) => a.name) },
+      { extraKeywords: policy.keywords },
+    );
+    if (!report.sensitive) {
+      event.completed({ allowEvent: true });
+      return;
+    }
+    const t = texts[lang];
+    event.completed({
+      allowEvent: false,
+      errorMessage: alertMessage(report.findings, lang),
+      cancelLabel: t.button,
+      commandId: composeCommandId,
+      ...(policy.allowSendAnyway ? { sendModeOverride: "promptUser" as const } : {}),
+    });
+  } catch (err) {
+    handleError(event, err, lang);
+  }
+}
