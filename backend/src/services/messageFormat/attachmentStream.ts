@@ -135,12 +135,15 @@ class AttachmentEncryptor extends Transform {
     this.header = encodeHeader(prefix);
   }
 
-  private seal(record: Buffer, last: boolean): Buffer {
+  /** Pushes ciphertext and tag as they come (no concatenation copy). */
+  private seal(record: Buffer, last: boolean): void {
     const cipher = crypto.createCipheriv("aes-256-gcm", this.key, nonce(this.prefix, this.index++, last));
     cipher.setAAD(this.header);
-    const head = cipher.update(record);
+    const body = cipher.update(record);
     const tail = cipher.final();
-    return Buffer.concat([head, tail, cipher.getAuthTag()]);
+    if (body.length) this.push(body);
+    if (tail.length) this.push(tail);
+    this.push(cipher.getAuthTag());
   }
 
   private start(): void {
@@ -154,7 +157,7 @@ class AttachmentEncryptor extends Transform {
       this.start();
       this.queue.push(toBuffer(chunk));
       // A full record is sealed only once more data follows: the last one carries the flag.
-      while (this.queue.length > RECORD_SIZE) this.push(this.seal(this.queue.take(RECORD_SIZE), false));
+      while (this.queue.length > RECORD_SIZE) this.seal(this.queue.take(RECORD_SIZE), false);
       done();
     } catch (err) {
       done(err as Error);
@@ -164,7 +167,7 @@ class AttachmentEncryptor extends Transform {
   override _flush(done: TransformCallback): void {
     try {
       this.start();
-      this.push(this.seal(this.queue.take(this.queue.length), true));
+      this.seal(this.queue.take(this.queue.length), true);
       done();
     } catch (err) {
       done(err as Error);
@@ -188,9 +191,10 @@ class AttachmentDecryptor extends Transform {
       const decipher = crypto.createDecipheriv("aes-256-gcm", this.key, nonce(this.prefix, this.index, last));
       decipher.setAAD(this.header);
       decipher.setAuthTag(record.subarray(record.length - TAG_SIZE));
-      const out = Buffer.concat([decipher.update(record.subarray(0, record.length - TAG_SIZE)), decipher.final()]);
+      const body = decipher.update(record.subarray(0, record.length - TAG_SIZE));
+      const tail = decipher.final(); // throws unless the tag verifies; nothing is released before
       this.index++;
-      return out;
+      return tail.length ? Buffer.concat([body, tail]) : body;
     } catch {
       throw new AttachmentStreamError(`attachment stream: record ${this.index} failed authentication`);
     }
