@@ -36,7 +36,7 @@ export class MessageRecipient extends Model<InferAttributes<MessageRecipient>, I
   declare updatedAt: CreationOptional<Date>;
 
   static initModel(sequelize: Sequelize): void {
-    const date = { type: DataTypes.DATE(3), allowNull: true };
+    const date = () => ({ type: DataTypes.DATE(3), allowNull: true });
     MessageRecipient.init(
       {
         id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
@@ -45,14 +45,14 @@ export class MessageRecipient extends Model<InferAttributes<MessageRecipient>, I
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "queued" },
         mobile: { type: DataTypes.STRING(32), allowNull: true },
         tokenHash: { type: DataTypes.STRING(64), allowNull: true },
-        tokenExpiresAt: date,
-        notifiedAt: date,
-        openedAt: date,
-        readAt: date,
-        revealedAt: date,
-        verifiedAt: date,
+        tokenExpiresAt: date(),
+        notifiedAt: date(),
+        openedAt: date(),
+        readAt: date(),
+        revealedAt: date(),
+        verifiedAt: date(),
         verifySecretHash: { type: DataTypes.STRING(64), allowNull: true },
-        verifyExpiresAt: date,
+        verifyExpiresAt: date(),
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },
