@@ -16,6 +16,7 @@ import { startSmsCatcher, type SmsCatcher } from "../support/sms.js";
 import { testWorker, drain } from "../support/outbox.js";
 import { inboundFixture, type InboundFixture } from "../support/inbound.js";
 import { uniqueEmail } from "../support/factories.js";
+import { startServerProcess, waitForExit } from "../support/processes.js";
 
 const TOKEN = "test-inbound-token-0123456789";
 
@@ -79,8 +80,8 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
     return n;
   }
 
-  async function sendSmtp(raw: Buffer, envelopeFrom: string): Promise<void> {
-    const transport = nodemailer.createTransport({ host: "127.0.0.1", port: listener.port, secure: false, ignoreTLS: true });
+  async function sendSmtp(raw: Buffer, envelopeFrom: string, port = listener.port): Promise<void> {
+    const transport = nodemailer.createTransport({ host: "127.0.0.1", port, secure: false, ignoreTLS: true });
     try {
       await transport.sendMail({ envelope: { from: envelopeFrom, to: ["no-reply@kuvert.test"] }, raw });
     } finally {
@@ -263,6 +264,19 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
     const big = Buffer.concat([inboundFixture("human-reply", "<x@kuvert.test>"), Buffer.alloc(INBOUND_MAX_BYTES + 1024, "a\r\n")]);
     await sendSmtp(big, "big@example.org").catch((e: Error) => (error = e));
     expect(error?.responseCode).to.equal(552);
+  });
+
+  it("the server starts the listener when INBOUND_SMTP_PORT is set and stops it cleanly", async () => {
+    const n = await sentNotification();
+    const port = 40000 + Math.floor(Math.random() * 20000);
+    const server = await startServerProcess({ INBOUND_SMTP_PORT: String(port), WORKER_ENABLED: "false" });
+    try {
+      await sendSmtp(fresh(inboundFixture("dsn-5.1.1", n.messageId)), "", port);
+      expect((await lastRow(n.id)).classification).to.equal("bounce");
+    } finally {
+      server.child.kill("SIGTERM");
+    }
+    expect(await waitForExit(server.child)).to.equal(0);
   });
 
   describe("POST /api/inbound/mail", () => {
