@@ -7,4 +7,4 @@ import { messaging } from "./20261122000600-messaging.js";
 import { secondFactor } from "./20261122000500-second-factor.js";
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations: Migration[] = [foundation, auth, userKeys, messaging, secondFactor, inboundMail];
+export const migrations: Migration[] = [foundation, auth, userKeys, messaging, secondFactor, inboundMail, messaging];

@@ -1,13 +1,17 @@
 import Router from "@koa/router";
 import { healthRoutes } from "./health/index.js";
 import { metaRoutes } from "./meta/index.js";
+import { keyRoutes } from "./keys/index.js";
+import { messageRoutes } from "./messages/index.js";
+import { mailboxRoutes } from "./mailbox/index.js";
+import { recipientRoutes } from "./recipient/index.js";
 import { authRoutes } from "./auth/index.js";
 import { sessionRoutes } from "./sessions/index.js";
 import { auditRoutes } from "./audit/index.js";
 import { inboundRoutes } from "./inbound/index.js";
 
 /** Route groups, mounted in this order. Add new groups to this list. */
-const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, inboundRoutes, authRoutes, sessionRoutes, auditRoutes];
+const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, keyRoutes, messageRoutes, mailboxRoutes, recipientRoutes, inboundRoutes, authRoutes, sessionRoutes, auditRoutes];
 
 export function buildRouter(): Router {
   const router = new Router();

@@ -1,0 +1,84 @@
+import { transaction } from "../db.js";
+import type { AuthState } from "../services/sessions.js";
+import { User } from "../models/User.js";
+import { MailboxEntry } from "../models/MailboxEntry.js";
+import { MessageRecipient } from "../models/MessageRecipient.js";
+import { authorizeMessageReader, mayListAllRecipients, type MessageAccess } from "../policies/messages.js";
+import { presentMessage } from "../presenters/message.js";
+import { assertReadable, decryptMessage, KeysLockedError, requestPrivateKey } from "../services/messages/readMessage.js";
+import type { MessageContent } from "../services/messages/content.js";
+import { recordRead } from "./recordRead.js";
+
+/** Who asked, for the audit log. */
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+async function visibleRecipients(access: MessageAccess) {
+  const { message } = access;
+  const rows = mayListAllRecipients(access)
+    ? await MessageRecipient.findAll({ where: { messageId: message.id }, order: [["createdAt", "ASC"]] })
+    : access.recipient
+      ? [access.recipient]
+      : [];
+  const ids = [...new Set([...(message.senderId ? [message.senderId] : []), ...rows.map((r) => r.userId)])];
+  const users = new Map((await User.findAll({ where: { id: ids } })).map((u) => [u.id, u]));
+  return {
+    sender: message.senderId ? (users.get(message.senderId) ?? null) : null,
+    recipients: rows.flatMap((row) => {
+      const u = users.get(row.userId);
+      return u ? [{ row, user: u }] : [];
+    }),
+  };
+}
+
+async function decryptFor(auth: AuthState, access: MessageAccess): Promise<MessageContent> {
+  assertReadable(access.message);
+  const privateKey = await requestPrivateKey(auth);
+  if (!privateKey) throw KeysLockedError();
+  return decryptMessage(access.message, auth.user.id, access.envelope.jwe, privateKey);
+}
+
+/**
+ * GET: decrypts a message for one of its readers with the key unlocked in their session and
+ * presents it with only the recipients they may see. Opening is not reading: the recipient's
+ * status becomes `opened`; a burn-after-reading message's content is withheld until reveal.
+ */
+export async function openMessageForReader(auth: AuthState, messageId: string) {
+  const access = await authorizeMessageReader(auth.user, messageId);
+  const content = await decryptFor(auth, access);
+  const recipient = access.recipient;
+  if (recipient && (recipient.status === "queued" || recipient.status === "notified")) {
+    const now = new Date();
+    await MessageRecipient.update({ status: "opened", openedAt: recipient.openedAt ?? now }, { where: { id: recipient.id, status: ["queued", "notified"] } });
+    recipient.status = "opened";
+  }
+  await MailboxEntry.update({ unread: false }, { where: { userId: auth.user.id, messageId, unread: true } });
+  const withheld = !!recipient && access.message.burnAfterReading && !recipient.readAt;
+  return presentMessage({
+    message: access.message,
+    content: withheld ? { ...content, subject: content.subject, text: null, html: null, attachments: [] } : content,
+    ...(await visibleRecipients(access)),
+    viewerIsSender: access.isSender,
+    revealRequired: withheld,
+  });
+}
+
+/**
+ * POST reveal: the recipient explicitly shows the message. Only this counts as a read (a link
+ * scanner's GET never does): first read, read receipt, and burn after reading once every
+ * recipient has read — the content is decrypted before it is destroyed and returned this once.
+ */
+export async function revealMessageForReader(auth: AuthState, messageId: string, meta: RequestMeta) {
+  const access = await authorizeMessageReader(auth.user, messageId);
+  const content = await decryptFor(auth, access);
+  const people = await visibleRecipients(access);
+  if (access.recipient) {
+    const recipient = access.recipient;
+    await transaction((t) => recordRead(t, access.message, recipient, { ip: meta.ip ?? undefined, userAgent: meta.userAgent ?? undefined }));
+  } else {
+    await MailboxEntry.update({ unread: false }, { where: { userId: auth.user.id, messageId, unread: true } });
+  }
+  return presentMessage({ message: access.message, content, ...people, viewerIsSender: access.isSender, revealRequired: false });
+}

@@ -1,0 +1,30 @@
+import type { Transaction } from "sequelize";
+import { AppError } from "../errors.js";
+import { normaliseEmail } from "../models/User.js";
+import { MessageRecipient } from "../models/MessageRecipient.js";
+import { issueSmsCode } from "../services/smsCodes.js";
+import { findRecipientLink, maskMobile, recipientCodePurpose } from "../services/messages/recipientLink.js";
+import { recordAudit } from "./recordAudit.js";
+
+export type StartResult = { next: "sign_in" } | { next: "sms_code"; mobile: string | null };
+
+export const EmailMismatchError = () =>
+  new AppError(400, "email_mismatch", "That is not the e-mail address this message was sent to");
+
+/**
+ * Step 1 of opening a link (F9): the visitor confirms the address the message was sent to.
+ * Account holders are sent to sign in; a first-time recipient gets an SMS code on the number
+ * the sender gave (calling again resends; the route rate-limits).
+ */
+export async function startRecipientVerification(t: Transaction, token: string, email: string, meta: { ip: string | null; userAgent: string | null }): Promise<StartResult> {
+  const { recipient, user } = await findRecipientLink(token, t);
+  if (normaliseEmail(email) !== user.email) throw EmailMismatchError();
+  if (recipient.status === "queued" || recipient.status === "notified") {
+    await MessageRecipient.update({ status: "opened", openedAt: new Date() }, { where: { id: recipient.id, status: ["queued", "notified"] }, transaction: t });
+  }
+  if (user.status !== "pending") return { next: "sign_in" };
+  const mobile = recipient.mobile ?? user.mobile;
+  await issueSmsCode(t, user, recipientCodePurpose(recipient), mobile ?? undefined);
+  await recordAudit(t, { type: "recipient.code_sent", userId: user.id, ip: meta.ip, userAgent: meta.userAgent, data: { messageId: recipient.messageId } });
+  return { next: "sms_code", mobile: maskMobile(mobile) };
+}

@@ -1,0 +1,84 @@
+import sanitizeHtml from "sanitize-html";
+import type { Message } from "../models/Message.js";
+import type { User } from "../models/User.js";
+import type { DeliveryStatus, MessageRecipient } from "../models/MessageRecipient.js";
+import type { MessageContent } from "../services/messages/content.js";
+
+export interface PresentedPerson {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+export interface PresentedRecipient extends PresentedPerson {
+  /** Delivery status; only the sender sees it. */
+  status?: DeliveryStatus;
+  readAt?: string | null;
+}
+
+/** S5: a conservative allow-list; no scripts, styles, iframes, forms or event handlers; links open safely. */
+export function sanitiseMessageHtml(html: string): string {
+  return sanitizeHtml(html, {
+    allowedTags: [...sanitizeHtml.defaults.allowedTags, "img", "span", "u", "s", "font"],
+    allowedAttributes: {
+      a: ["href", "title"],
+      img: ["src", "alt", "title", "width", "height"],
+      td: ["colspan", "rowspan", "align"],
+      th: ["colspan", "rowspan", "align"],
+      "*": ["dir", "lang"],
+    },
+    allowedSchemes: ["https", "http", "mailto", "tel"],
+    allowedSchemesByTag: { img: ["data", "cid"] },
+    allowProtocolRelative: false,
+    transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow", target: "_blank" }) },
+  });
+}
+
+export function presentPerson(user: User): PresentedPerson {
+  return { id: user.id, email: user.email, name: user.name };
+}
+
+export function presentOptions(message: Message) {
+  return {
+    idCheck: message.idCheck,
+    burnAfterReading: message.burnAfterReading,
+    eyesOnly: message.eyesOnly,
+    readReceipt: message.readReceipt,
+    notify: message.notify,
+    hideRecipients: message.hideRecipients,
+    expiresAt: message.expiresAt ? message.expiresAt.toISOString() : null,
+  };
+}
+
+export interface PresentMessageProps {
+  message: Message;
+  content: MessageContent;
+  sender: User | null;
+  /** Already filtered to what the viewer may see. */
+  recipients: Array<{ row: MessageRecipient; user: User }>;
+  viewerIsSender: boolean;
+  /** Burn after reading: the body is shown only through the explicit reveal. */
+  revealRequired?: boolean;
+}
+
+/** A decrypted message for one reader. */
+export function presentMessage(p: PresentMessageProps) {
+  return {
+    id: p.message.id,
+    threadId: p.message.threadId,
+    parentId: p.message.parentId,
+    sender: p.sender ? presentPerson(p.sender) : null,
+    recipients: p.recipients.map(({ row, user }): PresentedRecipient => ({
+      ...presentPerson(user),
+      ...(p.viewerIsSender ? { status: row.status, readAt: row.readAt ? row.readAt.toISOString() : null } : {}),
+    })),
+    subject: p.content.subject,
+    text: p.content.text,
+    html: p.content.html === null ? null : sanitiseMessageHtml(p.content.html),
+    attachments: p.content.attachments.map((a) => ({ id: a.id, name: a.name, type: a.type, size: a.size })),
+    options: presentOptions(p.message),
+    state: p.message.state,
+    revealRequired: p.revealRequired ?? false,
+    createdAt: p.message.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,115 @@
+import type Router from "@koa/router";
+import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { requestMeta } from "../../api/requestMeta.js";
+import { transaction } from "../../db.js";
+import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
+import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
+import { sendMessage } from "../../commands/sendMessage.js";
+import { openMessageForReader, revealMessageForReader } from "../../commands/openMessageForReader.js";
+import { authorizeMessageReader } from "../../policies/messages.js";
+import { presentPerson } from "../../presenters/message.js";
+import { replyTargets } from "../../services/messages/replies.js";
+import { MessageIdParams, MessageResponse, SendMessageBody, SentResponse, MAX_BODY_CHARS } from "./schema.js";
+
+const notFound = { description: "`not_found`: no such message, or the caller is not one of its readers (S4)", schema: ErrorSchema };
+
+export function messageRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/messages",
+      summary: "Send a secure message (plaintext form; the server encrypts on arrival)",
+      tags: ["messages"],
+      security: "session",
+      body: SendMessageBody,
+      bodyLimit: MAX_BODY_CHARS * 2 + 64 * 1024,
+      before: [rateLimit({ name: "send-ip", points: 120, durationSeconds: 60 }), authenticated()],
+      responses: {
+        201: { description: "Sent: encrypted, stored, recipients notified through the outbox", schema: SentResponse },
+        400: { description: "`validation_error`", schema: ErrorSchema },
+        401: { description: "`authentication_required`", schema: ErrorSchema },
+        403: { description: "`plan_reply_only` (Basic) or `plan_quota_exceeded` (monthly limit)", schema: ErrorSchema },
+        404: notFound,
+        413: { description: "`payload_too_large`", schema: ErrorSchema },
+        422: { description: "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`", schema: ErrorSchema },
+        429: { description: "`rate_limited`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { body }) => {
+      const user = currentUser(ctx);
+      await consumeRateLimit("send-user", user.id, { points: 60, durationSeconds: 60 });
+      const meta = requestMeta(ctx);
+      const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
+      const html = typeof body.body === "string" ? null : (body.body.html ?? null);
+      const o = body.options;
+      const result = await transaction(async (t) => {
+        const parent = body.replyTo ? (await authorizeMessageReader(user, body.replyTo, t)).message : null;
+        if (parent) await replyTargets(t, user, parent, body.to);
+        return sendMessage(t, {
+          sender: user,
+          to: body.to,
+          subject: body.subject,
+          text,
+          html,
+          options: { ...o, expiresAt: o.expiresAt ? new Date(o.expiresAt) : null },
+          parent,
+          ip: meta.ip,
+          userAgent: meta.userAgent,
+        });
+      });
+      ctx.status = 201;
+      ctx.body = {
+        id: result.message.id,
+        threadId: result.message.threadId,
+        recipients: result.recipients.map(({ recipient, resolved }) => ({ ...presentPerson(resolved.user), status: recipient.status })),
+      };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/messages/:id",
+      summary: "The decrypted message, for its readers only",
+      tags: ["messages"],
+      security: "session",
+      params: MessageIdParams,
+      before: [authenticated()],
+      responses: {
+        200: { description: "The message; HTML is sanitised; with hidden recipients a recipient sees only the sender and themselves", schema: MessageResponse },
+        401: { description: "`authentication_required`", schema: ErrorSchema },
+        403: { description: "`keys_locked`: this session holds no unlocked key (sign in with the password)", schema: ErrorSchema },
+        404: notFound,
+        410: { description: "`message_expired`, `message_burned` or `message_shredded`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params }) => {
+      ctx.body = await openMessageForReader(authState(ctx), params.id);
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/messages/:id/reveal",
+      summary: "Show the message: the only step that counts as a read (read receipt, burn after reading)",
+      tags: ["messages"],
+      security: "session",
+      params: MessageIdParams,
+      before: [authenticated()],
+      responses: {
+        200: { description: "The message with its body; a burn-after-reading message is destroyed once every recipient has revealed it", schema: MessageResponse },
+        401: { description: "`authentication_required`", schema: ErrorSchema },
+        403: { description: "`keys_locked` or `csrf_failed`", schema: ErrorSchema },
+        404: notFound,
+        410: { description: "`message_expired`, `message_burned` or `message_shredded`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params }) => {
+      ctx.body = await revealMessageForReader(authState(ctx), params.id, requestMeta(ctx));
+    },
+  );
+}

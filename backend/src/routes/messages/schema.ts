@@ -1,0 +1,97 @@
+import { z } from "zod";
+
+export const RecipientSchema = z.object({
+  email: z.email().max(320),
+  mobile: z.string().trim().max(32).nullish(),
+});
+
+export const OptionsSchema = z
+  .object({
+    idCheck: z.boolean().default(false),
+    burnAfterReading: z.boolean().default(false),
+    eyesOnly: z.boolean().default(false),
+    readReceipt: z.boolean().default(false),
+    notify: z.boolean().default(true),
+    hideRecipients: z.boolean().default(false),
+    /** ISO 8601 date-time; after it nothing can be read. */
+    expiresAt: z.iso.datetime({ offset: true }).nullish(),
+  })
+  .strict();
+
+export const MAX_BODY_CHARS = 2_000_000;
+
+export const SendMessageBody = z
+  .object({
+    to: z.array(RecipientSchema).min(1).max(100),
+    subject: z.string().max(500).default(""),
+    body: z.union([
+      z.string().max(MAX_BODY_CHARS),
+      z.object({ text: z.string().max(MAX_BODY_CHARS).nullish(), html: z.string().max(MAX_BODY_CHARS).nullish() }).strict(),
+    ]),
+    options: OptionsSchema.default({ idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false }),
+    replyTo: z.uuid().nullish(),
+  })
+  .strict();
+export type SendMessageInput = z.infer<typeof SendMessageBody>;
+
+export const MessageIdParams = z.object({ id: z.uuid() });
+
+const Person = z.object({ id: z.string(), email: z.string(), name: z.string().nullable() });
+const Options = z.object({
+  idCheck: z.boolean(),
+  burnAfterReading: z.boolean(),
+  eyesOnly: z.boolean(),
+  readReceipt: z.boolean(),
+  notify: z.boolean(),
+  hideRecipients: z.boolean(),
+  expiresAt: z.string().nullable(),
+});
+
+export const SentResponse = z.object({
+  id: z.string(),
+  threadId: z.string(),
+  recipients: z.array(Person.extend({ status: z.string() })),
+});
+
+export const MessageResponse = z.object({
+  id: z.string(),
+  threadId: z.string(),
+  parentId: z.string().nullable(),
+  sender: Person.nullable(),
+  recipients: z.array(Person.extend({ status: z.string().optional(), readAt: z.string().nullable().optional() })),
+  subject: z.string(),
+  text: z.string().nullable(),
+  html: z.string().nullable().describe("Sanitised HTML"),
+  attachments: z.array(z.object({ id: z.string(), name: z.string(), type: z.string(), size: z.number() })),
+  options: Options,
+  state: z.string(),
+  revealRequired: z.boolean().describe("Burn after reading: the body comes only from POST /api/messages/{id}/reveal"),
+  createdAt: z.string(),
+});
+
+export const MailboxQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+export const MailboxParams = z.object({ folder: z.string().min(1).max(36) });
+
+export const MailboxResponse = z.object({
+  folder: z.string(),
+  total: z.number(),
+  unread: z.record(z.string(), z.number()),
+  items: z.array(
+    z.object({
+      id: z.string(),
+      threadId: z.string(),
+      folder: z.string().nullable(),
+      unread: z.boolean(),
+      state: z.string(),
+      sender: Person.nullable(),
+      subject: z.string().nullable(),
+      hasAttachments: z.boolean().nullable(),
+      recipients: z.array(Person.extend({ status: z.string() })),
+      options: Options,
+      createdAt: z.string(),
+    }),
+  ),
+});

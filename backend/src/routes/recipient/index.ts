@@ -1,0 +1,124 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { requestMeta } from "../../api/requestMeta.js";
+import { transaction } from "../../db.js";
+import { AppError } from "../../errors.js";
+import { env } from "../../env.js";
+import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
+import { startRecipientVerification } from "../../commands/startRecipientVerification.js";
+import { verifyRecipientCode } from "../../commands/verifyRecipientCode.js";
+import { registerRecipient } from "../../commands/registerRecipient.js";
+import { hashLinkToken } from "../../services/messages/linkTokens.js";
+import { VERIFY_COOKIE, VERIFY_WINDOW_MS } from "../../services/messages/recipientLink.js";
+
+const TokenParams = z.object({ token: z.string().min(1).max(100) });
+const StartBody = z.object({ email: z.string().trim().min(3).max(320) }).strict();
+const VerifyBody = z.object({ code: z.string().trim().min(1).max(16) }).strict();
+const RegisterBody = z.object({ password: z.string().min(1).max(1024), acceptTerms: z.boolean() }).strict();
+
+const linkErrors = {
+  404: { description: "`invalid_link`", schema: ErrorSchema },
+  410: { description: "`link_expired`: the message has expired", schema: ErrorSchema },
+  429: { description: "`rate_limited`, with Retry-After", schema: ErrorSchema },
+};
+
+const ipLimit = (name: string) => rateLimit({ name, points: 30, durationSeconds: 15 * 60 });
+/** Per link: resends and guesses are bounded whatever IPs they come from (S3). */
+const perLink = (name: string, token: string, points: number) =>
+  consumeRateLimit(name, hashLinkToken(token).slice(0, 32), { points, durationSeconds: 15 * 60 });
+
+/** The steps behind the link in the notification e-mail (F9), used by the web app's /r/{token} page. */
+export function recipientRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/recipient/:token/start",
+      summary: "Confirm the e-mail address a message was sent to; sends the SMS code to a first-time recipient",
+      tags: ["recipient"],
+      security: "none",
+      params: TokenParams,
+      body: StartBody,
+      before: [ipLimit("recipient-start-ip")],
+      responses: {
+        200: {
+          description: "`sms_code` (code sent; calling again resends) or `sign_in` (the recipient has an account)",
+          schema: z.union([z.object({ next: z.literal("sms_code"), mobile: z.string().nullable() }), z.object({ next: z.literal("sign_in") })]),
+        },
+        400: { description: "`email_mismatch` or `validation_error`", schema: ErrorSchema },
+        ...linkErrors,
+      },
+    },
+    async (ctx, { params, body }) => {
+      await perLink("recipient-start-link", params.token, 5);
+      ctx.body = await transaction((t) => startRecipientVerification(t, params.token, body.email, requestMeta(ctx)));
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/recipient/:token/verify",
+      summary: "Check the SMS code of a first-time recipient",
+      tags: ["recipient"],
+      security: "none",
+      params: TokenParams,
+      body: VerifyBody,
+      before: [ipLimit("recipient-verify-ip")],
+      responses: {
+        200: { description: "Code right: choose a password next (a short-lived cookie binds the next step to this browser)", schema: z.object({ next: z.literal("set_password") }) },
+        400: { description: "`invalid_code` (wrong, used, expired or too many tries)", schema: ErrorSchema },
+        409: { description: "`account_exists`: sign in instead", schema: ErrorSchema },
+        ...linkErrors,
+      },
+    },
+    async (ctx, { params, body }) => {
+      await perLink("recipient-verify-link", params.token, 10);
+      const result = await transaction((t) => verifyRecipientCode(t, params.token, body.code, requestMeta(ctx)));
+      if (!result.ok) {
+        if (result.reason === "not_pending") throw new AppError(409, "account_exists", "You already have an account; sign in instead");
+        throw new AppError(400, "invalid_code", "The code is wrong or no longer valid");
+      }
+      ctx.cookies.set(VERIFY_COOKIE, result.secret, {
+        httpOnly: true,
+        sameSite: "strict",
+        secure: env().isProduction,
+        path: "/api/recipient",
+        maxAge: VERIFY_WINDOW_MS,
+        overwrite: true,
+      });
+      ctx.body = { next: "set_password" };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/recipient/:token/register",
+      summary: "Choose a password and accept the terms: creates the free Basic account and signs in",
+      tags: ["recipient"],
+      security: "none",
+      params: TokenParams,
+      body: RegisterBody,
+      before: [ipLimit("recipient-register-ip")],
+      responses: {
+        200: { description: "Signed in (session cookie); the message is readable", schema: z.object({ next: z.literal("done"), messageId: z.string() }) },
+        400: { description: "`terms_not_accepted` or a password policy id (`password_too_short`, ...)", schema: ErrorSchema },
+        403: { description: "`verification_required`: the SMS code was not confirmed in this browser", schema: ErrorSchema },
+        409: { description: "`account_exists`", schema: ErrorSchema },
+        ...linkErrors,
+      },
+    },
+    async (ctx, { params, body }) => {
+      await perLink("recipient-register-link", params.token, 10);
+      if (!body.acceptTerms) throw new AppError(400, "terms_not_accepted", "Accept the terms of use to continue");
+      const verifySecret = ctx.cookies.get(VERIFY_COOKIE);
+      const result = await transaction((t) => registerRecipient(ctx, t, { token: params.token, verifySecret, password: body.password, meta: requestMeta(ctx) }));
+      ctx.cookies.set(VERIFY_COOKIE, "", { httpOnly: true, path: "/api/recipient", maxAge: 0, overwrite: true });
+      ctx.body = { next: "done", messageId: result.messageId };
+    },
+  );
+}

@@ -1,0 +1,33 @@
+import type jose from "node-jose";
+import { AppError } from "../../errors.js";
+import type { Message } from "../../models/Message.js";
+import type { AuthState } from "../sessions.js";
+import { sessionPrivateKey } from "../keys/userKeys.js";
+import { openMessage } from "./contentCrypto.js";
+import type { MessageContent } from "./content.js";
+
+export const KeysLockedError = () =>
+  new AppError(403, "keys_locked", "Your key is not unlocked in this session; sign in again with your password to read messages");
+export const MessageGoneError = (state: string) =>
+  new AppError(410, `message_${state}`, state === "expired" ? "The message has expired and can no longer be read" : "The message has been destroyed and can no longer be read");
+
+/** The private key unlocked for the request's session, or null (API tokens, locked sessions). */
+export async function requestPrivateKey(auth: AuthState): Promise<jose.JWK.Key | null> {
+  if (!auth.sessionId || !auth.sessionKey) return null;
+  return sessionPrivateKey(auth.sessionId, auth.sessionKey);
+}
+
+/** Expired (by date, even before the sweeper ran), burned or shredded messages cannot be read. */
+export function assertReadable(message: Message, now = new Date()): void {
+  if (message.state === "active" || message.state === "draft") {
+    if (message.expiresAt && message.expiresAt.getTime() <= now.getTime()) throw MessageGoneError("expired");
+    return;
+  }
+  throw MessageGoneError(message.state === "expired" ? "expired" : message.state === "burned" ? "burned" : "shredded");
+}
+
+/** Decrypts a message for one reader with their unlocked private key. */
+export async function decryptMessage(message: Message, userId: string, envelopeJwe: string, privateKey: jose.JWK.Key): Promise<MessageContent> {
+  if (!message.content) throw MessageGoneError("shredded");
+  return openMessage<MessageContent>(message.id, userId, message.content, envelopeJwe, privateKey);
+}

@@ -1,0 +1,59 @@
+import crypto from "node:crypto";
+import type { Transaction } from "sequelize";
+import { AppError } from "../../errors.js";
+import { Message } from "../../models/Message.js";
+import { MessageRecipient } from "../../models/MessageRecipient.js";
+import { User } from "../../models/User.js";
+import { hashLinkToken, linkTokenPattern } from "./linkTokens.js";
+
+export const InvalidLinkError = () => new AppError(404, "invalid_link", "This link is not valid. Open the newest e-mail about the message.");
+export const LinkExpiredError = () => new AppError(410, "link_expired", "This link has expired, and so has the message");
+
+export interface RecipientLink {
+  recipient: MessageRecipient;
+  message: Message;
+  user: User;
+}
+
+/**
+ * The recipient row a link token belongs to (only its hash is stored), with its message and
+ * user. Unknown tokens, deactivated users and removed messages → 404 `invalid_link`; expired
+ * tokens or messages → 410 `link_expired`.
+ */
+export async function findRecipientLink(token: string, t?: Transaction, now = new Date()): Promise<RecipientLink> {
+  if (!linkTokenPattern.test(token)) throw InvalidLinkError();
+  const recipient = await MessageRecipient.findOne({ where: { tokenHash: hashLinkToken(token) }, transaction: t });
+  if (!recipient) throw InvalidLinkError();
+  const [message, user] = await Promise.all([
+    Message.findByPk(recipient.messageId, { transaction: t }),
+    User.findByPk(recipient.userId, { transaction: t }),
+  ]);
+  if (!message || !user || user.status === "deactivated") throw InvalidLinkError();
+  const expired =
+    (recipient.tokenExpiresAt && recipient.tokenExpiresAt.getTime() <= now.getTime()) ||
+    (message.expiresAt && message.expiresAt.getTime() <= now.getTime()) ||
+    message.state !== "active";
+  if (expired) throw LinkExpiredError();
+  return { recipient, message, user };
+}
+
+/** The purpose of the ID-check code for one recipient row: bound to its link and its number. */
+export function recipientCodePurpose(recipient: MessageRecipient): `phone_verify:${string}` {
+  return `phone_verify:recipient-${recipient.id}`;
+}
+
+/** The number with all but the country code and the last two digits hidden, e.g. +46 ******67. */
+export function maskMobile(mobile: string | null): string | null {
+  if (!mobile) return null;
+  const m = /^(\+\d{1,3})(\d*)(\d{2})$/.exec(mobile.replace(/\s/g, ""));
+  return m ? `${m[1]} ${"*".repeat(m[2].length)}${m[3]}` : null;
+}
+
+/** The cookie that binds the steps after the SMS code to the browser that entered it. */
+export const VERIFY_COOKIE = "kuvert_recipient";
+/** How long after the code the password may be chosen. */
+export const VERIFY_WINDOW_MS = 30 * 60 * 1000;
+
+export function hashVerifySecret(secret: string): string {
+  return crypto.createHash("sha256").update(secret, "utf8").digest("hex");
+}
