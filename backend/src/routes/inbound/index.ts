@@ -6,6 +6,7 @@ import { defineRoute, ErrorSchema, type Ctx } from "../../api/route.js";
 import { env } from "../../env.js";
 import { AppError, PayloadTooLargeError } from "../../errors.js";
 import { processInboundMail } from "../../commands/processInboundMail.js";
+import { rateLimit } from "../../middlewares/rateLimit.js";
 import { inboundClassifications } from "../../services/inbound/classify.js";
 import { INBOUND_MAX_BYTES } from "../../services/inbound/limits.js";
 
@@ -55,8 +56,10 @@ export function inboundRoutes(router: Router): void {
         401: { description: "Missing or wrong INBOUND_TOKEN", schema: ErrorSchema },
         413: { description: "Message too large", schema: ErrorSchema },
         415: { description: "Content-Type is not message/rfc822", schema: ErrorSchema },
+        429: { description: "Too many requests from this address", schema: ErrorSchema },
       },
-      before: [inboundToken()],
+      // Generous for an MTA handing over bursts of bounces; still stops token guessing.
+      before: [rateLimit({ name: "inbound-mail", points: 1200, durationSeconds: 60 }), inboundToken()],
     },
     async (ctx) => {
       const raw = await readRaw(ctx, INBOUND_MAX_BYTES);
