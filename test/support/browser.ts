@@ -132,3 +132,13 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
 export async function hasHorizontalScroll(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 }
+
+/** Signs in through the sign-in page (any language) and waits for the dashboard. */
+export async function signInThroughUi(page: Page, email: string, password: string): Promise<void> {
+  await page.goto("/login");
+  await page.getByTestId("email").fill(email);
+  await page.getByTestId("next").click();
+  await page.getByTestId("password").fill(password);
+  await page.getByTestId("sign-in").click();
+  await page.getByTestId("greeting").waitFor();
+}

@@ -34,6 +34,7 @@ export function webApp(dir = webBundleDir): Middleware {
     if (ctx.method !== "GET" && ctx.method !== "HEAD") return next();
     if (serverPrefixes.some((p) => ctx.path === p.replace(/\/$/, "") || ctx.path.startsWith(p))) return next();
     if (ctx.path.startsWith("/assets/")) {
+      ctx.vary("Accept-Encoding");
       await send(ctx, ctx.path, { root: dir, maxage: immutable, immutable: true });
       return;
     }

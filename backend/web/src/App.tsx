@@ -25,7 +25,10 @@ function PageTitle() {
     document.title = page ? `${page} – Kuvert` : "Kuvert";
   }, [handle, t, i18n.language]);
   useEffect(() => {
-    document.getElementById("main")?.focus({ preventScroll: true });
+    // After navigation, start from the new page (for keyboard and screen-reader users) unless
+    // the page already put focus on one of its fields.
+    const main = document.getElementById("main");
+    if (main && !main.contains(document.activeElement)) main.focus({ preventScroll: true });
   }, [location.pathname]);
   return null;
 }

@@ -9,8 +9,8 @@ const classes = mergeStyleSets({
   header: {
     display: "flex",
     alignItems: "center",
-    gap: 8,
-    padding: "0 12px",
+    gap: 4,
+    padding: "0 8px 0 12px",
     minHeight: 52,
     background: "#0c466a",
     color: "#ffffff",
@@ -21,6 +21,7 @@ const classes = mergeStyleSets({
     fontWeight: 600,
     textDecoration: "none",
     marginRight: "auto",
+    flexShrink: 0,
     padding: "4px 2px",
     selectors: { ":focus-visible": { outline: "2px solid #ffffff", outlineOffset: 2 } },
   },

@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { currentLanguage, setLanguage } from "../i18n.js";
 
 const onDark = {
-  root: { color: "#ffffff", height: 40 },
+  root: { color: "#ffffff", height: 40, flexShrink: 0, padding: "0 6px" },
   rootHovered: { color: "#ffffff", background: "#09344e" },
   rootPressed: { color: "#ffffff", background: "#09344e" },
   icon: { color: "#ffffff" },

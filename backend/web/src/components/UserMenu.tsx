@@ -5,11 +5,13 @@ import type { CurrentUser } from "../api/auth.js";
 import { useSession } from "../session/SessionContext.js";
 
 const onDark: IButtonStyles = {
-  root: { color: "#ffffff", height: 40, maxWidth: 220 },
+  root: { color: "#ffffff", height: 40, maxWidth: "min(240px, 45vw)", minWidth: 0, flexShrink: 1 },
+  flexContainer: { minWidth: 0 },
+  textContainer: { minWidth: 0, overflow: "hidden" },
   rootHovered: { color: "#ffffff", background: "#09344e" },
   rootPressed: { color: "#ffffff", background: "#09344e" },
   rootExpanded: { color: "#ffffff", background: "#09344e" },
-  label: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
+  label: { display: "block", overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
   menuIcon: { color: "#ffffff" },
   menuIconHovered: { color: "#ffffff" },
   menuIconExpanded: { color: "#ffffff" },
