@@ -1,7 +1,7 @@
 import type { Middleware } from "koa";
 import type Router from "@koa/router";
 import type { RouterContext } from "@koa/router";
-import { koaBody } from "koa-body";
+import { koaBody, HttpMethodEnum } from "koa-body";
 import { z } from "zod";
 import { AppError, UnsupportedMediaTypeError } from "../errors.js";
 import { env } from "../env.js";
@@ -98,6 +98,8 @@ export function defineRoute<B extends z.ZodType | undefined, Q extends z.ZodType
         multipart: false,
         jsonLimit: spec.bodyLimit ?? env().BODY_LIMIT_JSON,
         jsonStrict: true,
+        // A route that declares a body gets it parsed for DELETE too (e.g. a confirmation code).
+        parsedMethods: [HttpMethodEnum.POST, HttpMethodEnum.PUT, HttpMethodEnum.PATCH, HttpMethodEnum.DELETE],
         onError: (err) => {
           throw err;
         },

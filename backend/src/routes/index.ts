@@ -9,9 +9,14 @@ import { authRoutes } from "./auth/index.js";
 import { sessionRoutes } from "./sessions/index.js";
 import { auditRoutes } from "./audit/index.js";
 import { inboundRoutes } from "./inbound/index.js";
+import { accountRoutes } from "./account/index.js";
+import { secondFactorRoutes } from "./secondFactor/index.js";
+import { phoneRoutes } from "./phones/index.js";
+import { recoveryRoutes } from "./recovery/index.js";
 
 /** Route groups, mounted in this order. Add new groups to this list. */
 const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, keyRoutes, messageRoutes, mailboxRoutes, recipientRoutes, inboundRoutes, authRoutes, sessionRoutes, auditRoutes];
+groups.push(accountRoutes, secondFactorRoutes, phoneRoutes, recoveryRoutes);
 
 export function buildRouter(): Router {
   const router = new Router();

@@ -1,0 +1,55 @@
+import type { ParameterizedContext } from "koa";
+import { z } from "zod";
+import { AppError } from "../../errors.js";
+import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
+import { secondFactorMethodNames } from "../../services/secondFactor.js";
+
+export { requestMeta } from "../../api/requestMeta.js";
+
+/**
+ * Limits on sending and checking codes (SPEC S3, issue 3: bots slowed, SMS cost bounded).
+ * Per IP they are generous (offices share an address); per account they are tight. A mutable
+ * object so tests can tighten a limit for a 429 test; the middleware reads it per request.
+ */
+export const codeLimits = {
+  sendPerIp: { points: 60, durationSeconds: 15 * 60 },
+  sendPerUser: { points: 8, durationSeconds: 15 * 60 },
+  checkPerIp: { points: 200, durationSeconds: 15 * 60 },
+  checkPerUser: { points: 30, durationSeconds: 15 * 60 },
+  resetPerEmail: { points: 5, durationSeconds: 15 * 60 },
+};
+type LimitName = keyof typeof codeLimits;
+
+function limitMiddleware(name: string, limit: LimitName) {
+  return rateLimit({ name, points: () => codeLimits[limit].points, durationSeconds: () => codeLimits[limit].durationSeconds });
+}
+
+/** Per-IP limit for routes that send an SMS. */
+export const smsSendIpLimit = () => limitMiddleware("sms-send-ip", "sendPerIp");
+/** Per-IP limit for routes that check a code. */
+export const codeCheckIpLimit = () => limitMiddleware("code-check-ip", "checkPerIp");
+
+/** Per-account (or per-address) limits; call before opening the transaction. */
+export async function limitPerKey(name: string, limit: LimitName, key: string): Promise<void> {
+  await consumeRateLimit(name, key, { points: () => codeLimits[limit].points, durationSeconds: () => codeLimits[limit].durationSeconds });
+}
+
+export const InvalidCodeError = () => new AppError(400, "invalid_code", "The code is wrong, used or expired");
+
+/** A second factor that confirms a sensitive change. */
+export const SecondFactorFields = {
+  method: z.enum(secondFactorMethodNames),
+  code: z.string().trim().min(1).max(64),
+};
+
+export const SentSchema = z.object({ sent: z.literal(true), to: z.string() });
+
+/** A number shown back to its owner without revealing it whole: +46 ••• •• 67. */
+export function maskPhone(e164: string | null): string {
+  if (!e164) return "";
+  return `${e164.slice(0, 3)}•••••${e164.slice(-2)}`;
+}
+
+export const noStore = (ctx: ParameterizedContext) => {
+  ctx.set("Cache-Control", "no-store");
+};

@@ -1,0 +1,221 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { transaction } from "../../db.js";
+import { authenticated, currentUser } from "../../middlewares/authenticate.js";
+import { recordAudit } from "../../commands/recordAudit.js";
+import { notifySecurityChange } from "../../commands/notifySecurityChange.js";
+import { verifyConfirmation } from "../../services/secondFactor.js";
+import { useBackupCode } from "../../services/backupCodes.js";
+import { addPhone, findPhone, listPhones, makePrimary, removePhone, sendPhoneVerification, verifyPhone } from "../../services/phones.js";
+import { PhoneSchema, presentPhone } from "../../presenters/phone.js";
+import type { User } from "../../models/User.js";
+import type { ParameterizedContext } from "koa";
+import { codeCheckIpLimit, InvalidCodeError, limitPerKey, requestMeta, SecondFactorFields, SentSchema, smsSendIpLimit, maskPhone } from "../account/shared.js";
+
+const IdParams = z.object({ id: z.uuid() });
+const NewPhone = {
+  mobile: z.string().trim().min(3).max(32).describe("International form (+46 70 123 45 67), or national with `country`"),
+  country: z.string().regex(/^[A-Za-z]{2}$/).optional().describe("ISO 3166-1 alpha-2 for national numbers"),
+  name: z.string().trim().min(1).max(100).default("Mobile"),
+};
+const invalid = { description: "`invalid_code`", schema: ErrorSchema };
+const limited = { description: "`rate_limited`", schema: ErrorSchema };
+const notFound = { description: "`not_found`", schema: ErrorSchema };
+
+function audit(ctx: ParameterizedContext, user: User, type: string, data: Record<string, unknown>) {
+  return { type, organisationId: user.organisationId, userId: user.id, ...requestMeta(ctx), data };
+}
+
+export function phoneRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/account/phones",
+      summary: "My phones (primary first)",
+      tags: ["account"],
+      security: "session",
+      responses: { 200: { description: "Phones", schema: z.object({ phones: z.array(PhoneSchema) }) } },
+      before: [authenticated()],
+    },
+    async (ctx) => {
+      const user = currentUser(ctx);
+      const phones = await transaction((t) => listPhones(t, user));
+      ctx.body = { phones: phones.map(presentPhone) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/account/phones",
+      summary: "Add a backup phone (needs a second factor); an SMS code is sent to it for verification",
+      tags: ["account"],
+      security: "session",
+      body: z.object({ ...NewPhone, ...SecondFactorFields }),
+      responses: {
+        201: { description: "Added, not yet verified", schema: z.object({ phone: PhoneSchema }) },
+        400: invalid,
+        409: { description: "`phone_exists`", schema: ErrorSchema },
+        422: { description: "`invalid_phone`, `too_many_phones`", schema: ErrorSchema },
+        429: limited,
+      },
+      before: [smsSendIpLimit(), authenticated()],
+    },
+    async (ctx, { body }) => {
+      const user = currentUser(ctx);
+      await limitPerKey("code-check-user", "checkPerUser", user.id);
+      await limitPerKey("sms-send-user", "sendPerUser", user.id);
+      const phone = await transaction(async (t) => {
+        if (!(await verifyConfirmation(t, user, body.method, body.code))) return null;
+        const added = await addPhone(t, user, { number: body.mobile, country: body.country, name: body.name });
+        await recordAudit(t, audit(ctx, user, "phone.added", { phoneId: added.id, confirmedWith: body.method }));
+        await notifySecurityChange(t, user, "phone_added", { phone: maskPhone(added.e164) });
+        return added;
+      });
+      if (!phone) throw InvalidCodeError();
+      ctx.status = 201;
+      ctx.body = { phone: presentPhone(phone) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/account/phones/replace-primary",
+      summary: "Changed number: add a new mobile confirmed with a one-time code; verify it by SMS, then make it primary",
+      tags: ["account"],
+      security: "session",
+      body: z.object({ ...NewPhone, backupCode: z.string().trim().min(1).max(32) }),
+      responses: { 201: { description: "Added; verify it with the SMS code, then POST …/primary", schema: z.object({ phone: PhoneSchema }) }, 400: invalid, 422: { description: "`invalid_phone`", schema: ErrorSchema }, 429: limited },
+      before: [codeCheckIpLimit(), authenticated()],
+    },
+    async (ctx, { body }) => {
+      const user = currentUser(ctx);
+      await limitPerKey("code-check-user", "checkPerUser", user.id);
+      await limitPerKey("sms-send-user", "sendPerUser", user.id);
+      const phone = await transaction(async (t) => {
+        if (!(await useBackupCode(t, user.id, body.backupCode))) return null;
+        const added = await addPhone(t, user, { number: body.mobile, country: body.country, name: body.name });
+        await recordAudit(t, audit(ctx, user, "phone.added", { phoneId: added.id, confirmedWith: "backup_code", replacesPrimary: true }));
+        await recordAudit(t, audit(ctx, user, "backup_code.used", { for: "phone_replace" }));
+        await notifySecurityChange(t, user, "phone_added", { phone: maskPhone(added.e164) });
+        return added;
+      });
+      if (!phone) throw InvalidCodeError();
+      ctx.status = 201;
+      ctx.body = { phone: presentPhone(phone) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/account/phones/:id/send-code",
+      summary: "Send a new verification code to an unverified phone",
+      tags: ["account"],
+      security: "session",
+      params: IdParams,
+      responses: { 202: { description: "Sent", schema: SentSchema }, 404: notFound, 409: { description: "`phone_already_verified`", schema: ErrorSchema }, 429: limited },
+      before: [smsSendIpLimit(), authenticated()],
+    },
+    async (ctx, { params }) => {
+      const user = currentUser(ctx);
+      await limitPerKey("sms-send-user", "sendPerUser", user.id);
+      const phone = await transaction(async (t) => {
+        const p = await findPhone(t, user, params.id);
+        await sendPhoneVerification(t, user, p);
+        return p;
+      });
+      ctx.status = 202;
+      ctx.body = { sent: true, to: maskPhone(phone.e164) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/account/phones/:id/verify",
+      summary: "Verify a phone with the SMS code sent to it",
+      tags: ["account"],
+      security: "session",
+      params: IdParams,
+      body: z.object({ code: z.string().trim().min(1).max(16) }),
+      responses: { 200: { description: "Verified", schema: z.object({ phone: PhoneSchema }) }, 400: invalid, 404: notFound, 429: limited },
+      before: [codeCheckIpLimit(), authenticated()],
+    },
+    async (ctx, { params, body }) => {
+      const user = currentUser(ctx);
+      await limitPerKey("code-check-user", "checkPerUser", user.id);
+      const result = await transaction(async (t) => {
+        const phone = await findPhone(t, user, params.id);
+        const wasVerified = phone.verifiedAt !== null;
+        if (!(await verifyPhone(t, user, phone, body.code))) return null;
+        if (!wasVerified) await recordAudit(t, audit(ctx, user, "phone.verified", { phoneId: phone.id }));
+        return phone;
+      });
+      if (!result) throw InvalidCodeError();
+      ctx.body = { phone: presentPhone(result) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/account/phones/:id/primary",
+      summary: "Make a verified phone the primary mobile (codes and notifications go there)",
+      tags: ["account"],
+      security: "session",
+      params: IdParams,
+      responses: { 200: { description: "Primary", schema: z.object({ phone: PhoneSchema }) }, 404: notFound, 422: { description: "`phone_not_verified`", schema: ErrorSchema } },
+      before: [authenticated()],
+    },
+    async (ctx, { params }) => {
+      const user = currentUser(ctx);
+      const phone = await transaction(async (t) => {
+        const p = await findPhone(t, user, params.id);
+        if (p.isPrimary) return p;
+        await makePrimary(t, user, p);
+        await recordAudit(t, audit(ctx, user, "phone.primary_changed", { phoneId: p.id }));
+        await notifySecurityChange(t, user, "primary_phone_changed", { phone: maskPhone(p.e164) });
+        return p;
+      });
+      ctx.body = { phone: presentPhone(phone) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "delete",
+      path: "/api/account/phones/:id",
+      summary: "Remove a backup phone (needs a second factor; the primary cannot be removed)",
+      tags: ["account"],
+      security: "session",
+      params: IdParams,
+      body: z.object(SecondFactorFields),
+      responses: { 204: { description: "Removed" }, 400: invalid, 404: notFound, 409: { description: "`phone_is_primary`", schema: ErrorSchema }, 429: limited },
+      before: [codeCheckIpLimit(), authenticated()],
+    },
+    async (ctx, { params, body }) => {
+      const user = currentUser(ctx);
+      await limitPerKey("code-check-user", "checkPerUser", user.id);
+      const ok = await transaction(async (t) => {
+        const phone = await findPhone(t, user, params.id);
+        if (!(await verifyConfirmation(t, user, body.method, body.code))) return false;
+        await removePhone(t, phone);
+        await recordAudit(t, audit(ctx, user, "phone.removed", { phoneId: phone.id, confirmedWith: body.method }));
+        await notifySecurityChange(t, user, "phone_removed", { phone: maskPhone(phone.e164) });
+        return true;
+      });
+      if (!ok) throw InvalidCodeError();
+      ctx.status = 204;
+    },
+  );
+}

@@ -1,0 +1,37 @@
+import { once } from "node:events";
+import type { Readable } from "node:stream";
+import { ZipArchive } from "archiver";
+import { logger } from "../../logger.js";
+import { exportSections, type ExportContext, type ExportSection } from "./exportSections.js";
+
+const README = `Kuvert — export av dina uppgifter / export of your data
+
+account/   kontouppgifter, inställningar, telefoner och din granskningslogg (JSON)
+           account information, settings, phones and your audit log (JSON)
+`;
+
+/**
+ * A zip archive of the owner's data, streamed: sections are produced lazily and each entry is
+ * written before the next is requested (archiver's queue would otherwise hold them all).
+ */
+export function exportArchive(ctx: ExportContext, sections: ExportSection[] = exportSections): Readable {
+  const zip = new ZipArchive({ zlib: { level: 6 } });
+  const produce = async () => {
+    const added = once(zip, "entry");
+    zip.append(README, { name: "README.txt" });
+    await added;
+    for (const section of sections) {
+      for await (const entry of section.entries(ctx)) {
+        const done = once(zip, "entry");
+        zip.append(entry.content, { name: `${section.name}/${entry.path}`, date: entry.date });
+        await done;
+      }
+    }
+    await zip.finalize();
+  };
+  produce().catch((err: Error) => {
+    logger.error({ err: { name: err.name, message: err.message } }, "account export failed");
+    zip.destroy(err);
+  });
+  return zip;
+}
