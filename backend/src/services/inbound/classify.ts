@@ -4,6 +4,7 @@ import {
   dsnAddress,
   first,
   headerMapFromLines,
+  isMailbox,
   messageIds,
   parseDeliveryStatus,
   parseHeaderBlock,
@@ -81,7 +82,7 @@ function addressOf(value: string | undefined): string | null {
   if (!value) return null;
   const angle = /<([^<>\s]*)>/.exec(value);
   const candidate = (angle ? angle[1] : value.split(/[\s(]/)[0]).trim();
-  return /^[^\s@<>]{1,64}@[^\s@<>]{1,255}$/.test(candidate) ? candidate.toLowerCase() : null;
+  return isMailbox(candidate) ? candidate.toLowerCase() : null;
 }
 
 function localPart(address: string | null): string {
@@ -151,8 +152,8 @@ function textStatus(text: string): { status?: string; action?: string } {
 }
 
 function textFailedRecipient(text: string): string | undefined {
-  const m = /^[ \t]*<([^\s@<>]{1,64}@[^\s@<>]{1,255})>:/m.exec(text.slice(0, 64 * 1024));
-  return m ? m[1].toLowerCase() : undefined;
+  const m = /^[ \t]*<([^\s<>]{3,254})>:/m.exec(text.slice(0, 64 * 1024));
+  return m && isMailbox(m[1]) ? m[1].toLowerCase() : undefined;
 }
 
 /** One short line of the auto-reply that looks like the absence period, or undefined. */
@@ -252,7 +253,7 @@ export async function classifyInbound(raw: Buffer | string, opts: ClassifyOption
   }
   // 3. Non-standard bounces from MTAs.
   const systemSender = SYSTEM_LOCAL.test(localPart(from)) || SYSTEM_LOCAL.test(localPart(sender));
-  const failedHeader = addressOf(first(headers, "x-failed-recipients"));
+  const failedHeader = addressOf(first(headers, "x-failed-recipients")?.split(",")[0]);
   const bounceSubject = BOUNCE_SUBJECT.test(subject);
   if (failedHeader || (bounceSubject && (systemSender || nullSender)) || (systemSender && textStatus(text).status)) {
     const found = textStatus(text);

@@ -72,12 +72,22 @@ export function messageIds(value: string | undefined): string[] {
   return [...value.matchAll(MSGID)].map((m) => `<${m[1]}>`);
 }
 
+/**
+ * A plain mailbox address: dot-atom local part and a host name (Unicode letters allowed). No
+ * quotes, commas, spaces or brackets, so a value can never expand into several recipients.
+ */
+const MAILBOX = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]{1,64}@[\p{L}\p{N}-]{1,63}(?:\.[\p{L}\p{N}-]{1,63})+$/u;
+
+export function isMailbox(value: string): boolean {
+  return value.length <= 254 && MAILBOX.test(value);
+}
+
 /** The address part of an RFC 3464 address field ("rfc822; user@example.org"). */
 export function dsnAddress(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const semi = value.indexOf(";");
   const addr = (semi >= 0 ? value.slice(semi + 1) : value).trim().replace(/^<|>$/g, "");
-  return /^[^\s@<>]{1,64}@[^\s@<>]{1,255}$/.test(addr) ? addr.toLowerCase() : undefined;
+  return isMailbox(addr) ? addr.toLowerCase() : undefined;
 }
 
 /** An enhanced status code ("5.1.1") at the start of a Status field, if well-formed. */

@@ -177,6 +177,19 @@ describe("inbound classification (signals)", () => {
     expect((await classifyInbound(plain("Subject: Re"))).responseAddress).to.equal("person@example.org");
   });
 
+  it("an address that could expand into several recipients is never used as the answer address", async () => {
+    for (const bad of ["a,victim@example.org", "victim@example.org,other@example.org", '"x y"@example.org', "a@b"]) {
+      expect((await classifyInbound(plain("Subject: Re"), { envelopeFrom: bad })).responseAddress, bad).to.equal(null);
+    }
+    expect((await classifyInbound(plain("Subject: Re"), { envelopeFrom: "Åsa.Öberg+tag@exempel.se" })).responseAddress).to.equal("åsa.öberg+tag@exempel.se");
+  });
+
+  it("X-Failed-Recipients with several addresses makes a bounce for the first", async () => {
+    const c = await classifyInbound(plain("X-Failed-Recipients: one@example.org, two@example.org\nSubject: Mail delivery failed"));
+    expect(c.classification).to.equal("bounce");
+    expect(c.finalRecipient).to.equal("one@example.org");
+  });
+
   it("English Content-Language gives an English answer", async () => {
     expect((await classifyInbound(plain("Content-Language: en-GB\nSubject: Re: hi"))).locale).to.equal("en");
   });
