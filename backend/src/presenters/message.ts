@@ -21,13 +21,14 @@ export function sanitiseMessageHtml(html: string): string {
   return sanitizeHtml(html, {
     allowedTags: [...sanitizeHtml.defaults.allowedTags, "img", "span", "u", "s", "font"],
     allowedAttributes: {
-      a: ["href", "title"],
+      a: ["href", "title", "rel", "target"],
       img: ["src", "alt", "title", "width", "height"],
       td: ["colspan", "rowspan", "align"],
       th: ["colspan", "rowspan", "align"],
       "*": ["dir", "lang"],
     },
     allowedSchemes: ["https", "http", "mailto", "tel"],
+    // Remote images are tracking pixels: only inline (data:, cid:) images are kept.
     allowedSchemesByTag: { img: ["data", "cid"] },
     allowProtocolRelative: false,
     transformTags: { a: sanitizeHtml.simpleTransform("a", { rel: "noopener noreferrer nofollow", target: "_blank" }) },
