@@ -104,13 +104,29 @@ async function recordAndRoute(t: Transaction, mail: ClassifiedInbound, props: Pr
   return { inboundMailId: row.id, classification: mail.classification, matched: entry != null, answered: decision.answer, duplicate: false };
 }
 
+/** What a message that mailparser cannot read counts as: recorded, matched to nothing, never answered. */
+function unparseable(): ClassifiedInbound {
+  return {
+    classification: "automatic",
+    reason: "unparseable",
+    referencedIds: [],
+    envelopeIds: [],
+    messageId: null,
+    from: null,
+    responseAddress: null,
+    nullSender: false,
+    bulk: false,
+    locale: "sv",
+  };
+}
+
 /**
  * Classifies one raw inbound message (bounce, auto-reply, reply to a notification), records it
  * in inbound_mail, matches it to the outbox e-mail it refers to, tells the subscribers of
  * onInboundClassified in the same transaction, and answers a human reply at most once.
  */
 export async function processInboundMail(raw: Buffer, props: ProcessInboundProps): Promise<ProcessInboundResult> {
-  const mail = await classifyInbound(raw, { envelopeFrom: props.envelopeFrom });
+  const mail = await classifyInbound(raw, { envelopeFrom: props.envelopeFrom }).catch((): ClassifiedInbound => unparseable());
   const now = props.now ?? new Date();
   try {
     return await transaction((t) => recordAndRoute(t, mail, props, now));

@@ -2,6 +2,11 @@ import type { Transaction } from "sequelize";
 import type { InboundClassification } from "./classify.js";
 
 /** What the rest of Kuvert learns about one inbound mail. No body, no sender address. */
+/**
+ * Every classification is announced, matched or not (reference and outboxEntryId are then
+ * null). Subscribers act on "bounce" and "auto_reply" and ignore "automatic" (positive DSNs,
+ * read receipts, list mail) and "human_reply" (answered here, see answer.ts).
+ */
 export interface InboundEvent {
   /** The inbound_mail row. */
   inboundMailId: number;
@@ -11,7 +16,7 @@ export interface InboundEvent {
   outboxEntryId: number | null;
   /** Bounces: RFC 3463 status code, e.g. "5.1.1" or "4.4.7". */
   status?: string;
-  /** Bounces: "failed" or "delayed". */
+  /** Bounces: "failed" (final) or "delayed" (the remote MTA is still retrying; not final). */
   action?: string;
   /** Bounces: the failed recipient address as reported by the remote MTA (untrusted). */
   finalRecipient?: string;
