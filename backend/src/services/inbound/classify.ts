@@ -161,7 +161,7 @@ export function findPeriod(subject: string, text: string): string | undefined {
   const lines = [subject, ...text.split(/\r?\n/).slice(0, 40)];
   for (const line of lines) {
     if (/^\s*>/.test(line)) continue;
-    const clean = line.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, " ").replace(/\s+/g, " ").trim();
+    const clean = line.replace(/[\p{Cc}\p{Cf}]/gu, " ").replace(/\s+/g, " ").trim();
     if (clean && DATEISH.test(clean)) return clean.length > 200 ? clean.slice(0, 199) + "…" : clean;
   }
   return undefined;
