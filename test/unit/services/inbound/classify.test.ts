@@ -205,6 +205,16 @@ describe("inbound classification (signals)", () => {
     expect(c.referencedIds).to.deep.equal([]);
   });
 
+  it("an HTML-only out-of-office (Outlook) is an auto_reply and its period is read from the text", async () => {
+    const raw = Buffer.from(
+      `From: a@example.org\r\nTo: no-reply@kuvert.test\r\nSubject: Automatiskt svar: Meddelande\r\nIn-Reply-To: ${ORIGINAL}\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><body><p>Hej!</p><p>Jag är tillbaka <b>7 december</b>.</p><script>alert(1)</script></body></html>\r\n`,
+    );
+    const c = await classifyInbound(raw);
+    expect(c.classification).to.equal("auto_reply");
+    expect(c.reason).to.equal("subject");
+    expect(c.period).to.equal("Jag är tillbaka 7 december.");
+  });
+
   it("findPeriod strips control characters and bounds the length", () => {
     const long = `Back on 7 December ${"x".repeat(400)}\u202e`;
     const p = findPeriod("", long)!;
