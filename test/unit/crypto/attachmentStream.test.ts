@@ -1,5 +1,8 @@
 import crypto from "node:crypto";
+import { Readable, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { expect } from "chai";
+import { createAttachmentDecryptor, createAttachmentEncryptor } from "../../../backend/src/services/messageFormat/index.js";
 import { implementations, rejects as rejectsAny } from "./helpers.js";
 
 /** The stream itself must refuse (not some unrelated failure of the test plumbing). */
@@ -85,4 +88,34 @@ describe("attachment streams reject tampering", () => {
       });
     });
   }
+});
+
+describe("attachment streams keep memory flat (node)", () => {
+  it("64 MiB through encryptor and decryptor with bounded RSS growth and byte-identical output", async () => {
+    const cek = crypto.randomBytes(32);
+    const block = crypto.randomBytes(1024 * 1024 - 3); // odd size: records straddle chunks
+    const total = 64;
+    const expected = crypto.createHash("sha256");
+    let sent = 0;
+    const source = new Readable({
+      read() {
+        if (sent++ === total) return void this.push(null);
+        expected.update(block);
+        this.push(block);
+      },
+    });
+    const actual = crypto.createHash("sha256");
+    let peak = 0;
+    const rss0 = process.memoryUsage().rss;
+    const sink = new Writable({
+      write(chunk: Buffer, _e, cb) {
+        actual.update(chunk);
+        peak = Math.max(peak, process.memoryUsage().rss - rss0);
+        cb();
+      },
+    });
+    await pipeline(source, createAttachmentEncryptor(cek, "big"), createAttachmentDecryptor(cek, "big"), sink);
+    expect(actual.digest("hex")).to.equal(expected.digest("hex"));
+    expect(peak, "RSS growth while streaming 64 MiB").to.be.below(32 * 1024 * 1024);
+  });
 });
