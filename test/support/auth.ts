@@ -2,6 +2,8 @@ import { ApiClient } from "./server.js";
 import { defaultPassword } from "./factories.js";
 import { env, setEnv, type Env } from "../../backend/src/env.js";
 import type { User } from "../../backend/src/models/User.js";
+import { transaction } from "../../backend/src/db.js";
+import { startTotpEnrolment, confirmTotpEnrolment, totpCodeAt } from "../../backend/src/services/totp.js";
 
 /** A client signed in (full session) as `user` through POST /api/auth/login. */
 export async function signIn(user: Pick<User, "email">, password = defaultPassword): Promise<ApiClient> {
@@ -23,3 +25,14 @@ export async function withEnv<T>(overrides: Partial<Env>, fn: () => Promise<T>):
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Turns TOTP on for a user through the enrolment service (the HTTP flow belongs to the
+ * second-factor suite); confirms with the previous step's code so the current one is unused.
+ */
+export async function enableTotp(user: User): Promise<string> {
+  const { secret } = await transaction((t) => startTotpEnrolment(t, user));
+  const ok = await transaction((t) => confirmTotpEnrolment(t, user, totpCodeAt(secret, Date.now() / 1000 - 30)));
+  if (!ok) throw new Error("TOTP enrolment failed");
+  return secret;
+}

@@ -1,18 +1,9 @@
 import { expect } from "chai";
 import { ApiClient } from "../../support/server.js";
 import { buildUser, defaultPassword, uniqueEmail } from "../../support/factories.js";
-import { transaction } from "../../../backend/src/db.js";
 import { User } from "../../../backend/src/models/User.js";
-import { startTotpEnrolment, confirmTotpEnrolment, totpCodeAt } from "../../../backend/src/services/totp.js";
-
-/** Turns TOTP on for a user through SECOND-FACTOR's enrolment service; returns the secret. */
-async function enableTotp(user: User): Promise<string> {
-  const { secret } = await transaction((t) => startTotpEnrolment(t, user));
-  // Confirm with the code of the previous step so the current one is still unused for sign-in.
-  const ok = await transaction((t) => confirmTotpEnrolment(t, user, totpCodeAt(secret, Date.now() / 1000 - 30)));
-  expect(ok).to.equal(true);
-  return secret;
-}
+import { totpCodeAt } from "../../../backend/src/services/totp.js";
+import { enableTotp } from "../../support/auth.js";
 
 describe("POST /api/auth/login", () => {
   it("signs in with the right password: 200 done, session and CSRF cookies, /me answers", async () => {

@@ -104,7 +104,7 @@ export function sessionRoutes(router: Router): void {
     async (ctx, { body }) => {
       const auth = authState(ctx);
       if (auth.via !== "session") throw new AppError(403, "forbidden", sessionOnly);
-      await consumeRateLimit("password-change", auth.user.id, { points: 5, durationSeconds: 15 * 60 });
+      await consumeRateLimit("password-change", auth.user.id, { points: 10, durationSeconds: 15 * 60 });
       const result = await transaction((t) => changePassword(ctx, t, { user: auth.user, currentPassword: body.currentPassword, newPassword: body.newPassword, meta: requestMeta(ctx) }));
       if (result.kind === "wrong_password") throw new AppError(400, "invalid_password", "The current password is wrong");
       if (result.kind === "same_password") throw new AppError(400, "same_password", "The new password must differ from the current one");
