@@ -138,7 +138,7 @@ describe("web app: pages, languages, small screens and accessibility (browser)",
       await page.getByTestId("email").waitFor();
       await check("forgot password");
       await page.goto("/recovery");
-      await page.getByTestId("code").waitFor();
+      await page.getByTestId("recovery-sign-in-first").waitFor();
       await check("recovery");
       await page.goto("/nope");
       await page.getByRole("heading").first().waitFor();
@@ -172,7 +172,7 @@ describe("web app: pages, languages, small screens and accessibility (browser)",
       await page.getByTestId("email").waitFor();
       await check("forgot password");
       await page.goto("/recovery");
-      await page.getByTestId("code").waitFor();
+      await page.getByTestId("recovery-sign-in-first").waitFor();
       await check("recovery");
       await page.goto("/nope");
       await page.getByRole("heading").first().waitFor();

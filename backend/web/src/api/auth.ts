@@ -27,14 +27,18 @@ export const authApi = {
     api.post<unknown>("/api/auth/password-reset/confirm", { email, code, password }),
   recover: (method: "sms" | "backup_code", code: string) => api.post<unknown>("/api/auth/recovery", { method, code }),
   logout: () => api.post<unknown>("/api/auth/logout", {}),
-  /** The signed-in user, or null when there is no session (or only a partial one). */
-  async me(): Promise<CurrentUser | null> {
+  /** The session's user at any stage (partial during sign-in), or null without a session. */
+  async session(): Promise<CurrentUser | null> {
     try {
-      const user = await api.get<CurrentUser>("/api/auth/me");
-      return user.stage === "full" ? user : null;
+      return await api.get<CurrentUser>("/api/auth/me");
     } catch (err) {
       if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return null;
       throw err;
     }
+  },
+  /** The signed-in user, or null when there is no session (or only a partial one). */
+  async me(): Promise<CurrentUser | null> {
+    const user = await authApi.session();
+    return user?.stage === "full" ? user : null;
   },
 };

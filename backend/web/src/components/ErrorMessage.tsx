@@ -33,6 +33,10 @@ export function errorText(t: TFunction, err: unknown): string {
     case "authentication_required":
     case "csrf_failed":
       return t("errors.sessionExpired");
+    case "no_phone":
+      return t("errors.noPhone");
+    case "not_signing_in":
+      return t("errors.notSigningIn");
     case "validation_error":
       return t("errors.validation");
     default:
@@ -40,8 +44,11 @@ export function errorText(t: TFunction, err: unknown): string {
   }
 }
 
-/** Shows an API failure as a message bar; a locked account gets the way out (reset password). */
-export function ErrorMessage({ error }: { error: unknown }) {
+/**
+ * Shows an API failure as a message bar; a locked account gets the way out (reset password,
+ * with the e-mail address carried over when known).
+ */
+export function ErrorMessage({ error, email }: { error: unknown; email?: string }) {
   const { t } = useTranslation();
   if (!error) return null;
   const locked = error instanceof ApiError && error.id === "account_locked";
@@ -57,7 +64,7 @@ export function ErrorMessage({ error }: { error: unknown }) {
       {locked ? (
         <>
           {" "}
-          <Link to="/forgot-password">{t("errors.accountLockedAction")}</Link>
+          <Link to="/forgot-password" state={email ? { email } : undefined}>{t("errors.accountLockedAction")}</Link>
         </>
       ) : null}
     </MessageBar>

@@ -1,5 +1,5 @@
-import { useState, type FormEvent } from "react";
-import { ChoiceGroup, DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField } from "@fluentui/react";
+import { useEffect, useState, type FormEvent } from "react";
+import { ChoiceGroup, DefaultButton, MessageBar, MessageBarType, PrimaryButton, Spinner, SpinnerSize, TextField } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { authApi } from "../api/auth.js";
@@ -24,6 +24,15 @@ export function RecoveryPage() {
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  // Recovery finishes a sign-in: it needs the partial session the password step leaves.
+  const [stage, setStage] = useState<"loading" | "none" | "partial" | "full">("loading");
+
+  useEffect(() => {
+    authApi.session().then(
+      (u) => setStage(u ? u.stage : "none"),
+      () => setStage("none"),
+    );
+  }, []);
 
   const handleSendSms = async () => {
     setBusy(true);
@@ -63,6 +72,18 @@ export function RecoveryPage() {
         <div className={formClasses.actions} style={{ marginTop: 16 }}>
           <PrimaryButton onClick={() => navigate("/", { replace: true })}>{t("recovery.continue")}</PrimaryButton>
         </div>
+      </CenteredCard>
+    );
+  }
+
+  if (stage === "loading") return <Spinner size={SpinnerSize.large} label={t("common.loading")} styles={{ root: { marginTop: 48 } }} />;
+  if (stage !== "partial") {
+    return (
+      <CenteredCard title={t("recovery.title")}>
+        <p className={formClasses.lead} data-testid="recovery-sign-in-first">
+          {stage === "full" ? t("recovery.alreadySignedIn") : t("recovery.signInFirst")}
+        </p>
+        <Link to={stage === "full" ? "/" : "/login"}>{stage === "full" ? t("notFound.home") : t("recovery.toSignIn")}</Link>
       </CenteredCard>
     );
   }

@@ -116,7 +116,7 @@ export function SignInPage() {
             required
             data-testid="password"
           />
-          <ErrorMessage error={error} />
+          <ErrorMessage error={error} email={email.trim()} />
           <div className={formClasses.actions}>
             <PrimaryButton type="submit" disabled={busy || !password} data-testid="sign-in">
               {t("signIn.submit")}
