@@ -4,10 +4,12 @@ import { requestId } from "./middlewares/requestId.js";
 import { errorHandler } from "./middlewares/errorHandler.js";
 import { securityHeaders } from "./middlewares/securityHeaders.js";
 import { buildRouter } from "./routes/index.js";
+import { registerInboundDeliveryStatus } from "./services/messages/inboundDeliveryStatus.js";
 import { webApp } from "./middlewares/webApp.js";
 
 /** The Koa application: cross-cutting middleware, then the routes. */
 export function createApp(): Koa {
+  registerInboundDeliveryStatus();
   const app = new Koa({ proxy: env().TRUST_PROXY });
   app.silent = true;
   const router = buildRouter();

@@ -4,6 +4,7 @@ import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
+import { sendAutoReplies } from "../../commands/sendAutoReplies.js";
 import { sendMessage } from "../../commands/sendMessage.js";
 import { openMessageForReader, revealMessageForReader } from "../../commands/openMessageForReader.js";
 import { authorizeMessageReader } from "../../policies/messages.js";
@@ -46,7 +47,7 @@ export function messageRoutes(router: Router): void {
       const result = await transaction(async (t) => {
         const parent = body.replyTo ? (await authorizeMessageReader(user, body.replyTo, t)).message : null;
         if (parent) await replyTargets(t, user, parent, body.to);
-        return sendMessage(t, {
+        const sent = await sendMessage(t, {
           sender: user,
           to: body.to,
           subject: body.subject,
@@ -57,6 +58,8 @@ export function messageRoutes(router: Router): void {
           ip: meta.ip,
           userAgent: meta.userAgent,
         });
+        await sendAutoReplies(t, sent.message, user, sent.recipients.map((r) => r.resolved.user));
+        return sent;
       });
       ctx.status = 201;
       ctx.body = {
