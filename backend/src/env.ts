@@ -51,6 +51,16 @@ const EnvSchema = z.object({
   RATE_LIMIT_LOGIN_ACCOUNT_POINTS: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
   DEMO: bool.optional(),
+  // Microsoft sign-in for the add-in (Entra ID): off unless ENTRA_CLIENT_ID is set (services/microsoft/entraToken.ts).
+  ENTRA_CLIENT_ID: z.guid().optional(),
+  ENTRA_AUTHORITY_URL: z.url().default("https://login.microsoftonline.com"),
+  ENTRA_ISSUER_TEMPLATE: z
+    .string()
+    .refine((v) => v.split(",").every((s) => s.includes("{tenantid}")), "every issuer template must contain {tenantid}")
+    .optional(),
+  ENTRA_JWKS_URL: z.url().optional(),
+  ENTRA_AUDIENCE: z.string().min(1).optional(),
+  ENTRA_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
 });
 
 export type Env = z.infer<typeof EnvSchema> & {

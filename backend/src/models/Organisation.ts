@@ -32,6 +32,8 @@ export class Organisation extends Model<InferAttributes<Organisation>, InferCrea
   declare region: CreationOptional<Region>;
   declare plan: CreationOptional<Plan>;
   declare policy: CreationOptional<OrgPolicy>;
+  /** Entra ID tenant (directory) id for Microsoft sign-in (lower case); null = not connected. */
+  declare entraTenantId: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -44,6 +46,7 @@ export class Organisation extends Model<InferAttributes<Organisation>, InferCrea
         region: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "se", validate: { isIn: [regions] } },
         plan: { type: DataTypes.STRING(32), allowNull: false, defaultValue: "organisation", validate: { isIn: [plans] } },
         policy: jsonColumn<OrgPolicy>("policy", {}),
+        entraTenantId: { type: DataTypes.STRING(36), allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

@@ -13,10 +13,12 @@ import { accountRoutes } from "./account/index.js";
 import { secondFactorRoutes } from "./secondFactor/index.js";
 import { phoneRoutes } from "./phones/index.js";
 import { recoveryRoutes } from "./recovery/index.js";
+import { microsoftAuthRoutes } from "./microsoft/index.js";
 
 /** Route groups, mounted in this order. Add new groups to this list. */
 const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, keyRoutes, messageRoutes, mailboxRoutes, recipientRoutes, inboundRoutes, authRoutes, sessionRoutes, auditRoutes];
 groups.push(accountRoutes, secondFactorRoutes, phoneRoutes, recoveryRoutes);
+groups.push(microsoftAuthRoutes);
 
 export function buildRouter(): Router {
   const router = new Router();
