@@ -5,7 +5,8 @@ import { inboundMail } from "./20261122000900-inbound-mail.js";
 import { userKeys } from "./20261122000400-user-keys.js";
 import { messaging } from "./20261122000600-messaging.js";
 import { secondFactor } from "./20261122000500-second-factor.js";
+import { attachmentMeta } from "./20261122001000-attachment-meta.js";
 import { entraTenant } from "./20261122001150-entra-tenant.js";
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations: Migration[] = [foundation, auth, userKeys, messaging, secondFactor, inboundMail, messaging, entraTenant];
+export const migrations: Migration[] = [foundation, auth, userKeys, messaging, secondFactor, inboundMail, messaging, attachmentMeta, entraTenant];

@@ -18,6 +18,8 @@ export class Attachment extends Model<InferAttributes<Attachment>, InferCreation
   declare blobKey: string;
   declare ciphertextSize: CreationOptional<number>;
   declare recordCount: CreationOptional<number>;
+  /** Draft attachments: name/type/size encrypted under the message key (services/attachments/meta.ts). */
+  declare meta: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -37,6 +39,7 @@ export class Attachment extends Model<InferAttributes<Attachment>, InferCreation
           },
         },
         recordCount: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        meta: { type: DataTypes.TEXT, allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

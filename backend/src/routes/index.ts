@@ -1,5 +1,6 @@
 import Router from "@koa/router";
 import { healthRoutes } from "./health/index.js";
+import { attachmentRoutes } from "./attachments/index.js";
 import { metaRoutes } from "./meta/index.js";
 import { keyRoutes } from "./keys/index.js";
 import { messageRoutes } from "./messages/index.js";
@@ -19,6 +20,7 @@ import { microsoftAuthRoutes } from "./microsoft/index.js";
 const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, keyRoutes, messageRoutes, mailboxRoutes, recipientRoutes, inboundRoutes, authRoutes, sessionRoutes, auditRoutes];
 groups.push(accountRoutes, secondFactorRoutes, phoneRoutes, recoveryRoutes);
 groups.push(microsoftAuthRoutes);
+groups.push(attachmentRoutes);
 
 export function buildRouter(): Router {
   const router = new Router();

@@ -1,0 +1,30 @@
+import { z } from "zod";
+
+export const DraftParams = z.object({ id: z.uuid() });
+export const AttachmentParams = z.object({ id: z.uuid(), aid: z.uuid() });
+
+const compactJwe = z.string().max(200_000).regex(/^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){4}$/, "must be a compact JWE");
+
+export const CreateDraftBody = z
+  .object({
+    /** The message this draft answers (Basic accounts may only reply). */
+    replyTo: z.uuid().nullish(),
+    /** Pre-encrypted form: the client's content JWE and its own key envelope (under its own content key). */
+    encrypted: z.object({ content: compactJwe, envelope: compactJwe }).strict().nullish(),
+  })
+  .strict();
+
+export const DraftResponse = z.object({ id: z.string(), threadId: z.string(), state: z.string() });
+
+export const AttachmentResponse = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  size: z.number().describe("Plaintext bytes"),
+});
+
+export const CiphertextAttachmentResponse = z.object({
+  id: z.string(),
+  ciphertextSize: z.number(),
+  records: z.number(),
+});

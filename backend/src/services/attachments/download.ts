@@ -1,0 +1,89 @@
+import { pipeline, type Readable } from "node:stream";
+import { AppError, NotFoundError } from "../../errors.js";
+import { logger } from "../../logger.js";
+import { Attachment } from "../../models/Attachment.js";
+import type { AuthState } from "../sessions.js";
+import { authorizeMessageReader, type MessageAccess } from "../../policies/messages.js";
+import { assertReadable, decryptMessage, KeysLockedError, requestPrivateKey } from "../messages/readMessage.js";
+import { openContentKey } from "../messages/contentCrypto.js";
+import type { AttachmentInfo } from "../messages/content.js";
+import { blobStore, BlobNotFoundError } from "../blobs/index.js";
+import { openAttachmentInfo } from "./meta.js";
+import { createAttachmentDecryptor, plaintextAttachmentSize as plaintextSize } from "./streamCrypto.js";
+
+export const EyesOnlyError = () =>
+  new AppError(403, "eyes_only", "This message is for your eyes only: its attachments cannot be downloaded");
+export const AttachmentDamagedError = () =>
+  new AppError(500, "attachment_damaged", "The stored attachment is damaged and cannot be decrypted");
+
+const AttachmentNotFound = () => NotFoundError("Attachment not found");
+
+/**
+ * A reader's attachment: 404 for anyone who is not a reader (S4) and for an id that is not this
+ * message's; 410 when the message is gone; 403 eyes_only when the message is for-your-eyes-only
+ * (the sender's own draft excepted).
+ */
+async function authorizeAttachment(auth: AuthState, messageId: string, attachmentId: string): Promise<{ access: MessageAccess; row: Attachment }> {
+  const access = await authorizeMessageReader(auth.user, messageId);
+  assertReadable(access.message);
+  const row = await Attachment.findOne({ where: { id: attachmentId, messageId } });
+  if (!row) throw AttachmentNotFound();
+  if (access.message.eyesOnly && access.message.state !== "draft") throw EyesOnlyError();
+  return { access, row };
+}
+
+export interface AttachmentDownload {
+  meta: AttachmentInfo;
+  stream: Readable;
+}
+
+/**
+ * Streams the decrypted attachment. Name, type and size come from the content JWE (or, for the
+ * sender's draft, the row's encrypted metadata). The blob's length is checked against the size
+ * before any byte is sent; a record that fails authentication errors the stream at that record
+ * (nothing of it or after it is emitted) and is logged without content.
+ */
+export async function openAttachmentDownload(auth: AuthState, messageId: string, attachmentId: string): Promise<AttachmentDownload> {
+  const { access, row } = await authorizeAttachment(auth, messageId, attachmentId);
+  const privateKey = await requestPrivateKey(auth);
+  if (!privateKey) throw KeysLockedError();
+  const content = await decryptMessage(access.message, auth.user.id, access.envelope.jwe, privateKey);
+  const cek = await openContentKey(access.envelope.jwe, privateKey);
+  let stream: Readable;
+  let meta: AttachmentInfo | null;
+  try {
+    meta = content.attachments.find((a) => a.id === row.id) ?? (row.meta ? openAttachmentInfo(cek, messageId, row.id, row.meta) : null);
+    if (!meta) throw AttachmentNotFound();
+    const blobSize = await blobStore().size(row.blobKey);
+    if (blobSize === null || plaintextSize(blobSize) !== meta.size) {
+      logger.error({ messageId, attachmentId: row.id, blobSize, problem: blobSize === null ? "missing" : "size_mismatch" }, "attachment blob damaged");
+      throw AttachmentDamagedError();
+    }
+    const blob = await blobStore().get(row.blobKey);
+    stream = pipeline(blob, createAttachmentDecryptor(cek, row.id), (err) => {
+      if (err) logger.error({ messageId, attachmentId: row.id, problem: err.message }, "attachment download aborted");
+    });
+  } catch (err) {
+    if (err instanceof BlobNotFoundError) throw AttachmentDamagedError();
+    throw err;
+  } finally {
+    cek.fill(0);
+  }
+  return { meta, stream };
+}
+
+/**
+ * The stored ciphertext, for a reader's client that decrypts itself (the add-in). Same access
+ * rules as the decrypted download; no key is needed.
+ */
+export async function openCiphertextDownload(auth: AuthState, messageId: string, attachmentId: string): Promise<{ size: number; stream: Readable }> {
+  const { row } = await authorizeAttachment(auth, messageId, attachmentId);
+  try {
+    const size = await blobStore().size(row.blobKey);
+    if (size === null) throw AttachmentDamagedError();
+    return { size, stream: await blobStore().get(row.blobKey) };
+  } catch (err) {
+    if (err instanceof BlobNotFoundError) throw AttachmentDamagedError();
+    throw err;
+  }
+}

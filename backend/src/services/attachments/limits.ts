@@ -1,0 +1,33 @@
+import { Transform, type TransformCallback } from "node:stream";
+import { AppError } from "../../errors.js";
+import { PROFESSIONAL_ATTACHMENT_BYTES } from "../messages/plans.js";
+
+/**
+ * Largest attachment (plaintext bytes) a sender may upload (F6, F27: 500 MB on Professional).
+ * `ATTACHMENT_MAX_BYTES` overrides it (tests, operators); it is read per request so a test can
+ * lower it. Basic accounts are reply-only, which the draft check enforces; replies carry the
+ * same per-file limit.
+ */
+export function attachmentLimitBytes(): number {
+  const raw = process.env.ATTACHMENT_MAX_BYTES;
+  if (raw === undefined || raw === "") return PROFESSIONAL_ATTACHMENT_BYTES;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error("ATTACHMENT_MAX_BYTES must be a positive integer (bytes)");
+  return n;
+}
+
+export const AttachmentTooLargeError = (limit: number) =>
+  new AppError(413, "attachment_too_large", `An attachment may be at most ${Math.floor(limit / (1024 * 1024))} MB on your plan`, {}, { limitBytes: limit });
+
+/** Passes bytes through and errors with 413 attachment_too_large once more than `limit` arrived. */
+export function byteLimit(limit: number, error: () => Error = () => AttachmentTooLargeError(limit)): Transform & { bytes: () => number } {
+  let seen = 0;
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      seen += chunk.length;
+      if (seen > limit) return cb(error());
+      cb(null, chunk);
+    },
+  });
+  return Object.assign(t, { bytes: () => seen });
+}

@@ -1,0 +1,63 @@
+import { Transform, type TransformCallback } from "node:stream";
+import {
+  AttachmentStreamError,
+  HEADER_SIZE,
+  RECORD_SIZE,
+  encryptedAttachmentSize,
+  parseHeader,
+} from "../messageFormat/attachmentStream.js";
+
+/**
+ * The attachment stream format v1 is KEYS' (services/messageFormat/attachmentStream.ts,
+ * docs/format.md §4); this module adds what the upload path needs on top of it.
+ */
+export {
+  AttachmentStreamError,
+  HEADER_SIZE,
+  RECORD_SIZE,
+  TAG_SIZE,
+  createAttachmentDecryptor,
+  createAttachmentEncryptor,
+  encryptedAttachmentSize,
+  plaintextAttachmentSize,
+} from "../messageFormat/attachmentStream.js";
+
+/** Number of records in the stream of a plaintext of `size` bytes. */
+export function recordCount(size: number): number {
+  return Math.max(1, Math.ceil(size / RECORD_SIZE));
+}
+
+/**
+ * Checks a pre-encrypted stream without any key: the header is well-formed and the total length
+ * is exactly the ciphertext size of `declaredPlaintextSize` (so the record structure fits the
+ * declared size). Passes bytes through unchanged and errors at the first violation, so an
+ * over-long stream is cut off as soon as it passes the expected length.
+ */
+export function createStructureCheck(declaredPlaintextSize: number): Transform {
+  const expected = encryptedAttachmentSize(declaredPlaintextSize);
+  const header = Buffer.alloc(HEADER_SIZE);
+  let headerFill = 0;
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      try {
+        if (headerFill < HEADER_SIZE) {
+          const n = Math.min(HEADER_SIZE - headerFill, chunk.length);
+          chunk.copy(header, headerFill, 0, n);
+          headerFill += n;
+          if (headerFill === HEADER_SIZE) parseHeader(header);
+        }
+        seen += chunk.length;
+        if (seen > expected) throw new AttachmentStreamError("attachment stream: longer than the declared size");
+        cb(null, chunk);
+      } catch (err) {
+        cb(err as Error);
+      }
+    },
+    flush(cb: TransformCallback) {
+      if (headerFill < HEADER_SIZE) return cb(new AttachmentStreamError("attachment stream: truncated header"));
+      if (seen !== expected) return cb(new AttachmentStreamError("attachment stream: shorter than the declared size"));
+      cb();
+    },
+  });
+}
