@@ -15,7 +15,8 @@ export interface Delivery {
   sms: SmsCatcher;
   worker: OutboxWorker;
   smsCode(to: string): Promise<string>;
-  mailTo(to: string, subject: RegExp | string): Promise<{ subject: string; text: string }>;
+  /** The first mail to `to` with that subject (and containing `text`, when given). */
+  mailTo(to: string, subject: RegExp | string, text?: string): Promise<{ subject: string; text: string }>;
   close(): Promise<void>;
 }
 
@@ -31,9 +32,15 @@ export async function startDelivery(): Promise<Delivery> {
       await drain(worker);
       return sms.waitForCode(to, 5000);
     },
-    async mailTo(to, subject) {
+    async mailTo(to, subject, text) {
       await drain(worker);
-      const m = await smtp.waitFor((x) => x.envelopeTo.includes(to) && (typeof subject === "string" ? x.parsed.subject === subject : subject.test(x.parsed.subject ?? "")), 5000);
+      const m = await smtp.waitFor(
+        (x) =>
+          x.envelopeTo.includes(to) &&
+          (typeof subject === "string" ? x.parsed.subject === subject : subject.test(x.parsed.subject ?? "")) &&
+          (text === undefined || (x.parsed.text ?? "").includes(text)),
+        5000,
+      );
       return { subject: m.parsed.subject ?? "", text: m.parsed.text ?? "" };
     },
     async close() {
