@@ -58,7 +58,7 @@ export async function openMessageForReader(auth: AuthState, messageId: string) {
   const withheld = !!recipient && access.message.burnAfterReading && !recipient.readAt;
   return presentMessage({
     message: access.message,
-    content: withheld ? { ...content, subject: content.subject, text: null, html: null, attachments: [] } : content,
+    content: withheld ? { ...content, bodyText: "", bodyHtml: null, attachments: [] } : content,
     ...(await visibleRecipients(access)),
     viewerIsSender: access.isSender,
     revealRequired: withheld,

@@ -73,8 +73,15 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
   const senderKey = await userPublicKey(sender);
   if (!senderKey) throw new Error("sender has no key pair");
   const messageId = crypto.randomUUID();
-  const content: MessageContent = { v: 1, subject: props.subject, text: props.text, html: props.html, attachments: [] };
-  const sealed = await sealMessage(messageId, content, [
+  const content: MessageContent = {
+    v: 1,
+    subject: props.subject,
+    bodyText: props.text ?? "",
+    bodyHtml: props.html,
+    attachments: [],
+    options: { expiresAt: options.expiresAt ? options.expiresAt.toISOString() : null, readReceipt: options.readReceipt, eyesOnly: options.eyesOnly },
+  };
+  const sealed = await sealMessage(content, [
     { userId: sender.id, publicKey: senderKey },
     ...resolved.map((r) => ({ userId: r.user.id, publicKey: r.publicKey })),
   ]);

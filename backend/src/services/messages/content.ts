@@ -1,19 +1,7 @@
-/** What a reader sees, all of it inside the content JWE (S1). Format version 1. */
-export interface MessageContent {
-  v: 1;
-  subject: string;
-  text: string | null;
-  html: string | null;
-  attachments: AttachmentMeta[];
-}
+/** What a reader sees lives inside the content JWE (S1): format v1, docs/format.md §3. */
+export type { MessageContent, AttachmentInfo } from "../messageFormat/index.js";
 
-export interface AttachmentMeta {
-  id: string;
-  name: string;
-  type: string;
-  size: number;
-}
-
+/** The options the server acts on; stored as plain columns on the message. */
 export interface MessageOptions {
   idCheck: boolean;
   burnAfterReading: boolean;

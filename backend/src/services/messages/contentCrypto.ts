@@ -1,19 +1,20 @@
-import crypto from "node:crypto";
-import jose from "node-jose";
+import type jose from "node-jose";
+import {
+  FORMAT_VERSION,
+  decryptContent,
+  encryptContent,
+  newContentKey,
+  unwrapContentKey,
+  wrapContentKey,
+  type MessageContent,
+} from "../messageFormat/index.js";
 
 /**
- * Message format v1 (server side), as in DESIGN.md:
- * - content: compact JWE, `alg: "dir"`, `enc: "A256GCM"`, under a random 256-bit content key
- *   (CEK); the protected header carries `kmid` (the message id) and `kv` (format version), so
- *   a content row cannot be moved to another message.
- * - key envelope: compact JWE, `alg: "ECDH-ES+A256KW"`, `enc: "A256GCM"`, to one reader's
- *   P-256 public key (`kid` = its thumbprint); the payload is the raw CEK; the protected header
- *   carries `kmid` and `kuid` (the reader's user id).
- * KEYS owns the normative description in docs/format.md; this module is swapped for its
- * functions when they land.
+ * The messaging side of message format v1 (docs/format.md, implemented by KEYS in
+ * services/messageFormat): one content JWE under a fresh content key, one key envelope per
+ * reader. The same stored form as the add-in's pre-encrypted messages.
  */
-export const FORMAT_VERSION = 1;
-const CONTENT_TYPE = "application/vnd.kuvert.content+json";
+export { FORMAT_VERSION };
 
 export interface ReaderKey {
   userId: string;
@@ -25,32 +26,13 @@ export interface SealedMessage {
   envelopes: Array<{ userId: string; jwe: string }>;
 }
 
-async function cekKey(cek: Buffer): Promise<jose.JWK.Key> {
-  return jose.JWK.asKey({ kty: "oct", kid: "cek", k: cek.toString("base64url"), alg: "A256GCM", use: "enc" });
-}
-
-/** Encrypts `plaintext` (UTF-8 JSON) for message `messageId` and wraps its key for every reader. */
-export async function sealMessage(messageId: string, plaintext: object, readers: ReaderKey[]): Promise<SealedMessage> {
-  const cek = crypto.randomBytes(32);
+/** Encrypts `content` under a new content key and wraps that key for every reader. */
+export async function sealMessage(content: MessageContent, readers: ReaderKey[]): Promise<SealedMessage> {
+  const cek = newContentKey();
   try {
-    const content = await jose.JWE.createEncrypt(
-      { format: "compact", contentAlg: "A256GCM", fields: { alg: "dir", cty: CONTENT_TYPE, kmid: messageId, kv: FORMAT_VERSION } },
-      await cekKey(cek),
-    )
-      .update(Buffer.from(JSON.stringify(plaintext), "utf8"))
-      .final();
-    const envelopes = await Promise.all(
-      readers.map(async (r) => ({
-        userId: r.userId,
-        jwe: await jose.JWE.createEncrypt(
-          { format: "compact", contentAlg: "A256GCM", fields: { alg: "ECDH-ES+A256KW", kid: r.publicKey.kid, kmid: messageId, kuid: r.userId } },
-          r.publicKey,
-        )
-          .update(cek)
-          .final(),
-      })),
-    );
-    return { content: content as unknown as string, envelopes: envelopes as Array<{ userId: string; jwe: string }> };
+    const jwe = await encryptContent(content, cek);
+    const envelopes = await Promise.all(readers.map(async (r) => ({ userId: r.userId, jwe: await wrapContentKey(cek, r.publicKey) })));
+    return { content: jwe, envelopes };
   } finally {
     cek.fill(0);
   }
@@ -63,30 +45,23 @@ export class MessageDecryptError extends Error {
   }
 }
 
-function protectedHeader(result: jose.JWE.DecryptResult): Record<string, unknown> {
-  return result.header as Record<string, unknown>;
+/** The message's content key from a reader's envelope. The caller zeroes it after use. */
+export async function openContentKey(envelope: string, privateKey: jose.JWK.Key): Promise<Buffer> {
+  try {
+    return await unwrapContentKey(envelope, privateKey);
+  } catch {
+    throw new MessageDecryptError();
+  }
 }
 
-/**
- * Opens a reader's key envelope with their private key and decrypts the content. Checks that
- * both were made for `messageId` (and the envelope for `userId`). Throws MessageDecryptError.
- */
-export async function openMessage<T>(messageId: string, userId: string, content: string, envelope: string, privateKey: jose.JWK.Key): Promise<T> {
-  let cek: Buffer | undefined;
+/** Opens a reader's key envelope with their private key and decrypts the content. */
+export async function openMessage(content: string, envelope: string, privateKey: jose.JWK.Key): Promise<MessageContent> {
+  const cek = await openContentKey(envelope, privateKey);
   try {
-    const env = await jose.JWE.createDecrypt(privateKey, { algorithms: ["ECDH-ES+A256KW", "A256GCM"] }).decrypt(envelope);
-    const envHeader = protectedHeader(env);
-    if (envHeader.kmid !== messageId || envHeader.kuid !== userId) throw new MessageDecryptError("key envelope belongs to another message");
-    cek = Buffer.from(env.payload);
-    if (cek.length !== 32) throw new MessageDecryptError("content key has the wrong length");
-    const body = await jose.JWE.createDecrypt(await cekKey(cek), { algorithms: ["dir", "A256GCM"] }).decrypt(content);
-    const header = protectedHeader(body);
-    if (header.kmid !== messageId || header.kv !== FORMAT_VERSION) throw new MessageDecryptError("content belongs to another message");
-    return JSON.parse(body.payload.toString("utf8")) as T;
-  } catch (err) {
-    if (err instanceof MessageDecryptError) throw err;
+    return await decryptContent(content, cek);
+  } catch {
     throw new MessageDecryptError();
   } finally {
-    cek?.fill(0);
+    cek.fill(0);
   }
 }

@@ -27,7 +27,7 @@ export function assertReadable(message: Message, now = new Date()): void {
 }
 
 /** Decrypts a message for one reader with their unlocked private key. */
-export async function decryptMessage(message: Message, userId: string, envelopeJwe: string, privateKey: jose.JWK.Key): Promise<MessageContent> {
+export async function decryptMessage(message: Message, _userId: string, envelopeJwe: string, privateKey: jose.JWK.Key): Promise<MessageContent> {
   if (!message.content) throw MessageGoneError("shredded");
-  return openMessage<MessageContent>(message.id, userId, message.content, envelopeJwe, privateKey);
+  return openMessage(message.content, envelopeJwe, privateKey);
 }
