@@ -12,6 +12,7 @@ import { resetClock, shiftClock } from "../../support/secondFactor.js";
 async function lastCodeSentTo(to: string): Promise<string> {
   const rows = await OutboxEntry.findAll({ where: { channel: "sms" }, order: [["id", "DESC"]], limit: 50 });
   for (const r of rows) {
+    if (!r.payload) continue; // erased once delivered
     const p = openPayload(r.payload);
     if (p.kind === "sms" && p.to === to) return /\b(\d{6})\b/.exec(p.message)![1];
   }
