@@ -5,6 +5,7 @@ import { startSmtpCatcher, type SmtpCatcher } from "../../support/smtp.js";
 import { startSmsCatcher, type SmsCatcher } from "../../support/sms.js";
 import { testWorker, drain } from "../../support/outbox.js";
 import { sleep } from "../../support/auth.js";
+import { runCli } from "../../support/processes.js";
 import { transaction } from "../../../backend/src/db.js";
 import { commands } from "../../../backend/src/cli/commands.js";
 import { Organisation } from "../../../backend/src/models/Organisation.js";
@@ -62,6 +63,20 @@ describe("lockout", () => {
     const types = audit.body.events.map((e) => e.type);
     expect(types).to.include.members(["login.failed", "account.locked", "login.refused", "account.unlocked", "login.succeeded"]);
     expect(JSON.stringify(audit.body)).to.not.contain(wrong).and.not.contain(defaultPassword);
+  });
+
+  it("the operator CLI `kuvert user:unlock --email E` (real process) unlocks and says whether it was locked", async () => {
+    const user = await buildUser();
+    const api = await ApiClient.create();
+    for (let i = 0; i < 3; i++) await login(api, user.email, wrong);
+    expect((await login(api, user.email, defaultPassword)).status).to.equal(423);
+    const r = await runCli(["user:unlock", "--email", user.email]);
+    expect(r.code, r.stderr).to.equal(0);
+    expect(JSON.parse(r.stdout)).to.deep.include({ email: user.email, wasLocked: true, locked: false });
+    expect((await login(api, user.email, defaultPassword)).status).to.equal(200);
+    const again = await runCli(["user:unlock", "--email", "nobody@example.test"]);
+    expect(again.code).to.not.equal(0);
+    expect(JSON.parse(again.stderr).error).to.equal("not_found");
   });
 
   it("a success in between resets the count: failures must be consecutive", async () => {

@@ -1,8 +1,11 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { ApiClient } from "../../support/server.js";
 import { buildOrganisation, buildUser, defaultPassword, uniqueEmail } from "../../support/factories.js";
 import { enableTotp, sleep, withEnv } from "../../support/auth.js";
 import { Organisation } from "../../../backend/src/models/Organisation.js";
+import { createApp } from "../../../backend/src/app.js";
 
 describe("rate limits on sign-in", () => {
   it("per IP: 429 with Retry-After once the window is used up, and recovery after the window", async () => {
@@ -23,6 +26,24 @@ describe("rate limits on sign-in", () => {
       await sleep(retryAfter * 1000 + 200);
       expect((await api.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(200);
     });
+  });
+
+  it("holds across instances: two app instances on the same database share one window", async () => {
+    const other = http.createServer(createApp().callback());
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    try {
+      const a = await ApiClient.create();
+      const b = new ApiClient(`http://127.0.0.1:${(other.address() as AddressInfo).port}`);
+      const email = uniqueEmail("spread");
+      await withEnv({ RATE_LIMIT_LOGIN_ACCOUNT_POINTS: 4, RATE_LIMIT_LOGIN_WINDOW_SECONDS: 5 }, async () => {
+        const statuses: number[] = [];
+        for (const api of [a, b, a, b, a]) statuses.push((await api.post("/api/auth/login", { email, password: "Guess-1234" })).status);
+        expect(statuses.slice(-1)).to.deep.equal([429]);
+      });
+    } finally {
+      other.closeAllConnections();
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
   });
 
   it("per account: guesses against one address from many places are slowed too", async () => {

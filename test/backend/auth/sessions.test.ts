@@ -41,6 +41,8 @@ describe("sessions", () => {
     const replay = new ApiClient(api.baseUrl);
     replay.cookies.set("kuvert_session", cookie);
     expect((await replay.get("/api/auth/me")).status).to.equal(401);
+    const audit = await (await signIn(user)).get<{ events: Array<{ type: string }> }>("/api/account/audit");
+    expect(audit.body.events.map((e) => e.type)).to.include("logout");
   });
 
   it("idle timeout: a session unused for longer than the idle limit is refused", async () => {
