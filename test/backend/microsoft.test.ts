@@ -5,6 +5,9 @@ import { env, setEnv, type Env } from "../../backend/src/env.js";
 import { AuditEvent } from "../../backend/src/models/AuditEvent.js";
 import type { Organisation } from "../../backend/src/models/Organisation.js";
 import { ApiClient } from "../support/server.js";
+import { transaction } from "../../backend/src/db.js";
+import { AppError } from "../../backend/src/errors.js";
+import { commands } from "../../backend/src/cli/commands.js";
 import { buildOrganisation, buildUser, uniqueEmail } from "../support/factories.js";
 import { startEntraProvider, type EntraTestProvider } from "../support/entraProvider.js";
 
@@ -66,7 +69,8 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
       ENTRA_CLOCK_TOLERANCE_SECONDS: 0,
     });
     org = await buildOrganisation();
-    await org.update({ entraTenantId: TENANT });
+    const connected = await transaction((t) => commands["org:microsoft"].run(t, { org: org.name, tenant: TENANT.toUpperCase() }));
+    expect(connected).to.deep.equal({ organisation: org.name, entraTenantId: TENANT });
     staffEmail = uniqueEmail("anna");
     await buildUser({ organisation: org, email: staffEmail, role: "staff" });
     staffAccount = op.addAccount({ tid: TENANT, oid: crypto.randomUUID(), preferred_username: staffEmail.toUpperCase(), name: "Anna Andersson" });
@@ -217,5 +221,30 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
     } finally {
       setEnv(configured);
     }
+  });
+
+  it("the operator connects and disconnects tenants (kuvert org:microsoft); a tenant has one organisation", async () => {
+    const run = (values: Record<string, string>) => transaction((t) => commands["org:microsoft"].run(t, values));
+    const failure = async (values: Record<string, string>) => {
+      try {
+        await run(values);
+      } catch (err) {
+        expect(err).to.be.instanceOf(AppError);
+        return (err as AppError).id;
+      }
+      throw new Error("expected the command to fail");
+    };
+    const second = await buildOrganisation();
+    expect(await failure({ org: second.name, tenant: TENANT })).to.equal("entra_tenant_taken");
+    expect(await failure({ org: second.name, tenant: "contoso.onmicrosoft.com" })).to.equal("invalid_argument");
+    expect(await failure({ org: "no such org", tenant: TENANT })).to.equal("not_found");
+
+    const { idToken } = await op.signIn({ segment: TENANT, accountId: staffAccount });
+    await run({ org: org.name, tenant: "none" });
+    await expect401(idToken, "unknown_tenant");
+    await run({ org: org.name, tenant: TENANT });
+    expect((await post(idToken)).status).to.equal(200);
+    const audit = await AuditEvent.findOne({ where: { type: "organisation.microsoft_disconnected", organisationId: org.id } });
+    expect(audit).not.to.equal(null);
   });
 });

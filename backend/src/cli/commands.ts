@@ -9,6 +9,7 @@ import { User, normaliseEmail } from "../models/User.js";
 import { unlockAccount } from "../services/lockout.js";
 import { verifyAuditChain } from "../services/auditChain.js";
 import { checkPasswordPolicy } from "../services/passwordPolicy.js";
+import { microsoftCommands } from "./microsoftCommands.js";
 
 type Values = Record<string, string | undefined>;
 
@@ -88,4 +89,5 @@ export const commands: Record<string, CliCommand> = {
       return { id: user.id, email: user.email, role: user.role, organisation: org.name };
     },
   },
+  ...microsoftCommands,
 };
