@@ -7,6 +7,7 @@ import { createUser } from "../commands/createUser.js";
 import { AppError, NotFoundError } from "../errors.js";
 import { User, normaliseEmail } from "../models/User.js";
 import { unlockAccount } from "../services/lockout.js";
+import { resetSecondFactor } from "../commands/resetSecondFactor.js";
 import { verifyAuditChain } from "../services/auditChain.js";
 import { checkPasswordPolicy } from "../services/passwordPolicy.js";
 import { microsoftCommands } from "./microsoftCommands.js";
@@ -69,6 +70,17 @@ export const commands: Record<string, CliCommand> = {
         region: check(z.enum(regions), v.region ?? "se", "region"),
       });
       return { id: org.id, name: org.name, slug: org.slug, region: org.region };
+    },
+  },
+  "user:reset-2fa": {
+    usage: "--email E   turn off the user's authenticator and one-time codes (audited)",
+    options: { email: { type: "string" } },
+    required: ["email"],
+    async run(t, v) {
+      const user = await User.findOne({ where: { email: normaliseEmail(v.email!) }, transaction: t });
+      if (!user) throw NotFoundError(`No user with e-mail ${v.email}`);
+      const { totpWasEnabled } = await resetSecondFactor(t, user, { reason: "operator" });
+      return { email: user.email, totpWasEnabled, twoFactor: "off" };
     },
   },
   "user:create": {

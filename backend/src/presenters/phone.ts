@@ -23,7 +23,7 @@ export function presentPhone(phone: Phone): z.infer<typeof PhoneSchema> {
     country: phone.countryCode,
     callingCode: parsePhoneNumberFromString(phone.e164)?.countryCallingCode ?? "",
     name: phone.name,
-    verified: phone.verifiedAt !== null,
+    verified: Boolean(phone.verifiedAt),
     primary: phone.isPrimary,
     createdAt: phone.createdAt.toISOString(),
   };

@@ -61,7 +61,7 @@ export async function addPhone(t: Transaction, user: User, props: { number: stri
   const phones = await listPhones(t, user);
   if (phones.some((p) => p.e164 === parsed.e164)) throw ConflictError("phone_exists", "That number is already on your account");
   if (phones.length >= MAX_PHONES) throw UnprocessableError("too_many_phones", `At most ${MAX_PHONES} phones per account`);
-  const phone = await Phone.create({ userId: user.id, e164: parsed.e164, countryCode: parsed.country, name: props.name, isPrimary: false }, { transaction: t });
+  const phone = await Phone.create({ userId: user.id, e164: parsed.e164, countryCode: parsed.country, name: props.name, verifiedAt: null, isPrimary: false }, { transaction: t });
   await issueSmsCode(t, user, phoneVerifyPurpose(phone.id), phone.e164);
   return phone;
 }

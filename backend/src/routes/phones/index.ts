@@ -154,7 +154,7 @@ export function phoneRoutes(router: Router): void {
       await limitPerKey("code-check-user", "checkPerUser", user.id);
       const result = await transaction(async (t) => {
         const phone = await findPhone(t, user, params.id);
-        const wasVerified = phone.verifiedAt !== null;
+        const wasVerified = Boolean(phone.verifiedAt);
         if (!(await verifyPhone(t, user, phone, body.code))) return null;
         if (!wasVerified) await recordAudit(t, audit(ctx, user, "phone.verified", { phoneId: phone.id }));
         return phone;
