@@ -131,7 +131,9 @@ export function handleError(event: SendEventLike, error: unknown, lang: Lang = "
   event.completed({ allowEvent: false, errorMessage: t.error, cancelLabel: t.button, commandId: composeCommandId });
 }
 
+/** Rejects after `ms`; where a runtime has no timers, Outlook's own limit (5 min) applies. */
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  if (typeof setTimeout !== "function") return promise;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("timed out")), ms);
     promise.then(
