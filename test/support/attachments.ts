@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import http from "node:http";
 import { Readable } from "node:stream";
 import { transaction } from "../../backend/src/db.js";
 import { Message } from "../../backend/src/models/Message.js";
@@ -44,14 +45,39 @@ export function authHeaders(api: ApiClient): Record<string, string> {
   return h;
 }
 
-/** Streams `body` to the server (chunked unless a Content-Length header is given). */
-export async function streamRequest(api: ApiClient, method: string, path: string, body: Readable, headers: Record<string, string>): Promise<Response> {
-  return fetch(api.baseUrl + path, {
-    method,
-    headers: { ...authHeaders(api), ...headers },
-    body: Readable.toWeb(body) as ReadableStream<Uint8Array>,
-    duplex: "half",
-  } as RequestInit & { duplex: "half" });
+export interface StreamedResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  text: string;
+  json<T = Record<string, unknown>>(): T;
+}
+
+/**
+ * Streams `body` to the server with node:http (chunked unless a Content-Length header is given),
+ * honouring backpressure so the client side never buffers the file. Resolves with the answer
+ * even when the server answers early (e.g. 413) and closes while the client is still sending.
+ */
+export function streamRequest(api: ApiClient, method: string, path: string, body: Readable, headers: Record<string, string>): Promise<StreamedResponse> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(api.baseUrl + path, { method, headers: { ...authHeaders(api), ...headers } });
+    let answered = false;
+    req.on("response", (res) => {
+      answered = true;
+      body.unpipe(req);
+      const parts: Buffer[] = [];
+      res.on("data", (c: Buffer) => parts.push(c));
+      res.on("end", () => {
+        const text = Buffer.concat(parts).toString("utf8");
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: <T>() => JSON.parse(text) as T });
+      });
+      res.on("error", reject);
+    });
+    req.on("error", (err) => {
+      if (!answered) reject(err);
+    });
+    body.on("error", (err) => req.destroy(err));
+    body.pipe(req);
+  });
 }
 
 export interface SendDraftOptions {
