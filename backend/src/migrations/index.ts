@@ -9,4 +9,4 @@ import { attachmentMeta } from "./20261122001000-attachment-meta.js";
 import { entraTenant } from "./20261122001150-entra-tenant.js";
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations: Migration[] = [foundation, auth, userKeys, messaging, secondFactor, inboundMail, messaging, attachmentMeta, entraTenant];
+export const migrations: Migration[] = [foundation, auth, userKeys, messaging, secondFactor, inboundMail, messaging, attachmentMeta, entraTenant, messaging];

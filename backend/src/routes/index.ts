@@ -6,6 +6,7 @@ import { keyRoutes } from "./keys/index.js";
 import { messageRoutes } from "./messages/index.js";
 import { mailboxRoutes } from "./mailbox/index.js";
 import { recipientRoutes } from "./recipient/index.js";
+import { folderRoutes } from "./folders/index.js";
 import { authRoutes } from "./auth/index.js";
 import { sessionRoutes } from "./sessions/index.js";
 import { auditRoutes } from "./audit/index.js";
@@ -17,7 +18,7 @@ import { recoveryRoutes } from "./recovery/index.js";
 import { microsoftAuthRoutes } from "./microsoft/index.js";
 
 /** Route groups, mounted in this order. Add new groups to this list. */
-const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, keyRoutes, messageRoutes, mailboxRoutes, recipientRoutes, inboundRoutes, authRoutes, sessionRoutes, auditRoutes];
+const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, keyRoutes, messageRoutes, mailboxRoutes, recipientRoutes, folderRoutes, inboundRoutes, authRoutes, sessionRoutes, auditRoutes];
 groups.push(accountRoutes, secondFactorRoutes, phoneRoutes, recoveryRoutes);
 groups.push(microsoftAuthRoutes);
 groups.push(attachmentRoutes);

@@ -7,10 +7,11 @@ import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
 import { sendAutoReplies } from "../../commands/sendAutoReplies.js";
 import { sendMessage } from "../../commands/sendMessage.js";
 import { openMessageForReader, revealMessageForReader } from "../../commands/openMessageForReader.js";
+import { openThreadForReader } from "../../commands/openThreadForReader.js";
 import { authorizeMessageReader } from "../../policies/messages.js";
 import { presentPerson } from "../../presenters/message.js";
 import { replyTargets } from "../../services/messages/replies.js";
-import { MessageIdParams, MessageResponse, SendMessageBody, SentResponse, MAX_BODY_CHARS } from "./schema.js";
+import { MessageIdParams, MessageResponse, SendMessageBody, SentResponse, ThreadResponse, MAX_BODY_CHARS } from "./schema.js";
 
 const notFound = { description: "`not_found`: no such message, or the caller is not one of its readers (S4)", schema: ErrorSchema };
 
@@ -113,6 +114,28 @@ export function messageRoutes(router: Router): void {
     },
     async (ctx, { params }) => {
       ctx.body = await revealMessageForReader(authState(ctx), params.id, requestMeta(ctx));
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/messages/:id/thread",
+      summary: "The dialog history: every message of the thread the caller can read, oldest first",
+      tags: ["messages"],
+      security: "session",
+      params: MessageIdParams,
+      before: [authenticated()],
+      responses: {
+        200: { description: "The thread; destroyed or expired messages are listed without content (`available: false`)", schema: ThreadResponse },
+        401: { description: "`authentication_required`", schema: ErrorSchema },
+        403: { description: "`keys_locked`", schema: ErrorSchema },
+        404: notFound,
+      },
+    },
+    async (ctx, { params }) => {
+      ctx.body = await openThreadForReader(authState(ctx), params.id);
     },
   );
 }

@@ -69,9 +69,16 @@ export const MessageResponse = z.object({
   createdAt: z.string(),
 });
 
+export const ThreadResponse = z.object({
+  threadId: z.string(),
+  messages: z.array(MessageResponse.extend({ available: z.boolean() })),
+});
+
 export const MailboxQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  /** Search: every word must match a word (or the start of a word) in subject, body, people or file names. */
+  q: z.string().trim().max(200).optional(),
 });
 export const MailboxParams = z.object({ folder: z.string().min(1).max(36) });
 
