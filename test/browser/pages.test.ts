@@ -148,6 +148,8 @@ describe("web app: pages, languages, small screens and accessibility (browser)",
       await check("dashboard");
       await page.getByTestId("user-menu").click();
       await page.getByRole("menuitem").first().waitFor();
+      // Measure colours after the menu's fade-in, not half-way through it.
+      await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== "running"));
       await check("name menu");
       expect(report).to.deep.equal([]);
     });

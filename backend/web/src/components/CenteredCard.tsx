@@ -12,7 +12,7 @@ const classes = mergeStyleSets({
     boxShadow: "0 1px 3px rgba(0,0,0,0.08)",
     "@media (max-width: 400px)": { padding: "20px 14px", margin: "4px auto" },
   },
-  title: { fontSize: 24, fontWeight: 600, margin: "0 0 16px", lineHeight: 1.25 },
+  title: { fontSize: 24, fontWeight: 600, margin: "0 0 16px", lineHeight: "1.25" },
 });
 
 /** The calm white card that holds sign-in, reset and recovery forms. */

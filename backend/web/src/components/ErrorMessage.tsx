@@ -57,7 +57,6 @@ export function ErrorMessage({ error, email }: { error: unknown; email?: string 
     <MessageBar
       messageBarType={locked ? MessageBarType.blocked : limited ? MessageBarType.warning : MessageBarType.error}
       isMultiline
-      styles={{ root: { marginBottom: 12 } }}
       data-testid={locked ? "error-locked" : limited ? "error-rate-limited" : "error"}
     >
       {errorText(t, error)}

@@ -16,7 +16,7 @@ export function PasswordRules({ password, id }: { password: string; id: string }
     <ul className={classes.list} id={id} aria-live="polite" data-testid="password-rules">
       {checkPasswordRules(password).map((rule) => (
         <li key={rule.id} className={`${classes.item} ${rule.ok ? classes.ok : classes.pending}`} data-ok={rule.ok}>
-          <FontIcon iconName={rule.ok ? "CheckMark" : "Info"} aria-hidden="true" />
+          <FontIcon iconName={rule.ok ? "CheckMark" : "CircleRing"} aria-hidden="true" />
           <span>
             {t(`password.rules.${rule.id}`)}
             <span className="visually-hidden">{rule.ok ? t("password.ruleMet") : t("password.ruleNotMet")}</span>

@@ -1,4 +1,4 @@
-import { ActionButton, type IButtonStyles, type IContextualMenuProps } from "@fluentui/react";
+import { ActionButton, ContextualMenuItemType, type IButtonStyles, type IContextualMenuProps } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import type { CurrentUser } from "../api/auth.js";
@@ -25,7 +25,7 @@ export function UserMenu({ user }: { user: CurrentUser }) {
 
   const menuProps: IContextualMenuProps = {
     items: [
-      { key: "email", text: user.email, disabled: true, itemProps: { styles: { label: { color: "#424242" } } } },
+      { key: "email", text: user.email, itemType: ContextualMenuItemType.Header },
       { key: "settings", text: t("shell.settings"), iconProps: { iconName: "Settings" }, onClick: () => {
           navigate("/settings");
         } },

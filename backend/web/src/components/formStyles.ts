@@ -5,7 +5,7 @@ export const formClasses = mergeStyleSets({
   form: { display: "flex", flexDirection: "column", gap: 14 },
   actions: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: 12, marginTop: 4 },
   links: { display: "flex", flexDirection: "column", gap: 8, marginTop: 20, fontSize: 14 },
-  lead: { margin: "0 0 12px", lineHeight: 1.5 },
+  lead: { margin: "0 0 12px", lineHeight: "1.5" },
   who: {
     display: "flex",
     alignItems: "center",

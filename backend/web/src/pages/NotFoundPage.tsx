@@ -7,7 +7,7 @@ export function NotFoundPage() {
   const { t } = useTranslation();
   return (
     <CenteredCard title={t("notFound.title")}>
-      <p style={{ lineHeight: 1.5, marginTop: 0 }}>{t("notFound.text")}</p>
+      <p style={{ lineHeight: "1.5", marginTop: 0 }}>{t("notFound.text")}</p>
       <Link to="/">{t("notFound.home")}</Link>
     </CenteredCard>
   );

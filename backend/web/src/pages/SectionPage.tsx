@@ -12,7 +12,7 @@ export function SectionPage({ section }: { section: Section }) {
   const { t } = useTranslation();
   return (
     <CenteredCard title={t(`section.${section}.title`)}>
-      <p style={{ lineHeight: 1.5, marginTop: 0 }} data-testid="section-text">
+      <p style={{ lineHeight: "1.5", marginTop: 0 }} data-testid="section-text">
         {t(`section.${section}.text`)}
       </p>
       <Link to="/">{t("section.back")}</Link>
