@@ -16,12 +16,14 @@ import { secondFactorRoutes } from "./secondFactor/index.js";
 import { phoneRoutes } from "./phones/index.js";
 import { recoveryRoutes } from "./recovery/index.js";
 import { microsoftAuthRoutes } from "./microsoft/index.js";
+import { contactRoutes } from "./contacts/index.js";
 
 /** Route groups, mounted in this order. Add new groups to this list. */
 const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, keyRoutes, messageRoutes, mailboxRoutes, recipientRoutes, folderRoutes, inboundRoutes, authRoutes, sessionRoutes, auditRoutes];
 groups.push(accountRoutes, secondFactorRoutes, phoneRoutes, recoveryRoutes);
 groups.push(microsoftAuthRoutes);
 groups.push(attachmentRoutes);
+groups.push(contactRoutes);
 
 export function buildRouter(): Router {
   const router = new Router();
