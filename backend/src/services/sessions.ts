@@ -74,6 +74,12 @@ function parseCookie(value: string | undefined): { id: string; secret: Buffer } 
   return m ? { id: m[1], secret: Buffer.from(m[2], "base64url") } : null;
 }
 
+function secretMatches(session: Session, secret: Buffer): boolean {
+  const expected = Buffer.from(session.secretHash, "hex");
+  const actual = Buffer.from(sha256Hex(secret), "hex");
+  return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
+}
+
 /** Idle and absolute timeouts; a partial session additionally ends after PARTIAL_SESSION_SECONDS. */
 function expired(s: Session, now: number): boolean {
   return now - s.lastSeenAt.getTime() > env().SESSION_IDLE_TIMEOUT_SECONDS * 1000 || now >= s.expiresAt.getTime();
@@ -88,9 +94,7 @@ export async function loadSession(ctx: Ctx): Promise<LoadedSession | null> {
   if (!parsed) return null;
   const session = await Session.findByPk(parsed.id);
   if (!session) return null;
-  const expected = Buffer.from(session.secretHash, "hex");
-  const actual = Buffer.from(sha256Hex(parsed.secret), "hex");
-  if (expected.length !== actual.length || !crypto.timingSafeEqual(expected, actual)) return null;
+  if (!secretMatches(session, parsed.secret)) return null;
   const now = Date.now();
   if (expired(session, now)) {
     await session.destroy();
@@ -137,7 +141,7 @@ export async function createSession(ctx: Ctx, t: Transaction, user: User, stage:
   const previous = parseCookie(ctx.cookies.get(SESSION_COOKIE));
   if (previous) {
     const old = await Session.findByPk(previous.id, { transaction: t });
-    if (old && old.secretHash === sha256Hex(previous.secret)) await old.destroy({ transaction: t });
+    if (old && secretMatches(old, previous.secret)) await old.destroy({ transaction: t });
   }
   const { session, secret } = await insertSession(ctx, t, user, stage);
   setCookies(ctx, session.id, secret);
