@@ -1,0 +1,35 @@
+import { expect } from "chai";
+import { buildUser } from "../../support/factories.js";
+import { signIn, sleep } from "../../support/auth.js";
+import { codeLimits } from "../../../backend/src/routes/account/shared.js";
+
+describe("code sending and checking limits", () => {
+  const saved = structuredClone(codeLimits);
+  afterEach(() => Object.assign(codeLimits, structuredClone(saved)));
+
+  it("SMS sending per account answers 429 with Retry-After and recovers after the window", async () => {
+    codeLimits.sendPerUser = { points: 2, durationSeconds: 1 };
+    const user = await buildUser();
+    const api = await signIn(user);
+    expect((await api.post("/api/account/2fa/sms-code", { purpose: "confirm" })).status).to.equal(202);
+    expect((await api.post("/api/account/2fa/sms-code", { purpose: "confirm" })).status).to.equal(202);
+    const third = await api.post("/api/account/2fa/sms-code", { purpose: "confirm" });
+    expect(third.status).to.equal(429);
+    expect(third.body.error).to.equal("rate_limited");
+    expect(Number(third.headers.get("retry-after"))).to.be.within(1, 2);
+    // Another account is not affected.
+    const other = await signIn(await buildUser());
+    expect((await other.post("/api/account/2fa/sms-code", { purpose: "confirm" })).status).to.equal(202);
+    await sleep(1100);
+    expect((await api.post("/api/account/2fa/sms-code", { purpose: "confirm" })).status).to.equal(202);
+  });
+
+  it("code checks per account answer 429 before the code is even looked at", async () => {
+    codeLimits.checkPerUser = { points: 3, durationSeconds: 60 };
+    const user = await buildUser();
+    const api = await signIn(user);
+    for (let i = 0; i < 3; i++) expect((await api.post("/api/account/backup-codes", { smsCode: "000000" })).status).to.equal(400);
+    const limited = await api.post("/api/account/backup-codes", { smsCode: "000000" });
+    expect(limited.status).to.equal(429);
+  });
+});
