@@ -5,6 +5,7 @@ import { Message } from "../models/Message.js";
 import { db } from "../db.js";
 import { shredMessage } from "./shredMessage.js";
 import { recordAudit } from "./recordAudit.js";
+import { dropIndex } from "../services/search/index.js";
 
 export interface EmptyTrashResult {
   deleted: number;
@@ -24,6 +25,7 @@ export async function emptyTrash(t: Transaction, userId: string, messageIds?: st
   if (ids.length === 0) return { deleted: 0, shredded: 0 };
   await MailboxEntry.destroy({ where: { userId, messageId: { [Op.in]: ids }, folder: "trash" }, transaction: t });
   await KeyEnvelope.destroy({ where: { userId, messageId: { [Op.in]: ids } }, transaction: t });
+  await dropIndex(t, ids, userId);
 
   let shredded = 0;
   const messages = await Message.findAll({

@@ -17,6 +17,7 @@ import { assertMaySend } from "../services/messages/plans.js";
 import { resolveRecipients, type RecipientInput, type ResolvedRecipient } from "../services/messages/resolveRecipients.js";
 import type { MessageContent, MessageOptions } from "../services/messages/content.js";
 import { recordAudit } from "./recordAudit.js";
+import { indexForReader } from "../services/search/index.js";
 
 /** A link without an expiry date on its message still stops working after this long. */
 export const LINK_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
@@ -146,6 +147,10 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
     }
     sent.push({ recipient, resolved: r });
   }
+  const senderLabel = [sender.name, sender.email].filter((v): v is string => !!v);
+  const searchable = { subject: props.subject, text: props.text, html: props.html };
+  await indexForReader(t, sender.id, messageId, { ...searchable, people: resolved.map((r) => r.user.email) });
+  for (const r of resolved) await indexForReader(t, r.user.id, messageId, { ...searchable, people: senderLabel });
   await recordAudit(t, {
     type: props.parent ? "message.replied" : "message.sent",
     userId: sender.id,

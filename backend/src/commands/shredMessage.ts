@@ -7,6 +7,7 @@ import { MessageRecipient } from "../models/MessageRecipient.js";
 import { MailboxEntry } from "../models/MailboxEntry.js";
 import { BlobDeletion } from "../models/BlobDeletion.js";
 import { recordAudit } from "./recordAudit.js";
+import { dropIndex } from "../services/search/index.js";
 
 export type ShredReason = "shredded" | "expired" | "burned";
 
@@ -30,6 +31,7 @@ export async function shredMessage(t: Transaction, message: Message, reason: Shr
   } else {
     await MessageRecipient.update({ tokenHash: null }, { where: { messageId: message.id }, transaction: t });
   }
+  await dropIndex(t, [message.id]);
   if (opts.removeEntries) await MailboxEntry.destroy({ where: { messageId: message.id }, transaction: t });
   message.content = null;
   message.state = reason;

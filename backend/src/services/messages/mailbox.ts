@@ -8,6 +8,8 @@ import { Message } from "../../models/Message.js";
 import { MessageRecipient } from "../../models/MessageRecipient.js";
 import { User } from "../../models/User.js";
 import { decryptMessage } from "./readMessage.js";
+import { indexForReader, indexedMessageIds, searchMessageIds } from "../search/index.js";
+import { searchableContent } from "./searchable.js";
 import type { MessageContent } from "./content.js";
 
 export type FolderRef = { kind: SystemFolder } | { kind: "custom"; folder: Folder };
@@ -45,8 +47,17 @@ function folderWhere(user: User, ref: FolderRef) {
  * One page of a folder, newest first. Subjects are decrypted in the reader's session with the
  * unlocked private key (one ECDH per row); without it items come back without content.
  */
-export async function listMailbox(user: User, ref: FolderRef, page: { limit: number; offset: number }, privateKey: jose.JWK.Key | null): Promise<MailboxPage> {
-  const where = folderWhere(user, ref);
+export async function listMailbox(
+  user: User,
+  ref: FolderRef,
+  page: { limit: number; offset: number; q?: string },
+  privateKey: jose.JWK.Key | null,
+): Promise<MailboxPage> {
+  const where: Record<string, unknown> = folderWhere(user, ref);
+  if (page.q) {
+    const matches = await searchMessageIds(user.id, page.q);
+    if (matches) where.messageId = { [Op.in]: matches };
+  }
   const { rows: entries, count: total } = await MailboxEntry.findAndCountAll({
     where,
     order: [["createdAt", "DESC"], ["id", "DESC"]],
@@ -61,6 +72,7 @@ export async function listMailbox(user: User, ref: FolderRef, page: { limit: num
   const userIds = new Set<string>([...messages.values()].map((m) => m.senderId).filter((id): id is string => !!id));
   for (const r of recipientRows) userIds.add(r.userId);
   const users = new Map((await User.findAll({ where: { id: [...userIds] } })).map((u) => [u.id, u]));
+  const indexed = await indexedMessageIds(user.id, messageIds);
 
   const items: MailboxItem[] = [];
   for (const entry of entries) {
@@ -81,7 +93,12 @@ export async function listMailbox(user: User, ref: FolderRef, page: { limit: num
           return u ? [{ row, user: u }] : [];
         })
       : [];
-    items.push({ entry, message, sender: message.senderId ? users.get(message.senderId) ?? null : null, content, recipients });
+    const sender = message.senderId ? users.get(message.senderId) ?? null : null;
+    if (content && !indexed.has(message.id)) {
+      // Messages that arrived pre-encrypted (the add-in) are indexed when their reader first sees them.
+      await indexForReader(null, user.id, message.id, searchableContent(content, sender ? [sender.name ?? "", sender.email] : []));
+    }
+    items.push({ entry, message, sender, content, recipients });
   }
   return { items, total };
 }
