@@ -16,7 +16,10 @@ const files = fs
 let failed = 0;
 for (const file of files) {
   process.stdout.write(`\n# ${file}\n`);
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", path.join(dir, file)], { stdio: "inherit" });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "--expose-gc", path.join(dir, file)], {
+    stdio: "inherit",
+    env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "silent", NODE_ENV: "test" },
+  });
   if (r.status !== 0) failed += 1;
 }
 process.exit(failed ? 1 : 0);
