@@ -22,6 +22,12 @@ if (!production || !existsSync(path.join(root, "dist/web/index.html"))) {
   const { built } = await ensureWebApp();
   if (built) process.stdout.write("Web app built into dist/web/\n");
 }
+if (!production || !existsSync(path.join(root, "dist/addin/build.json"))) {
+  // The Outlook add-in's static files (launch-event runtime, icons), served under /addin/.
+  useTsx();
+  const { ensureAddin } = await import(path.join(root, "addin/scripts/buildAddin.ts"));
+  if ((await ensureAddin()).built) process.stdout.write("Add-in built into dist/addin/\n");
+}
 if (production) {
   await import(compiled);
 } else {

@@ -6,6 +6,7 @@ import { securityHeaders } from "./middlewares/securityHeaders.js";
 import { buildRouter } from "./routes/index.js";
 import { registerInboundDeliveryStatus } from "./services/messages/inboundDeliveryStatus.js";
 import { webApp } from "./middlewares/webApp.js";
+import { addinStatic } from "./middlewares/addinStatic.js";
 
 /** The Koa application: cross-cutting middleware, then the routes. */
 export function createApp(): Koa {
@@ -18,6 +19,7 @@ export function createApp(): Koa {
   app.use(securityHeaders({ hsts: env().isProduction }));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: true }));
+  app.use(addinStatic());
   app.use(webApp());
   return app;
 }

@@ -168,7 +168,9 @@ function daysInMonth(year: number, month: number): number {
 
 /** Hyphen-like characters Word and Outlook put in place of "-" (autocorrect). */
 const dash = "\\-\\u2010\\u2011\\u2012\\u2013\\u2014\\u2212";
-const numberPattern = new RegExp(`(?<![\\d${dash}+])(\\d{2})?(\\d{2})(\\d{2})(\\d{2})([${dash}+]?)(\\d{4})(?![\\d])`, "g");
+// No lookbehind or \p{…}: the event runtime of classic Outlook on Windows may not have them.
+// Group 1 is the character before the number (or nothing at the start).
+const numberPattern = new RegExp(`(^|[^\\d${dash}+])(\\d{2})?(\\d{2})(\\d{2})(\\d{2})([${dash}+]?)(\\d{4})(?![\\d])`, "g");
 
 function interpret(century: string | undefined, yy: string, mm: string, dd: string, serial: string): IdentityNumber | null {
   const month = Number(mm);
@@ -199,10 +201,10 @@ export function parseIdentityNumber(value: string): IdentityNumber | null {
 /** Every valid personal identity or coordination number in `text`. */
 export function findIdentityNumbers(text: string): IdentityNumberMatch[] {
   const found: IdentityNumberMatch[] = [];
-  for (const m of text.matchAll(numberPattern)) {
-    // "198507099805" could also be read as century-less digits; take the reading that is valid.
-    const id = interpret(m[1], m[2], m[3], m[4], m[6]);
-    if (id) found.push({ ...id, index: m.index, length: m[0].length });
+  const re = new RegExp(numberPattern.source, "g");
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const id = interpret(m[2], m[3], m[4], m[5], m[7]);
+    if (id) found.push({ ...id, index: m.index + m[1].length, length: m[0].length - m[1].length });
   }
   return found;
 }
@@ -212,6 +214,9 @@ export function findIdentityNumbers(text: string): IdentityNumberMatch[] {
 export interface KeywordMatcher {
   readonly entries: readonly { keyword: string; pattern: RegExp }[];
 }
+
+/** Letters and digits of Swedish, English and other Latin-script text (lower case after normalise). */
+const wordChars = "0-9a-z\\u00c0-\\u024f";
 
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -236,9 +241,9 @@ export function compileKeywords(keywords: readonly string[]): KeywordMatcher {
       .split(/[\s_]+/)
       .map((w) => escapeRegExp(w))
       .join("[\\s_.\\-]+");
-    const before = leading ? "" : "(?<![\\p{L}\\p{N}])";
-    const after = trailing ? "" : "(?![\\p{L}\\p{N}])";
-    entries.push({ keyword: raw.trim(), pattern: new RegExp(`${before}${body}${after}`, "u") });
+    const before = leading ? "" : `(?:^|[^${wordChars}])`;
+    const after = trailing ? "" : `(?![${wordChars}])`;
+    entries.push({ keyword: raw.trim(), pattern: new RegExp(`${before}${body}${after}`) });
   }
   return { entries };
 }
@@ -315,6 +320,6 @@ export function checkMessage(message: MessageForCheck, options: SensitivityOptio
   return report([
     ...checkText(message.subject, "subject", options),
     ...checkText(body, "body", options),
-    ...(message.attachmentNames ?? []).flatMap((name) => checkText(name, "attachment_name", options, name)),
+    ...(message.attachmentNames ?? []).reduce<SensitivityFinding[]>((all, name) => all.concat(checkText(name, "attachment_name", options, name)), []),
   ]);
 }
