@@ -7,6 +7,7 @@ import { authorizeMessageReader, mayListAllRecipients, type MessageAccess } from
 import { presentMessage } from "../presenters/message.js";
 import { assertReadable, decryptMessage, KeysLockedError, requestPrivateKey } from "../services/messages/readMessage.js";
 import type { MessageContent } from "../services/messages/content.js";
+import { assertIdChecked } from "../services/messages/idCheck.js";
 import { recordRead } from "./recordRead.js";
 
 /** Who asked, for the audit log. */
@@ -35,6 +36,7 @@ async function visibleRecipients(access: MessageAccess) {
 
 async function decryptFor(auth: AuthState, access: MessageAccess): Promise<MessageContent> {
   assertReadable(access.message);
+  await assertIdChecked(auth, access.message, access.recipient);
   const privateKey = await requestPrivateKey(auth);
   if (!privateKey) throw KeysLockedError();
   return decryptMessage(access.message, auth.user.id, access.envelope.jwe, privateKey);

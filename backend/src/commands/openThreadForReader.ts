@@ -8,6 +8,7 @@ import { authorizeMessageReader } from "../policies/messages.js";
 import { presentMessage } from "../presenters/message.js";
 import { decryptMessage, KeysLockedError, requestPrivateKey } from "../services/messages/readMessage.js";
 import type { MessageContent } from "../services/messages/content.js";
+import { idCheckPending } from "../services/messages/idCheck.js";
 
 /** Threads longer than this are cut to their newest messages. */
 export const THREAD_LIMIT = 200;
@@ -47,7 +48,8 @@ export async function openThreadForReader(auth: AuthState, messageId: string) {
     const rows = viewerIsSender || !message.hideRecipients ? recipientRows.filter((r) => r.messageId === message.id) : own ? [own] : [];
     let content: MessageContent | null = null;
     const expired = message.expiresAt !== null && message.expiresAt.getTime() <= Date.now();
-    if (envelope && message.content && message.state === "active" && !expired) {
+    const idCheck = await idCheckPending(auth, message, own);
+    if (envelope && message.content && message.state === "active" && !expired && !idCheck) {
       content = await decryptMessage(message, user.id, envelope.jwe, privateKey);
     }
     const withheld = !!own && message.burnAfterReading && !own.readAt;
@@ -70,6 +72,7 @@ export async function openThreadForReader(auth: AuthState, messageId: string) {
       }),
       state: expired && message.state === "active" ? "expired" : message.state,
       available: content !== null,
+      idCheckRequired: idCheck,
     });
   }
   return { threadId: access.message.threadId, messages: out };

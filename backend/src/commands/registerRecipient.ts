@@ -11,6 +11,7 @@ import type { AuthState } from "../services/sessions.js";
 import { rewrapUserKeys, unlockKeysForSession } from "../services/keys/userKeys.js";
 import { sameHash } from "../services/messages/linkTokens.js";
 import { findRecipientLink, hashVerifySecret } from "../services/messages/recipientLink.js";
+import { recordIdCheckPass } from "../services/messages/idCheck.js";
 import { recordAudit } from "./recordAudit.js";
 
 export const VerificationRequiredError = () =>
@@ -57,5 +58,7 @@ export async function registerRecipient(
   const session = await createSession(ctx, t, user, "full");
   const auth = ctx.state.auth as AuthState;
   await unlockKeysForSession(t, user, props.password, session.id, auth.sessionKey!);
+  // The SMS code just entered was the ID check for this message, in this session.
+  if (message.idCheck) await recordIdCheckPass(t, session.id, message.id);
   return { messageId: message.id };
 }

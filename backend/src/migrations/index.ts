@@ -5,6 +5,7 @@ import { userKeys } from "./20261122000400-user-keys.js";
 import { secondFactor } from "./20261122000500-second-factor.js";
 import { auth } from "./20261122000200-auth.js";
 import { messaging } from "./20261122000600-messaging.js";
+import { messageIdChecks } from "./20261122001300-message-id-checks.js";
 import { blobDeletions } from "./20261122000700-blob-deletions.js";
 import { autoReplies } from "./20261122000800-auto-replies.js";
 import { searchTerms } from "./20261122001200-search-terms.js";
@@ -12,4 +13,4 @@ import { attachmentMeta } from "./20261122001000-attachment-meta.js";
 import { entraTenant } from "./20261122001150-entra-tenant.js";
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations: Migration[] = [foundation, auth, userKeys, secondFactor, messaging, blobDeletions, autoReplies, inboundMail, attachmentMeta, entraTenant, searchTerms];
+export const migrations: Migration[] = [foundation, auth, userKeys, secondFactor, messaging, blobDeletions, autoReplies, inboundMail, attachmentMeta, entraTenant, searchTerms, messageIdChecks];

@@ -19,12 +19,13 @@ import { MailboxEntry } from "./MailboxEntry.js";
 import { Folder } from "./Folder.js";
 import { Attachment } from "./Attachment.js";
 import { Contact } from "./Contact.js";
+import { MessageIdCheck } from "./MessageIdCheck.js";
 
 export { Organisation, User, OutboxEntry, AuditEvent };
 export { Session, ApiToken, RateLimitBucket };
 export { InboundMail };
 export { VerificationCode, BackupCode, Phone, UserTotp, UserSettings };
-export { Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact };
+export { Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact, MessageIdCheck };
 
 /** Binds every model to `sequelize`. Explicit list: add new models here. */
 export function initModels(sequelize: Sequelize): void {
@@ -32,7 +33,7 @@ export function initModels(sequelize: Sequelize): void {
   for (const model of [Session, ApiToken, RateLimitBucket]) model.initModel(sequelize);
   InboundMail.initModel(sequelize);
   for (const model of [VerificationCode, BackupCode, Phone, UserTotp, UserSettings]) model.initModel(sequelize);
-  for (const model of [Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact]) model.initModel(sequelize);
+  for (const model of [Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact, MessageIdCheck]) model.initModel(sequelize);
   User.belongsTo(Organisation, { foreignKey: "organisationId", as: "organisation" });
   Organisation.hasMany(User, { foreignKey: "organisationId", as: "users" });
 }

@@ -27,7 +27,7 @@ export function mailboxRoutes(router: Router): void {
     async (ctx, { params, query }) => {
       const auth = authState(ctx);
       const ref = await resolveFolder(auth.user, params.folder);
-      const page = await listMailbox(auth.user, ref, query, await requestPrivateKey(auth));
+      const page = await listMailbox(auth.user, ref, query, await requestPrivateKey(auth), auth.sessionId);
       ctx.body = {
         folder: ref.kind === "custom" ? ref.folder.id : ref.kind,
         total: page.total,

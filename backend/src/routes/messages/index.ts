@@ -11,6 +11,9 @@ import { openThreadForReader } from "../../commands/openThreadForReader.js";
 import { authorizeMessageReader } from "../../policies/messages.js";
 import { presentPerson } from "../../presenters/message.js";
 import { replyTargets } from "../../services/messages/replies.js";
+import { passIdCheck, sendIdCheckCode } from "../../services/messages/idCheck.js";
+import { AppError } from "../../errors.js";
+import { z } from "zod";
 import { MessageIdParams, MessageResponse, SendMessageBody, SentResponse, ThreadResponse, MAX_BODY_CHARS } from "./schema.js";
 
 const notFound = { description: "`not_found`: no such message, or the caller is not one of its readers (S4)", schema: ErrorSchema };
@@ -136,6 +139,66 @@ export function messageRoutes(router: Router): void {
     },
     async (ctx, { params }) => {
       ctx.body = await openThreadForReader(authState(ctx), params.id);
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/messages/:id/id-check",
+      summary: "ID check (F4): send the SMS code that opens this message in this session",
+      tags: ["messages"],
+      security: "session",
+      params: MessageIdParams,
+      before: [authenticated()],
+      responses: {
+        202: { description: "Code sent to the recipient's mobile number (masked here)", schema: z.object({ mobile: z.string().nullable() }) },
+        404: notFound,
+        409: { description: "`id_check_not_required`", schema: ErrorSchema },
+        429: { description: "`rate_limited`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params }) => {
+      const auth = authState(ctx);
+      await consumeRateLimit("id-check-send", `${auth.user.id}:${params.id}`, { points: 5, durationSeconds: 15 * 60 });
+      const mobile = await transaction(async (t) => {
+        const access = await authorizeMessageReader(auth.user, params.id, t);
+        if (!access.message.idCheck || !access.recipient) throw new AppError(409, "id_check_not_required", "This message has no ID check for you");
+        return sendIdCheckCode(t, auth.user, access.message, access.recipient);
+      });
+      ctx.status = 202;
+      ctx.body = { mobile };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/messages/:id/id-check/verify",
+      summary: "ID check (F4): enter the SMS code; this session may then open the message",
+      tags: ["messages"],
+      security: "session",
+      params: MessageIdParams,
+      body: z.object({ code: z.string().trim().min(1).max(16) }).strict(),
+      before: [authenticated()],
+      responses: {
+        200: { description: "Passed for this session", schema: z.object({ verified: z.literal(true) }) },
+        400: { description: "`invalid_code`", schema: ErrorSchema },
+        404: notFound,
+        429: { description: "`rate_limited`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params, body }) => {
+      const auth = authState(ctx);
+      await consumeRateLimit("id-check-verify", `${auth.user.id}:${params.id}`, { points: 10, durationSeconds: 15 * 60 });
+      const ok = await transaction(async (t) => {
+        const access = await authorizeMessageReader(auth.user, params.id, t);
+        return passIdCheck(t, auth, access.message, body.code);
+      });
+      if (!ok) throw new AppError(400, "invalid_code", "The code is wrong or no longer valid");
+      ctx.body = { verified: true };
     },
   );
 }

@@ -71,7 +71,7 @@ export const MessageResponse = z.object({
 
 export const ThreadResponse = z.object({
   threadId: z.string(),
-  messages: z.array(MessageResponse.extend({ available: z.boolean() })),
+  messages: z.array(MessageResponse.extend({ available: z.boolean(), idCheckRequired: z.boolean() })),
 });
 
 export const MailboxQuery = z.object({

@@ -7,6 +7,7 @@ import { MailboxEntry, systemFolders, type SystemFolder } from "../../models/Mai
 import { Message } from "../../models/Message.js";
 import { MessageRecipient } from "../../models/MessageRecipient.js";
 import { User } from "../../models/User.js";
+import { MessageIdCheck } from "../../models/MessageIdCheck.js";
 import { decryptMessage } from "./readMessage.js";
 import { indexForReader, indexedMessageIds, searchMessageIds } from "../search/index.js";
 import { searchableContent } from "./searchable.js";
@@ -52,6 +53,8 @@ export async function listMailbox(
   ref: FolderRef,
   page: { limit: number; offset: number; q?: string },
   privateKey: jose.JWK.Key | null,
+  /** The caller's session, for ID-checked messages (F4); null for API tokens. */
+  sessionId: string | null = null,
 ): Promise<MailboxPage> {
   const where: Record<string, unknown> = folderWhere(user, ref);
   if (page.q) {
@@ -72,6 +75,11 @@ export async function listMailbox(
   const userIds = new Set<string>([...messages.values()].map((m) => m.senderId).filter((id): id is string => !!id));
   for (const r of recipientRows) userIds.add(r.userId);
   const users = new Map((await User.findAll({ where: { id: [...userIds] } })).map((u) => [u.id, u]));
+  // ID-checked messages show no content (not even the subject) until this session passed the check.
+  const checkedIds = [...messages.values()].filter((m) => m.idCheck && m.senderId !== user.id).map((m) => m.id);
+  const passed = new Set(
+    checkedIds.length && sessionId ? (await MessageIdCheck.findAll({ where: { sessionId, messageId: checkedIds } })).map((p) => p.messageId) : [],
+  );
   const indexed = await indexedMessageIds(user.id, messageIds);
 
   const items: MailboxItem[] = [];
@@ -80,7 +88,8 @@ export async function listMailbox(
     if (!message) continue;
     const envelope = envelopes.get(message.id);
     let content: MessageContent | null = null;
-    if (privateKey && envelope && message.content && message.state === "active") {
+    const locked = message.idCheck && message.senderId !== user.id && !passed.has(message.id);
+    if (privateKey && envelope && message.content && message.state === "active" && !locked) {
       try {
         content = await decryptMessage(message, user.id, envelope.jwe, privateKey);
       } catch {

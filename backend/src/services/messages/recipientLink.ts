@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Transaction } from "sequelize";
 import { AppError } from "../../errors.js";
 import { Message } from "../../models/Message.js";
@@ -45,8 +46,10 @@ export function recipientCodePurpose(recipient: MessageRecipient): `phone_verify
 /** The number with all but the country code and the last two digits hidden, e.g. +46 ******67. */
 export function maskMobile(mobile: string | null): string | null {
   if (!mobile) return null;
-  const m = /^(\+\d{1,3})(\d*)(\d{2})$/.exec(mobile.replace(/\s/g, ""));
-  return m ? `${m[1]} ${"*".repeat(m[2].length)}${m[3]}` : null;
+  const parsed = parsePhoneNumberFromString(mobile);
+  if (!parsed) return null;
+  const national = String(parsed.nationalNumber);
+  return `+${parsed.countryCallingCode} ${"*".repeat(Math.max(0, national.length - 2))}${national.slice(-2)}`;
 }
 
 /** The cookie that binds the steps after the SMS code to the browser that entered it. */
