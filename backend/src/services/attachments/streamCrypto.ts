@@ -61,3 +61,31 @@ export function createStructureCheck(declaredPlaintextSize: number): Transform {
     },
   });
 }
+
+/**
+ * Joins small chunks (the encryptor emits each record's ciphertext and its 16-byte tag
+ * separately) into writes of about `size` bytes, so the blob store makes few large writes.
+ * Holds at most `size` bytes.
+ */
+export function coalesce(size = 1024 * 1024): Transform {
+  let parts: Buffer[] = [];
+  let fill = 0;
+  return new Transform({
+    writableHighWaterMark: size,
+    readableHighWaterMark: size,
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      parts.push(chunk);
+      fill += chunk.length;
+      if (fill >= size) {
+        const out = Buffer.concat(parts, fill);
+        parts = [];
+        fill = 0;
+        return cb(null, out);
+      }
+      cb();
+    },
+    flush(cb: TransformCallback) {
+      cb(null, fill ? Buffer.concat(parts, fill) : undefined);
+    },
+  });
+}

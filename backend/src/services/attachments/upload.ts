@@ -11,7 +11,7 @@ import { blobStore } from "../blobs/index.js";
 import { loadOwnDraft } from "./drafts.js";
 import { AttachmentTooLargeError, byteLimit } from "./limits.js";
 import { sealAttachmentInfo } from "./meta.js";
-import { AttachmentStreamError, createAttachmentEncryptor, createStructureCheck, encryptedAttachmentSize as encryptedSize, recordCount } from "./streamCrypto.js";
+import { AttachmentStreamError, coalesce, createAttachmentEncryptor, createStructureCheck, encryptedAttachmentSize as encryptedSize, recordCount } from "./streamCrypto.js";
 
 export const InvalidAttachmentStreamError = (message: string) => new AppError(400, "invalid_attachment_stream", message);
 
@@ -79,7 +79,7 @@ export async function storePlaintextAttachment(p: PlaintextUpload): Promise<{ at
   let sealedMeta: string;
   let meta: AttachmentInfo;
   try {
-    stored = await streamToBlob(p.region, p.source, [limit, createAttachmentEncryptor(p.cek, id)]);
+    stored = await streamToBlob(p.region, p.source, [limit, createAttachmentEncryptor(p.cek, id), coalesce()]);
     meta = { id, name: p.name, type: p.type, size: limit.bytes() };
     sealedMeta = sealAttachmentInfo(p.cek, p.messageId, meta);
   } finally {

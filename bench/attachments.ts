@@ -1,0 +1,302 @@
+// Attachment benchmark: upload+encrypt+store and download+decrypt of a 500 MB file through the
+// real server, as a ratio to a plain (unencrypted) streaming upload/download through the same
+// server and blob store in the same run, plus the server's peak RSS growth.
+//
+// The server runs in a child process (so its RSS is measured alone, sampled from /proc); the
+// plain baseline endpoints exist only in this benchmark's server, not in the product.
+// Usage: npx tsx bench/attachments.ts [megabytes, default 500] [rounds, default 2]
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import http from "node:http";
+import crypto from "node:crypto";
+import { spawn, type ChildProcess } from "node:child_process";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { AddressInfo } from "node:net";
+
+const MB = 1024 * 1024;
+
+interface ServerInfo {
+  url: string;
+  email: string;
+  password: string;
+  pid: number;
+}
+
+// ---------------------------------------------------------------- server (child process)
+
+async function serve(): Promise<void> {
+  const { loadEnv, setEnv } = await import("../backend/src/env.js");
+  const { connect, transaction } = await import("../backend/src/db.js");
+  const { migrateUp } = await import("../backend/src/migrate.js");
+  const { createApp } = await import("../backend/src/app.js");
+  const { createOrganisation } = await import("../backend/src/commands/createOrganisation.js");
+  const { createUser } = await import("../backend/src/commands/createUser.js");
+  const { blobStore } = await import("../backend/src/services/blobs/index.js");
+
+  const varDir = fs.mkdtempSync(path.join(os.tmpdir(), "kuvert-bench-att-"));
+  setEnv(
+    loadEnv({
+      NODE_ENV: "test",
+      VAR_DIR: varDir,
+      DATABASE_URL: process.env.BENCH_MYSQL_URL ?? `sqlite:${path.join(varDir, "bench.sqlite")}`,
+      MASTER_KEY: crypto.randomBytes(32).toString("base64"),
+      WORKER_ENABLED: "false",
+      LOG_LEVEL: "silent",
+      PUBLIC_URL: "http://kuvert.bench",
+    }),
+  );
+  await migrateUp(await connect());
+  const password = "Bench2026secret";
+  const email = `bench-${crypto.randomBytes(3).toString("hex")}@bench.test`;
+  await transaction(async (t) => {
+    const org = await createOrganisation(t, { name: `Bench ${crypto.randomBytes(3).toString("hex")}` });
+    await createUser(t, { organisation: org, email, mobile: "+46700000001", password, role: "staff" });
+  });
+
+  const app = createApp().callback();
+  const store = blobStore();
+  // Baseline: the same streaming path into the same blob store, without any crypto.
+  const plain = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
+    const key = req.url!.slice("/bench/plain/".length);
+    if (req.method === "POST") {
+      const stored = await store.put("se", req);
+      res.writeHead(201, { "Content-Type": "application/json" }).end(JSON.stringify(stored));
+    } else if (req.method === "GET") {
+      const size = await store.size(key);
+      res.writeHead(200, { "Content-Type": "application/octet-stream", "Content-Length": String(size) });
+      await pipeline(await store.get(key), res);
+    } else {
+      await store.overwriteAndDelete(key);
+      res.writeHead(204).end();
+    }
+  };
+  const server = http.createServer((req, res) => {
+    if (req.url?.startsWith("/bench/plain/")) {
+      plain(req, res).catch((err: Error) => {
+        res.destroy(err);
+      });
+      return;
+    }
+    void app(req, res);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const info: ServerInfo = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, email, password, pid: process.pid };
+  process.stdout.write(`${JSON.stringify(info)}\n`);
+  process.on("SIGTERM", () => {
+    server.closeAllConnections();
+    server.close();
+    fs.rmSync(varDir, { recursive: true, force: true });
+    process.exit(0);
+  });
+}
+
+// ---------------------------------------------------------------- driver (parent process)
+
+function startServer(): Promise<{ child: ChildProcess; info: ServerInfo }> {
+  const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--serve"], { stdio: ["ignore", "pipe", "inherit"] });
+  return new Promise((resolve, reject) => {
+    let buf = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      buf += c.toString();
+      const nl = buf.indexOf("\n");
+      if (nl >= 0) resolve({ child, info: JSON.parse(buf.slice(0, nl)) as ServerInfo });
+    });
+    child.on("exit", (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+}
+
+function rssOf(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** Samples the server's RSS while `fn` runs; returns seconds and peak growth over the start. */
+async function measure(pid: number, fn: () => Promise<void>): Promise<{ seconds: number; rssGrowth: number }> {
+  const base = rssOf(pid);
+  let peak = base;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rssOf(pid));
+  }, 20);
+  const t0 = process.hrtime.bigint();
+  try {
+    await fn();
+  } finally {
+    clearInterval(timer);
+  }
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  peak = Math.max(peak, rssOf(pid));
+  return { seconds, rssGrowth: peak - base };
+}
+
+/** `size` bytes from one random 1 MiB block, repeated (cheap for the client, same work for the server). */
+function source(size: number): Readable {
+  const block = crypto.randomBytes(MB);
+  let left = size;
+  return new Readable({
+    highWaterMark: MB,
+    read() {
+      if (left === 0) return void this.push(null);
+      const n = Math.min(left, block.length);
+      left -= n;
+      this.push(block.subarray(0, n));
+    },
+  });
+}
+
+function request(url: string, method: string, headers: Record<string, string>, body?: Readable): Promise<{ status: number; text: string; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent: false });
+    req.on("response", (res) => {
+      let bytes = 0;
+      const parts: Buffer[] = [];
+      res.on("data", (c: Buffer) => {
+        bytes += c.length;
+        if (parts.length < 4) parts.push(c);
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString("utf8").slice(0, 2000), bytes }));
+      res.on("error", reject);
+    });
+    req.on("error", reject);
+    if (body) body.pipe(req);
+    else req.end();
+  });
+}
+
+async function signIn(url: string, email: string, password: string): Promise<Record<string, string>> {
+  const res = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email, password }) });
+  if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
+  const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const csrf = cookies.find((c) => c.startsWith("kuvert_csrf="))?.split("=")[1] ?? "";
+  return { Cookie: cookies.join("; "), "X-CSRF-Token": csrf };
+}
+
+function expectStatus(what: string, got: { status: number; text: string }, want: number): void {
+  if (got.status !== want) throw new Error(`${what}: ${got.status} ${got.text}`);
+}
+
+interface Row {
+  kind: "plain" | "encrypted";
+  direction: "upload" | "download";
+  seconds: number;
+  rssGrowth: number;
+}
+
+async function drive(): Promise<void> {
+  const megabytes = Number(process.argv[2] ?? 500);
+  const rounds = Number(process.argv[3] ?? 2);
+  const size = megabytes * MB;
+  const loadBefore = os.loadavg();
+  const { child, info } = await startServer();
+  const rows: Row[] = [];
+  try {
+    const auth = await signIn(info.url, info.email, info.password);
+    const draft = await fetch(`${info.url}/api/messages/drafts`, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: "{}" });
+    const draftId = ((await draft.json()) as { id: string }).id;
+
+    // Warm-up (code paths, JIT) with 16 MB each way.
+    const warm = await request(`${info.url}/api/messages/${draftId}/attachments`, "POST", { ...auth, "Content-Type": "application/octet-stream", "X-File-Name": "warm.bin" }, source(16 * MB));
+    expectStatus("warm-up upload", warm, 201);
+    const warmId = (JSON.parse(warm.text) as { id: string }).id;
+    await request(`${info.url}/api/messages/${draftId}/attachments/${warmId}`, "GET", auth);
+    const warmPlain = JSON.parse((await request(`${info.url}/bench/plain/`, "POST", {}, source(16 * MB))).text) as { key: string };
+    await request(`${info.url}/bench/plain/${warmPlain.key}`, "GET", {});
+    await request(`${info.url}/bench/plain/${warmPlain.key}`, "DELETE", {});
+
+    for (let round = 0; round < rounds; round++) {
+      let plainKey = "";
+      let attachmentId = "";
+      const up1 = await measure(info.pid, async () => {
+        const r = await request(`${info.url}/bench/plain/`, "POST", { "Content-Type": "application/octet-stream" }, source(size));
+        expectStatus("plain upload", r, 201);
+        plainKey = (JSON.parse(r.text) as { key: string }).key;
+      });
+      rows.push({ kind: "plain", direction: "upload", ...up1 });
+      const up2 = await measure(info.pid, async () => {
+        const r = await request(`${info.url}/api/messages/${draftId}/attachments`, "POST", { ...auth, "Content-Type": "application/pdf", "X-File-Name": "akt.pdf" }, source(size));
+        expectStatus("encrypted upload", r, 201);
+        attachmentId = (JSON.parse(r.text) as { id: string }).id;
+      });
+      rows.push({ kind: "encrypted", direction: "upload", ...up2 });
+      const down1 = await measure(info.pid, async () => {
+        const r = await request(`${info.url}/bench/plain/${plainKey}`, "GET", {});
+        if (r.bytes !== size) throw new Error(`plain download: ${r.bytes} bytes`);
+      });
+      rows.push({ kind: "plain", direction: "download", ...down1 });
+      const down2 = await measure(info.pid, async () => {
+        const r = await request(`${info.url}/api/messages/${draftId}/attachments/${attachmentId}`, "GET", auth);
+        if (r.status !== 200 || r.bytes !== size) throw new Error(`encrypted download: ${r.status}, ${r.bytes} bytes`);
+      });
+      rows.push({ kind: "encrypted", direction: "download", ...down2 });
+      await request(`${info.url}/bench/plain/${plainKey}`, "DELETE", {});
+      await request(`${info.url}/api/messages/${draftId}/attachments/${attachmentId}`, "DELETE", auth);
+    }
+  } finally {
+    child.kill("SIGTERM");
+  }
+  const loadAfter = os.loadavg();
+
+  const best = (kind: Row["kind"], direction: Row["direction"]) => Math.min(...rows.filter((r) => r.kind === kind && r.direction === direction).map((r) => r.seconds));
+  const peak = (kind: Row["kind"]) => Math.max(...rows.filter((r) => r.kind === kind).map((r) => r.rssGrowth));
+  const mbps = (s: number) => megabytes / s;
+  const result = {
+    bench: "attachments",
+    megabytes,
+    rounds,
+    upload: { plainMBps: mbps(best("plain", "upload")), encryptedMBps: mbps(best("encrypted", "upload")), ratio: best("plain", "upload") / best("encrypted", "upload") },
+    download: { plainMBps: mbps(best("plain", "download")), encryptedMBps: mbps(best("encrypted", "download")), ratio: best("plain", "download") / best("encrypted", "download") },
+    peakRssGrowthMB: { encrypted: peak("encrypted") / MB, plain: peak("plain") / MB },
+    loadavg: { before: loadBefore.map((l) => +l.toFixed(2)), after: loadAfter.map((l) => +l.toFixed(2)) },
+    cpus: os.cpus().length,
+    node: process.version,
+    runs: rows.map((r) => ({ ...r, seconds: +r.seconds.toFixed(2), rssGrowthMB: +(r.rssGrowth / MB).toFixed(1) })),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (!process.env.BENCH_NO_DOCS) writeDocs(result);
+}
+
+function writeDocs(r: {
+  megabytes: number;
+  rounds: number;
+  upload: { plainMBps: number; encryptedMBps: number; ratio: number };
+  download: { plainMBps: number; encryptedMBps: number; ratio: number };
+  peakRssGrowthMB: { encrypted: number; plain: number };
+  loadavg: { before: number[]; after: number[] };
+  cpus: number;
+  node: string;
+}): void {
+  const file = path.join(import.meta.dirname, "..", "docs", "benchmarks.md");
+  const start = "<!-- bench:attachments:start -->";
+  const end = "<!-- bench:attachments:end -->";
+  const f = (n: number, d = 0) => n.toFixed(d);
+  const section = [
+    start,
+    "## Attachments (bench/attachments.ts)",
+    "",
+    `${r.megabytes} MB file, best of ${r.rounds} rounds, run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${r.cpus} cores, Node ${r.node}, SQLite. ` +
+      "The server runs in its own process; the client streams over loopback HTTP. The baseline is a plain streaming upload/download of the same bytes " +
+      "through the same server and the same filesystem blob store (temp file, fsync, rename), without encryption, in the same run.",
+    "",
+    "| | plain (baseline) | encrypted (Kuvert) | ratio (target ≥ 0.8) |",
+    "|---|---|---|---|",
+    `| upload + encrypt + store | ${f(r.upload.plainMBps)} MB/s | ${f(r.upload.encryptedMBps)} MB/s | ${f(r.upload.ratio, 2)} |`,
+    `| download + decrypt | ${f(r.download.plainMBps)} MB/s | ${f(r.download.encryptedMBps)} MB/s | ${f(r.download.ratio, 2)} |`,
+    "",
+    `Peak RSS growth of the server during a ${r.megabytes} MB transfer: ${f(r.peakRssGrowthMB.encrypted, 1)} MB encrypted ` +
+      `(${f(r.peakRssGrowthMB.plain, 1)} MB plain; target ≤ 64 MB).`,
+    "",
+    `Load average before/after the run: ${r.loadavg.before.join(", ")} / ${r.loadavg.after.join(", ")} — other work shared the CPUs, ` +
+      "so absolute MB/s are lower bounds; both sides of each ratio ran back to back under the same conditions.",
+    end,
+  ].join("\n");
+  let doc = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Benchmarks\n\nResults of `npm run bench` (one section per benchmark).\n";
+  const i = doc.indexOf(start);
+  const j = doc.indexOf(end);
+  if (i >= 0 && j > i) doc = doc.slice(0, i) + section + doc.slice(j + end.length);
+  else doc = `${doc.trimEnd()}\n\n${section}\n`;
+  fs.writeFileSync(file, doc);
+}
+
+if (process.argv.includes("--serve")) await serve();
+else await drive();
