@@ -29,7 +29,7 @@ describe("account journey: TOTP, lost authenticator, lockout, resets", () => {
     const user = await buildUser();
     let api = await signIn(user);
     const codes = await generateBackupCodes(api, user, delivery);
-    let secret = await enableTotp(api, user, delivery);
+    const firstSecret = await enableTotp(api, user, delivery);
 
     // Lost the phone app: recover with an SMS code; TOTP is turned off.
     shiftClock(60_000);
@@ -38,7 +38,8 @@ describe("account journey: TOTP, lost authenticator, lockout, resets", () => {
     const loginCode = await delivery.smsCode(user.mobile!);
     expect((await partial.post("/api/auth/recovery", { method: "sms", code: loginCode })).body.notice).to.equal("turn_on_2fa_again");
     api = partial;
-    secret = await enableTotp(api, user, delivery);
+    const secret = await enableTotp(api, user, delivery);
+    expect(secret, "a new secret").to.not.equal(firstSecret);
 
     // Three wrong passwords lock the account; reset by SMS unlocks it.
     await lockOut(user.email, defaultPassword);
