@@ -10,6 +10,7 @@
  */
 import type { OfficeAdapter } from "../office/adapter.js";
 import { checkMessage, type SensitivityFinding } from "../shared/sensitivity.js";
+import { languageOf, listFindings, type Lang } from "../shared/findingText.js";
 
 /** What the handler passes to event.completed (Office's SmartAlertsEventCompletedOptions). */
 export interface SmartAlertsCompletion {
@@ -38,63 +39,25 @@ export const policyKey = "kuvert.sendPolicy";
 export const composeCommandId = "kuvertComposeButton";
 export const handlerTimeoutMs = 30_000;
 
-type Lang = "sv" | "en";
-
 const texts = {
   sv: {
     intro: "Meddelandet ser ut att innehålla känsliga uppgifter",
     outro: "Skicka det inte som vanlig e-post: välj Skicka säkert så krypteras det med Kuvert.",
     button: "Skicka säkert",
     error: "Kuvert kunde inte kontrollera meddelandet. Försök igen, eller välj Skicka säkert för att kryptera det.",
-    more: (n: number) => `och ${n} till`,
-    kind: {
-      personal_identity_number: "ett personnummer",
-      coordination_number: "ett samordningsnummer",
-      keyword: (k: string) => `ordet ”${k.replace(/\*/g, "")}”`,
-    },
-    where: {
-      subject: "i ämnesraden",
-      body: "i texten",
-      attachment_name: (name: string) => `i bilagans namn ”${name}”`,
-    },
   },
   en: {
     intro: "This message seems to contain sensitive information",
     outro: "Don't send it as ordinary e-mail: choose Send securely to encrypt it with Kuvert.",
     button: "Send securely",
     error: "Kuvert could not check this message. Try again, or choose Send securely to encrypt it.",
-    more: (n: number) => `and ${n} more`,
-    kind: {
-      personal_identity_number: "a personal identity number",
-      coordination_number: "a coordination number",
-      keyword: (k: string) => `the word “${k.replace(/\*/g, "")}”`,
-    },
-    where: {
-      subject: "in the subject",
-      body: "in the text",
-      attachment_name: (name: string) => `in the attachment name “${name}”`,
-    },
   },
 } as const;
-
-export function languageOf(displayLanguage: string): Lang {
-  return displayLanguage.toLowerCase().startsWith("sv") ? "sv" : "en";
-}
-
-function describeFinding(f: SensitivityFinding, lang: Lang): string {
-  const t = texts[lang];
-  const what = f.kind === "keyword" ? t.kind.keyword(f.match) : t.kind[f.kind];
-  const where = f.location === "attachment_name" ? t.where.attachment_name(f.attachmentName ?? "") : t.where[f.location];
-  return `${what} ${where}`;
-}
 
 /** The alert text: what was found (at most three items) and what to do. At most 500 characters. */
 export function alertMessage(findings: SensitivityFinding[], lang: Lang): string {
   const t = texts[lang];
-  const unique = [...new Set(findings.map((f) => describeFinding(f, lang)))];
-  const shown = unique.slice(0, 3).join(", ");
-  const rest = unique.length > 3 ? ` ${t.more(unique.length - 3)}` : "";
-  const message = `${t.intro} (${shown}${rest}). ${t.outro}`;
+  const message = `${t.intro} (${listFindings(findings, lang)}). ${t.outro}`;
   return message.length <= 500 ? message : `${t.intro}. ${t.outro}`;
 }
 
