@@ -84,6 +84,8 @@ export interface SendDraftOptions {
   subject?: string;
   text?: string;
   eyesOnly?: boolean;
+  idCheck?: boolean;
+  burnAfterReading?: boolean;
 }
 
 /**
@@ -109,6 +111,6 @@ export async function sendDraft(sender: User, draftId: string, recipients: User[
       await MailboxEntry.create({ userId: r.id, messageId: draftId, folder: "inbox", unread: true }, { transaction: t });
     }
     await MailboxEntry.create({ userId: sender.id, messageId: draftId, folder: "sent", unread: false }, { transaction: t });
-    await Message.update({ state: "active", content: sealed, eyesOnly: opts.eyesOnly ?? false }, { where: { id: draftId }, transaction: t });
+    await Message.update({ state: "active", content: sealed, eyesOnly: opts.eyesOnly ?? false, idCheck: opts.idCheck ?? false, burnAfterReading: opts.burnAfterReading ?? false }, { where: { id: draftId }, transaction: t });
   });
 }

@@ -167,6 +167,36 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
     }
   });
 
+  it("ID check: recipients get 403 id_check_required until they pass it", async () => {
+    const draftId = await newDraft(senderApi);
+    const up = await uploadBytes(senderApi, draftId, pseudoRandomBytes(3000, "idcheck"), "id.txt", "text/plain");
+    await sendDraft(sender, draftId, [recipient], { idCheck: true });
+    for (const suffix of ["", "/ciphertext"]) {
+      const res = await recipientApi.get(`/api/messages/${draftId}/attachments/${up.body.id}${suffix}`);
+      expect(res.status).to.equal(403);
+      expect(res.body.error).to.equal("id_check_required");
+    }
+    const own = await downloadRaw(senderApi, `/api/messages/${draftId}/attachments/${up.body.id}`);
+    expect(own.status).to.equal(200);
+  });
+
+  it("burn after reading: 403 reveal_required until the recipient reveals the message, then the file comes", async () => {
+    // A second recipient who has not read yet keeps the message from burning at the first reveal.
+    const second = await buildUser();
+    const data = pseudoRandomBytes(70_000, "burn");
+    const draftId = await newDraft(senderApi);
+    const up = await uploadBytes(senderApi, draftId, data, "burn.bin", "application/octet-stream");
+    await sendDraft(sender, draftId, [recipient, second], { burnAfterReading: true });
+    const before = await recipientApi.get(`/api/messages/${draftId}/attachments/${up.body.id}`);
+    expect(before.status).to.equal(403);
+    expect(before.body.error).to.equal("reveal_required");
+    const reveal = await recipientApi.post(`/api/messages/${draftId}/reveal`, {});
+    expect(reveal.status, reveal.text).to.equal(200);
+    const after = await downloadRaw(recipientApi, `/api/messages/${draftId}/attachments/${up.body.id}`);
+    expect(after.status).to.equal(200);
+    expect(after.body!.equals(data)).to.equal(true);
+  });
+
   it("a tampered blob aborts the download at the failing record; a truncated one is refused before any byte", async () => {
     const size = 5 * RECORD_SIZE + 100;
     const data = pseudoRandomBytes(size, "tamper");

@@ -224,7 +224,7 @@ export function attachmentRoutes(router: Router): void {
       responses: {
         200: { description: "The file: Content-Type from the encrypted metadata, Content-Disposition attachment with RFC 5987 filename*, Content-Length = plaintext size", contentType: "application/octet-stream" },
         401: e401,
-        403: { description: "`eyes_only` (for-your-eyes-only message) or `keys_locked`", schema: ErrorSchema },
+        403: { description: "`eyes_only` (for-your-eyes-only message), `id_check_required`, `reveal_required` (burn after reading, before reveal) or `keys_locked`", schema: ErrorSchema },
         404: notFound,
         410: { description: "`message_expired`, `message_burned`, `message_shredded`", schema: ErrorSchema },
         500: { description: "`attachment_damaged`: the stored ciphertext is missing or has the wrong length; a record failing authentication aborts the response", schema: ErrorSchema },
@@ -255,7 +255,7 @@ export function attachmentRoutes(router: Router): void {
       responses: {
         200: { description: "The v1 attachment stream (docs/format.md)", contentType: "application/octet-stream" },
         401: e401,
-        403: { description: "`eyes_only`", schema: ErrorSchema },
+        403: { description: "`eyes_only`, `id_check_required`, `reveal_required`", schema: ErrorSchema },
         404: notFound,
         410: { description: "`message_expired`, `message_burned`, `message_shredded`", schema: ErrorSchema },
       },

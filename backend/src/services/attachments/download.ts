@@ -6,6 +6,7 @@ import type { AuthState } from "../sessions.js";
 import { authorizeMessageReader, type MessageAccess } from "../../policies/messages.js";
 import { assertReadable, decryptMessage, KeysLockedError, requestPrivateKey } from "../messages/readMessage.js";
 import { openContentKey } from "../messages/contentCrypto.js";
+import { assertIdChecked } from "../messages/idCheck.js";
 import type { AttachmentInfo } from "../messages/content.js";
 import { blobStore, BlobNotFoundError } from "../blobs/index.js";
 import { openAttachmentInfo } from "./meta.js";
@@ -13,6 +14,8 @@ import { createAttachmentDecryptor, plaintextAttachmentSize as plaintextSize } f
 
 export const EyesOnlyError = () =>
   new AppError(403, "eyes_only", "This message is for your eyes only: its attachments cannot be downloaded");
+export const RevealRequiredError = () =>
+  new AppError(403, "reveal_required", "This message is burned after reading: reveal it first (POST /api/messages/{id}/reveal)");
 export const AttachmentDamagedError = () =>
   new AppError(500, "attachment_damaged", "The stored attachment is damaged and cannot be decrypted");
 
@@ -21,7 +24,9 @@ const AttachmentNotFound = () => NotFoundError("Attachment not found");
 /**
  * A reader's attachment: 404 for anyone who is not a reader (S4) and for an id that is not this
  * message's; 410 when the message is gone; 403 eyes_only when the message is for-your-eyes-only
- * (the sender's own draft excepted).
+ * (the sender's own draft excepted); the same ID check as reading the message (403
+ * id_check_required); burn-after-reading attachments only after the recipient revealed it
+ * (403 reveal_required), as GET /api/messages/:id withholds them until then.
  */
 async function authorizeAttachment(auth: AuthState, messageId: string, attachmentId: string): Promise<{ access: MessageAccess; row: Attachment }> {
   const access = await authorizeMessageReader(auth.user, messageId);
@@ -29,6 +34,8 @@ async function authorizeAttachment(auth: AuthState, messageId: string, attachmen
   const row = await Attachment.findOne({ where: { id: attachmentId, messageId } });
   if (!row) throw AttachmentNotFound();
   if (access.message.eyesOnly && access.message.state !== "draft") throw EyesOnlyError();
+  await assertIdChecked(auth, access.message, access.recipient);
+  if (access.recipient && access.message.burnAfterReading && !access.recipient.readAt) throw RevealRequiredError();
   return { access, row };
 }
 
