@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,7 +16,7 @@ import type { User } from "../../../backend/src/models/User.js";
 import { buildUser } from "../../support/factories.js";
 import { signIn } from "../../support/auth.js";
 import { ApiClient } from "../../support/server.js";
-import { pseudoRandomBytes, pseudoRandomStream, sendDraft, streamRequest } from "../../support/attachments.js";
+import { authHeaders, pseudoRandomBytes, pseudoRandomStream, sendDraft, streamRequest } from "../../support/attachments.js";
 
 function blobRoot(): string {
   const config = env().BLOB_STORE;
@@ -266,6 +267,22 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
       await new Promise((r) => setTimeout(r, 100));
       expect(await Attachment.count({ where: { messageId: draftId } })).to.equal(0);
       expect(blobFiles()).to.deep.equal(before);
+    });
+
+    it("a client that goes away mid-upload leaves no blob and no row", async () => {
+      const draftId = await newDraft(senderApi);
+      const before = blobFiles();
+      const req = http.request(`${senderApi.baseUrl}/api/messages/${draftId}/attachments`, {
+        method: "POST",
+        headers: { ...authHeaders(senderApi), "Content-Type": "application/zip", "X-File-Name": "half.zip" },
+      });
+      req.on("error", () => {});
+      req.write(pseudoRandomBytes(2 * 1024 * 1024, "half"));
+      await new Promise((r) => setTimeout(r, 200));
+      req.destroy();
+      for (let i = 0; i < 50 && blobFiles().length !== before.length; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(blobFiles()).to.deep.equal(before);
+      expect(await Attachment.count({ where: { messageId: draftId } })).to.equal(0);
     });
 
     it("a pre-encrypted upload declaring more than the limit is refused", async () => {
