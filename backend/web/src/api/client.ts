@@ -13,6 +13,19 @@ export class ApiError extends Error {
   }
 }
 
+type UnauthorizedListener = () => void;
+const unauthorizedListeners = new Set<UnauthorizedListener>();
+
+/**
+ * Called when an API request (other than /api/auth/...) answers 401: the session ended on the
+ * server (expired, signed out elsewhere). The session provider listens and sends the user to
+ * sign in. Returns a function that removes the listener.
+ */
+export function onUnauthorized(listener: UnauthorizedListener): () => void {
+  unauthorizedListeners.add(listener);
+  return () => unauthorizedListeners.delete(listener);
+}
+
 /** The value of a cookie readable by scripts (only kuvert_csrf is; the session cookie is HttpOnly). */
 export function readCookie(name: string): string | null {
   for (const part of document.cookie.split(";")) {
@@ -63,6 +76,7 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     }
   }
   if (!res.ok) {
+    if (res.status === 401 && !path.startsWith("/api/auth/")) for (const listener of unauthorizedListeners) listener();
     const err = (parsed ?? {}) as { error?: unknown; message?: unknown };
     throw new ApiError(
       res.status,

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import { authApi, type CurrentUser } from "../api/auth.js";
+import { onUnauthorized } from "../api/client.js";
 
 interface SessionValue {
   /** undefined while loading, null when signed out. */
@@ -41,6 +42,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     void refresh();
   }, [refresh]);
+
+  // A 401 from any API call means the session is gone: forget the user, so RequireAuth sends
+  // them to sign in (and back to this page afterwards).
+  useEffect(() => onUnauthorized(() => setUser((u) => (u ? null : u))), []);
 
   const value = useMemo(() => ({ user, signedOut, refresh, signOut }), [user, signedOut, refresh, signOut]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
