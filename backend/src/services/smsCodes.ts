@@ -51,7 +51,9 @@ export async function issueSmsCode(t: Transaction, user: User, purpose: SmsCodeP
     { id, userId: user.id, purpose, target: to, codeHash: codeHash(id, user.id, purpose, code), expiresAt: new Date(now.getTime() + SMS_CODE_TTL_MS) },
     { transaction: t },
   );
-  await enqueueSms(t, { to, template: "code", locale: user.locale, vars: { code, minutes: SMS_CODE_TTL_MS / 60_000 } });
+  // The text names what the code is for, so a code phished for one thing is recognisable.
+  const kind = purpose.split(":")[0];
+  await enqueueSms(t, { to, template: "security-code", locale: user.locale, vars: { code, minutes: SMS_CODE_TTL_MS / 60_000, purpose: kind } });
 }
 
 /**

@@ -148,6 +148,8 @@ describe("recovery: one-time codes, lost authenticator, forgot password (HTTP AP
 
       expect((await anon.post("/api/auth/password-reset", { email: user.email.toUpperCase() })).status).to.equal(202);
       const code = await delivery.smsCode(user.mobile!);
+      const sms = delivery.sms.messages.filter((m) => m.to === user.mobile).at(-1)!;
+      expect(sms.message, "the SMS says what the code is for").to.contain("återställa ditt lösenord").and.contain("10 minuter");
 
       const weak = await anon.post("/api/auth/password-reset/confirm", { email: user.email, code, password: "short1" });
       expect(weak.status).to.equal(422);
