@@ -14,19 +14,32 @@ export interface AuditProps {
   data?: Record<string, unknown>;
 }
 
-/** The hash of an event: SHA-256 over the previous hash and the event's fields, in a fixed order. */
-export function auditHash(prevHash: string | null, e: { type: string; organisationId: string | null; userId: string | null; actorId: string | null; ip: string | null; userAgent: string | null; data: Record<string, unknown>; createdAt: Date }): string {
-  const canonical = JSON.stringify([
-    prevHash ?? "",
-    e.type,
-    e.organisationId ?? "",
-    e.userId ?? "",
-    e.actorId ?? "",
-    e.ip ?? "",
-    e.userAgent ?? "",
-    e.data,
-    e.createdAt.toISOString(),
-  ]);
+export interface HashedFields {
+  type: string;
+  organisationId: string | null;
+  userId: string | null;
+  actorId: string | null;
+  /** When present, the hash covers these recorded ids instead of the three columns above. */
+  refs?: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  data: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/** The ids of an event as recorded: `org|user|actor`, empty where absent. */
+export function auditRefs(e: { organisationId: string | null; userId: string | null; actorId: string | null }): string {
+  return [e.organisationId ?? "", e.userId ?? "", e.actorId ?? ""].join("|");
+}
+
+/**
+ * The hash of an event: SHA-256 over the previous hash and the event's fields, in a fixed order.
+ * Events with `refs` hash the recorded ids (which survive the ON DELETE SET NULL of the
+ * foreign-key columns when a user or organisation is deleted); older events hash the columns.
+ */
+export function auditHash(prevHash: string | null, e: HashedFields): string {
+  const ids = e.refs != null ? ["refs:v1", e.refs] : [e.organisationId ?? "", e.userId ?? "", e.actorId ?? ""];
+  const canonical = JSON.stringify([prevHash ?? "", e.type, ...ids, e.ip ?? "", e.userAgent ?? "", e.data, e.createdAt.toISOString()]);
   return crypto.createHash("sha256").update(canonical).digest("hex");
 }
 
@@ -51,6 +64,7 @@ export async function recordAudit(t: Transaction, props: AuditProps): Promise<Au
     data: props.data ?? {},
     createdAt,
   };
+  const recorded = { ...fields, refs: auditRefs(fields) };
   const prevHash = prev?.hash ?? null;
-  return AuditEvent.create({ ...fields, prevHash, hash: auditHash(prevHash, fields) }, { transaction: t });
+  return AuditEvent.create({ ...recorded, prevHash, hash: auditHash(prevHash, recorded) }, { transaction: t });
 }

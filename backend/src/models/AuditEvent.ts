@@ -14,6 +14,8 @@ export class AuditEvent extends Model<InferAttributes<AuditEvent>, InferCreation
   declare organisationId: string | null;
   declare userId: string | null;
   declare actorId: string | null;
+  /** `org|user|actor` ids as recorded (not foreign keys): what the hash covers. */
+  declare refs: CreationOptional<string | null>;
   declare type: string;
   declare ip: string | null;
   declare userAgent: string | null;
@@ -29,6 +31,7 @@ export class AuditEvent extends Model<InferAttributes<AuditEvent>, InferCreation
         organisationId: { type: DataTypes.UUID, allowNull: true },
         userId: { type: DataTypes.UUID, allowNull: true },
         actorId: { type: DataTypes.UUID, allowNull: true },
+        refs: { type: DataTypes.STRING(120), allowNull: true },
         type: { type: DataTypes.STRING(64), allowNull: false },
         ip: { type: DataTypes.STRING(64), allowNull: true },
         userAgent: { type: DataTypes.STRING(300), allowNull: true },

@@ -1,8 +1,18 @@
 import { Op } from "sequelize";
 import { AuditEvent } from "../models/AuditEvent.js";
-import { auditHash } from "../commands/recordAudit.js";
+import { auditHash, auditRefs } from "../commands/recordAudit.js";
 
 export type AuditChainResult = { ok: true; checked: number } | { ok: false; checked: number; brokenAt: number; reason: "hash_mismatch" | "broken_link" };
+
+/**
+ * The id columns must equal what was recorded, except that a column may have become NULL when
+ * the user or organisation it named was deleted (ON DELETE SET NULL).
+ */
+function columnsMatchRefs(e: AuditEvent): boolean {
+  const recorded = e.refs!.split("|");
+  const now = auditRefs(e).split("|");
+  return recorded.length === 3 && now.every((v, i) => v === recorded[i] || v === "");
+}
 
 /**
  * Walks the whole audit chain in id order, recomputing each event's hash from its fields and
@@ -21,17 +31,9 @@ export async function verifyAuditChain(pageSize = 500): Promise<AuditChainResult
       const id = Number(e.id);
       // The chain starts with a null link, so deleting its first rows is detected too.
       if (e.prevHash !== (first ? null : prevHash)) return { ok: false, checked, brokenAt: id, reason: "broken_link" };
-      const expected = auditHash(e.prevHash, {
-        type: e.type,
-        organisationId: e.organisationId,
-        userId: e.userId,
-        actorId: e.actorId,
-        ip: e.ip,
-        userAgent: e.userAgent,
-        data: e.data,
-        createdAt: e.createdAt,
-      });
+      const expected = auditHash(e.prevHash, e);
       if (expected !== e.hash) return { ok: false, checked, brokenAt: id, reason: "hash_mismatch" };
+      if (e.refs != null && !columnsMatchRefs(e)) return { ok: false, checked, brokenAt: id, reason: "hash_mismatch" };
       prevHash = e.hash;
       lastId = id;
       checked += 1;

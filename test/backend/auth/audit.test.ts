@@ -5,6 +5,7 @@ import { signIn } from "../../support/auth.js";
 import { Op } from "sequelize";
 import { db } from "../../../backend/src/db.js";
 import { AuditEvent } from "../../../backend/src/models/AuditEvent.js";
+import { User } from "../../../backend/src/models/User.js";
 import { verifyAuditChain } from "../../../backend/src/services/auditChain.js";
 
 interface Page {
@@ -79,6 +80,23 @@ describe("audit log", () => {
     expect(gap).to.deep.include({ ok: false, brokenAt: Number(next.id), reason: "broken_link" });
     // Put it back exactly so later suites see an intact chain.
     await AuditEvent.create({ ...victim.get({ plain: true }) });
+    expect((await verifyAuditChain()).ok).to.equal(true);
+  });
+
+  it("deleting a user (their ids in old events become NULL) is not tampering; rewriting an id to another user is", async () => {
+    const leaver = await buildUser();
+    await signIn(leaver);
+    const theirs = (await AuditEvent.findOne({ where: { userId: leaver.id, type: "login.succeeded" } }))!;
+    await User.destroy({ where: { id: leaver.id } });
+    const after = (await AuditEvent.findByPk(theirs.id))!;
+    expect(after.userId, "ON DELETE SET NULL").to.equal(null);
+    expect((await verifyAuditChain()).ok).to.equal(true);
+
+    const framed = await buildUser();
+    const qi = db().getQueryInterface();
+    await qi.bulkUpdate("audit_events", { user_id: framed.id }, { id: theirs.id });
+    expect(await verifyAuditChain()).to.deep.include({ ok: false, brokenAt: Number(theirs.id), reason: "hash_mismatch" });
+    await qi.bulkUpdate("audit_events", { user_id: null }, { id: theirs.id });
     expect((await verifyAuditChain()).ok).to.equal(true);
   });
 });
