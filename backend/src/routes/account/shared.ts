@@ -17,6 +17,8 @@ export const codeLimits = {
   checkPerIp: { points: 200, durationSeconds: 15 * 60 },
   checkPerUser: { points: 30, durationSeconds: 15 * 60 },
   resetPerEmail: { points: 5, durationSeconds: 15 * 60 },
+  /** Reset confirmations per address per day: bounds online guessing over time (800-63B 5.2.2). */
+  resetChecksPerDay: { points: 20, durationSeconds: 24 * 60 * 60 },
 };
 type LimitName = keyof typeof codeLimits;
 

@@ -93,6 +93,7 @@ export function recoveryRoutes(router: Router): void {
     async (ctx, { body }) => {
       const email = normaliseEmail(body.email);
       await limitPerKey("password-reset-check-email", "checkPerUser", email);
+      await limitPerKey("password-reset-check-email-day", "resetChecksPerDay", email);
       const policy = checkPasswordPolicy(body.password, { email });
       if (!policy.ok) throw UnprocessableError(policy.id, policy.message);
       const result = await transaction((t) => resetPasswordWithCode(t, { email, code: body.code, password: body.password, meta: requestMeta(ctx) }));
