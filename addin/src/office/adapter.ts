@@ -88,6 +88,8 @@ export interface OfficeAdapter {
   send(): Promise<void>;
 
   openDialog(url: string, size?: { width?: number; height?: number }): Promise<DialogHandle>;
+  /** Office SSO token (IdentityAPI 1.3); rejects with Office's code (13001 not signed in, 13002 aborted, …). */
+  getSsoToken(): Promise<string>;
 
   getSetting<T>(name: string): T | undefined;
   setSetting(name: string, value: unknown): void;
@@ -273,6 +275,20 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
           }),
         close: () => dialog.close(),
       };
+    },
+
+    async getSsoToken() {
+      const auth = office.auth;
+      if (!auth || !office.context.requirements.isSetSupported("IdentityAPI", "1.3")) {
+        throw new OfficeApiError("auth.getAccessToken", 13012, "NotSupported", "Office single sign-on is not available here");
+      }
+      try {
+        return await auth.getAccessToken({ allowSignInPrompt: true, allowConsentPrompt: true, forMSGraphAccess: false });
+      } catch (err) {
+        const e = err as { code?: unknown; name?: unknown; message?: unknown };
+        const code = typeof e.code === "number" ? e.code : typeof e.code === "string" && /^\d+$/.test(e.code) ? Number(e.code) : null;
+        throw new OfficeApiError("auth.getAccessToken", code, typeof e.name === "string" ? e.name : "Error", typeof e.message === "string" ? e.message : "failed");
+      }
     },
 
     getSetting<T>(name: string) {

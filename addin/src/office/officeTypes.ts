@@ -98,7 +98,14 @@ export interface RoamingSettingsLike {
   saveAsync(callback?: Callback<void>): void;
 }
 
+export interface AuthLike {
+  /** Office SSO (IdentityAPI 1.3): an Entra ID access token for the add-in's own API. */
+  getAccessToken(options?: { allowSignInPrompt?: boolean; allowConsentPrompt?: boolean; forMSGraphAccess?: boolean }): Promise<string>;
+}
+
 export interface OfficeLike {
+  /** Absent where Office has no SSO support. */
+  auth?: AuthLike;
   AsyncResultStatus: { Succeeded: Office.AsyncResultStatus };
   CoercionType: { Html: Office.CoercionType; Text: Office.CoercionType };
   EventType: { DialogMessageReceived: Office.EventType; DialogEventReceived: Office.EventType };

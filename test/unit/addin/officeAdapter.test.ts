@@ -179,6 +179,35 @@ describe("add-in Office adapter (against a fake Office)", () => {
     });
   });
 
+  describe("Office single sign-on", () => {
+    it("returns the SSO token where IdentityAPI 1.3 exists", async () => {
+      const fake = fakeOffice(new FakeComposeItem());
+      fake.supported.IdentityAPI = "1.3";
+      let asked: unknown;
+      fake.auth = {
+        getAccessToken: async (options) => {
+          asked = options;
+          return "eyJ.sso.token";
+        },
+      };
+      expect(await createOfficeAdapter(fake).getSsoToken()).to.equal("eyJ.sso.token");
+      expect(asked).to.deep.equal({ allowSignInPrompt: true, allowConsentPrompt: true, forMSGraphAccess: false });
+    });
+
+    it("rejects with Office's SSO error code, or 13012 where SSO is missing", async () => {
+      const none = createOfficeAdapter(fakeOffice(new FakeComposeItem()));
+      expect((await rejection(none.getSsoToken())).code).to.equal(13012);
+      const fake = fakeOffice(new FakeComposeItem());
+      fake.supported.IdentityAPI = "1.3";
+      fake.auth = {
+        getAccessToken: () => Promise.reject(Object.assign(new Error("The user is not signed in to Office."), { code: 13001, name: "UserNotSignedIn" })),
+      };
+      const err = await rejection(createOfficeAdapter(fake).getSsoToken());
+      expect(err.code).to.equal(13001);
+      expect(err.officeName).to.equal("UserNotSignedIn");
+    });
+  });
+
   describe("roaming settings and environment", () => {
     it("gets, sets, removes and saves settings", async () => {
       const fake = fakeOffice(new FakeComposeItem());
