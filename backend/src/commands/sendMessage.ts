@@ -11,7 +11,9 @@ import { UserSettings } from "../models/UserSettings.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { UnprocessableError } from "../errors.js";
 import { userPublicKey } from "../services/keys/userKeys.js";
-import { sealMessage, FORMAT_VERSION } from "../services/messages/contentCrypto.js";
+import { sealMessage, sealMessageWithKey, FORMAT_VERSION, type SealedMessage } from "../services/messages/contentCrypto.js";
+import { checkPreEncrypted, type PreEncrypted } from "../services/messages/preEncrypted.js";
+import type { AttachmentInfo } from "../services/messageFormat/index.js";
 import { newLinkToken } from "../services/messages/linkTokens.js";
 import { assertMaySend } from "../services/messages/plans.js";
 import { resolveRecipients, type RecipientInput, type ResolvedRecipient } from "../services/messages/resolveRecipients.js";
@@ -31,8 +33,22 @@ export interface SendMessageProps {
   options: MessageOptions;
   /** The message this one answers (thread); the caller has checked that the sender may read it. */
   parent?: Message | null;
+  /**
+   * A draft with attachments (from takeDraftForSend): the message keeps the draft's id, thread
+   * and content key, and its attachment list goes into the content.
+   */
+  draft?: SendDraft | null;
+  /** The add-in's pre-encrypted form: content JWE and one envelope per reader; the server never sees plaintext. */
+  encrypted?: PreEncrypted | null;
   ip?: string | null;
   userAgent?: string | null;
+}
+
+/** A draft being sent: its row, and (plaintext form) its content key and attachment list. */
+export interface SendDraft {
+  message: Message;
+  cek: Buffer | null;
+  attachments: AttachmentInfo[];
 }
 
 export interface SentRecipient {
@@ -73,40 +89,48 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
 
   const senderKey = await userPublicKey(sender);
   if (!senderKey) throw new Error("sender has no key pair");
-  const messageId = crypto.randomUUID();
-  const content: MessageContent = {
-    v: 1,
-    subject: props.subject,
-    bodyText: props.text ?? "",
-    bodyHtml: props.html,
-    attachments: [],
-    options: { expiresAt: options.expiresAt ? options.expiresAt.toISOString() : null, readReceipt: options.readReceipt, eyesOnly: options.eyesOnly },
-  };
-  const sealed = await sealMessage(content, [
-    { userId: sender.id, publicKey: senderKey },
-    ...resolved.map((r) => ({ userId: r.user.id, publicKey: r.publicKey })),
-  ]);
+  const messageId = props.draft?.message.id ?? crypto.randomUUID();
+  const readers = [{ userId: sender.id, publicKey: senderKey }, ...resolved.map((r) => ({ userId: r.user.id, publicKey: r.publicKey }))];
+  let sealed: SealedMessage;
+  if (props.encrypted) {
+    sealed = checkPreEncrypted(props.encrypted, readers);
+  } else {
+    const content: MessageContent = {
+      v: 1,
+      subject: props.subject,
+      bodyText: props.text ?? "",
+      bodyHtml: props.html,
+      attachments: props.draft?.attachments ?? [],
+      options: { expiresAt: options.expiresAt ? options.expiresAt.toISOString() : null, readReceipt: options.readReceipt, eyesOnly: options.eyesOnly },
+    };
+    if (props.draft && !props.draft.cek) throw new Error("a plaintext send of a draft needs its content key");
+    sealed = props.draft?.cek ? await sealMessageWithKey(content, props.draft.cek, readers) : await sealMessage(content, readers);
+  }
 
-  const message = await Message.create(
-    {
-      id: messageId,
-      threadId: props.parent?.threadId ?? messageId,
-      parentId: props.parent?.id ?? null,
-      senderId: sender.id,
-      organisationId: sender.organisationId,
-      state: "active",
-      formatVersion: FORMAT_VERSION,
-      content: sealed.content,
-      expiresAt: options.expiresAt,
-      idCheck: options.idCheck,
-      burnAfterReading: options.burnAfterReading,
-      eyesOnly: options.eyesOnly,
-      readReceipt: options.readReceipt,
-      notify: options.notify,
-      hideRecipients: options.hideRecipients,
-    },
-    { transaction: t },
-  );
+  const fields = {
+    senderId: sender.id,
+    organisationId: sender.organisationId,
+    state: "active" as const,
+    formatVersion: FORMAT_VERSION,
+    content: sealed.content,
+    expiresAt: options.expiresAt,
+    idCheck: options.idCheck,
+    burnAfterReading: options.burnAfterReading,
+    eyesOnly: options.eyesOnly,
+    readReceipt: options.readReceipt,
+    notify: options.notify,
+    hideRecipients: options.hideRecipients,
+  };
+  let message: Message;
+  if (props.draft) {
+    message = props.draft.message;
+    await message.update(fields, { transaction: t });
+  } else {
+    message = await Message.create(
+      { id: messageId, threadId: props.parent?.threadId ?? messageId, parentId: props.parent?.id ?? null, ...fields },
+      { transaction: t },
+    );
+  }
   await KeyEnvelope.bulkCreate(
     sealed.envelopes.map((e) => ({ messageId, userId: e.userId, jwe: e.jwe })),
     { transaction: t },
@@ -137,7 +161,7 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
         template: "notification",
         locale: r.user.locale,
         vars: {
-          subject: showSubject ? props.subject : "",
+          subject: showSubject && !props.encrypted ? props.subject : "",
           senderName: sender.name ?? "",
           link: `${env().PUBLIC_URL}/r/${link.token}`,
           expiresAt: options.expiresAt ? options.expiresAt.toISOString().slice(0, 10) : "",

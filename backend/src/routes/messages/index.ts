@@ -11,6 +11,10 @@ import { openThreadForReader } from "../../commands/openThreadForReader.js";
 import { authorizeMessageReader } from "../../policies/messages.js";
 import { presentPerson } from "../../presenters/message.js";
 import { replyTargets } from "../../services/messages/replies.js";
+import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
+import { takeEncryptedDraft } from "../../services/messages/preEncrypted.js";
+import { takeDraftForSend } from "../../services/attachments/drafts.js";
+import type { SendDraft } from "../../commands/sendMessage.js";
 import { passIdCheck, sendIdCheckCode } from "../../services/messages/idCheck.js";
 import { AppError } from "../../errors.js";
 import { z } from "zod";
@@ -48,32 +52,48 @@ export function messageRoutes(router: Router): void {
       const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
       const html = typeof body.body === "string" ? null : (body.body.html ?? null);
       const o = body.options;
-      const result = await transaction(async (t) => {
-        const parent = body.replyTo ? (await authorizeMessageReader(user, body.replyTo, t)).message : null;
-        if (parent) await replyTargets(t, user, parent, body.to);
-        const sent = await sendMessage(t, {
-          sender: user,
-          to: body.to,
-          subject: body.subject,
-          text,
-          html,
-          options: { ...o, expiresAt: o.expiresAt ? new Date(o.expiresAt) : null },
-          parent,
-          ip: meta.ip,
-          userAgent: meta.userAgent,
+      const auth = authState(ctx);
+      const privateKey = body.draftId && !body.encrypted ? await requestPrivateKey(auth) : null;
+      let draftKey: Buffer | null = null;
+      try {
+        const result = await transaction(async (t) => {
+          let draft: SendDraft | null = null;
+          if (body.draftId && body.encrypted) draft = await takeEncryptedDraft(t, user, body.draftId);
+          else if (body.draftId) {
+            if (!privateKey) throw KeysLockedError();
+            draft = await takeDraftForSend(t, user, body.draftId, privateKey);
+            draftKey = draft.cek;
+          }
+          const parentId = draft ? draft.message.parentId : (body.replyTo ?? null);
+          const parent = parentId ? (await authorizeMessageReader(user, parentId, t)).message : null;
+          if (parent) await replyTargets(t, user, parent, body.to);
+          const sent = await sendMessage(t, {
+            sender: user,
+            to: body.to,
+            subject: body.subject,
+            text,
+            html,
+            options: { ...o, expiresAt: o.expiresAt ? new Date(o.expiresAt) : null },
+            parent,
+            draft,
+            encrypted: body.encrypted ?? null,
+            ip: meta.ip,
+            userAgent: meta.userAgent,
+          });
+          await sendAutoReplies(t, sent.message, user, sent.recipients.map((r) => r.resolved.user));
+          return sent;
         });
-        await sendAutoReplies(t, sent.message, user, sent.recipients.map((r) => r.resolved.user));
-        return sent;
-      });
-      ctx.status = 201;
-      ctx.body = {
-        id: result.message.id,
-        threadId: result.message.threadId,
-        recipients: result.recipients.map(({ recipient, resolved }) => ({ ...presentPerson(resolved.user), status: recipient.status })),
-      };
+        ctx.status = 201;
+        ctx.body = {
+          id: result.message.id,
+          threadId: result.message.threadId,
+          recipients: result.recipients.map(({ recipient, resolved }) => ({ ...presentPerson(resolved.user), status: recipient.status })),
+        };
+      } finally {
+        (draftKey as Buffer | null)?.fill(0);
+      }
     },
   );
-
   defineRoute(
     router,
     {

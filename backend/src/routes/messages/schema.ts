@@ -20,14 +20,28 @@ export const OptionsSchema = z
 
 export const MAX_BODY_CHARS = 2_000_000;
 
+const compactJwe = z.string().regex(/^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){4}$/, "must be a JWE in compact serialization");
+
 export const SendMessageBody = z
   .object({
     to: z.array(RecipientSchema).min(1).max(100),
     subject: z.string().max(500).default(""),
-    body: z.union([
-      z.string().max(MAX_BODY_CHARS),
-      z.object({ text: z.string().max(MAX_BODY_CHARS).nullish(), html: z.string().max(MAX_BODY_CHARS).nullish() }).strict(),
-    ]),
+    body: z
+      .union([
+        z.string().max(MAX_BODY_CHARS),
+        z.object({ text: z.string().max(MAX_BODY_CHARS).nullish(), html: z.string().max(MAX_BODY_CHARS).nullish() }).strict(),
+      ])
+      .default(""),
+    /** Send this draft (with the attachments streamed into it) instead of a new message. */
+    draftId: z.uuid().nullish(),
+    /** The add-in's pre-encrypted form: subject and body are then inside `content` and ignored here. */
+    encrypted: z
+      .object({
+        content: compactJwe.max(12 * 1024 * 1024),
+        envelopes: z.array(z.object({ userId: z.uuid(), jwe: compactJwe.max(4096) }).strict()).min(2).max(101),
+      })
+      .strict()
+      .nullish(),
     options: OptionsSchema.default({ idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false }),
     replyTo: z.uuid().nullish(),
   })

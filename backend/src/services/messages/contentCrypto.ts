@@ -30,12 +30,17 @@ export interface SealedMessage {
 export async function sealMessage(content: MessageContent, readers: ReaderKey[]): Promise<SealedMessage> {
   const cek = newContentKey();
   try {
-    const jwe = await encryptContent(content, cek);
-    const envelopes = await Promise.all(readers.map(async (r) => ({ userId: r.userId, jwe: await wrapContentKey(cek, r.publicKey) })));
-    return { content: jwe, envelopes };
+    return await sealMessageWithKey(content, cek, readers);
   } finally {
     cek.fill(0);
   }
+}
+
+/** The same with a given content key (a draft's, whose attachments are already under it). */
+export async function sealMessageWithKey(content: MessageContent, cek: Buffer, readers: ReaderKey[]): Promise<SealedMessage> {
+  const jwe = await encryptContent(content, cek);
+  const envelopes = await Promise.all(readers.map(async (r) => ({ userId: r.userId, jwe: await wrapContentKey(cek, r.publicKey) })));
+  return { content: jwe, envelopes };
 }
 
 export class MessageDecryptError extends Error {
