@@ -78,7 +78,8 @@ describe("web app: pages, languages, small screens and accessibility (browser)",
         await page.keyboard.press("Escape");
         for (const path of ["/settings", "/mailbox", "/contacts", "/compose"]) {
           await page.goto(path);
-          await page.getByTestId("section-text").waitFor();
+          await page.locator("main h1").first().waitFor();
+          await page.waitForLoadState("networkidle");
           await expectNoRawKeys(page, `${lang} ${path}`);
         }
         await page.goto("/");
