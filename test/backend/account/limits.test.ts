@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { buildUser } from "../../support/factories.js";
 import { signIn, sleep } from "../../support/auth.js";
 import { codeLimits } from "../../../backend/src/routes/account/shared.js";
+import "../../support/secondFactor.js";
 
 describe("code sending and checking limits", () => {
   const saved = structuredClone(codeLimits);
@@ -22,6 +23,19 @@ describe("code sending and checking limits", () => {
     expect((await other.post("/api/account/2fa/sms-code", { purpose: "confirm" })).status).to.equal(202);
     await sleep(1100);
     expect((await api.post("/api/account/2fa/sms-code", { purpose: "confirm" })).status).to.equal(202);
+  });
+
+  it("SMS sending per client IP answers 429 across accounts", async () => {
+    codeLimits.sendPerIp = { points: 1, durationSeconds: 60 };
+    const first = await signIn(await buildUser());
+    const second = await signIn(await buildUser());
+    const a = await first.post("/api/account/2fa/sms-code", { purpose: "confirm" });
+    const b = await second.post("/api/account/2fa/sms-code", { purpose: "confirm" });
+    // The window may already hold this IP's earlier sends: at least the second is refused.
+    expect([a.status, b.status]).to.include(429);
+    expect(b.status).to.equal(429);
+    const reset = await first.post("/api/auth/password-reset", { email: "someone@example.test" });
+    expect(reset.status, "password-reset requests share the per-IP SMS bucket").to.equal(429);
   });
 
   it("code checks per account answer 429 before the code is even looked at", async () => {
