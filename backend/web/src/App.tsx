@@ -1,6 +1,6 @@
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
-import { createBrowserRouter, RouterProvider, useLocation, useMatches } from "react-router";
+import { createBrowserRouter, Navigate, RouterProvider, useLocation, useMatches } from "react-router";
 import { AppShell } from "./components/AppShell.js";
 import { RequireAuth, SignedOutOnly } from "./components/RequireAuth.js";
 import { DashboardPage } from "./pages/DashboardPage.js";
@@ -9,6 +9,10 @@ import { NotFoundPage } from "./pages/NotFoundPage.js";
 import { RecoveryPage } from "./pages/RecoveryPage.js";
 import { SectionPage } from "./pages/SectionPage.js";
 import { SignInPage } from "./pages/SignInPage.js";
+import { RecipientPage } from "./pages/recipient/RecipientPage.js";
+import { MailboxPage } from "./pages/mailbox/MailboxPage.js";
+import { ComposePage } from "./pages/compose/ComposePage.js";
+import { ContactsPage } from "./pages/contacts/ContactsPage.js";
 
 interface RouteHandle {
   titleKey: string;
@@ -50,10 +54,11 @@ const router = createBrowserRouter([
       { path: "/login", element: <SignedOutOnly><SignInPage /></SignedOutOnly>, handle: { titleKey: "signIn.title" } },
       { path: "/forgot-password", element: <ForgotPasswordPage />, handle: { titleKey: "forgot.title" } },
       { path: "/recovery", element: <RecoveryPage />, handle: { titleKey: "recovery.title" } },
-      { path: "/r/:token", element: <SectionPage section="recipient" />, handle: { titleKey: "section.recipient.title" } },
-      { path: "/compose/*", element: <RequireAuth><SectionPage section="compose" /></RequireAuth>, handle: { titleKey: "section.compose.title" } },
-      { path: "/mailbox/*", element: <RequireAuth><SectionPage section="mailbox" /></RequireAuth>, handle: { titleKey: "section.mailbox.title" } },
-      { path: "/contacts/*", element: <RequireAuth><SectionPage section="contacts" /></RequireAuth>, handle: { titleKey: "section.contacts.title" } },
+      { path: "/r/:token", element: <RecipientPage />, handle: { titleKey: "mail.titles.recipient" } },
+      { path: "/compose/*", element: <RequireAuth><ComposePage /></RequireAuth>, handle: { titleKey: "mail.titles.compose" } },
+      { path: "/mailbox", element: <Navigate to="/mailbox/inbox" replace />, handle: { titleKey: "mail.titles.mailbox" } },
+      { path: "/mailbox/:folder/:messageId?", element: <RequireAuth><MailboxPage /></RequireAuth>, handle: { titleKey: "mail.titles.mailbox" } },
+      { path: "/contacts/*", element: <RequireAuth><ContactsPage /></RequireAuth>, handle: { titleKey: "mail.titles.contacts" } },
       { path: "/settings/*", element: <RequireAuth><SectionPage section="settings" /></RequireAuth>, handle: { titleKey: "section.settings.title" } },
       { path: "*", element: <NotFoundPage />, handle: { titleKey: "notFound.title" } },
     ],

@@ -1,0 +1,193 @@
+import { api, ApiError, readCookie } from "./client.js";
+
+export interface Person {
+  id: string;
+  email: string;
+  name: string | null;
+}
+
+export type DeliveryStatus = "queued" | "notified" | "opened" | "read" | "expired" | "burned" | "bounced" | "away";
+export const deliveryStatuses: DeliveryStatus[] = ["queued", "notified", "opened", "read", "expired", "burned", "bounced", "away"];
+
+export interface SecurityOptions {
+  idCheck: boolean;
+  burnAfterReading: boolean;
+  eyesOnly: boolean;
+  readReceipt: boolean;
+  notify: boolean;
+  hideRecipients: boolean;
+  expiresAt: string | null;
+}
+
+export interface MailboxItem {
+  id: string;
+  threadId: string;
+  folder: string | null;
+  unread: boolean;
+  state: string;
+  sender: Person | null;
+  subject: string | null;
+  hasAttachments: boolean | null;
+  recipients: Array<Person & { status: DeliveryStatus }>;
+  options: SecurityOptions;
+  createdAt: string;
+}
+
+export interface MailboxPage {
+  folder: string;
+  total: number;
+  unread: Record<string, number>;
+  items: MailboxItem[];
+}
+
+export interface AttachmentInfo {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+}
+
+export interface Message {
+  id: string;
+  threadId: string;
+  parentId: string | null;
+  sender: Person | null;
+  recipients: Array<Person & { status?: DeliveryStatus; readAt?: string | null }>;
+  subject: string;
+  text: string | null;
+  html: string | null;
+  attachments: AttachmentInfo[];
+  options: SecurityOptions;
+  state: string;
+  revealRequired: boolean;
+  createdAt: string;
+}
+
+export interface ThreadMessage extends Message {
+  available: boolean;
+}
+
+export interface Folder {
+  id: string;
+  name: string;
+  total?: number;
+  unread?: number;
+}
+
+export const systemFolders = ["inbox", "sent", "drafts", "saved", "trash"] as const;
+export type SystemFolder = (typeof systemFolders)[number];
+
+export interface SendInput {
+  to: Array<{ email: string; mobile?: string | null }>;
+  subject: string;
+  body: string;
+  options: SecurityOptions;
+  replyTo?: string | null;
+  draftId?: string | null;
+}
+
+export const messagesApi = {
+  list: (folder: string, opts: { q?: string; limit?: number; offset?: number } = {}) => {
+    const params = new URLSearchParams();
+    if (opts.q) params.set("q", opts.q);
+    if (opts.limit) params.set("limit", String(opts.limit));
+    if (opts.offset) params.set("offset", String(opts.offset));
+    const qs = params.toString();
+    return api.get<MailboxPage>(`/api/mailbox/${encodeURIComponent(folder)}${qs ? `?${qs}` : ""}`);
+  },
+  get: (id: string) => api.get<Message>(`/api/messages/${id}`),
+  reveal: (id: string) => api.post<Message>(`/api/messages/${id}/reveal`, {}),
+  thread: (id: string) => api.get<{ threadId: string; messages: ThreadMessage[] }>(`/api/messages/${id}/thread`),
+  send: (input: SendInput) => {
+    const { draftId, replyTo, ...rest } = input;
+    const body: Record<string, unknown> = { ...rest, options: { ...rest.options, expiresAt: rest.options.expiresAt ?? null } };
+    if (replyTo) body.replyTo = replyTo;
+    if (draftId) body.draftId = draftId;
+    return api.post<{ id: string; threadId: string }>("/api/messages", body);
+  },
+  /**
+   * Checks that every recipient can get the message (F3): resolves to the addresses that still
+   * need a mobile number (422 mobile_required lists them), or [] when all are known.
+   */
+  async missingMobiles(recipients: Array<{ email: string; mobile?: string | null }>): Promise<string[]> {
+    const csrf = readCookie("kuvert_csrf");
+    let res: Response;
+    try {
+      res = await fetch("/api/keys/lookup", {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { Accept: "application/json", "Content-Type": "application/json", ...(csrf ? { "X-CSRF-Token": csrf } : {}) },
+        body: JSON.stringify({ recipients }),
+      });
+    } catch {
+      throw new ApiError(0, "network_error", "The server could not be reached");
+    }
+    if (res.ok) return [];
+    const body = (await res.json().catch(() => ({}))) as { error?: string; message?: string; recipients?: unknown };
+    if (res.status === 422 && body.error === "mobile_required" && Array.isArray(body.recipients)) {
+      return body.recipients.filter((r): r is string => typeof r === "string");
+    }
+    throw new ApiError(res.status, body.error ?? `http_${res.status}`, body.message ?? res.statusText);
+  },
+  trash: (messageIds: string[]) => api.post<{ count: number }>("/api/mailbox/trash", { messageIds }),
+  restore: (messageIds: string[]) => api.post<{ count: number }>("/api/mailbox/trash/restore", { messageIds }),
+  emptyTrash: () => api.post<{ deleted: number; shredded: number }>("/api/mailbox/trash/empty", {}),
+  deleteForGood: (messageIds: string[]) => api.post<{ deleted: number; shredded: number }>("/api/mailbox/trash/empty", { messageIds }),
+  move: (messageIds: string[], folder: string) => api.post<{ count: number }>("/api/mailbox/move", { messageIds, folder }),
+  mark: (messageIds: string[], unread: boolean) => api.post<{ count: number }>("/api/mailbox/mark", { messageIds, unread }),
+  folders: () => api.get<{ folders: Folder[] }>("/api/folders"),
+  createFolder: (name: string) => api.post<Folder>("/api/folders", { name }),
+  renameFolder: (id: string, name: string) => api.patch<Folder>(`/api/folders/${id}`, { name }),
+  deleteFolder: (id: string) => api.delete<{ count: number }>(`/api/folders/${id}`),
+  createDraft: (replyTo?: string | null) => api.post<{ id: string; threadId: string }>("/api/messages/drafts", replyTo ? { replyTo } : {}),
+  removeAttachment: (draftId: string, attachmentId: string) => api.delete<unknown>(`/api/messages/${draftId}/attachments/${attachmentId}`),
+  attachmentUrl: (messageId: string, attachmentId: string) => `/api/messages/${messageId}/attachments/${attachmentId}`,
+};
+
+export interface Upload {
+  promise: Promise<AttachmentInfo>;
+  abort(): void;
+}
+
+/**
+ * Streams one file into a draft with XMLHttpRequest: the browser sends the File from disk
+ * (never read into memory here) and reports progress; abort() cancels the request.
+ */
+export function uploadAttachment(draftId: string, file: File, onProgress: (sent: number, total: number) => void): Upload {
+  const xhr = new XMLHttpRequest();
+  const promise = new Promise<AttachmentInfo>((resolve, reject) => {
+    xhr.open("POST", `/api/messages/${draftId}/attachments`);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
+    xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
+    const csrf = readCookie("kuvert_csrf");
+    if (csrf) xhr.setRequestHeader("X-CSRF-Token", csrf);
+    xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
+    xhr.onload = () => {
+      let body: { id?: string; error?: string; message?: string } = {};
+      try {
+        body = JSON.parse(xhr.responseText) as typeof body;
+      } catch {
+        body = {};
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(body as AttachmentInfo);
+      else reject(new ApiError(xhr.status, body.error ?? `http_${xhr.status}`, body.message ?? xhr.statusText));
+    };
+    xhr.onerror = () => reject(new ApiError(0, "network_error", "The server could not be reached"));
+    xhr.onabort = () => reject(new ApiError(0, "aborted", "Cancelled"));
+    xhr.send(file);
+  });
+  return { promise, abort: () => xhr.abort() };
+}
+
+export interface RecipientStart {
+  next: "sms_code" | "sign_in";
+  mobile?: string | null;
+}
+
+export const recipientApi = {
+  start: (token: string, email: string) => api.post<RecipientStart>(`/api/recipient/${encodeURIComponent(token)}/start`, { email }),
+  verify: (token: string, code: string) => api.post<{ next: "set_password" }>(`/api/recipient/${encodeURIComponent(token)}/verify`, { code }),
+  register: (token: string, password: string, acceptTerms: boolean) =>
+    api.post<{ next: "done"; messageId: string }>(`/api/recipient/${encodeURIComponent(token)}/register`, { password, acceptTerms }),
+};

@@ -1,0 +1,281 @@
+import { useEffect, useMemo, useRef, useState, type ChangeEvent, type FormEvent } from "react";
+import { DefaultButton, FontIcon, mergeStyleSets, MessageBar, MessageBarType, PrimaryButton, TextField, Toggle } from "@fluentui/react";
+import { useTranslation } from "react-i18next";
+import { useNavigate, useSearchParams } from "react-router";
+import { checkSubject } from "../../../../../addin/src/shared/sensitivity.js";
+import { ApiError } from "../../api/client.js";
+import { contactsApi, type Contact } from "../../api/contacts.js";
+import { messagesApi, uploadAttachment, type SecurityOptions } from "../../api/messages.js";
+import { MailError, mailErrorText } from "../mailbox/mailErrors.js";
+import { registerMailIcons } from "../mailbox/icons.js";
+import { looksLikeEmail } from "../SignInPage.js";
+import { AttachmentList, type UploadState } from "./AttachmentList.js";
+import { defaultOptions, splitAddresses, toggleKeys } from "./securityOptions.js";
+
+registerMailIcons();
+
+const classes = mergeStyleSets({
+  page: { maxWidth: 820, margin: "0 auto" },
+  title: { fontSize: 26, fontWeight: 600, margin: "0 0 16px" },
+  card: { background: "#fff", border: "1px solid #d6dde3", borderRadius: 8, padding: "16px 18px 20px", display: "flex", flexDirection: "column", gap: 14 },
+  mobiles: { display: "flex", flexDirection: "column", gap: 10, background: "#f1f7fb", borderRadius: 6, padding: "10px 12px" },
+  safe: { display: "flex", flexWrap: "wrap", gap: 6, fontSize: 13 },
+  safeItem: { display: "inline-flex", alignItems: "center", gap: 4, background: "#e1f5df", color: "#0b4f0b", borderRadius: 10, padding: "2px 8px" },
+  fieldset: { border: "1px solid #d6dde3", borderRadius: 8, padding: "8px 14px 12px", margin: 0 },
+  legend: { fontWeight: 600, padding: "0 6px" },
+  toggles: { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(240px, 1fr))", gap: "4px 20px" },
+  help: { fontSize: 13, color: "#545454", margin: "-6px 0 8px", lineHeight: "1.4" },
+  actions: { display: "flex", flexWrap: "wrap", gap: 12, alignItems: "center" },
+  hiddenInput: { position: "absolute", width: 1, height: 1, opacity: 0, overflow: "hidden" },
+});
+
+/** Today's date as yyyy-mm-dd, the minimum of the expiry field. */
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * Write a secure message (F1–F6 in the browser): recipients (mobile asked once for people new
+ * to Kuvert, prefilled from safe contacts), subject with the personal-data warning, body,
+ * attachments streamed with progress, and the seven security functions.
+ */
+export function ComposePage() {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const [params] = useSearchParams();
+  const replyTo = params.get("replyTo");
+  const [to, setTo] = useState(params.get("to") ?? "");
+  const [toError, setToError] = useState<string | undefined>();
+  const [mobiles, setMobiles] = useState<Record<string, string>>({});
+  const [needMobile, setNeedMobile] = useState<string[]>([]);
+  const [subject, setSubject] = useState("");
+  const [body, setBody] = useState("");
+  const [options, setOptions] = useState<SecurityOptions>(defaultOptions);
+  const [expires, setExpires] = useState(false);
+  const [expiryDate, setExpiryDate] = useState("");
+  const [contacts, setContacts] = useState<Contact[]>([]);
+  const [uploads, setUploads] = useState<UploadState[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [replyError, setReplyError] = useState<unknown>(null);
+  const draftId = useRef<Promise<string> | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    contactsApi.list().then((r) => setContacts(r.contacts), () => setContacts([]));
+  }, []);
+
+  useEffect(() => {
+    if (!replyTo) return;
+    messagesApi.get(replyTo).then(
+      (m) => {
+        if (m.sender) setTo(m.sender.email);
+        setSubject(/^(re|sv):/i.test(m.subject) ? m.subject : `${t("mail.compose.replyPrefix")} ${m.subject}`.trim());
+      },
+      (err: unknown) => setReplyError(err),
+    );
+  }, [replyTo, t]);
+
+  const addresses = useMemo(() => splitAddresses(to), [to]);
+  const byEmail = useMemo(() => new Map(contacts.map((c) => [c.email.toLowerCase(), c])), [contacts]);
+  const safe = addresses.map((a) => byEmail.get(a.toLowerCase())).filter((c): c is Contact => !!c && !!c.mobile);
+  const subjectReport = useMemo(() => checkSubject(subject), [subject]);
+  const uploading = uploads.some((u) => u.status === "uploading");
+
+  const update = (key: string, patch: Partial<UploadState>) => setUploads((prev) => prev.map((u) => (u.key === key ? { ...u, ...patch } : u)));
+
+  const ensureDraft = (): Promise<string> => {
+    draftId.current ??= messagesApi.createDraft(replyTo).then((d) => d.id);
+    draftId.current.catch(() => {
+      draftId.current = null;
+    });
+    return draftId.current;
+  };
+
+  const handleFiles = async (e: ChangeEvent<HTMLInputElement>) => {
+    const files = [...(e.target.files ?? [])];
+    e.target.value = "";
+    for (const file of files) {
+      const key = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+      setUploads((prev) => [...prev, { key, name: file.name, size: file.size, sent: 0, status: "uploading" }]);
+      void (async () => {
+        try {
+          const id = await ensureDraft();
+          const upload = uploadAttachment(id, file, (sent) => update(key, { sent }));
+          update(key, { abort: upload.abort });
+          const info = await upload.promise;
+          update(key, { status: "done", sent: file.size, attachmentId: info.id, abort: undefined });
+        } catch (err) {
+          if (err instanceof ApiError && err.id === "aborted") update(key, { status: "cancelled", abort: undefined });
+          else update(key, { status: "failed", error: mailErrorText(t, err), abort: undefined });
+        }
+      })();
+    }
+  };
+
+  const handleRemove = async (key: string) => {
+    const u = uploads.find((x) => x.key === key);
+    setUploads((prev) => prev.filter((x) => x.key !== key));
+    if (u?.attachmentId && draftId.current) {
+      const id = await draftId.current;
+      await messagesApi.removeAttachment(id, u.attachmentId).catch(() => undefined);
+    }
+  };
+
+  const handleSend = async (e: FormEvent) => {
+    e.preventDefault();
+    const bad = addresses.filter((a) => !looksLikeEmail(a));
+    if (addresses.length === 0 || bad.length) {
+      setToError(addresses.length === 0 ? t("mail.compose.toRequired") : t("mail.compose.toInvalid", { list: bad.join(", ") }));
+      return;
+    }
+    setToError(undefined);
+    if (expires && !expiryDate) {
+      setError(new ApiError(422, "invalid_expiry", ""));
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    try {
+      const recipients = addresses.map((email) => ({ email, mobile: mobiles[email]?.trim() || null }));
+      const missing = await messagesApi.missingMobiles(recipients);
+      if (missing.length) {
+        setNeedMobile(missing);
+        setBusy(false);
+        return;
+      }
+      const expiresAt = expires && expiryDate ? new Date(`${expiryDate}T23:59:59`).toISOString() : null;
+      const done = uploads.filter((u) => u.status === "done");
+      const sent = await messagesApi.send({
+        to: recipients,
+        subject,
+        body,
+        options: { ...options, expiresAt },
+        replyTo,
+        draftId: done.length && draftId.current ? await draftId.current : null,
+      });
+      navigate(`/mailbox/sent/${sent.id}`, { state: { sent: true } });
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className={classes.page}>
+      <h1 className={classes.title}>{replyTo ? t("mail.compose.replyTitle") : t("mail.compose.title")}</h1>
+      <MailError error={replyError} />
+      <form className={classes.card} onSubmit={handleSend} noValidate>
+        <TextField
+          label={t("mail.compose.to")}
+          description={t("mail.compose.toHelp")}
+          value={to}
+          onChange={(_, v) => {
+            setTo(v ?? "");
+            setNeedMobile([]);
+          }}
+          errorMessage={toError}
+          list="compose-contacts"
+          autoComplete="off"
+          required
+          autoFocus={!replyTo}
+          data-testid="compose-to"
+        />
+        <datalist id="compose-contacts">
+          {contacts.map((c) => (
+            <option key={c.id} value={c.email}>
+              {c.name ?? c.email}
+            </option>
+          ))}
+        </datalist>
+        {safe.length ? (
+          <div className={classes.safe} data-testid="safe-contacts">
+            {safe.map((c) => (
+              <span key={c.id} className={classes.safeItem}>
+                <FontIcon iconName={c.verified ? "Verified" : "Phone"} aria-hidden="true" />
+                {c.verified ? t("mail.compose.safeContact", { email: c.email }) : t("mail.compose.knownMobile", { email: c.email })}
+              </span>
+            ))}
+          </div>
+        ) : null}
+        {needMobile.length ? (
+          <div className={classes.mobiles} data-testid="mobile-needed">
+            <MessageBar messageBarType={MessageBarType.info} isMultiline>
+              {t("mail.compose.mobileNeeded")}
+            </MessageBar>
+            {needMobile.map((email) => (
+              <TextField
+                key={email}
+                label={t("mail.compose.mobileFor", { email })}
+                type="tel"
+                placeholder="+46 70 123 45 67"
+                value={mobiles[email] ?? ""}
+                onChange={(_, v) => setMobiles((m) => ({ ...m, [email]: v ?? "" }))}
+                autoComplete="off"
+                required
+                data-testid="compose-mobile"
+              />
+            ))}
+          </div>
+        ) : null}
+        <TextField label={t("mail.compose.subject")} description={t("mail.compose.subjectHelp")} value={subject} onChange={(_, v) => setSubject(v ?? "")} maxLength={500} data-testid="compose-subject" />
+        {subjectReport.sensitive ? (
+          <MessageBar messageBarType={MessageBarType.severeWarning} isMultiline data-testid="subject-warning">
+            {t("mail.compose.subjectWarning", {
+              found: subjectReport.findings.map((f) => f.match.replace(/\*/g, "")).join(", "),
+            })}
+          </MessageBar>
+        ) : null}
+        <TextField label={t("mail.compose.body")} value={body} onChange={(_, v) => setBody(v ?? "")} multiline rows={10} autoAdjustHeight data-testid="compose-body" />
+        <div>
+          <input ref={fileInput} id="compose-files" type="file" multiple className={classes.hiddenInput} onChange={(e) => void handleFiles(e)} data-testid="compose-files" tabIndex={-1} aria-hidden="true" />
+          <DefaultButton iconProps={{ iconName: "Attach" }} onClick={() => fileInput.current?.click()} data-testid="compose-attach">
+            {t("mail.compose.attach")}
+          </DefaultButton>
+          <AttachmentList
+            uploads={uploads}
+            onCancel={(key) => uploads.find((u) => u.key === key)?.abort?.()}
+            onRemove={(key) => void handleRemove(key)}
+          />
+        </div>
+        <fieldset className={classes.fieldset}>
+          <legend className={classes.legend}>{t("mail.security.title")}</legend>
+          <div className={classes.toggles}>
+            {toggleKeys.map((key) => (
+              <div key={key}>
+                <Toggle
+                  label={t(`mail.security.${key}.name`)}
+                  checked={options[key]}
+                  onChange={(_, v) => setOptions((o) => ({ ...o, [key]: !!v }))}
+                  inlineLabel
+                  aria-describedby={`help-${key}`}
+                  data-testid={`option-${key}`}
+                />
+                <p id={`help-${key}`} className={classes.help}>
+                  {t(`mail.security.${key}.help`)}
+                </p>
+              </div>
+            ))}
+            <div>
+              <Toggle label={t("mail.security.expiry.name")} checked={expires} onChange={(_, v) => setExpires(!!v)} inlineLabel aria-describedby="help-expiry" data-testid="option-expiry" />
+              <p id="help-expiry" className={classes.help}>
+                {t("mail.security.expiry.help")}
+              </p>
+              {expires ? (
+                <TextField label={t("mail.security.expiry.date")} type="date" min={today()} value={expiryDate} onChange={(_, v) => setExpiryDate(v ?? "")} data-testid="option-expiry-date" />
+              ) : null}
+            </div>
+          </div>
+        </fieldset>
+        <MailError error={error} />
+        <div className={classes.actions}>
+          <PrimaryButton type="submit" iconProps={{ iconName: "Send" }} disabled={busy || uploading} data-testid="compose-send">
+            {t("mail.compose.send")}
+          </PrimaryButton>
+          <DefaultButton onClick={() => navigate(-1)}>{t("mail.common.cancel")}</DefaultButton>
+          {uploading ? <span role="status">{t("mail.compose.waitForUploads")}</span> : null}
+        </div>
+      </form>
+    </div>
+  );
+}

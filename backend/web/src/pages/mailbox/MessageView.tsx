@@ -1,0 +1,224 @@
+import { useCallback, useEffect, useState } from "react";
+import { CommandBar, FontIcon, mergeStyleSets, MessageBar, MessageBarType, Pivot, PivotItem, PrimaryButton, Spinner, SpinnerSize, type ICommandBarItemProps } from "@fluentui/react";
+import { useTranslation } from "react-i18next";
+import { messagesApi, type Message, type ThreadMessage } from "../../api/messages.js";
+import { useSession } from "../../session/SessionContext.js";
+import { MailError } from "./mailErrors.js";
+import { formatDate } from "./MessageList.js";
+import { StatusBadge } from "./StatusBadge.js";
+
+const classes = mergeStyleSets({
+  view: { background: "#fff", border: "1px solid #d6dde3", borderRadius: 8, padding: "12px 16px 20px", minWidth: 0 },
+  subject: { fontSize: 22, fontWeight: 600, margin: "8px 0 10px", overflowWrap: "anywhere" },
+  meta: { display: "grid", gridTemplateColumns: "auto 1fr", gap: "4px 10px", fontSize: 14, margin: "0 0 12px" },
+  metaLabel: { color: "#545454" },
+  people: { display: "flex", flexWrap: "wrap", gap: "4px 10px", minWidth: 0, overflowWrap: "anywhere" },
+  flags: { display: "flex", flexWrap: "wrap", gap: 6, margin: "0 0 12px" },
+  flag: { display: "inline-flex", alignItems: "center", gap: 4, fontSize: 12, background: "#f1f7fb", color: "#0c466a", borderRadius: 10, padding: "2px 8px" },
+  body: { lineHeight: "1.55", fontSize: 15, overflowWrap: "anywhere", whiteSpace: "pre-wrap", borderTop: "1px solid #e6eaee", paddingTop: 12 },
+  html: { whiteSpace: "normal", selectors: { img: { maxWidth: "100%" }, table: { maxWidth: "100%" } } },
+  eyesOnly: { userSelect: "none" },
+  attachments: { listStyle: "none", padding: 0, margin: "16px 0 0", display: "flex", flexDirection: "column", gap: 6 },
+  attachment: { display: "flex", alignItems: "center", gap: 8, padding: "8px 10px", border: "1px solid #d6dde3", borderRadius: 6, fontSize: 14, minWidth: 0 },
+  fileName: { flex: "1 1 auto", minWidth: 0, overflowWrap: "anywhere" },
+  thread: { listStyle: "none", padding: 0, margin: "12px 0 0", display: "flex", flexDirection: "column", gap: 12 },
+  threadItem: { border: "1px solid #e6eaee", borderRadius: 6, padding: "10px 12px" },
+  threadCurrent: { borderColor: "#0f5c8c" },
+  threadHead: { display: "flex", flexWrap: "wrap", justifyContent: "space-between", gap: 6, fontSize: 13, color: "#424242", marginBottom: 6 },
+});
+
+export function formatSize(bytes: number, language: string): string {
+  const units = ["B", "kB", "MB", "GB"];
+  let n = bytes;
+  let u = 0;
+  while (n >= 1000 && u < units.length - 1) {
+    n /= 1000;
+    u++;
+  }
+  return `${n.toLocaleString(language === "en" ? "en-GB" : "sv-SE", { maximumFractionDigits: u === 0 ? 0 : 1 })} ${units[u]}`;
+}
+
+interface MessageViewProps {
+  messageId: string;
+  /** Menu items for moving this message (from the page, which knows the folders). */
+  moveItems: ICommandBarItemProps[];
+  inTrash: boolean;
+  onReply(message: Message): void;
+  onDelete(id: string): void;
+  onRestore(id: string): void;
+  onMarkUnread(id: string): void;
+  onClose(): void;
+  /** Called once the message has been opened (it is no longer unread). */
+  onOpened(): void;
+}
+
+function Body({ message }: { message: Message }) {
+  const className = `${classes.body} ${message.options.eyesOnly ? classes.eyesOnly : ""}`;
+  if (message.html) return <div className={`${className} ${classes.html}`} data-testid="message-body" dangerouslySetInnerHTML={{ __html: message.html }} />;
+  return (
+    <div className={className} data-testid="message-body">
+      {message.text}
+    </div>
+  );
+}
+
+/** One message with its attachments and the dialog history (F10), reply, move and delete. */
+export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, onRestore, onMarkUnread, onClose, onOpened }: MessageViewProps) {
+  const { t, i18n } = useTranslation();
+  const { user } = useSession();
+  const [message, setMessage] = useState<Message | null>(null);
+  const [thread, setThread] = useState<ThreadMessage[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [revealing, setRevealing] = useState(false);
+
+  const load = useCallback(async () => {
+    setMessage(null);
+    setThread(null);
+    setError(null);
+    try {
+      let m = await messagesApi.get(messageId);
+      // Showing an ordinary message is reading it (read receipt); burn-after-reading waits for the button.
+      if (!m.revealRequired && m.sender?.id !== user?.id && m.state === "active") m = await messagesApi.reveal(messageId);
+      setMessage(m);
+      onOpened();
+      messagesApi.thread(messageId).then(
+        (r) => setThread(r.messages),
+        () => setThread([]),
+      );
+    } catch (err) {
+      setError(err);
+    }
+  }, [messageId, user?.id]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const handleReveal = async () => {
+    setRevealing(true);
+    try {
+      setMessage(await messagesApi.reveal(messageId));
+    } catch (err) {
+      setError(err);
+    } finally {
+      setRevealing(false);
+    }
+  };
+
+  const commands: ICommandBarItemProps[] = [
+    { key: "close", text: t("mail.view.back"), iconProps: { iconName: "Back" }, onClick: onClose, "data-testid": "view-back" },
+    ...(message && message.sender && message.sender.id !== user?.id && !inTrash
+      ? [{ key: "reply", text: t("mail.view.reply"), iconProps: { iconName: "Reply" }, onClick: () => onReply(message), "data-testid": "view-reply" }]
+      : []),
+    ...(inTrash
+      ? [{ key: "restore", text: t("mail.actions.restore"), iconProps: { iconName: "Undo" }, onClick: () => onRestore(messageId) }]
+      : [
+          { key: "move", text: t("mail.actions.move"), iconProps: { iconName: "MoveToFolder" }, subMenuProps: { items: moveItems }, "data-testid": "view-move" },
+          { key: "unread", text: t("mail.actions.markUnread"), iconProps: { iconName: "MailUnread" }, onClick: () => onMarkUnread(messageId) },
+          { key: "delete", text: t("mail.actions.delete"), iconProps: { iconName: "Delete" }, onClick: () => onDelete(messageId), "data-testid": "view-delete" },
+        ]),
+  ];
+
+  return (
+    <article className={classes.view} aria-labelledby="message-subject" data-testid="message-view">
+      <CommandBar items={commands} ariaLabel={t("mail.view.actions")} styles={{ root: { padding: 0, height: 40 } }} />
+      {error ? <MailError error={error} /> : null}
+      {!message && !error ? <Spinner size={SpinnerSize.medium} label={t("common.loading")} styles={{ root: { margin: 24 } }} /> : null}
+      {message ? (
+        <>
+          <h2 id="message-subject" className={classes.subject} data-testid="message-subject">
+            {message.subject || t("mail.list.noSubject")}
+          </h2>
+          <dl className={classes.meta}>
+            <dt className={classes.metaLabel}>{t("mail.view.from")}</dt>
+            <dd style={{ margin: 0, overflowWrap: "anywhere" }}>{message.sender ? `${message.sender.name ?? ""} <${message.sender.email}>`.trim() : "—"}</dd>
+            <dt className={classes.metaLabel}>{t("mail.view.to")}</dt>
+            <dd style={{ margin: 0 }} className={classes.people} data-testid="message-recipients">
+              {message.recipients.map((r) => (
+                <span key={r.id} style={{ display: "inline-flex", alignItems: "center", gap: 6, flexWrap: "wrap" }}>
+                  {r.name ?? r.email}
+                  {r.status ? <StatusBadge status={r.status} /> : null}
+                </span>
+              ))}
+            </dd>
+            <dt className={classes.metaLabel}>{t("mail.view.date")}</dt>
+            <dd style={{ margin: 0 }}>{new Date(message.createdAt).toLocaleString(i18n.language === "en" ? "en-GB" : "sv-SE")}</dd>
+          </dl>
+          <div className={classes.flags}>
+            {message.options.eyesOnly ? <span className={classes.flag}><FontIcon iconName="RedEye" aria-hidden="true" />{t("mail.security.eyesOnly.name")}</span> : null}
+            {message.options.burnAfterReading ? <span className={classes.flag}><FontIcon iconName="Fire" aria-hidden="true" />{t("mail.security.burnAfterReading.name")}</span> : null}
+            {message.options.expiresAt ? (
+              <span className={classes.flag}>
+                <FontIcon iconName="Clock" aria-hidden="true" />
+                {t("mail.view.expires", { date: new Date(message.options.expiresAt).toLocaleDateString(i18n.language === "en" ? "en-GB" : "sv-SE") })}
+              </span>
+            ) : null}
+          </div>
+          {message.revealRequired ? (
+            <div>
+              <MessageBar messageBarType={MessageBarType.warning} isMultiline>
+                {t("mail.view.burnWarning")}
+              </MessageBar>
+              <PrimaryButton style={{ marginTop: 12 }} onClick={() => void handleReveal()} disabled={revealing} data-testid="reveal">
+                {t("mail.view.reveal")}
+              </PrimaryButton>
+            </div>
+          ) : (
+            <Pivot aria-label={t("mail.view.tabs")} styles={{ root: { marginBottom: 8 } }}>
+              <PivotItem headerText={t("mail.view.messageTab")} itemKey="message">
+                <Body message={message} />
+                {message.attachments.length > 0 ? (
+                  <section aria-labelledby="attachments-title">
+                    <h3 id="attachments-title" style={{ fontSize: 15, margin: "18px 0 0" }}>
+                      {t("mail.view.attachments", { count: message.attachments.length })}
+                    </h3>
+                    {message.options.eyesOnly ? <p style={{ fontSize: 14, color: "#424242" }}>{t("mail.view.eyesOnlyNoDownload")}</p> : null}
+                    <ul className={classes.attachments}>
+                      {message.attachments.map((a) => (
+                        <li key={a.id} className={classes.attachment}>
+                          <FontIcon iconName="Attach" aria-hidden="true" />
+                          <span className={classes.fileName}>{a.name}</span>
+                          <span style={{ color: "#545454", flexShrink: 0 }}>{formatSize(a.size, i18n.language)}</span>
+                          {message.options.eyesOnly ? null : (
+                            <a href={messagesApi.attachmentUrl(message.id, a.id)} download={a.name} data-testid="attachment-download" aria-label={t("mail.view.download", { name: a.name })}>
+                              <FontIcon iconName="Download" aria-hidden="true" /> {t("mail.view.downloadShort")}
+                            </a>
+                          )}
+                        </li>
+                      ))}
+                    </ul>
+                  </section>
+                ) : null}
+              </PivotItem>
+              <PivotItem headerText={t("mail.view.historyTab", { count: thread?.length ?? 0 })} itemKey="history" headerButtonProps={{ "data-testid": "history-tab" } as Record<string, string>}>
+                {thread === null ? <Spinner size={SpinnerSize.small} styles={{ root: { margin: 16 } }} /> : null}
+                <ol className={classes.thread} data-testid="thread">
+                  {(thread ?? []).map((m) => (
+                    <li key={m.id} className={`${classes.threadItem} ${m.id === message.id ? classes.threadCurrent : ""}`}>
+                      <div className={classes.threadHead}>
+                        <strong>{m.sender?.name ?? m.sender?.email ?? "—"}</strong>
+                        <span>{formatDate(m.createdAt, i18n.language)}</span>
+                      </div>
+                      {m.available ? (
+                        m.revealRequired ? (
+                          <em>{t("mail.view.historyBurn")}</em>
+                        ) : (
+                          <>
+                            <div style={{ fontWeight: 600, marginBottom: 4 }}>{m.subject || t("mail.list.noSubject")}</div>
+                            <Body message={m} />
+                          </>
+                        )
+                      ) : (
+                        <em>{t(`mail.view.gone.${m.state}`, { defaultValue: t("mail.view.gone.other") })}</em>
+                      )}
+                    </li>
+                  ))}
+                </ol>
+              </PivotItem>
+            </Pivot>
+          )}
+        </>
+      ) : null}
+    </article>
+  );
+}

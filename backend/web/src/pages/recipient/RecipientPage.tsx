@@ -1,0 +1,245 @@
+import { useState, type FormEvent } from "react";
+import { Checkbox, DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField } from "@fluentui/react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useParams } from "react-router";
+import { ApiError } from "../../api/client.js";
+import { recipientApi } from "../../api/messages.js";
+import { CenteredCard } from "../../components/CenteredCard.js";
+import { MailError } from "../mailbox/mailErrors.js";
+import { PasswordRules } from "../../components/PasswordRules.js";
+import { formClasses } from "../../components/formStyles.js";
+import { passwordRulesOk } from "../../passwordRules.js";
+import { useSession } from "../../session/SessionContext.js";
+import { looksLikeEmail } from "../SignInPage.js";
+
+type Step = "email" | "code" | "password" | "sign_in" | "gone" | "invalid";
+
+/** The link's own failures become a calm page of their own instead of a red bar. */
+function linkProblem(err: unknown): "gone" | "invalid" | null {
+  if (!(err instanceof ApiError)) return null;
+  if (err.status === 410) return "gone";
+  if (err.status === 404 || err.id === "invalid_link") return "invalid";
+  return null;
+}
+
+/**
+ * The recipient's link from the notification e-mail (F9): confirm the e-mail address → SMS
+ * code (resend) → choose a password → accept the terms → the message. People who already
+ * have an account sign in instead; expired, burned and unknown links get a friendly page.
+ */
+export function RecipientPage() {
+  const { t } = useTranslation();
+  const { token = "" } = useParams();
+  const navigate = useNavigate();
+  const { user, refresh } = useSession();
+  const [step, setStep] = useState<Step>("email");
+  const [email, setEmail] = useState("");
+  const [emailError, setEmailError] = useState<string | undefined>();
+  const [mobile, setMobile] = useState<string | null>(null);
+  const [code, setCode] = useState("");
+  const [resent, setResent] = useState(false);
+  const [password, setPassword] = useState("");
+  const [terms, setTerms] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const fail = (err: unknown) => {
+    const problem = linkProblem(err);
+    if (problem) setStep(problem);
+    else setError(err);
+  };
+
+  const start = async (): Promise<boolean> => {
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await recipientApi.start(token, email.trim());
+      if (result.next === "sign_in") {
+        setStep("sign_in");
+        return false;
+      }
+      setMobile(result.mobile ?? null);
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.id === "email_mismatch") setEmailError(t("mail.recipient.emailMismatch"));
+      else fail(err);
+      return false;
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const handleEmail = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!looksLikeEmail(email)) {
+      setEmailError(t("signIn.emailInvalid"));
+      return;
+    }
+    setEmailError(undefined);
+    if (await start()) setStep("code");
+  };
+
+  const handleResend = async () => {
+    setResent(false);
+    if (await start()) setResent(true);
+  };
+
+  const handleCode = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!code.trim()) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await recipientApi.verify(token, code.replace(/\s+/g, ""));
+      setStep("password");
+    } catch (err) {
+      if (err instanceof ApiError && err.id === "account_exists") setStep("sign_in");
+      else fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const handleRegister = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!passwordRulesOk(password) || !terms) return;
+    setBusy(true);
+    setError(null);
+    try {
+      const result = await recipientApi.register(token, password, true);
+      setPassword("");
+      await refresh();
+      navigate(`/mailbox/inbox/${result.messageId}`, { replace: true });
+    } catch (err) {
+      if (err instanceof ApiError && err.id === "verification_required") {
+        setStep("code");
+        setCode("");
+      }
+      fail(err);
+      setBusy(false);
+    }
+  };
+
+  if (step === "gone" || step === "invalid") {
+    return (
+      <CenteredCard title={t(`mail.recipient.${step}.title`)}>
+        <p className={formClasses.lead} data-testid={`link-${step}`}>
+          {t(`mail.recipient.${step}.text`)}
+        </p>
+        <Link to={user ? "/mailbox" : "/login"}>{user ? t("mail.recipient.toMailbox") : t("mail.recipient.toSignIn")}</Link>
+      </CenteredCard>
+    );
+  }
+
+  if (step === "sign_in") {
+    return (
+      <CenteredCard title={t("mail.recipient.signIn.title")}>
+        <p className={formClasses.lead} data-testid="recipient-sign-in">
+          {t("mail.recipient.signIn.text")}
+        </p>
+        <div className={formClasses.actions}>
+          <PrimaryButton onClick={() => navigate(user ? "/mailbox/inbox" : `/login?next=${encodeURIComponent("/mailbox/inbox")}`)}>
+            {user ? t("mail.recipient.toMailbox") : t("mail.recipient.toSignIn")}
+          </PrimaryButton>
+        </div>
+      </CenteredCard>
+    );
+  }
+
+  const stepNumber = step === "email" ? 1 : step === "code" ? 2 : 3;
+  return (
+    <CenteredCard title={t("mail.recipient.title")}>
+      <p className={formClasses.lead} aria-live="polite">
+        {t("mail.recipient.stepOf", { step: stepNumber, total: 3 })}
+      </p>
+      {step === "email" ? (
+        <form className={formClasses.form} onSubmit={handleEmail} noValidate>
+          <p className={formClasses.lead}>{t("mail.recipient.emailLead")}</p>
+          <TextField
+            label={t("mail.recipient.email")}
+            type="email"
+            value={email}
+            onChange={(_, v) => setEmail(v ?? "")}
+            autoComplete="email"
+            errorMessage={emailError}
+            autoFocus
+            required
+            data-testid="recipient-email"
+          />
+          <MailError error={error} />
+          <div className={formClasses.actions}>
+            <PrimaryButton type="submit" disabled={busy} data-testid="recipient-next">
+              {t("signIn.next")}
+            </PrimaryButton>
+          </div>
+        </form>
+      ) : null}
+      {step === "code" ? (
+        <form className={formClasses.form} onSubmit={handleCode} noValidate>
+          <MessageBar messageBarType={MessageBarType.info} isMultiline>
+            {mobile ? t("mail.recipient.codeSentTo", { mobile }) : t("mail.recipient.codeSent")}
+          </MessageBar>
+          <TextField
+            label={t("secondFactor.codeLabel.sms")}
+            description={t("secondFactor.codeHelp.sms")}
+            value={code}
+            onChange={(_, v) => setCode(v ?? "")}
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            autoFocus
+            required
+            data-testid="recipient-code"
+          />
+          <MailError error={error} />
+          <div className={formClasses.actions}>
+            <PrimaryButton type="submit" disabled={busy || !code.trim()} data-testid="recipient-verify">
+              {t("secondFactor.verify")}
+            </PrimaryButton>
+            <DefaultButton onClick={() => void handleResend()} disabled={busy} data-testid="recipient-resend">
+              {t("mail.recipient.resend")}
+            </DefaultButton>
+          </div>
+          {resent ? <p role="status">{t("mail.recipient.resent")}</p> : null}
+          <p className={formClasses.lead} data-testid="wrong-number">
+            {t("mail.recipient.wrongNumber")}
+          </p>
+        </form>
+      ) : null}
+      {step === "password" ? (
+        <form className={formClasses.form} onSubmit={handleRegister} noValidate>
+          <p className={formClasses.lead}>{t("mail.recipient.passwordLead")}</p>
+          <input type="email" autoComplete="username" value={email.trim()} readOnly hidden />
+          <TextField
+            label={t("mail.recipient.password")}
+            type="password"
+            canRevealPassword
+            revealPasswordAriaLabel={t("signIn.showPassword")}
+            value={password}
+            onChange={(_, v) => setPassword(v ?? "")}
+            autoComplete="new-password"
+            aria-describedby="recipient-password-rules"
+            autoFocus
+            required
+            data-testid="recipient-password"
+          />
+          <PasswordRules password={password} id="recipient-password-rules" />
+          <Checkbox
+            label={t("mail.recipient.acceptTerms")}
+            checked={terms}
+            onChange={(_, v) => setTerms(!!v)}
+            data-testid="recipient-terms"
+          />
+          <p className={formClasses.lead} style={{ fontSize: 14 }}>
+            {t("mail.recipient.termsSummary")}
+          </p>
+          <MailError error={error} />
+          <div className={formClasses.actions}>
+            <PrimaryButton type="submit" disabled={busy || !terms || !passwordRulesOk(password)} data-testid="recipient-register">
+              {t("mail.recipient.register")}
+            </PrimaryButton>
+          </div>
+        </form>
+      ) : null}
+    </CenteredCard>
+  );
+}
