@@ -94,6 +94,26 @@ describe("TOTP two-factor (HTTP API)", () => {
     expect(fast.status, "two steps fast").to.equal(400);
   });
 
+  it("an SMS code is a second factor too (TOTP stays on); another user's code is refused", async () => {
+    const alice = await buildUser();
+    const bob = await buildUser();
+    await enableTotp(await signIn(alice), alice, delivery);
+    await enableTotp(await signIn(bob), bob, delivery);
+    const bobPartial = await signInPartial(bob);
+    expect((await bobPartial.post("/api/auth/second-factor/sms")).status).to.equal(202);
+    const bobCode = await delivery.smsCode(bob.mobile!);
+    const alicePartial = await signInPartial(alice);
+    const methods = (await ApiClient.create().then((c) => c.post("/api/auth/login", { email: alice.email, password: defaultPassword }))).body.methods;
+    expect(methods).to.deep.equal(["totp", "sms"]);
+    expect((await alicePartial.post("/api/auth/second-factor/sms")).status).to.equal(202);
+    const aliceCode = await delivery.smsCode(alice.mobile!);
+    if (bobCode !== aliceCode) expect((await alicePartial.post("/api/auth/second-factor", { method: "sms", code: bobCode })).status).to.equal(400);
+    const ok = await alicePartial.post("/api/auth/second-factor", { method: "sms", code: aliceCode });
+    expect(ok.status, ok.text).to.equal(200);
+    expect((await alicePartial.get<{ enabled: boolean }>("/api/account/2fa")).body.enabled).to.equal(true);
+    expect((await bobPartial.post("/api/auth/second-factor", { method: "sms", code: bobCode })).status).to.equal(200);
+  });
+
   it("turning TOTP off needs a second factor", async () => {
     const user = await buildUser();
     const api = await signIn(user);
