@@ -2,6 +2,7 @@ import { mergeStyleSets, FontIcon } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useSession } from "../session/SessionContext.js";
+import { UnreadSummary } from "./UnreadSummary.js";
 
 const classes = mergeStyleSets({
   title: { fontSize: 28, fontWeight: 600, margin: "8px 0 4px" },
@@ -42,7 +43,7 @@ const shortcuts = [
   { key: "settings", to: "/settings", icon: "Settings" },
 ] as const;
 
-/** The signed-in start page: greeting and shortcuts. */
+/** The signed-in start page: greeting, unread messages and shortcuts. */
 export function DashboardPage() {
   const { t } = useTranslation();
   const { user } = useSession();
@@ -53,6 +54,7 @@ export function DashboardPage() {
         {t("dashboard.greeting", { name })}
       </h1>
       <p className={classes.lead}>{t("dashboard.lead")}</p>
+      <UnreadSummary />
       <nav aria-label={t("dashboard.shortcuts")}>
         <ul className={classes.grid}>
           {shortcuts.map((s) => (
