@@ -144,4 +144,24 @@ describe("messages: a first-time recipient (F3, F8, F9)", () => {
     // ID check: the registration's SMS code opened it in that session; a new session needs a new code.
     expect((await again.get(`/api/messages/${messageId}`)).body.error).to.equal("id_check_required");
   });
+
+  it("Notify the sender: a wrong number is reported to the sender by e-mail, once a day", async () => {
+    const email = uniqueEmail("wrongnum");
+    const sent = await senderApi.post<{ id: string }>("/api/messages", { to: [{ email, mobile: uniqueMobile() }], subject: "Hemligt 99", body: "x" });
+    expect(sent.status).to.equal(201);
+    await drain(worker);
+    const mail = await smtp.waitFor((m) => m.envelopeTo.includes(email));
+    const token = linkPattern.exec(mail.parsed.text ?? "")![1];
+    const visitor = await ApiClient.create();
+    const mismatch = await visitor.post(`/api/recipient/${token}/wrong-number`, { email: uniqueEmail("x") });
+    expect(mismatch.status).to.equal(400);
+    const ok = await visitor.post(`/api/recipient/${token}/wrong-number`, { email });
+    expect(ok.status, ok.text).to.equal(202);
+    await drain(worker);
+    const notice = await smtp.waitFor((m) => m.envelopeTo.includes(sender.email) && (m.parsed.text ?? "").includes(email));
+    expect(notice.parsed.subject).to.match(/sms/i);
+    expect(notice.parsed.text).to.not.contain("Hemligt 99");
+    expect(notice.parsed.text).to.contain(`/mailbox/sent/${sent.body.id}`);
+    expect((await visitor.post(`/api/recipient/${token}/wrong-number`, { email })).status).to.equal(429);
+  });
 });

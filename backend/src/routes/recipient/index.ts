@@ -9,6 +9,7 @@ import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
 import { startRecipientVerification } from "../../commands/startRecipientVerification.js";
 import { verifyRecipientCode } from "../../commands/verifyRecipientCode.js";
 import { registerRecipient } from "../../commands/registerRecipient.js";
+import { assertLinkEmail, reportWrongNumber } from "../../commands/reportWrongNumber.js";
 import { hashLinkToken } from "../../services/messages/linkTokens.js";
 import { VERIFY_COOKIE, VERIFY_WINDOW_MS } from "../../services/messages/recipientLink.js";
 
@@ -119,6 +120,33 @@ export function recipientRoutes(router: Router): void {
       const result = await transaction((t) => registerRecipient(ctx, t, { token: params.token, verifySecret, password: body.password, meta: requestMeta(ctx) }));
       ctx.cookies.set(VERIFY_COOKIE, "", { httpOnly: true, path: "/api/recipient", maxAge: 0, overwrite: true });
       ctx.body = { next: "done", messageId: result.messageId };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/recipient/:token/wrong-number",
+      summary: "Notify the sender: the SMS code went to a number that is not the recipient's",
+      tags: ["recipient"],
+      security: "none",
+      params: TokenParams,
+      body: StartBody,
+      before: [ipLimit("recipient-wrong-number-ip")],
+      responses: {
+        202: { description: "The sender is told by e-mail (once per link and day)", schema: z.object({ notified: z.literal(true) }) },
+        400: { description: "`email_mismatch`", schema: ErrorSchema },
+        ...linkErrors,
+      },
+    },
+    async (ctx, { params, body }) => {
+      await perLink("recipient-wrong-number-tries", params.token, 5);
+      await assertLinkEmail(params.token, body.email);
+      await consumeRateLimit("recipient-wrong-number-link", hashLinkToken(params.token).slice(0, 32), { points: 1, durationSeconds: 24 * 60 * 60 });
+      await transaction((t) => reportWrongNumber(t, params.token, body.email, requestMeta(ctx)));
+      ctx.status = 202;
+      ctx.body = { notified: true };
     },
   );
 }
