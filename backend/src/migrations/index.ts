@@ -10,8 +10,9 @@ import { blobDeletions } from "./20261122000700-blob-deletions.js";
 import { autoReplies } from "./20261122000800-auto-replies.js";
 import { searchTerms } from "./20261122001200-search-terms.js";
 import { attachmentMeta } from "./20261122001000-attachment-meta.js";
+import { attachmentUploads } from "./20261122001010-attachment-uploads.js";
 import { entraTenant } from "./20261122001150-entra-tenant.js";
 import { auditRefs } from "./20261122001410-audit-refs.js";
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations: Migration[] = [foundation, auth, userKeys, secondFactor, messaging, blobDeletions, autoReplies, inboundMail, attachmentMeta, entraTenant, searchTerms, messageIdChecks, auditRefs];
+export const migrations: Migration[] = [foundation, auth, userKeys, secondFactor, messaging, blobDeletions, autoReplies, inboundMail, attachmentMeta, attachmentUploads, entraTenant, searchTerms, messageIdChecks, auditRefs];

@@ -1,12 +1,10 @@
 import type Router from "@koa/router";
-import { defineRoute, ErrorSchema, type Ctx } from "../../api/route.js";
+import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { transaction } from "../../db.js";
 import { AppError, UnsupportedMediaTypeError, ValidationError } from "../../errors.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import { rateLimit } from "../../middlewares/rateLimit.js";
 import { Attachment } from "../../models/Attachment.js";
-import { Organisation } from "../../models/Organisation.js";
-import type { User } from "../../models/User.js";
 import { authorizeMessageReader } from "../../policies/messages.js";
 import { blobStore } from "../../services/blobs/index.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
@@ -14,9 +12,11 @@ import { openContentKey } from "../../services/messages/contentCrypto.js";
 import { createDraft, loadOwnDraft } from "../../services/attachments/drafts.js";
 import { openAttachmentDownload, openCiphertextDownload } from "../../services/attachments/download.js";
 import { contentDisposition, safeMimeType, uploadFileName } from "../../services/attachments/httpHeaders.js";
-import { attachmentLimitBytes, AttachmentTooLargeError } from "../../services/attachments/limits.js";
+import { attachmentLimitBytes } from "../../services/attachments/limits.js";
 import { declaredLength, requestBody } from "../../services/attachments/requestStream.js";
 import { storeCiphertextAttachment, storePlaintextAttachment } from "../../services/attachments/upload.js";
+import { storageRegion, tooLargeError, withConnectionClose } from "./shared.js";
+import { uploadRoutes } from "./uploads.js";
 import { AttachmentParams, AttachmentResponse, CiphertextAttachmentResponse, CreateDraftBody, DraftParams, DraftResponse } from "./schema.js";
 
 const notFound = { description: "`not_found`: no such message or attachment, or the caller is not a reader (S4)", schema: ErrorSchema };
@@ -24,34 +24,14 @@ const e401 = { description: "`authentication_required`", schema: ErrorSchema };
 const tooLarge = { description: "`attachment_too_large`: over the plan's per-attachment limit (checked from Content-Length and while streaming)", schema: ErrorSchema };
 const uploadLimit = () => rateLimit({ name: "attachment-upload", points: 600, durationSeconds: 60 });
 
-async function storageRegion(user: User): Promise<string> {
-  if (!user.organisationId) return "se";
-  const org = await Organisation.findByPk(user.organisationId, { attributes: ["id", "region"] });
-  return org?.region ?? "se";
-}
-
-/** 413 with the connection closed, so the rest of an oversized body is not read. */
-function tooLargeError(limit: number): AppError {
-  const err = AttachmentTooLargeError(limit);
-  return new AppError(err.status, err.id, err.message, { Connection: "close" }, err.details);
-}
-
-async function upload<T>(ctx: Ctx, limit: number, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof AppError && err.id === "attachment_too_large") throw tooLargeError(limit);
-    if (err instanceof AppError && !ctx.req.complete) throw new AppError(err.status, err.id, err.message, { ...err.headers, Connection: "close" }, err.details);
-    throw err;
-  }
-}
-
 /**
  * Attachments (F6): a draft is created, files are streamed up into it (plaintext: the server
  * encrypts on the fly; pre-encrypted: the add-in's ciphertext, checked for structure and size),
  * then the draft is sent. Readers download decrypted bytes or the raw ciphertext.
  */
 export function attachmentRoutes(router: Router): void {
+  uploadRoutes(router);
+
   defineRoute(
     router,
     {
@@ -125,7 +105,7 @@ export function attachmentRoutes(router: Router): void {
         throw tooLargeError(limit);
       }
       const region = await storageRegion(auth.user);
-      const { meta } = await upload(ctx, limit, () =>
+      const { meta } = await withConnectionClose(ctx, () =>
         storePlaintextAttachment({ user: auth.user, messageId: params.id, cek, region, source: requestBody(ctx.req), name, type: safeMimeType(ctx.get("Content-Type")), limit }),
       );
       ctx.status = 201;
@@ -168,7 +148,7 @@ export function attachmentRoutes(router: Router): void {
       if (await Attachment.findByPk(params.aid, { attributes: ["id"] })) throw new AppError(409, "attachment_exists", "An attachment with this id exists");
       if (declaredPlaintextSize > limit) throw tooLargeError(limit);
       const region = await storageRegion(user);
-      const row = await upload(ctx, limit, () =>
+      const row = await withConnectionClose(ctx, () =>
         storeCiphertextAttachment({
           user,
           messageId: params.id,

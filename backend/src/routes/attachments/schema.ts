@@ -28,3 +28,22 @@ export const CiphertextAttachmentResponse = z.object({
   ciphertextSize: z.number(),
   records: z.number(),
 });
+
+export const UploadParams = z.object({ id: z.uuid(), uid: z.uuid() });
+export const ChunkParams = z.object({ id: z.uuid(), uid: z.uuid(), n: z.coerce.number().int().min(0).max(1_000_000) });
+
+export const StartUploadBody = z
+  .object({
+    name: z.string().trim().min(1).max(255),
+    type: z.string().max(255).default("application/octet-stream"),
+    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  })
+  .strict();
+
+export const UploadResponse = z.object({
+  id: z.string().describe("Also the attachment's id after commit"),
+  size: z.number(),
+  chunkSize: z.number(),
+  chunks: z.number(),
+  received: z.array(z.number()),
+});

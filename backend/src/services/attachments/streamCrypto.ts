@@ -1,8 +1,11 @@
+import crypto from "node:crypto";
 import { Transform, type TransformCallback } from "node:stream";
 import {
   AttachmentStreamError,
   HEADER_SIZE,
   RECORD_SIZE,
+  attachmentKey,
+  encodeHeader,
   encryptedAttachmentSize,
   parseHeader,
 } from "../messageFormat/attachmentStream.js";
@@ -18,6 +21,7 @@ export {
   TAG_SIZE,
   createAttachmentDecryptor,
   createAttachmentEncryptor,
+  encodeHeader,
   encryptedAttachmentSize,
   plaintextAttachmentSize,
 } from "../messageFormat/attachmentStream.js";
@@ -86,6 +90,52 @@ export function coalesce(size = 1024 * 1024): Transform {
     },
     flush(cb: TransformCallback) {
       cb(null, fill ? Buffer.concat(parts, fill) : undefined);
+    },
+  });
+}
+
+/**
+ * One chunk of a resumable upload as v1 records, without the stream header: the chunk's
+ * plaintext must be whole records (a multiple of RECORD_SIZE) except in the final chunk, whose
+ * last record carries the last flag. Records are numbered from `firstIndex`, so the chunks
+ * joined behind `encodeHeader(noncePrefix)` form exactly the stream a single upload makes.
+ */
+export function createChunkEncryptor(cek: Buffer, attachmentId: string, noncePrefix: Buffer, firstIndex: number, finalChunk: boolean): Transform {
+  const key = attachmentKey(cek, attachmentId);
+  const header = encodeHeader(noncePrefix);
+  const record = Buffer.allocUnsafe(RECORD_SIZE);
+  let fill = 0;
+  let index = firstIndex;
+  const seal = (t: Transform, data: Buffer, last: boolean) => {
+    const nonce = Buffer.alloc(12);
+    noncePrefix.copy(nonce, 0);
+    nonce.writeUInt32BE(index++, 7);
+    nonce[11] = last ? 1 : 0;
+    const cipher = crypto.createCipheriv("aes-256-gcm", key, nonce);
+    cipher.setAAD(header);
+    t.push(Buffer.concat([cipher.update(data), cipher.final(), cipher.getAuthTag()]));
+  };
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      let offset = 0;
+      while (offset < chunk.length) {
+        if (fill === RECORD_SIZE) {
+          seal(this, record, false);
+          fill = 0;
+        }
+        const n = Math.min(RECORD_SIZE - fill, chunk.length - offset);
+        chunk.copy(record, fill, offset, offset + n);
+        fill += n;
+        offset += n;
+      }
+      cb();
+    },
+    flush(cb: TransformCallback) {
+      if (finalChunk) seal(this, record.subarray(0, fill), true);
+      else if (fill === RECORD_SIZE) seal(this, record, false);
+      else if (fill !== 0) return cb(new AttachmentStreamError("attachment stream: a chunk must hold whole records"));
+      key.fill(0);
+      cb();
     },
   });
 }

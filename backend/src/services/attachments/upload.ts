@@ -19,7 +19,7 @@ export const InvalidAttachmentStreamError = (message: string) => new AppError(40
  * `source` through `stages` into a new blob. Any failure (limit, bad structure, client gone)
  * rejects with the first error and leaves no blob behind (the store removes its temp file).
  */
-async function streamToBlob(region: string, source: Readable, stages: Transform[]): Promise<{ key: string; size: number }> {
+export async function streamToBlob(region: string, source: Readable, stages: Transform[]): Promise<{ key: string; size: number }> {
   const failure: { error: Error | null } = { error: null };
   const out = pipeline([source, ...stages], (err) => {
     if (err && !failure.error) failure.error = err;

@@ -1,0 +1,52 @@
+import {
+  DataTypes,
+  Model,
+  type CreationOptional,
+  type InferAttributes,
+  type InferCreationAttributes,
+  type Sequelize,
+} from "sequelize";
+
+/**
+ * A resumable attachment upload in progress (services/attachments/chunkedUpload.ts). `id` becomes
+ * the attachment's id; `meta` is encrypted like Attachment.meta; `chunks` is a JSON list with
+ * the blob key of each received (encrypted) chunk, or null.
+ */
+export class AttachmentUpload extends Model<InferAttributes<AttachmentUpload>, InferCreationAttributes<AttachmentUpload>> {
+  declare id: string;
+  declare messageId: string;
+  declare meta: string;
+  declare size: number;
+  declare chunkSize: number;
+  declare noncePrefix: string;
+  declare chunks: string;
+  declare createdAt: CreationOptional<Date>;
+  declare updatedAt: CreationOptional<Date>;
+
+  static initModel(sequelize: Sequelize): void {
+    AttachmentUpload.init(
+      {
+        id: { type: DataTypes.UUID, primaryKey: true },
+        messageId: { type: DataTypes.UUID, allowNull: false },
+        meta: { type: DataTypes.TEXT, allowNull: false },
+        size: {
+          type: DataTypes.BIGINT,
+          allowNull: false,
+          get(this: AttachmentUpload) {
+            return Number(this.getDataValue("size"));
+          },
+        },
+        chunkSize: { type: DataTypes.INTEGER, allowNull: false },
+        noncePrefix: { type: DataTypes.STRING(14), allowNull: false },
+        chunks: { type: DataTypes.TEXT, allowNull: false },
+        createdAt: DataTypes.DATE(3),
+        updatedAt: DataTypes.DATE(3),
+      },
+      { sequelize, tableName: "attachment_uploads", underscored: true },
+    );
+  }
+
+  chunkKeys(): Array<string | null> {
+    return JSON.parse(this.chunks) as Array<string | null>;
+  }
+}

@@ -1,0 +1,33 @@
+import type { Ctx } from "../../api/route.js";
+import { AppError } from "../../errors.js";
+import { Organisation } from "../../models/Organisation.js";
+import type { User } from "../../models/User.js";
+import { AttachmentTooLargeError } from "../../services/attachments/limits.js";
+
+/** The sender's organisation's storage region (F26); users without one store in Sweden. */
+export async function storageRegion(user: User): Promise<string> {
+  if (!user.organisationId) return "se";
+  const org = await Organisation.findByPk(user.organisationId, { attributes: ["id", "region"] });
+  return org?.region ?? "se";
+}
+
+/** 413 with the connection closed, so the rest of an oversized body is not read. */
+export function tooLargeError(limit: number): AppError {
+  const err = AttachmentTooLargeError(limit);
+  return new AppError(err.status, err.id, err.message, { Connection: "close" }, err.details);
+}
+
+/**
+ * Runs an upload; an expected error raised before the body was read to the end closes the
+ * connection after the answer (the client may still be sending).
+ */
+export async function withConnectionClose<T>(ctx: Ctx, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof AppError && (err.id === "attachment_too_large" || !ctx.req.complete)) {
+      return Promise.reject(new AppError(err.status, err.id, err.message, { ...err.headers, Connection: "close" }, err.details));
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,186 @@
+import crypto from "node:crypto";
+import { Readable } from "node:stream";
+import type { Transaction } from "sequelize";
+import { AppError, NotFoundError } from "../../errors.js";
+import { transaction } from "../../db.js";
+import { Attachment } from "../../models/Attachment.js";
+import { AttachmentUpload } from "../../models/AttachmentUpload.js";
+import type { User } from "../../models/User.js";
+import type { AttachmentInfo } from "../messages/content.js";
+import { blobStore } from "../blobs/index.js";
+import { loadOwnDraft } from "./drafts.js";
+import { byteLimit } from "./limits.js";
+import { openAttachmentInfo, sealAttachmentInfo } from "./meta.js";
+import { streamToBlob } from "./upload.js";
+import { RECORD_SIZE, coalesce, createChunkEncryptor, encodeHeader, encryptedAttachmentSize, recordCount } from "./streamCrypto.js";
+
+/** Plaintext bytes per chunk of a resumable upload (whole records; the last chunk may be shorter). */
+export const CHUNK_SIZE = 128 * RECORD_SIZE; // 8 MiB
+
+export const ChunkSizeError = (expected: number) => new AppError(400, "chunk_size_mismatch", `This chunk must be exactly ${expected} bytes`);
+export const UploadIncompleteError = (missing: number[]) =>
+  new AppError(409, "upload_incomplete", `Chunks still missing: ${missing.slice(0, 20).join(", ")}${missing.length > 20 ? ", …" : ""}`, {}, { missing });
+
+export function chunkCount(size: number): number {
+  return Math.max(1, Math.ceil(size / CHUNK_SIZE));
+}
+
+export function chunkLength(size: number, n: number): number {
+  const count = chunkCount(size);
+  return n < count - 1 ? CHUNK_SIZE : size - (count - 1) * CHUNK_SIZE;
+}
+
+async function loadUpload(t: Transaction, user: User, messageId: string, uploadId: string, lock = false): Promise<AttachmentUpload> {
+  await loadOwnDraft(t, user, messageId);
+  const upload = await AttachmentUpload.findOne({ where: { id: uploadId, messageId }, transaction: t, lock: lock ? t.LOCK.UPDATE : undefined });
+  if (!upload) throw NotFoundError("Upload not found");
+  return upload;
+}
+
+export interface UploadState {
+  id: string;
+  size: number;
+  chunkSize: number;
+  chunks: number;
+  received: number[];
+}
+
+export function presentUpload(upload: AttachmentUpload): UploadState {
+  const keys = upload.chunkKeys();
+  return { id: upload.id, size: upload.size, chunkSize: upload.chunkSize, chunks: keys.length, received: keys.flatMap((k, i) => (k ? [i] : [])) };
+}
+
+/** Starts a resumable upload of `size` plaintext bytes into the caller's draft (checked by the caller, with the draft's key). */
+export async function startUpload(t: Transaction, messageId: string, cek: Buffer, file: { name: string; type: string; size: number }): Promise<AttachmentUpload> {
+  const id = crypto.randomUUID();
+  const meta: AttachmentInfo = { id, name: file.name, type: file.type, size: file.size };
+  return AttachmentUpload.create(
+    {
+      id,
+      messageId,
+      meta: sealAttachmentInfo(cek, messageId, meta),
+      size: file.size,
+      chunkSize: CHUNK_SIZE,
+      noncePrefix: crypto.randomBytes(7).toString("hex"),
+      chunks: JSON.stringify(new Array<null>(chunkCount(file.size)).fill(null)),
+    },
+    { transaction: t },
+  );
+}
+
+export interface ChunkProps {
+  user: User;
+  messageId: string;
+  uploadId: string;
+  index: number;
+  /** The draft's content key; zeroed here. */
+  cek: Buffer;
+  region: string;
+  source: Readable;
+  contentLength: number | null;
+}
+
+/**
+ * Encrypts one chunk as the records it holds in the final stream and stores it. Sending a chunk
+ * again replaces it (resume after a failure). 400 chunk_size_mismatch unless it is exactly the
+ * expected length.
+ */
+export async function putChunk(p: ChunkProps): Promise<UploadState> {
+  let upload: AttachmentUpload;
+  let stored: { key: string; size: number };
+  const limit = { bytes: () => 0 };
+  let expected: number;
+  try {
+    upload = await transaction((t) => loadUpload(t, p.user, p.messageId, p.uploadId));
+    const count = chunkCount(upload.size);
+    if (p.index >= count) throw NotFoundError("No such chunk");
+    expected = chunkLength(upload.size, p.index);
+    if (p.contentLength !== null && p.contentLength !== expected) throw ChunkSizeError(expected);
+    const counter = byteLimit(expected, () => ChunkSizeError(expected));
+    limit.bytes = counter.bytes;
+    const firstIndex = (p.index * CHUNK_SIZE) / RECORD_SIZE;
+    stored = await streamToBlob(p.region, p.source, [
+      counter,
+      createChunkEncryptor(p.cek, upload.id, Buffer.from(upload.noncePrefix, "hex"), firstIndex, p.index === count - 1),
+      coalesce(),
+    ]);
+  } finally {
+    p.cek.fill(0);
+  }
+  if (limit.bytes() !== expected) {
+    await blobStore().overwriteAndDelete(stored.key);
+    throw ChunkSizeError(expected);
+  }
+  let replaced: string | null = null;
+  try {
+    upload = await transaction(async (t) => {
+      const row = await loadUpload(t, p.user, p.messageId, p.uploadId, true);
+      const keys = row.chunkKeys();
+      replaced = keys[p.index];
+      keys[p.index] = stored.key;
+      row.chunks = JSON.stringify(keys);
+      await row.save({ transaction: t });
+      return row;
+    });
+  } catch (err) {
+    await blobStore().overwriteAndDelete(stored.key);
+    throw err;
+  }
+  if (replaced) await blobStore().overwriteAndDelete(replaced);
+  return presentUpload(upload);
+}
+
+async function* joined(header: Buffer, keys: string[]): AsyncGenerator<Buffer> {
+  yield header;
+  for (const key of keys) {
+    for await (const chunk of await blobStore().get(key)) yield chunk as Buffer;
+  }
+}
+
+/**
+ * Joins the chunks behind the stream header into the attachment's blob, creates the attachment
+ * and removes the upload. 409 upload_incomplete while chunks are missing.
+ */
+export async function commitUpload(user: User, messageId: string, uploadId: string, region: string): Promise<{ id: string; size: number }> {
+  const upload = await transaction((t) => loadUpload(t, user, messageId, uploadId));
+  const keys = upload.chunkKeys();
+  const missing = keys.flatMap((k, i) => (k ? [] : [i]));
+  if (missing.length) throw UploadIncompleteError(missing);
+  const stored = await blobStore().put(region, Readable.from(joined(encodeHeader(Buffer.from(upload.noncePrefix, "hex")), keys as string[])));
+  if (stored.size !== encryptedAttachmentSize(upload.size)) {
+    await blobStore().overwriteAndDelete(stored.key);
+    throw new Error("joined attachment has an unexpected size");
+  }
+  try {
+    await transaction(async (t) => {
+      const row = await loadUpload(t, user, messageId, uploadId, true);
+      const position = await Attachment.count({ where: { messageId }, transaction: t });
+      await Attachment.create(
+        { id: row.id, messageId, position, blobKey: stored.key, ciphertextSize: stored.size, recordCount: recordCount(row.size), meta: row.meta },
+        { transaction: t },
+      );
+      await row.destroy({ transaction: t });
+    });
+  } catch (err) {
+    await blobStore().overwriteAndDelete(stored.key);
+    throw err;
+  }
+  for (const key of keys) if (key) await blobStore().overwriteAndDelete(key);
+  return { id: upload.id, size: upload.size };
+}
+
+/** Abandons an upload: its chunks are overwritten and removed. */
+export async function abortUpload(user: User, messageId: string, uploadId: string): Promise<void> {
+  const keys = await transaction(async (t) => {
+    const row = await loadUpload(t, user, messageId, uploadId, true);
+    const k = row.chunkKeys();
+    await row.destroy({ transaction: t });
+    return k;
+  });
+  for (const key of keys) if (key) await blobStore().overwriteAndDelete(key);
+}
+
+/** The upload's name/type/size for the caller (the draft's sender) with the draft's key. */
+export function uploadMeta(upload: AttachmentUpload, cek: Buffer): AttachmentInfo | null {
+  return openAttachmentInfo(cek, upload.messageId, upload.id, upload.meta);
+}
