@@ -56,8 +56,15 @@ ${info.style ? `<link rel="stylesheet" href="/assets/${info.style}">\n` : ""}<sc
 
 const favicon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="#0f5c8c"/><path d="M6 10h20v13H6z" fill="#fff"/><path d="M6 10l10 8 10-8" fill="none" stroke="#0f5c8c" stroke-width="2"/></svg>\n`;
 
+export interface BuildOptions {
+  outDir?: string;
+  minify?: boolean;
+  /** "max": brotli quality 11 (seconds; for release builds); "fast" (default): quality 5. */
+  compression?: "max" | "fast";
+}
+
 /** Builds the web app into `outDir` (written to a temporary folder, then swapped in). */
-export async function buildWebApp(opts: { outDir?: string; minify?: boolean } = {}): Promise<BuildInfo> {
+export async function buildWebApp(opts: BuildOptions = {}): Promise<BuildInfo> {
   const outDir = opts.outDir ?? webBundleDir;
   const minify = opts.minify ?? true;
   const tmp = `${outDir}.tmp-${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
@@ -71,7 +78,10 @@ export async function buildWebApp(opts: { outDir?: string; minify?: boolean } = 
     target: ["es2020", "chrome100", "firefox100", "safari15"],
     outdir: assets,
     entryNames: "[name]-[hash]",
+    chunkNames: "chunk-[hash]",
     assetNames: "[name]-[hash]",
+    // Sections can be loaded on demand with React.lazy(() => import(...)): each becomes a chunk.
+    splitting: true,
     minify,
     sourcemap: "linked",
     metafile: true,
@@ -85,10 +95,11 @@ export async function buildWebApp(opts: { outDir?: string; minify?: boolean } = 
   if (!script) throw new Error("web build produced no script");
   const style = outputs.find((f) => f.startsWith("app-") && f.endsWith(".css")) ?? null;
   fs.writeFileSync(path.join(assets, "favicon.svg"), favicon);
-  for (const file of [script, style].filter((f): f is string => f !== null)) {
+  for (const file of outputs.filter((f) => f.endsWith(".js") || f.endsWith(".css"))) {
     const data = fs.readFileSync(path.join(assets, file));
     fs.writeFileSync(path.join(assets, `${file}.gz`), zlib.gzipSync(data, { level: 9 }));
-    fs.writeFileSync(path.join(assets, `${file}.br`), zlib.brotliCompressSync(data));
+    const quality = opts.compression === "max" ? 11 : 5;
+    fs.writeFileSync(path.join(assets, `${file}.br`), zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality } }));
   }
   const info: BuildInfo = { fingerprint: fingerprint(minify), script, style };
   fs.writeFileSync(path.join(tmp, "index.html"), indexHtml(info));
@@ -109,7 +120,7 @@ export async function buildWebApp(opts: { outDir?: string; minify?: boolean } = 
 }
 
 /** Builds the web app unless dist/web already holds a build of exactly these sources. */
-export async function ensureWebApp(opts: { outDir?: string; minify?: boolean } = {}): Promise<{ built: boolean }> {
+export async function ensureWebApp(opts: BuildOptions = {}): Promise<{ built: boolean }> {
   const outDir = opts.outDir ?? webBundleDir;
   try {
     const info = JSON.parse(fs.readFileSync(path.join(outDir, "build.json"), "utf8")) as BuildInfo;
@@ -125,6 +136,6 @@ export async function ensureWebApp(opts: { outDir?: string; minify?: boolean } =
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const started = Date.now();
-  const info = await buildWebApp();
+  const info = await buildWebApp({ compression: "max" });
   process.stdout.write(`web app built in ${Date.now() - started} ms: dist/web/assets/${info.script}\n`);
 }
