@@ -7,12 +7,12 @@ import { DashboardPage } from "./pages/DashboardPage.js";
 import { ForgotPasswordPage } from "./pages/ForgotPasswordPage.js";
 import { NotFoundPage } from "./pages/NotFoundPage.js";
 import { RecoveryPage } from "./pages/RecoveryPage.js";
-import { SectionPage } from "./pages/SectionPage.js";
 import { SignInPage } from "./pages/SignInPage.js";
 import { RecipientPage } from "./pages/recipient/RecipientPage.js";
 import { MailboxPage } from "./pages/mailbox/MailboxPage.js";
 import { ComposePage } from "./pages/compose/ComposePage.js";
 import { ContactsPage } from "./pages/contacts/ContactsPage.js";
+import { settingsRoutes } from "./pages/settings/routes.js";
 
 interface RouteHandle {
   titleKey: string;
@@ -59,7 +59,7 @@ const router = createBrowserRouter([
       { path: "/mailbox", element: <Navigate to="/mailbox/inbox" replace />, handle: { titleKey: "mail.titles.mailbox" } },
       { path: "/mailbox/:folder/:messageId?", element: <RequireAuth><MailboxPage /></RequireAuth>, handle: { titleKey: "mail.titles.mailbox" } },
       { path: "/contacts/*", element: <RequireAuth><ContactsPage /></RequireAuth>, handle: { titleKey: "mail.titles.contacts" } },
-      { path: "/settings/*", element: <RequireAuth><SectionPage section="settings" /></RequireAuth>, handle: { titleKey: "section.settings.title" } },
+      ...settingsRoutes,
       { path: "*", element: <NotFoundPage />, handle: { titleKey: "notFound.title" } },
     ],
   },

@@ -2,6 +2,8 @@ import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import sv from "./locales/sv.json" with { type: "json" };
 import en from "./locales/en.json" with { type: "json" };
+import settingsSv from "./locales/settings.sv.json" with { type: "json" };
+import settingsEn from "./locales/settings.en.json" with { type: "json" };
 import mailSv from "./locales/mail.sv.json" with { type: "json" };
 import mailEn from "./locales/mail.en.json" with { type: "json" };
 
@@ -38,7 +40,7 @@ export async function initI18n(): Promise<void> {
     document.documentElement.lang = lng;
   });
   await i18next.use(initReactI18next).init({
-    resources: { sv: { translation: { ...sv, mail: mailSv } }, en: { translation: { ...en, mail: mailEn } } },
+    resources: { sv: { translation: { ...sv, settings: settingsSv, mail: mailSv } }, en: { translation: { ...en, settings: settingsEn, mail: mailEn } } },
     lng: storedLanguage(),
     fallbackLng: "sv",
     supportedLngs: [...languages],

@@ -1,0 +1,48 @@
+import i18next from "i18next";
+
+/** A date and time in the interface language (Swedish: 2026-11-22 14:05). */
+export function formatDateTime(iso: string | null): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return new Intl.DateTimeFormat(i18next.language === "en" ? "en-GB" : "sv-SE", { dateStyle: "medium", timeStyle: "short" }).format(date);
+}
+
+export function formatDate(iso: string | null): string {
+  if (!iso) return "";
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return new Intl.DateTimeFormat(i18next.language === "en" ? "en-GB" : "sv-SE", { dateStyle: "long" }).format(date);
+}
+
+const browsers: Array<[RegExp, string]> = [
+  [/Edg(e|A|iOS)?\//, "Edge"],
+  [/OPR\/|Opera/, "Opera"],
+  [/Firefox\/|FxiOS/, "Firefox"],
+  [/Chrome\/|Chromium\/|CriOS/, "Chrome"],
+  [/Safari\//, "Safari"],
+  [/Outlook|Microsoft Office/, "Outlook"],
+  [/curl\//, "curl"],
+  [/node|undici/i, "Node.js"],
+];
+const systems: Array<[RegExp, string]> = [
+  [/Windows/, "Windows"],
+  [/iPhone|iPad|iPod/, "iOS"],
+  [/Mac OS X|Macintosh/, "macOS"],
+  [/Android/, "Android"],
+  [/CrOS/, "ChromeOS"],
+  [/Linux/, "Linux"],
+];
+
+/** A readable name for a User-Agent ("Chrome, Windows"); null when nothing is recognised. */
+export function describeDevice(userAgent: string | null): { browser: string | null; os: string | null } {
+  if (!userAgent) return { browser: null, os: null };
+  const browser = browsers.find(([re]) => re.test(userAgent))?.[1] ?? null;
+  const os = systems.find(([re]) => re.test(userAgent))?.[1] ?? null;
+  return { browser, os };
+}
+
+/** Groups a base32 secret in fours for typing: ABCD EFGH … */
+export function groupSecret(secret: string): string {
+  return secret.replace(/(.{4})/g, "$1 ").trim();
+}
