@@ -50,6 +50,24 @@ async function signIn(page: Page, email: string): Promise<void> {
   await page.getByTestId("greeting").waitFor();
 }
 
+/** Signs in through the API and sends a plain message (as the web composer and add-in do). */
+async function sendAs(baseUrl: string, email: string, to: string, subject: string, text: string): Promise<void> {
+  const login = await fetch(`${baseUrl}/api/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (!login.ok) throw new Error(`sign-in for the demo message failed: ${login.status}`);
+  const cookies = login.headers.getSetCookie().map((c) => c.split(";")[0]);
+  const csrf = cookies.find((c) => c.startsWith("kuvert_csrf="))?.slice("kuvert_csrf=".length) ?? "";
+  const res = await fetch(`${baseUrl}/api/messages`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Cookie: cookies.join("; "), "X-CSRF-Token": csrf },
+    body: JSON.stringify({ to: [{ email: to }], subject, body: { text } }),
+  });
+  if (res.status !== 201) throw new Error(`demo message failed: ${res.status} ${await res.text()}`);
+}
+
 async function main(): Promise<void> {
   logger.level = "silent";
   const varDir = fs.mkdtempSync(path.join(os.tmpdir(), "kuvert-screenshots-"));
@@ -82,6 +100,12 @@ async function main(): Promise<void> {
     const locked = await transaction((t) =>
       createUser(t, { organisation: org, email: "lars.ek@sundsvall.example", mobile: "+46709998877", name: "Lars Ek", password }),
     );
+
+    const colleague = await transaction((t) =>
+      createUser(t, { organisation: org, email: "maria.holm@sundsvall.example", mobile: "+46705551234", name: "Maria Holm", password }),
+    );
+    await sendAs(server.url, colleague.email, staff.email, "Underlag till mötet på torsdag", "Hej Anna! Här kommer underlaget.");
+    await sendAs(server.url, colleague.email, staff.email, "Svar angående ärende 2026-114", "Hej! Svar nedan.");
 
     fs.mkdirSync(outDir, { recursive: true });
     for (const f of fs.readdirSync(outDir)) if (f.endsWith(".png")) fs.rmSync(path.join(outDir, f));
