@@ -14,6 +14,7 @@ import { createUser } from "../src/commands/createUser.js";
 import { confirmTotpEnrolment, startTotpEnrolment, totpCodeAt } from "../src/services/totp.js";
 import { logger } from "../src/logger.js";
 import { ensureWebApp } from "./build.js";
+import { settingsScreenshots } from "./screenshotsSettings.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const outDir = path.join(root, "docs", "screenshots");
@@ -108,7 +109,6 @@ async function main(): Promise<void> {
     await sendAs(server.url, colleague.email, staff.email, "Svar angående ärende 2026-114", "Hej! Svar nedan.");
 
     fs.mkdirSync(outDir, { recursive: true });
-    for (const f of fs.readdirSync(outDir)) if (f.endsWith(".png")) fs.rmSync(path.join(outDir, f));
     process.stdout.write("Writing screenshots:\n");
 
     let page = await newPage(browser, server.url, desktop);
@@ -172,6 +172,8 @@ async function main(): Promise<void> {
     await page.getByTestId("greeting").waitFor();
     await shot(page, "12-phone-dashboard");
     await page.context().close();
+
+    await settingsScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
   } finally {
     await browser.close();
     await server.stop();
