@@ -13,6 +13,7 @@ import { presentPerson } from "../../presenters/message.js";
 import { replyTargets } from "../../services/messages/replies.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
 import { takeEncryptedDraft } from "../../services/messages/preEncrypted.js";
+import { applyMessagePolicy, messagePolicyFor } from "../../services/messages/orgPolicy.js";
 import { takeDraftForSend } from "../../services/attachments/drafts.js";
 import type { SendDraft } from "../../commands/sendMessage.js";
 import { passIdCheck, sendIdCheckCode } from "../../services/messages/idCheck.js";
@@ -73,7 +74,7 @@ export function messageRoutes(router: Router): void {
             subject: body.subject,
             text,
             html,
-            options: { ...o, expiresAt: o.expiresAt ? new Date(o.expiresAt) : null },
+            options: applyMessagePolicy(await messagePolicyFor(t, user), { ...o, expiresAt: o.expiresAt ? new Date(o.expiresAt) : null }),
             parent,
             draft,
             encrypted: body.encrypted ?? null,

@@ -7,12 +7,12 @@ export const RecipientSchema = z.object({
 
 export const OptionsSchema = z
   .object({
-    idCheck: z.boolean().default(false),
-    burnAfterReading: z.boolean().default(false),
-    eyesOnly: z.boolean().default(false),
-    readReceipt: z.boolean().default(false),
-    notify: z.boolean().default(true),
-    hideRecipients: z.boolean().default(false),
+    idCheck: z.boolean().optional(),
+    burnAfterReading: z.boolean().optional(),
+    eyesOnly: z.boolean().optional(),
+    readReceipt: z.boolean().optional(),
+    notify: z.boolean().optional(),
+    hideRecipients: z.boolean().optional(),
     /** ISO 8601 date-time; after it nothing can be read. */
     expiresAt: z.iso.datetime({ offset: true }).nullish(),
   })
@@ -42,7 +42,8 @@ export const SendMessageBody = z
       })
       .strict()
       .nullish(),
-    options: OptionsSchema.default({ idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false }),
+    /** Left-out options take the organisation's defaults (then: notify on, the rest off); forced ones are always on. */
+    options: OptionsSchema.default({}),
     replyTo: z.uuid().nullish(),
   })
   .strict();
