@@ -43,8 +43,8 @@ describe("web app: two-step sign-in, recovery and forgot password (browser)", fu
   });
 
   /** Turns on the authenticator the way a user does: SMS code, secret, first app code (API). */
-  async function enableTotpViaApi(user: User): Promise<string> {
-    const api = await ApiClient.create();
+  async function enableTotpViaApi(user: User, api?: ApiClient): Promise<string> {
+    api ??= await ApiClient.create();
     expect((await api.post("/api/auth/login", { email: user.email, password: defaultPassword })).body).to.deep.equal({ next: "done" });
     expect((await api.post("/api/account/2fa/sms-code", { purpose: "totp_enable" })).status).to.equal(202);
     const smsCode = await sms.waitForCode(user.mobile!);
@@ -73,6 +73,54 @@ describe("web app: two-step sign-in, recovery and forgot password (browser)", fu
     await page.getByLabel("Kod från appen").fill(totpAt(secret, Date.now() / 1000));
     await page.getByRole("button", { name: "Bekräfta" }).click();
     await page.getByRole("heading", { name: "Välkommen, Elsa Berg" }).waitFor();
+  });
+
+  /** The authenticator plus a set of one-time codes (confirmed by SMS), through the API. */
+  async function enableTotpAndBackupCodes(user: User): Promise<string[]> {
+    const api = await ApiClient.create();
+    await enableTotpViaApi(user, api);
+    expect((await api.post("/api/account/2fa/sms-code", { purpose: "backup_codes" })).status).to.equal(202);
+    const smsCode = await sms.waitForCode(user.mobile!);
+    const res = await api.post<{ codes: string[] }>("/api/account/backup-codes", { smsCode });
+    expect(res.status, res.text).to.equal(201);
+    return res.body.codes;
+  }
+
+  it("signs in with a one-time code", async () => {
+    const { page } = current();
+    const user = await buildUser({ name: "Ebba Kod" });
+    const codes = await enableTotpAndBackupCodes(user);
+    await signInPasswordStep(page, user.email, defaultPassword);
+    await page.getByRole("radio", { name: "Engångskod" }).check();
+    await page.getByTestId("code").fill(codes[0]);
+    await page.getByRole("button", { name: "Bekräfta" }).click();
+    await page.getByRole("heading", { name: "Välkommen, Ebba Kod" }).waitFor();
+  });
+
+  it("recovers from a lost authenticator with a one-time code; a used code is refused", async () => {
+    const { page } = current();
+    const user = await buildUser({ name: "Frida Reserv" });
+    const codes = await enableTotpAndBackupCodes(user);
+    // Spend the first code on a normal sign-in in another browser context.
+    const other = await page.context().browser()!.newContext({ baseURL: current().baseUrl });
+    const otherPage = await other.newPage();
+    await signInPasswordStep(otherPage, user.email, defaultPassword);
+    await otherPage.getByRole("radio", { name: "Engångskod" }).check();
+    await otherPage.getByTestId("code").fill(codes[0]);
+    await otherPage.getByRole("button", { name: "Bekräfta" }).click();
+    await otherPage.getByTestId("greeting").waitFor();
+    await other.close();
+
+    await signInPasswordStep(page, user.email, defaultPassword);
+    await page.getByRole("link", { name: "Har du tappat bort din autentiseringsapp?" }).click();
+    await page.getByRole("radio", { name: "Med en engångskod" }).check();
+    await page.getByTestId("code").fill(codes[0]);
+    await page.getByTestId("recover").click();
+    await page.getByText("Koden stämmer inte eller har gått ut.", { exact: false }).waitFor();
+    await page.getByTestId("code").fill(codes[1]);
+    await page.getByTestId("recover").click();
+    await page.getByTestId("recovery-done").waitFor();
+    expect((await UserTotp.findByPk(user.id))?.enabled ?? false).to.equal(false);
   });
 
   it("signs in with an SMS code sent by the button", async () => {
