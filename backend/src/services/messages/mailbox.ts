@@ -88,7 +88,9 @@ export async function listMailbox(
     if (!message) continue;
     const envelope = envelopes.get(message.id);
     let content: MessageContent | null = null;
-    const locked = message.idCheck && message.senderId !== user.id && !passed.has(message.id);
+    const locked =
+      (message.idCheck && message.senderId !== user.id && !passed.has(message.id)) ||
+      (message.expiresAt !== null && message.expiresAt.getTime() <= Date.now());
     if (privateKey && envelope && message.content && message.state === "active" && !locked) {
       try {
         content = await decryptMessage(message, user.id, envelope.jwe, privateKey);
