@@ -109,6 +109,16 @@ describe("web app: settings (browser)", function () {
       await page.getByLabel("Kod från appen").fill(appCode(secret, 30));
       await page.getByRole("button", { name: "Bekräfta" }).click();
       await page.getByRole("heading", { name: "Välkommen, Ingrid Sjö" }).waitFor();
+
+      // Turning it off needs a second factor: here an SMS code.
+      await page.goto("/settings/security");
+      await page.getByRole("button", { name: "Stäng av", exact: true }).click();
+      await page.getByRole("group", { name: "Bekräfta att det är du" }).getByLabel("SMS-kod").check({ force: true });
+      await page.getByTestId("totp-disable-code").fill(await clickForSms(page, "totp-disable-send-sms", delivery, user.mobile!));
+      await expectNoSeriousAxe(page, "turn off two-step verification");
+      await page.getByRole("button", { name: "Stäng av tvåstegsverifiering" }).click();
+      await page.getByTestId("totp-done").filter({ hasText: "Tvåstegsverifiering är avstängd." }).waitFor();
+      expect(await page.getByTestId("totp-status").textContent()).to.contain("Av");
     });
 
     it("creates one-time codes after an SMS code, shows them once with Copy and a print view, and one of them recovers a lost authenticator", async () => {

@@ -96,6 +96,7 @@ export function DataPage() {
                   root: { background: "#a4262c", borderColor: "#a4262c" },
                   rootHovered: { background: "#8a1f24", borderColor: "#8a1f24" },
                   rootPressed: { background: "#751a1f", borderColor: "#751a1f" },
+                  rootDisabled: { background: "#f3f2f1", borderColor: "#f3f2f1" },
                 }}
                 data-testid="delete-submit"
               >

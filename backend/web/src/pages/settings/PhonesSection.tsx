@@ -39,6 +39,12 @@ function countryName(code: string, language: string): string {
   }
 }
 
+/** +46701234567 → +46 701234567: the country code set apart, so the number reads more easily. */
+export function formatPhone(e164: string, callingCode: string): string {
+  if (!callingCode || !e164.startsWith(`+${callingCode}`)) return e164;
+  return `+${callingCode} ${e164.slice(callingCode.length + 1)}`;
+}
+
 /** Phones (F17): list, add a backup phone, verify it by SMS, make it primary, remove it. */
 export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
   const { t, i18n } = useTranslation();
@@ -142,14 +148,14 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
       <li key={p.id} className={settingsClasses.listItem} data-testid="phone" data-number={p.number}>
         <div className={settingsClasses.itemMain}>
           <div className={settingsClasses.itemTitle}>
-            <span>{p.name}</span>
+            <span>{p.name === "Mobile" ? t("settings.phones.mobileName") : p.name}</span>
             {p.primary ? <span className={`${settingsClasses.badge} ${settingsClasses.badgeInfo}`}>{t("settings.phones.primary")}</span> : null}
             <span className={`${settingsClasses.badge} ${p.verified ? settingsClasses.badgeOk : settingsClasses.badgeWarn}`} data-testid="phone-state">
               {p.verified ? t("settings.phones.isVerified") : t("settings.phones.notVerified")}
             </span>
           </div>
           <div className={settingsClasses.itemMeta}>
-            {p.number}
+            {formatPhone(p.number, p.callingCode)}
             {p.country && p.country !== "ZZ" ? ` · ${countryName(p.country, i18n.language)}` : ""}
           </div>
         </div>

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useId, useState } from "react";
 import { ChoiceGroup, DefaultButton, MessageBar, MessageBarType, TextField, type IChoiceGroupOption } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { accountApi, type Confirmation } from "../../api/account.js";
@@ -26,6 +26,7 @@ export function SecondFactorConfirm({ methods, value, onChange, idPrefix }: Seco
   const [sent, setSent] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const legendId = useId();
 
   if (available.length === 0) {
     return <MessageBar messageBarType={MessageBarType.warning}>{t("settings.confirm.none")}</MessageBar>;
@@ -48,10 +49,12 @@ export function SecondFactorConfirm({ methods, value, onChange, idPrefix }: Seco
 
   return (
     <fieldset style={{ border: "none", margin: 0, padding: 0, display: "flex", flexDirection: "column", gap: 10 }}>
-      <legend style={{ fontWeight: 600, padding: 0, marginBottom: 6 }}>{t("settings.confirm.legend")}</legend>
+      <legend id={legendId} style={{ fontWeight: 600, padding: 0, marginBottom: 6 }}>
+        {t("settings.confirm.legend")}
+      </legend>
       {available.length > 1 ? (
         <ChoiceGroup
-          label={t("settings.confirm.how")}
+          ariaLabelledBy={legendId}
           options={options}
           selectedKey={method}
           onChange={(_, option) => option && onChange({ method: option.key as SecondFactorMethod, code: "" })}
