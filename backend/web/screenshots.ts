@@ -15,7 +15,6 @@ import { confirmTotpEnrolment, startTotpEnrolment, totpCodeAt } from "../src/ser
 import { logger } from "../src/logger.js";
 import { ensureWebApp } from "./build.js";
 import { settingsScreenshots } from "./screenshotsSettings.js";
-import { settingsScreenshots } from "./screenshotsSettings.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const outDir = path.join(root, "docs", "screenshots");
@@ -173,8 +172,6 @@ async function main(): Promise<void> {
     await page.getByTestId("greeting").waitFor();
     await shot(page, "12-phone-dashboard");
     await page.context().close();
-
-    await settingsScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
 
     await settingsScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
   } finally {
