@@ -2,6 +2,7 @@ import { expect } from "chai";
 import type { Page } from "playwright-core";
 import { buildUser, defaultPassword } from "../support/factories.js";
 import { usePage } from "../support/browser.js";
+import { enableTotp } from "../support/auth.js";
 
 async function enterEmailAndPassword(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel("E-postadress").fill(email);
@@ -74,6 +75,20 @@ describe("web app: sign in (browser)", function () {
     await page.waitForResponse((r) => r.url().endsWith("/api/auth/login") && r.status() === 423);
     await page.getByRole("link", { name: "Lås upp genom att välja ett nytt lösenord." }).click();
     await page.getByRole("heading", { name: "Glömt lösenordet" }).waitFor();
+  });
+
+  it("starts again from the password when the half-finished sign-in has expired", async () => {
+    const { page, context } = current();
+    const user = await buildUser();
+    await enableTotp(user);
+    await page.goto("/login");
+    await enterEmailAndPassword(page, user.email, defaultPassword);
+    await page.getByRole("heading", { name: "Tvåstegsverifiering" }).waitFor();
+    await context.clearCookies(); // as if the partial session had run out
+    await page.getByLabel("Kod från appen").fill("123456");
+    await page.getByRole("button", { name: "Bekräfta" }).click();
+    await page.getByText("Din session har gått ut. Börja om från början.").waitFor();
+    expect(await page.getByLabel("Lösenord", { exact: true }).count()).to.equal(1);
   });
 
   it("shows how long to wait when the server rate-limits sign-in", async () => {

@@ -3,18 +3,21 @@ import { ChoiceGroup, DefaultButton, MessageBar, MessageBarType, PrimaryButton, 
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { authApi, type SecondFactorMethod } from "../api/auth.js";
+import { ApiError } from "../api/client.js";
 import { ErrorMessage } from "../components/ErrorMessage.js";
 import { formClasses } from "../components/formStyles.js";
 
 interface SecondFactorStepProps {
   methods: SecondFactorMethod[];
   onDone(): void;
+  /** The partial sign-in session is gone (expired): start again from the password. */
+  onExpired(err: unknown): void;
 }
 
 const order: SecondFactorMethod[] = ["totp", "sms", "backup_code"];
 
 /** The second sign-in step: authenticator app, SMS code (sent on request) or one-time code. */
-export function SecondFactorStep({ methods, onDone }: SecondFactorStepProps) {
+export function SecondFactorStep({ methods, onDone, onExpired }: SecondFactorStepProps) {
   const { t } = useTranslation();
   const available = order.filter((m) => methods.includes(m));
   const [method, setMethod] = useState<SecondFactorMethod>(available[0] ?? "totp");
@@ -22,6 +25,11 @@ export function SecondFactorStep({ methods, onDone }: SecondFactorStepProps) {
   const [busy, setBusy] = useState(false);
   const [smsSent, setSmsSent] = useState(false);
   const [error, setError] = useState<unknown>(null);
+
+  const fail = (err: unknown) => {
+    if (err instanceof ApiError && err.status === 401) onExpired(err);
+    else setError(err);
+  };
 
   const options: IChoiceGroupOption[] = available.map((m) => ({ key: m, text: t(`secondFactor.method.${m}`) }));
 
@@ -32,7 +40,7 @@ export function SecondFactorStep({ methods, onDone }: SecondFactorStepProps) {
       await authApi.sendLoginSms();
       setSmsSent(true);
     } catch (err) {
-      setError(err);
+      fail(err);
     } finally {
       setBusy(false);
     }
@@ -47,7 +55,7 @@ export function SecondFactorStep({ methods, onDone }: SecondFactorStepProps) {
       await authApi.secondFactor(method, code.trim().replace(/\s+/g, ""));
       onDone();
     } catch (err) {
-      setError(err);
+      fail(err);
       setBusy(false);
     }
   };

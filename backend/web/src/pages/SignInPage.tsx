@@ -124,7 +124,16 @@ export function SignInPage() {
           </div>
         </form>
       ) : null}
-      {step.name === "second_factor" ? <SecondFactorStep methods={step.methods} onDone={() => void finish()} /> : null}
+      {step.name === "second_factor" ? (
+        <SecondFactorStep
+          methods={step.methods}
+          onDone={() => void finish()}
+          onExpired={(err) => {
+            setStep({ name: "password" });
+            setError(err);
+          }}
+        />
+      ) : null}
       {step.name !== "second_factor" ? (
         <div className={formClasses.links}>
           <Link to="/forgot-password" state={{ email: email.trim() }}>
