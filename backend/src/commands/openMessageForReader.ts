@@ -9,6 +9,8 @@ import { assertReadable, decryptMessage, KeysLockedError, requestPrivateKey } fr
 import type { MessageContent } from "../services/messages/content.js";
 import { assertIdChecked } from "../services/messages/idCheck.js";
 import { recordRead } from "./recordRead.js";
+import { AppError } from "../errors.js";
+import { presentOptions, presentPerson } from "../presenters/message.js";
 
 /** Who asked, for the audit log. */
 export interface RequestMeta {
@@ -83,4 +85,36 @@ export async function revealMessageForReader(auth: AuthState, messageId: string,
     await MailboxEntry.update({ unread: false }, { where: { userId: auth.user.id, messageId, unread: true } });
   }
   return presentMessage({ message: access.message, content, ...people, viewerIsSender: access.isSender, revealRequired: false });
+}
+
+/**
+ * The stored form for clients that decrypt themselves (the Outlook add-in, F7): the content JWE
+ * and the caller's own key envelope, never anyone else's. The same access rules apply (404,
+ * 410, ID check). Burn-after-reading messages open only through the web mailbox's reveal, so
+ * that every read is counted.
+ */
+export async function encryptedMessageForReader(auth: AuthState, messageId: string) {
+  const access = await authorizeMessageReader(auth.user, messageId);
+  assertReadable(access.message);
+  await assertIdChecked(auth, access.message, access.recipient);
+  if (access.recipient && access.message.burnAfterReading && !access.recipient.readAt) {
+    throw new AppError(403, "reveal_in_web", "This message is destroyed after reading; open it in the web mailbox");
+  }
+  const people = await visibleRecipients(access);
+  const m = access.message;
+  return {
+    id: m.id,
+    threadId: m.threadId,
+    parentId: m.parentId,
+    formatVersion: m.formatVersion,
+    content: m.content!,
+    envelope: access.envelope.jwe,
+    sender: people.sender ? presentPerson(people.sender) : null,
+    recipients: people.recipients.map(({ row, user }) => ({
+      ...presentPerson(user),
+      ...(access.isSender ? { status: row.status, readAt: row.readAt ? row.readAt.toISOString() : null } : {}),
+    })),
+    options: presentOptions(m),
+    createdAt: m.createdAt.toISOString(),
+  };
 }

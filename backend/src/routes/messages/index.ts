@@ -6,7 +6,7 @@ import { authenticated, authState, currentUser } from "../../middlewares/authent
 import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
 import { sendAutoReplies } from "../../commands/sendAutoReplies.js";
 import { sendMessage } from "../../commands/sendMessage.js";
-import { openMessageForReader, revealMessageForReader } from "../../commands/openMessageForReader.js";
+import { encryptedMessageForReader, openMessageForReader, revealMessageForReader } from "../../commands/openMessageForReader.js";
 import { openThreadForReader } from "../../commands/openThreadForReader.js";
 import { authorizeMessageReader } from "../../policies/messages.js";
 import { presentPerson } from "../../presenters/message.js";
@@ -19,7 +19,7 @@ import type { SendDraft } from "../../commands/sendMessage.js";
 import { passIdCheck, sendIdCheckCode } from "../../services/messages/idCheck.js";
 import { AppError } from "../../errors.js";
 import { z } from "zod";
-import { MessageIdParams, MessageResponse, SendMessageBody, SentResponse, ThreadResponse, MAX_BODY_CHARS } from "./schema.js";
+import { EncryptedMessageResponse, MessageIdParams, MessageResponse, SendMessageBody, SentResponse, ThreadResponse, MAX_BODY_CHARS } from "./schema.js";
 
 const notFound = { description: "`not_found`: no such message, or the caller is not one of its readers (S4)", schema: ErrorSchema };
 
@@ -220,6 +220,29 @@ export function messageRoutes(router: Router): void {
       });
       if (!ok) throw new AppError(400, "invalid_code", "The code is wrong or no longer valid");
       ctx.body = { verified: true };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/messages/:id/encrypted",
+      summary: "The stored form (content JWE and the caller's own key envelope) for clients that decrypt themselves",
+      tags: ["messages"],
+      security: "session",
+      params: MessageIdParams,
+      before: [authenticated()],
+      responses: {
+        200: { description: "Open the envelope with your private key, then the content (docs/format.md)", schema: EncryptedMessageResponse },
+        401: { description: "`authentication_required`", schema: ErrorSchema },
+        403: { description: "`id_check_required` or `reveal_in_web` (burn after reading)", schema: ErrorSchema },
+        404: notFound,
+        410: { description: "`message_expired`, `message_burned` or `message_shredded`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params }) => {
+      ctx.body = await encryptedMessageForReader(authState(ctx), params.id);
     },
   );
 }

@@ -84,6 +84,19 @@ export const MessageResponse = z.object({
   createdAt: z.string(),
 });
 
+export const EncryptedMessageResponse = z.object({
+  id: z.string(),
+  threadId: z.string(),
+  parentId: z.string().nullable(),
+  formatVersion: z.number(),
+  content: z.string().describe("Content JWE (dir, A256GCM)"),
+  envelope: z.string().describe("The caller's key envelope (ECDH-ES+A256KW)"),
+  sender: Person.nullable(),
+  recipients: z.array(Person.extend({ status: z.string().optional(), readAt: z.string().nullable().optional() })),
+  options: Options,
+  createdAt: z.string(),
+});
+
 export const ThreadResponse = z.object({
   threadId: z.string(),
   messages: z.array(MessageResponse.extend({ available: z.boolean(), idCheckRequired: z.boolean() })),
