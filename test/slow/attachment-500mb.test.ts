@@ -88,7 +88,7 @@ describe("slow: a 500 MB attachment through the real server", function () {
       expect(body.size).to.equal(SIZE);
       const uploadSeconds = (Date.now() - started) / 1000;
 
-      await sendDraft(sender, draftId, [recipient]);
+      await sendDraft(senderApi, draftId, [recipient]);
       const t1 = Date.now();
       const got = await download(recipientApi, `/api/messages/${draftId}/attachments/${body.id}`);
       const downloadSeconds = (Date.now() - t1) / 1000;

@@ -1,16 +1,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import { Readable } from "node:stream";
-import { transaction } from "../../backend/src/db.js";
-import { Message } from "../../backend/src/models/Message.js";
-import { KeyEnvelope } from "../../backend/src/models/KeyEnvelope.js";
-import { MessageRecipient } from "../../backend/src/models/MessageRecipient.js";
-import { MailboxEntry } from "../../backend/src/models/MailboxEntry.js";
 import type { User } from "../../backend/src/models/User.js";
-import { escrowedPrivateKey, userPublicKey } from "../../backend/src/services/keys/userKeys.js";
-import { takeDraftForSend } from "../../backend/src/services/attachments/drafts.js";
-import { encryptContent, wrapContentKey } from "../../backend/src/services/messageFormat/index.js";
-import type { MessageContent } from "../../backend/src/services/messages/content.js";
 import type { ApiClient } from "./server.js";
 
 /** `size` deterministic pseudo-random bytes (AES-CTR keystream of `seed`), generated as a stream. */
@@ -89,28 +80,16 @@ export interface SendDraftOptions {
 }
 
 /**
- * Stand-in for MESSAGING's send of a draft (POST /api/messages with a draft id) until it lands:
- * exactly the steps its send does with takeDraftForSend's result — the content JWE with the
- * attachment list sealed under the draft's key, one envelope per reader, recipient rows and
- * mailbox entries, state active. Uses the sender's escrowed key in place of the session key.
+ * Sends a draft with its attachments through the product's send (POST /api/messages with
+ * `draftId`), signed in as the sender, to existing users (no mobile needed).
  */
-export async function sendDraft(sender: User, draftId: string, recipients: User[], opts: SendDraftOptions = {}): Promise<void> {
-  await transaction(async (t) => {
-    const privateKey = await escrowedPrivateKey(t, sender);
-    if (!privateKey) throw new Error("sender has no escrowed key");
-    const draft = await takeDraftForSend(t, sender, draftId, privateKey);
-    const content: MessageContent = { v: 1, subject: opts.subject ?? "Beslut", bodyText: opts.text ?? "Se bilaga.", bodyHtml: null, attachments: draft.attachments, options: {} };
-    const sealed = await encryptContent(content, draft.cek);
-    for (const reader of [sender, ...recipients]) {
-      const jwe = await wrapContentKey(draft.cek, (await userPublicKey(reader))!);
-      await KeyEnvelope.create({ messageId: draftId, userId: reader.id, jwe }, { transaction: t });
-    }
-    draft.cek.fill(0);
-    for (const r of recipients) {
-      await MessageRecipient.create({ messageId: draftId, userId: r.id, status: "notified", mobile: null, tokenHash: null, tokenExpiresAt: null }, { transaction: t });
-      await MailboxEntry.create({ userId: r.id, messageId: draftId, folder: "inbox", unread: true }, { transaction: t });
-    }
-    await MailboxEntry.create({ userId: sender.id, messageId: draftId, folder: "sent", unread: false }, { transaction: t });
-    await Message.update({ state: "active", content: sealed, eyesOnly: opts.eyesOnly ?? false, idCheck: opts.idCheck ?? false, burnAfterReading: opts.burnAfterReading ?? false }, { where: { id: draftId }, transaction: t });
+export async function sendDraft(senderApi: ApiClient, draftId: string, recipients: Array<Pick<User, "email">>, opts: SendDraftOptions = {}): Promise<void> {
+  const res = await senderApi.post("/api/messages", {
+    draftId,
+    to: recipients.map((r) => ({ email: r.email })),
+    subject: opts.subject ?? "Beslut",
+    body: opts.text ?? "Se bilaga.",
+    options: { eyesOnly: opts.eyesOnly ?? false, idCheck: opts.idCheck ?? false, burnAfterReading: opts.burnAfterReading ?? false },
   });
+  if (res.status !== 201 || res.body.id !== draftId) throw new Error(`send of draft failed: ${res.status} ${res.text}`);
 }

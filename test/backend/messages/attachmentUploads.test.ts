@@ -102,7 +102,7 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
     expect(await AttachmentUpload.findByPk(uploadId)).to.equal(null);
     expect((await Attachment.findByPk(uploadId))!.ciphertextSize).to.equal(encryptedAttachmentSize(size));
 
-    await sendDraft(sender, draftId, [recipient]);
+    await sendDraft(senderApi, draftId, [recipient]);
     const msg = await recipientApi.get(`/api/messages/${draftId}`);
     expect(msg.body.attachments).to.deep.equal([{ id: uploadId, name: "Utredning – del 1.pdf", type: "application/pdf", size }]);
     const res = await fetch(`${recipientApi.baseUrl}/api/messages/${draftId}/attachments/${uploadId}`, { headers: { Cookie: recipientApi.cookieHeader() } });

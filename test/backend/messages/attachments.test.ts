@@ -124,7 +124,7 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
     });
 
     it("after send the recipient downloads byte-identical data with the right headers", async () => {
-      await sendDraft(sender, draftId, [recipient]);
+      await sendDraft(senderApi, draftId, [recipient]);
       const msg = await recipientApi.get(`/api/messages/${draftId}`);
       expect(msg.status).to.equal(200);
       expect(msg.body.attachments).to.deep.equal([{ id: attachmentId, name, type: "application/pdf", size }]);
@@ -165,7 +165,7 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
     const draftId = await newDraft(senderApi);
     const up = await uploadBytes(senderApi, draftId, pseudoRandomBytes(5000, "eyes"), "secret.txt", "text/plain");
     expect(up.status).to.equal(201);
-    await sendDraft(sender, draftId, [recipient], { eyesOnly: true });
+    await sendDraft(senderApi, draftId, [recipient], { eyesOnly: true });
     for (const suffix of ["", "/ciphertext"]) {
       const res = await recipientApi.get(`/api/messages/${draftId}/attachments/${up.body.id}${suffix}`);
       expect(res.status).to.equal(403);
@@ -176,7 +176,7 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
   it("ID check: recipients get 403 id_check_required until they pass it", async () => {
     const draftId = await newDraft(senderApi);
     const up = await uploadBytes(senderApi, draftId, pseudoRandomBytes(3000, "idcheck"), "id.txt", "text/plain");
-    await sendDraft(sender, draftId, [recipient], { idCheck: true });
+    await sendDraft(senderApi, draftId, [recipient], { idCheck: true });
     for (const suffix of ["", "/ciphertext"]) {
       const res = await recipientApi.get(`/api/messages/${draftId}/attachments/${up.body.id}${suffix}`);
       expect(res.status).to.equal(403);
@@ -192,7 +192,7 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
     const data = pseudoRandomBytes(70_000, "burn");
     const draftId = await newDraft(senderApi);
     const up = await uploadBytes(senderApi, draftId, data, "burn.bin", "application/octet-stream");
-    await sendDraft(sender, draftId, [recipient, second], { burnAfterReading: true });
+    await sendDraft(senderApi, draftId, [recipient, second], { burnAfterReading: true });
     const before = await recipientApi.get(`/api/messages/${draftId}/attachments/${up.body.id}`);
     expect(before.status).to.equal(403);
     expect(before.body.error).to.equal("reveal_required");
@@ -209,7 +209,7 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
     const draftId = await newDraft(senderApi);
     const up = await uploadBytes(senderApi, draftId, data, "scan.tif", "image/tiff");
     expect(up.status).to.equal(201);
-    await sendDraft(sender, draftId, [recipient]);
+    await sendDraft(senderApi, draftId, [recipient]);
     const row = await Attachment.findByPk(up.body.id);
     const file = path.join(blobRoot(), row!.blobKey);
     const original = fs.readFileSync(file);
