@@ -40,6 +40,8 @@ describe("outbox", () => {
   let sms: SmsCatcher;
 
   before(async () => {
+    // A worker left running by an earlier suite would compete for this suite's entries.
+    await Promise.all([...OutboxWorker.running].map((w) => w.stop()));
     smtp = await startSmtpCatcher();
     sms = await startSmsCatcher();
   });

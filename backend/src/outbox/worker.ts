@@ -35,6 +35,8 @@ export interface RunResult {
  * claim. A worker that dies mid-delivery leaves a lapsed lease, and the entry is claimed again.
  */
 export class OutboxWorker {
+  /** Workers started in this process and not yet stopped. */
+  static readonly running = new Set<OutboxWorker>();
   readonly id = crypto.randomUUID();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<RunResult> | undefined;
@@ -53,6 +55,7 @@ export class OutboxWorker {
     if (!this.stopped) return;
     this.stopped = false;
     this.stopRequested = false;
+    OutboxWorker.running.add(this);
     outboxEvents.on("enqueued", this.onEnqueued);
     this.schedule(0);
   }
@@ -61,6 +64,7 @@ export class OutboxWorker {
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopRequested = true;
+    OutboxWorker.running.delete(this);
     outboxEvents.off("enqueued", this.onEnqueued);
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
