@@ -47,6 +47,12 @@ describe("messages: who may see what (S1, S4, F4 hide recipients)", () => {
       expect(get.body).to.deep.equal({ error: "not_found", message: "Message not found" });
       const reveal = await malloryApi.post(`/api/messages/${target}/reveal`);
       expect(reveal.status).to.equal(404);
+      for (const path of [`/api/messages/${target}/thread`, `/api/messages/${target}/encrypted`, `/api/messages/${target}/attachments/${crypto.randomUUID()}`]) {
+        expect((await malloryApi.get(path)).status, path).to.equal(404);
+      }
+      for (const path of [`/api/messages/${target}/id-check`, `/api/messages/${target}/id-check/verify`]) {
+        expect((await malloryApi.post(path, { code: "123456" })).status, path).to.equal(404);
+      }
       const reply = await malloryApi.post("/api/messages", { to: [{ email: sender.email }], subject: "Re", body: "x", replyTo: target });
       expect(reply.status).to.equal(404);
     }
@@ -70,7 +76,11 @@ describe("messages: who may see what (S1, S4, F4 hide recipients)", () => {
       expect(read.body.recipients[0]).to.not.have.property("status");
       const revealed = await api.post(`/api/messages/${id}/reveal`);
       const list = await api.get("/api/mailbox/inbox");
-      for (const res of [read, revealed, list]) {
+      const thread = await api.get(`/api/messages/${id}/thread`);
+      const encrypted = await api.get(`/api/messages/${id}/encrypted`);
+      expect(thread.status).to.equal(200);
+      expect(encrypted.status).to.equal(200);
+      for (const res of [read, revealed, list, thread, encrypted]) {
         expect(res.text).to.not.contain(other.email);
         expect(res.text).to.not.contain(other.id);
       }

@@ -106,4 +106,31 @@ describe("messages: burn after reading, expiry and link abuse (F4, S3)", () => {
     expect(statuses.slice(0, 5)).to.deep.equal([200, 200, 200, 200, 200]);
     expect(statuses[5]).to.equal(429);
   });
+
+  it("read receipt: the sender is told by e-mail at the first reveal, not when the message is merely opened", async () => {
+    const sent = await staffApi.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: "Kvitto", body: "x", options: { readReceipt: true } });
+    const id = sent.body.id;
+    await aliceApi.get(`/api/messages/${id}`);
+    await drain(worker);
+    const receipt = (m: { envelopeTo: string[]; parsed: { text?: string } }) => m.envelopeTo.includes(staff.email) && (m.parsed.text ?? "").includes(`/mailbox/sent/${id}`);
+    expect(smtp.mails.some(receipt)).to.equal(false);
+    await aliceApi.post(`/api/messages/${id}/reveal`);
+    await aliceApi.post(`/api/messages/${id}/reveal`);
+    await drain(worker);
+    await smtp.waitFor(receipt);
+    expect(smtp.mails.filter(receipt)).to.have.length(1);
+  });
+
+  it("notification off: no e-mail is sent and the recipient shows as queued", async () => {
+    const email = uniqueEmail("quiet");
+    const sent = await staffApi.post<{ id: string; recipients: Array<{ status: string }> }>("/api/messages", {
+      to: [{ email, mobile: uniqueMobile() }],
+      subject: "Tyst",
+      body: "x",
+      options: { notify: false },
+    });
+    expect(sent.body.recipients[0].status).to.equal("queued");
+    await drain(worker);
+    expect(smtp.mails.some((m) => m.envelopeTo.includes(email))).to.equal(false);
+  });
 });
