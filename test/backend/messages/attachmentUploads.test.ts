@@ -76,6 +76,10 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
     const first = await putChunk(senderApi, draftId, uploadId, 0, chunk(0));
     expect(first.body.received).to.deep.equal([0, 2]);
 
+    const sendEarly = await senderApi.post("/api/messages", { draftId, to: [{ email: recipient.email }], subject: "x", body: "y" });
+    expect(sendEarly.status).to.equal(409);
+    expect(sendEarly.body.error).to.equal("attachment_upload_pending");
+
     const early = await senderApi.post(`/api/messages/${draftId}/attachments/uploads/${uploadId}/commit`, {});
     expect(early.status).to.equal(409);
     expect(early.body.error).to.equal("upload_incomplete");

@@ -7,6 +7,7 @@ import { Message } from "../../models/Message.js";
 import { KeyEnvelope } from "../../models/KeyEnvelope.js";
 import { MailboxEntry } from "../../models/MailboxEntry.js";
 import { Attachment } from "../../models/Attachment.js";
+import { AttachmentUpload } from "../../models/AttachmentUpload.js";
 import { userPublicKey } from "../keys/userKeys.js";
 import { sealMessage, openContentKey, FORMAT_VERSION } from "../messages/contentCrypto.js";
 import { assertMaySend } from "../messages/plans.js";
@@ -97,12 +98,15 @@ export interface DraftForSend {
 /**
  * The hook for MESSAGING's send of a draft (POST /api/messages with a draft id): loads and locks
  * the sender's draft, opens its content key with the sender's unlocked private key, decrypts the
- * attachment list, and clears the draft-only rows (the sender's envelope, which the send writes
+ * attachment list (409 attachment_upload_pending while a resumable upload is open), and clears the draft-only rows (the sender's envelope, which the send writes
  * again with every reader's, and the Drafts entry). The send then seals the content with
  * `attachments` under `cek`, wraps `cek` for every reader and sets the message active.
  */
 export async function takeDraftForSend(t: Transaction, sender: User, draftId: string, privateKey: jose.JWK.Key): Promise<DraftForSend> {
   const { message, envelope } = await loadOwnDraft(t, sender, draftId);
+  if (await AttachmentUpload.count({ where: { messageId: draftId }, transaction: t })) {
+    throw new AppError(409, "attachment_upload_pending", "An attachment upload into this draft is not finished: commit or abandon it first");
+  }
   const cek = await openContentKey(envelope.jwe, privateKey);
   const attachments = await draftAttachmentInfos(t, message, cek);
   await envelope.destroy({ transaction: t });
