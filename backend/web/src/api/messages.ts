@@ -188,6 +188,8 @@ export interface RecipientStart {
 export const recipientApi = {
   start: (token: string, email: string) => api.post<RecipientStart>(`/api/recipient/${encodeURIComponent(token)}/start`, { email }),
   verify: (token: string, code: string) => api.post<{ next: "set_password" }>(`/api/recipient/${encodeURIComponent(token)}/verify`, { code }),
+  /** Tells the sender that the SMS code went to a number that is not the recipient's. */
+  wrongNumber: (token: string, email: string) => api.post<{ notified: true }>(`/api/recipient/${encodeURIComponent(token)}/wrong-number`, { email }),
   register: (token: string, password: string, acceptTerms: boolean) =>
     api.post<{ next: "done"; messageId: string }>(`/api/recipient/${encodeURIComponent(token)}/register`, { password, acceptTerms }),
 };

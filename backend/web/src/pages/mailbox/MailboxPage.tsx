@@ -1,6 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import {
-  CommandBar,
   DefaultButton,
   Dialog,
   DialogFooter,
@@ -12,7 +11,6 @@ import {
   SearchBox,
   Spinner,
   SpinnerSize,
-  type ICommandBarItemProps,
   type IContextualMenuItem,
 } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
@@ -22,6 +20,7 @@ import { FolderList } from "./FolderList.js";
 import { MessageList } from "./MessageList.js";
 import { MessageView } from "./MessageView.js";
 import { MailError } from "./mailErrors.js";
+import { Toolbar, type ToolbarItem } from "./Toolbar.js";
 import { StatusLegend } from "./StatusBadge.js";
 import { registerMailIcons } from "./icons.js";
 
@@ -147,23 +146,23 @@ export function MailboxPage() {
 
   const selectedIds = [...selected];
   const inTrash = folder === "trash";
-  const commands: ICommandBarItemProps[] = [
-    { key: "new", text: t("mail.actions.new"), iconProps: { iconName: "Edit" }, onClick: () => { void navigate("/compose"); }, "data-testid": "new-message" },
+  const commands: ToolbarItem[] = [
+    { key: "new", text: t("mail.actions.new"), icon: "Edit", onClick: () => { void navigate("/compose"); }, testId: "new-message" },
     ...(selectedIds.length
       ? inTrash
         ? [
-            { key: "restore", text: t("mail.actions.restore"), iconProps: { iconName: "Undo" }, onClick: () => void act(() => messagesApi.restore(selectedIds), t("mail.notice.restored", { count: selectedIds.length })) },
-            { key: "forGood", text: t("mail.actions.deleteForGood"), iconProps: { iconName: "Delete" }, onClick: () => setConfirm({ kind: "deleteForGood", ids: selectedIds }) },
+            { key: "restore", text: t("mail.actions.restore"), icon: "Undo", onClick: () => void act(() => messagesApi.restore(selectedIds), t("mail.notice.restored", { count: selectedIds.length })) },
+            { key: "forGood", text: t("mail.actions.deleteForGood"), icon: "Delete", onClick: () => setConfirm({ kind: "deleteForGood", ids: selectedIds }) },
           ]
         : [
-            { key: "move", text: t("mail.actions.move"), iconProps: { iconName: "MoveToFolder" }, subMenuProps: { items: moveMenu(() => selectedIds) }, "data-testid": "move-selected" },
-            { key: "read", text: t("mail.actions.markRead"), iconProps: { iconName: "Read" }, onClick: () => void act(() => messagesApi.mark(selectedIds, false), t("mail.notice.marked", { count: selectedIds.length })) },
-            { key: "unread", text: t("mail.actions.markUnread"), iconProps: { iconName: "MailUnread" }, onClick: () => void act(() => messagesApi.mark(selectedIds, true), t("mail.notice.marked", { count: selectedIds.length })) },
-            { key: "delete", text: t("mail.actions.delete"), iconProps: { iconName: "Delete" }, onClick: () => void moveTo(selectedIds, "trash"), "data-testid": "delete-selected" },
+            { key: "move", text: t("mail.actions.move"), icon: "MoveToFolder", menu: moveMenu(() => selectedIds), testId: "move-selected" },
+            { key: "read", text: t("mail.actions.markRead"), icon: "Read", onClick: () => void act(() => messagesApi.mark(selectedIds, false), t("mail.notice.marked", { count: selectedIds.length })) },
+            { key: "unread", text: t("mail.actions.markUnread"), icon: "MailUnread", onClick: () => void act(() => messagesApi.mark(selectedIds, true), t("mail.notice.marked", { count: selectedIds.length })) },
+            { key: "delete", text: t("mail.actions.delete"), icon: "Delete", onClick: () => void moveTo(selectedIds, "trash"), testId: "delete-selected" },
           ]
       : []),
-    ...(inTrash && items.length > 0 ? [{ key: "empty", text: t("mail.actions.emptyTrash"), iconProps: { iconName: "Delete" }, onClick: () => setConfirm({ kind: "empty" }), "data-testid": "empty-trash" }] : []),
-    { key: "refresh", text: t("mail.actions.refresh"), iconProps: { iconName: "Refresh" }, iconOnly: true, onClick: () => void refresh() },
+    ...(inTrash && items.length > 0 ? [{ key: "empty", text: t("mail.actions.emptyTrash"), icon: "Delete", onClick: () => setConfirm({ kind: "empty" }), testId: "empty-trash" }] : []),
+    { key: "refresh", text: t("mail.actions.refresh"), icon: "Refresh", iconOnly: true, onClick: () => void refresh() },
   ];
 
   const handleRowClick = (id: string, mods: { ctrl: boolean; shift: boolean }) => {
@@ -245,7 +244,7 @@ export function MailboxPage() {
             />
           </form>
         </div>
-        <CommandBar items={commands} ariaLabel={t("mail.actions.label")} styles={{ root: { padding: 0, background: "transparent" } }} />
+        <Toolbar items={commands} label={t("mail.actions.label")} />
         <div role="status" aria-live="polite">
           {notice ? (
             <MessageBar messageBarType={MessageBarType.success} onDismiss={() => setNotice(null)} dismissButtonAriaLabel={t("mail.common.close")} data-testid="notice">

@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useState } from "react";
-import { CommandBar, FontIcon, mergeStyleSets, MessageBar, MessageBarType, Pivot, PivotItem, PrimaryButton, Spinner, SpinnerSize, type ICommandBarItemProps } from "@fluentui/react";
+import { FontIcon, mergeStyleSets, MessageBar, MessageBarType, Pivot, PivotItem, PrimaryButton, Spinner, SpinnerSize, type IContextualMenuItem } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { messagesApi, type Message, type ThreadMessage } from "../../api/messages.js";
 import { useSession } from "../../session/SessionContext.js";
 import { MailError } from "./mailErrors.js";
+import { Toolbar, type ToolbarItem } from "./Toolbar.js";
 import { formatDate } from "./MessageList.js";
 import { StatusBadge } from "./StatusBadge.js";
 
@@ -41,7 +42,7 @@ export function formatSize(bytes: number, language: string): string {
 interface MessageViewProps {
   messageId: string;
   /** Menu items for moving this message (from the page, which knows the folders). */
-  moveItems: ICommandBarItemProps[];
+  moveItems: IContextualMenuItem[];
   inTrash: boolean;
   onReply(message: Message): void;
   onDelete(id: string): void;
@@ -105,23 +106,23 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
     }
   };
 
-  const commands: ICommandBarItemProps[] = [
-    { key: "close", text: t("mail.view.back"), iconProps: { iconName: "Back" }, onClick: onClose, "data-testid": "view-back" },
+  const commands: ToolbarItem[] = [
+    { key: "close", text: t("mail.view.back"), icon: "Back", onClick: onClose, testId: "view-back" },
     ...(message && message.sender && message.sender.id !== user?.id && !inTrash
-      ? [{ key: "reply", text: t("mail.view.reply"), iconProps: { iconName: "Reply" }, onClick: () => onReply(message), "data-testid": "view-reply" }]
+      ? [{ key: "reply", text: t("mail.view.reply"), icon: "Reply", onClick: () => onReply(message), testId: "view-reply" }]
       : []),
     ...(inTrash
-      ? [{ key: "restore", text: t("mail.actions.restore"), iconProps: { iconName: "Undo" }, onClick: () => onRestore(messageId) }]
+      ? [{ key: "restore", text: t("mail.actions.restore"), icon: "Undo", onClick: () => onRestore(messageId) }]
       : [
-          { key: "move", text: t("mail.actions.move"), iconProps: { iconName: "MoveToFolder" }, subMenuProps: { items: moveItems }, "data-testid": "view-move" },
-          { key: "unread", text: t("mail.actions.markUnread"), iconProps: { iconName: "MailUnread" }, onClick: () => onMarkUnread(messageId) },
-          { key: "delete", text: t("mail.actions.delete"), iconProps: { iconName: "Delete" }, onClick: () => onDelete(messageId), "data-testid": "view-delete" },
+          { key: "move", text: t("mail.actions.move"), icon: "MoveToFolder", menu: moveItems, testId: "view-move" },
+          { key: "unread", text: t("mail.actions.markUnread"), icon: "MailUnread", onClick: () => onMarkUnread(messageId) },
+          { key: "delete", text: t("mail.actions.delete"), icon: "Delete", onClick: () => onDelete(messageId), testId: "view-delete" },
         ]),
   ];
 
   return (
     <article className={classes.view} aria-labelledby="message-subject" data-testid="message-view">
-      <CommandBar items={commands} ariaLabel={t("mail.view.actions")} styles={{ root: { padding: 0, height: 40 } }} />
+      <Toolbar items={commands} label={t("mail.view.actions")} />
       {error ? <MailError error={error} /> : null}
       {!message && !error ? <Spinner size={SpinnerSize.medium} label={t("common.loading")} styles={{ root: { margin: 24 } }} /> : null}
       {message ? (
@@ -131,7 +132,7 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
           </h2>
           <dl className={classes.meta}>
             <dt className={classes.metaLabel}>{t("mail.view.from")}</dt>
-            <dd style={{ margin: 0, overflowWrap: "anywhere" }}>{message.sender ? `${message.sender.name ?? ""} <${message.sender.email}>`.trim() : "—"}</dd>
+            <dd style={{ margin: 0, overflowWrap: "anywhere" }}>{message.sender ? (message.sender.name ? `${message.sender.name} <${message.sender.email}>` : message.sender.email) : "—"}</dd>
             <dt className={classes.metaLabel}>{t("mail.view.to")}</dt>
             <dd style={{ margin: 0 }} className={classes.people} data-testid="message-recipients">
               {message.recipients.map((r) => (
@@ -190,7 +191,7 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
                   </section>
                 ) : null}
               </PivotItem>
-              <PivotItem headerText={t("mail.view.historyTab", { count: thread?.length ?? 0 })} itemKey="history" headerButtonProps={{ "data-testid": "history-tab" } as Record<string, string>}>
+              <PivotItem headerText={t("mail.view.historyTab", { count: thread?.length ?? 0 })} itemKey="history" headerButtonProps={{ testId: "history-tab" } as Record<string, string>}>
                 {thread === null ? <Spinner size={SpinnerSize.small} styles={{ root: { margin: 16 } }} /> : null}
                 <ol className={classes.thread} data-testid="thread">
                   {(thread ?? []).map((m) => (

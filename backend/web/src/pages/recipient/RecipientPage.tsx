@@ -38,6 +38,8 @@ export function RecipientPage() {
   const [mobile, setMobile] = useState<string | null>(null);
   const [code, setCode] = useState("");
   const [resent, setResent] = useState(false);
+  const [reported, setReported] = useState<"no" | "busy" | "done">("no");
+  const [reportError, setReportError] = useState<unknown>(null);
   const [password, setPassword] = useState("");
   const [terms, setTerms] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -82,6 +84,18 @@ export function RecipientPage() {
   const handleResend = async () => {
     setResent(false);
     if (await start()) setResent(true);
+  };
+
+  const handleWrongNumber = async () => {
+    setReported("busy");
+    setReportError(null);
+    try {
+      await recipientApi.wrongNumber(token, email.trim());
+      setReported("done");
+    } catch (err) {
+      setReportError(err);
+      setReported("no");
+    }
   };
 
   const handleCode = async (e: FormEvent) => {
@@ -200,9 +214,22 @@ export function RecipientPage() {
             </DefaultButton>
           </div>
           {resent ? <p role="status">{t("mail.recipient.resent")}</p> : null}
-          <p className={formClasses.lead} data-testid="wrong-number">
-            {t("mail.recipient.wrongNumber")}
-          </p>
+          <div className={formClasses.links}>
+            <p className={formClasses.lead} style={{ margin: 0 }}>
+              {t("mail.recipient.wrongNumber")}
+            </p>
+            <div>
+              <DefaultButton onClick={() => void handleWrongNumber()} disabled={reported !== "no"} data-testid="wrong-number">
+                {t("mail.recipient.notifySender")}
+              </DefaultButton>
+            </div>
+            {reported === "done" ? (
+              <MessageBar messageBarType={MessageBarType.success} isMultiline data-testid="wrong-number-sent">
+                {t("mail.recipient.notified")}
+              </MessageBar>
+            ) : null}
+            <MailError error={reportError} />
+          </div>
         </form>
       ) : null}
       {step === "password" ? (
