@@ -368,6 +368,37 @@ describe("web app: settings (browser)", function () {
       expect((await gone.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(401);
     });
 
+    it("can be used with the keyboard alone: section links and buttons in tab order, with a visible focus ring", async () => {
+      const { page } = current();
+      const user = await buildUser();
+      await signInThroughUi(page, user.email, defaultPassword);
+      await page.goto("/settings");
+      await page.getByTestId("section-account").waitFor();
+      const tabTo = async (text: string) => {
+        for (let i = 0; i < 30; i++) {
+          await page.keyboard.press("Tab");
+          if ((await page.evaluate(() => document.activeElement?.textContent?.trim())) === text) return;
+        }
+        throw new Error(`Tab never reached ${text}`);
+      };
+      await tabTo("Säkerhet");
+      await page.keyboard.press("Enter");
+      await page.getByTestId("section-totp").waitFor();
+      expect(await page.getByRole("link", { name: "Säkerhet" }).getAttribute("aria-current")).to.equal("page");
+      await tabTo("Slå på tvåstegsverifiering");
+      const ring = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        return getComputedStyle(el, "::after").borderStyle + getComputedStyle(el).outlineStyle;
+      });
+      expect(ring).to.match(/solid/);
+      await page.keyboard.press("Enter");
+      await page.getByTestId("totp-send-sms").waitFor();
+      await tabTo("Skicka kod med SMS");
+      await tabTo("Avbryt");
+      await page.keyboard.press("Enter");
+      await page.getByTestId("totp-enable").waitFor();
+    });
+
     it("renders every settings page in Swedish and English with no raw keys and no serious axe violations", async () => {
       const { page } = current();
       const user = await buildUser({ name: "Maja Lund" });

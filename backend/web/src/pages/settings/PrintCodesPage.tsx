@@ -5,7 +5,6 @@ import { Link, useNavigate } from "react-router";
 import { formClasses } from "../../components/formStyles.js";
 import { useSession } from "../../session/SessionContext.js";
 import { codesStore } from "./codesStore.js";
-import "./print.css";
 import { formatDateTime } from "./format.js";
 
 const classes = mergeStyleSets({
