@@ -88,6 +88,10 @@ export async function buildWebApp(opts: BuildOptions = {}): Promise<BuildInfo> {
     jsx: "automatic",
     define: { "process.env.NODE_ENV": JSON.stringify(minify ? "production" : "development") },
     legalComments: "linked",
+    // At the top of every output file, so it runs before any Fluent module wherever code
+    // splitting puts them: with an empty base URL Fluent registers no web fonts from Microsoft's
+    // CDN (the CSP allows fonts from this site only; system fonts serve).
+    banner: { js: 'globalThis.FabricConfig = Object.assign(globalThis.FabricConfig || {}, { fontBaseUrl: "" });' },
     logLevel: "warning",
   });
   const outputs = Object.keys(result.metafile.outputs).map((f) => path.basename(f));

@@ -64,8 +64,12 @@ describe("web app: pages, languages, small screens and accessibility (browser)",
       await expectNoRawKeys(page, "sv 404");
     });
 
-    it("renders the signed-in pages in both languages with no raw keys", async () => {
-      const { page } = current();
+    it("renders the signed-in pages in both languages with no raw keys, loading nothing from other sites", async () => {
+      const { page, baseUrl, errors } = current();
+      const foreign: string[] = [];
+      page.on("request", (r) => {
+        if (!r.url().startsWith(baseUrl) && !r.url().startsWith("data:")) foreign.push(r.url());
+      });
       const user = await buildUser({ name: "Britta Holm" });
       await signInThroughUi(page, user.email, defaultPassword);
       for (const lang of ["sv", "en"] as const) {
@@ -84,6 +88,8 @@ describe("web app: pages, languages, small screens and accessibility (browser)",
         }
         await page.goto("/");
       }
+      expect(foreign, "requests to other sites").to.deep.equal([]);
+      expect(errors.filter((e) => /Content Security Policy/.test(e)), "CSP violations").to.deep.equal([]);
     });
 
     it("answers unknown addresses with the friendly 404 page (HTTP 404) and a way home", async () => {

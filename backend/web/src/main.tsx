@@ -1,4 +1,3 @@
-import "./fabricConfig.js";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { ThemeProvider } from "@fluentui/react";
