@@ -7,6 +7,32 @@ import { shredMessage } from "./shredMessage.js";
 import { recordAudit } from "./recordAudit.js";
 import { dropIndex } from "../services/search/index.js";
 
+/**
+ * Takes `messageIds` away from one reader for good: their key envelopes and search terms go, so
+ * they can never decrypt them again; a message with no mailbox entry left for anyone is shredded
+ * entirely (content, envelopes, blobs). The caller has removed the reader's mailbox entries.
+ * Returns how many messages were shredded.
+ */
+export async function releaseMessages(t: Transaction, userId: string, messageIds: string[]): Promise<number> {
+  if (messageIds.length === 0) return 0;
+  await KeyEnvelope.destroy({ where: { userId, messageId: { [Op.in]: messageIds } }, transaction: t });
+  await dropIndex(t, messageIds, userId);
+  let shredded = 0;
+  const messages = await Message.findAll({
+    where: { id: { [Op.in]: messageIds } },
+    transaction: t,
+    lock: db().getDialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
+  });
+  for (const message of messages) {
+    const remaining = await MailboxEntry.count({ where: { messageId: message.id }, transaction: t });
+    if (remaining === 0 && message.state !== "shredded") {
+      await shredMessage(t, message, "shredded");
+      shredded += 1;
+    }
+  }
+  return shredded;
+}
+
 export interface EmptyTrashResult {
   deleted: number;
   shredded: number;
@@ -24,22 +50,7 @@ export async function emptyTrash(t: Transaction, userId: string, messageIds?: st
   const ids = [...new Set(entries.map((e) => e.messageId))];
   if (ids.length === 0) return { deleted: 0, shredded: 0 };
   await MailboxEntry.destroy({ where: { userId, messageId: { [Op.in]: ids }, folder: "trash" }, transaction: t });
-  await KeyEnvelope.destroy({ where: { userId, messageId: { [Op.in]: ids } }, transaction: t });
-  await dropIndex(t, ids, userId);
-
-  let shredded = 0;
-  const messages = await Message.findAll({
-    where: { id: { [Op.in]: ids } },
-    transaction: t,
-    lock: db().getDialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
-  });
-  for (const message of messages) {
-    const remaining = await MailboxEntry.count({ where: { messageId: message.id }, transaction: t });
-    if (remaining === 0) {
-      await shredMessage(t, message, "shredded");
-      shredded += 1;
-    }
-  }
+  const shredded = await releaseMessages(t, userId, ids);
   await recordAudit(t, { type: "mailbox.trash_emptied", userId, ip: audit.ip, userAgent: audit.userAgent, data: { messages: ids.length, shredded } });
   return { deleted: ids.length, shredded };
 }

@@ -6,6 +6,7 @@ import { VerificationCode } from "../../models/VerificationCode.js";
 import { UserTotp } from "../../models/UserTotp.js";
 import { UserSettings } from "../../models/UserSettings.js";
 import { revokeAllSessions } from "../sessions.js";
+import { messagesDeletionStep } from "../messages/accountData.js";
 
 /** One part of deleting an account, run inside the deletion's transaction before the user row goes. */
 export interface DeletionStep {
@@ -32,4 +33,4 @@ export const accountDataStep: DeletionStep = {
  * messaging code adds a step here that crypto-shreds what only this user could read (key
  * envelopes, content rows and blobs of messages with no other reader) via its shred path.
  */
-export const deletionSteps: DeletionStep[] = [accountDataStep];
+export const deletionSteps: DeletionStep[] = [messagesDeletionStep, accountDataStep];

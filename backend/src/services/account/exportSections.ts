@@ -8,6 +8,7 @@ import { UserSettings } from "../../models/UserSettings.js";
 import { presentAccount } from "../../presenters/account.js";
 import { presentPhone } from "../../presenters/phone.js";
 import { presentAuditEvent } from "../../presenters/auditEvent.js";
+import { messagesExportSection } from "../messages/accountData.js";
 
 export interface ExportContext {
   /** The signed-in owner; `auth.sessionId`/`auth.sessionKey` open their private key (sessionPrivateKey). */
@@ -58,4 +59,4 @@ export const accountSection: ExportSection = {
  * code adds its section here (decrypted messages and attachments, read with the session's
  * private key), e.g. `messagesSection` from services/messages/export.ts.
  */
-export const exportSections: ExportSection[] = [accountSection];
+export const exportSections: ExportSection[] = [accountSection, messagesExportSection];

@@ -1,0 +1,84 @@
+import { Op } from "sequelize";
+import type { DeletionStep } from "../account/deletionSteps.js";
+import type { ExportSection, ExportEntry } from "../account/exportSections.js";
+import { MailboxEntry } from "../../models/MailboxEntry.js";
+import { KeyEnvelope } from "../../models/KeyEnvelope.js";
+import { Message } from "../../models/Message.js";
+import { Folder } from "../../models/Folder.js";
+import { Contact } from "../../models/Contact.js";
+import { User } from "../../models/User.js";
+import { releaseMessages } from "../../commands/emptyTrash.js";
+import { decryptMessage, requestPrivateKey } from "./readMessage.js";
+import { openAttachmentDownload } from "../attachments/download.js";
+
+/**
+ * Deleting an account (F21) crypto-shreds what only this user could read: every message in
+ * their mailbox loses their key envelope, and messages nobody else holds are destroyed
+ * entirely (content, envelopes, blobs). Their folders and contacts go too.
+ */
+export const messagesDeletionStep: DeletionStep = {
+  name: "messages",
+  async run(t, user) {
+    const entries = await MailboxEntry.findAll({ attributes: ["messageId"], where: { userId: user.id }, transaction: t });
+    const envelopes = await KeyEnvelope.findAll({ attributes: ["messageId"], where: { userId: user.id }, transaction: t });
+    const ids = [...new Set([...entries, ...envelopes].map((e) => e.messageId))];
+    await MailboxEntry.destroy({ where: { userId: user.id }, transaction: t });
+    await releaseMessages(t, user.id, ids);
+    await Folder.destroy({ where: { userId: user.id }, transaction: t });
+    await Contact.destroy({ where: { ownerId: user.id }, transaction: t });
+  },
+};
+
+const PAGE = 100;
+const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
+
+function safeName(name: string): string {
+  return name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, "_").slice(0, 120) || "attachment";
+}
+
+/**
+ * Export (F21): every message in the owner's mailbox, decrypted with the key unlocked in their
+ * session, one folder per message with message.json and its attachments (streamed, one at a
+ * time). Messages that are gone (expired, burned, shredded) are listed without content;
+ * for-your-eyes-only attachments are left out, as they cannot be downloaded either.
+ */
+export const messagesExportSection: ExportSection = {
+  name: "messages",
+  async *entries({ auth }) {
+    const privateKey = await requestPrivateKey(auth);
+    const userId = auth.user.id;
+    let offset = 0;
+    for (;;) {
+      const entries = await MailboxEntry.findAll({ where: { userId }, order: [["createdAt", "ASC"], ["id", "ASC"]], limit: PAGE, offset });
+      if (entries.length === 0) break;
+      offset += entries.length;
+      const ids = entries.map((e) => e.messageId);
+      const messages = new Map((await Message.findAll({ where: { id: { [Op.in]: ids } } })).map((m) => [m.id, m]));
+      const envelopes = new Map((await KeyEnvelope.findAll({ where: { userId, messageId: { [Op.in]: ids } } })).map((e) => [e.messageId, e]));
+      const senders = new Map(
+        (await User.findAll({ where: { id: [...new Set([...messages.values()].map((m) => m.senderId).filter((v): v is string => !!v))] } })).map((u) => [u.id, u]),
+      );
+      for (const entry of entries) {
+        const message = messages.get(entry.messageId);
+        if (!message) continue;
+        const dir = `${entry.folder}/${message.createdAt.toISOString().slice(0, 10)}-${message.id}`;
+        const envelope = envelopes.get(message.id);
+        const sender = message.senderId ? senders.get(message.senderId) : undefined;
+        const base = { id: message.id, threadId: message.threadId, folder: entry.folder, sentAt: message.createdAt.toISOString(), from: sender?.email ?? null, state: message.state };
+        if (!privateKey || !envelope || !message.content || message.state !== "active") {
+          yield { path: `${dir}/message.json`, content: json({ ...base, content: null, note: privateKey ? "no longer readable" : "key locked in this session" }), date: message.createdAt };
+          continue;
+        }
+        const content = await decryptMessage(message, userId, envelope.jwe, privateKey).catch(() => null);
+        yield { path: `${dir}/message.json`, content: json({ ...base, subject: content?.subject ?? null, bodyText: content?.bodyText ?? null, bodyHtml: content?.bodyHtml ?? null, attachments: content?.attachments ?? [] }), date: message.createdAt };
+        if (!content || message.eyesOnly) continue;
+        for (const a of content.attachments) {
+          const file: ExportEntry | null = await openAttachmentDownload(auth, message.id, a.id)
+            .then((d) => ({ path: `${dir}/attachments/${safeName(a.name)}`, content: d.stream, date: message.createdAt }))
+            .catch(() => null);
+          if (file) yield file;
+        }
+      }
+    }
+  },
+};
