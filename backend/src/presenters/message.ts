@@ -35,6 +35,15 @@ export function sanitiseMessageHtml(html: string): string {
   });
 }
 
+/** A draft's intended recipients, kept inside its encrypted content. */
+function draftRecipients(value: unknown): Array<{ email: string; mobile: string | null }> {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((r: unknown) => {
+    const o = r as { email?: unknown; mobile?: unknown };
+    return typeof o?.email === "string" ? [{ email: o.email, mobile: typeof o.mobile === "string" ? o.mobile : null }] : [];
+  });
+}
+
 export function presentPerson(user: User): PresentedPerson {
   return { id: user.id, email: user.email, name: user.name };
 }
@@ -80,6 +89,7 @@ export function presentMessage(p: PresentMessageProps) {
     options: presentOptions(p.message),
     state: p.message.state,
     revealRequired: p.revealRequired ?? false,
+    ...(p.message.state === "draft" ? { draftTo: draftRecipients(p.content.options.draftTo) } : {}),
     createdAt: p.message.createdAt.toISOString(),
   };
 }

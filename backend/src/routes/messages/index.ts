@@ -16,10 +16,11 @@ import { takeEncryptedDraft } from "../../services/messages/preEncrypted.js";
 import { applyMessagePolicy, messagePolicyFor } from "../../services/messages/orgPolicy.js";
 import { takeDraftForSend } from "../../services/attachments/drafts.js";
 import type { SendDraft } from "../../commands/sendMessage.js";
+import { saveDraft } from "../../commands/saveDraft.js";
 import { passIdCheck, sendIdCheckCode } from "../../services/messages/idCheck.js";
 import { AppError } from "../../errors.js";
 import { z } from "zod";
-import { EncryptedMessageResponse, MessageIdParams, MessageResponse, SendMessageBody, SentResponse, ThreadResponse, MAX_BODY_CHARS } from "./schema.js";
+import { EncryptedMessageResponse, SaveDraftBody, MessageIdParams, MessageResponse, SendMessageBody, SentResponse, ThreadResponse, MAX_BODY_CHARS } from "./schema.js";
 
 const notFound = { description: "`not_found`: no such message, or the caller is not one of its readers (S4)", schema: ErrorSchema };
 
@@ -243,6 +244,38 @@ export function messageRoutes(router: Router): void {
     },
     async (ctx, { params }) => {
       ctx.body = await encryptedMessageForReader(authState(ctx), params.id);
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "put",
+      path: "/api/messages/drafts/:id",
+      summary: "Save a draft's subject, body and intended recipients, encrypted under the draft's key",
+      tags: ["messages"],
+      security: "session",
+      params: MessageIdParams,
+      body: SaveDraftBody,
+      bodyLimit: MAX_BODY_CHARS * 2 + 64 * 1024,
+      before: [rateLimit({ name: "draft-save-ip", points: 300, durationSeconds: 60 }), authenticated()],
+      responses: {
+        204: { description: "Saved" },
+        400: { description: "`validation_error`", schema: ErrorSchema },
+        401: { description: "`authentication_required`", schema: ErrorSchema },
+        403: { description: "`keys_locked`", schema: ErrorSchema },
+        404: notFound,
+        409: { description: "`not_a_draft`: already sent", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params, body }) => {
+      const auth = authState(ctx);
+      const privateKey = await requestPrivateKey(auth);
+      if (!privateKey) throw KeysLockedError();
+      const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
+      const html = typeof body.body === "string" ? null : (body.body.html ?? null);
+      await transaction((t) => saveDraft(t, auth.user, params.id, privateKey, { subject: body.subject, text, html, to: body.to }));
+      ctx.status = 204;
     },
   );
 }

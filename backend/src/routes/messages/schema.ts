@@ -47,6 +47,19 @@ export const SendMessageBody = z
     replyTo: z.uuid().nullish(),
   })
   .strict();
+export const SaveDraftBody = z
+  .object({
+    to: z.array(RecipientSchema).max(100).default([]),
+    subject: z.string().max(500).default(""),
+    body: z
+      .union([
+        z.string().max(MAX_BODY_CHARS),
+        z.object({ text: z.string().max(MAX_BODY_CHARS).nullish(), html: z.string().max(MAX_BODY_CHARS).nullish() }).strict(),
+      ])
+      .default(""),
+  })
+  .strict();
+
 export type SendMessageInput = z.infer<typeof SendMessageBody>;
 
 export const MessageIdParams = z.object({ id: z.uuid() });
@@ -81,6 +94,7 @@ export const MessageResponse = z.object({
   options: Options,
   state: z.string(),
   revealRequired: z.boolean().describe("Burn after reading: the body comes only from POST /api/messages/{id}/reveal"),
+  draftTo: z.array(z.object({ email: z.string(), mobile: z.string().nullable() })).optional().describe("Drafts only: the intended recipients"),
   createdAt: z.string(),
 });
 

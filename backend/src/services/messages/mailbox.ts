@@ -91,7 +91,7 @@ export async function listMailbox(
     const locked =
       (message.idCheck && message.senderId !== user.id && !passed.has(message.id)) ||
       (message.expiresAt !== null && message.expiresAt.getTime() <= Date.now());
-    if (privateKey && envelope && message.content && message.state === "active" && !locked) {
+    if (privateKey && envelope && message.content && (message.state === "active" || message.state === "draft") && !locked) {
       try {
         content = await decryptMessage(message, user.id, envelope.jwe, privateKey);
       } catch {
