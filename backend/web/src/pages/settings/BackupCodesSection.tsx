@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { accountApi, type TwoFactorStatus } from "../../api/account.js";
 import { formClasses } from "../../components/formStyles.js";
+import { useSession } from "../../session/SessionContext.js";
 import { codesStore } from "./codesStore.js";
 import { SettingsCard } from "./SettingsCard.js";
 import { SettingsError } from "./SettingsError.js";
@@ -23,7 +24,8 @@ export function codesAsText(codes: string[]): string {
 export function BackupCodesSection({ status, onChanged }: BackupCodesSectionProps) {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const [codes, setCodes] = useState<string[] | null>(() => codesStore.get());
+  const userId = useSession().user?.id;
+  const [codes, setCodes] = useState<string[] | null>(() => codesStore.get(userId));
   const [asking, setAsking] = useState(false);
   const [sentTo, setSentTo] = useState<string | null>(null);
   const [smsCode, setSmsCode] = useState("");
@@ -55,7 +57,7 @@ export function BackupCodesSection({ status, onChanged }: BackupCodesSectionProp
     if (!code) return;
     void run(async () => {
       const res = await accountApi.generateBackupCodes(code);
-      codesStore.set(res.codes);
+      codesStore.set(userId, res.codes);
       setCodes(res.codes);
       setAsking(false);
       setSmsCode("");
@@ -76,7 +78,7 @@ export function BackupCodesSection({ status, onChanged }: BackupCodesSectionProp
   };
 
   const handleDone = () => {
-    codesStore.set(null);
+    codesStore.set(userId, null);
     setCodes(null);
     setCopied(null);
   };

@@ -42,7 +42,7 @@ export function PrintCodesPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
   const { user } = useSession();
-  const codes = codesStore.get();
+  const codes = codesStore.get(user?.id);
 
   useEffect(() => {
     document.body.classList.add("kuvert-print-view");
