@@ -3,11 +3,21 @@ import { Op } from "sequelize";
 import type { Message } from "../models/Message.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
 import { MailboxEntry } from "../models/MailboxEntry.js";
+import { Attachment } from "../models/Attachment.js";
 import { User } from "../models/User.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { env } from "../env.js";
 import { shredMessage } from "./shredMessage.js";
 import { recordAudit } from "./recordAudit.js";
+
+/** How long the last reader of a burn-after-reading message with attachments has to download them. */
+export const BURN_GRACE_MS = 10 * 60 * 1000;
+
+/** True when every recipient of a burn-after-reading message has revealed it. */
+export async function allRecipientsRead(t: Transaction | null, message: Message): Promise<boolean> {
+  const unread = await MessageRecipient.count({ where: { messageId: message.id, readAt: { [Op.is]: null } }, transaction: t ?? undefined });
+  return unread === 0;
+}
 
 export interface RecordReadResult {
   firstRead: boolean;
@@ -54,11 +64,18 @@ export async function recordRead(
     }
   }
   let burned = false;
-  if (message.burnAfterReading && message.state === "active") {
-    const unread = await MessageRecipient.count({ where: { messageId: message.id, readAt: { [Op.is]: null } }, transaction: t });
-    if (unread === 0) {
+  if (message.burnAfterReading && message.state === "active" && (await allRecipientsRead(t, message))) {
+    if ((await Attachment.count({ where: { messageId: message.id }, transaction: t })) === 0) {
       await shredMessage(t, message, "burned");
       burned = true;
+    } else {
+      // Attachments need a moment to download after the last reveal: the message burns when
+      // this grace period ends (the expiry sweeper does it) instead of at once.
+      const burnAt = new Date(now.getTime() + BURN_GRACE_MS);
+      if (!message.expiresAt || message.expiresAt.getTime() > burnAt.getTime()) {
+        message.expiresAt = burnAt;
+        await message.save({ transaction: t });
+      }
     }
   }
   return { firstRead, burned };

@@ -3,6 +3,7 @@ import type { Transaction } from "sequelize";
 import { Message } from "../models/Message.js";
 import { KeyEnvelope } from "../models/KeyEnvelope.js";
 import { Attachment } from "../models/Attachment.js";
+import { AttachmentUpload } from "../models/AttachmentUpload.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
 import { MailboxEntry } from "../models/MailboxEntry.js";
 import { BlobDeletion } from "../models/BlobDeletion.js";
@@ -24,8 +25,14 @@ export const blobDeletionEvents = new EventEmitter();
 export async function shredMessage(t: Transaction, message: Message, reason: ShredReason, opts: { removeEntries?: boolean } = {}): Promise<void> {
   await KeyEnvelope.destroy({ where: { messageId: message.id }, transaction: t });
   const attachments = await Attachment.findAll({ where: { messageId: message.id }, transaction: t });
-  for (const a of attachments) await BlobDeletion.create({ blobKey: a.blobKey }, { transaction: t });
+  const uploads = await AttachmentUpload.findAll({ where: { messageId: message.id }, transaction: t });
+  const blobKeys = [
+    ...attachments.map((a) => a.blobKey),
+    ...uploads.flatMap((u) => u.chunkKeys().filter((k): k is string => !!k)),
+  ];
+  for (const blobKey of blobKeys) await BlobDeletion.create({ blobKey }, { transaction: t });
   await Attachment.destroy({ where: { messageId: message.id }, transaction: t });
+  await AttachmentUpload.destroy({ where: { messageId: message.id }, transaction: t });
   if (reason !== "shredded") {
     await MessageRecipient.update({ status: reason, tokenHash: null }, { where: { messageId: message.id }, transaction: t });
   } else {
@@ -38,7 +45,7 @@ export async function shredMessage(t: Transaction, message: Message, reason: Shr
   message.shreddedAt = new Date();
   await message.save({ transaction: t });
   await recordAudit(t, { type: `message.${reason}`, organisationId: message.organisationId, userId: message.senderId, data: { messageId: message.id, attachments: attachments.length } });
-  if (attachments.length) {
+  if (blobKeys.length) {
     t.afterCommit(() => {
       blobDeletionEvents.emit("queued");
     });

@@ -2,6 +2,7 @@ import { Op } from "sequelize";
 import { Message } from "../models/Message.js";
 import { db, transaction } from "../db.js";
 import { shredMessage } from "../commands/shredMessage.js";
+import { allRecipientsRead } from "../commands/recordRead.js";
 
 /**
  * Crypto-shreds every active message whose expiry date has passed. Each message is handled in
@@ -26,7 +27,9 @@ export async function sweepExpiredMessages(now = new Date(), batch = 100): Promi
         skipLocked: db().getDialect() !== "sqlite",
       });
       if (!message) return false;
-      await shredMessage(t, message, "expired");
+      // A burn-after-reading message whose grace period for downloads ended burns; others expire.
+      const burned = message.burnAfterReading && (await allRecipientsRead(t, message));
+      await shredMessage(t, message, burned ? "burned" : "expired");
       return true;
     });
     if (done) count += 1;

@@ -12,11 +12,12 @@ import { BlobDeletion } from "../../../backend/src/models/BlobDeletion.js";
 import { blobStore } from "../../../backend/src/services/blobs/index.js";
 import { sweepExpiredMessages } from "../../../backend/src/jobs/expirySweeper.js";
 import { reapBlobs } from "../../../backend/src/jobs/blobReaper.js";
+import { recordRead, BURN_GRACE_MS } from "../../../backend/src/commands/recordRead.js";
 import type { User } from "../../../backend/src/models/User.js";
 import { ApiClient } from "../../support/server.js";
 import { buildOrganisation, buildUser, defaultPassword } from "../../support/factories.js";
 
-async function send(sender: User, to: User[], opts: { expiresAt?: Date } = {}): Promise<Message> {
+async function send(sender: User, to: User[], opts: { expiresAt?: Date; burnAfterReading?: boolean } = {}): Promise<Message> {
   const { message } = await transaction((t) =>
     sendMessage(t, {
       sender,
@@ -26,7 +27,7 @@ async function send(sender: User, to: User[], opts: { expiresAt?: Date } = {}): 
       html: null,
       options: {
         idCheck: false,
-        burnAfterReading: false,
+        burnAfterReading: opts.burnAfterReading ?? false,
         eyesOnly: false,
         readReceipt: false,
         notify: true,
@@ -149,5 +150,36 @@ describe("message lifecycle: trash, permanent deletion, expiry", () => {
     // Running again finds nothing new for that message.
     await sweepExpiredMessages(new Date(Date.now() + 120_000));
     expect((await Message.findByPk(expired.id))!.state).to.equal("expired");
+  });
+
+  it("burn after reading with attachments leaves the last reader a grace period to download, then burns", async () => {
+    const message = await send(sender, [alice], { burnAfterReading: true });
+    const blobKey = await attachBlob(message);
+    const recipient = (await MessageRecipient.findOne({ where: { messageId: message.id, userId: alice.id } }))!;
+    const result = await transaction((t) => recordRead(t, message, recipient));
+    expect(result).to.deep.equal({ firstRead: true, burned: false });
+    const waiting = (await Message.findByPk(message.id))!;
+    expect(waiting.state).to.equal("active");
+    const grace = waiting.expiresAt!.getTime() - Date.now();
+    expect(grace).to.be.within(BURN_GRACE_MS - 5_000, BURN_GRACE_MS);
+
+    await sweepExpiredMessages(new Date(Date.now() + BURN_GRACE_MS + 1_000));
+    const burned = (await Message.findByPk(message.id))!;
+    expect(burned.state).to.equal("burned");
+    expect(burned.content).to.equal(null);
+    expect((await MessageRecipient.findByPk(recipient.id))!.status).to.equal("burned");
+    await reapBlobs();
+    expect(await blobStore().size(blobKey)).to.equal(null);
+  });
+
+  it("burn after reading without attachments burns at the last reveal", async () => {
+    const message = await send(sender, [alice, bob], { burnAfterReading: true });
+    const [ra, rb] = await Promise.all([alice, bob].map((u) => MessageRecipient.findOne({ where: { messageId: message.id, userId: u.id } })));
+    expect((await transaction((t) => recordRead(t, message, ra!))).burned).to.equal(false);
+    expect((await Message.findByPk(message.id))!.state).to.equal("active");
+    const again = (await Message.findByPk(message.id))!;
+    expect((await transaction((t) => recordRead(t, again, rb!))).burned).to.equal(true);
+    expect((await Message.findByPk(message.id))!.state).to.equal("burned");
+    expect(await KeyEnvelope.count({ where: { messageId: message.id } })).to.equal(0);
   });
 });
