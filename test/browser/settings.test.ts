@@ -202,6 +202,11 @@ describe("web app: settings (browser)", function () {
       await page.getByLabel("Namn", { exact: true }).fill("Jobbtelefon");
       await page.getByTestId("phone-add-code").fill(await clickForSms(page, "phone-add-send-sms", delivery, user.mobile!));
       await expectNoSeriousAxe(page, "add phone form");
+      // A number that cannot be a mobile is refused with a clear message (the code stays unused).
+      await page.getByLabel("Mobilnummer").fill("0701");
+      await page.getByTestId("phone-add-submit").click();
+      await page.getByText("Det är inte ett giltigt mobilnummer.", { exact: false }).waitFor();
+      await page.getByLabel("Mobilnummer").fill(national);
       await page.getByTestId("phone-add-submit").click();
 
       const added = page.locator(`[data-testid=phone][data-number="${e164}"]`);

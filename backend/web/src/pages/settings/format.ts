@@ -46,3 +46,20 @@ export function describeDevice(userAgent: string | null): { browser: string | nu
 export function groupSecret(secret: string): string {
   return secret.replace(/(.{4})/g, "$1 ").trim();
 }
+
+/** yyyy-mm-dd of an ISO time, in local time (for <input type="date">). */
+export function toDateInput(iso: string | null): string {
+  if (!iso) return "";
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** A yyyy-mm-dd date as an ISO time: the start of that local day, or its end with `endOfDay`. */
+export function fromDateInput(value: string, endOfDay = false): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return null;
+  const d = endOfDay ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 23, 59, 59) : new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return d.toISOString();
+}
