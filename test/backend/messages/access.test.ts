@@ -29,7 +29,10 @@ describe("messages: who may see what (S1, S4, F4 hide recipients)", () => {
     alice = await buildUser({ organisation: org });
     bob = await buildUser({ organisation: null });
     mallory = await buildUser({ organisation: org });
-    [senderApi, aliceApi, bobApi, malloryApi] = await Promise.all([signIn(sender), signIn(alice), signIn(bob), signIn(mallory)]);
+    senderApi = await signIn(sender);
+    aliceApi = await signIn(alice);
+    bobApi = await signIn(bob);
+    malloryApi = await signIn(mallory);
   });
 
   async function send(body: Record<string, unknown>): Promise<string> {

@@ -16,7 +16,8 @@ describe("messages: drafts are saved encrypted (F11)", () => {
     const org = await buildOrganisation();
     staff = await buildUser({ organisation: org });
     alice = await buildUser({ organisation: org });
-    [staffApi, aliceApi] = await Promise.all([signIn(staff), signIn(alice)]);
+    staffApi = await signIn(staff);
+    aliceApi = await signIn(alice);
   });
 
   it("saves subject, body and recipients as ciphertext; lists and reopens them; sends", async () => {

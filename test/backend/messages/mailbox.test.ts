@@ -30,7 +30,9 @@ describe("mailbox: folders, moving, marking and the dialog history (F10, F11)", 
     staff = await buildUser({ organisation: org, name: "Handläggare" });
     alice = await buildUser({ organisation: null, name: "Alice" });
     bob = await buildUser({ organisation: null, name: "Bob" });
-    [staffApi, aliceApi, bobApi] = await Promise.all([signIn(staff), signIn(alice), signIn(bob)]);
+    staffApi = await signIn(staff);
+    aliceApi = await signIn(alice);
+    bobApi = await signIn(bob);
   });
 
   async function send(api: ApiClient, body: Record<string, unknown>): Promise<{ id: string; threadId: string }> {

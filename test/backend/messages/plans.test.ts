@@ -21,7 +21,8 @@ describe("messages: plan limits (F27) and replies (F10)", () => {
     basic = await buildUser({ organisation: null });
     stranger = await buildUser();
     expect(basic.plan).to.equal("basic");
-    [staffApi, basicApi] = await Promise.all([signIn(staff), signIn(basic)]);
+    staffApi = await signIn(staff);
+    basicApi = await signIn(basic);
   });
 
   it("Basic accounts cannot start a conversation (403 plan_reply_only)", async () => {

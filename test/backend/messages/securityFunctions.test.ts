@@ -29,7 +29,9 @@ describe("messages: burn after reading, expiry and link abuse (F4, S3)", () => {
     staff = await buildUser({ organisation: org });
     alice = await buildUser({ organisation: null });
     bob = await buildUser({ organisation: null });
-    [staffApi, aliceApi, bobApi] = await Promise.all([signIn(staff), signIn(alice), signIn(bob)]);
+    staffApi = await signIn(staff);
+    aliceApi = await signIn(alice);
+    bobApi = await signIn(bob);
   });
   after(async () => {
     await worker.stop();

@@ -24,7 +24,8 @@ describe("messages: sending a draft with attachments, and the pre-encrypted form
     const org = await buildOrganisation();
     staff = await buildUser({ organisation: org });
     alice = await buildUser({ organisation: null });
-    [staffApi, aliceApi] = await Promise.all([signIn(staff), signIn(alice)]);
+    staffApi = await signIn(staff);
+    aliceApi = await signIn(alice);
   });
 
   it("a draft with a streamed attachment is sent; the reader sees the file and downloads it", async () => {
