@@ -15,6 +15,7 @@ import { confirmTotpEnrolment, startTotpEnrolment, totpCodeAt } from "../src/ser
 import { logger } from "../src/logger.js";
 import { ensureWebApp } from "./build.js";
 import { settingsScreenshots } from "./screenshotsSettings.js";
+import { mailScreenshots } from "./screenshotsMail.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const outDir = path.join(root, "docs", "screenshots");
@@ -174,6 +175,7 @@ async function main(): Promise<void> {
     await page.context().close();
 
     await settingsScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
+    await mailScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
   } finally {
     await browser.close();
     await server.stop();

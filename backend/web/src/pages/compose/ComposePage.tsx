@@ -222,7 +222,7 @@ export function ComposePage() {
         {subjectReport.sensitive ? (
           <MessageBar messageBarType={MessageBarType.severeWarning} isMultiline data-testid="subject-warning">
             {t("mail.compose.subjectWarning", {
-              found: subjectReport.findings.map((f) => f.match.replace(/\*/g, "")).join(", "),
+              found: [...new Set(subjectReport.findings.map((f) => (f.kind === "keyword" ? f.match.replace(/^\*|\*$/g, "") : f.match)))].join(", "),
             })}
           </MessageBar>
         ) : null}

@@ -191,10 +191,10 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
                   </section>
                 ) : null}
               </PivotItem>
-              <PivotItem headerText={t("mail.view.historyTab", { count: thread?.length ?? 0 })} itemKey="history" headerButtonProps={{ testId: "history-tab" } as Record<string, string>}>
-                {thread === null ? <Spinner size={SpinnerSize.small} styles={{ root: { margin: 16 } }} /> : null}
+              {thread && thread.length > 1 ? (
+              <PivotItem headerText={t("mail.view.historyTab", { count: thread.length })} itemKey="history">
                 <ol className={classes.thread} data-testid="thread">
-                  {(thread ?? []).map((m) => (
+                  {thread.map((m) => (
                     <li key={m.id} className={`${classes.threadItem} ${m.id === message.id ? classes.threadCurrent : ""}`}>
                       <div className={classes.threadHead}>
                         <strong>{m.sender?.name ?? m.sender?.email ?? "—"}</strong>
@@ -216,6 +216,7 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
                   ))}
                 </ol>
               </PivotItem>
+              ) : null}
             </Pivot>
           )}
         </>
