@@ -54,7 +54,8 @@ export class FileBlobStore implements BlobStore {
     const file = this.file(key);
     try {
       const handle = await fsp.open(file, "r");
-      return handle.createReadStream();
+      // 1 MiB reads: 16 attachment records per read instead of one, fewer copies downstream.
+      return handle.createReadStream({ highWaterMark: 1024 * 1024 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(key);
       throw err;
