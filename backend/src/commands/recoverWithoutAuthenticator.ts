@@ -1,15 +1,15 @@
 import type { ParameterizedContext } from "koa";
 import type { Transaction } from "sequelize";
 import type { User } from "../models/User.js";
-import { upgradeSession, revokeAllSessions } from "../services/sessions.js";
-import { clearFailures, isLocked, lockRemainingSeconds, registerFailure, type RequestMeta } from "../services/lockout.js";
+import type { RequestMeta } from "../services/lockout.js";
+import { runSecondStep, type SecondFactorResult } from "./completeSecondFactor.js";
 import { checkSmsCode } from "../services/smsCodes.js";
 import { useBackupCode } from "../services/backupCodes.js";
 import { disableTotp } from "../services/totp.js";
 import { recordAudit } from "./recordAudit.js";
 import { notifySecurityChange } from "./notifySecurityChange.js";
 
-export type RecoveryResult = { kind: "done" } | { kind: "invalid_code" } | { kind: "locked"; retryAfterSeconds: number | null };
+export type RecoveryResult = SecondFactorResult;
 
 export interface RecoveryProps {
   user: User;
@@ -26,22 +26,10 @@ export interface RecoveryProps {
  */
 export async function recoverWithoutAuthenticator(ctx: ParameterizedContext, t: Transaction, props: RecoveryProps): Promise<RecoveryResult> {
   const { user, meta } = props;
-  await user.reload({ transaction: t });
-  if (isLocked(user)) {
-    await revokeAllSessions(t, user.id);
-    return { kind: "locked", retryAfterSeconds: lockRemainingSeconds(user) };
-  }
-  const ok = props.method === "sms" ? await checkSmsCode(t, user, "login", props.code) : await useBackupCode(t, user.id, props.code);
-  if (!ok) {
-    const { locked } = await registerFailure(t, user, meta, "second_factor");
-    if (locked) {
-      await revokeAllSessions(t, user.id);
-      return { kind: "locked", retryAfterSeconds: lockRemainingSeconds(user) };
-    }
-    return { kind: "invalid_code" };
-  }
-  await upgradeSession(ctx, t, "full");
-  await clearFailures(t, user);
+  const result = await runSecondStep(ctx, t, user, meta, () =>
+    props.method === "sms" ? checkSmsCode(t, user, "login", props.code) : useBackupCode(t, user.id, props.code),
+  );
+  if (result.kind !== "done") return result;
   const common = { organisationId: user.organisationId, userId: user.id, ip: meta.ip, userAgent: meta.userAgent };
   if (props.method === "backup_code") await recordAudit(t, { ...common, type: "backup_code.used", data: { for: "recovery" } });
   await recordAudit(t, { ...common, type: "login.succeeded", data: { secondFactor: props.method, recovery: true } });
