@@ -153,6 +153,34 @@ describe("web mailbox (browser)", function () {
       await thread.getByText("Tack, jag har läst beslutet.").waitFor();
     });
 
+    it("an ID-checked message opens after the SMS code; burn after reading waits for Show message", async () => {
+      const { page } = sender();
+      const staff = await buildUser({ name: "Ida Handläggare" });
+      const reader = await buildUser({ name: "Rut Läsare" });
+      await transaction((t) =>
+        sendMessage(t, {
+          sender: staff,
+          to: [{ email: reader.email, mobile: reader.mobile }],
+          subject: "Kontrollerat",
+          text: "Bara för dig efter SMS-kod.",
+          html: null,
+          options: { idCheck: true, burnAfterReading: true, eyesOnly: false, readReceipt: false, notify: false, hideRecipients: false, expiresAt: null },
+        }),
+      );
+      await signInThroughUi(page, reader.email, defaultPassword);
+      await page.goto("/mailbox/inbox");
+      await (await rowBySubject(page, "ID-kontroll")).locator("button").click();
+      await page.getByTestId("id-check-send").click();
+      await page.getByTestId("id-check-code").waitFor();
+      await drain(worker);
+      const code = await sms.waitForCode(reader.mobile!);
+      await page.getByTestId("id-check-code").fill(code);
+      await page.getByTestId("id-check-verify").click();
+      await page.getByTestId("reveal").click();
+      await page.getByTestId("message-body").filter({ hasText: "Bara för dig efter SMS-kod." }).waitFor();
+      await page.getByTestId("message-subject").filter({ hasText: "Kontrollerat" }).waitFor();
+    });
+
     it("expired, burned and unknown links get a friendly page", async () => {
       const { page } = sender();
       await page.goto(`/r/${"x".repeat(43)}`);

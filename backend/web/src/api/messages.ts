@@ -97,6 +97,9 @@ export const messagesApi = {
   },
   get: (id: string) => api.get<Message>(`/api/messages/${id}`),
   reveal: (id: string) => api.post<Message>(`/api/messages/${id}/reveal`, {}),
+  /** ID check (F4): sends the SMS code that opens the message in this session. */
+  sendIdCheckCode: (id: string) => api.post<{ mobile: string | null }>(`/api/messages/${id}/id-check`, {}),
+  verifyIdCheck: (id: string, code: string) => api.post<{ verified: true }>(`/api/messages/${id}/id-check/verify`, { code }),
   thread: (id: string) => api.get<{ threadId: string; messages: ThreadMessage[] }>(`/api/messages/${id}/thread`),
   send: (input: SendInput) => {
     const { draftId, replyTo, ...rest } = input;

@@ -83,7 +83,7 @@ export function MessageList({ items, selected, openId, emptyText, onRowClick, on
         const who = mine
           ? t("mail.list.to", { names: item.recipients.map((r) => r.name ?? r.email).join(", ") || "—" })
           : (item.sender?.name ?? item.sender?.email ?? t("mail.list.unknownSender"));
-        const subject = item.subject === null ? t("mail.list.locked") : item.subject || t("mail.list.noSubject");
+        const subject = item.subject === null ? (item.options.idCheck ? t("mail.list.idCheckLocked") : t("mail.list.locked")) : item.subject || t("mail.list.noSubject");
         const isSelected = selected.has(item.id);
         return (
           <li

@@ -3,6 +3,8 @@ import { FontIcon, mergeStyleSets, MessageBar, MessageBarType, Pivot, PivotItem,
 import { useTranslation } from "react-i18next";
 import { messagesApi, type Message, type ThreadMessage } from "../../api/messages.js";
 import { useSession } from "../../session/SessionContext.js";
+import { ApiError } from "../../api/client.js";
+import { IdCheck } from "./IdCheck.js";
 import { MailError } from "./mailErrors.js";
 import { Toolbar, type ToolbarItem } from "./Toolbar.js";
 import { formatDate } from "./MessageList.js";
@@ -123,7 +125,11 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
   return (
     <article className={classes.view} aria-labelledby="message-subject" data-testid="message-view">
       <Toolbar items={commands} label={t("mail.view.actions")} />
-      {error ? <MailError error={error} /> : null}
+      {error instanceof ApiError && error.id === "id_check_required" ? (
+        <IdCheck messageId={messageId} onPassed={() => void load()} />
+      ) : error ? (
+        <MailError error={error} />
+      ) : null}
       {!message && !error ? <Spinner size={SpinnerSize.medium} label={t("common.loading")} styles={{ root: { margin: 24 } }} /> : null}
       {message ? (
         <>

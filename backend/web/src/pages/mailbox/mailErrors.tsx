@@ -26,6 +26,7 @@ const mailIds = new Set([
   "recipient_unavailable",
   "payload_too_large",
   "invalid_name",
+  "id_check_required",
 ]);
 
 /** A translated sentence for a failure on the mail pages, falling back to the shared ones. */
