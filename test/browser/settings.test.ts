@@ -274,10 +274,22 @@ describe("web app: settings (browser)", function () {
       expect(await page.getByTestId("audit-table").textContent()).to.contain("Inloggad");
       await expectNoSeriousAxe(page, "activity");
 
+      // Sign out one other device: its session ends, this one stays.
+      const third = await apiSession(user);
+      await page.reload();
+      await page.getByTestId("session").nth(2).waitFor();
+      const others = page.locator("[data-testid=session][data-current=false]");
+      expect(await others.first().textContent()).to.contain("Node.js");
+      await others.first().getByRole("button", { name: "Logga ut" }).click();
+      await page.getByTestId("session").nth(2).waitFor({ state: "detached" });
+      const stillIn = [(await other.get("/api/account")).status, (await third.get("/api/account")).status].sort();
+      expect(stillIn, "exactly one of the two other sessions ended").to.deep.equal([200, 401]);
+
       await page.getByRole("button", { name: "Logga ut överallt" }).click();
       await page.getByRole("dialog").getByRole("button", { name: "Logga ut överallt" }).click();
       await page.getByText("Du är utloggad.").waitFor();
-      expect((await other.get("/api/account")).status, "the other session ended too").to.equal(401);
+      expect((await other.get("/api/account")).status, "the other sessions ended too").to.equal(401);
+      expect((await third.get("/api/account")).status).to.equal(401);
       await page.goto("/settings/activity");
       await page.waitForURL("**/login?next=%2Fsettings%2Factivity");
     });
