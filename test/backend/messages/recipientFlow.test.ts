@@ -163,5 +163,18 @@ describe("messages: a first-time recipient (F3, F8, F9)", () => {
     expect(notice.parsed.text).to.not.contain("Hemligt 99");
     expect(notice.parsed.text).to.contain(`/mailbox/sent/${sent.body.id}`);
     expect((await visitor.post(`/api/recipient/${token}/wrong-number`, { email })).status).to.equal(429);
+
+    // The sender corrects the number; the next code goes there. Nobody else can.
+    const recipientId = (await senderApi.get<{ recipients: Array<{ id: string }> }>(`/api/messages/${sent.body.id}`)).body.recipients[0].id;
+    const right = uniqueMobile();
+    const other = await buildUser();
+    const otherApi = await signIn(other);
+    expect((await otherApi.put(`/api/messages/${sent.body.id}/recipients/${recipientId}/mobile`, { mobile: right })).status).to.equal(404);
+    expect((await senderApi.put(`/api/messages/${sent.body.id}/recipients/${recipientId}/mobile`, { mobile: "nope" })).status).to.equal(422);
+    const fixed = await senderApi.put(`/api/messages/${sent.body.id}/recipients/${recipientId}/mobile`, { mobile: right });
+    expect(fixed.status, fixed.text).to.equal(200);
+    expect((await visitor.post(`/api/recipient/${token}/start`, { email })).body.next).to.equal("sms_code");
+    await drain(worker);
+    expect(await sms.waitForCode(right)).to.match(/^\d{6}$/);
   });
 });

@@ -17,6 +17,7 @@ import { applyMessagePolicy, messagePolicyFor } from "../../services/messages/or
 import { takeDraftForSend } from "../../services/attachments/drafts.js";
 import type { SendDraft } from "../../commands/sendMessage.js";
 import { saveDraft } from "../../commands/saveDraft.js";
+import { correctRecipientMobile } from "../../commands/correctRecipientMobile.js";
 import { passIdCheck, sendIdCheckCode } from "../../services/messages/idCheck.js";
 import { AppError } from "../../errors.js";
 import { z } from "zod";
@@ -276,6 +277,30 @@ export function messageRoutes(router: Router): void {
       const html = typeof body.body === "string" ? null : (body.body.html ?? null);
       await transaction((t) => saveDraft(t, auth.user, params.id, privateKey, { subject: body.subject, text, html, to: body.to }));
       ctx.status = 204;
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "put",
+      path: "/api/messages/:id/recipients/:userId/mobile",
+      summary: "Sender only: correct a first-time recipient's mobile number after a wrong-number notice",
+      tags: ["messages"],
+      security: "session",
+      params: z.object({ id: z.uuid(), userId: z.uuid() }),
+      body: z.object({ mobile: z.string().trim().min(3).max(32) }).strict(),
+      before: [authenticated()],
+      responses: {
+        200: { description: "The next SMS code for this recipient goes to the new number (masked here)", schema: z.object({ mobile: z.string().nullable() }) },
+        404: { description: "`not_found`: not the caller's message, or no such recipient", schema: ErrorSchema },
+        409: { description: "`recipient_registered`: the recipient has an account already", schema: ErrorSchema },
+        422: { description: "`invalid_mobile`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params, body }) => {
+      const user = currentUser(ctx);
+      ctx.body = { mobile: await transaction((t) => correctRecipientMobile(t, user, params.id, params.userId, body.mobile)) };
     },
   );
 }
