@@ -233,9 +233,19 @@ describe("web mailbox (browser)", function () {
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="message-row"]').length === 1);
       await rowBySubject(page, "Kallelse april");
 
-      // Delete by the menu way, then empty the trash after a permanent-deletion warning.
+      // The keyboard/menu way to move: select with the checkbox, "Flytta till" → Sparat, and back.
       await page.getByRole("searchbox").fill("");
       await page.getByRole("searchbox").press("Enter");
+      await (await rowBySubject(page, "Kallelse april")).getByRole("checkbox").focus();
+      await page.keyboard.press("Space");
+      await page.getByTestId("move-selected").click();
+      await page.getByRole("menuitem", { name: "Sparat" }).click();
+      await page.getByTestId("notice").filter({ hasText: "flyttat till Sparat" }).waitFor();
+      await page.getByRole("link", { name: "Sparat" }).click();
+      await rowBySubject(page, "Kallelse april");
+      await folderLink.click();
+
+      // Delete by the menu way, then empty the trash after a permanent-deletion warning.
       await (await rowBySubject(page, "Protokoll mars")).locator(".ms-Checkbox-label").click();
       await page.getByTestId("delete-selected").click();
       await page.getByTestId("notice").waitFor();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { FontIcon, mergeStyleSets, MessageBar, MessageBarType, Pivot, PivotItem, PrimaryButton, Spinner, SpinnerSize, type IContextualMenuItem } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { messagesApi, type Message, type ThreadMessage } from "../../api/messages.js";
@@ -12,7 +12,7 @@ import { StatusBadge } from "./StatusBadge.js";
 
 const classes = mergeStyleSets({
   view: { background: "#fff", border: "1px solid #d6dde3", borderRadius: 8, padding: "12px 16px 20px", minWidth: 0 },
-  subject: { fontSize: 22, fontWeight: 600, margin: "8px 0 10px", overflowWrap: "anywhere" },
+  subject: { fontSize: 22, fontWeight: 600, margin: "8px 0 10px", overflowWrap: "anywhere", outline: "none" },
   meta: { display: "grid", gridTemplateColumns: "auto 1fr", gap: "4px 10px", fontSize: 14, margin: "0 0 12px" },
   metaLabel: { color: "#545454" },
   people: { display: "flex", flexWrap: "wrap", gap: "4px 10px", minWidth: 0, overflowWrap: "anywhere" },
@@ -73,6 +73,7 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
   const [thread, setThread] = useState<ThreadMessage[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [revealing, setRevealing] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
 
   const load = useCallback(async () => {
     setMessage(null);
@@ -96,6 +97,12 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
   useEffect(() => {
     void load();
   }, [load]);
+
+  // On narrow screens the list is hidden while a message is open: start reading at its subject.
+  const loaded = message !== null;
+  useEffect(() => {
+    if (loaded && window.matchMedia("(max-width: 1000px)").matches) heading.current?.focus({ preventScroll: false });
+  }, [loaded]);
 
   const handleReveal = async () => {
     setRevealing(true);
@@ -133,7 +140,7 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
       {!message && !error ? <Spinner size={SpinnerSize.medium} label={t("common.loading")} styles={{ root: { margin: 24 } }} /> : null}
       {message ? (
         <>
-          <h2 id="message-subject" className={classes.subject} data-testid="message-subject">
+          <h2 id="message-subject" ref={heading} tabIndex={-1} className={classes.subject} data-testid="message-subject">
             {message.subject || t("mail.list.noSubject")}
           </h2>
           <dl className={classes.meta}>
