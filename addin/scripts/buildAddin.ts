@@ -4,7 +4,9 @@
  *   runtime of classic Outlook on Windows) and launchevent.html that loads it after office.js;
  * - commands.html + commands.js: the manifest's FunctionFile;
  * - assets/icon-*.png.
- * The task pane is added to this build by the task-pane work. Run: `npx tsx addin/scripts/buildAddin.ts`.
+ * - taskpane.html + taskpane.js: the compose and read task pane (React + Fluent UI, IIFE for
+ *   modern browsers; it renders after Office.onReady).
+ * Run: `npx tsx addin/scripts/buildAddin.ts`.
  */
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -48,6 +50,22 @@ const page = (title: string, script: string) => `<!doctype html>
 </html>
 `;
 
+const taskpaneHtml = `<!doctype html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kuvert</title>
+<script src="${officeJsUrl}"></script>
+<script src="taskpane.js" defer></script>
+</head>
+<body>
+<div id="root"></div>
+<noscript>Kuvert behöver JavaScript. Kuvert needs JavaScript.</noscript>
+</body>
+</html>
+`;
+
 /** The FunctionFile: the add-in has no function commands yet, it only has to initialise. */
 const commandsJs = `Office.onReady(function () {});\n`;
 
@@ -68,6 +86,23 @@ export async function buildAddin(opts: { outDir?: string; minify?: boolean } = {
     legalComments: "none",
     logLevel: "warning",
   });
+  await esbuild.build({
+    absWorkingDir: projectRoot,
+    entryPoints: { taskpane: path.join(addinRoot, "src/taskpane/index.tsx") },
+    bundle: true,
+    format: "iife",
+    platform: "browser",
+    target: ["es2020", "chrome100", "edge100", "safari15", "firefox100"],
+    jsx: "automatic",
+    outdir: tmp,
+    minify,
+    legalComments: "none",
+    logLevel: "warning",
+    define: { "process.env.NODE_ENV": JSON.stringify(minify ? "production" : "development") },
+    // Fluent registers no web fonts from Microsoft's CDN (the CSP allows this site only).
+    banner: { js: 'globalThis.FabricConfig = Object.assign(globalThis.FabricConfig || {}, { fontBaseUrl: "" });' },
+  });
+  fs.writeFileSync(path.join(tmp, "taskpane.html"), taskpaneHtml);
   fs.writeFileSync(path.join(tmp, "launchevent.html"), page("Kuvert", "launchevent.js"));
   fs.writeFileSync(path.join(tmp, "commands.html"), page("Kuvert", "commands.js"));
   fs.writeFileSync(path.join(tmp, "commands.js"), commandsJs);

@@ -17,6 +17,7 @@ import { phoneRoutes } from "./phones/index.js";
 import { recoveryRoutes } from "./recovery/index.js";
 import { microsoftAuthRoutes } from "./microsoft/index.js";
 import { contactRoutes } from "./contacts/index.js";
+import { addinRoutes } from "./addin/index.js";
 
 /** Route groups, mounted in this order. Add new groups to this list. */
 const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, keyRoutes, messageRoutes, mailboxRoutes, recipientRoutes, folderRoutes, inboundRoutes, authRoutes, sessionRoutes, auditRoutes];
@@ -24,6 +25,7 @@ groups.push(accountRoutes, secondFactorRoutes, phoneRoutes, recoveryRoutes);
 groups.push(microsoftAuthRoutes);
 groups.push(attachmentRoutes);
 groups.push(contactRoutes);
+groups.push(addinRoutes);
 
 export function buildRouter(): Router {
   const router = new Router();

@@ -1,0 +1,86 @@
+import { useEffect, useState } from "react";
+import { ActionButton, Stack, Text } from "@fluentui/react";
+import { useTranslation } from "react-i18next";
+import type { OfficeAdapter } from "../office/adapter.js";
+import type { SignedInUser } from "../auth/signIn.js";
+import type { KuvertApi } from "./api.js";
+import { loadToken, saveToken } from "./session.js";
+import { SignInPanel } from "./components/SignInPanel.js";
+import { ComposePane } from "./components/ComposePane.js";
+import { ReadPane } from "./components/ReadPane.js";
+
+export interface AppProps {
+  office: OfficeAdapter;
+  /** The Kuvert server (the pane's own origin). */
+  apiBase: string;
+  lang: "sv" | "en";
+}
+
+interface Signed {
+  token: string;
+  user: SignedInUser;
+}
+
+async function whoAmI(apiBase: string, token: string): Promise<SignedInUser | null> {
+  try {
+    const res = await fetch(`${apiBase}/api/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
+    if (!res.ok) return null;
+    const b = (await res.json()) as SignedInUser;
+    return typeof b.id === "string" ? b : null;
+  } catch {
+    return null;
+  }
+}
+
+export function App({ office, apiBase, lang }: AppProps) {
+  const { t } = useTranslation();
+  const [signed, setSigned] = useState<Signed | null>(null);
+  const [checking, setChecking] = useState(true);
+
+  useEffect(() => {
+    const token = loadToken();
+    if (!token) {
+      setChecking(false);
+      return;
+    }
+    void whoAmI(apiBase, token).then((user) => {
+      if (user) setSigned({ token, user });
+      else saveToken(null);
+      setChecking(false);
+    });
+  }, [apiBase]);
+
+  function handleSignedIn(result: { token: string; user: SignedInUser }) {
+    saveToken(result.token);
+    setSigned({ token: result.token, user: result.user });
+  }
+  function handleSignOut() {
+    saveToken(null);
+    setSigned(null);
+  }
+
+  const api: KuvertApi | null = signed ? { base: apiBase, token: signed.token, fetch: window.fetch.bind(window) } : null;
+  const mode = office.mode();
+  return (
+    <Stack tokens={{ childrenGap: 12, padding: 12 }} as="main">
+      <Text as="h1" variant="xLarge">
+        {t("title")}
+      </Text>
+      {checking ? null : !signed || !api ? (
+        <SignInPanel office={office} apiBase={apiBase} onSignedIn={handleSignedIn} />
+      ) : (
+        <>
+          <Stack horizontal verticalAlign="center" horizontalAlign="space-between">
+            <Text data-testid="signed-in-as">{t("signIn.signedInAs", { email: signed.user.email })}</Text>
+            <ActionButton text={t("signIn.signOut")} onClick={handleSignOut} />
+          </Stack>
+          {mode === "read" ? (
+            <ReadPane office={office} api={api} onExpired={handleSignOut} />
+          ) : (
+            <ComposePane office={office} api={api} user={signed.user} lang={lang} onExpired={handleSignOut} />
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}

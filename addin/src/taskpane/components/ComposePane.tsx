@@ -1,0 +1,195 @@
+import { useCallback, useEffect, useState } from "react";
+import { DefaultButton, MessageBar, MessageBarType, PrimaryButton, ProgressIndicator, Stack, Text, TextField, Toggle } from "@fluentui/react";
+import { useTranslation } from "react-i18next";
+import type { Attachment, OfficeAdapter } from "../../office/adapter.js";
+import type { SignedInUser } from "../../auth/signIn.js";
+import { checkSubjectRule } from "../../shared/subjectWarning.js";
+import { ApiError, type KuvertApi } from "../api.js";
+import { sendErrorText } from "../errorText.js";
+import { allAddresses, optionNames, sendSecurely, type OptionName, type Progress, type SecurityOptions } from "../secureSend.js";
+
+export interface ComposePaneProps {
+  office: OfficeAdapter;
+  api: KuvertApi;
+  user: SignedInUser;
+  lang: "sv" | "en";
+  onExpired(): void;
+}
+
+/** What the server uses for an option nobody set (before the organisation's policy applies). */
+const fallbackOptions: Record<OptionName, boolean> = { hideRecipients: false, readReceipt: false, notify: true, idCheck: false, burnAfterReading: false, eyesOnly: false };
+
+interface Item {
+  addresses: string[];
+  hasBcc: boolean;
+  subject: string;
+  attachments: Attachment[];
+}
+
+type Outcome = { kind: "error"; text: string } | { kind: "done"; text: string };
+
+/** The compose task pane: reads the Outlook item, asks what is missing, sends securely (F1–F6). */
+export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneProps) {
+  const { t } = useTranslation();
+  const [item, setItem] = useState<Item | null>(null);
+  const [mobilesNeeded, setMobilesNeeded] = useState<string[]>([]);
+  const [mobiles, setMobiles] = useState<Record<string, string>>({});
+  const [options, setOptions] = useState<Partial<SecurityOptions>>({});
+  const [files, setFiles] = useState<File[]>([]);
+  const [progress, setProgress] = useState<Record<string, Progress>>({});
+  const [step, setStep] = useState<string | null>(null);
+  const [outcome, setOutcome] = useState<Outcome | null>(null);
+
+  const readItem = useCallback(async () => {
+    const [recipients, subject, attachments] = await Promise.all([office.getRecipients(), office.getSubject(), office.getAttachments()]);
+    setItem({ addresses: allAddresses(recipients), hasBcc: recipients.bcc.length > 0, subject, attachments });
+  }, [office]);
+
+  useEffect(() => {
+    void readItem().catch((err: unknown) => setOutcome({ kind: "error", text: sendErrorText(t, err) }));
+  }, [readItem, t]);
+
+  const subjectCheck = item ? checkSubjectRule(item.subject, { mode: "warn" }, lang) : null;
+  const busy = step !== null && step !== "done";
+
+  function optionValue(name: OptionName): boolean {
+    const set = options[name];
+    if (set !== undefined) return set;
+    if (name === "hideRecipients" && item?.hasBcc) return true;
+    return fallbackOptions[name];
+  }
+
+  function handleToggle(name: OptionName, checked: boolean) {
+    setOptions((o) => ({ ...o, [name]: checked }));
+  }
+
+  function handleFiles(list: FileList | null) {
+    if (!list) return;
+    setFiles((f) => [...f, ...Array.from(list)]);
+  }
+
+  async function handleSend() {
+    setOutcome(null);
+    setProgress({});
+    // Re-read: the user may have changed the item since the pane opened.
+    const recipients = await office.getRecipients();
+    const addresses = allAddresses(recipients);
+    if (!addresses.length) {
+      setOutcome({ kind: "error", text: t("compose.noRecipients") });
+      return;
+    }
+    const missing = mobilesNeeded.filter((e) => !mobiles[e]?.trim());
+    if (missing.length) {
+      setOutcome({ kind: "error", text: t("errors.mobileRequired") });
+      return;
+    }
+    const chosen: Partial<SecurityOptions> = { ...options };
+    if (recipients.bcc.length && chosen.hideRecipients === undefined) chosen.hideRecipients = true;
+    setStep("encrypting");
+    try {
+      const result = await sendSecurely(
+        { office, api, onStep: setStep, onProgress: (p) => setProgress((all) => ({ ...all, [p.key]: p })) },
+        {
+          sender: { id: user.id, email: user.email },
+          addresses,
+          mobiles: Object.fromEntries(Object.entries(mobiles).map(([k, v]) => [k.toLowerCase(), v.trim()])),
+          options: chosen,
+          files,
+          locale: lang,
+        },
+      );
+      setOutcome({ kind: "done", text: result.sentByPane ? t("compose.sent") : t("compose.readyToSend") });
+      setStep("done");
+      setFiles([]);
+    } catch (err) {
+      setStep(null);
+      if (err instanceof ApiError && err.code === "mobile_required" && Array.isArray(err.details.recipients)) {
+        setMobilesNeeded(err.details.recipients.map(String));
+      }
+      if (err instanceof ApiError && err.status === 401) onExpired();
+      setOutcome({ kind: "error", text: sendErrorText(t, err) });
+    }
+  }
+
+  return (
+    <Stack tokens={{ childrenGap: 12 }} data-testid="compose-pane">
+      <Stack tokens={{ childrenGap: 4 }}>
+        <Text variant="mediumPlus" as="h2">
+          {t("compose.recipients")}
+        </Text>
+        <Text data-testid="recipients">{item?.addresses.length ? item.addresses.join(", ") : t("compose.noRecipients")}</Text>
+        <DefaultButton text={t("compose.refresh")} disabled={busy} onClick={() => void readItem()} />
+      </Stack>
+
+      {subjectCheck && subjectCheck.level !== "ok" && (
+        <MessageBar data-testid="subject-warning" messageBarType={subjectCheck.level === "forbid" ? MessageBarType.blocked : MessageBarType.warning}>
+          {subjectCheck.message}
+        </MessageBar>
+      )}
+
+      {mobilesNeeded.length > 0 && (
+        <Stack tokens={{ childrenGap: 8 }} data-testid="mobiles">
+          <Text variant="mediumPlus" as="h2">
+            {t("compose.mobileTitle")}
+          </Text>
+          <Text>{t("compose.mobileIntro")}</Text>
+          {mobilesNeeded.map((email) => (
+            <TextField
+              key={email}
+              type="tel"
+              autoComplete="tel"
+              label={t("compose.mobileLabel", { email })}
+              data-testid={`mobile-${email}`}
+              value={mobiles[email] ?? ""}
+              onChange={(_e, v) => setMobiles((m) => ({ ...m, [email]: v ?? "" }))}
+            />
+          ))}
+        </Stack>
+      )}
+
+      <Stack tokens={{ childrenGap: 4 }}>
+        <Text variant="mediumPlus" as="h2">
+          {t("compose.functions")}
+        </Text>
+        <Text variant="small">{t("compose.orgDefault")}</Text>
+        {optionNames.map((name) => (
+          <Toggle key={name} label={t(`compose.${name}`)} inlineLabel checked={optionValue(name)} disabled={busy} data-testid={`option-${name}`} onChange={(_e, c) => handleToggle(name, !!c)} />
+        ))}
+        <TextField type="date" label={t("compose.expiresOn")} value={options.expiresOn ?? ""} disabled={busy} onChange={(_e, v) => setOptions((o) => ({ ...o, expiresOn: v ?? "" }))} />
+      </Stack>
+
+      <Stack tokens={{ childrenGap: 4 }}>
+        <Text variant="mediumPlus" as="h2">
+          {t("compose.attachments")}
+        </Text>
+        {item && item.attachments.length > 0 && <Text data-testid="outlook-attachments">{t("compose.outlookAttachments", { names: item.attachments.map((a) => a.name).join(", ") })}</Text>}
+        <label>
+          <Text>{t("compose.addFiles")}</Text>{" "}
+          <input type="file" multiple data-testid="add-files" disabled={busy} onChange={(e) => handleFiles(e.target.files)} />
+        </label>
+        {files.map((f, i) => (
+          <Stack key={`${f.name}-${i}`} horizontal verticalAlign="center" tokens={{ childrenGap: 8 }}>
+            <Text>{f.name}</Text>
+            <DefaultButton text={t("compose.removeFile", { name: f.name })} disabled={busy} onClick={() => setFiles((all) => all.filter((_, j) => j !== i))} />
+          </Stack>
+        ))}
+        {Object.values(progress).map((p) => (
+          <ProgressIndicator key={p.key} label={p.name} percentComplete={p.total ? p.sent / p.total : 1} data-testid="upload-progress" />
+        ))}
+      </Stack>
+
+      {step && step !== "done" && <Text data-testid="step">{t(`compose.step.${step}`)}</Text>}
+      {outcome && (
+        <MessageBar data-testid={outcome.kind === "error" ? "send-error" : "send-done"} messageBarType={outcome.kind === "error" ? MessageBarType.error : MessageBarType.success}>
+          {outcome.text}
+        </MessageBar>
+      )}
+      <PrimaryButton
+        data-testid="send-securely"
+        text={busy ? t("compose.sending") : t("compose.send")}
+        disabled={busy || step === "done" || subjectCheck?.level === "forbid"}
+        onClick={() => void handleSend()}
+      />
+    </Stack>
+  );
+}

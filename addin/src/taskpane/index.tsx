@@ -1,0 +1,16 @@
+/// <reference types="office-js" />
+/** The task pane's entry: waits for Office.onReady, then renders the React app over the adapter. */
+import { createRoot } from "react-dom/client";
+import { officeAdapter } from "../office/adapter.js";
+import { initPaneI18n } from "./i18n.js";
+import { App } from "./App.js";
+
+async function start(): Promise<void> {
+  const office = officeAdapter();
+  const lang = await initPaneI18n(office.displayLanguage());
+  const root = document.getElementById("root");
+  if (!root) throw new Error("no #root");
+  createRoot(root).render(<App office={office} apiBase={window.location.origin} lang={lang} />);
+}
+
+void Office.onReady(() => start());

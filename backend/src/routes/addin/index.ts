@@ -1,0 +1,54 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { env } from "../../env.js";
+import { NotFoundError } from "../../errors.js";
+import { authenticated, currentUser } from "../../middlewares/authenticate.js";
+import { rateLimit } from "../../middlewares/rateLimit.js";
+import { Message } from "../../models/Message.js";
+import { renderEmail } from "../../services/templates.js";
+
+const NotificationQuery = z.object({
+  messageId: z.uuid(),
+  locale: z.enum(["sv", "en"]).default("sv"),
+});
+const NotificationResponse = z.object({ subject: z.string(), html: z.string(), link: z.string() });
+
+/**
+ * The neutral notification the add-in turns the Outlook item into after Send securely (F1):
+ * the backend's own notification template (no subject, no content), with a link to the message
+ * in the secure web mailbox. Only the message's sender may ask.
+ */
+export function addinRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/addin/notification",
+      summary: "Neutral subject and HTML body for the Outlook item of a message sent from the add-in",
+      tags: ["messages"],
+      security: "session",
+      query: NotificationQuery,
+      before: [rateLimit({ name: "addin-notification-ip", points: 120, durationSeconds: 60 }), authenticated()],
+      responses: {
+        200: { description: "`{subject, html, link}`", schema: NotificationResponse },
+        400: { description: "`validation_error`", schema: ErrorSchema },
+        401: { description: "`authentication_required`", schema: ErrorSchema },
+        404: { description: "`not_found`: no such message, or the caller is not its sender", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { query }) => {
+      const user = currentUser(ctx);
+      const message = await Message.findByPk(query.messageId);
+      if (!message || message.senderId !== user.id || message.state === "draft") throw NotFoundError();
+      const link = `${env().PUBLIC_URL}/mailbox/inbox/${message.id}`;
+      const rendered = renderEmail("notification", query.locale, {
+        subject: "",
+        senderName: user.name ?? "",
+        link,
+        expiresAt: message.expiresAt ? message.expiresAt.toISOString().slice(0, 10) : "",
+      });
+      ctx.body = { subject: rendered.subject, html: rendered.html, link };
+    },
+  );
+}

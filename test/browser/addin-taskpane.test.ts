@@ -1,0 +1,268 @@
+// The real task pane bundle (dist/addin/taskpane.js) in Chromium, inside a small in-test
+// Outlook host: window.Office is defined before the bundle by an init script (office.js from
+// Microsoft's CDN is answered with an empty script), the compose item lives in the page and the
+// test inspects it afterwards. Backend: the real app from getTestServer().
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import { ensureAddin } from "../../addin/scripts/buildAddin.js";
+import { officeJsOrigin } from "../../backend/src/middlewares/addinStatic.js";
+import { env } from "../../backend/src/env.js";
+import { transaction } from "../../backend/src/db.js";
+import { issueApiToken } from "../../backend/src/services/apiTokens.js";
+import { Message } from "../../backend/src/models/Message.js";
+import { PROFESSIONAL_MONTHLY_MESSAGES } from "../../backend/src/services/messages/plans.js";
+import { createOrganisation } from "../../backend/src/commands/createOrganisation.js";
+import type { User } from "../../backend/src/models/User.js";
+import { buildUser, uniqueEmail } from "../support/factories.js";
+import { signIn } from "../support/auth.js";
+import { usePage } from "../support/browser.js";
+
+interface HostItem {
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  bodyHtml: string;
+  attachments: Array<{ id: string; name: string; contentType: string; content: string }>;
+}
+
+interface HostState extends HostItem {
+  sent: boolean;
+  dialogs: string[];
+  calls: string[];
+}
+
+/**
+ * The Outlook host, evaluated in the page before any script: the Office.js mailbox surface that
+ * addin/src/office/adapter.ts uses (async callbacks on a later tick), Mailbox 1.15 (sendAsync),
+ * no Office SSO, and a sign-in dialog that answers with the token — as the Kuvert sign-in page does.
+ */
+function outlookHost(init: { item: HostItem; token: string; displayLanguage: string }): void {
+  const state: HostState = { ...init.item, sent: false, dialogs: [], calls: [] };
+  (window as unknown as { __outlook: HostState }).__outlook = state;
+  type Cb<T> = (r: { status: number; value?: T; error?: { code: number; name: string; message: string } }) => void;
+  const ok = <T,>(cb: Cb<T>, value?: T, apply?: () => void, op?: string) =>
+    setTimeout(() => {
+      if (op) state.calls.push(op);
+      apply?.();
+      cb({ status: 0, value });
+    }, 0);
+  const details = (list: string[]) => list.map((e) => ({ emailAddress: e, displayName: e }));
+  const recipients = (key: "to" | "cc" | "bcc") => ({
+    getAsync: (cb: Cb<unknown>) => ok(cb, details(state[key])),
+    addAsync: (list: Array<{ emailAddress: string }>, cb: Cb<void>) => ok(cb, undefined, () => state[key].push(...list.map((r) => r.emailAddress))),
+    setAsync: (list: Array<{ emailAddress: string }>, cb: Cb<void>) => ok(cb, undefined, () => (state[key] = list.map((r) => r.emailAddress))),
+  });
+  const item = {
+    to: recipients("to"),
+    cc: recipients("cc"),
+    bcc: recipients("bcc"),
+    subject: {
+      getAsync: (cb: Cb<string>) => ok(cb, state.subject),
+      setAsync: (s: string, cb: Cb<void>) => ok(cb, undefined, () => (state.subject = s), "subject.setAsync"),
+    },
+    body: {
+      getAsync: (_type: string, cb: Cb<string>) => ok(cb, state.bodyHtml),
+      setAsync: (html: string, _o: unknown, cb: Cb<void>) => ok(cb, undefined, () => (state.bodyHtml = html), "body.setAsync"),
+    },
+    getAttachmentsAsync: (cb: Cb<unknown>) =>
+      ok(cb, state.attachments.map((a) => ({ id: a.id, name: a.name, size: atob(a.content).length, attachmentType: "file", isInline: false, contentType: a.contentType }))),
+    getAttachmentContentAsync: (id: string, cb: Cb<unknown>) => ok(cb, { format: "base64", content: state.attachments.find((a) => a.id === id)?.content ?? "" }),
+    removeAttachmentAsync: (id: string, cb: Cb<void>) => ok(cb, undefined, () => (state.attachments = state.attachments.filter((a) => a.id !== id)), "removeAttachmentAsync"),
+    saveAsync: (cb: Cb<string>) => ok(cb, "AAMkDraft="),
+    sendAsync: (cb: Cb<void>) => ok(cb, undefined, () => (state.sent = true), "sendAsync"),
+  };
+  const settings = new Map<string, unknown>();
+  (window as unknown as { Office: unknown }).Office = {
+    AsyncResultStatus: { Succeeded: 0, Failed: 1 },
+    CoercionType: { Html: "html", Text: "text" },
+    EventType: { DialogMessageReceived: "dialogMessageReceived", DialogEventReceived: "dialogEventReceived" },
+    onReady(cb?: (info: { host: string; platform: string }) => void) {
+      return new Promise((resolve) =>
+        setTimeout(() => {
+          const info = { host: "Outlook", platform: "OfficeOnline" };
+          cb?.(info);
+          resolve(info);
+        }, 0),
+      );
+    },
+    context: {
+      displayLanguage: init.displayLanguage,
+      requirements: { isSetSupported: (name: string, v = "1.1") => name === "Mailbox" && Number(v.split(".")[1] ?? 0) <= 15 },
+      roamingSettings: { get: (k: string) => settings.get(k), set: (k: string, v: unknown) => settings.set(k, v), remove: (k: string) => settings.delete(k), saveAsync: (cb?: Cb<void>) => cb && ok(cb) },
+      ui: {
+        displayDialogAsync(url: string, _o: unknown, cb: Cb<unknown>) {
+          state.dialogs.push(url);
+          const handlers: Record<string, (arg: unknown) => void> = {};
+          const dialog = { addEventHandler: (type: string, h: (arg: unknown) => void) => (handlers[type] = h), close() {} };
+          ok(cb, dialog);
+          setTimeout(() => handlers.dialogMessageReceived?.({ message: JSON.stringify({ token: init.token }), origin: location.origin }), 20);
+        },
+      },
+      mailbox: { item },
+    },
+  };
+}
+
+async function openPane(page: Page, item: HostItem, token: string, displayLanguage = "sv-SE", errors: string[] = []): Promise<void> {
+  await page.route(`${officeJsOrigin}/**`, (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
+  // tsx compiles with keepNames: the serialised host function calls esbuild's __name helper.
+  await page.addInitScript({ content: "globalThis.__name = (f) => f;" });
+  await page.addInitScript(outlookHost, { item, token, displayLanguage });
+  await page.goto("/addin/taskpane.html?mode=compose");
+  await page
+    .getByTestId("sign-in")
+    .waitFor({ timeout: 15_000 })
+    .catch((err: Error) => {
+      throw new Error(`the pane did not render: ${errors.join("; ") || err.message}`);
+    });
+  await page.getByTestId("sign-in").click();
+  await page.getByTestId("signed-in-as").waitFor();
+}
+
+const hostState = (page: Page) => page.evaluate(() => (window as unknown as { __outlook: HostState }).__outlook);
+
+function apiToken(user: User): Promise<string> {
+  return transaction(async (t) => (await issueApiToken(t, user, "Outlook add-in (test)")).token);
+}
+
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/** Every file of the SQLite database (with its journal) and of the blob store. */
+function storedFiles(): string[] {
+  const dbUrl = env().DATABASE_URL;
+  const db = dbUrl.startsWith("sqlite:") ? dbUrl.slice("sqlite:".length) : null;
+  const blobs = env().BLOB_STORE.startsWith("file:") ? env().BLOB_STORE.slice("file:".length) : null;
+  const files = db ? [db, `${db}-wal`, `${db}-journal`].filter((f) => fs.existsSync(f)) : [];
+  return [...files, ...(blobs ? filesUnder(blobs) : [])];
+}
+
+describe("Outlook add-in task pane (browser)", function () {
+  this.timeout(90_000);
+  const current = usePage({ viewport: { width: 360, height: 900 } });
+  let sender: User;
+  let alice: User;
+  let bob: User;
+
+  before(async function () {
+    this.timeout(120_000);
+    await ensureAddin();
+    sender = await buildUser({ name: "Sara Sändare" });
+    alice = await buildUser({ name: "Alice" });
+    bob = await buildUser({ name: "Bob" });
+  });
+
+  it("Send securely: only ciphertext reaches the server; the item becomes the neutral notification; recipients read it", async () => {
+    const { page, errors } = current();
+    const marker = crypto.randomBytes(6).toString("hex");
+    const subject = `Beslut om bistånd ${marker}`;
+    const body = `Hej! Beslutet är fattat, ärende ${marker}-kropp.`;
+    const file = Buffer.concat([Buffer.from(`bilaga ${marker} `), crypto.randomBytes(150_000)]);
+    await openPane(
+      page,
+      {
+        to: [alice.email],
+        cc: [bob.email],
+        bcc: [],
+        subject,
+        bodyHtml: `<p>${body}</p>`,
+        attachments: [{ id: "att-1", name: `beslut-${marker}.pdf`, contentType: "application/pdf", content: file.toString("base64") }],
+      },
+      await apiToken(sender),
+      "sv-SE",
+      errors,
+    );
+    await page.getByTestId("recipients").getByText(alice.email, { exact: false }).waitFor();
+    await page.getByTestId("send-securely").click();
+    await page.getByTestId("send-done").waitFor({ timeout: 30_000 });
+
+    const host = await hostState(page);
+    expect(host.sent, "sent with item.sendAsync").to.equal(true);
+    expect(host.subject).to.equal("Du har fått ett säkert meddelande");
+    expect(host.subject).not.to.contain(marker);
+    expect(host.bodyHtml).not.to.contain(marker);
+    const link = /href="(http:\/\/kuvert\.test\/mailbox\/inbox\/([0-9a-f-]{36}))"/.exec(host.bodyHtml);
+    expect(link, host.bodyHtml).to.not.equal(null);
+    expect(host.attachments).to.deep.equal([]);
+    const messageId = link![2];
+
+    // At rest: neither the subject, the body nor the attachment's bytes, anywhere.
+    const needles = [Buffer.from(subject), Buffer.from(marker), file.subarray(0, 64), file.subarray(100_000, 100_064)];
+    const files = storedFiles();
+    expect(files.length).to.be.greaterThan(0);
+    for (const f of files) {
+      const bytes = fs.readFileSync(f);
+      for (const n of needles) expect(bytes.includes(n), `${path.basename(f)} holds plaintext`).to.equal(false);
+    }
+
+    // Both recipients read it with their own keys, attachment included.
+    for (const reader of [alice, bob]) {
+      const api = await signIn(reader);
+      const got = await api.get<{ subject: string; html: string | null; text: string | null; attachments: Array<{ id: string; name: string; size: number }> }>(`/api/messages/${messageId}`);
+      expect(got.status, got.text).to.equal(200);
+      expect(got.body.subject).to.equal(subject);
+      expect(got.body.html ?? got.body.text ?? "").to.contain(`${marker}-kropp`);
+      expect(got.body.attachments.map((a) => [a.name, a.size])).to.deep.equal([[`beslut-${marker}.pdf`, file.length]]);
+      const res = await fetch(`${api.baseUrl}/api/messages/${messageId}/attachments/${got.body.attachments[0].id}`, { headers: { Cookie: api.cookieHeader() } });
+      expect(res.status).to.equal(200);
+      expect(Buffer.from(await res.arrayBuffer()).equals(file)).to.equal(true);
+    }
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("an unknown recipient: the pane asks once for the mobile number, then sends", async () => {
+    const { page } = current();
+    const stranger = uniqueEmail("ny");
+    await openPane(page, { to: [alice.email, stranger], cc: [], bcc: [], subject: "Hej", bodyHtml: "<p>Hej</p>", attachments: [] }, await apiToken(sender), "en-US");
+    await page.getByTestId("send-securely").click();
+    const field = page.getByLabel(`Mobile number for ${stranger}`);
+    await field.waitFor();
+    expect(await page.getByTestId("send-error").textContent()).to.contain("mobile numbers");
+    let host = await hostState(page);
+    expect(host.calls, "nothing changed in Outlook").to.deep.equal([]);
+    await field.fill("+46701234567");
+    await page.getByTestId("send-securely").click();
+    await page.getByTestId("send-done").waitFor({ timeout: 30_000 });
+    host = await hostState(page);
+    expect(host.subject).to.equal("You have received a secure message");
+    expect(host.sent).to.equal(true);
+  });
+
+  it("over the plan's quota: a clear error, and the Outlook item is untouched", async () => {
+    const { page } = current();
+    const org = await transaction((t) => createOrganisation(t, { name: `Pro ${crypto.randomBytes(4).toString("hex")}`, plan: "professional" }));
+    const pro = await buildUser({ organisation: org });
+    const rows = Array.from({ length: PROFESSIONAL_MONTHLY_MESSAGES }, () => {
+      const id = crypto.randomUUID();
+      return { id, threadId: id, parentId: null, senderId: pro.id, organisationId: org.id, content: null, expiresAt: null, state: "shredded" as const };
+    });
+    for (let i = 0; i < rows.length; i += 250) await Message.bulkCreate(rows.slice(i, i + 250));
+    const item: HostItem = {
+      to: [alice.email],
+      cc: [],
+      bcc: [],
+      subject: "Kvot",
+      bodyHtml: "<p>Över kvoten</p>",
+      attachments: [{ id: "a", name: "a.txt", contentType: "text/plain", content: Buffer.from("abc").toString("base64") }],
+    };
+    await openPane(page, item, await apiToken(pro));
+    await page.getByTestId("send-securely").click();
+    const error = page.getByTestId("send-error");
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).to.contain("Din plan tillåter inte fler meddelanden");
+    const host = await hostState(page);
+    expect(host.calls).to.deep.equal([]);
+    expect({ subject: host.subject, bodyHtml: host.bodyHtml, attachments: host.attachments, sent: host.sent }).to.deep.equal({
+      subject: item.subject,
+      bodyHtml: item.bodyHtml,
+      attachments: item.attachments,
+      sent: false,
+    });
+  });
+});
