@@ -181,6 +181,36 @@ describe("web mailbox (browser)", function () {
       await page.getByTestId("message-subject").filter({ hasText: "Kontrollerat" }).waitFor();
     });
 
+    it("someone who already has an account follows the link, signs in and finds the message in the inbox", async () => {
+      const { page } = sender();
+      const staff = await buildUser({ name: "Hugo Handläggare" });
+      const reader = await buildUser({ name: "Kalle Konto" });
+      await transaction((t) =>
+        sendMessage(t, {
+          sender: staff,
+          to: [{ email: reader.email }],
+          subject: "Till en kontoinnehavare",
+          text: "Hej Kalle!",
+          html: null,
+          options: { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false, expiresAt: null },
+        }),
+      );
+      await drain(worker);
+      const mail = await smtp.waitFor((m) => m.envelopeTo.includes(reader.email));
+      const token = linkPattern.exec(mail.parsed.text ?? "")?.[1];
+      await page.goto(`/r/${token}`);
+      await page.getByTestId("recipient-email").fill(reader.email);
+      await page.getByTestId("recipient-next").click();
+      await page.getByTestId("recipient-sign-in").waitFor();
+      await page.getByRole("button", { name: "Logga in" }).click();
+      await page.getByTestId("email").fill(reader.email);
+      await page.getByTestId("next").click();
+      await page.getByTestId("password").fill(defaultPassword);
+      await page.getByTestId("sign-in").click();
+      await page.waitForURL(/\/mailbox\/inbox$/);
+      await rowBySubject(page, "Till en kontoinnehavare");
+    });
+
     it("expired, burned and unknown links get a friendly page", async () => {
       const { page } = sender();
       await page.goto(`/r/${"x".repeat(43)}`);
