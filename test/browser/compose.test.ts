@@ -6,11 +6,19 @@ describe("web composer (browser)", function () {
   this.timeout(60_000);
   const current = usePage();
 
-  it("shows per-file upload progress and cancels one upload while the other completes", async () => {
+  it("inserts the signature, shows per-file upload progress and cancels one upload while the other completes", async () => {
     const { page, context } = current();
     const me = await buildUser({ name: "Ulla Uppladdare" });
     await signInThroughUi(page, me.email, defaultPassword);
+    // The personal signature (set in Settings) is one click away.
+    await page.evaluate(async () => {
+      const csrf = /(?:^|; )kuvert_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? "";
+      await fetch("/api/account", { method: "PATCH", headers: { "Content-Type": "application/json", "X-CSRF-Token": decodeURIComponent(csrf) }, body: JSON.stringify({ signature: "Ulla Uppladdare\nSundsvalls kommun" }) });
+    });
     await page.goto("/compose");
+    await page.getByTestId("compose-body").fill("Hej!");
+    await page.getByTestId("insert-signature").click();
+    expect(await page.getByTestId("compose-body").inputValue()).to.equal("Hej!\n\nUlla Uppladdare\nSundsvalls kommun");
     // A slow uplink (about 1 MB/s) so that progress can be seen and cancelled midway.
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");

@@ -142,6 +142,8 @@ export const messagesApi = {
   createFolder: (name: string) => api.post<Folder>("/api/folders", { name }),
   renameFolder: (id: string, name: string) => api.patch<Folder>(`/api/folders/${id}`, { name }),
   deleteFolder: (id: string) => api.delete<{ count: number }>(`/api/folders/${id}`),
+  /** The user's personal signature (F5), from the account settings. */
+  signature: async () => (await api.get<{ signature: string | null }>("/api/account")).signature,
   createDraft: (replyTo?: string | null) => api.post<{ id: string; threadId: string }>("/api/messages/drafts", replyTo ? { replyTo } : {}),
   removeAttachment: (draftId: string, attachmentId: string) => api.delete<unknown>(`/api/messages/${draftId}/attachments/${attachmentId}`),
   attachmentUrl: (messageId: string, attachmentId: string) => `/api/messages/${messageId}/attachments/${attachmentId}`,

@@ -54,6 +54,7 @@ export function ComposePage() {
   const [expires, setExpires] = useState(false);
   const [expiryDate, setExpiryDate] = useState("");
   const [contacts, setContacts] = useState<Contact[]>([]);
+  const [signature, setSignature] = useState<string | null>(null);
   const [uploads, setUploads] = useState<UploadState[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -63,6 +64,7 @@ export function ComposePage() {
 
   useEffect(() => {
     contactsApi.list().then((r) => setContacts(r.contacts), () => setContacts([]));
+    messagesApi.signature().then((s) => setSignature(s?.trim() ? s : null), () => setSignature(null));
   }, []);
 
   useEffect(() => {
@@ -227,6 +229,18 @@ export function ComposePage() {
           </MessageBar>
         ) : null}
         <TextField label={t("mail.compose.body")} value={body} onChange={(_, v) => setBody(v ?? "")} multiline rows={10} autoAdjustHeight data-testid="compose-body" />
+        {signature ? (
+          <div>
+            <DefaultButton
+              iconProps={{ iconName: "Edit" }}
+              onClick={() => setBody((b) => `${b.replace(/\s+$/, "")}${b.trim() ? "\n\n" : ""}${signature}`)}
+              disabled={body.includes(signature)}
+              data-testid="insert-signature"
+            >
+              {t("mail.compose.insertSignature")}
+            </DefaultButton>
+          </div>
+        ) : null}
         <div>
           <input ref={fileInput} id="compose-files" type="file" multiple className={classes.hiddenInput} onChange={(e) => void handleFiles(e)} data-testid="compose-files" tabIndex={-1} aria-hidden="true" />
           <DefaultButton iconProps={{ iconName: "Attach" }} onClick={() => fileInput.current?.click()} data-testid="compose-attach">
