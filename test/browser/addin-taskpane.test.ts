@@ -11,7 +11,7 @@ import { ensureAddin } from "../../addin/scripts/buildAddin.js";
 import { officeJsOrigin } from "../../backend/src/middlewares/addinStatic.js";
 import { env } from "../../backend/src/env.js";
 import { transaction } from "../../backend/src/db.js";
-import { issueApiToken } from "../../backend/src/services/apiTokens.js";
+import { issueApiToken, revokeApiToken } from "../../backend/src/services/apiTokens.js";
 import { Message } from "../../backend/src/models/Message.js";
 import { PROFESSIONAL_MONTHLY_MESSAGES } from "../../backend/src/services/messages/plans.js";
 import { createOrganisation } from "../../backend/src/commands/createOrganisation.js";
@@ -40,7 +40,7 @@ interface HostState extends HostItem {
  * addin/src/office/adapter.ts uses (async callbacks on a later tick), Mailbox 1.15 (sendAsync),
  * no Office SSO, and a sign-in dialog that answers with the token — as the Kuvert sign-in page does.
  */
-function outlookHost(init: { item: HostItem; token: string; displayLanguage: string }): void {
+function outlookHost(init: { item: HostItem; token: string; displayLanguage: string; read: boolean }): void {
   const state: HostState = { ...init.item, sent: false, dialogs: [], calls: [] };
   (window as unknown as { __outlook: HostState }).__outlook = state;
   type Cb<T> = (r: { status: number; value?: T; error?: { code: number; name: string; message: string } }) => void;
@@ -75,6 +75,16 @@ function outlookHost(init: { item: HostItem; token: string; displayLanguage: str
     saveAsync: (cb: Cb<string>) => ok(cb, "AAMkDraft="),
     sendAsync: (cb: Cb<void>) => ok(cb, undefined, () => (state.sent = true), "sendAsync"),
   };
+  // Message Read: plain properties instead of async getters (how the adapter tells the modes apart).
+  const readItem = {
+    itemId: "AAMkRead=",
+    to: details(state.to),
+    cc: details(state.cc),
+    subject: state.subject,
+    body: { getAsync: (_type: string, cb: Cb<string>) => ok(cb, state.bodyHtml) },
+    attachments: [],
+    getAttachmentContentAsync: (_id: string, cb: Cb<unknown>) => ok(cb, { format: "base64", content: "" }),
+  };
   const settings = new Map<string, unknown>();
   (window as unknown as { Office: unknown }).Office = {
     AsyncResultStatus: { Succeeded: 0, Failed: 1 },
@@ -102,17 +112,17 @@ function outlookHost(init: { item: HostItem; token: string; displayLanguage: str
           setTimeout(() => handlers.dialogMessageReceived?.({ message: JSON.stringify({ token: init.token }), origin: location.origin }), 20);
         },
       },
-      mailbox: { item },
+      mailbox: { item: init.read ? readItem : item },
     },
   };
 }
 
-async function openPane(page: Page, item: HostItem, token: string, displayLanguage = "sv-SE", errors: string[] = []): Promise<void> {
+async function openPane(page: Page, item: HostItem, token: string, displayLanguage = "sv-SE", errors: string[] = [], read = false): Promise<void> {
   await page.route(`${officeJsOrigin}/**`, (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
   // tsx compiles with keepNames: the serialised host function calls esbuild's __name helper.
   await page.addInitScript({ content: "globalThis.__name = (f) => f;" });
-  await page.addInitScript(outlookHost, { item, token, displayLanguage });
-  await page.goto("/addin/taskpane.html?mode=compose");
+  await page.addInitScript(outlookHost, { item, token, displayLanguage, read });
+  await page.goto(`/addin/taskpane.html?mode=${read ? "read" : "compose"}`);
   await page
     .getByTestId("sign-in")
     .waitFor({ timeout: 15_000 })
@@ -125,8 +135,12 @@ async function openPane(page: Page, item: HostItem, token: string, displayLangua
 
 const hostState = (page: Page) => page.evaluate(() => (window as unknown as { __outlook: HostState }).__outlook);
 
-function apiToken(user: User): Promise<string> {
-  return transaction(async (t) => (await issueApiToken(t, user, "Outlook add-in (test)")).token);
+async function issueToken(user: User): Promise<{ id: string; token: string }> {
+  return transaction((t) => issueApiToken(t, user, "Outlook add-in (test)"));
+}
+
+async function apiToken(user: User): Promise<string> {
+  return (await issueToken(user)).token;
 }
 
 function filesUnder(dir: string): string[] {
@@ -264,5 +278,52 @@ describe("Outlook add-in task pane (browser)", function () {
       attachments: item.attachments,
       sent: false,
     });
+  });
+
+  it("offline, then an expired sign-in: clear errors, and the Outlook item is untouched", async () => {
+    const { page, errors } = current();
+    const item: HostItem = { to: [alice.email], cc: [], bcc: [], subject: "Utkast", bodyHtml: "<p>Mitt utkast</p>", attachments: [] };
+    const issued = await issueToken(sender);
+    await openPane(page, item, issued.token, "sv-SE", errors);
+    await page.route("**/api/keys/lookup", (route) => route.abort("internetdisconnected"));
+    await page.getByTestId("send-securely").click();
+    const error = page.getByTestId("send-error");
+    await error.waitFor();
+    expect(await error.textContent()).to.contain("Ingen kontakt med Kuvert");
+    await page.unroute("**/api/keys/lookup");
+    await transaction((t) => revokeApiToken(t, sender.id, issued.id));
+    await page.getByTestId("send-securely").click();
+    await page.getByTestId("session-expired").waitFor();
+    expect(await page.getByTestId("session-expired").textContent()).to.contain("Din inloggning har gått ut");
+    await page.getByTestId("sign-in").waitFor();
+    const host = await hostState(page);
+    expect(host.calls).to.deep.equal([]);
+    expect({ subject: host.subject, bodyHtml: host.bodyHtml, sent: host.sent }).to.deep.equal({ subject: item.subject, bodyHtml: item.bodyHtml, sent: false });
+  });
+
+  it("read pane: on a Kuvert notification it links to the secure mailbox (the bearer token cannot unlock the key)", async () => {
+    const { page, baseUrl, errors } = current();
+    const api = await signIn(sender);
+    const sent = await api.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: "Läs i Outlook", body: "innehåll" });
+    expect(sent.status, sent.text).to.equal(201);
+    const link = `${baseUrl}/mailbox/inbox/${sent.body.id}`;
+    const notification = `<p>Du har fått ett säkert meddelande.</p><p><a href="${link}">Läs meddelandet</a></p>`;
+    const token = await apiToken(alice);
+    // What the pane meets: the API cannot decrypt for a bearer token.
+    const direct = await fetch(`${baseUrl}/api/messages/${sent.body.id}`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(direct.status).to.equal(403);
+    expect(((await direct.json()) as { error: string }).error).to.equal("keys_locked");
+    await openPane(page, { to: [alice.email], cc: [], bcc: [], subject: "Du har fått ett säkert meddelande", bodyHtml: notification, attachments: [] }, token, "sv-SE", errors, true);
+    const open = page.getByTestId("open-in-mailbox");
+    await open.waitFor();
+    expect(await open.getAttribute("href")).to.equal(link);
+    expect(await page.getByTestId("read-locked").textContent()).to.contain("säkra brevlådan");
+    expect(errors.filter((e) => !e.includes("403"))).to.deep.equal([]);
+  });
+
+  it("read pane: an ordinary e-mail is not a Kuvert notification", async () => {
+    const { page, errors } = current();
+    await openPane(page, { to: [alice.email], cc: [], bcc: [], subject: "Lunch?", bodyHtml: `<p><a href="https://example.com/r/abc">länk</a></p>`, attachments: [] }, await apiToken(alice), "en-US", errors, true);
+    await page.getByTestId("read-none").waitFor();
   });
 });

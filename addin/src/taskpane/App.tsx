@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { ActionButton, Stack, Text } from "@fluentui/react";
+import { ActionButton, MessageBar, MessageBarType, Stack, Text } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import type { OfficeAdapter } from "../office/adapter.js";
 import type { SignedInUser } from "../auth/signIn.js";
@@ -36,6 +36,7 @@ export function App({ office, apiBase, lang }: AppProps) {
   const { t } = useTranslation();
   const [signed, setSigned] = useState<Signed | null>(null);
   const [checking, setChecking] = useState(true);
+  const [expired, setExpired] = useState(false);
 
   useEffect(() => {
     const token = loadToken();
@@ -52,11 +53,17 @@ export function App({ office, apiBase, lang }: AppProps) {
 
   function handleSignedIn(result: { token: string; user: SignedInUser }) {
     saveToken(result.token);
+    setExpired(false);
     setSigned({ token: result.token, user: result.user });
   }
   function handleSignOut() {
     saveToken(null);
     setSigned(null);
+  }
+  /** The server no longer accepts the token (revoked or expired): sign in again; the draft stays as it is. */
+  function handleExpired() {
+    handleSignOut();
+    setExpired(true);
   }
 
   const api: KuvertApi | null = signed ? { base: apiBase, token: signed.token, fetch: window.fetch.bind(window) } : null;
@@ -66,6 +73,11 @@ export function App({ office, apiBase, lang }: AppProps) {
       <Text as="h1" variant="xLarge">
         {t("title")}
       </Text>
+      {expired && (
+        <MessageBar data-testid="session-expired" messageBarType={MessageBarType.warning}>
+          {t("errors.expired")}
+        </MessageBar>
+      )}
       {checking ? null : !signed || !api ? (
         <SignInPanel office={office} apiBase={apiBase} onSignedIn={handleSignedIn} />
       ) : (
@@ -75,9 +87,9 @@ export function App({ office, apiBase, lang }: AppProps) {
             <ActionButton text={t("signIn.signOut")} onClick={handleSignOut} />
           </Stack>
           {mode === "read" ? (
-            <ReadPane office={office} api={api} onExpired={handleSignOut} />
+            <ReadPane office={office} api={api} onExpired={handleExpired} />
           ) : (
-            <ComposePane office={office} api={api} user={signed.user} lang={lang} onExpired={handleSignOut} />
+            <ComposePane office={office} api={api} user={signed.user} lang={lang} onExpired={handleExpired} />
           )}
         </>
       )}
