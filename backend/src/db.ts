@@ -8,6 +8,8 @@ export type Dialect = "sqlite" | "mysql";
 
 let instance: Sequelize | undefined;
 
+
+
 /** Parses DATABASE_URL into Sequelize options. The one place that knows the dialect. */
 export function sequelizeOptions(url: string, poolMax = 10): { url?: string; options: Options } {
   const common: Options = { logging: false, define: { underscored: true } };
@@ -63,9 +65,33 @@ export function dialect(): Dialect {
   return db().getDialect() === "sqlite" ? "sqlite" : "mysql";
 }
 
-/** Runs `fn` in a transaction; every change that spans rows goes through here. */
-export function transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
-  return db().transaction(fn);
+/**
+ * Conflicts where the losing transaction may simply run again: a MySQL deadlock victim or lock
+ * wait time-out, and SQLite's "database is locked" when another connection holds the write lock
+ * (SQLite connections do not wait: a waiting connection would block every query Sequelize runs
+ * outside transactions).
+ */
+function isRetryableConflict(err: unknown): boolean {
+  const e = err as { parent?: { code?: string }; original?: { code?: string }; message?: string };
+  const code = e?.parent?.code ?? e?.original?.code;
+  return code === "ER_LOCK_DEADLOCK" || code === "ER_LOCK_WAIT_TIMEOUT" || code === "SQLITE_BUSY" || /SQLITE_BUSY/.test(e?.message ?? "");
+}
+
+/**
+ * Runs `fn` in a transaction; every change that spans rows goes through here. A transaction
+ * that lost a lock conflict is run again (up to 7 times, with growing jitter), so concurrent
+ * requests never surface a deadlock or a busy database as a 500. `fn` must therefore only have effects
+ * inside the database until it returns (side effects go in `t.afterCommit`).
+ */
+export async function transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db().transaction(fn);
+    } catch (err) {
+      if (attempt >= 8 || !isRetryableConflict(err)) throw err;
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * 25 * attempt));
+    }
+  }
 }
 
 export async function disconnect(): Promise<void> {

@@ -5,8 +5,10 @@ import { User } from "../../backend/src/models/User.js";
 import { AuditEvent } from "../../backend/src/models/AuditEvent.js";
 import { createOrganisation } from "../../backend/src/commands/createOrganisation.js";
 import { recordAudit, auditHash } from "../../backend/src/commands/recordAudit.js";
-import { buildOrganisation, buildUser, uniqueEmail } from "../support/factories.js";
+import { buildOrganisation, buildUser, uniqueEmail, defaultPassword } from "../support/factories.js";
 import { AppError } from "../../backend/src/errors.js";
+import { verifyAuditChain } from "../../backend/src/services/auditChain.js";
+import { ApiClient } from "../support/server.js";
 
 describe("data layer", () => {
   it("stores an organisation's policy as JSON and reads it back typed", async () => {
@@ -69,5 +71,25 @@ describe("data layer", () => {
     } catch (err) {
       expect((err as Error).message).to.match(/append-only/);
     }
+  });
+
+  it("appends audit events from concurrent requests without deadlocks, as one unbroken chain", async () => {
+    const users = await Promise.all(Array.from({ length: 6 }, () => buildUser({ organisation: null })));
+    const clients = await Promise.all(users.map(() => ApiClient.create()));
+    const answers = await Promise.all(users.map((u, i) => clients[i].post("/api/auth/login", { email: u.email, password: defaultPassword })));
+    expect(answers.map((a) => a.status)).to.deep.equal(users.map(() => 200));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => transaction((t) => recordAudit(t, { type: "test.parallel", data: { i } }))));
+    expect(await verifyAuditChain()).to.deep.include({ ok: true });
+  });
+
+  it("notices when the newest audit events are removed", async () => {
+    await transaction((t) => recordAudit(t, { type: "test.newest" }));
+    const newest = (await AuditEvent.findOne({ order: [["id", "DESC"]] }))!;
+    await AuditEvent.destroy({ where: { id: newest.id } });
+    const result = await verifyAuditChain();
+    expect(result).to.deep.include({ ok: false, reason: "newest_events_missing" });
+    // Put the chain back for the suites that follow.
+    await AuditEvent.create({ ...newest.get({ plain: true }) } as never);
+    expect(await verifyAuditChain()).to.deep.include({ ok: true });
   });
 });

@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { Transaction } from "sequelize";
+import { QueryTypes, type Transaction } from "sequelize";
 import { AuditEvent } from "../models/AuditEvent.js";
 import { db } from "../db.js";
 
@@ -44,14 +44,16 @@ export function auditHash(prevHash: string | null, e: HashedFields): string {
 }
 
 /**
- * Appends an event to the audit log, chained to the previous event (one global chain), inside
- * `t`. On MySQL the previous row is read FOR UPDATE so concurrent appends serialise.
+ * Appends an event to the audit log inside `t`, chained to the previous event (one global
+ * chain). The chain head row is locked by primary key first (FOR UPDATE on MySQL; SQLite
+ * serialises writers anyway), so appends happen one at a time in commit order and ids follow
+ * the chain.
  */
 export async function recordAudit(t: Transaction, props: AuditProps): Promise<AuditEvent> {
-  const prev = await AuditEvent.findOne({
-    order: [["id", "DESC"]],
+  const forUpdate = db().getDialect() === "sqlite" ? "" : " FOR UPDATE";
+  const [head] = await db().query<{ hash: string | null }>(`SELECT hash FROM audit_chain_head WHERE id = 1${forUpdate}`, {
+    type: QueryTypes.SELECT,
     transaction: t,
-    lock: db().getDialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
   });
   const createdAt = new Date();
   const fields = {
@@ -65,6 +67,15 @@ export async function recordAudit(t: Transaction, props: AuditProps): Promise<Au
     createdAt,
   };
   const recorded = { ...fields, refs: auditRefs(fields) };
-  const prevHash = prev?.hash ?? null;
-  return AuditEvent.create({ ...recorded, prevHash, hash: auditHash(prevHash, recorded) }, { transaction: t });
+  const prevHash = head?.hash ?? null;
+  const hash = auditHash(prevHash, recorded);
+  const event = await AuditEvent.create({ ...recorded, prevHash, hash }, { transaction: t });
+  await db().query("UPDATE audit_chain_head SET hash = ?, updated_at = ? WHERE id = 1", { replacements: [hash, createdAt], transaction: t });
+  return event;
+}
+
+/** The hash of the newest event as the chain head records it. */
+export async function auditChainHeadHash(): Promise<string | null> {
+  const [head] = await db().query<{ hash: string | null }>("SELECT hash FROM audit_chain_head WHERE id = 1", { type: QueryTypes.SELECT });
+  return head?.hash ?? null;
 }

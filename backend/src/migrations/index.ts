@@ -13,6 +13,7 @@ import { attachmentMeta } from "./20261122001000-attachment-meta.js";
 import { attachmentUploads } from "./20261122001010-attachment-uploads.js";
 import { entraTenant } from "./20261122001150-entra-tenant.js";
 import { auditRefs } from "./20261122001410-audit-refs.js";
+import { auditChainHead } from "./20261122001500-audit-chain-head.js";
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations: Migration[] = [foundation, auth, userKeys, secondFactor, messaging, blobDeletions, autoReplies, inboundMail, attachmentMeta, attachmentUploads, entraTenant, searchTerms, messageIdChecks, auditRefs];
+export const migrations: Migration[] = [foundation, auth, userKeys, secondFactor, messaging, blobDeletions, autoReplies, inboundMail, attachmentMeta, attachmentUploads, entraTenant, searchTerms, messageIdChecks, auditRefs, auditChainHead];

@@ -1,8 +1,10 @@
 import { Op } from "sequelize";
 import { AuditEvent } from "../models/AuditEvent.js";
-import { auditHash, auditRefs } from "../commands/recordAudit.js";
+import { auditChainHeadHash, auditHash, auditRefs } from "../commands/recordAudit.js";
 
-export type AuditChainResult = { ok: true; checked: number } | { ok: false; checked: number; brokenAt: number; reason: "hash_mismatch" | "broken_link" };
+export type AuditChainResult =
+  | { ok: true; checked: number }
+  | { ok: false; checked: number; brokenAt: number; reason: "hash_mismatch" | "broken_link" | "newest_events_missing" };
 
 /**
  * The id columns must equal what was recorded, except that a column may have become NULL when
@@ -26,7 +28,12 @@ export async function verifyAuditChain(pageSize = 500): Promise<AuditChainResult
   let first = true;
   for (;;) {
     const rows: AuditEvent[] = await AuditEvent.findAll({ where: { id: { [Op.gt]: lastId } }, order: [["id", "ASC"]], limit: pageSize });
-    if (rows.length === 0) return { ok: true, checked };
+    if (rows.length === 0) {
+      // The head records the newest event's hash: removing the newest rows is detected too.
+      const head = await auditChainHeadHash();
+      if (head !== (first ? null : prevHash)) return { ok: false, checked, brokenAt: lastId, reason: "newest_events_missing" };
+      return { ok: true, checked };
+    }
     for (const e of rows) {
       const id = Number(e.id);
       // The chain starts with a null link, so deleting its first rows is detected too.
