@@ -173,7 +173,8 @@ export function MailboxPage() {
       setSelected(new Set(items.slice(from, to + 1).map((i) => i.id)));
       return;
     }
-    if (mods.ctrl) {
+    // Drafts are unsent uploads from the composer: they are selected (to delete), not opened.
+    if (mods.ctrl || folder === "drafts") {
       toggle(id);
       return;
     }
@@ -255,6 +256,7 @@ export function MailboxPage() {
           {selectedIds.length > 1 ? <p style={{ margin: "6px 0", fontSize: 14 }}>{t("mail.list.selected", { count: selectedIds.length })}</p> : null}
         </div>
         <MailError error={error} />
+        {folder === "drafts" && items.length > 0 ? <p style={{ margin: "6px 0 10px", fontSize: 14, color: "#424242" }}>{t("mail.list.draftsHelp")}</p> : null}
         {loading && items.length === 0 ? <Spinner size={SpinnerSize.medium} label={t("common.loading")} styles={{ root: { margin: 24 } }} /> : (
           <MessageList items={items} selected={selected} openId={messageId} emptyText={emptyText} onRowClick={handleRowClick} onToggle={toggle} />
         )}
