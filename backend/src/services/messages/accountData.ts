@@ -32,8 +32,10 @@ export const messagesDeletionStep: DeletionStep = {
 const PAGE = 100;
 const json = (value: unknown) => JSON.stringify(value, null, 2) + "\n";
 
+/** A file name safe in any archive tool: no path separators, reserved or control characters. */
 function safeName(name: string): string {
-  return name.replace(/[\\/:*?"<>|\u0000-\u001f]/g, "_").slice(0, 120) || "attachment";
+  const cleaned = [...name].map((ch) => (ch.charCodeAt(0) < 0x20 || '\\/:*?"<>|'.includes(ch) ? "_" : ch)).join("");
+  return cleaned.slice(0, 120) || "attachment";
 }
 
 /**
