@@ -211,6 +211,28 @@ describe("web mailbox (browser)", function () {
       await rowBySubject(page, "Till en kontoinnehavare");
     });
 
+    it("the sender corrects a first-time recipient's wrong mobile number from the sent message", async () => {
+      const { page } = sender();
+      const staff = await buildUser({ name: "Nina Handläggare" });
+      const email = uniqueEmail("fel-nummer");
+      const { message } = await transaction((t) =>
+        sendMessage(t, {
+          sender: staff,
+          to: [{ email, mobile: uniqueMobile() }],
+          subject: "Fel nummer",
+          text: "Hej!",
+          html: null,
+          options: { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false, expiresAt: null },
+        }),
+      );
+      await signInThroughUi(page, staff.email, defaultPassword);
+      await page.goto(`/mailbox/sent/${message.id}`);
+      await page.getByTestId("correct-mobile").click();
+      await page.getByTestId("correct-mobile-input").fill("070-111 22 33");
+      await page.getByTestId("correct-mobile-save").click();
+      await page.getByText(/Nästa SMS-kod skickas till/).waitFor();
+    });
+
     it("expired, burned and unknown links get a friendly page", async () => {
       const { page } = sender();
       await page.goto(`/r/${"x".repeat(43)}`);

@@ -142,6 +142,9 @@ export const messagesApi = {
   createFolder: (name: string) => api.post<Folder>("/api/folders", { name }),
   renameFolder: (id: string, name: string) => api.patch<Folder>(`/api/folders/${id}`, { name }),
   deleteFolder: (id: string) => api.delete<{ count: number }>(`/api/folders/${id}`),
+  /** Sender only: a first-time recipient's corrected mobile number (after a wrong-number notice). */
+  correctMobile: (messageId: string, userId: string, mobile: string) =>
+    api.put<{ mobile: string | null }>(`/api/messages/${messageId}/recipients/${userId}/mobile`, { mobile }),
   /** The user's personal signature (F5), from the account settings. */
   signature: async () => (await api.get<{ signature: string | null }>("/api/account")).signature,
   createDraft: (replyTo?: string | null) => api.post<{ id: string; threadId: string }>("/api/messages/drafts", replyTo ? { replyTo } : {}),

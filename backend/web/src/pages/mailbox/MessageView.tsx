@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import { messagesApi, type Message, type ThreadMessage } from "../../api/messages.js";
 import { useSession } from "../../session/SessionContext.js";
 import { ApiError } from "../../api/client.js";
+import { CorrectMobile } from "./CorrectMobile.js";
 import { IdCheck } from "./IdCheck.js";
 import { MailError } from "./mailErrors.js";
 import { Toolbar, type ToolbarItem } from "./Toolbar.js";
@@ -152,6 +153,9 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
                 <span key={r.id} style={{ display: "inline-flex", alignItems: "center", gap: 6, flexWrap: "wrap" }}>
                   {r.name ?? r.email}
                   {r.status ? <StatusBadge status={r.status} /> : null}
+                  {r.status && message.sender?.id === user?.id && ["queued", "notified", "opened"].includes(r.status) && !r.name ? (
+                    <CorrectMobile messageId={message.id} recipient={r} />
+                  ) : null}
                 </span>
               ))}
             </dd>

@@ -27,6 +27,7 @@ const mailIds = new Set([
   "payload_too_large",
   "invalid_name",
   "id_check_required",
+  "recipient_registered",
 ]);
 
 /** A translated sentence for a failure on the mail pages, falling back to the shared ones. */
