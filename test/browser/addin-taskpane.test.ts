@@ -193,8 +193,13 @@ describe("Outlook add-in task pane (browser)", function () {
       errors,
     );
     await page.getByTestId("recipients").getByText(alice.email, { exact: false }).waitFor();
+    // A file picked in the pane itself (beyond Outlook's attachment limit), and one security function.
+    const big = Buffer.concat([Buffer.from(`stor ${marker} `), crypto.randomBytes(300_000)]);
+    await page.getByTestId("add-files").setInputFiles({ name: `journal-${marker}.bin`, mimeType: "application/octet-stream", buffer: big });
+    await page.getByRole("switch", { name: "Läskvitto" }).click();
     await page.getByTestId("send-securely").click();
     await page.getByTestId("send-done").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("upload-progress").count()).to.equal(2);
 
     const host = await hostState(page);
     expect(host.sent, "sent with item.sendAsync").to.equal(true);
@@ -207,7 +212,7 @@ describe("Outlook add-in task pane (browser)", function () {
     const messageId = link![2];
 
     // At rest: neither the subject, the body nor the attachment's bytes, anywhere.
-    const needles = [Buffer.from(subject), Buffer.from(marker), file.subarray(0, 64), file.subarray(100_000, 100_064)];
+    const needles = [Buffer.from(subject), Buffer.from(marker), file.subarray(0, 64), file.subarray(100_000, 100_064), big.subarray(200_000, 200_064)];
     const files = storedFiles();
     expect(files.length).to.be.greaterThan(0);
     for (const f of files) {
@@ -218,14 +223,22 @@ describe("Outlook add-in task pane (browser)", function () {
     // Both recipients read it with their own keys, attachment included.
     for (const reader of [alice, bob]) {
       const api = await signIn(reader);
-      const got = await api.get<{ subject: string; html: string | null; text: string | null; attachments: Array<{ id: string; name: string; size: number }> }>(`/api/messages/${messageId}`);
+      const got = await api.get<{ subject: string; html: string | null; text: string | null; options: { readReceipt: boolean }; attachments: Array<{ id: string; name: string; size: number }> }>(
+        `/api/messages/${messageId}`,
+      );
       expect(got.status, got.text).to.equal(200);
       expect(got.body.subject).to.equal(subject);
       expect(got.body.html ?? got.body.text ?? "").to.contain(`${marker}-kropp`);
-      expect(got.body.attachments.map((a) => [a.name, a.size])).to.deep.equal([[`beslut-${marker}.pdf`, file.length]]);
-      const res = await fetch(`${api.baseUrl}/api/messages/${messageId}/attachments/${got.body.attachments[0].id}`, { headers: { Cookie: api.cookieHeader() } });
-      expect(res.status).to.equal(200);
-      expect(Buffer.from(await res.arrayBuffer()).equals(file)).to.equal(true);
+      expect(got.body.options.readReceipt).to.equal(true);
+      expect(got.body.attachments.map((a) => [a.name, a.size])).to.deep.equal([
+        [`beslut-${marker}.pdf`, file.length],
+        [`journal-${marker}.bin`, big.length],
+      ]);
+      for (const [i, expected] of [file, big].entries()) {
+        const res = await fetch(`${api.baseUrl}/api/messages/${messageId}/attachments/${got.body.attachments[i].id}`, { headers: { Cookie: api.cookieHeader() } });
+        expect(res.status).to.equal(200);
+        expect(Buffer.from(await res.arrayBuffer()).equals(expected)).to.equal(true);
+      }
     }
     expect(errors).to.deep.equal([]);
   });
@@ -251,6 +264,7 @@ describe("Outlook add-in task pane (browser)", function () {
   it("over the plan's quota: a clear error, and the Outlook item is untouched", async () => {
     const { page } = current();
     const org = await transaction((t) => createOrganisation(t, { name: `Pro ${crypto.randomBytes(4).toString("hex")}`, plan: "professional" }));
+    await org.update({ policy: { ...org.policy, messages: { forced: ["idCheck"], defaults: { readReceipt: true } } } });
     const pro = await buildUser({ organisation: org });
     const rows = Array.from({ length: PROFESSIONAL_MONTHLY_MESSAGES }, () => {
       const id = crypto.randomUUID();
@@ -266,6 +280,13 @@ describe("Outlook add-in task pane (browser)", function () {
       attachments: [{ id: "a", name: "a.txt", contentType: "text/plain", content: Buffer.from("abc").toString("base64") }],
     };
     await openPane(page, item, await apiToken(pro));
+    // The organisation's policy: ID check forced on, read receipt on by default.
+    const idCheck = page.getByRole("switch", { name: "ID-kontroll (SMS-kod)" });
+    await page.waitForFunction(() => document.querySelector('[role="switch"][aria-checked="true"][disabled]') !== null);
+    expect(await idCheck.isChecked()).to.equal(true);
+    expect(await idCheck.isDisabled()).to.equal(true);
+    expect(await page.getByRole("switch", { name: "Läskvitto" }).isChecked()).to.equal(true);
+    expect(await page.getByRole("switch", { name: "Bränn efter läsning" }).isChecked()).to.equal(false);
     await page.getByTestId("send-securely").click();
     const error = page.getByTestId("send-error");
     await error.waitFor({ timeout: 30_000 });

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { transaction } from "../../../backend/src/db.js";
 import { issueApiToken } from "../../../backend/src/services/apiTokens.js";
 import type { User } from "../../../backend/src/models/User.js";
-import { buildUser } from "../../support/factories.js";
+import { buildOrganisation, buildUser } from "../../support/factories.js";
 import { signIn } from "../../support/auth.js";
 import { ApiClient } from "../../support/server.js";
 
@@ -59,5 +59,29 @@ describe("GET /api/addin/notification", () => {
     const res = await anonymous.get(`/api/addin/notification?messageId=${messageId}`);
     expect(res.status).to.equal(401);
     expect(res.body.error).to.equal("authentication_required");
+  });
+});
+
+describe("GET /api/addin/settings", () => {
+  it("gives the organisation's defaults and forced functions (built-in defaults otherwise); 401 without sign-in", async () => {
+    const plain = await buildUser();
+    const res = await (await bearer(plain)).get<{ options: { defaults: Record<string, boolean>; forced: string[]; defaultExpiryDays: number | null } }>("/api/addin/settings");
+    expect(res.status, res.text).to.equal(200);
+    expect(res.body.options).to.deep.equal({
+      defaults: { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false },
+      forced: [],
+      defaultExpiryDays: null,
+    });
+
+    const org = await buildOrganisation();
+    await org.update({ policy: { ...org.policy, messages: { defaults: { idCheck: true, notify: false }, forced: ["readReceipt"], defaultExpiryDays: 30 } } });
+    const member = await buildUser({ organisation: org });
+    const withPolicy = await (await bearer(member)).get<{ options: { defaults: Record<string, boolean>; forced: string[]; defaultExpiryDays: number | null } }>("/api/addin/settings");
+    expect(withPolicy.body.options).to.deep.equal({
+      defaults: { idCheck: true, burnAfterReading: false, eyesOnly: false, readReceipt: true, notify: false, hideRecipients: false },
+      forced: ["readReceipt"],
+      defaultExpiryDays: 30,
+    });
+    expect((await (await ApiClient.create()).get("/api/addin/settings")).status).to.equal(401);
   });
 });

@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { Attachment, OfficeAdapter } from "../../office/adapter.js";
 import type { SignedInUser } from "../../auth/signIn.js";
 import { checkSubjectRule } from "../../shared/subjectWarning.js";
-import { ApiError, type KuvertApi } from "../api.js";
+import { ApiError, apiJson, type KuvertApi } from "../api.js";
 import { sendErrorText } from "../errorText.js";
 import { allAddresses, optionNames, sendSecurely, type OptionName, type Progress, type SecurityOptions } from "../secureSend.js";
 
@@ -26,6 +26,12 @@ interface Item {
   attachments: Attachment[];
 }
 
+interface OrgOptions {
+  defaults: Record<OptionName, boolean>;
+  forced: OptionName[];
+  defaultExpiryDays: number | null;
+}
+
 type Outcome = { kind: "error"; text: string } | { kind: "done"; text: string };
 
 /** The compose task pane: reads the Outlook item, asks what is missing, sends securely (F1–F6). */
@@ -39,6 +45,13 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
   const [progress, setProgress] = useState<Record<string, Progress>>({});
   const [step, setStep] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [org, setOrg] = useState<OrgOptions | null>(null);
+
+  useEffect(() => {
+    void apiJson<{ options: OrgOptions }>(api, "GET", "/api/addin/settings")
+      .then((s) => setOrg(s.options))
+      .catch(() => setOrg(null)); // the built-in defaults are shown; the server applies the real ones
+  }, [api]);
 
   const readItem = useCallback(async () => {
     const [recipients, subject, attachments] = await Promise.all([office.getRecipients(), office.getSubject(), office.getAttachments()]);
@@ -53,10 +66,11 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
   const busy = step !== null && step !== "done";
 
   function optionValue(name: OptionName): boolean {
+    if (org?.forced.includes(name)) return true;
     const set = options[name];
     if (set !== undefined) return set;
     if (name === "hideRecipients" && item?.hasBcc) return true;
-    return fallbackOptions[name];
+    return (org?.defaults ?? fallbackOptions)[name];
   }
 
   function handleToggle(name: OptionName, checked: boolean) {
@@ -153,7 +167,7 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
         </Text>
         <Text variant="small">{t("compose.orgDefault")}</Text>
         {optionNames.map((name) => (
-          <Toggle key={name} label={t(`compose.${name}`)} inlineLabel checked={optionValue(name)} disabled={busy} data-testid={`option-${name}`} onChange={(_e, c) => handleToggle(name, !!c)} />
+          <Toggle key={name} label={t(`compose.${name}`)} inlineLabel checked={optionValue(name)} disabled={busy || !!org?.forced.includes(name)} data-testid={`option-${name}`} onChange={(_e, c) => handleToggle(name, !!c)} />
         ))}
         <TextField type="date" label={t("compose.expiresOn")} value={options.expiresOn ?? ""} disabled={busy} onChange={(_e, v) => setOptions((o) => ({ ...o, expiresOn: v ?? "" }))} />
       </Stack>
@@ -174,7 +188,9 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
           </Stack>
         ))}
         {Object.values(progress).map((p) => (
-          <ProgressIndicator key={p.key} label={p.name} percentComplete={p.total ? p.sent / p.total : 1} data-testid="upload-progress" />
+          <div key={p.key} data-testid="upload-progress">
+            <ProgressIndicator label={p.name} percentComplete={p.total ? p.sent / p.total : 1} />
+          </div>
         ))}
       </Stack>
 

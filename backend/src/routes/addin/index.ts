@@ -7,10 +7,20 @@ import { authenticated, currentUser } from "../../middlewares/authenticate.js";
 import { rateLimit } from "../../middlewares/rateLimit.js";
 import { Message } from "../../models/Message.js";
 import { renderEmail } from "../../services/templates.js";
+import { transaction } from "../../db.js";
+import { applyMessagePolicy, messagePolicyFor, optionNames } from "../../services/messages/orgPolicy.js";
 
 const NotificationQuery = z.object({
   messageId: z.uuid(),
   locale: z.enum(["sv", "en"]).default("sv"),
+});
+const OptionFlags = z.object(Object.fromEntries(optionNames.map((n) => [n, z.boolean()])) as Record<(typeof optionNames)[number], z.ZodBoolean>);
+const SettingsResponse = z.object({
+  options: z.object({
+    defaults: OptionFlags.describe("What a message gets for each function the sender leaves alone"),
+    forced: z.array(z.enum(optionNames)).describe("Always on by organisation policy"),
+    defaultExpiryDays: z.number().nullable(),
+  }),
 });
 const NotificationResponse = z.object({ subject: z.string(), html: z.string(), link: z.string() });
 
@@ -20,6 +30,29 @@ const NotificationResponse = z.object({ subject: z.string(), html: z.string(), l
  * in the secure web mailbox. Only the message's sender may ask.
  */
 export function addinRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/addin/settings",
+      summary: "The organisation's defaults for the seven security functions, for the compose pane",
+      tags: ["messages"],
+      security: "session",
+      before: [rateLimit({ name: "addin-settings-ip", points: 120, durationSeconds: 60 }), authenticated()],
+      responses: {
+        200: { description: "`{options: {defaults, forced, defaultExpiryDays}}`", schema: SettingsResponse },
+        401: { description: "`authentication_required`", schema: ErrorSchema },
+      },
+    },
+    async (ctx) => {
+      const user = currentUser(ctx);
+      const policy = await transaction((t) => messagePolicyFor(t, user));
+      const { expiresAt: _unused, ...defaults } = applyMessagePolicy(policy, {});
+      void _unused;
+      ctx.body = { options: { defaults, forced: policy.forced, defaultExpiryDays: policy.defaultExpiryDays } };
+    },
+  );
+
   defineRoute(
     router,
     {
