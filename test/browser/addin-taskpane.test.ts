@@ -18,7 +18,7 @@ import { createOrganisation } from "../../backend/src/commands/createOrganisatio
 import type { User } from "../../backend/src/models/User.js";
 import { buildUser, uniqueEmail } from "../support/factories.js";
 import { signIn } from "../support/auth.js";
-import { usePage } from "../support/browser.js";
+import { seriousAxeViolations, usePage } from "../support/browser.js";
 
 interface HostItem {
   to: string[];
@@ -246,6 +246,8 @@ describe("Outlook add-in task pane (browser)", function () {
   it("an unknown recipient: the pane asks once for the mobile number, then sends", async () => {
     const { page } = current();
     const stranger = uniqueEmail("ny");
+    const account = await signIn(sender);
+    expect((await account.patch("/api/account", { signature: "Sara\nKuvert & Co" })).status).to.equal(200);
     await openPane(page, { to: [alice.email, stranger], cc: [], bcc: [], subject: "Hej", bodyHtml: "<p>Hej</p>", attachments: [] }, await apiToken(sender), "en-US");
     await page.getByTestId("send-securely").click();
     const field = page.getByLabel(`Mobile number for ${stranger}`);
@@ -253,6 +255,14 @@ describe("Outlook add-in task pane (browser)", function () {
     expect(await page.getByTestId("send-error").textContent()).to.contain("mobile numbers");
     let host = await hostState(page);
     expect(host.calls, "nothing changed in Outlook").to.deep.equal([]);
+    expect(await seriousAxeViolations(page)).to.deep.equal([]);
+    // F5: the standard text and the personal signature go into the Outlook body.
+    await page.getByTestId("insert-standard").click();
+    await page.waitForFunction(() => (window as unknown as { __outlook: HostState }).__outlook.bodyHtml.includes("switching to secure e-mail"));
+    await page.getByTestId("insert-signature").click();
+    await page.waitForFunction(() => (window as unknown as { __outlook: HostState }).__outlook.bodyHtml.includes("Kuvert &amp; Co"));
+    host = await hostState(page);
+    expect(host.bodyHtml).to.equal("<p>Hej</p><p>This conversation contains sensitive information, so I am switching to secure e-mail. You will get a message with a link and an SMS code to read it.</p><p>Sara<br>Kuvert &amp; Co</p>");
     await field.fill("+46701234567");
     await page.getByTestId("send-securely").click();
     await page.getByTestId("send-done").waitFor({ timeout: 30_000 });

@@ -6,6 +6,7 @@ import type { SignedInUser } from "../../auth/signIn.js";
 import { checkSubjectRule } from "../../shared/subjectWarning.js";
 import { ApiError, apiJson, type KuvertApi } from "../api.js";
 import { sendErrorText } from "../errorText.js";
+import { InsertText } from "./InsertText.js";
 import { allAddresses, optionNames, sendSecurely, type OptionName, type Progress, type SecurityOptions } from "../secureSend.js";
 
 export interface ComposePaneProps {
@@ -160,6 +161,8 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
           ))}
         </Stack>
       )}
+
+      <InsertText office={office} api={api} disabled={busy || step === "done"} onError={(err) => setOutcome({ kind: "error", text: sendErrorText(t, err) })} />
 
       <Stack tokens={{ childrenGap: 4 }}>
         <Text variant="mediumPlus" as="h2">
