@@ -13,4 +13,10 @@ async function start(): Promise<void> {
   createRoot(root).render(<App office={office} apiBase={window.location.origin} lang={lang} />);
 }
 
-void Office.onReady(() => start());
+if (typeof Office === "undefined") {
+  // Opened outside Outlook (or office.js could not load): say so instead of a blank page.
+  const root = document.getElementById("root");
+  if (root) root.textContent = "Öppna Kuvert från Outlook. Open Kuvert from Outlook.";
+} else {
+  void Office.onReady(() => start());
+}
