@@ -18,7 +18,7 @@ import { createOrganisation } from "../../backend/src/commands/createOrganisatio
 import type { User } from "../../backend/src/models/User.js";
 import { buildUser, uniqueEmail } from "../support/factories.js";
 import { signIn } from "../support/auth.js";
-import { seriousAxeViolations, usePage } from "../support/browser.js";
+import { hasHorizontalScroll, seriousAxeViolations, usePage } from "../support/browser.js";
 
 interface HostItem {
   to: string[];
@@ -256,6 +256,7 @@ describe("Outlook add-in task pane (browser)", function () {
     let host = await hostState(page);
     expect(host.calls, "nothing changed in Outlook").to.deep.equal([]);
     expect(await seriousAxeViolations(page)).to.deep.equal([]);
+    expect(await hasHorizontalScroll(page), "fits a 360 px task pane").to.equal(false);
     // F5: the standard text and the personal signature go into the Outlook body.
     await page.getByTestId("insert-standard").click();
     await page.waitForFunction(() => (window as unknown as { __outlook: HostState }).__outlook.bodyHtml.includes("switching to secure e-mail"));
