@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { buildUser, defaultPassword } from "../support/factories.js";
+import { Organisation } from "../../backend/src/models/Organisation.js";
+import { buildOrganisation, buildUser, defaultPassword } from "../support/factories.js";
 import { signInThroughUi, usePage } from "../support/browser.js";
 
 describe("web composer (browser)", function () {
@@ -42,5 +43,48 @@ describe("web composer (browser)", function () {
     // The cancelled file is removed from the list; the finished one stays and can be removed too.
     await big.getByTestId("upload-remove").click();
     expect(await page.getByTestId("upload").count()).to.equal(1);
+  });
+
+  it("starts from the organisation's defaults: forced functions are on, locked and explained", async () => {
+    const { page } = current();
+    const org = await buildOrganisation();
+    await Organisation.update({ policy: { messages: { defaults: { readReceipt: true }, forced: ["idCheck", "eyesOnly"], defaultExpiryDays: 30 } } }, { where: { id: org.id } });
+    const me = await buildUser({ organisation: org });
+    await signInThroughUi(page, me.email, defaultPassword);
+    await page.goto("/compose");
+    await page.getByTestId("forced-idCheck").waitFor();
+    for (const key of ["idCheck", "eyesOnly"]) {
+      const toggle = page.getByRole("switch", { name: key === "idCheck" ? /ID-kontroll/i : /Endast för dina ögon/i });
+      expect(await toggle.getAttribute("aria-checked")).to.equal("true");
+      expect(await toggle.isDisabled()).to.equal(true);
+      expect(await page.getByTestId(`forced-${key}`).innerText()).to.equal("Krävs av din organisation");
+    }
+    expect(await page.getByRole("switch", { name: /Läskvitto/i }).getAttribute("aria-checked")).to.equal("true");
+    expect(await page.getByRole("switch", { name: /Läskvitto/i }).isDisabled()).to.equal(false);
+    expect(await page.getByTestId("option-expiry-date").inputValue()).to.match(/^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it("saves a draft, reopens it from the Drafts folder and sends it", async () => {
+    const { page } = current();
+    const me = await buildUser({ name: "Disa Utkast" });
+    const to = await buildUser({ organisation: null });
+    await signInThroughUi(page, me.email, defaultPassword);
+    await page.goto("/compose");
+    const subject = `Utkast ${Date.now()}`;
+    await page.getByTestId("compose-to").fill(to.email);
+    await page.getByTestId("compose-subject").fill(subject);
+    await page.getByTestId("compose-body").fill("Halvfärdig text");
+    await page.getByTestId("compose-save-draft").click();
+    await page.getByTestId("draft-saved").waitFor();
+    await page.goto("/mailbox/drafts");
+    await page.getByTestId("message-row").filter({ hasText: subject }).locator("button").first().click();
+    await page.waitForURL(/\/compose\?draft=/);
+    await page.waitForFunction(() => (document.querySelector('[data-testid="compose-to"]') as HTMLInputElement | null)?.value.includes("@"));
+    expect(await page.getByTestId("compose-subject").inputValue()).to.equal(subject);
+    expect(await page.getByTestId("compose-to").inputValue()).to.equal(to.email);
+    await page.getByTestId("compose-send").click();
+    await page.waitForURL(/\/mailbox\/sent\/[0-9a-f-]{36}$/);
+    await page.goto("/mailbox/drafts");
+    await page.getByTestId("mailbox-empty").waitFor();
   });
 });

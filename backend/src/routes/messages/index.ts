@@ -21,11 +21,13 @@ import { correctRecipientMobile } from "../../commands/correctRecipientMobile.js
 import { passIdCheck, sendIdCheckCode } from "../../services/messages/idCheck.js";
 import { AppError } from "../../errors.js";
 import { z } from "zod";
+import { composeDefaultsRoutes } from "./composeDefaults.js";
 import { EncryptedMessageResponse, SaveDraftBody, MessageIdParams, MessageResponse, SendMessageBody, SentResponse, ThreadResponse, MAX_BODY_CHARS } from "./schema.js";
 
 const notFound = { description: "`not_found`: no such message, or the caller is not one of its readers (S4)", schema: ErrorSchema };
 
 export function messageRoutes(router: Router): void {
+  composeDefaultsRoutes(router);
   defineRoute(
     router,
     {

@@ -61,6 +61,8 @@ export interface Message {
   state: string;
   revealRequired: boolean;
   createdAt: string;
+  /** Drafts only: the intended recipients, saved encrypted. */
+  draftTo?: Array<{ email: string; mobile: string | null }>;
 }
 
 export interface ThreadMessage extends Message {
@@ -86,7 +88,19 @@ export interface SendInput {
   draftId?: string | null;
 }
 
+/** Where a new message starts (F4, F5): org defaults, forced functions and the signature to offer. */
+export interface ComposeDefaults {
+  defaults: Omit<SecurityOptions, "expiresAt">;
+  forced: Array<keyof Omit<SecurityOptions, "expiresAt">>;
+  defaultExpiryDays: number | null;
+  signature: string | null;
+}
+
 export const messagesApi = {
+  composeDefaults: () => api.get<ComposeDefaults>("/api/messages/compose-defaults"),
+  /** Saves subject, body and intended recipients into a draft, encrypted on the server (F11). */
+  saveDraft: (id: string, input: { to: Array<{ email: string; mobile?: string | null }>; subject: string; body: string | { text: string; html: string | null } }) =>
+    api.put<unknown>(`/api/messages/drafts/${id}`, input),
   list: (folder: string, opts: { q?: string; limit?: number; offset?: number } = {}) => {
     const params = new URLSearchParams();
     if (opts.q) params.set("q", opts.q);

@@ -5,7 +5,7 @@ import { useNavigate, useSearchParams } from "react-router";
 import { checkSubject } from "../../../../../addin/src/shared/sensitivity.js";
 import { ApiError } from "../../api/client.js";
 import { contactsApi, type Contact } from "../../api/contacts.js";
-import { messagesApi, uploadAttachment, type SecurityOptions } from "../../api/messages.js";
+import { messagesApi, uploadAttachment, type ComposeDefaults, type SecurityOptions } from "../../api/messages.js";
 import { MailError, mailErrorText } from "../mailbox/mailErrors.js";
 import { registerMailIcons } from "../mailbox/icons.js";
 import { looksLikeEmail } from "../SignInPage.js";
@@ -24,6 +24,7 @@ const classes = mergeStyleSets({
   fieldset: { border: "1px solid #d6dde3", borderRadius: 8, padding: "8px 14px 12px", margin: 0 },
   legend: { fontWeight: 600, padding: "0 6px" },
   toggles: { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(240px, 1fr))", gap: "4px 20px" },
+  forced: { fontSize: 12, fontWeight: 600, color: "#0b4f0b", margin: "-4px 0 2px" },
   help: { fontSize: 13, color: "#545454", margin: "-6px 0 8px", lineHeight: "1.4" },
   actions: { display: "flex", flexWrap: "wrap", gap: 12, alignItems: "center" },
   hiddenInput: { position: "absolute", width: 1, height: 1, opacity: 0, overflow: "hidden" },
@@ -32,6 +33,11 @@ const classes = mergeStyleSets({
 /** Today's date as yyyy-mm-dd, the minimum of the expiry field. */
 function today(): string {
   return new Date().toISOString().slice(0, 10);
+}
+
+/** The date `days` from today as yyyy-mm-dd (the org's default expiry, F4). */
+function inDays(days: number): string {
+  return new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
 /**
@@ -44,6 +50,7 @@ export function ComposePage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const replyTo = params.get("replyTo");
+  const openDraft = params.get("draft");
   const [to, setTo] = useState(params.get("to") ?? "");
   const [toError, setToError] = useState<string | undefined>();
   const [mobiles, setMobiles] = useState<Record<string, string>>({});
@@ -55,6 +62,8 @@ export function ComposePage() {
   const [expiryDate, setExpiryDate] = useState("");
   const [contacts, setContacts] = useState<Contact[]>([]);
   const [signature, setSignature] = useState<string | null>(null);
+  const [forced, setForced] = useState<ComposeDefaults["forced"]>([]);
+  const [draftNotice, setDraftNotice] = useState(false);
   const [uploads, setUploads] = useState<UploadState[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -64,8 +73,35 @@ export function ComposePage() {
 
   useEffect(() => {
     contactsApi.list().then((r) => setContacts(r.contacts), () => setContacts([]));
-    messagesApi.signature().then((s) => setSignature(s?.trim() ? s : null), () => setSignature(null));
-  }, []);
+    messagesApi.composeDefaults().then(
+      (d) => {
+        setSignature(d.signature?.trim() ? d.signature : null);
+        setForced(d.forced);
+        if (openDraft) return;
+        setOptions((o) => ({ ...o, ...d.defaults }));
+        if (d.defaultExpiryDays) {
+          setExpires(true);
+          setExpiryDate(inDays(d.defaultExpiryDays));
+        }
+      },
+      () => setSignature(null),
+    );
+  }, [openDraft]);
+
+  useEffect(() => {
+    if (!openDraft) return;
+    draftId.current = Promise.resolve(openDraft);
+    messagesApi.get(openDraft).then(
+      (m) => {
+        setTo((m.draftTo ?? []).map((r) => r.email).join(", "));
+        setMobiles(Object.fromEntries((m.draftTo ?? []).filter((r) => r.mobile).map((r) => [r.email, r.mobile as string])));
+        setSubject(m.subject);
+        setBody(m.text ?? "");
+        setUploads(m.attachments.map((a) => ({ key: a.id, name: a.name, size: a.size, sent: a.size, status: "done" as const, attachmentId: a.id })));
+      },
+      (err: unknown) => setReplyError(err),
+    );
+  }, [openDraft]);
 
   useEffect(() => {
     if (!replyTo) return;
@@ -124,6 +160,23 @@ export function ComposePage() {
     }
   };
 
+  const recipientsNow = () => addresses.map((email) => ({ email, mobile: mobiles[email]?.trim() || null }));
+
+  const handleSaveDraft = async () => {
+    setBusy(true);
+    setError(null);
+    setDraftNotice(false);
+    try {
+      const id = await ensureDraft();
+      await messagesApi.saveDraft(id, { to: recipientsNow(), subject, body });
+      setDraftNotice(true);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const handleSend = async (e: FormEvent) => {
     e.preventDefault();
     const bad = addresses.filter((a) => !looksLikeEmail(a));
@@ -139,7 +192,7 @@ export function ComposePage() {
     setBusy(true);
     setError(null);
     try {
-      const recipients = addresses.map((email) => ({ email, mobile: mobiles[email]?.trim() || null }));
+      const recipients = recipientsNow();
       const missing = await messagesApi.missingMobiles(recipients);
       if (missing.length) {
         setNeedMobile(missing);
@@ -152,9 +205,10 @@ export function ComposePage() {
         to: recipients,
         subject,
         body,
-        options: { ...options, expiresAt },
+        options: { ...options, ...Object.fromEntries(forced.map((k) => [k, true])), expiresAt },
         replyTo,
-        draftId: done.length && draftId.current ? await draftId.current : null,
+        // A saved or reopened draft is sent as itself (it leaves the Drafts folder).
+        draftId: (done.length || openDraft || draftNotice) && draftId.current ? await draftId.current : null,
       });
       navigate(`/mailbox/sent/${sent.id}`, { state: { sent: true } });
     } catch (err) {
@@ -165,7 +219,7 @@ export function ComposePage() {
 
   return (
     <div className={classes.page}>
-      <h1 className={classes.title}>{replyTo ? t("mail.compose.replyTitle") : t("mail.compose.title")}</h1>
+      <h1 className={classes.title}>{replyTo ? t("mail.compose.replyTitle") : openDraft ? t("mail.compose.draftTitle") : t("mail.compose.title")}</h1>
       <MailError error={replyError} />
       <form className={classes.card} onSubmit={handleSend} noValidate>
         <TextField
@@ -259,12 +313,18 @@ export function ComposePage() {
               <div key={key}>
                 <Toggle
                   label={t(`mail.security.${key}.name`)}
-                  checked={options[key]}
+                  checked={forced.includes(key) || options[key]}
+                  disabled={forced.includes(key)}
                   onChange={(_, v) => setOptions((o) => ({ ...o, [key]: !!v }))}
                   inlineLabel
-                  aria-describedby={`help-${key}`}
+                  aria-describedby={forced.includes(key) ? `forced-${key} help-${key}` : `help-${key}`}
                   data-testid={`option-${key}`}
                 />
+                {forced.includes(key) ? (
+                  <p id={`forced-${key}`} className={classes.forced} data-testid={`forced-${key}`}>
+                    {t("mail.security.forced")}
+                  </p>
+                ) : null}
                 <p id={`help-${key}`} className={classes.help}>
                   {t(`mail.security.${key}.help`)}
                 </p>
@@ -286,7 +346,11 @@ export function ComposePage() {
           <PrimaryButton type="submit" iconProps={{ iconName: "Send" }} disabled={busy || uploading} data-testid="compose-send">
             {t("mail.compose.send")}
           </PrimaryButton>
+          <DefaultButton iconProps={{ iconName: "Save" }} onClick={() => void handleSaveDraft()} disabled={busy || uploading} data-testid="compose-save-draft">
+            {t("mail.compose.saveDraft")}
+          </DefaultButton>
           <DefaultButton onClick={() => navigate(-1)}>{t("mail.common.cancel")}</DefaultButton>
+          {draftNotice ? <span role="status" data-testid="draft-saved">{t("mail.compose.draftSaved")}</span> : null}
           {uploading ? <span role="status">{t("mail.compose.waitForUploads")}</span> : null}
         </div>
       </form>

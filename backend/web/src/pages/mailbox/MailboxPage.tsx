@@ -173,9 +173,13 @@ export function MailboxPage() {
       setSelected(new Set(items.slice(from, to + 1).map((i) => i.id)));
       return;
     }
-    // Drafts are unsent uploads from the composer: they are selected (to delete), not opened.
-    if (mods.ctrl || folder === "drafts") {
+    if (mods.ctrl) {
       toggle(id);
+      return;
+    }
+    // A draft opens back into the composer, to finish and send.
+    if (folder === "drafts") {
+      navigate(`/compose?draft=${encodeURIComponent(id)}`);
       return;
     }
     setSelected(new Set([id]));

@@ -1,0 +1,57 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { transaction } from "../../db.js";
+import { authenticated, currentUser } from "../../middlewares/authenticate.js";
+import { rateLimit } from "../../middlewares/rateLimit.js";
+import { Organisation } from "../../models/Organisation.js";
+import { UserSettings } from "../../models/UserSettings.js";
+import { applyMessagePolicy, messagePolicyFor, optionNames } from "../../services/messages/orgPolicy.js";
+
+const OptionFlags = z.object(Object.fromEntries(optionNames.map((n) => [n, z.boolean()])) as Record<(typeof optionNames)[number], z.ZodBoolean>);
+export const ComposeDefaultsResponse = z.object({
+  defaults: OptionFlags.describe("What a new message starts with for each security function (org default, else built-in)"),
+  forced: z.array(z.enum(optionNames)).describe("Always on by organisation policy; the composer shows them locked"),
+  defaultExpiryDays: z.number().nullable().describe("Days until a new message expires by default, or null"),
+  signature: z.string().nullable().describe("The personal signature, else the organisation's default (policy.signature)"),
+});
+
+/** The org's default signature: organisations.policy.signature, when it is a non-empty string. */
+function orgSignature(policy: Record<string, unknown> | undefined): string | null {
+  const s = policy?.signature;
+  return typeof s === "string" && s.trim() ? s : null;
+}
+
+/**
+ * What the web composer starts from (F4, F5): the organisation's defaults and forced security
+ * functions, and the signature to offer. Registered before /api/messages/:id.
+ */
+export function composeDefaultsRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/messages/compose-defaults",
+      summary: "Organisation defaults, forced security functions and signature for a new message",
+      tags: ["messages"],
+      security: "session",
+      before: [rateLimit({ name: "compose-defaults-ip", points: 120, durationSeconds: 60 }), authenticated()],
+      responses: {
+        200: { description: "`{defaults, forced, defaultExpiryDays, signature}`", schema: ComposeDefaultsResponse },
+        401: { description: "`authentication_required`", schema: ErrorSchema },
+      },
+    },
+    async (ctx) => {
+      const user = currentUser(ctx);
+      const { policy, settings, org } = await transaction(async (t) => ({
+        policy: await messagePolicyFor(t, user),
+        settings: await UserSettings.findByPk(user.id, { attributes: ["userId", "signature"], transaction: t }),
+        org: user.organisationId ? await Organisation.findByPk(user.organisationId, { attributes: ["id", "policy"], transaction: t }) : null,
+      }));
+      const { expiresAt: _unused, ...defaults } = applyMessagePolicy(policy, {});
+      void _unused;
+      const personal = settings?.signature?.trim() ? settings.signature : null;
+      ctx.body = { defaults, forced: policy.forced, defaultExpiryDays: policy.defaultExpiryDays, signature: personal ?? orgSignature(org?.policy) };
+    },
+  );
+}
