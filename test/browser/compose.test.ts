@@ -74,6 +74,10 @@ describe("web composer (browser)", function () {
     await page.getByTestId("compose-to").fill(to.email);
     await page.getByTestId("compose-subject").fill(subject);
     await page.getByTestId("compose-body").fill("Halvfärdig text");
+    // The standard text (F5) is a template one menu away; the Swedish page lists it first.
+    await page.getByTestId("insert-template").click();
+    await page.getByRole("menuitem", { name: "Byter till säker e-post" }).click();
+    expect(await page.getByTestId("compose-body").inputValue()).to.match(/^Halvfärdig text\n\nDet här samtalet innehåller känslig information, så jag byter till säker e-post/);
     await page.getByTestId("compose-save-draft").click();
     await page.getByTestId("draft-saved").waitFor();
     await page.goto("/mailbox/drafts");
@@ -82,6 +86,7 @@ describe("web composer (browser)", function () {
     await page.waitForFunction(() => (document.querySelector('[data-testid="compose-to"]') as HTMLInputElement | null)?.value.includes("@"));
     expect(await page.getByTestId("compose-subject").inputValue()).to.equal(subject);
     expect(await page.getByTestId("compose-to").inputValue()).to.equal(to.email);
+    expect(await page.getByTestId("compose-body").inputValue()).to.contain("Det här samtalet innehåller känslig information");
     await page.getByTestId("compose-send").click();
     await page.waitForURL(/\/mailbox\/sent\/[0-9a-f-]{36}$/);
     await page.goto("/mailbox/drafts");

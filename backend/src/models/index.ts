@@ -20,6 +20,7 @@ import { Folder } from "./Folder.js";
 import { Attachment } from "./Attachment.js";
 import { Contact } from "./Contact.js";
 import { MessageIdCheck } from "./MessageIdCheck.js";
+import { MessageTemplate } from "./MessageTemplate.js";
 import { AttachmentUpload } from "./AttachmentUpload.js";
 
 export { Organisation, User, OutboxEntry, AuditEvent };
@@ -36,6 +37,7 @@ export function initModels(sequelize: Sequelize): void {
   for (const model of [VerificationCode, BackupCode, Phone, UserTotp, UserSettings]) model.initModel(sequelize);
   for (const model of [Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact, MessageIdCheck]) model.initModel(sequelize);
   AttachmentUpload.initModel(sequelize);
+  MessageTemplate.initModel(sequelize);
   User.belongsTo(Organisation, { foreignKey: "organisationId", as: "organisation" });
   Organisation.hasMany(User, { foreignKey: "organisationId", as: "users" });
 }

@@ -18,12 +18,14 @@ import { recoveryRoutes } from "./recovery/index.js";
 import { microsoftAuthRoutes } from "./microsoft/index.js";
 import { contactRoutes } from "./contacts/index.js";
 import { addinRoutes } from "./addin/index.js";
+import { templateRoutes } from "./templates/index.js";
 
 /** Route groups, mounted in this order. Add new groups to this list. */
 const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, keyRoutes, messageRoutes, mailboxRoutes, recipientRoutes, folderRoutes, inboundRoutes, authRoutes, sessionRoutes, auditRoutes];
 groups.push(accountRoutes, secondFactorRoutes, phoneRoutes, recoveryRoutes);
 groups.push(microsoftAuthRoutes);
 groups.push(attachmentRoutes);
+groups.push(templateRoutes);
 groups.push(contactRoutes);
 groups.push(addinRoutes);
 

@@ -96,7 +96,17 @@ export interface ComposeDefaults {
   signature: string | null;
 }
 
+/** An organisation's text snippet (F5); id null for the built-in standard text. */
+export interface Template {
+  id: string | null;
+  name: string;
+  body: string;
+  locale: "sv" | "en";
+  builtIn: boolean;
+}
+
 export const messagesApi = {
+  templates: async () => (await api.get<{ templates: Template[] }>("/api/templates")).templates,
   composeDefaults: () => api.get<ComposeDefaults>("/api/messages/compose-defaults"),
   /** Saves subject, body and intended recipients into a draft, encrypted on the server (F11). */
   saveDraft: (id: string, input: { to: Array<{ email: string; mobile?: string | null }>; subject: string; body: string | { text: string; html: string | null } }) =>

@@ -5,7 +5,7 @@ import { useNavigate, useSearchParams } from "react-router";
 import { checkSubject } from "../../../../../addin/src/shared/sensitivity.js";
 import { ApiError } from "../../api/client.js";
 import { contactsApi, type Contact } from "../../api/contacts.js";
-import { messagesApi, uploadAttachment, type ComposeDefaults, type SecurityOptions } from "../../api/messages.js";
+import { messagesApi, uploadAttachment, type ComposeDefaults, type SecurityOptions, type Template } from "../../api/messages.js";
 import { MailError, mailErrorText } from "../mailbox/mailErrors.js";
 import { registerMailIcons } from "../mailbox/icons.js";
 import { looksLikeEmail } from "../SignInPage.js";
@@ -46,7 +46,7 @@ function inDays(days: number): string {
  * attachments streamed with progress, and the seven security functions.
  */
 export function ComposePage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const replyTo = params.get("replyTo");
@@ -64,6 +64,7 @@ export function ComposePage() {
   const [signature, setSignature] = useState<string | null>(null);
   const [forced, setForced] = useState<ComposeDefaults["forced"]>([]);
   const [draftNotice, setDraftNotice] = useState(false);
+  const [templates, setTemplates] = useState<Template[]>([]);
   const [uploads, setUploads] = useState<UploadState[]>([]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -73,6 +74,7 @@ export function ComposePage() {
 
   useEffect(() => {
     contactsApi.list().then((r) => setContacts(r.contacts), () => setContacts([]));
+    messagesApi.templates().then(setTemplates, () => setTemplates([]));
     messagesApi.composeDefaults().then(
       (d) => {
         setSignature(d.signature?.trim() ? d.signature : null);
@@ -159,6 +161,13 @@ export function ComposePage() {
       await messagesApi.removeAttachment(id, u.attachmentId).catch(() => undefined);
     }
   };
+
+  const appendText = (text: string) => setBody((b) => `${b.replace(/\s+$/, "")}${b.trim() ? "\n\n" : ""}${text}`);
+  // The templates in the page's language first, then the others.
+  const lang = i18n.language.startsWith("en") ? "en" : "sv";
+  const templateItems = [...templates]
+    .sort((a, b) => Number(b.locale === lang) - Number(a.locale === lang))
+    .map((tpl, i) => ({ key: tpl.id ?? `builtin-${i}`, text: tpl.locale === lang ? tpl.name : `${tpl.name} (${tpl.locale.toUpperCase()})`, lang: tpl.locale, onClick: () => appendText(tpl.body), "data-testid": "template-item" }));
 
   const recipientsNow = () => addresses.map((email) => ({ email, mobile: mobiles[email]?.trim() || null }));
 
@@ -283,16 +292,18 @@ export function ComposePage() {
           </MessageBar>
         ) : null}
         <TextField label={t("mail.compose.body")} value={body} onChange={(_, v) => setBody(v ?? "")} multiline rows={10} autoAdjustHeight data-testid="compose-body" />
-        {signature ? (
-          <div>
-            <DefaultButton
-              iconProps={{ iconName: "Edit" }}
-              onClick={() => setBody((b) => `${b.replace(/\s+$/, "")}${b.trim() ? "\n\n" : ""}${signature}`)}
-              disabled={body.includes(signature)}
-              data-testid="insert-signature"
-            >
-              {t("mail.compose.insertSignature")}
-            </DefaultButton>
+        {signature || templateItems.length ? (
+          <div className={classes.actions}>
+            {templateItems.length ? (
+              <DefaultButton iconProps={{ iconName: "Edit" }} menuProps={{ items: templateItems, ariaLabel: t("mail.compose.templates") }} data-testid="insert-template">
+                {t("mail.compose.insertTemplate")}
+              </DefaultButton>
+            ) : null}
+            {signature ? (
+              <DefaultButton iconProps={{ iconName: "Edit" }} onClick={() => appendText(signature)} disabled={body.includes(signature)} data-testid="insert-signature">
+                {t("mail.compose.insertSignature")}
+              </DefaultButton>
+            ) : null}
           </div>
         ) : null}
         <div>

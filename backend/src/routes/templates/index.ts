@@ -1,0 +1,133 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { requestMeta } from "../../api/requestMeta.js";
+import { transaction } from "../../db.js";
+import { ForbiddenError } from "../../errors.js";
+import { authenticated, currentUser } from "../../middlewares/authenticate.js";
+import { rateLimit } from "../../middlewares/rateLimit.js";
+import { recordAudit } from "../../commands/recordAudit.js";
+import { MessageTemplate, templateLocales } from "../../models/MessageTemplate.js";
+import type { User } from "../../models/User.js";
+import { presentTemplate, TemplateSchema } from "../../presenters/template.js";
+import { ownTemplate, templatesFor } from "../../services/messageTemplates/index.js";
+
+const IdParams = z.object({ id: z.uuid() });
+const TemplateBody = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    body: z.string().min(1).max(20_000),
+    locale: z.enum(templateLocales),
+  })
+  .strict();
+const TemplatePatch = TemplateBody.partial().strict();
+const ListResponse = z.object({ templates: z.array(TemplateSchema) });
+
+const denied = { description: "`forbidden`: not an admin of an organisation", schema: ErrorSchema };
+const unauthenticated = { description: "`authentication_required`", schema: ErrorSchema };
+const invalid = { description: "`validation_error`", schema: ErrorSchema };
+const notFound = { description: "`not_found`: no such template in the caller's organisation", schema: ErrorSchema };
+
+/** An admin acts only inside their own organisation. */
+function adminOrg(user: User): string {
+  if (!user.organisationId) throw ForbiddenError();
+  return user.organisationId;
+}
+
+/**
+ * Templates (F5): org text snippets the composers insert. Staff of an organisation list them;
+ * its admins create, change and delete them. Another organisation's template is not found.
+ */
+export function templateRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/templates",
+      summary: "The organisation's templates (or the built-in standard text while it has none)",
+      tags: ["templates"],
+      security: "session",
+      before: [rateLimit({ name: "templates-ip", points: 120, durationSeconds: 60 }), authenticated({ roles: ["admin", "staff"] })],
+      responses: { 200: { description: "`{templates}`", schema: ListResponse }, 401: unauthenticated, 403: { description: "`forbidden`: recipients have no templates", schema: ErrorSchema } },
+    },
+    async (ctx) => {
+      const user = currentUser(ctx);
+      ctx.body = { templates: (await templatesFor(user.organisationId)).map(presentTemplate) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/admin/templates",
+      summary: "Add a template to the admin's organisation",
+      tags: ["templates"],
+      security: "session",
+      body: TemplateBody,
+      before: [rateLimit({ name: "admin-templates-ip", points: 60, durationSeconds: 60 }), authenticated({ roles: ["admin"] })],
+      responses: { 201: { description: "The template", schema: TemplateSchema }, 400: invalid, 401: unauthenticated, 403: denied },
+    },
+    async (ctx, { body }) => {
+      const user = currentUser(ctx);
+      const organisationId = adminOrg(user);
+      const row = await transaction(async (t) => {
+        const created = await MessageTemplate.create({ organisationId, ...body }, { transaction: t });
+        await recordAudit(t, { type: "template.created", userId: user.id, organisationId, ...requestMeta(ctx), data: { templateId: created.id } });
+        return created;
+      });
+      ctx.status = 201;
+      ctx.body = presentTemplate({ id: row.id, name: row.name, body: row.body, locale: row.locale, builtIn: false });
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "put",
+      path: "/api/admin/templates/:id",
+      summary: "Change a template of the admin's organisation",
+      tags: ["templates"],
+      security: "session",
+      params: IdParams,
+      body: TemplatePatch,
+      before: [rateLimit({ name: "admin-templates-ip", points: 60, durationSeconds: 60 }), authenticated({ roles: ["admin"] })],
+      responses: { 200: { description: "The template", schema: TemplateSchema }, 400: invalid, 401: unauthenticated, 403: denied, 404: notFound },
+    },
+    async (ctx, { params, body }) => {
+      const user = currentUser(ctx);
+      const organisationId = adminOrg(user);
+      const row = await transaction(async (t) => {
+        const found = await ownTemplate(t, organisationId, params.id);
+        await found.update(body, { transaction: t });
+        await recordAudit(t, { type: "template.changed", userId: user.id, organisationId, ...requestMeta(ctx), data: { templateId: found.id } });
+        return found;
+      });
+      ctx.body = presentTemplate({ id: row.id, name: row.name, body: row.body, locale: row.locale, builtIn: false });
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "delete",
+      path: "/api/admin/templates/:id",
+      summary: "Delete a template of the admin's organisation",
+      tags: ["templates"],
+      security: "session",
+      params: IdParams,
+      before: [rateLimit({ name: "admin-templates-ip", points: 60, durationSeconds: 60 }), authenticated({ roles: ["admin"] })],
+      responses: { 204: { description: "Deleted" }, 400: invalid, 401: unauthenticated, 403: denied, 404: notFound },
+    },
+    async (ctx, { params }) => {
+      const user = currentUser(ctx);
+      const organisationId = adminOrg(user);
+      await transaction(async (t) => {
+        const found = await ownTemplate(t, organisationId, params.id);
+        await found.destroy({ transaction: t });
+        await recordAudit(t, { type: "template.deleted", userId: user.id, organisationId, ...requestMeta(ctx), data: { templateId: params.id } });
+      });
+      ctx.status = 204;
+    },
+  );
+}
