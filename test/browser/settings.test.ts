@@ -100,6 +100,8 @@ describe("web app: settings (browser)", function () {
       await page.getByLabel("Kod från appen").fill(appCode(secret));
       await page.getByTestId("totp-confirm").click();
       await page.getByTestId("totp-done").waitFor();
+      // The status reloads from the API after the confirmation: wait for it rather than race it.
+      await page.getByTestId("totp-status").filter({ hasText: "På" }).waitFor({ timeout: 10_000 });
       expect(await page.getByTestId("totp-status").textContent()).to.contain("På");
 
       await signOutThroughMenu(page);
