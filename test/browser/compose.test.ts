@@ -19,7 +19,7 @@ describe("web composer (browser)", function () {
     await page.goto("/compose");
     await page.getByTestId("compose-body").fill("Hej!");
     await page.getByTestId("insert-signature").click();
-    expect(await page.getByTestId("compose-body").inputValue()).to.equal("Hej!\n\nUlla Uppladdare\nSundsvalls kommun");
+    expect(await page.getByTestId("compose-body").innerText()).to.equal("Hej!\n\nUlla Uppladdare\nSundsvalls kommun");
     // A slow uplink (about 1 MB/s) so that progress can be seen and cancelled midway.
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
@@ -73,11 +73,17 @@ describe("web composer (browser)", function () {
     const subject = `Utkast ${Date.now()}`;
     await page.getByTestId("compose-to").fill(to.email);
     await page.getByTestId("compose-subject").fill(subject);
-    await page.getByTestId("compose-body").fill("Halvfärdig text");
+    await page.getByTestId("compose-body").fill("Halvfärdig text.");
+    // Rich text: bold from the toolbar while typing.
+    await page.keyboard.press("End");
+    await page.getByTestId("editor-bold").click();
+    expect(await page.getByTestId("editor-bold").getAttribute("aria-pressed")).to.equal("true");
+    await page.keyboard.type(" Viktigt");
+    await page.getByTestId("editor-bold").click();
     // The standard text (F5) is a template one menu away; the Swedish page lists it first.
     await page.getByTestId("insert-template").click();
     await page.getByRole("menuitem", { name: "Byter till säker e-post" }).click();
-    expect(await page.getByTestId("compose-body").inputValue()).to.match(/^Halvfärdig text\n\nDet här samtalet innehåller känslig information, så jag byter till säker e-post/);
+    expect((await page.getByTestId("compose-body").innerText()).replace(/\u00a0/g, " ")).to.match(/^Halvfärdig text. Viktigt\n\nDet här samtalet innehåller känslig information, så jag byter till säker e-post/);
     await page.getByTestId("compose-save-draft").click();
     await page.getByTestId("draft-saved").waitFor();
     await page.goto("/mailbox/drafts");
@@ -86,9 +92,15 @@ describe("web composer (browser)", function () {
     await page.waitForFunction(() => (document.querySelector('[data-testid="compose-to"]') as HTMLInputElement | null)?.value.includes("@"));
     expect(await page.getByTestId("compose-subject").inputValue()).to.equal(subject);
     expect(await page.getByTestId("compose-to").inputValue()).to.equal(to.email);
-    expect(await page.getByTestId("compose-body").inputValue()).to.contain("Det här samtalet innehåller känslig information");
+    expect(await page.getByTestId("compose-body").innerHTML()).to.match(/<b>(&nbsp;|\s)?Viktigt<\/b>/);
+    expect(await page.getByTestId("compose-body").innerText()).to.contain("Det här samtalet innehåller känslig information");
     await page.getByTestId("compose-send").click();
     await page.waitForURL(/\/mailbox\/sent\/[0-9a-f-]{36}$/);
+    // body.html keeps the formatting; body.text is the plain alternative.
+    const sentId = page.url().split("/").pop()!;
+    const sent = await page.evaluate(async (id) => (await (await fetch(`/api/messages/${id}`)).json()) as { html: string; text: string }, sentId);
+    expect(sent.html).to.match(/<b>(&nbsp;|\s)?Viktigt<\/b>/);
+    expect(sent.text).to.match(/^Halvfärdig text\. Viktigt\n\nDet här samtalet/);
     await page.goto("/mailbox/drafts");
     await page.getByTestId("mailbox-empty").waitFor();
   });

@@ -82,7 +82,7 @@ export type SystemFolder = (typeof systemFolders)[number];
 export interface SendInput {
   to: Array<{ email: string; mobile?: string | null }>;
   subject: string;
-  body: string;
+  body: string | { text: string; html: string | null };
   options: SecurityOptions;
   replyTo?: string | null;
   draftId?: string | null;

@@ -10,6 +10,7 @@ import { MailError, mailErrorText } from "../mailbox/mailErrors.js";
 import { registerMailIcons } from "../mailbox/icons.js";
 import { looksLikeEmail } from "../SignInPage.js";
 import { AttachmentList, type UploadState } from "./AttachmentList.js";
+import { RichTextEditor, textToHtml, type RichText } from "./RichTextEditor.js";
 import { defaultOptions, splitAddresses, toggleKeys } from "./securityOptions.js";
 
 registerMailIcons();
@@ -56,7 +57,9 @@ export function ComposePage() {
   const [mobiles, setMobiles] = useState<Record<string, string>>({});
   const [needMobile, setNeedMobile] = useState<string[]>([]);
   const [subject, setSubject] = useState("");
-  const [body, setBody] = useState("");
+  const [body, setBody] = useState<RichText>({ html: "", text: "" });
+  // Bumped when the body is replaced from outside the editor (draft, template, signature).
+  const [bodyRevision, setBodyRevision] = useState(0);
   const [options, setOptions] = useState<SecurityOptions>(defaultOptions);
   const [expires, setExpires] = useState(false);
   const [expiryDate, setExpiryDate] = useState("");
@@ -98,7 +101,8 @@ export function ComposePage() {
         setTo((m.draftTo ?? []).map((r) => r.email).join(", "));
         setMobiles(Object.fromEntries((m.draftTo ?? []).filter((r) => r.mobile).map((r) => [r.email, r.mobile as string])));
         setSubject(m.subject);
-        setBody(m.text ?? "");
+        setBody({ html: m.html ?? textToHtml(m.text ?? ""), text: m.text ?? "" });
+        setBodyRevision((r) => r + 1);
         setUploads(m.attachments.map((a) => ({ key: a.id, name: a.name, size: a.size, sent: a.size, status: "done" as const, attachmentId: a.id })));
       },
       (err: unknown) => setReplyError(err),
@@ -162,7 +166,11 @@ export function ComposePage() {
     }
   };
 
-  const appendText = (text: string) => setBody((b) => `${b.replace(/\s+$/, "")}${b.trim() ? "\n\n" : ""}${text}`);
+  const appendText = (text: string) => {
+    setBody((b) => ({ html: `${b.text ? b.html : ""}${textToHtml(text)}`, text: `${b.text ? `${b.text}\n\n` : ""}${text}` }));
+    setBodyRevision((r) => r + 1);
+  };
+  const bodyOut = () => ({ text: body.text, html: body.text ? body.html : null });
   // The templates in the page's language first, then the others.
   const lang = i18n.language.startsWith("en") ? "en" : "sv";
   const templateItems = [...templates]
@@ -177,7 +185,7 @@ export function ComposePage() {
     setDraftNotice(false);
     try {
       const id = await ensureDraft();
-      await messagesApi.saveDraft(id, { to: recipientsNow(), subject, body });
+      await messagesApi.saveDraft(id, { to: recipientsNow(), subject, body: bodyOut() });
       setDraftNotice(true);
     } catch (err) {
       setError(err);
@@ -213,7 +221,7 @@ export function ComposePage() {
       const sent = await messagesApi.send({
         to: recipients,
         subject,
-        body,
+        body: bodyOut(),
         options: { ...options, ...Object.fromEntries(forced.map((k) => [k, true])), expiresAt },
         replyTo,
         // A saved or reopened draft is sent as itself (it leaves the Drafts folder).
@@ -291,7 +299,7 @@ export function ComposePage() {
             })}
           </MessageBar>
         ) : null}
-        <TextField label={t("mail.compose.body")} value={body} onChange={(_, v) => setBody(v ?? "")} multiline rows={10} autoAdjustHeight data-testid="compose-body" />
+        <RichTextEditor label={t("mail.compose.body")} value={body} revision={bodyRevision} onChange={setBody} testId="compose-body" />
         {signature || templateItems.length ? (
           <div className={classes.actions}>
             {templateItems.length ? (
@@ -300,7 +308,7 @@ export function ComposePage() {
               </DefaultButton>
             ) : null}
             {signature ? (
-              <DefaultButton iconProps={{ iconName: "Edit" }} onClick={() => appendText(signature)} disabled={body.includes(signature)} data-testid="insert-signature">
+              <DefaultButton iconProps={{ iconName: "Edit" }} onClick={() => appendText(signature)} disabled={body.text.includes(signature.trim())} data-testid="insert-signature">
                 {t("mail.compose.insertSignature")}
               </DefaultButton>
             ) : null}
