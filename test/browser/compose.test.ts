@@ -1,4 +1,10 @@
+import crypto from "node:crypto";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
 import { expect } from "chai";
+import { signIn } from "../support/auth.js";
 import { Organisation } from "../../backend/src/models/Organisation.js";
 import { buildOrganisation, buildUser, defaultPassword } from "../support/factories.js";
 import { signInThroughUi, usePage } from "../support/browser.js";
@@ -103,5 +109,53 @@ describe("web composer (browser)", function () {
     expect(sent.text).to.match(/^Halvfärdig text\. Viktigt\n\nDet här samtalet/);
     await page.goto("/mailbox/drafts");
     await page.getByTestId("mailbox-empty").waitFor();
+  });
+
+  it("sends a 50 MB attachment with visible progress; the recipient downloads it intact (SHA-256)", async () => {
+    const { page } = current();
+    const me = await buildUser({ name: "Stina Stor" });
+    const to = await buildUser({ organisation: null });
+    const dir = await mkdtemp(path.join(os.tmpdir(), "kuvert-compose-"));
+    const file = path.join(dir, "protokoll.bin");
+    try {
+      const data = crypto.randomBytes(50 * 1024 * 1024);
+      const expected = crypto.createHash("sha256").update(data).digest("hex");
+      await writeFile(file, data);
+      await signInThroughUi(page, me.email, defaultPassword);
+      await page.goto("/compose");
+      await page.getByTestId("compose-to").fill(to.email);
+      await page.getByTestId("compose-subject").fill("Stor bilaga");
+      await page.getByTestId("compose-body").fill("Se bilagan.");
+      // Every percentage the progress text shows, recorded as the page renders it.
+      await page.evaluate(() => {
+        const seen: number[] = [];
+        (window as unknown as { seenPercents: number[] }).seenPercents = seen;
+        new MutationObserver(() => {
+          const m = /(\d+) %/.exec(document.querySelector('[data-testid="upload"]')?.textContent ?? "");
+          if (m) seen.push(Number(m[1]));
+        }).observe(document.body, { subtree: true, childList: true, characterData: true });
+      });
+      await page.getByTestId("compose-files").setInputFiles(file);
+      await page.getByRole("progressbar").first().waitFor();
+      await page.locator('[data-testid="upload"][data-status="done"]').waitFor({ timeout: 40_000 });
+      const seen = await page.evaluate(() => (window as unknown as { seenPercents: number[] }).seenPercents);
+      expect(seen.some((p) => p > 0 && p < 100), `percentages seen: ${seen.join(",")}`).to.equal(true);
+      await page.getByTestId("compose-send").click();
+      await page.waitForURL(/\/mailbox\/sent\/[0-9a-f-]{36}$/, { timeout: 30_000 });
+
+      const reader = await signIn(to);
+      const inbox = await reader.get<{ items: Array<{ id: string; subject: string | null }> }>("/api/mailbox/inbox");
+      const id = inbox.body.items.find((i) => i.subject === "Stor bilaga")!.id;
+      const message = await reader.get<{ attachments: Array<{ id: string; name: string; size: number }> }>(`/api/messages/${id}`);
+      const [attachment] = message.body.attachments;
+      expect(attachment).to.include({ name: "protokoll.bin", size: data.length });
+      const res = await fetch(`${reader.baseUrl}/api/messages/${id}/attachments/${attachment!.id}`, { headers: { Cookie: reader.cookieHeader() } });
+      expect(res.status).to.equal(200);
+      const hash = crypto.createHash("sha256");
+      for await (const chunk of Readable.fromWeb(res.body! as import("node:stream/web").ReadableStream<Uint8Array>)) hash.update(chunk as Buffer);
+      expect(hash.digest("hex")).to.equal(expected);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
