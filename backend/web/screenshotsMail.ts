@@ -8,7 +8,7 @@ import { createUser } from "../src/commands/createUser.js";
 import { sendMessage } from "../src/commands/sendMessage.js";
 import { Contact } from "../src/models/Contact.js";
 import { MessageRecipient, type DeliveryStatus } from "../src/models/MessageRecipient.js";
-import type { Organisation } from "../src/models/Organisation.js";
+import { Organisation } from "../src/models/Organisation.js";
 import type { User } from "../src/models/User.js";
 
 interface MailShotsProps {
@@ -98,6 +98,30 @@ export async function mailScreenshots(p: MailShotsProps): Promise<void> {
   await page.getByTestId("compose-send").click();
   await page.getByTestId("compose-mobile").waitFor();
   await p.shot(page, "35-compose-new-recipient");
+  // The composer under an organisation policy (ID check forced), with rich text and the template menu.
+  const policy = p.organisation.policy;
+  await Organisation.update({ policy: { ...policy, messages: { defaults: { readReceipt: true }, forced: ["idCheck"] } } }, { where: { id: p.organisation.id } });
+  await page.goto("/compose");
+  await page.getByTestId("forced-idCheck").waitFor();
+  await page.getByTestId("compose-to").fill("maria.nilsson@example.se");
+  await page.getByTestId("compose-subject").fill("Ditt ärende");
+  await page.getByTestId("compose-body").fill("Hej Maria!");
+  await page.keyboard.press("Enter");
+  await page.getByTestId("editor-bold").click();
+  await page.keyboard.type("Beslutet är klart.");
+  await page.getByTestId("editor-bold").click();
+  await page.keyboard.press("Enter");
+  await page.getByTestId("editor-bullets").click();
+  await page.keyboard.type("Beslutet finns som bilaga");
+  await page.keyboard.press("Enter");
+  await page.keyboard.type("Hör av dig om du har frågor");
+  await page.getByTestId("insert-template").click();
+  await page.getByRole("menuitem").first().waitFor();
+  await page.waitForTimeout(600);
+  await p.shot(page, "45-compose-rich-text-template", { fullPage: false, keepMouse: true });
+  await page.keyboard.press("Escape");
+  await p.shot(page, "46-compose-forced-options");
+  await Organisation.update({ policy }, { where: { id: p.organisation.id } });
   await page.goto("/contacts");
   await page.getByTestId("contact-row").first().waitFor();
   await p.shot(page, "36-contacts");

@@ -25,11 +25,18 @@ const classes = mergeStyleSets({
   fieldset: { border: "1px solid #d6dde3", borderRadius: 8, padding: "8px 14px 12px", margin: 0 },
   legend: { fontWeight: 600, padding: "0 6px" },
   toggles: { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(240px, 1fr))", gap: "4px 20px" },
-  forced: { fontSize: 12, fontWeight: 600, color: "#0b4f0b", margin: "-4px 0 2px" },
+  forced: { display: "flex", alignItems: "center", gap: 4, fontSize: 12, fontWeight: 600, color: "#0b4f0b", margin: "-4px 0 10px" },
   help: { fontSize: 13, color: "#545454", margin: "-6px 0 8px", lineHeight: "1.4" },
   actions: { display: "flex", flexWrap: "wrap", gap: 12, alignItems: "center" },
   hiddenInput: { position: "absolute", width: 1, height: 1, opacity: 0, overflow: "hidden" },
 });
+
+/** A forced function's toggle: on and locked, drawn in a muted blue instead of disabled grey. */
+const lockedToggle = {
+  pill: { background: "#5b7fa6 !important", borderColor: "#5b7fa6 !important" },
+  thumb: { background: "#fff !important" },
+  label: { color: "#242424" },
+};
 
 /** Today's date as yyyy-mm-dd, the minimum of the expiry field. */
 function today(): string {
@@ -334,19 +341,24 @@ export function ComposePage() {
                   label={t(`mail.security.${key}.name`)}
                   checked={forced.includes(key) || options[key]}
                   disabled={forced.includes(key)}
+                  styles={forced.includes(key) ? lockedToggle : undefined}
                   onChange={(_, v) => setOptions((o) => ({ ...o, [key]: !!v }))}
                   inlineLabel
                   aria-describedby={forced.includes(key) ? `forced-${key} help-${key}` : `help-${key}`}
                   data-testid={`option-${key}`}
                 />
-                {forced.includes(key) ? (
-                  <p id={`forced-${key}`} className={classes.forced} data-testid={`forced-${key}`}>
-                    {t("mail.security.forced")}
-                  </p>
-                ) : null}
                 <p id={`help-${key}`} className={classes.help}>
                   {t(`mail.security.${key}.help`)}
                 </p>
+                {forced.includes(key) ? (
+                  <p id={`forced-${key}`} className={classes.forced} data-testid={`forced-${key}`}>
+                    <svg viewBox="0 0 24 24" width="12" height="12" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round">
+                      <path d="M6 11h12v10H6z" />
+                      <path d="M8.5 11V7.5a3.5 3.5 0 0 1 7 0V11" />
+                    </svg>
+                    {t("mail.security.forced")}
+                  </p>
+                ) : null}
               </div>
             ))}
             <div>
