@@ -90,6 +90,7 @@ describe("web composer (browser)", function () {
     await page.getByTestId("insert-template").click();
     await page.getByRole("menuitem", { name: "Byter till säker e-post" }).click();
     expect((await page.getByTestId("compose-body").innerText()).replace(/\u00a0/g, " ")).to.match(/^Halvfärdig text. Viktigt\n\nDet här samtalet innehåller känslig information, så jag byter till säker e-post/);
+    await page.getByTestId("option-burnAfterReading").click();
     await page.getByTestId("compose-save-draft").click();
     await page.getByTestId("draft-saved").waitFor();
     await page.goto("/mailbox/drafts");
@@ -98,13 +99,15 @@ describe("web composer (browser)", function () {
     await page.waitForFunction(() => (document.querySelector('[data-testid="compose-to"]') as HTMLInputElement | null)?.value.includes("@"));
     expect(await page.getByTestId("compose-subject").inputValue()).to.equal(subject);
     expect(await page.getByTestId("compose-to").inputValue()).to.equal(to.email);
+    await page.waitForFunction(() => document.querySelector('[data-testid="option-burnAfterReading"]')?.getAttribute("aria-checked") === "true");
     expect(await page.getByTestId("compose-body").innerHTML()).to.match(/<b>(&nbsp;|\s)?Viktigt<\/b>/);
     expect(await page.getByTestId("compose-body").innerText()).to.contain("Det här samtalet innehåller känslig information");
     await page.getByTestId("compose-send").click();
     await page.waitForURL(/\/mailbox\/sent\/[0-9a-f-]{36}$/);
     // body.html keeps the formatting; body.text is the plain alternative.
     const sentId = page.url().split("/").pop()!;
-    const sent = await page.evaluate(async (id) => (await (await fetch(`/api/messages/${id}`)).json()) as { html: string; text: string }, sentId);
+    const sent = await page.evaluate(async (id) => (await (await fetch(`/api/messages/${id}`)).json()) as { html: string; text: string; options: { burnAfterReading: boolean } }, sentId);
+    expect(sent.options.burnAfterReading).to.equal(true);
     expect(sent.html).to.match(/<b>(&nbsp;|\s)?Viktigt<\/b>/);
     expect(sent.text).to.match(/^Halvfärdig text\. Viktigt\n\nDet här samtalet/);
     await page.goto("/mailbox/drafts");

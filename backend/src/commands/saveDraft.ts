@@ -11,6 +11,8 @@ export interface SaveDraftProps {
   html: string | null;
   /** Who it is meant for; kept only inside the encrypted content (options.draftTo). */
   to: Array<{ email: string; mobile?: string | null }>;
+  /** The security functions chosen so far (F4), kept encrypted with the rest. */
+  options?: Record<string, boolean | string | null | undefined>;
 }
 
 /**
@@ -28,7 +30,10 @@ export async function saveDraft(t: Transaction, sender: User, draftId: string, p
       bodyText: props.text ?? "",
       bodyHtml: props.html,
       attachments: await draftAttachmentInfos(t, message, cek),
-      options: { draftTo: props.to.map((r) => ({ email: r.email, mobile: r.mobile ?? null })) },
+      options: {
+        draftTo: props.to.map((r) => ({ email: r.email, mobile: r.mobile ?? null })),
+        ...(props.options ? { draftOptions: props.options } : {}),
+      },
     };
     message.content = await encryptContent(content, cek);
     await message.save({ transaction: t });

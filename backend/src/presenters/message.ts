@@ -44,6 +44,18 @@ function draftRecipients(value: unknown): Array<{ email: string; mobile: string 
   });
 }
 
+const draftOptionNames = ["idCheck", "burnAfterReading", "eyesOnly", "readReceipt", "notify", "hideRecipients"] as const;
+
+/** A draft's saved security functions, read defensively from its decrypted content. */
+function draftOptions(value: unknown): Partial<Record<(typeof draftOptionNames)[number], boolean>> & { expiresAt?: string | null } | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const o = value as Record<string, unknown>;
+  const out: Partial<Record<(typeof draftOptionNames)[number], boolean>> & { expiresAt?: string | null } = {};
+  for (const name of draftOptionNames) if (typeof o[name] === "boolean") out[name] = o[name] as boolean;
+  if (typeof o.expiresAt === "string" || o.expiresAt === null) out.expiresAt = o.expiresAt as string | null;
+  return out;
+}
+
 export function presentPerson(user: User): PresentedPerson {
   return { id: user.id, email: user.email, name: user.name };
 }
@@ -89,7 +101,7 @@ export function presentMessage(p: PresentMessageProps) {
     options: presentOptions(p.message),
     state: p.message.state,
     revealRequired: p.revealRequired ?? false,
-    ...(p.message.state === "draft" ? { draftTo: draftRecipients(p.content.options.draftTo) } : {}),
+    ...(p.message.state === "draft" ? { draftTo: draftRecipients(p.content.options.draftTo), draftOptions: draftOptions(p.content.options.draftOptions) } : {}),
     createdAt: p.message.createdAt.toISOString(),
   };
 }

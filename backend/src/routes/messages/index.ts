@@ -277,7 +277,7 @@ export function messageRoutes(router: Router): void {
       if (!privateKey) throw KeysLockedError();
       const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
       const html = typeof body.body === "string" ? null : (body.body.html ?? null);
-      await transaction((t) => saveDraft(t, auth.user, params.id, privateKey, { subject: body.subject, text, html, to: body.to }));
+      await transaction((t) => saveDraft(t, auth.user, params.id, privateKey, { subject: body.subject, text, html, to: body.to, options: body.options }));
       ctx.status = 204;
     },
   );

@@ -50,6 +50,8 @@ export const SendMessageBody = z
 export const SaveDraftBody = z
   .object({
     to: z.array(RecipientSchema).max(100).default([]),
+    /** The security functions chosen so far; kept inside the encrypted draft, applied only when it is sent. */
+    options: OptionsSchema.optional(),
     subject: z.string().max(500).default(""),
     body: z
       .union([
@@ -95,6 +97,7 @@ export const MessageResponse = z.object({
   state: z.string(),
   revealRequired: z.boolean().describe("Burn after reading: the body comes only from POST /api/messages/{id}/reveal"),
   draftTo: z.array(z.object({ email: z.string(), mobile: z.string().nullable() })).optional().describe("Drafts only: the intended recipients"),
+  draftOptions: OptionsSchema.optional().describe("Drafts only: the security functions chosen so far (absent when none were saved)"),
   createdAt: z.string(),
 });
 

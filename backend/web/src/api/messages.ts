@@ -63,6 +63,8 @@ export interface Message {
   createdAt: string;
   /** Drafts only: the intended recipients, saved encrypted. */
   draftTo?: Array<{ email: string; mobile: string | null }>;
+  /** Drafts only: the security functions chosen when it was saved. */
+  draftOptions?: Partial<SecurityOptions>;
 }
 
 export interface ThreadMessage extends Message {
@@ -109,7 +111,10 @@ export const messagesApi = {
   templates: async () => (await api.get<{ templates: Template[] }>("/api/templates")).templates,
   composeDefaults: () => api.get<ComposeDefaults>("/api/messages/compose-defaults"),
   /** Saves subject, body and intended recipients into a draft, encrypted on the server (F11). */
-  saveDraft: (id: string, input: { to: Array<{ email: string; mobile?: string | null }>; subject: string; body: string | { text: string; html: string | null } }) =>
+  saveDraft: (
+    id: string,
+    input: { to: Array<{ email: string; mobile?: string | null }>; subject: string; body: string | { text: string; html: string | null }; options: SecurityOptions },
+  ) =>
     api.put<unknown>(`/api/messages/drafts/${id}`, input),
   list: (folder: string, opts: { q?: string; limit?: number; offset?: number } = {}) => {
     const params = new URLSearchParams();

@@ -110,6 +110,12 @@ export function ComposePage() {
         setSubject(m.subject);
         setBody({ html: m.html ?? textToHtml(m.text ?? ""), text: m.text ?? "" });
         setBodyRevision((r) => r + 1);
+        const saved = m.draftOptions;
+        if (saved) {
+          setOptions((o) => ({ ...o, ...Object.fromEntries(toggleKeys.filter((k) => typeof saved[k] === "boolean").map((k) => [k, saved[k]])) }));
+          setExpires(!!saved.expiresAt);
+          setExpiryDate(saved.expiresAt ? saved.expiresAt.slice(0, 10) : "");
+        }
         setUploads(m.attachments.map((a) => ({ key: a.id, name: a.name, size: a.size, sent: a.size, status: "done" as const, attachmentId: a.id })));
       },
       (err: unknown) => setReplyError(err),
@@ -184,6 +190,7 @@ export function ComposePage() {
     .sort((a, b) => Number(b.locale === lang) - Number(a.locale === lang))
     .map((tpl, i) => ({ key: tpl.id ?? `builtin-${i}`, text: tpl.locale === lang ? tpl.name : `${tpl.name} (${tpl.locale.toUpperCase()})`, lang: tpl.locale, onClick: () => appendText(tpl.body), "data-testid": "template-item" }));
 
+  const expiresAtNow = () => (expires && expiryDate ? new Date(`${expiryDate}T23:59:59`).toISOString() : null);
   const recipientsNow = () => addresses.map((email) => ({ email, mobile: mobiles[email]?.trim() || null }));
 
   const handleSaveDraft = async () => {
@@ -192,7 +199,7 @@ export function ComposePage() {
     setDraftNotice(false);
     try {
       const id = await ensureDraft();
-      await messagesApi.saveDraft(id, { to: recipientsNow(), subject, body: bodyOut() });
+      await messagesApi.saveDraft(id, { to: recipientsNow(), subject, body: bodyOut(), options: { ...options, expiresAt: expiresAtNow() } });
       setDraftNotice(true);
     } catch (err) {
       setError(err);
@@ -223,7 +230,7 @@ export function ComposePage() {
         setBusy(false);
         return;
       }
-      const expiresAt = expires && expiryDate ? new Date(`${expiryDate}T23:59:59`).toISOString() : null;
+      const expiresAt = expiresAtNow();
       const done = uploads.filter((u) => u.status === "done");
       const sent = await messagesApi.send({
         to: recipients,
