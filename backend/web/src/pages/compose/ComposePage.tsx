@@ -74,6 +74,8 @@ export function ComposePage() {
   const [signature, setSignature] = useState<string | null>(null);
   const [forced, setForced] = useState<ComposeDefaults["forced"]>([]);
   const [draftNotice, setDraftNotice] = useState(false);
+  // Once saved, the draft is what gets sent (so it leaves the Drafts folder).
+  const draftSaved = useRef(false);
   const [templates, setTemplates] = useState<Template[]>([]);
   const [uploads, setUploads] = useState<UploadState[]>([]);
   const [busy, setBusy] = useState(false);
@@ -132,6 +134,9 @@ export function ComposePage() {
       (err: unknown) => setReplyError(err),
     );
   }, [replyTo, t]);
+
+  // "Saved" describes the text as it was saved: any later change hides it.
+  useEffect(() => setDraftNotice(false), [to, subject, body.html, options, expires, expiryDate]);
 
   const addresses = useMemo(() => splitAddresses(to), [to]);
   const byEmail = useMemo(() => new Map(contacts.map((c) => [c.email.toLowerCase(), c])), [contacts]);
@@ -200,6 +205,7 @@ export function ComposePage() {
     try {
       const id = await ensureDraft();
       await messagesApi.saveDraft(id, { to: recipientsNow(), subject, body: bodyOut(), options: { ...options, expiresAt: expiresAtNow() } });
+      draftSaved.current = true;
       setDraftNotice(true);
     } catch (err) {
       setError(err);
@@ -239,7 +245,7 @@ export function ComposePage() {
         options: { ...options, ...Object.fromEntries(forced.map((k) => [k, true])), expiresAt },
         replyTo,
         // A saved or reopened draft is sent as itself (it leaves the Drafts folder).
-        draftId: (done.length || openDraft || draftNotice) && draftId.current ? await draftId.current : null,
+        draftId: (done.length || openDraft || draftSaved.current) && draftId.current ? await draftId.current : null,
       });
       navigate(`/mailbox/sent/${sent.id}`, { state: { sent: true } });
     } catch (err) {
