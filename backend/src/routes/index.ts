@@ -7,10 +7,11 @@ import { messageRoutes } from "./messages/index.js";
 import { mailboxRoutes } from "./mailbox/index.js";
 import { recipientRoutes } from "./recipient/index.js";
 import { folderRoutes } from "./folders/index.js";
+import { inboundRoutes } from "./inbound/index.js";
 import { authRoutes } from "./auth/index.js";
 import { sessionRoutes } from "./sessions/index.js";
 import { auditRoutes } from "./audit/index.js";
-import { inboundRoutes } from "./inbound/index.js";
+import { trashRoutes } from "./trash/index.js";
 import { accountRoutes } from "./account/index.js";
 import { secondFactorRoutes } from "./secondFactor/index.js";
 import { phoneRoutes } from "./phones/index.js";
@@ -21,7 +22,7 @@ import { addinRoutes } from "./addin/index.js";
 import { templateRoutes } from "./templates/index.js";
 
 /** Route groups, mounted in this order. Add new groups to this list. */
-const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, keyRoutes, messageRoutes, mailboxRoutes, recipientRoutes, folderRoutes, inboundRoutes, authRoutes, sessionRoutes, auditRoutes];
+const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, keyRoutes, messageRoutes, mailboxRoutes, recipientRoutes, folderRoutes, authRoutes, sessionRoutes, auditRoutes, trashRoutes, inboundRoutes];
 groups.push(accountRoutes, secondFactorRoutes, phoneRoutes, recoveryRoutes);
 groups.push(microsoftAuthRoutes);
 groups.push(attachmentRoutes);
