@@ -96,7 +96,6 @@ export function RichTextEditor(props: { label: string; value: RichText; revision
   useEffect(() => {
     if (area.current && area.current.innerHTML !== value.html) area.current.innerHTML = value.html;
     // Only on a new revision: `value` changes on every keystroke.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [revision]);
 
   const report = () => {
