@@ -333,7 +333,7 @@ describe("Outlook add-in task pane (browser)", function () {
     expect({ subject: host.subject, bodyHtml: host.bodyHtml, sent: host.sent }).to.deep.equal({ subject: item.subject, bodyHtml: item.bodyHtml, sent: false });
   });
 
-  it("read pane: on a Kuvert notification it links to the secure mailbox (the bearer token cannot unlock the key)", async () => {
+  it("read pane: with a key-less token (Microsoft sign-in) it links to the secure mailbox", async () => {
     const { page, baseUrl, errors } = current();
     const api = await signIn(sender);
     const sent = await api.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: "Läs i Outlook", body: "innehåll" });
@@ -351,6 +351,40 @@ describe("Outlook add-in task pane (browser)", function () {
     expect(await open.getAttribute("href")).to.equal(link);
     expect(await page.getByTestId("read-locked").textContent()).to.contain("säkra brevlådan");
     expect(errors.filter((e) => !e.includes("403"))).to.deep.equal([]);
+  });
+
+  it("read pane: a token from the Kuvert sign-in carries the key: the pane shows the decrypted message, downloads the attachment, replies", async () => {
+    const { page, baseUrl, errors } = current();
+    const senderApi = await signIn(sender);
+    const draft = await senderApi.post<{ id: string }>("/api/messages/drafts", {});
+    const file = Buffer.from("Hemlig bilaga för Outlook");
+    const up = await senderApi.request("POST", `/api/messages/${draft.body.id}/attachments`, new Uint8Array(file), { "Content-Type": "text/plain", "X-File-Name": encodeURIComponent("beslut.txt") });
+    expect(up.status, up.text).to.equal(201);
+    const sent = await senderApi.post<{ id: string }>("/api/messages", { draftId: draft.body.id, to: [{ email: alice.email }], subject: "Läs i Outlook nu", body: "Dekrypterad i tillägget" });
+    expect(sent.status, sent.text).to.equal(201);
+    // The Kuvert sign-in dialog's path: a full password sign-in creates the token.
+    const created = await (await signIn(alice)).post<{ token: string }>("/api/account/tokens", { label: "Outlook" });
+    expect(created.status, created.text).to.equal(201);
+    const link = `${baseUrl}/mailbox/inbox/${sent.body.id}`;
+    const notification = `<p>Du har fått ett säkert meddelande.</p><p><a href="${link}">Läs meddelandet</a></p>`;
+    await openPane(page, { to: [alice.email], cc: [], bcc: [], subject: "Du har fått ett säkert meddelande", bodyHtml: notification, attachments: [] }, created.body.token, "sv-SE", errors, true);
+    await page.getByTestId("read-message").waitFor();
+    expect(await page.getByTestId("read-subject").textContent()).to.equal("Läs i Outlook nu");
+    expect(await page.getByTestId("read-body").textContent()).to.equal("Dekrypterad i tillägget");
+    expect(await page.getByTestId("read-message").textContent()).to.contain(sender.email);
+    expect(await page.getByTestId("open-in-mailbox").getAttribute("href")).to.equal(link);
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Ladda ned beslut.txt" }).click()]);
+    expect(download.suggestedFilename()).to.equal("beslut.txt");
+    expect(fs.readFileSync(await download.path()).equals(file)).to.equal(true);
+
+    await page.getByLabel("Ditt svar").fill("Tack, jag har läst.");
+    await page.getByTestId("reply-send").click();
+    expect(await page.getByTestId("read-notice").textContent()).to.contain("skickats säkert");
+    const thread = await senderApi.get<{ messages: Array<{ subject: string; text: string | null }> }>(`/api/messages/${sent.body.id}/thread`);
+    expect(thread.status, thread.text).to.equal(200);
+    expect(thread.body.messages.map((m) => m.text)).to.include("Tack, jag har läst.");
+    expect(errors).to.deep.equal([]);
   });
 
   it("read pane: an ordinary e-mail is not a Kuvert notification", async () => {

@@ -5,6 +5,7 @@ import { hashSecret, verifySecret } from "../services/passwords.js";
 import { checkPasswordPolicy, type PasswordPolicyResult } from "../services/passwordPolicy.js";
 import { revokeAllSessions, upgradeSession, type AuthState } from "../services/sessions.js";
 import { rewrapUserKeys } from "../services/keys/userKeys.js";
+import { clearApiTokenKeys } from "../services/apiTokens.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import type { RequestMeta } from "../services/lockout.js";
 import { env } from "../env.js";
@@ -42,6 +43,8 @@ export async function changePassword(ctx: ParameterizedContext, t: Transaction, 
   user.passwordChangedAt = new Date();
   await user.save({ transaction: t });
   await rewrapUserKeys(t, user, props.newPassword, props.currentPassword);
+  // API tokens lose their sealed key (they stay valid; reads answer keys_locked until a new sign-in).
+  await clearApiTokenKeys(t, user.id);
 
   const auth = ctx.state.auth as AuthState;
   const session = auth.via === "session" ? await upgradeSession(ctx, t, "full") : null;

@@ -39,6 +39,9 @@ async function visibleRecipients(access: MessageAccess) {
 async function decryptFor(auth: AuthState, access: MessageAccess): Promise<MessageContent> {
   assertReadable(access.message);
   await assertIdChecked(auth, access.message, access.recipient);
+  // Burn after reading is revealed (and counted) only in the web mailbox: a bearer token that
+  // carries a key answers for an unrevealed one exactly as a key-less token does.
+  if (auth.via === "token" && access.recipient && access.message.burnAfterReading && !access.recipient.readAt) throw KeysLockedError();
   const privateKey = await requestPrivateKey(auth);
   if (!privateKey) throw KeysLockedError();
   return decryptMessage(access.message, auth.user.id, access.envelope.jwe, privateKey);

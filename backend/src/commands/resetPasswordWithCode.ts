@@ -6,6 +6,7 @@ import { useBackupCode } from "../services/backupCodes.js";
 import { unlockAccount, type RequestMeta } from "../services/lockout.js";
 import { revokeAllSessions } from "../services/sessions.js";
 import { rewrapUserKeys } from "../services/keys/userKeys.js";
+import { clearApiTokenKeys } from "../services/apiTokens.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { recordAudit } from "./recordAudit.js";
 import { formatTime } from "./notifySecurityChange.js";
@@ -46,6 +47,7 @@ export async function resetPasswordWithCode(t: Transaction, props: ResetPassword
   await user.save({ transaction: t });
   const unlocked = await unlockAccount(t, user, { reason: "password_reset", ...props.meta });
   await rewrapUserKeys(t, user, props.password, null);
+  await clearApiTokenKeys(t, user.id);
   await revokeAllSessions(t, user.id);
   if (method === "backup_code") {
     await recordAudit(t, { type: "backup_code.used", organisationId: user.organisationId, userId: user.id, ...props.meta, data: { for: "password_reset" } });

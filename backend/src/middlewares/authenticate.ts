@@ -25,7 +25,7 @@ function usable(user: User | null): user is User {
 async function fromBearer(header: string): Promise<AuthState> {
   const found = await authenticateApiToken(header.slice("Bearer ".length).trim());
   if (!found || !usable(found.user)) throw AuthenticationRequiredError("The API token is not valid");
-  return { user: found.user, via: "token", sessionId: null, tokenId: found.token.id, stage: "full", sessionKey: null };
+  return { user: found.user, via: "token", sessionId: null, tokenId: found.token.id, stage: "full", sessionKey: null, tokenKey: found.tokenKey };
 }
 
 async function fromCookie(ctx: ParameterizedContext, allowPartial: boolean): Promise<AuthState> {

@@ -15,6 +15,7 @@ import { entraTenant } from "./20261122001150-entra-tenant.js";
 import { auditRefs } from "./20261122001410-audit-refs.js";
 import { auditChainHead } from "./20261122001500-audit-chain-head.js";
 import { messageTemplates } from "./20261122001600-message-templates.js";
+import { tokenKeys } from "./20261122001700-token-keys.js";
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations: Migration[] = [foundation, auth, userKeys, secondFactor, messaging, blobDeletions, autoReplies, inboundMail, attachmentMeta, attachmentUploads, entraTenant, searchTerms, messageIdChecks, auditRefs, auditChainHead, messageTemplates];
+export const migrations: Migration[] = [foundation, auth, userKeys, secondFactor, messaging, blobDeletions, autoReplies, inboundMail, attachmentMeta, attachmentUploads, entraTenant, searchTerms, messageIdChecks, auditRefs, auditChainHead, messageTemplates, tokenKeys];

@@ -23,6 +23,8 @@ export interface AuthState {
   stage: SessionStage;
   /** 32 bytes derived from the secret in the session cookie; never stored server-side. */
   sessionKey: Buffer | null;
+  /** Bearer requests: 32 bytes derived from the token secret (opens the token's sealed key). */
+  tokenKey?: Buffer | null;
 }
 
 export interface LoadedSession {

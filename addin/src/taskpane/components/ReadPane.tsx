@@ -1,8 +1,8 @@
 import { useEffect, useState } from "react";
-import { Link, MessageBar, MessageBarType, Spinner, Stack, Text } from "@fluentui/react";
+import { DefaultButton, Link, MessageBar, MessageBarType, PrimaryButton, Spinner, Stack, Text, TextField } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import type { OfficeAdapter } from "../../office/adapter.js";
-import { ApiError, apiJson, type KuvertApi } from "../api.js";
+import { ApiError, apiJson, apiRequest, type KuvertApi } from "../api.js";
 import { findKuvertLink, type KuvertLink } from "../readLink.js";
 
 export interface ReadPaneProps {
@@ -18,6 +18,7 @@ interface Message {
   html: string | null;
   sender: { email: string; name: string | null } | null;
   attachments: Array<{ id: string; name: string; size: number }>;
+  revealRequired?: boolean;
 }
 
 type State =
@@ -28,10 +29,12 @@ type State =
   | { kind: "open"; reason: string; link: string };
 
 /**
- * F7: the read pane on a Kuvert notification. The add-in's bearer token cannot unlock the user's
- * private key (it is unwrapped only with the password, in a browser session), so the API answers
- * `keys_locked`: the pane then says so and links to the message in the secure mailbox. Where the
- * API does return the decrypted message it is shown as plain text (no HTML is rendered here).
+ * F7: the read pane on a Kuvert notification. A token from the Kuvert sign-in carries the user's
+ * private key sealed under its secret, so GET /api/messages/:id answers the decrypted message:
+ * the pane shows it (body as plain text: no HTML is rendered here), downloads attachments
+ * through the API with the bearer token, and sends a plaintext reply. Microsoft sign-in tokens
+ * carry no key (`keys_locked`), nor may burn-after-reading or ID-checked messages be opened
+ * here: the pane then says why and links to the message in the secure mailbox.
  */
 export function ReadPane({ office, api, onExpired }: ReadPaneProps) {
   const { t } = useTranslation();
@@ -47,6 +50,7 @@ export function ReadPane({ office, api, onExpired }: ReadPaneProps) {
       if (link.kind === "recipient") return set({ kind: "open", reason: t("read.locked"), link: link.url });
       try {
         const message = await apiJson<Message>(api, "GET", `/api/messages/${link.messageId}`);
+        if (message.revealRequired) return set({ kind: "open", reason: t("read.locked"), link: link.url });
         set({ kind: "message", message, link: link.url });
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) onExpired();
@@ -72,17 +76,79 @@ export function ReadPane({ office, api, onExpired }: ReadPaneProps) {
       </Stack>
     );
   }
-  const m = state.message;
+  return <MessageView api={api} message={state.message} link={state.link} onExpired={onExpired} />;
+}
+
+/** Downloads through the API with the bearer token (a plain link would carry none) and saves via a Blob URL. */
+async function downloadAttachment(api: KuvertApi, messageId: string, a: { id: string; name: string }): Promise<void> {
+  const res = await apiRequest(api, "GET", `/api/messages/${messageId}/attachments/${a.id}`);
+  const url = URL.createObjectURL(await res.blob());
+  try {
+    const anchor = document.createElement("a");
+    anchor.href = url;
+    anchor.download = a.name;
+    document.body.append(anchor);
+    anchor.click();
+    anchor.remove();
+  } finally {
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
+}
+
+function MessageView({ api, message: m, link, onExpired }: { api: KuvertApi; message: Message; link: string; onExpired(): void }) {
+  const { t } = useTranslation();
+  const [reply, setReply] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
+  const failed = (err: unknown, key: "read.replyFailed" | "read.downloadFailed") => {
+    if (err instanceof ApiError && err.status === 401) onExpired();
+    setNotice({ ok: false, text: t(key, { message: err instanceof Error ? err.message : String(err) }) });
+  };
+  const sendReply = async () => {
+    if (!m.sender || !reply.trim()) return;
+    setBusy(true);
+    setNotice(null);
+    try {
+      const subject = /^(re|sv):/i.test(m.subject) ? m.subject : `Re: ${m.subject}`;
+      await apiJson(api, "POST", "/api/messages", { to: [{ email: m.sender.email }], subject, body: reply, replyTo: m.id });
+      setReply("");
+      setNotice({ ok: true, text: t("read.replySent") });
+    } catch (err) {
+      failed(err, "read.replyFailed");
+    } finally {
+      setBusy(false);
+    }
+  };
   return (
     <Stack tokens={{ childrenGap: 8 }} data-testid="read-message">
-      <Text variant="large" as="h2">
+      <Text variant="large" as="h2" data-testid="read-subject">
         {m.subject}
       </Text>
       {m.sender && <Text>{t("read.from", { sender: m.sender.name ? `${m.sender.name} <${m.sender.email}>` : m.sender.email })}</Text>}
-      <Text style={{ whiteSpace: "pre-wrap" }}>{m.text ?? ""}</Text>
-      {m.attachments.length > 0 && <Text>{`${t("read.attachments")}: ${m.attachments.map((a) => a.name).join(", ")}`}</Text>}
-      <Link href={state.link} target="_blank" rel="noopener noreferrer">
-        {t("read.reply")}
+      <Text style={{ whiteSpace: "pre-wrap" }} data-testid="read-body">
+        {m.text ?? ""}
+      </Text>
+      {m.attachments.length > 0 && (
+        <Stack tokens={{ childrenGap: 4 }} aria-label={t("read.attachments")} data-testid="read-attachments">
+          <Text as="h3">{t("read.attachments")}</Text>
+          {m.attachments.map((a) => (
+            <DefaultButton key={a.id} text={t("read.download", { name: a.name })} onClick={() => void downloadAttachment(api, m.id, a).catch((err: unknown) => failed(err, "read.downloadFailed"))} />
+          ))}
+        </Stack>
+      )}
+      {notice && (
+        <MessageBar messageBarType={notice.ok ? MessageBarType.success : MessageBarType.error} data-testid="read-notice">
+          {notice.text}
+        </MessageBar>
+      )}
+      {m.sender && (
+        <Stack tokens={{ childrenGap: 4 }}>
+          <TextField label={t("read.replyLabel")} multiline rows={4} value={reply} onChange={(_e, v) => setReply(v ?? "")} data-testid="reply-text" />
+          <PrimaryButton text={busy ? t("read.replySending") : t("read.replySend")} disabled={busy || !reply.trim()} onClick={() => void sendReply()} data-testid="reply-send" />
+        </Stack>
+      )}
+      <Link href={link} target="_blank" rel="noopener noreferrer" data-testid="open-in-mailbox">
+        {t("read.open")}
       </Link>
     </Stack>
   );

@@ -132,7 +132,9 @@ export function sessionRoutes(router: Router): void {
       const auth = authState(ctx);
       if (auth.via !== "session") throw new AppError(403, "forbidden", sessionOnly);
       const { row, token } = await transaction(async (t) => {
-        const issued = await issueApiToken(t, auth.user, body.label);
+        // The session's unlocked private key goes with the token (sealed under its secret).
+        const from = auth.sessionId && auth.sessionKey ? { sessionId: auth.sessionId, sessionKey: auth.sessionKey } : undefined;
+        const issued = await issueApiToken(t, auth.user, body.label, from);
         await recordAudit(t, { type: "token.created", organisationId: auth.user.organisationId, userId: auth.user.id, ...requestMeta(ctx), data: { tokenId: issued.id, label: body.label } });
         const [created] = await listApiTokens(auth.user.id, t, issued.id);
         return { row: created, token: issued.token };

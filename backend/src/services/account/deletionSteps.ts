@@ -1,6 +1,7 @@
 import type { Transaction } from "sequelize";
 import type { User } from "../../models/User.js";
 import { Phone } from "../../models/Phone.js";
+import { ApiToken } from "../../models/ApiToken.js";
 import { BackupCode } from "../../models/BackupCode.js";
 import { VerificationCode } from "../../models/VerificationCode.js";
 import { UserTotp } from "../../models/UserTotp.js";
@@ -14,11 +15,12 @@ export interface DeletionStep {
   run(t: Transaction, user: User): Promise<void>;
 }
 
-/** Second factors, phones, settings and every session. */
+/** Second factors, phones, settings, every session and every API token (with its sealed key). */
 export const accountDataStep: DeletionStep = {
   name: "account",
   async run(t, user) {
     await revokeAllSessions(t, user.id);
+    await ApiToken.destroy({ where: { userId: user.id }, transaction: t });
     await VerificationCode.destroy({ where: { userId: user.id }, transaction: t });
     await BackupCode.destroy({ where: { userId: user.id }, transaction: t });
     await Phone.destroy({ where: { userId: user.id }, transaction: t });

@@ -4,6 +4,7 @@ import { QueryTypes, type Transaction } from "sequelize";
 import { db } from "../../db.js";
 import { logger } from "../../logger.js";
 import { User } from "../../models/User.js";
+import { ApiToken } from "../../models/ApiToken.js";
 import { Organisation } from "../../models/Organisation.js";
 import { recordAudit } from "../../commands/recordAudit.js";
 import { open, seal } from "../crypto/seal.js";
@@ -18,6 +19,8 @@ import { openForSession, sealForSession } from "./sessionSeal.js";
  * users.private_key_escrow   private JWK sealed under deriveKey("escrow"); absent in zero-access
  *                            orgs (except for pending users, who have no password yet)
  * sessions.private_key_sealed private JWK sealed under the session secret (sessionSeal.ts)
+ * api_tokens.private_key_sealed private JWK sealed under the token secret (same construction,
+ *                            bound to `token:<id>`); null for key-less tokens
  */
 
 const ESCROW_PURPOSE = "escrow";
@@ -224,4 +227,28 @@ export async function resealSessionKey(t: Transaction, fromSessionId: string, fr
   if (!plain) return;
   await writeSealed(t, toSessionId, sealForSession(toSessionId, toKey, plain));
   if (fromSessionId !== toSessionId) await writeSealed(t, fromSessionId, null);
+}
+
+/** The session seal's binding for a token: `token:<id>` never equals a session id. */
+function tokenBinding(tokenId: string): string {
+  return `token:${tokenId}`;
+}
+
+/**
+ * The private key unlocked in this session, sealed for a new API token (the session seal's
+ * construction under `tokenKey`, bound to the token id), or null when the session holds none.
+ */
+export async function sealSessionKeyForToken(t: Transaction, sessionId: string, sessionKey: Buffer, tokenId: string, tokenKey: Buffer): Promise<string | null> {
+  const sealed = await readSealed(sessionId, t);
+  if (!sealed) return null;
+  const plain = openForSession(sessionId, sessionKey, sealed);
+  return plain ? sealForSession(tokenBinding(tokenId), tokenKey, plain) : null;
+}
+
+/** The private key sealed in an API token, or null (revoked or key-less token, wrong key, tampered). */
+export async function tokenPrivateKey(tokenId: string, tokenKey: Buffer): Promise<jose.JWK.Key | null> {
+  const row = await ApiToken.findOne({ where: { id: tokenId, revokedAt: null }, attributes: ["id", "privateKeySealed"] });
+  if (!row?.privateKeySealed) return null;
+  const plain = openForSession(tokenBinding(tokenId), tokenKey, row.privateKeySealed);
+  return plain ? parsePrivate(plain) : null;
 }

@@ -2,7 +2,7 @@ import type jose from "node-jose";
 import { AppError } from "../../errors.js";
 import type { Message } from "../../models/Message.js";
 import type { AuthState } from "../sessions.js";
-import { sessionPrivateKey } from "../keys/userKeys.js";
+import { sessionPrivateKey, tokenPrivateKey } from "../keys/userKeys.js";
 import { openMessage } from "./contentCrypto.js";
 import type { MessageContent } from "./content.js";
 
@@ -11,8 +11,12 @@ export const KeysLockedError = () =>
 export const MessageGoneError = (state: string) =>
   new AppError(410, `message_${state}`, state === "expired" ? "The message has expired and can no longer be read" : "The message has been destroyed and can no longer be read");
 
-/** The private key unlocked for the request's session, or null (API tokens, locked sessions). */
+/**
+ * The private key unlocked for the request's session or sealed in its API token, or null
+ * (key-less tokens such as Microsoft sign-in, locked sessions).
+ */
 export async function requestPrivateKey(auth: AuthState): Promise<jose.JWK.Key | null> {
+  if (auth.via === "token") return auth.tokenId && auth.tokenKey ? tokenPrivateKey(auth.tokenId, auth.tokenKey) : null;
   if (!auth.sessionId || !auth.sessionKey) return null;
   return sessionPrivateKey(auth.sessionId, auth.sessionKey);
 }
