@@ -38,16 +38,19 @@ export function webApp(dir = webBundleDir): Middleware {
       await send(ctx, ctx.path, { root: dir, maxage: immutable, immutable: true });
       return;
     }
+    const known = clientRoutes.some((r) => r.test(ctx.path));
     let html: Buffer;
     try {
       html = await fs.promises.readFile(indexFile);
     } catch {
+      // Without a bundle only the app's own routes are "unavailable"; anything else is simply not here.
+      if (!known) return next();
       ctx.status = 503;
       ctx.type = "text/plain";
       ctx.body = "The web app is not built yet. Run `npm run build` (npm start builds it automatically).\n";
       return;
     }
-    ctx.status = clientRoutes.some((r) => r.test(ctx.path)) ? 200 : 404;
+    ctx.status = known ? 200 : 404;
     ctx.type = "text/html; charset=utf-8";
     ctx.set("Cache-Control", "no-cache");
     ctx.body = html;
