@@ -14,6 +14,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { addinBundleDir, officeJsOrigin } from "../../backend/src/middlewares/addinStatic.js";
+import { listFiles, sourceFingerprint } from "../../backend/web/sourceFingerprint.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const addinRoot = path.resolve(here, "..");
@@ -21,21 +22,9 @@ const projectRoot = path.resolve(addinRoot, "..");
 /** Microsoft's hosted office.js (required for add-ins in production). */
 export const officeJsUrl = `${officeJsOrigin}/lib/1/hosted/office.js`;
 
-function listFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
-    .sort();
-}
-
 function fingerprint(minify: boolean): string {
-  const h = crypto.createHash("sha256");
-  h.update(`minify=${minify};esbuild=${esbuild.version}\n`);
-  for (const file of [...listFiles(path.join(addinRoot, "src")), ...listFiles(path.join(addinRoot, "assets")), fileURLToPath(import.meta.url)]) {
-    h.update(path.relative(projectRoot, file));
-    h.update(fs.readFileSync(file));
-  }
-  return h.digest("hex");
+  const files = [...listFiles(path.join(addinRoot, "src")), ...listFiles(path.join(addinRoot, "assets")), fileURLToPath(import.meta.url)];
+  return sourceFingerprint(projectRoot, files, minify);
 }
 
 const page = (title: string, script: string) => `<!doctype html>

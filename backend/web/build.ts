@@ -8,6 +8,7 @@ import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { webBundleDir } from "../src/middlewares/webApp.js";
+import { listFiles, sourceFingerprint } from "./sourceFingerprint.js";
 
 const webRoot = path.dirname(fileURLToPath(import.meta.url));
 const srcDir = path.join(webRoot, "src");
@@ -19,22 +20,9 @@ interface BuildInfo {
   style: string | null;
 }
 
-function listFiles(dir: string): string[] {
-  return fs
-    .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)]))
-    .sort();
-}
-
 /** A hash over every web source file, this script and the installed dependency versions. */
 function fingerprint(minify: boolean): string {
-  const h = crypto.createHash("sha256");
-  h.update(`minify=${minify};esbuild=${esbuild.version}\n`);
-  for (const file of [...listFiles(srcDir), fileURLToPath(import.meta.url), path.join(projectRoot, "package-lock.json")]) {
-    h.update(path.relative(projectRoot, file));
-    h.update(fs.existsSync(file) ? fs.readFileSync(file) : "");
-  }
-  return h.digest("hex");
+  return sourceFingerprint(projectRoot, [...listFiles(srcDir), fileURLToPath(import.meta.url), path.join(projectRoot, "package-lock.json")], minify);
 }
 
 const indexHtml = (info: BuildInfo) => `<!doctype html>
