@@ -6,7 +6,7 @@ import {
   type InferCreationAttributes,
   type Sequelize,
 } from "sequelize";
-import { normaliseEmail } from "./User.js";
+import { emailAttribute } from "./User.js";
 
 /** An address-book entry; `verified` (mobile confirmed by SMS) makes it a safe contact (F13). */
 export class Contact extends Model<InferAttributes<Contact>, InferCreationAttributes<Contact>> {
@@ -24,14 +24,7 @@ export class Contact extends Model<InferAttributes<Contact>, InferCreationAttrib
       {
         id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
         ownerId: { type: DataTypes.UUID, allowNull: false },
-        email: {
-          type: DataTypes.STRING(320),
-          allowNull: false,
-          validate: { isEmail: true },
-          set(this: Contact, v: string) {
-            this.setDataValue("email", normaliseEmail(v));
-          },
-        },
+        email: emailAttribute(),
         name: { type: DataTypes.STRING(200), allowNull: true },
         mobile: { type: DataTypes.STRING(32), allowNull: true },
         verified: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },

@@ -4,6 +4,7 @@ import {
   type CreationOptional,
   type InferAttributes,
   type InferCreationAttributes,
+  type ModelAttributeColumnOptions,
   type Sequelize,
 } from "sequelize";
 import type { Plan } from "./Organisation.js";
@@ -18,6 +19,18 @@ export type Locale = (typeof locales)[number];
 /** Normalises an e-mail address for storage and lookup: trimmed, lower case. */
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/** An e-mail address column: validated, stored normalised (users and contacts alike). */
+export function emailAttribute(): ModelAttributeColumnOptions {
+  return {
+    type: DataTypes.STRING(320),
+    allowNull: false,
+    validate: { isEmail: true },
+    set(this: Model, v: string) {
+      this.setDataValue("email", normaliseEmail(v));
+    },
+  };
 }
 
 export class User extends Model<InferAttributes<User>, InferCreationAttributes<User>> {
@@ -53,14 +66,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
       {
         id: { type: DataTypes.UUID, primaryKey: true, defaultValue: DataTypes.UUIDV4 },
         organisationId: { type: DataTypes.UUID, allowNull: true },
-        email: {
-          type: DataTypes.STRING(320),
-          allowNull: false,
-          validate: { isEmail: true },
-          set(this: User, v: string) {
-            this.setDataValue("email", normaliseEmail(v));
-          },
-        },
+        email: emailAttribute(),
         name: { type: DataTypes.STRING(200), allowNull: true },
         mobile: { type: DataTypes.STRING(32), allowNull: true },
         role: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "staff" },
