@@ -1,4 +1,5 @@
 import fs from "node:fs";
+import { AsyncLocalStorage } from "node:async_hooks";
 import path from "node:path";
 import { Sequelize, Transaction, type Options } from "sequelize";
 import { env } from "./env.js";
@@ -77,21 +78,46 @@ function isRetryableConflict(err: unknown): boolean {
   return code === "ER_LOCK_DEADLOCK" || code === "ER_LOCK_WAIT_TIMEOUT" || code === "SQLITE_BUSY" || /SQLITE_BUSY/.test(e?.message ?? "");
 }
 
+/** Set while a transaction callback runs, so a nested transaction() does not wait for itself. */
+const insideTransaction = new AsyncLocalStorage<true>();
+let sqliteTail: Promise<void> = Promise.resolve();
+
+/**
+ * SQLite has one writer at a time and our transactions take the write lock at BEGIN
+ * (IMMEDIATE): in this process they queue for their turn instead of polling a busy database,
+ * so a burst of requests costs waiting, not retries. MySQL needs no queue.
+ */
+async function inTurn<T>(run: () => Promise<T>): Promise<T> {
+  if (dialect() !== "sqlite" || insideTransaction.getStore()) return run();
+  const previous = sqliteTail;
+  let release!: () => void;
+  sqliteTail = new Promise<void>((resolve) => (release = resolve));
+  await previous;
+  try {
+    return await insideTransaction.run(true, run);
+  } finally {
+    release();
+  }
+}
+
 /**
  * Runs `fn` in a transaction; every change that spans rows goes through here. A transaction
- * that lost a lock conflict is run again (up to 7 times, with growing jitter), so concurrent
- * requests never surface a deadlock or a busy database as a 500. `fn` must therefore only have effects
- * inside the database until it returns (side effects go in `t.afterCommit`).
+ * that lost a lock conflict (to another instance or process) is run again (up to 7 times,
+ * with growing jitter), so concurrent requests never surface a deadlock or a busy database as
+ * a 500. `fn` must therefore only have effects inside the database until it returns (side
+ * effects go in `t.afterCommit`).
  */
-export async function transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await db().transaction(fn);
-    } catch (err) {
-      if (attempt >= 8 || !isRetryableConflict(err)) throw err;
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 25 * attempt));
+export function transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
+  return inTurn(async () => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await db().transaction(fn);
+      } catch (err) {
+        if (attempt >= 8 || !isRetryableConflict(err)) throw err;
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * 25 * attempt));
+      }
     }
-  }
+  });
 }
 
 export async function disconnect(): Promise<void> {
