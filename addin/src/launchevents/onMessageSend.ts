@@ -9,8 +9,8 @@
  * Every failure goes through handleError, and `event.completed` is called exactly once.
  */
 import type { OfficeAdapter } from "../office/adapter.js";
-import { checkMessage, type SensitivityFinding } from "../shared/sensitivity.js";
-import { languageOf, listFindings, type Lang } from "../shared/findingText.js";
+import { checkMessage, type SensitivityFinding } from "#shared/sensitivity.js";
+import { languageOf, listFindings, type Lang } from "#shared/findingText.js";
 
 /** What the handler passes to event.completed (Office's SmartAlertsEventCompletedOptions). */
 export interface SmartAlertsCompletion {

@@ -2,7 +2,7 @@ import i18next from "i18next";
 import { initReactI18next } from "react-i18next";
 import sv from "./locales/sv.json" with { type: "json" };
 import en from "./locales/en.json" with { type: "json" };
-import { languageOf, type Lang } from "../shared/findingText.js";
+import { languageOf, type Lang } from "#shared/findingText.js";
 
 /** Outlook's UI language decides: Swedish for sv-*, English otherwise; missing keys fall back to Swedish. */
 export async function initPaneI18n(displayLanguage: string): Promise<Lang> {

@@ -10,7 +10,7 @@
  */
 import type { Attachment, OfficeAdapter, Recipients } from "../office/adapter.js";
 import { encryptBlob, collect, encryptContent, generateContentKey, wrapContentKey, type AttachmentInfo, type PublicJwk } from "../crypto/index.js";
-import { htmlToText } from "../shared/sensitivity.js";
+import { htmlToText } from "#shared/sensitivity.js";
 import { apiJson, apiUpload, type KuvertApi } from "./api.js";
 
 export interface SecurityOptions {

@@ -8,7 +8,7 @@ import {
   htmlToText,
   luhnValid,
   parseIdentityNumber,
-} from "../../../addin/src/shared/sensitivity.js";
+} from "#shared/sensitivity.js";
 
 describe("add-in sensitivity detection", () => {
   describe("personal identity numbers", () => {

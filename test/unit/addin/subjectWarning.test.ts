@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { checkSubjectRule } from "../../../addin/src/shared/subjectWarning.js";
-import { describeFinding, languageOf, listFindings } from "../../../addin/src/shared/findingText.js";
+import { checkSubjectRule } from "#shared/subjectWarning.js";
+import { describeFinding, languageOf, listFindings } from "#shared/findingText.js";
 
 describe("add-in subject warning (F2)", () => {
   it("warns about a personal identity number in the subject, in Swedish by default", () => {

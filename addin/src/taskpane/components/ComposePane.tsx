@@ -3,7 +3,7 @@ import { DefaultButton, MessageBar, MessageBarType, PrimaryButton, ProgressIndic
 import { useTranslation } from "react-i18next";
 import type { Attachment, OfficeAdapter } from "../../office/adapter.js";
 import type { SignedInUser } from "../../auth/signIn.js";
-import { checkSubjectRule } from "../../shared/subjectWarning.js";
+import { checkSubjectRule } from "#shared/subjectWarning.js";
 import { ApiError, apiJson, type KuvertApi } from "../api.js";
 import { sendErrorText } from "../errorText.js";
 import { InsertText } from "./InsertText.js";

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, type ChangeEvent, type FormEvent 
 import { DefaultButton, FontIcon, mergeStyleSets, MessageBar, MessageBarType, PrimaryButton, TextField, Toggle } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
-import { checkSubject } from "../../../../../addin/src/shared/sensitivity.js";
+import { checkSubject } from "#shared/sensitivity.js";
 import { ApiError } from "../../api/client.js";
 import { contactsApi, type Contact } from "../../api/contacts.js";
 import { messagesApi, uploadAttachment, type ComposeDefaults, type SecurityOptions, type Template } from "../../api/messages.js";
