@@ -3,7 +3,9 @@ process.env.NODE_ENV = "test";
 module.exports = {
   "node-option": ["import=tsx/esm"],
   require: ["test/setup.mts"],
-  spec: process.env.TEST_SPEC ? process.env.TEST_SPEC.split(",") : ["test/unit/**/*.test.ts", "test/backend/**/*.test.ts", "test/browser/**/*.test.ts", "test/addin/**/*.test.ts"],
+  spec: process.env.TEST_SPEC
+    ? process.env.TEST_SPEC.split(",")
+    : ["test/unit/**/*.test.ts", "test/backend/**/*.test.ts", "test/browser/**/*.test.ts", "test/addin/**/*.test.ts"],
   ignore: process.env.TEST_SPEC && process.env.TEST_SPEC.includes("test/slow") ? [] : ["test/slow/**"],
   timeout: 30000,
   exit: true,

@@ -82,7 +82,12 @@ async function serve(): Promise<void> {
     void app(req, res);
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  const info: ServerInfo = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, email, password, pid: process.pid };
+  const info: ServerInfo = {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    email,
+    password,
+    pid: process.pid,
+  };
   process.stdout.write(`${JSON.stringify(info)}\n`);
   process.on("SIGTERM", () => {
     server.closeAllConnections();
@@ -95,7 +100,9 @@ async function serve(): Promise<void> {
 // ---------------------------------------------------------------- driver (parent process)
 
 function startServer(): Promise<{ child: ChildProcess; info: ServerInfo }> {
-  const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--serve"], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--serve"], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return new Promise((resolve, reject) => {
     let buf = "";
     child.stdout!.on("data", (c: Buffer) => {
@@ -145,7 +152,12 @@ function source(size: number): Readable {
   });
 }
 
-function request(url: string, method: string, headers: Record<string, string>, body?: Readable): Promise<{ status: number; text: string; bytes: number }> {
+function request(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: Readable,
+): Promise<{ status: number; text: string; bytes: number }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, headers, agent: false });
     req.on("response", (res) => {
@@ -155,7 +167,9 @@ function request(url: string, method: string, headers: Record<string, string>, b
         bytes += c.length;
         if (parts.length < 4) parts.push(c);
       });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString("utf8").slice(0, 2000), bytes }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(parts).toString("utf8").slice(0, 2000), bytes }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);
@@ -165,7 +179,11 @@ function request(url: string, method: string, headers: Record<string, string>, b
 }
 
 async function signIn(url: string, email: string, password: string): Promise<Record<string, string>> {
-  const res = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
   if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
   const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0]);
   const csrf = cookies.find((c) => c.startsWith("kuvert_csrf="))?.split("=")[1] ?? "";
@@ -192,15 +210,26 @@ async function drive(): Promise<void> {
   const rows: Row[] = [];
   try {
     const auth = await signIn(info.url, info.email, info.password);
-    const draft = await fetch(`${info.url}/api/messages/drafts`, { method: "POST", headers: { ...auth, "Content-Type": "application/json" }, body: "{}" });
+    const draft = await fetch(`${info.url}/api/messages/drafts`, {
+      method: "POST",
+      headers: { ...auth, "Content-Type": "application/json" },
+      body: "{}",
+    });
     const draftId = ((await draft.json()) as { id: string }).id;
 
     // Warm-up (code paths, JIT) with 16 MB each way.
-    const warm = await request(`${info.url}/api/messages/${draftId}/attachments`, "POST", { ...auth, "Content-Type": "application/octet-stream", "X-File-Name": "warm.bin" }, source(16 * MB));
+    const warm = await request(
+      `${info.url}/api/messages/${draftId}/attachments`,
+      "POST",
+      { ...auth, "Content-Type": "application/octet-stream", "X-File-Name": "warm.bin" },
+      source(16 * MB),
+    );
     expectStatus("warm-up upload", warm, 201);
     const warmId = (JSON.parse(warm.text) as { id: string }).id;
     await request(`${info.url}/api/messages/${draftId}/attachments/${warmId}`, "GET", auth);
-    const warmPlain = JSON.parse((await request(`${info.url}/bench/plain/`, "POST", {}, source(16 * MB))).text) as { key: string };
+    const warmPlain = JSON.parse((await request(`${info.url}/bench/plain/`, "POST", {}, source(16 * MB))).text) as {
+      key: string;
+    };
     await request(`${info.url}/bench/plain/${warmPlain.key}`, "GET", {});
     await request(`${info.url}/bench/plain/${warmPlain.key}`, "DELETE", {});
 
@@ -208,13 +237,23 @@ async function drive(): Promise<void> {
       let plainKey = "";
       let attachmentId = "";
       const up1 = await measure(info.pid, async () => {
-        const r = await request(`${info.url}/bench/plain/`, "POST", { "Content-Type": "application/octet-stream" }, source(size));
+        const r = await request(
+          `${info.url}/bench/plain/`,
+          "POST",
+          { "Content-Type": "application/octet-stream" },
+          source(size),
+        );
         expectStatus("plain upload", r, 201);
         plainKey = (JSON.parse(r.text) as { key: string }).key;
       });
       rows.push({ kind: "plain", direction: "upload", ...up1 });
       const up2 = await measure(info.pid, async () => {
-        const r = await request(`${info.url}/api/messages/${draftId}/attachments`, "POST", { ...auth, "Content-Type": "application/pdf", "X-File-Name": "akt.pdf" }, source(size));
+        const r = await request(
+          `${info.url}/api/messages/${draftId}/attachments`,
+          "POST",
+          { ...auth, "Content-Type": "application/pdf", "X-File-Name": "akt.pdf" },
+          source(size),
+        );
         expectStatus("encrypted upload", r, 201);
         attachmentId = (JSON.parse(r.text) as { id: string }).id;
       });
@@ -243,11 +282,16 @@ async function drive(): Promise<void> {
     const v = [...xs].sort((a, b) => a - b);
     return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
   };
-  const times = (kind: Row["kind"], direction: Row["direction"]) => rows.filter((r) => r.kind === kind && r.direction === direction).map((r) => r.seconds);
+  const times = (kind: Row["kind"], direction: Row["direction"]) =>
+    rows.filter((r) => r.kind === kind && r.direction === direction).map((r) => r.seconds);
   const summary = (direction: Row["direction"]) => {
     const plain = times("plain", direction);
     const enc = times("encrypted", direction);
-    return { plainMBps: megabytes / median(plain), encryptedMBps: megabytes / median(enc), ratio: median(plain.map((p, i) => p / enc[i])) };
+    return {
+      plainMBps: megabytes / median(plain),
+      encryptedMBps: megabytes / median(enc),
+      ratio: median(plain.map((p, i) => p / enc[i])),
+    };
   };
   const peak = (kind: Row["kind"]) => Math.max(...rows.filter((r) => r.kind === kind).map((r) => r.rssGrowth));
   const result = {
@@ -303,7 +347,9 @@ function writeDocs(r: {
       "so absolute MB/s are lower bounds; both sides of each ratio ran back to back under the same conditions.",
     end,
   ].join("\n");
-  let doc = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "# Benchmarks\n\nResults of `npm run bench` (one section per benchmark).\n";
+  let doc = fs.existsSync(file)
+    ? fs.readFileSync(file, "utf8")
+    : "# Benchmarks\n\nResults of `npm run bench` (one section per benchmark).\n";
   const i = doc.indexOf(start);
   const j = doc.indexOf(end);
   if (i >= 0 && j > i) doc = doc.slice(0, i) + section + doc.slice(j + end.length);

@@ -32,7 +32,10 @@ function sink(counter: { bytes: number }): Writable {
   });
 }
 
-async function timed(label: string, stages: () => NodeJS.ReadWriteStream[]): Promise<{ label: string; seconds: number; mibPerSecond: number; peakRssGrowthMiB: number }> {
+async function timed(
+  label: string,
+  stages: () => NodeJS.ReadWriteStream[],
+): Promise<{ label: string; seconds: number; mibPerSecond: number; peakRssGrowthMiB: number }> {
   const counter = { bytes: 0 };
   const rss0 = process.memoryUsage().rss;
   let peak = rss0;
@@ -74,12 +77,19 @@ function rawGcm(): { seconds: number; mibPerSecond: number } {
 const cek = crypto.randomBytes(32);
 const plain = await timed("plain stream", () => [new PassThrough(), new PassThrough()]);
 const copy = await timed("copy stream", () => [copying(), copying()]);
-const encrypted = await timed("encrypt+decrypt", () => [createAttachmentEncryptor(cek, "bench"), createAttachmentDecryptor(cek, "bench")]);
+const encrypted = await timed("encrypt+decrypt", () => [
+  createAttachmentEncryptor(cek, "bench"),
+  createAttachmentDecryptor(cek, "bench"),
+]);
 for (const r of [plain, copy, encrypted]) {
-  console.log(`${r.label.padEnd(16)} ${(total / MiB).toFixed(0)} MiB in ${r.seconds.toFixed(3)} s = ${r.mibPerSecond.toFixed(0)} MiB/s, peak RSS growth ${r.peakRssGrowthMiB.toFixed(1)} MiB`);
+  console.log(
+    `${r.label.padEnd(16)} ${(total / MiB).toFixed(0)} MiB in ${r.seconds.toFixed(3)} s = ${r.mibPerSecond.toFixed(0)} MiB/s, peak RSS growth ${r.peakRssGrowthMiB.toFixed(1)} MiB`,
+  );
 }
 const raw = rawGcm();
-console.log(`${"raw GCM loop".padEnd(16)} ${(total / MiB).toFixed(0)} MiB in ${raw.seconds.toFixed(3)} s = ${raw.mibPerSecond.toFixed(0)} MiB/s (no streams: the ceiling)`);
+console.log(
+  `${"raw GCM loop".padEnd(16)} ${(total / MiB).toFixed(0)} MiB in ${raw.seconds.toFixed(3)} s = ${raw.mibPerSecond.toFixed(0)} MiB/s (no streams: the ceiling)`,
+);
 console.log(`ratio encrypt+decrypt / plain stream: ${(encrypted.mibPerSecond / plain.mibPerSecond).toFixed(3)}`);
 console.log(`ratio encrypt+decrypt / copy stream:  ${(encrypted.mibPerSecond / copy.mibPerSecond).toFixed(3)}`);
 console.log(`ratio encrypt+decrypt / raw GCM loop: ${(encrypted.mibPerSecond / raw.mibPerSecond).toFixed(3)}`);

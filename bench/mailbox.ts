@@ -16,8 +16,32 @@ import { SearchTerm } from "../backend/src/models/SearchTerm.js";
 const total = Number(process.argv[2] ?? 10_000);
 const requests = Number(process.argv[3] ?? 100);
 const templates = 50;
-const options = { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: false, hideRecipients: false, expiresAt: null };
-const vocabulary = ["beslut", "bistånd", "kallelse", "möte", "faktura", "remiss", "journal", "provsvar", "utredning", "ansökan", "överklagande", "tandvård", "skolskjuts", "bygglov", "hemtjänst"];
+const options = {
+  idCheck: false,
+  burnAfterReading: false,
+  eyesOnly: false,
+  readReceipt: false,
+  notify: false,
+  hideRecipients: false,
+  expiresAt: null,
+};
+const vocabulary = [
+  "beslut",
+  "bistånd",
+  "kallelse",
+  "möte",
+  "faktura",
+  "remiss",
+  "journal",
+  "provsvar",
+  "utredning",
+  "ansökan",
+  "överklagande",
+  "tandvård",
+  "skolskjuts",
+  "bygglov",
+  "hemtjänst",
+];
 
 async function timeMs(fn: () => Promise<unknown>): Promise<number> {
   const t0 = process.hrtime.bigint();
@@ -36,15 +60,34 @@ async function main(): Promise<void> {
     const { sender, reader } = await transaction(async (t) => {
       const org = await createOrganisation(t, { name: "Bench" });
       return {
-        sender: await createUser(t, { organisation: org, email: "sender@bench.test", mobile: "+46700000001", password, role: "staff", name: "Handläggare Bench" }),
-        reader: await createUser(t, { organisation: null, email: "reader@bench.test", mobile: "+46700000002", password }),
+        sender: await createUser(t, {
+          organisation: org,
+          email: "sender@bench.test",
+          mobile: "+46700000001",
+          password,
+          role: "staff",
+          name: "Handläggare Bench",
+        }),
+        reader: await createUser(t, {
+          organisation: null,
+          email: "reader@bench.test",
+          mobile: "+46700000002",
+          password,
+        }),
       };
     });
     const made: string[] = [];
     for (let i = 0; i < templates; i++) {
       const words = [vocabulary[i % vocabulary.length], vocabulary[(i * 7 + 3) % vocabulary.length]];
       const { message } = await transaction((t) =>
-        sendMessage(t, { sender, to: [{ email: reader.email }], subject: `Ärende ${i}: ${words.join(" och ")}`, text: `Hej! Det gäller ${words[1]} nummer ${i}.`, html: null, options }),
+        sendMessage(t, {
+          sender,
+          to: [{ email: reader.email }],
+          subject: `Ärende ${i}: ${words.join(" och ")}`,
+          text: `Hej! Det gäller ${words[1]} nummer ${i}.`,
+          html: null,
+          options,
+        }),
       );
       made.push(message.id);
     }
@@ -55,14 +98,34 @@ async function main(): Promise<void> {
     const start = Date.now() - total * 60_000;
     for (let batch = 0; batch < total - templates; batch += 500) {
       await transaction(async (t) => {
-        const msgs = [], envs = [], entries = [], ts = [];
+        const msgs = [],
+          envs = [],
+          entries = [],
+          ts = [];
         for (let i = batch; i < Math.min(batch + 500, total - templates); i++) {
           const src = sources[i % sources.length];
           const id = crypto.randomUUID();
-          msgs.push({ id, threadId: id, parentId: null, senderId: sender.id, organisationId: sender.organisationId, content: src.content, expiresAt: null, notify: false });
-          for (const e of envelopes.filter((e) => e.messageId === src.id)) envs.push({ messageId: id, userId: e.userId, jwe: e.jwe });
-          entries.push({ userId: reader.id, messageId: id, folder: "inbox" as const, unread: i % 3 === 0, createdAt: new Date(start + i * 60_000) });
-          for (const term of terms.filter((x) => x.messageId === src.id)) ts.push({ userId: reader.id, messageId: id, term: term.term });
+          msgs.push({
+            id,
+            threadId: id,
+            parentId: null,
+            senderId: sender.id,
+            organisationId: sender.organisationId,
+            content: src.content,
+            expiresAt: null,
+            notify: false,
+          });
+          for (const e of envelopes.filter((e) => e.messageId === src.id))
+            envs.push({ messageId: id, userId: e.userId, jwe: e.jwe });
+          entries.push({
+            userId: reader.id,
+            messageId: id,
+            folder: "inbox" as const,
+            unread: i % 3 === 0,
+            createdAt: new Date(start + i * 60_000),
+          });
+          for (const term of terms.filter((x) => x.messageId === src.id))
+            ts.push({ userId: reader.id, messageId: id, term: term.term });
         }
         await Message.bulkCreate(msgs, { transaction: t });
         await KeyEnvelope.bulkCreate(envs, { transaction: t });
@@ -80,7 +143,16 @@ async function main(): Promise<void> {
     let hits = 0;
     for (let i = 0; i < requests; i++) {
       const offset = Math.floor(Math.random() * (inbox - 50));
-      baseline.push(await timeMs(() => MailboxEntry.findAll({ where: { userId: reader.id, folder: "inbox" }, order: [["createdAt", "DESC"]], limit: 50, offset })));
+      baseline.push(
+        await timeMs(() =>
+          MailboxEntry.findAll({
+            where: { userId: reader.id, folder: "inbox" },
+            order: [["createdAt", "DESC"]],
+            limit: 50,
+            offset,
+          }),
+        ),
+      );
       list.push(
         await timeMs(async () => {
           const res = await fetch(`${bench.url}/api/mailbox/inbox?limit=50&offset=${offset}`, { headers });

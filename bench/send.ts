@@ -17,33 +17,88 @@ import type { User } from "../backend/src/models/User.js";
 
 const n = Number(process.argv[2] ?? 200);
 const concurrency = Number(process.argv[3] ?? 4);
-const options = { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false, expiresAt: null };
+const options = {
+  idCheck: false,
+  burnAfterReading: false,
+  eyesOnly: false,
+  readReceipt: false,
+  notify: true,
+  hideRecipients: false,
+  expiresAt: null,
+};
 
 async function main(): Promise<void> {
   const bench = await benchEnv();
   try {
     const { sender, recipients } = await transaction(async (t) => {
       const org = await createOrganisation(t, { name: "Bench" });
-      const sender = await createUser(t, { organisation: org, email: "sender@bench.test", mobile: "+46700000001", password: "Bench2026secret", role: "staff" });
+      const sender = await createUser(t, {
+        organisation: org,
+        email: "sender@bench.test",
+        mobile: "+46700000001",
+        password: "Bench2026secret",
+        role: "staff",
+      });
       const recipients: User[] = [];
-      for (let i = 0; i < 3; i++) recipients.push(await createUser(t, { organisation: null, email: `r${i}@bench.test`, mobile: `+4670000001${i}`, password: "Bench2026secret" }));
+      for (let i = 0; i < 3; i++)
+        recipients.push(
+          await createUser(t, {
+            organisation: null,
+            email: `r${i}@bench.test`,
+            mobile: `+4670000001${i}`,
+            password: "Bench2026secret",
+          }),
+        );
       return { sender, recipients };
     });
     const to = recipients.map((r) => ({ email: r.email }));
     const body = "Hej! Här kommer beslutet om bistånd. Hör av dig om du har frågor.";
-    const sample = await transaction((t) => sendMessage(t, { sender, to, subject: "Beslut", text: body, html: null, options }));
+    const sample = await transaction((t) =>
+      sendMessage(t, { sender, to, subject: "Beslut", text: body, html: null, options }),
+    );
     const contentLength = sample.message.content!.length;
     const envelopeLength = (await KeyEnvelope.findOne({ where: { messageId: sample.message.id } }))!.jwe.length;
-    const filler = (len: number) => crypto.randomBytes(Math.ceil(len * 0.75)).toString("base64url").slice(0, len);
+    const filler = (len: number) =>
+      crypto
+        .randomBytes(Math.ceil(len * 0.75))
+        .toString("base64url")
+        .slice(0, len);
 
     const baseline = await runConcurrent(n, concurrency, async () => {
       await transaction(async (t) => {
         const id = crypto.randomUUID();
-        await Message.create({ id, threadId: id, parentId: null, senderId: sender.id, organisationId: sender.organisationId, content: filler(contentLength), expiresAt: null }, { transaction: t });
-        await KeyEnvelope.bulkCreate([sender, ...recipients].map((u) => ({ messageId: id, userId: u.id, jwe: filler(envelopeLength) })), { transaction: t });
-        await MailboxEntry.create({ userId: sender.id, messageId: id, folder: "sent", unread: false }, { transaction: t });
+        await Message.create(
+          {
+            id,
+            threadId: id,
+            parentId: null,
+            senderId: sender.id,
+            organisationId: sender.organisationId,
+            content: filler(contentLength),
+            expiresAt: null,
+          },
+          { transaction: t },
+        );
+        await KeyEnvelope.bulkCreate(
+          [sender, ...recipients].map((u) => ({ messageId: id, userId: u.id, jwe: filler(envelopeLength) })),
+          { transaction: t },
+        );
+        await MailboxEntry.create(
+          { userId: sender.id, messageId: id, folder: "sent", unread: false },
+          { transaction: t },
+        );
         for (const r of recipients) {
-          await MessageRecipient.create({ messageId: id, userId: r.id, status: "notified", mobile: null, tokenHash: crypto.randomBytes(32).toString("hex"), tokenExpiresAt: null }, { transaction: t });
+          await MessageRecipient.create(
+            {
+              messageId: id,
+              userId: r.id,
+              status: "notified",
+              mobile: null,
+              tokenHash: crypto.randomBytes(32).toString("hex"),
+              tokenExpiresAt: null,
+            },
+            { transaction: t },
+          );
           await MailboxEntry.create({ userId: r.id, messageId: id, folder: "inbox", unread: true }, { transaction: t });
           await OutboxEntry.create({ channel: "email", payload: filler(1200), status: "pending" }, { transaction: t });
         }
@@ -54,7 +109,17 @@ async function main(): Promise<void> {
     });
     const baseRate = n / baseline;
     const realRate = n / real;
-    console.log(JSON.stringify({ bench: "send-3-recipients", dialect: bench.dialect, messages: n, concurrency, baselinePerSecond: +baseRate.toFixed(1), sendPerSecond: +realRate.toFixed(1), ratio: +(realRate / baseRate).toFixed(3) }));
+    console.log(
+      JSON.stringify({
+        bench: "send-3-recipients",
+        dialect: bench.dialect,
+        messages: n,
+        concurrency,
+        baselinePerSecond: +baseRate.toFixed(1),
+        sendPerSecond: +realRate.toFixed(1),
+        ratio: +(realRate / baseRate).toFixed(3),
+      }),
+    );
   } finally {
     await bench.close();
   }

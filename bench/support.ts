@@ -74,7 +74,11 @@ export function percentile(values: number[], p: number): number {
 }
 
 /** Runs `task(i)` for i in [0, n) with at most `concurrency` in flight; returns seconds taken. */
-export async function runConcurrent(n: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
+export async function runConcurrent(
+  n: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<number> {
   let next = 0;
   const t0 = process.hrtime.bigint();
   await Promise.all(
@@ -90,7 +94,11 @@ export async function runConcurrent(n: number, concurrency: number, task: (i: nu
 
 /** Signs in through the API and returns the cookie and CSRF headers for later requests. */
 export async function signIn(url: string, email: string, password: string): Promise<Record<string, string>> {
-  const res = await fetch(`${url}/api/auth/login`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ email, password }) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
   if (!res.ok) throw new Error(`sign-in failed: ${res.status}`);
   const cookies = res.headers.getSetCookie().map((c) => c.split(";")[0]);
   const csrf = cookies.find((c) => c.startsWith("kuvert_csrf="))?.split("=")[1] ?? "";

@@ -42,12 +42,17 @@ export function describeFinding(f: SensitivityFinding, lang: Lang, withPlace = t
   const w = words[lang];
   const what = f.kind === "keyword" ? w.kind.keyword(f.match) : w.kind[f.kind];
   if (!withPlace) return what;
-  const where = f.location === "attachment_name" ? w.where.attachment_name(f.attachmentName ?? "") : w.where[f.location];
+  const where =
+    f.location === "attachment_name" ? w.where.attachment_name(f.attachmentName ?? "") : w.where[f.location];
   return `${what} ${where}`;
 }
 
 /** Up to `max` distinct findings, comma-separated, with "and N more". */
-export function listFindings(findings: SensitivityFinding[], lang: Lang, opts: { max?: number; withPlace?: boolean } = {}): string {
+export function listFindings(
+  findings: SensitivityFinding[],
+  lang: Lang,
+  opts: { max?: number; withPlace?: boolean } = {},
+): string {
   const max = opts.max ?? 3;
   const unique = [...new Set(findings.map((f) => describeFinding(f, lang, opts.withPlace ?? true)))];
   const rest = unique.length > max ? ` ${words[lang].more(unique.length - max)}` : "";

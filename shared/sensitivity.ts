@@ -170,9 +170,18 @@ function daysInMonth(year: number, month: number): number {
 const dash = "\\-\\u2010\\u2011\\u2012\\u2013\\u2014\\u2212";
 // No lookbehind or \p{…}: the event runtime of classic Outlook on Windows may not have them.
 // Group 1 is the character before the number (or nothing at the start).
-const numberPattern = new RegExp(`(^|[^\\d${dash}+])(\\d{2})?(\\d{2})(\\d{2})(\\d{2})([${dash}+]?)(\\d{4})(?![\\d])`, "g");
+const numberPattern = new RegExp(
+  `(^|[^\\d${dash}+])(\\d{2})?(\\d{2})(\\d{2})(\\d{2})([${dash}+]?)(\\d{4})(?![\\d])`,
+  "g",
+);
 
-function interpret(century: string | undefined, yy: string, mm: string, dd: string, serial: string): IdentityNumber | null {
+function interpret(
+  century: string | undefined,
+  yy: string,
+  mm: string,
+  dd: string,
+  serial: string,
+): IdentityNumber | null {
   const month = Number(mm);
   let day = Number(dd);
   let kind: IdentityNumberKind = "personal_identity_number";
@@ -320,6 +329,9 @@ export function checkMessage(message: MessageForCheck, options: SensitivityOptio
   return report([
     ...checkText(message.subject, "subject", options),
     ...checkText(body, "body", options),
-    ...(message.attachmentNames ?? []).reduce<SensitivityFinding[]>((all, name) => all.concat(checkText(name, "attachment_name", options, name)), []),
+    ...(message.attachmentNames ?? []).reduce<SensitivityFinding[]>(
+      (all, name) => all.concat(checkText(name, "attachment_name", options, name)),
+      [],
+    ),
   ]);
 }

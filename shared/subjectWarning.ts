@@ -23,17 +23,25 @@ export interface SubjectCheck {
 
 const texts = {
   sv: {
-    warn: (what: string) => `Ämnesraden syns utanför det säkra meddelandet och ser ut att innehålla ${what}. Skriv ett ämne utan personuppgifter.`,
-    forbid: (what: string) => `Ämnesraden ser ut att innehålla ${what}. Din organisation tillåter inte personuppgifter i ämnesraden: ändra ämnet för att kunna skicka.`,
+    warn: (what: string) =>
+      `Ämnesraden syns utanför det säkra meddelandet och ser ut att innehålla ${what}. Skriv ett ämne utan personuppgifter.`,
+    forbid: (what: string) =>
+      `Ämnesraden ser ut att innehålla ${what}. Din organisation tillåter inte personuppgifter i ämnesraden: ändra ämnet för att kunna skicka.`,
   },
   en: {
-    warn: (what: string) => `The subject is visible outside the secure message and seems to contain ${what}. Use a subject without personal data.`,
-    forbid: (what: string) => `The subject seems to contain ${what}. Your organisation does not allow personal data in the subject: change it to send.`,
+    warn: (what: string) =>
+      `The subject is visible outside the secure message and seems to contain ${what}. Use a subject without personal data.`,
+    forbid: (what: string) =>
+      `The subject seems to contain ${what}. Your organisation does not allow personal data in the subject: change it to send.`,
   },
 } as const;
 
 /** Checks `subject` under the organisation's rule. */
-export function checkSubjectRule(subject: string, rule: SubjectRule = { mode: "warn" }, lang: Lang = "sv"): SubjectCheck {
+export function checkSubjectRule(
+  subject: string,
+  rule: SubjectRule = { mode: "warn" },
+  lang: Lang = "sv",
+): SubjectCheck {
   if (rule.mode === "off") return { level: "ok", findings: [], message: null };
   const { findings } = checkSubject(subject, { extraKeywords: rule.keywords });
   if (findings.length === 0) return { level: "ok", findings, message: null };

@@ -14,7 +14,8 @@ function run(label, env) {
 
 let status = run("SQLite", { TEST_DB: "sqlite" });
 if (process.env.TEST_MYSQL_URL) {
-  status = run("MySQL", { TEST_DB: "mysql", TEST_SPEC: process.env.TEST_SPEC ?? "test/backend/**/*.test.ts" }) || status;
+  status =
+    run("MySQL", { TEST_DB: "mysql", TEST_SPEC: process.env.TEST_SPEC ?? "test/backend/**/*.test.ts" }) || status;
 } else {
   process.stdout.write("\n(TEST_MYSQL_URL not set: MySQL suite skipped)\n");
 }

@@ -23,7 +23,11 @@ const projectRoot = path.resolve(addinRoot, "..");
 export const officeJsUrl = `${officeJsOrigin}/lib/1/hosted/office.js`;
 
 function fingerprint(minify: boolean): string {
-  const files = [...listFiles(path.join(addinRoot, "src")), ...listFiles(path.join(addinRoot, "assets")), fileURLToPath(import.meta.url)];
+  const files = [
+    ...listFiles(path.join(addinRoot, "src")),
+    ...listFiles(path.join(addinRoot, "assets")),
+    fileURLToPath(import.meta.url),
+  ];
   return sourceFingerprint(projectRoot, files, minify);
 }
 

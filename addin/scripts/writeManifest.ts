@@ -60,7 +60,10 @@ export function manifestConfigFrom(source: NodeJS.ProcessEnv): ManifestConfig {
 }
 
 function escapeXml(value: string): string {
-  return value.replace(/[<>&"']/g, (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[ch] ?? ch);
+  return value.replace(
+    /[<>&"']/g,
+    (ch) => ({ "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" })[ch] ?? ch,
+  );
 }
 
 /**
@@ -110,7 +113,9 @@ function main(argv: string[]): void {
   if (config.entraClientId === unsetClientId) {
     process.stderr.write("note: ENTRA_CLIENT_ID is not set; the manifest carries no Microsoft sign-in app id\n");
   }
-  process.stdout.write(`wrote ${path.relative(process.cwd(), out) || out} for ${config.publicUrl} (SendMode ${config.sendMode})\n`);
+  process.stdout.write(
+    `wrote ${path.relative(process.cwd(), out) || out} for ${config.publicUrl} (SendMode ${config.sendMode})\n`,
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

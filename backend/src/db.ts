@@ -9,8 +9,6 @@ export type Dialect = "sqlite" | "mysql";
 
 let instance: Sequelize | undefined;
 
-
-
 /** Parses DATABASE_URL into Sequelize options. The one place that knows the dialect. */
 export function sequelizeOptions(url: string, poolMax = 10): { url?: string; options: Options } {
   const common: Options = { logging: false, define: { underscored: true } };
@@ -75,7 +73,12 @@ export function dialect(): Dialect {
 function isRetryableConflict(err: unknown): boolean {
   const e = err as { parent?: { code?: string }; original?: { code?: string }; message?: string };
   const code = e?.parent?.code ?? e?.original?.code;
-  return code === "ER_LOCK_DEADLOCK" || code === "ER_LOCK_WAIT_TIMEOUT" || code === "SQLITE_BUSY" || /SQLITE_BUSY/.test(e?.message ?? "");
+  return (
+    code === "ER_LOCK_DEADLOCK" ||
+    code === "ER_LOCK_WAIT_TIMEOUT" ||
+    code === "SQLITE_BUSY" ||
+    /SQLITE_BUSY/.test(e?.message ?? "")
+  );
 }
 
 /** Set while a transaction callback runs, so a nested transaction() does not wait for itself. */

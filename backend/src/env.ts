@@ -23,7 +23,10 @@ const EnvSchema = z.object({
     .string()
     .refine((v) => Buffer.from(v, "base64").length === 32, "must be 32 bytes, base64-encoded")
     .optional(),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, "must start with smtp:// or smtps://").optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
+    .optional(),
   MAIL_FROM: z.string().default("Kuvert <no-reply@kuvert.localhost>"),
   SMS_PROVIDER: z.enum(["file", "http", "46elks"]).default("file"),
   SMS_FROM: z.string().max(11).default("Kuvert"),
@@ -35,21 +38,45 @@ const EnvSchema = z.object({
   ELKS_API_PASSWORD: z.string().min(1).optional(),
   BLOB_STORE: z.string().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-  BODY_LIMIT_JSON: z.coerce.number().int().min(1024).default(1024 * 1024),
+  BODY_LIMIT_JSON: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   WORKER_ENABLED: bool.default(true),
   WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
   OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
-  OUTBOX_BACKOFF_CAP_MS: z.coerce.number().int().min(1).default(60 * 60 * 1000),
-  OUTBOX_LEASE_MS: z.coerce.number().int().min(100).default(5 * 60 * 1000),
+  OUTBOX_BACKOFF_CAP_MS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(60 * 60 * 1000),
+  OUTBOX_LEASE_MS: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .default(5 * 60 * 1000),
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   INBOUND_TOKEN: z.string().min(16).optional(),
   TRUST_PROXY: bool.default(false),
-  SESSION_IDLE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(30 * 60),
-  SESSION_ABSOLUTE_TIMEOUT_SECONDS: z.coerce.number().int().min(1).default(12 * 60 * 60),
+  SESSION_IDLE_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(30 * 60),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(12 * 60 * 60),
   RATE_LIMIT_LOGIN_IP_POINTS: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_LOGIN_ACCOUNT_POINTS: z.coerce.number().int().min(1).default(10),
-  RATE_LIMIT_LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).default(15 * 60),
+  RATE_LIMIT_LOGIN_WINDOW_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .default(15 * 60),
   DEMO: bool.optional(),
   // Microsoft sign-in for the add-in (Entra ID): off unless ENTRA_CLIENT_ID is set (services/microsoft/entraToken.ts).
   ENTRA_CLIENT_ID: z.guid().optional(),

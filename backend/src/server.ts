@@ -52,7 +52,10 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
   const port = (server.address() as AddressInfo).port;
   const worker = e.WORKER_ENABLED ? workerFromEnv() : null;
   worker?.start();
-  const inbound = e.INBOUND_SMTP_PORT === undefined ? null : await startInboundSmtp({ port: e.INBOUND_SMTP_PORT, host: opts.host ?? e.HOST });
+  const inbound =
+    e.INBOUND_SMTP_PORT === undefined
+      ? null
+      : await startInboundSmtp({ port: e.INBOUND_SMTP_PORT, host: opts.host ?? e.HOST });
   const scheduler = e.WORKER_ENABLED ? new Scheduler(defaultJobs()) : null;
   scheduler?.start();
   let stopping: Promise<void> | undefined;

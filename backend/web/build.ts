@@ -22,7 +22,11 @@ interface BuildInfo {
 
 /** A hash over every web source file, this script and the installed dependency versions. */
 function fingerprint(minify: boolean): string {
-  return sourceFingerprint(projectRoot, [...listFiles(srcDir), fileURLToPath(import.meta.url), path.join(projectRoot, "package-lock.json")], minify);
+  return sourceFingerprint(
+    projectRoot,
+    [...listFiles(srcDir), fileURLToPath(import.meta.url), path.join(projectRoot, "package-lock.json")],
+    minify,
+  );
 }
 
 const indexHtml = (info: BuildInfo) => `<!doctype html>
@@ -91,7 +95,10 @@ export async function buildWebApp(opts: BuildOptions = {}): Promise<BuildInfo> {
     const data = fs.readFileSync(path.join(assets, file));
     fs.writeFileSync(path.join(assets, `${file}.gz`), zlib.gzipSync(data, { level: 9 }));
     const quality = opts.compression === "max" ? 11 : 5;
-    fs.writeFileSync(path.join(assets, `${file}.br`), zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality } }));
+    fs.writeFileSync(
+      path.join(assets, `${file}.br`),
+      zlib.brotliCompressSync(data, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: quality } }),
+    );
   }
   const info: BuildInfo = { fingerprint: fingerprint(minify), script, style };
   fs.writeFileSync(path.join(tmp, "index.html"), indexHtml(info));

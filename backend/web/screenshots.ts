@@ -32,7 +32,12 @@ async function shot(page: Page, name: string, opts: { fullPage?: boolean; keepMo
   process.stdout.write(`  docs/screenshots/${name}.png\n`);
 }
 
-async function newPage(browser: Browser, baseURL: string, viewport: { width: number; height: number }, language?: "en"): Promise<Page> {
+async function newPage(
+  browser: Browser,
+  baseURL: string,
+  viewport: { width: number; height: number },
+  language?: "en",
+): Promise<Page> {
   const context = await browser.newContext({ baseURL, viewport, deviceScaleFactor: 1 });
   if (language) await context.addInitScript(() => window.localStorage.setItem("kuvert.language", "en"));
   return context.newPage();
@@ -87,26 +92,64 @@ async function main(): Promise<void> {
   const server = await startServer({ port: 0, host: "127.0.0.1" });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--disable-quic",
+    ],
   });
   try {
     const org = await transaction((t) => createOrganisation(t, { name: "Sundsvalls kommun" }));
     const staff = await transaction((t) =>
-      createUser(t, { organisation: org, email: "anna.lindberg@sundsvall.example", mobile: "+46701234567", name: "Anna Lindberg", password }),
+      createUser(t, {
+        organisation: org,
+        email: "anna.lindberg@sundsvall.example",
+        mobile: "+46701234567",
+        name: "Anna Lindberg",
+        password,
+      }),
     );
     const withTotp = await transaction((t) =>
-      createUser(t, { organisation: org, email: "erik.nord@sundsvall.example", mobile: "+46707654321", name: "Erik Nord", password }),
+      createUser(t, {
+        organisation: org,
+        email: "erik.nord@sundsvall.example",
+        mobile: "+46707654321",
+        name: "Erik Nord",
+        password,
+      }),
     );
     const { secret } = await transaction((t) => startTotpEnrolment(t, withTotp));
     await transaction((t) => confirmTotpEnrolment(t, withTotp, totpCodeAt(secret, Date.now() / 1000 - 30)));
     const locked = await transaction((t) =>
-      createUser(t, { organisation: org, email: "lars.ek@sundsvall.example", mobile: "+46709998877", name: "Lars Ek", password }),
+      createUser(t, {
+        organisation: org,
+        email: "lars.ek@sundsvall.example",
+        mobile: "+46709998877",
+        name: "Lars Ek",
+        password,
+      }),
     );
 
     const colleague = await transaction((t) =>
-      createUser(t, { organisation: org, email: "maria.holm@sundsvall.example", mobile: "+46705551234", name: "Maria Holm", password }),
+      createUser(t, {
+        organisation: org,
+        email: "maria.holm@sundsvall.example",
+        mobile: "+46705551234",
+        name: "Maria Holm",
+        password,
+      }),
     );
-    await sendAs(server.url, colleague.email, staff.email, "Underlag till mötet på torsdag", "Hej Anna! Här kommer underlaget.");
+    await sendAs(
+      server.url,
+      colleague.email,
+      staff.email,
+      "Underlag till mötet på torsdag",
+      "Hej Anna! Här kommer underlaget.",
+    );
     await sendAs(server.url, colleague.email, staff.email, "Svar angående ärende 2026-114", "Hej! Svar nedan.");
 
     fs.mkdirSync(outDir, { recursive: true });

@@ -16,26 +16,50 @@ interface MailShotsProps {
   baseUrl: string;
   organisation: Organisation;
   password: string;
-  newPage(browser: Browser, baseURL: string, viewport: { width: number; height: number }, language?: "en"): Promise<Page>;
+  newPage(
+    browser: Browser,
+    baseURL: string,
+    viewport: { width: number; height: number },
+    language?: "en",
+  ): Promise<Page>;
   signIn(page: Page, email: string): Promise<void>;
   shot(page: Page, name: string, opts?: { fullPage?: boolean; keepMouse?: boolean }): Promise<void>;
 }
 
 const desktop = { width: 1280, height: 800 };
 const phone = { width: 360, height: 740 };
-const plain = { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false, expiresAt: null };
+const plain = {
+  idCheck: false,
+  burnAfterReading: false,
+  eyesOnly: false,
+  readReceipt: false,
+  notify: true,
+  hideRecipients: false,
+  expiresAt: null,
+};
 
-async function send(from: User, to: Array<{ email: string; mobile?: string }>, subject: string, text: string, opts: Partial<typeof plain> & { parentId?: string } = {}) {
+async function send(
+  from: User,
+  to: Array<{ email: string; mobile?: string }>,
+  subject: string,
+  text: string,
+  opts: Partial<typeof plain> & { parentId?: string } = {},
+) {
   const { parentId, ...options } = opts;
   const { message } = await transaction(async (t) => {
-    const parent = parentId ? await (await import("../src/models/Message.js")).Message.findByPk(parentId, { transaction: t }) : null;
+    const parent = parentId
+      ? await (await import("../src/models/Message.js")).Message.findByPk(parentId, { transaction: t })
+      : null;
     return sendMessage(t, { sender: from, to, subject, text, html: null, options: { ...plain, ...options }, parent });
   });
   return message;
 }
 
 async function setStatus(messageId: string, status: DeliveryStatus): Promise<void> {
-  await MessageRecipient.update({ status, ...(status === "read" ? { readAt: new Date() } : {}) }, { where: { messageId } });
+  await MessageRecipient.update(
+    { status, ...(status === "read" ? { readAt: new Date() } : {}) },
+    { where: { messageId } },
+  );
 }
 
 export async function mailScreenshots(p: MailShotsProps): Promise<void> {
@@ -44,26 +68,81 @@ export async function mailScreenshots(p: MailShotsProps): Promise<void> {
   const karin = await make("karin.sjoberg@sundsvall.example", "Karin Sjöberg", "+46702223344");
   const johan = await make("johan.falk@sundsvall.example", "Johan Falk", "+46705556677");
 
-  const first = await send(karin, [{ email: johan.email }], "Beslut om färdtjänst", "Hej Johan!\n\nBeslutet om färdtjänst är klart. Du hittar det i bilagan till nästa meddelande.\n\nVänliga hälsningar\nKarin Sjöberg\nSundsvalls kommun");
-  await send(johan, [{ email: karin.email }], "Sv: Beslut om färdtjänst", "Tack Karin! Gäller beslutet även resor till sjukhuset?", { parentId: first.id });
-  await send(karin, [{ email: johan.email }], "Sv: Beslut om färdtjänst", "Ja, resor till vård ingår. Hör av dig om något är oklart.", { parentId: first.id });
-  await send(karin, [{ email: johan.email }], "Kallelse till möte 12 december", "Välkommen till ett möte om ditt ärende.");
-  await send(karin, [{ email: johan.email }], "Underlag inför hembesök", "Här är underlaget.", { burnAfterReading: true });
+  const first = await send(
+    karin,
+    [{ email: johan.email }],
+    "Beslut om färdtjänst",
+    "Hej Johan!\n\nBeslutet om färdtjänst är klart. Du hittar det i bilagan till nästa meddelande.\n\nVänliga hälsningar\nKarin Sjöberg\nSundsvalls kommun",
+  );
+  await send(
+    johan,
+    [{ email: karin.email }],
+    "Sv: Beslut om färdtjänst",
+    "Tack Karin! Gäller beslutet även resor till sjukhuset?",
+    { parentId: first.id },
+  );
+  await send(
+    karin,
+    [{ email: johan.email }],
+    "Sv: Beslut om färdtjänst",
+    "Ja, resor till vård ingår. Hör av dig om något är oklart.",
+    { parentId: first.id },
+  );
+  await send(
+    karin,
+    [{ email: johan.email }],
+    "Kallelse till möte 12 december",
+    "Välkommen till ett möte om ditt ärende.",
+  );
+  await send(karin, [{ email: johan.email }], "Underlag inför hembesök", "Här är underlaget.", {
+    burnAfterReading: true,
+  });
 
   const citizens = [
-    { email: "maria.nilsson@example.se", mobile: "+46701112233", status: "read" as const, subject: "Svar på din ansökan" },
-    { email: "per.holm@example.se", mobile: "+46704445566", status: "opened" as const, subject: "Komplettering behövs" },
-    { email: "lena.berg@example.se", mobile: "+46707778899", status: "notified" as const, subject: "Information om hemtjänst" },
-    { email: "ali.hassan@example.se", mobile: "+46709990011", status: "bounced" as const, subject: "Beslut om bostadsanpassning" },
+    {
+      email: "maria.nilsson@example.se",
+      mobile: "+46701112233",
+      status: "read" as const,
+      subject: "Svar på din ansökan",
+    },
+    {
+      email: "per.holm@example.se",
+      mobile: "+46704445566",
+      status: "opened" as const,
+      subject: "Komplettering behövs",
+    },
+    {
+      email: "lena.berg@example.se",
+      mobile: "+46707778899",
+      status: "notified" as const,
+      subject: "Information om hemtjänst",
+    },
+    {
+      email: "ali.hassan@example.se",
+      mobile: "+46709990011",
+      status: "bounced" as const,
+      subject: "Beslut om bostadsanpassning",
+    },
     { email: "eva.lund@example.se", mobile: "+46703332211", status: "away" as const, subject: "Tid för uppföljning" },
   ];
   for (const c of citizens) {
-    const m = await send(johan, [{ email: c.email, mobile: c.mobile }], c.subject, "Hej! Se meddelandet.", { readReceipt: true });
+    const m = await send(johan, [{ email: c.email, mobile: c.mobile }], c.subject, "Hej! Se meddelandet.", {
+      readReceipt: true,
+    });
     await setStatus(m.id, c.status);
   }
-  await Contact.update({ verified: true, name: "Maria Nilsson" }, { where: { ownerId: johan.id, email: "maria.nilsson@example.se" } });
+  await Contact.update(
+    { verified: true, name: "Maria Nilsson" },
+    { where: { ownerId: johan.id, email: "maria.nilsson@example.se" } },
+  );
   await Contact.update({ name: "Per Holm" }, { where: { ownerId: johan.id, email: "per.holm@example.se" } });
-  await Contact.create({ ownerId: johan.id, email: "karin.sjoberg@sundsvall.example", name: "Karin Sjöberg", mobile: "+46702223344", verified: true });
+  await Contact.create({
+    ownerId: johan.id,
+    email: "karin.sjoberg@sundsvall.example",
+    name: "Karin Sjöberg",
+    mobile: "+46702223344",
+    verified: true,
+  });
 
   let page = await p.newPage(p.browser, p.baseUrl, desktop);
   await p.signIn(page, johan.email);
@@ -100,7 +179,10 @@ export async function mailScreenshots(p: MailShotsProps): Promise<void> {
   await p.shot(page, "35-compose-new-recipient");
   // The composer under an organisation policy (ID check forced), with rich text and the template menu.
   const policy = p.organisation.policy;
-  await Organisation.update({ policy: { ...policy, messages: { defaults: { readReceipt: true }, forced: ["idCheck"] } } }, { where: { id: p.organisation.id } });
+  await Organisation.update(
+    { policy: { ...policy, messages: { defaults: { readReceipt: true }, forced: ["idCheck"] } } },
+    { where: { id: p.organisation.id } },
+  );
   await page.goto("/compose");
   await page.getByTestId("forced-idCheck").waitFor();
   await page.getByTestId("compose-to").fill("maria.nilsson@example.se");
@@ -131,8 +213,16 @@ export async function mailScreenshots(p: MailShotsProps): Promise<void> {
   // The recipient link, step by step (the SMS steps answered as the server would).
   page = await p.newPage(p.browser, p.baseUrl, desktop);
   const token = "demo".padEnd(43, "x");
-  await page.route(`**/api/recipient/${token}/start`, (r) => r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ next: "sms_code", mobile: "+46•••••2233" }) }));
-  await page.route(`**/api/recipient/${token}/verify`, (r) => r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ next: "set_password" }) }));
+  await page.route(`**/api/recipient/${token}/start`, (r) =>
+    r.fulfill({
+      status: 200,
+      contentType: "application/json",
+      body: JSON.stringify({ next: "sms_code", mobile: "+46•••••2233" }),
+    }),
+  );
+  await page.route(`**/api/recipient/${token}/verify`, (r) =>
+    r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ next: "set_password" }) }),
+  );
   await page.goto(`/r/${token}`);
   await page.getByTestId("recipient-email").fill("maria.nilsson@example.se");
   await p.shot(page, "37-recipient-email");
@@ -143,7 +233,13 @@ export async function mailScreenshots(p: MailShotsProps): Promise<void> {
   await page.getByTestId("recipient-password").fill("Vinter2026");
   await p.shot(page, "39-recipient-password");
   await page.goto(`/r/${"gone".padEnd(43, "y")}`);
-  await page.route("**/api/recipient/*/start", (r) => r.fulfill({ status: 410, contentType: "application/json", body: JSON.stringify({ error: "link_expired", message: "expired" }) }));
+  await page.route("**/api/recipient/*/start", (r) =>
+    r.fulfill({
+      status: 410,
+      contentType: "application/json",
+      body: JSON.stringify({ error: "link_expired", message: "expired" }),
+    }),
+  );
   await page.getByTestId("recipient-email").fill("maria.nilsson@example.se");
   await page.getByTestId("recipient-next").click();
   await page.getByTestId("link-gone").waitFor();

@@ -15,7 +15,12 @@ interface SettingsShotsProps {
   baseUrl: string;
   organisation: Organisation;
   password: string;
-  newPage(browser: Browser, baseURL: string, viewport: { width: number; height: number }, language?: "en"): Promise<Page>;
+  newPage(
+    browser: Browser,
+    baseURL: string,
+    viewport: { width: number; height: number },
+    language?: "en",
+  ): Promise<Page>;
   signIn(page: Page, email: string): Promise<void>;
   shot(page: Page, name: string, opts?: { fullPage?: boolean }): Promise<void>;
 }
@@ -25,16 +30,32 @@ const phone = { width: 360, height: 740 };
 
 export async function settingsScreenshots(p: SettingsShotsProps): Promise<void> {
   const user = await transaction((t) =>
-    createUser(t, { organisation: p.organisation, email: "sara.vik@sundsvall.example", mobile: "+46703334455", name: "Sara Vik", password: p.password }),
+    createUser(t, {
+      organisation: p.organisation,
+      email: "sara.vik@sundsvall.example",
+      mobile: "+46703334455",
+      name: "Sara Vik",
+      password: p.password,
+    }),
   );
   await transaction((t) => addPhone(t, user, { number: "070-987 65 43", country: "SE", name: "Jobbtelefon" }));
 
   const mockSms = async (page: Page) => {
-    await page.route("**/api/account/2fa/sms-code", (r) => r.fulfill({ status: 202, contentType: "application/json", body: JSON.stringify({ sent: true, to: "+46•••••55" }) }));
+    await page.route("**/api/account/2fa/sms-code", (r) =>
+      r.fulfill({
+        status: 202,
+        contentType: "application/json",
+        body: JSON.stringify({ sent: true, to: "+46•••••55" }),
+      }),
+    );
     await page.route("**/api/account/2fa/totp/start", async (r) => {
       const e = await transaction((t) => startTotpEnrolment(t, user));
       const qrDataUrl = await QRCode.toDataURL(e.otpauthUri, { errorCorrectionLevel: "M", margin: 1 });
-      await r.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify({ secret: e.secret, otpauthUri: e.otpauthUri, qrSvg: "", qrDataUrl }) });
+      await r.fulfill({
+        status: 200,
+        contentType: "application/json",
+        body: JSON.stringify({ secret: e.secret, otpauthUri: e.otpauthUri, qrSvg: "", qrDataUrl }),
+      });
     });
     await page.route("**/api/account/backup-codes", async (r) => {
       if (r.request().method() !== "POST") return r.fallback();
@@ -78,7 +99,11 @@ export async function settingsScreenshots(p: SettingsShotsProps): Promise<void> 
   await page.goto("/settings/options");
   await page.getByTestId("auto-reply-text").waitFor();
   await page.getByRole("switch", { name: "Skicka autosvar" }).click();
-  await page.getByLabel("Text i autosvaret").fill("Hej! Jag är på semester till och med den 30 juli. Vid brådskande ärenden, ring kontaktcenter på 060-19 10 00.");
+  await page
+    .getByLabel("Text i autosvaret")
+    .fill(
+      "Hej! Jag är på semester till och med den 30 juli. Vid brådskande ärenden, ring kontaktcenter på 060-19 10 00.",
+    );
   await page.getByLabel("Första dagen").fill("2027-07-05");
   await page.getByLabel("Sista dagen").fill("2027-07-30");
   await p.shot(page, "57-settings-options");

@@ -30,7 +30,15 @@ describe("add-in sign-in: Microsoft first, Kuvert dialog as fallback", function 
       fake.auth = { getAccessToken: sso };
     }
     // Office opens dialogs only over HTTPS; the page's address does not matter to the fake.
-    return { fake, deps: { office: createOfficeAdapter(fake), apiBase: base, fetch, dialogUrl: "https://kuvert.test/addin/signin.html" } };
+    return {
+      fake,
+      deps: {
+        office: createOfficeAdapter(fake),
+        apiBase: base,
+        fetch,
+        dialogUrl: "https://kuvert.test/addin/signin.html",
+      },
+    };
   }
 
   /** Plays the Kuvert sign-in page: waits for the dialog, then posts `message` (or closes it). */
@@ -56,7 +64,12 @@ describe("add-in sign-in: Microsoft first, Kuvert dialog as fallback", function 
     base = await getTestServer();
     op = await startEntraProvider({ clientIds: [CLIENT_ID], apiResource: (id) => `api://kuvert.test/${id}` });
     savedEnv = env();
-    setEnv({ ...savedEnv, ENTRA_CLIENT_ID: CLIENT_ID, ENTRA_ISSUER_TEMPLATE: op.issuerTemplate, ENTRA_JWKS_URL: op.jwksUrl });
+    setEnv({
+      ...savedEnv,
+      ENTRA_CLIENT_ID: CLIENT_ID,
+      ENTRA_ISSUER_TEMPLATE: op.issuerTemplate,
+      ENTRA_JWKS_URL: op.jwksUrl,
+    });
     const org = await buildOrganisation();
     await org.update({ entraTenantId: TENANT });
     const email = uniqueEmail("staff");
@@ -88,7 +101,12 @@ describe("add-in sign-in: Microsoft first, Kuvert dialog as fallback", function 
   });
 
   it("falls back to the dialog when the Microsoft account has no Kuvert account", async () => {
-    const stranger = op.addAccount({ tid: TENANT, oid: crypto.randomUUID(), preferred_username: uniqueEmail("stranger"), name: "Stranger" });
+    const stranger = op.addAccount({
+      tid: TENANT,
+      oid: crypto.randomUUID(),
+      preferred_username: uniqueEmail("stranger"),
+      name: "Stranger",
+    });
     const { idToken } = await op.signIn({ segment: TENANT, accountId: stranger });
     const { token } = await transaction((t) => issueApiToken(t, staff, "test dialog"));
     const { fake, deps } = setup(async () => idToken);
@@ -98,7 +116,10 @@ describe("add-in sign-in: Microsoft first, Kuvert dialog as fallback", function 
 
   it("rejects a forged token from the dialog, and reports a closed dialog as cancelled", async () => {
     const forged = setup(null);
-    const [bad] = await Promise.all([failure(signIn(forged.deps)), dialogAnswers(forged.fake, JSON.stringify({ token: `kvt_${crypto.randomUUID()}.${"A".repeat(43)}` }))]);
+    const [bad] = await Promise.all([
+      failure(signIn(forged.deps)),
+      dialogAnswers(forged.fake, JSON.stringify({ token: `kvt_${crypto.randomUUID()}.${"A".repeat(43)}` })),
+    ]);
     expect(bad.reason).to.equal("failed");
     const closed = setup(null);
     const [cancel] = await Promise.all([failure(signIn(closed.deps)), dialogAnswers(closed.fake, null)]);

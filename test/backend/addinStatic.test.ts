@@ -63,7 +63,14 @@ describe("add-in static files under /addin/", function () {
   });
 
   it("answers 404 for anything else under /addin/, including traversal attempts", async () => {
-    for (const url of ["/addin/nope.js", "/addin/build.json", "/addin/%2e%2e/package.json", "/addin/..%2fpackage.json", "/addin/assets/../../package.json", "/addin/"]) {
+    for (const url of [
+      "/addin/nope.js",
+      "/addin/build.json",
+      "/addin/%2e%2e/package.json",
+      "/addin/..%2fpackage.json",
+      "/addin/assets/../../package.json",
+      "/addin/",
+    ]) {
       const res = await api.get(url);
       expect(res.status, url).to.equal(404);
       expect(res.text).not.to.contain('"name": "kuvert"');
@@ -80,10 +87,16 @@ describe("add-in static files under /addin/", function () {
     const draft = new FakeComposeItem();
     draft.subjectText = "Remiss";
     draft.bodyHtml = "<p>Patienten 811218-9876 har fått diagnosen.</p>";
-    const office = { ...fakeOffice(draft, { displayLanguage: "en-US" }), actions: { associate: (name: string, fn: (event: SendEventLike) => void) => void associated.set(name, fn) } };
+    const office = {
+      ...fakeOffice(draft, { displayLanguage: "en-US" }),
+      actions: { associate: (name: string, fn: (event: SendEventLike) => void) => void associated.set(name, fn) },
+    };
     // A bare context: no window, document or fetch; ES2018+ built-ins removed.
     const context = vm.createContext({ Office: office, setTimeout, clearTimeout });
-    vm.runInContext("delete String.prototype.matchAll; delete Array.prototype.flatMap; delete Array.prototype.flat; delete Object.fromEntries;", context);
+    vm.runInContext(
+      "delete String.prototype.matchAll; delete Array.prototype.flatMap; delete Array.prototype.flat; delete Object.fromEntries;",
+      context,
+    );
     vm.runInContext(res.text, context, { filename: "launchevent.js" });
     expect([...associated.keys()]).to.deep.equal(["onMessageSendHandler"]);
 

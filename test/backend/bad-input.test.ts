@@ -18,13 +18,17 @@ describe("bad input at the edge", () => {
   });
 
   it("answers a wrong content type with 415 JSON", async () => {
-    const res = await api.request("POST", "/api/auth/login", "email=a@example.test&password=x", { "Content-Type": "application/x-www-form-urlencoded" });
+    const res = await api.request("POST", "/api/auth/login", "email=a@example.test&password=x", {
+      "Content-Type": "application/x-www-form-urlencoded",
+    });
     expect(res.status).to.equal(415);
     expect(res.body.error).to.equal("unsupported_media_type");
   });
 
   it("answers malformed JSON with 400 invalid_json", async () => {
-    const res = await api.request("POST", "/api/auth/login", '{"email": "a@example.test", "password":', { "Content-Type": "application/json" });
+    const res = await api.request("POST", "/api/auth/login", '{"email": "a@example.test", "password":', {
+      "Content-Type": "application/json",
+    });
     expect(res.status).to.equal(400);
     expect(res.body.error).to.equal("invalid_json");
   });

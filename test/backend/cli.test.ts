@@ -22,7 +22,19 @@ describe("operator CLI (bin/kuvert.js)", function () {
 
   it("creates a user in that organisation; bad flags are usage errors", async () => {
     const email = `staff-${crypto.randomBytes(3).toString("hex")}@example.test`;
-    const ok = await runCli(["user:create", "--org", name, "--email", email, "--mobile", "+46701234567", "--password", "Sommar2026kaffe", "--role", "admin"]);
+    const ok = await runCli([
+      "user:create",
+      "--org",
+      name,
+      "--email",
+      email,
+      "--mobile",
+      "+46701234567",
+      "--password",
+      "Sommar2026kaffe",
+      "--role",
+      "admin",
+    ]);
     expect(ok.code, ok.stderr).to.equal(0);
     expect(JSON.parse(ok.stdout)).to.include({ email, role: "admin" });
     const user = await User.findOne({ where: { email } });
@@ -33,7 +45,17 @@ describe("operator CLI (bin/kuvert.js)", function () {
     expect(missing.code).to.equal(64);
     expect(JSON.parse(missing.stderr).message).to.match(/--mobile is required/);
 
-    const badMobile = await runCli(["user:create", "--org", name, "--email", "y@example.test", "--mobile", "0701234567", "--password", "Sommar2026kaffe"]);
+    const badMobile = await runCli([
+      "user:create",
+      "--org",
+      name,
+      "--email",
+      "y@example.test",
+      "--mobile",
+      "0701234567",
+      "--password",
+      "Sommar2026kaffe",
+    ]);
     expect(badMobile.code).to.equal(1);
     expect(JSON.parse(badMobile.stderr)).to.include({ error: "invalid_argument" });
 

@@ -36,7 +36,13 @@ async function notification(): Promise<Notification> {
       to,
       template: "notification",
       locale: "sv",
-      vars: { senderName: "Handläggare", link: "http://kuvert.test/r/test", subject: null, expiresAt: null, orgName: "Testkommun" },
+      vars: {
+        senderName: "Handläggare",
+        link: "http://kuvert.test/r/test",
+        subject: null,
+        expiresAt: null,
+        orgName: "Testkommun",
+      },
       reference,
     }),
   );
@@ -111,7 +117,11 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
 
   /** The fixture with a Message-ID of its own, so it is not taken for a redelivery of an earlier test's mail. */
   function fresh(raw: Buffer): Buffer {
-    return Buffer.from(raw.toString("utf8").replace(/^(Message-I[dD]:[ \t]*)<[^>]+>/m, (_m, p: string) => `${p}<${crypto.randomUUID()}@mta.example>`));
+    return Buffer.from(
+      raw
+        .toString("utf8")
+        .replace(/^(Message-I[dD]:[ \t]*)<[^>]+>/m, (_m, p: string) => `${p}<${crypto.randomUUID()}@mta.example>`),
+    );
   }
 
   async function lastRow(outboxEntryId: number): Promise<InboundMail> {
@@ -120,13 +130,41 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
     return row!;
   }
 
-  const automatic: Array<{ fixture: InboundFixture; envelopeFrom: string; classification: string; status?: string; action?: string; finalRecipient?: string }> = [
+  const automatic: Array<{
+    fixture: InboundFixture;
+    envelopeFrom: string;
+    classification: string;
+    status?: string;
+    action?: string;
+    finalRecipient?: string;
+  }> = [
     { fixture: "exchange-auto-reply", envelopeFrom: "anna.andersson@kommun.example", classification: "auto_reply" },
     { fixture: "franvaro-subject-only", envelopeFrom: "erik@foretag.example", classification: "auto_reply" },
     { fixture: "gmail-vacation", envelopeFrom: "john.smith@gmail.example", classification: "auto_reply" },
-    { fixture: "dsn-5.1.1", envelopeFrom: "", classification: "bounce", status: "5.1.1", action: "failed", finalRecipient: "nosuchuser@kommun.example" },
-    { fixture: "dsn-delayed-4.4.7", envelopeFrom: "", classification: "bounce", status: "4.4.7", action: "delayed", finalRecipient: "slow@example.org" },
-    { fixture: "nonstandard-bounce", envelopeFrom: "", classification: "bounce", status: "5.1.1", action: "failed", finalRecipient: "gone@example.net" },
+    {
+      fixture: "dsn-5.1.1",
+      envelopeFrom: "",
+      classification: "bounce",
+      status: "5.1.1",
+      action: "failed",
+      finalRecipient: "nosuchuser@kommun.example",
+    },
+    {
+      fixture: "dsn-delayed-4.4.7",
+      envelopeFrom: "",
+      classification: "bounce",
+      status: "4.4.7",
+      action: "delayed",
+      finalRecipient: "slow@example.org",
+    },
+    {
+      fixture: "nonstandard-bounce",
+      envelopeFrom: "",
+      classification: "bounce",
+      status: "5.1.1",
+      action: "failed",
+      finalRecipient: "gone@example.net",
+    },
     { fixture: "mailing-list", envelopeFrom: "forum-bounces@lists.example.org", classification: "automatic" },
   ];
 
@@ -159,7 +197,10 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
 
   it("nothing about the body is stored: the row holds routing facts and a keyed sender hash only", async () => {
     const n = await sentNotification();
-    await sendSmtp(inboundFixture("human-reply", n.messageId, { "CAHuman-reply-0001": `store-${n.id}` }), "maria.nilsson@medborgare.example");
+    await sendSmtp(
+      inboundFixture("human-reply", n.messageId, { "CAHuman-reply-0001": `store-${n.id}` }),
+      "maria.nilsson@medborgare.example",
+    );
     const row = await lastRow(n.id);
     const stored = JSON.stringify(row.get({ plain: true }));
     expect(stored).to.not.contain("maria.nilsson");
@@ -171,7 +212,11 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
   it("SMTP: a human reply is answered exactly once per sender and notification, with Auto-Submitted: auto-replied", async () => {
     const n = await sentNotification();
     const sender = uniqueEmail("citizen");
-    const reply = (id: string) => inboundFixture("human-reply", n.messageId, { "maria.nilsson@medborgare.example": sender, "CAHuman-reply-0001": id });
+    const reply = (id: string) =>
+      inboundFixture("human-reply", n.messageId, {
+        "maria.nilsson@medborgare.example": sender,
+        "CAHuman-reply-0001": id,
+      });
     await sendSmtp(reply("first-reply"), sender);
     const row = await lastRow(n.id);
     expect(row.classification).to.equal("human_reply");
@@ -183,7 +228,9 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
     await sendSmtp(reply("first-reply"), sender);
     await sendSmtp(reply("second-reply"), sender);
     expect(await InboundMail.count({ where: { outboxEntryId: n.id } })).to.equal(2);
-    expect(await InboundMail.count({ where: { outboxEntryId: n.id, answerOutboxEntryId: { [Op.ne]: null } } })).to.equal(1);
+    expect(
+      await InboundMail.count({ where: { outboxEntryId: n.id, answerOutboxEntryId: { [Op.ne]: null } } }),
+    ).to.equal(1);
 
     const all = await answers();
     const mine = all.filter((m) => m.envelopeTo.includes(sender));
@@ -201,10 +248,22 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
   it("a reply to our own answer is never answered (no ping-pong)", async () => {
     const n = await sentNotification();
     const sender = uniqueEmail("pingpong");
-    await sendSmtp(inboundFixture("human-reply", n.messageId, { "maria.nilsson@medborgare.example": sender, "CAHuman-reply-0001": `pp1-${n.id}` }), sender);
+    await sendSmtp(
+      inboundFixture("human-reply", n.messageId, {
+        "maria.nilsson@medborgare.example": sender,
+        "CAHuman-reply-0001": `pp1-${n.id}`,
+      }),
+      sender,
+    );
     const first = await lastRow(n.id);
     const answerEntry = await OutboxEntry.findByPk(first.answerOutboxEntryId!);
-    await sendSmtp(inboundFixture("human-reply", answerEntry!.messageId!, { "maria.nilsson@medborgare.example": sender, "CAHuman-reply-0001": `pp2-${n.id}` }), sender);
+    await sendSmtp(
+      inboundFixture("human-reply", answerEntry!.messageId!, {
+        "maria.nilsson@medborgare.example": sender,
+        "CAHuman-reply-0001": `pp2-${n.id}`,
+      }),
+      sender,
+    );
     const second = await lastRow(answerEntry!.id);
     expect(second.classification).to.equal("human_reply");
     expect(second.answerOutboxEntryId).to.equal(null);
@@ -215,7 +274,13 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
     const sender = uniqueEmail("chatty");
     for (let i = 0; i < 4; i++) {
       const n = await sentNotification();
-      await sendSmtp(inboundFixture("human-reply", n.messageId, { "maria.nilsson@medborgare.example": sender, "CAHuman-reply-0001": `chatty-${n.id}` }), sender);
+      await sendSmtp(
+        inboundFixture("human-reply", n.messageId, {
+          "maria.nilsson@medborgare.example": sender,
+          "CAHuman-reply-0001": `chatty-${n.id}`,
+        }),
+        sender,
+      );
     }
     expect((await answers()).filter((m) => m.envelopeTo.includes(sender))).to.have.length(3);
   });
@@ -229,11 +294,25 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
       ["person@example.org", ""],
     ];
     for (const [from, envelope] of cases) {
-      await sendSmtp(inboundFixture("human-reply", n.messageId, { "maria.nilsson@medborgare.example": from, "CAHuman-reply-0001": `sys-${from}-${n.id}` }), envelope);
+      await sendSmtp(
+        inboundFixture("human-reply", n.messageId, {
+          "maria.nilsson@medborgare.example": from,
+          "CAHuman-reply-0001": `sys-${from}-${n.id}`,
+        }),
+        envelope,
+      );
     }
     const stranger = uniqueEmail("stranger");
-    await sendSmtp(inboundFixture("human-reply", `<${crypto.randomUUID()}@kuvert.test>`, { "maria.nilsson@medborgare.example": stranger, "CAHuman-reply-0001": `unmatched-${n.id}` }), stranger);
-    const unmatched = await InboundMail.findOne({ where: { inboundMessageId: `<unmatched-${n.id}@mail.medborgare.example>` } });
+    await sendSmtp(
+      inboundFixture("human-reply", `<${crypto.randomUUID()}@kuvert.test>`, {
+        "maria.nilsson@medborgare.example": stranger,
+        "CAHuman-reply-0001": `unmatched-${n.id}`,
+      }),
+      stranger,
+    );
+    const unmatched = await InboundMail.findOne({
+      where: { inboundMessageId: `<unmatched-${n.id}@mail.medborgare.example>` },
+    });
     expect(unmatched!.outboxEntryId).to.equal(null);
     expect(unmatched!.classification).to.equal("human_reply");
     const rows = await InboundMail.findAll({ where: { outboxEntryId: n.id } });
@@ -261,7 +340,10 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
 
   it("SMTP refuses a message over the size limit with 552", async () => {
     let error: (Error & { responseCode?: number }) | undefined;
-    const big = Buffer.concat([inboundFixture("human-reply", "<x@kuvert.test>"), Buffer.alloc(INBOUND_MAX_BYTES + 1024, "a\r\n")]);
+    const big = Buffer.concat([
+      inboundFixture("human-reply", "<x@kuvert.test>"),
+      Buffer.alloc(INBOUND_MAX_BYTES + 1024, "a\r\n"),
+    ]);
     await sendSmtp(big, "big@example.org").catch((e: Error) => (error = e));
     expect(error?.responseCode).to.equal(552);
   });

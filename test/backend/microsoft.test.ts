@@ -36,7 +36,11 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
   const post = (token: unknown) => api.post<SignInBody & { error: string }>("/api/auth/microsoft", { token });
 
   /** Expects 401 `error`, and that the audit log names `reason` (so it failed for the right cause). */
-  async function expect401(token: string, reason: string, error = reason === "unknown_tenant" || reason === "unknown_user" ? "account_not_found" : "invalid_token"): Promise<void> {
+  async function expect401(
+    token: string,
+    reason: string,
+    error = reason === "unknown_tenant" || reason === "unknown_user" ? "account_not_found" : "invalid_token",
+  ): Promise<void> {
     const res = await post(token);
     expect(res.status, res.text).to.equal(401);
     expect(res.body.error).to.equal(error);
@@ -46,7 +50,10 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
   }
 
   /** A token signed with the provider's own key, for shapes the provider will not issue. */
-  async function handMade(claims: JWTPayload, opts: { key?: JWK; kid?: string; exp?: number; nbf?: number } = {}): Promise<string> {
+  async function handMade(
+    claims: JWTPayload,
+    opts: { key?: JWK; kid?: string; exp?: number; nbf?: number } = {},
+  ): Promise<string> {
     const jwk = opts.key ?? op.privateJwk;
     const now = Math.floor(Date.now() / 1000);
     const jwt = new SignJWT({ ver: "2.0", ...claims })
@@ -69,11 +76,18 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
       ENTRA_CLOCK_TOLERANCE_SECONDS: 0,
     });
     org = await buildOrganisation();
-    const connected = await transaction((t) => commands["org:microsoft"].run(t, { org: org.name, tenant: TENANT.toUpperCase() }));
+    const connected = await transaction((t) =>
+      commands["org:microsoft"].run(t, { org: org.name, tenant: TENANT.toUpperCase() }),
+    );
     expect(connected).to.deep.equal({ organisation: org.name, entraTenantId: TENANT });
     staffEmail = uniqueEmail("anna");
     await buildUser({ organisation: org, email: staffEmail, role: "staff" });
-    staffAccount = op.addAccount({ tid: TENANT, oid: crypto.randomUUID(), preferred_username: staffEmail.toUpperCase(), name: "Anna Andersson" });
+    staffAccount = op.addAccount({
+      tid: TENANT,
+      oid: crypto.randomUUID(),
+      preferred_username: staffEmail.toUpperCase(),
+      name: "Anna Andersson",
+    });
     api = await ApiClient.create();
   });
 
@@ -113,7 +127,11 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
   });
 
   it("rejects a token for another app (wrong audience)", async () => {
-    const { idToken, accessToken } = await op.signIn({ segment: TENANT, accountId: staffAccount, clientId: OTHER_CLIENT_ID });
+    const { idToken, accessToken } = await op.signIn({
+      segment: TENANT,
+      accountId: staffAccount,
+      clientId: OTHER_CLIENT_ID,
+    });
     expect(decodeJwt(idToken).aud).to.equal(OTHER_CLIENT_ID);
     await expect401(idToken, "wrong_audience");
     await expect401(accessToken, "wrong_audience");
@@ -123,7 +141,15 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
     const { idToken } = await op.signIn({ segment: "not-the-tenant", accountId: staffAccount });
     expect(decodeJwt(idToken)).to.include({ tid: TENANT, iss: `${op.baseUrl}/not-the-tenant/v2.0` });
     await expect401(idToken, "wrong_issuer");
-    await expect401(await handMade({ iss: `${op.baseUrl}/${OTHER_TENANT}/v2.0`, aud: CLIENT_ID, tid: TENANT, preferred_username: staffEmail }), "wrong_issuer");
+    await expect401(
+      await handMade({
+        iss: `${op.baseUrl}/${OTHER_TENANT}/v2.0`,
+        aud: CLIENT_ID,
+        tid: TENANT,
+        preferred_username: staffEmail,
+      }),
+      "wrong_issuer",
+    );
   });
 
   it("rejects an expired token and one not yet valid", async () => {
@@ -131,7 +157,13 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
     await new Promise((r) => setTimeout(r, 2100));
     await expect401(idToken, "expired");
     const now = Math.floor(Date.now() / 1000);
-    await expect401(await handMade({ iss: `${op.baseUrl}/${TENANT}/v2.0`, aud: CLIENT_ID, tid: TENANT, preferred_username: staffEmail }, { nbf: now + 600 }), "not_yet_valid");
+    await expect401(
+      await handMade(
+        { iss: `${op.baseUrl}/${TENANT}/v2.0`, aud: CLIENT_ID, tid: TENANT, preferred_username: staffEmail },
+        { nbf: now + 600 },
+      ),
+      "not_yet_valid",
+    );
   });
 
   it("rejects bad signatures: tampered signature, tampered claims, a foreign key, alg none and HS256", async () => {
@@ -156,16 +188,24 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
       .setProtectedHeader({ alg: "HS256", kid: op.privateJwk.kid })
       .setIssuedAt()
       .setExpirationTime("10m")
-      .sign(new TextEncoder().encode(JSON.stringify({ kty: op.privateJwk.kty, n: op.privateJwk.n, e: op.privateJwk.e })));
+      .sign(
+        new TextEncoder().encode(JSON.stringify({ kty: op.privateJwk.kty, n: op.privateJwk.n, e: op.privateJwk.e })),
+      );
     await expect401(hs, "malformed");
   });
 
   it("rejects tokens without a tenant id or a user name, and garbage", async () => {
     const iss = `${op.baseUrl}/${TENANT}/v2.0`;
     await expect401(await handMade({ iss, aud: CLIENT_ID, preferred_username: staffEmail }), "no_tenant");
-    await expect401(await handMade({ iss, aud: CLIENT_ID, tid: "not-a-guid", preferred_username: staffEmail }), "no_tenant");
+    await expect401(
+      await handMade({ iss, aud: CLIENT_ID, tid: "not-a-guid", preferred_username: staffEmail }),
+      "no_tenant",
+    );
     await expect401(await handMade({ iss, aud: CLIENT_ID, tid: TENANT }), "no_username");
-    await expect401(await handMade({ iss, aud: CLIENT_ID, tid: TENANT, preferred_username: "not-an-address" }), "no_username");
+    await expect401(
+      await handMade({ iss, aud: CLIENT_ID, tid: TENANT, preferred_username: "not-an-address" }),
+      "no_username",
+    );
     await expect401("not.a.jwt", "malformed");
     const empty = await post("");
     expect(empty.status).to.equal(400);
@@ -181,29 +221,54 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
   });
 
   it("rejects a valid token of a tenant that no organisation is connected to", async () => {
-    const stranger = op.addAccount({ tid: OTHER_TENANT, oid: crypto.randomUUID(), preferred_username: staffEmail, name: "Same Address" });
+    const stranger = op.addAccount({
+      tid: OTHER_TENANT,
+      oid: crypto.randomUUID(),
+      preferred_username: staffEmail,
+      name: "Same Address",
+    });
     const { idToken } = await op.signIn({ segment: OTHER_TENANT, accountId: stranger });
     await expect401(idToken, "unknown_tenant");
   });
 
   it("rejects valid tokens of people who are not active staff of that organisation", async () => {
-    const unknown = op.addAccount({ tid: TENANT, oid: crypto.randomUUID(), preferred_username: uniqueEmail("nobody"), name: "Nobody" });
+    const unknown = op.addAccount({
+      tid: TENANT,
+      oid: crypto.randomUUID(),
+      preferred_username: uniqueEmail("nobody"),
+      name: "Nobody",
+    });
     await expect401((await op.signIn({ segment: TENANT, accountId: unknown })).idToken, "unknown_user");
 
     const goneEmail = uniqueEmail("gone");
     const gone = await buildUser({ organisation: org, email: goneEmail });
     await gone.update({ status: "deactivated" });
-    const goneAccount = op.addAccount({ tid: TENANT, oid: crypto.randomUUID(), preferred_username: goneEmail, name: "Gone" });
+    const goneAccount = op.addAccount({
+      tid: TENANT,
+      oid: crypto.randomUUID(),
+      preferred_username: goneEmail,
+      name: "Gone",
+    });
     await expect401((await op.signIn({ segment: TENANT, accountId: goneAccount })).idToken, "unknown_user");
 
     const elsewhereEmail = uniqueEmail("elsewhere");
     await buildUser({ organisation: await buildOrganisation(), email: elsewhereEmail });
-    const elsewhere = op.addAccount({ tid: TENANT, oid: crypto.randomUUID(), preferred_username: elsewhereEmail, name: "Other org" });
+    const elsewhere = op.addAccount({
+      tid: TENANT,
+      oid: crypto.randomUUID(),
+      preferred_username: elsewhereEmail,
+      name: "Other org",
+    });
     await expect401((await op.signIn({ segment: TENANT, accountId: elsewhere })).idToken, "unknown_user");
 
     const recipientEmail = uniqueEmail("recipient");
     await buildUser({ organisation: null, email: recipientEmail });
-    const recipient = op.addAccount({ tid: TENANT, oid: crypto.randomUUID(), preferred_username: recipientEmail, name: "Recipient" });
+    const recipient = op.addAccount({
+      tid: TENANT,
+      oid: crypto.randomUUID(),
+      preferred_username: recipientEmail,
+      name: "Recipient",
+    });
     await expect401((await op.signIn({ segment: TENANT, accountId: recipient })).idToken, "unknown_user");
   });
 
@@ -244,7 +309,9 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
     await expect401(idToken, "unknown_tenant");
     await run({ org: org.name, tenant: TENANT });
     expect((await post(idToken)).status).to.equal(200);
-    const audit = await AuditEvent.findOne({ where: { type: "organisation.microsoft_disconnected", organisationId: org.id } });
+    const audit = await AuditEvent.findOne({
+      where: { type: "organisation.microsoft_disconnected", organisationId: org.id },
+    });
     expect(audit).not.to.equal(null);
   });
 });

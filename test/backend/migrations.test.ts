@@ -20,7 +20,9 @@ describe("migrations", function () {
       expect(tables).to.include.members(["organisations", "users", "outbox_entries", "audit_events"]);
 
       await umzug.down({ to: 0 });
-      const left = (await sequelize.getQueryInterface().showAllTables()).map(String).filter((t) => t !== "schema_migrations");
+      const left = (await sequelize.getQueryInterface().showAllTables())
+        .map(String)
+        .filter((t) => t !== "schema_migrations");
       expect(left).to.deep.equal([]);
 
       expect((await umzug.up()).length).to.equal(migrations.length);

@@ -76,9 +76,13 @@ describe("data layer", () => {
   it("appends audit events from concurrent requests without deadlocks, as one unbroken chain", async () => {
     const users = await Promise.all(Array.from({ length: 6 }, () => buildUser({ organisation: null })));
     const clients = await Promise.all(users.map(() => ApiClient.create()));
-    const answers = await Promise.all(users.map((u, i) => clients[i].post("/api/auth/login", { email: u.email, password: defaultPassword })));
+    const answers = await Promise.all(
+      users.map((u, i) => clients[i].post("/api/auth/login", { email: u.email, password: defaultPassword })),
+    );
     expect(answers.map((a) => a.status)).to.deep.equal(users.map(() => 200));
-    await Promise.all(Array.from({ length: 10 }, (_, i) => transaction((t) => recordAudit(t, { type: "test.parallel", data: { i } }))));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) => transaction((t) => recordAudit(t, { type: "test.parallel", data: { i } }))),
+    );
     expect(await verifyAuditChain()).to.deep.include({ ok: true });
   });
 

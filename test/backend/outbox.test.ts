@@ -12,7 +12,11 @@ import { startSmtpCatcher, type SmtpCatcher } from "../support/smtp.js";
 import { startSmsCatcher, type SmsCatcher } from "../support/sms.js";
 import { clearTables } from "../support/db.js";
 
-function worker(mail: MailTransport, smsUrl: string, overrides: Partial<ConstructorParameters<typeof OutboxWorker>[0]> = {}) {
+function worker(
+  mail: MailTransport,
+  smsUrl: string,
+  overrides: Partial<ConstructorParameters<typeof OutboxWorker>[0]> = {},
+) {
   return new OutboxWorker({
     mail,
     sms: httpSmsProvider({ url: smsUrl, token: "sms-secret-token", from: "Kuvert", timeoutMs: 300 }),
@@ -27,7 +31,13 @@ function worker(mail: MailTransport, smsUrl: string, overrides: Partial<Construc
 
 async function queueNotification(to: string, link = "http://kuvert.test/r/secret-link-token") {
   return transaction((t) =>
-    enqueueEmail(t, { to, template: "notification", locale: "sv", vars: { link, senderName: "Anna <Socialtjänsten>", orgName: "Demo kommun" }, reference: "test:1" }),
+    enqueueEmail(t, {
+      to,
+      template: "notification",
+      locale: "sv",
+      vars: { link, senderName: "Anna <Socialtjänsten>", orgName: "Demo kommun" },
+      reference: "test:1",
+    }),
   );
 }
 
@@ -142,7 +152,9 @@ describe("outbox", () => {
 
   it("gives up after the maximum number of attempts", async () => {
     sms.failWith = [503, 503, 503, 503, 503];
-    const entry = await transaction((t) => enqueueSms(t, { to: "+46701234567", template: "code", locale: "en", vars: { code: "123456", minutes: 10 } }));
+    const entry = await transaction((t) =>
+      enqueueSms(t, { to: "+46701234567", template: "code", locale: "en", vars: { code: "123456", minutes: 10 } }),
+    );
     const w = worker(smtpTransport(smtp.url, env().MAIL_FROM), sms.url);
     for (let i = 0; i < 4; i++) {
       await w.runOnce();
@@ -172,7 +184,9 @@ describe("outbox", () => {
     const next = worker(smtpTransport(smtp.url, env().MAIL_FROM), sms.url, { now: () => new Date(Date.now() + 500) });
     expect((await next.runOnce()).claimed).to.equal(0);
     // ...and takes it over once the lease has lapsed.
-    const later = worker(smtpTransport(smtp.url, env().MAIL_FROM), sms.url, { now: () => new Date(Date.now() + 5_000) });
+    const later = worker(smtpTransport(smtp.url, env().MAIL_FROM), sms.url, {
+      now: () => new Date(Date.now() + 5_000),
+    });
     expect(await later.runOnce()).to.include({ claimed: 1, sent: 1 });
     expect(smtp.mails).to.have.length(1);
 

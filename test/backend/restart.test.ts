@@ -27,12 +27,21 @@ describe("the server process across restarts", function () {
   it("delivers a queued notification exactly once despite a hard kill mid-delivery and a restart", async () => {
     await clearTables("outbox_entries");
     const entry = await transaction((t) =>
-      enqueueEmail(t, { to: "restart@example.test", template: "notification", locale: "sv", vars: { link: "http://kuvert.test/r/abc" } }),
+      enqueueEmail(t, {
+        to: "restart@example.test",
+        template: "notification",
+        locale: "sv",
+        vars: { link: "http://kuvert.test/r/abc" },
+      }),
     );
 
     // 1. The first instance claims the entry and hangs inside the SMTP conversation; we kill -9 it.
     const hole = await blackHole();
-    const first = await startServerProcess({ SMTP_URL: `smtp://127.0.0.1:${hole.port}`, WORKER_INTERVAL_MS: "50", OUTBOX_LEASE_MS: "1500" });
+    const first = await startServerProcess({
+      SMTP_URL: `smtp://127.0.0.1:${hole.port}`,
+      WORKER_INTERVAL_MS: "50",
+      OUTBOX_LEASE_MS: "1500",
+    });
     const deadline = Date.now() + 15_000;
     while ((await OutboxEntry.findByPk(entry.id))!.status !== "sending") {
       if (Date.now() > deadline) throw new Error("first instance never claimed the entry");
@@ -45,7 +54,11 @@ describe("the server process across restarts", function () {
     // 2. A new instance with a working SMTP server takes the entry over once its lease lapses.
     const smtp = await startSmtpCatcher();
     try {
-      const second = await startServerProcess({ SMTP_URL: smtp.url, WORKER_INTERVAL_MS: "50", OUTBOX_LEASE_MS: "1500" });
+      const second = await startServerProcess({
+        SMTP_URL: smtp.url,
+        WORKER_INTERVAL_MS: "50",
+        OUTBOX_LEASE_MS: "1500",
+      });
       await smtp.waitFor((m) => m.envelopeTo[0] === "restart@example.test", 20_000);
       second.child.kill("SIGTERM");
       expect(await waitForExit(second.child)).to.equal(0);
@@ -77,7 +90,11 @@ describe("the server process across restarts", function () {
   it("refuses to start with a bad configuration and names the variable", async () => {
     const { spawnSync } = await import("node:child_process");
     const { root, childEnv } = await import("../support/processes.js");
-    const r = spawnSync(process.execPath, ["bin/start.js"], { cwd: root, env: childEnv({ PORT: "not-a-port" }), encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["bin/start.js"], {
+      cwd: root,
+      env: childEnv({ PORT: "not-a-port" }),
+      encoding: "utf8",
+    });
     expect(r.status).to.equal(78);
     expect(r.stderr).to.match(/Configuration error: PORT/);
   });

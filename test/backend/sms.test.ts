@@ -57,12 +57,19 @@ describe("SMS providers", () => {
       catcher.failWith = [429];
       await expectDeliveryError(provider().send({ to: "+46700000001", message: "x", idempotencyKey: "k" }), false);
       catcher.hang = 1;
-      const timeout = await expectDeliveryError(provider().send({ to: "+46700000001", message: "x", idempotencyKey: "k" }), false);
+      const timeout = await expectDeliveryError(
+        provider().send({ to: "+46700000001", message: "x", idempotencyKey: "k" }),
+        false,
+      );
       expect(timeout.message).to.match(/timed out/);
       catcher.failWith = [401];
       await expectDeliveryError(provider().send({ to: "+46700000001", message: "x", idempotencyKey: "k" }), true);
       await expectDeliveryError(
-        httpSmsProvider({ url: "http://127.0.0.1:9/none", from: "Kuvert", timeoutMs: 300 }).send({ to: "+46700000001", message: "x", idempotencyKey: "k" }),
+        httpSmsProvider({ url: "http://127.0.0.1:9/none", from: "Kuvert", timeoutMs: 300 }).send({
+          to: "+46700000001",
+          message: "x",
+          idempotencyKey: "k",
+        }),
         false,
       );
     });
@@ -71,7 +78,9 @@ describe("SMS providers", () => {
       await clearTables("outbox_entries");
       catcher.failWith = [502];
       catcher.hang = 0;
-      const entry = await transaction((t) => enqueueSms(t, { to: "+46709999999", template: "code", locale: "sv", vars: { code: "654321", minutes: 10 } }));
+      const entry = await transaction((t) =>
+        enqueueSms(t, { to: "+46709999999", template: "code", locale: "sv", vars: { code: "654321", minutes: 10 } }),
+      );
       const worker = testWorker({ smtpUrl: "smtp://127.0.0.1:9", smsUrl: catcher.url });
       await worker.runOnce(); // 502
       catcher.hang = 1;
@@ -96,7 +105,9 @@ describe("SMS providers", () => {
         req.on("data", (c) => (body += c));
         req.on("end", () => {
           seen = { auth: req.headers.authorization, type: req.headers["content-type"], body };
-          res.writeHead(200, { "Content-Type": "application/json" }).end('{"id":"s17a6dafb12d6b1cabc053d57dac2b9d8","status":"created"}');
+          res
+            .writeHead(200, { "Content-Type": "application/json" })
+            .end('{"id":"s17a6dafb12d6b1cabc053d57dac2b9d8","status":"created"}');
         });
       });
       await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -123,7 +134,11 @@ describe("SMS providers", () => {
       const provider = fileSmsProvider(dir, "Kuvert");
       await provider.send({ to: "+46700000001", message: "one", idempotencyKey: "a" });
       await provider.send({ to: "+46700000002", message: "two", idempotencyKey: "b" });
-      const lines = fs.readFileSync(path.join(dir, "sms.jsonl"), "utf8").trim().split("\n").map((l) => JSON.parse(l) as { to: string; message: string });
+      const lines = fs
+        .readFileSync(path.join(dir, "sms.jsonl"), "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { to: string; message: string });
       expect(lines.map((l) => [l.to, l.message])).to.deep.equal([
         ["+46700000001", "one"],
         ["+46700000002", "two"],

@@ -44,7 +44,7 @@ function outlookHost(init: { item: HostItem; token: string; displayLanguage: str
   const state: HostState = { ...init.item, sent: false, dialogs: [], calls: [] };
   (window as unknown as { __outlook: HostState }).__outlook = state;
   type Cb<T> = (r: { status: number; value?: T; error?: { code: number; name: string; message: string } }) => void;
-  const ok = <T,>(cb: Cb<T>, value?: T, apply?: () => void, op?: string) =>
+  const ok = <T>(cb: Cb<T>, value?: T, apply?: () => void, op?: string) =>
     setTimeout(() => {
       if (op) state.calls.push(op);
       apply?.();
@@ -53,8 +53,10 @@ function outlookHost(init: { item: HostItem; token: string; displayLanguage: str
   const details = (list: string[]) => list.map((e) => ({ emailAddress: e, displayName: e }));
   const recipients = (key: "to" | "cc" | "bcc") => ({
     getAsync: (cb: Cb<unknown>) => ok(cb, details(state[key])),
-    addAsync: (list: Array<{ emailAddress: string }>, cb: Cb<void>) => ok(cb, undefined, () => state[key].push(...list.map((r) => r.emailAddress))),
-    setAsync: (list: Array<{ emailAddress: string }>, cb: Cb<void>) => ok(cb, undefined, () => (state[key] = list.map((r) => r.emailAddress))),
+    addAsync: (list: Array<{ emailAddress: string }>, cb: Cb<void>) =>
+      ok(cb, undefined, () => state[key].push(...list.map((r) => r.emailAddress))),
+    setAsync: (list: Array<{ emailAddress: string }>, cb: Cb<void>) =>
+      ok(cb, undefined, () => (state[key] = list.map((r) => r.emailAddress))),
   });
   const item = {
     to: recipients("to"),
@@ -66,12 +68,30 @@ function outlookHost(init: { item: HostItem; token: string; displayLanguage: str
     },
     body: {
       getAsync: (_type: string, cb: Cb<string>) => ok(cb, state.bodyHtml),
-      setAsync: (html: string, _o: unknown, cb: Cb<void>) => ok(cb, undefined, () => (state.bodyHtml = html), "body.setAsync"),
+      setAsync: (html: string, _o: unknown, cb: Cb<void>) =>
+        ok(cb, undefined, () => (state.bodyHtml = html), "body.setAsync"),
     },
     getAttachmentsAsync: (cb: Cb<unknown>) =>
-      ok(cb, state.attachments.map((a) => ({ id: a.id, name: a.name, size: atob(a.content).length, attachmentType: "file", isInline: false, contentType: a.contentType }))),
-    getAttachmentContentAsync: (id: string, cb: Cb<unknown>) => ok(cb, { format: "base64", content: state.attachments.find((a) => a.id === id)?.content ?? "" }),
-    removeAttachmentAsync: (id: string, cb: Cb<void>) => ok(cb, undefined, () => (state.attachments = state.attachments.filter((a) => a.id !== id)), "removeAttachmentAsync"),
+      ok(
+        cb,
+        state.attachments.map((a) => ({
+          id: a.id,
+          name: a.name,
+          size: atob(a.content).length,
+          attachmentType: "file",
+          isInline: false,
+          contentType: a.contentType,
+        })),
+      ),
+    getAttachmentContentAsync: (id: string, cb: Cb<unknown>) =>
+      ok(cb, { format: "base64", content: state.attachments.find((a) => a.id === id)?.content ?? "" }),
+    removeAttachmentAsync: (id: string, cb: Cb<void>) =>
+      ok(
+        cb,
+        undefined,
+        () => (state.attachments = state.attachments.filter((a) => a.id !== id)),
+        "removeAttachmentAsync",
+      ),
     saveAsync: (cb: Cb<string>) => ok(cb, "AAMkDraft="),
     sendAsync: (cb: Cb<void>) => ok(cb, undefined, () => (state.sent = true), "sendAsync"),
   };
@@ -101,15 +121,32 @@ function outlookHost(init: { item: HostItem; token: string; displayLanguage: str
     },
     context: {
       displayLanguage: init.displayLanguage,
-      requirements: { isSetSupported: (name: string, v = "1.1") => name === "Mailbox" && Number(v.split(".")[1] ?? 0) <= 15 },
-      roamingSettings: { get: (k: string) => settings.get(k), set: (k: string, v: unknown) => settings.set(k, v), remove: (k: string) => settings.delete(k), saveAsync: (cb?: Cb<void>) => cb && ok(cb) },
+      requirements: {
+        isSetSupported: (name: string, v = "1.1") => name === "Mailbox" && Number(v.split(".")[1] ?? 0) <= 15,
+      },
+      roamingSettings: {
+        get: (k: string) => settings.get(k),
+        set: (k: string, v: unknown) => settings.set(k, v),
+        remove: (k: string) => settings.delete(k),
+        saveAsync: (cb?: Cb<void>) => cb && ok(cb),
+      },
       ui: {
         displayDialogAsync(url: string, _o: unknown, cb: Cb<unknown>) {
           state.dialogs.push(url);
           const handlers: Record<string, (arg: unknown) => void> = {};
-          const dialog = { addEventHandler: (type: string, h: (arg: unknown) => void) => (handlers[type] = h), close() {} };
+          const dialog = {
+            addEventHandler: (type: string, h: (arg: unknown) => void) => (handlers[type] = h),
+            close() {},
+          };
           ok(cb, dialog);
-          setTimeout(() => handlers.dialogMessageReceived?.({ message: JSON.stringify({ token: init.token }), origin: location.origin }), 20);
+          setTimeout(
+            () =>
+              handlers.dialogMessageReceived?.({
+                message: JSON.stringify({ token: init.token }),
+                origin: location.origin,
+              }),
+            20,
+          );
         },
       },
       mailbox: { item: init.read ? readItem : item },
@@ -117,8 +154,17 @@ function outlookHost(init: { item: HostItem; token: string; displayLanguage: str
   };
 }
 
-async function openPane(page: Page, item: HostItem, token: string, displayLanguage = "sv-SE", errors: string[] = [], read = false): Promise<void> {
-  await page.route(`${officeJsOrigin}/**`, (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
+async function openPane(
+  page: Page,
+  item: HostItem,
+  token: string,
+  displayLanguage = "sv-SE",
+  errors: string[] = [],
+  read = false,
+): Promise<void> {
+  await page.route(`${officeJsOrigin}/**`, (route) =>
+    route.fulfill({ status: 200, contentType: "text/javascript", body: "" }),
+  );
   // tsx compiles with keepNames: the serialised host function calls esbuild's __name helper.
   await page.addInitScript({ content: "globalThis.__name = (f) => f;" });
   await page.addInitScript(outlookHost, { item, token, displayLanguage, read });
@@ -145,7 +191,9 @@ async function apiToken(user: User): Promise<string> {
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)) : [path.join(dir, e.name)]));
 }
 
 /** Every file of the SQLite database (with its journal) and of the blob store. */
@@ -186,7 +234,14 @@ describe("Outlook add-in task pane (browser)", function () {
         bcc: [],
         subject,
         bodyHtml: `<p>${body}</p>`,
-        attachments: [{ id: "att-1", name: `beslut-${marker}.pdf`, contentType: "application/pdf", content: file.toString("base64") }],
+        attachments: [
+          {
+            id: "att-1",
+            name: `beslut-${marker}.pdf`,
+            contentType: "application/pdf",
+            content: file.toString("base64"),
+          },
+        ],
       },
       await apiToken(sender),
       "sv-SE",
@@ -195,7 +250,9 @@ describe("Outlook add-in task pane (browser)", function () {
     await page.getByTestId("recipients").getByText(alice.email, { exact: false }).waitFor();
     // A file picked in the pane itself (beyond Outlook's attachment limit), and one security function.
     const big = Buffer.concat([Buffer.from(`stor ${marker} `), crypto.randomBytes(300_000)]);
-    await page.getByTestId("add-files").setInputFiles({ name: `journal-${marker}.bin`, mimeType: "application/octet-stream", buffer: big });
+    await page
+      .getByTestId("add-files")
+      .setInputFiles({ name: `journal-${marker}.bin`, mimeType: "application/octet-stream", buffer: big });
     await page.getByRole("switch", { name: "Läskvitto" }).click();
     await page.getByTestId("send-securely").click();
     await page.getByTestId("send-done").waitFor({ timeout: 30_000 });
@@ -212,7 +269,13 @@ describe("Outlook add-in task pane (browser)", function () {
     const messageId = link![2];
 
     // At rest: neither the subject, the body nor the attachment's bytes, anywhere.
-    const needles = [Buffer.from(subject), Buffer.from(marker), file.subarray(0, 64), file.subarray(100_000, 100_064), big.subarray(200_000, 200_064)];
+    const needles = [
+      Buffer.from(subject),
+      Buffer.from(marker),
+      file.subarray(0, 64),
+      file.subarray(100_000, 100_064),
+      big.subarray(200_000, 200_064),
+    ];
     const files = storedFiles();
     expect(files.length).to.be.greaterThan(0);
     for (const f of files) {
@@ -223,9 +286,13 @@ describe("Outlook add-in task pane (browser)", function () {
     // Both recipients read it with their own keys, attachment included.
     for (const reader of [alice, bob]) {
       const api = await signIn(reader);
-      const got = await api.get<{ subject: string; html: string | null; text: string | null; options: { readReceipt: boolean }; attachments: Array<{ id: string; name: string; size: number }> }>(
-        `/api/messages/${messageId}`,
-      );
+      const got = await api.get<{
+        subject: string;
+        html: string | null;
+        text: string | null;
+        options: { readReceipt: boolean };
+        attachments: Array<{ id: string; name: string; size: number }>;
+      }>(`/api/messages/${messageId}`);
       expect(got.status, got.text).to.equal(200);
       expect(got.body.subject).to.equal(subject);
       expect(got.body.html ?? got.body.text ?? "").to.contain(`${marker}-kropp`);
@@ -235,7 +302,9 @@ describe("Outlook add-in task pane (browser)", function () {
         [`journal-${marker}.bin`, big.length],
       ]);
       for (const [i, expected] of [file, big].entries()) {
-        const res = await fetch(`${api.baseUrl}/api/messages/${messageId}/attachments/${got.body.attachments[i].id}`, { headers: { Cookie: api.cookieHeader() } });
+        const res = await fetch(`${api.baseUrl}/api/messages/${messageId}/attachments/${got.body.attachments[i].id}`, {
+          headers: { Cookie: api.cookieHeader() },
+        });
         expect(res.status).to.equal(200);
         expect(Buffer.from(await res.arrayBuffer()).equals(expected)).to.equal(true);
       }
@@ -248,7 +317,12 @@ describe("Outlook add-in task pane (browser)", function () {
     const stranger = uniqueEmail("ny");
     const account = await signIn(sender);
     expect((await account.patch("/api/account", { signature: "Sara\nKuvert & Co" })).status).to.equal(200);
-    await openPane(page, { to: [alice.email, stranger], cc: [], bcc: [], subject: "Hej", bodyHtml: "<p>Hej</p>", attachments: [] }, await apiToken(sender), "en-US");
+    await openPane(
+      page,
+      { to: [alice.email, stranger], cc: [], bcc: [], subject: "Hej", bodyHtml: "<p>Hej</p>", attachments: [] },
+      await apiToken(sender),
+      "en-US",
+    );
     await page.getByTestId("send-securely").click();
     const field = page.getByLabel(`Mobile number for ${stranger}`);
     await field.waitFor();
@@ -259,11 +333,17 @@ describe("Outlook add-in task pane (browser)", function () {
     expect(await hasHorizontalScroll(page), "fits a 360 px task pane").to.equal(false);
     // F5: the standard text and the personal signature go into the Outlook body.
     await page.getByTestId("insert-standard").click();
-    await page.waitForFunction(() => (window as unknown as { __outlook: HostState }).__outlook.bodyHtml.includes("switching to secure e-mail"));
+    await page.waitForFunction(() =>
+      (window as unknown as { __outlook: HostState }).__outlook.bodyHtml.includes("switching to secure e-mail"),
+    );
     await page.getByTestId("insert-signature").click();
-    await page.waitForFunction(() => (window as unknown as { __outlook: HostState }).__outlook.bodyHtml.includes("Kuvert &amp; Co"));
+    await page.waitForFunction(() =>
+      (window as unknown as { __outlook: HostState }).__outlook.bodyHtml.includes("Kuvert &amp; Co"),
+    );
     host = await hostState(page);
-    expect(host.bodyHtml).to.equal("<p>Hej</p><p>This conversation contains sensitive information, so I am switching to secure e-mail. You will get a message with a link and an SMS code to read it.</p><p>Sara<br>Kuvert &amp; Co</p>");
+    expect(host.bodyHtml).to.equal(
+      "<p>Hej</p><p>This conversation contains sensitive information, so I am switching to secure e-mail. You will get a message with a link and an SMS code to read it.</p><p>Sara<br>Kuvert &amp; Co</p>",
+    );
     await field.fill("+46701234567");
     await page.getByTestId("send-securely").click();
     await page.getByTestId("send-done").waitFor({ timeout: 30_000 });
@@ -274,12 +354,23 @@ describe("Outlook add-in task pane (browser)", function () {
 
   it("over the plan's quota: a clear error, and the Outlook item is untouched", async () => {
     const { page } = current();
-    const org = await transaction((t) => createOrganisation(t, { name: `Pro ${crypto.randomBytes(4).toString("hex")}`, plan: "professional" }));
+    const org = await transaction((t) =>
+      createOrganisation(t, { name: `Pro ${crypto.randomBytes(4).toString("hex")}`, plan: "professional" }),
+    );
     await org.update({ policy: { ...org.policy, messages: { forced: ["idCheck"], defaults: { readReceipt: true } } } });
     const pro = await buildUser({ organisation: org });
     const rows = Array.from({ length: PROFESSIONAL_MONTHLY_MESSAGES }, () => {
       const id = crypto.randomUUID();
-      return { id, threadId: id, parentId: null, senderId: pro.id, organisationId: org.id, content: null, expiresAt: null, state: "shredded" as const };
+      return {
+        id,
+        threadId: id,
+        parentId: null,
+        senderId: pro.id,
+        organisationId: org.id,
+        content: null,
+        expiresAt: null,
+        state: "shredded" as const,
+      };
     });
     for (let i = 0; i < rows.length; i += 250) await Message.bulkCreate(rows.slice(i, i + 250));
     const item: HostItem = {
@@ -288,7 +379,9 @@ describe("Outlook add-in task pane (browser)", function () {
       bcc: [],
       subject: "Kvot",
       bodyHtml: "<p>Över kvoten</p>",
-      attachments: [{ id: "a", name: "a.txt", contentType: "text/plain", content: Buffer.from("abc").toString("base64") }],
+      attachments: [
+        { id: "a", name: "a.txt", contentType: "text/plain", content: Buffer.from("abc").toString("base64") },
+      ],
     };
     await openPane(page, item, await apiToken(pro));
     // The organisation's policy: ID check forced on, read receipt on by default.
@@ -304,7 +397,12 @@ describe("Outlook add-in task pane (browser)", function () {
     expect(await error.textContent()).to.contain("Din plan tillåter inte fler meddelanden");
     const host = await hostState(page);
     expect(host.calls).to.deep.equal([]);
-    expect({ subject: host.subject, bodyHtml: host.bodyHtml, attachments: host.attachments, sent: host.sent }).to.deep.equal({
+    expect({
+      subject: host.subject,
+      bodyHtml: host.bodyHtml,
+      attachments: host.attachments,
+      sent: host.sent,
+    }).to.deep.equal({
       subject: item.subject,
       bodyHtml: item.bodyHtml,
       attachments: item.attachments,
@@ -314,7 +412,14 @@ describe("Outlook add-in task pane (browser)", function () {
 
   it("offline, then an expired sign-in: clear errors, and the Outlook item is untouched", async () => {
     const { page, errors } = current();
-    const item: HostItem = { to: [alice.email], cc: [], bcc: [], subject: "Utkast", bodyHtml: "<p>Mitt utkast</p>", attachments: [] };
+    const item: HostItem = {
+      to: [alice.email],
+      cc: [],
+      bcc: [],
+      subject: "Utkast",
+      bodyHtml: "<p>Mitt utkast</p>",
+      attachments: [],
+    };
     const issued = await issueToken(sender);
     await openPane(page, item, issued.token, "sv-SE", errors);
     await page.route("**/api/keys/lookup", (route) => route.abort("internetdisconnected"));
@@ -330,22 +435,46 @@ describe("Outlook add-in task pane (browser)", function () {
     await page.getByTestId("sign-in").waitFor();
     const host = await hostState(page);
     expect(host.calls).to.deep.equal([]);
-    expect({ subject: host.subject, bodyHtml: host.bodyHtml, sent: host.sent }).to.deep.equal({ subject: item.subject, bodyHtml: item.bodyHtml, sent: false });
+    expect({ subject: host.subject, bodyHtml: host.bodyHtml, sent: host.sent }).to.deep.equal({
+      subject: item.subject,
+      bodyHtml: item.bodyHtml,
+      sent: false,
+    });
   });
 
   it("read pane: with a key-less token (Microsoft sign-in) it links to the secure mailbox", async () => {
     const { page, baseUrl, errors } = current();
     const api = await signIn(sender);
-    const sent = await api.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: "Läs i Outlook", body: "innehåll" });
+    const sent = await api.post<{ id: string }>("/api/messages", {
+      to: [{ email: alice.email }],
+      subject: "Läs i Outlook",
+      body: "innehåll",
+    });
     expect(sent.status, sent.text).to.equal(201);
     const link = `${baseUrl}/mailbox/inbox/${sent.body.id}`;
     const notification = `<p>Du har fått ett säkert meddelande.</p><p><a href="${link}">Läs meddelandet</a></p>`;
     const token = await apiToken(alice);
     // What the pane meets: the API cannot decrypt for a bearer token.
-    const direct = await fetch(`${baseUrl}/api/messages/${sent.body.id}`, { headers: { Authorization: `Bearer ${token}` } });
+    const direct = await fetch(`${baseUrl}/api/messages/${sent.body.id}`, {
+      headers: { Authorization: `Bearer ${token}` },
+    });
     expect(direct.status).to.equal(403);
     expect(((await direct.json()) as { error: string }).error).to.equal("keys_locked");
-    await openPane(page, { to: [alice.email], cc: [], bcc: [], subject: "Du har fått ett säkert meddelande", bodyHtml: notification, attachments: [] }, token, "sv-SE", errors, true);
+    await openPane(
+      page,
+      {
+        to: [alice.email],
+        cc: [],
+        bcc: [],
+        subject: "Du har fått ett säkert meddelande",
+        bodyHtml: notification,
+        attachments: [],
+      },
+      token,
+      "sv-SE",
+      errors,
+      true,
+    );
     const open = page.getByTestId("open-in-mailbox");
     await open.waitFor();
     expect(await open.getAttribute("href")).to.equal(link);
@@ -358,30 +487,57 @@ describe("Outlook add-in task pane (browser)", function () {
     const senderApi = await signIn(sender);
     const draft = await senderApi.post<{ id: string }>("/api/messages/drafts", {});
     const file = Buffer.from("Hemlig bilaga för Outlook");
-    const up = await senderApi.request("POST", `/api/messages/${draft.body.id}/attachments`, new Uint8Array(file), { "Content-Type": "text/plain", "X-File-Name": encodeURIComponent("beslut.txt") });
+    const up = await senderApi.request("POST", `/api/messages/${draft.body.id}/attachments`, new Uint8Array(file), {
+      "Content-Type": "text/plain",
+      "X-File-Name": encodeURIComponent("beslut.txt"),
+    });
     expect(up.status, up.text).to.equal(201);
-    const sent = await senderApi.post<{ id: string }>("/api/messages", { draftId: draft.body.id, to: [{ email: alice.email }], subject: "Läs i Outlook nu", body: "Dekrypterad i tillägget" });
+    const sent = await senderApi.post<{ id: string }>("/api/messages", {
+      draftId: draft.body.id,
+      to: [{ email: alice.email }],
+      subject: "Läs i Outlook nu",
+      body: "Dekrypterad i tillägget",
+    });
     expect(sent.status, sent.text).to.equal(201);
     // The Kuvert sign-in dialog's path: a full password sign-in creates the token.
     const created = await (await signIn(alice)).post<{ token: string }>("/api/account/tokens", { label: "Outlook" });
     expect(created.status, created.text).to.equal(201);
     const link = `${baseUrl}/mailbox/inbox/${sent.body.id}`;
     const notification = `<p>Du har fått ett säkert meddelande.</p><p><a href="${link}">Läs meddelandet</a></p>`;
-    await openPane(page, { to: [alice.email], cc: [], bcc: [], subject: "Du har fått ett säkert meddelande", bodyHtml: notification, attachments: [] }, created.body.token, "sv-SE", errors, true);
+    await openPane(
+      page,
+      {
+        to: [alice.email],
+        cc: [],
+        bcc: [],
+        subject: "Du har fått ett säkert meddelande",
+        bodyHtml: notification,
+        attachments: [],
+      },
+      created.body.token,
+      "sv-SE",
+      errors,
+      true,
+    );
     await page.getByTestId("read-message").waitFor();
     expect(await page.getByTestId("read-subject").textContent()).to.equal("Läs i Outlook nu");
     expect(await page.getByTestId("read-body").textContent()).to.equal("Dekrypterad i tillägget");
     expect(await page.getByTestId("read-message").textContent()).to.contain(sender.email);
     expect(await page.getByTestId("open-in-mailbox").getAttribute("href")).to.equal(link);
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Ladda ned beslut.txt" }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Ladda ned beslut.txt" }).click(),
+    ]);
     expect(download.suggestedFilename()).to.equal("beslut.txt");
     expect(fs.readFileSync(await download.path()).equals(file)).to.equal(true);
 
     await page.getByLabel("Ditt svar").fill("Tack, jag har läst.");
     await page.getByTestId("reply-send").click();
     expect(await page.getByTestId("read-notice").textContent()).to.contain("skickats säkert");
-    const thread = await senderApi.get<{ messages: Array<{ subject: string; text: string | null }> }>(`/api/messages/${sent.body.id}/thread`);
+    const thread = await senderApi.get<{ messages: Array<{ subject: string; text: string | null }> }>(
+      `/api/messages/${sent.body.id}/thread`,
+    );
     expect(thread.status, thread.text).to.equal(200);
     expect(thread.body.messages.map((m) => m.text)).to.include("Tack, jag har läst.");
     expect(errors).to.deep.equal([]);
@@ -389,7 +545,21 @@ describe("Outlook add-in task pane (browser)", function () {
 
   it("read pane: an ordinary e-mail is not a Kuvert notification", async () => {
     const { page, errors } = current();
-    await openPane(page, { to: [alice.email], cc: [], bcc: [], subject: "Lunch?", bodyHtml: `<p><a href="https://example.com/r/abc">länk</a></p>`, attachments: [] }, await apiToken(alice), "en-US", errors, true);
+    await openPane(
+      page,
+      {
+        to: [alice.email],
+        cc: [],
+        bcc: [],
+        subject: "Lunch?",
+        bodyHtml: `<p><a href="https://example.com/r/abc">länk</a></p>`,
+        attachments: [],
+      },
+      await apiToken(alice),
+      "en-US",
+      errors,
+      true,
+    );
     await page.getByTestId("read-none").waitFor();
   });
 });

@@ -20,7 +20,11 @@ describe("web composer (browser)", function () {
     // The personal signature (set in Settings) is one click away.
     await page.evaluate(async () => {
       const csrf = /(?:^|; )kuvert_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? "";
-      await fetch("/api/account", { method: "PATCH", headers: { "Content-Type": "application/json", "X-CSRF-Token": decodeURIComponent(csrf) }, body: JSON.stringify({ signature: "Ulla Uppladdare\nSundsvalls kommun" }) });
+      await fetch("/api/account", {
+        method: "PATCH",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": decodeURIComponent(csrf) },
+        body: JSON.stringify({ signature: "Ulla Uppladdare\nSundsvalls kommun" }),
+      });
     });
     await page.goto("/compose");
     await page.getByTestId("compose-body").fill("Hej!");
@@ -29,14 +33,21 @@ describe("web composer (browser)", function () {
     // A slow uplink (about 1 MB/s) so that progress can be seen and cancelled midway.
     const cdp = await context.newCDPSession(page);
     await cdp.send("Network.enable");
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: -1, uploadThroughput: 1024 * 1024 });
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 20,
+      downloadThroughput: -1,
+      uploadThroughput: 1024 * 1024,
+    });
     await page.getByTestId("compose-files").setInputFiles([
       { name: "stor.bin", mimeType: "application/octet-stream", buffer: Buffer.alloc(8 * 1024 * 1024, 7) },
       { name: "liten.txt", mimeType: "text/plain", buffer: Buffer.from("liten fil") },
     ]);
     const big = page.getByTestId("upload").filter({ hasText: "stor.bin" });
     await page.waitForFunction(() => {
-      const bar = [...document.querySelectorAll('[data-testid="upload"]')].find((el) => el.textContent?.includes("stor.bin"));
+      const bar = [...document.querySelectorAll('[data-testid="upload"]')].find((el) =>
+        el.textContent?.includes("stor.bin"),
+      );
       const text = bar?.textContent ?? "";
       const m = /(\d+) %/.exec(text);
       return m !== null && Number(m[1]) > 0 && Number(m[1]) < 100;
@@ -45,7 +56,12 @@ describe("web composer (browser)", function () {
     await big.getByTestId("upload-cancel").click();
     await page.locator('[data-testid="upload"][data-status="cancelled"]').filter({ hasText: "stor.bin" }).waitFor();
     await page.locator('[data-testid="upload"][data-status="done"]').filter({ hasText: "liten.txt" }).waitFor();
-    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await cdp.send("Network.emulateNetworkConditions", {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput: -1,
+    });
     // The cancelled file is removed from the list; the finished one stays and can be removed too.
     await big.getByTestId("upload-remove").click();
     expect(await page.getByTestId("upload").count()).to.equal(1);
@@ -54,7 +70,14 @@ describe("web composer (browser)", function () {
   it("starts from the organisation's defaults: forced functions are on, locked and explained", async () => {
     const { page } = current();
     const org = await buildOrganisation();
-    await Organisation.update({ policy: { messages: { defaults: { readReceipt: true }, forced: ["idCheck", "eyesOnly"], defaultExpiryDays: 30 } } }, { where: { id: org.id } });
+    await Organisation.update(
+      {
+        policy: {
+          messages: { defaults: { readReceipt: true }, forced: ["idCheck", "eyesOnly"], defaultExpiryDays: 30 },
+        },
+      },
+      { where: { id: org.id } },
+    );
     const me = await buildUser({ organisation: org });
     await signInThroughUi(page, me.email, defaultPassword);
     await page.goto("/compose");
@@ -89,24 +112,40 @@ describe("web composer (browser)", function () {
     // The standard text (F5) is a template one menu away; the Swedish page lists it first.
     await page.getByTestId("insert-template").click();
     await page.getByRole("menuitem", { name: "Byter till säker e-post" }).click();
-    expect((await page.getByTestId("compose-body").innerText()).replace(/\u00a0/g, " ")).to.match(/^Halvfärdig text. Viktigt\n\nDet här samtalet innehåller känslig information, så jag byter till säker e-post/);
+    expect((await page.getByTestId("compose-body").innerText()).replace(/\u00a0/g, " ")).to.match(
+      /^Halvfärdig text. Viktigt\n\nDet här samtalet innehåller känslig information, så jag byter till säker e-post/,
+    );
     await page.getByTestId("option-burnAfterReading").click();
     await page.getByTestId("compose-save-draft").click();
     await page.getByTestId("draft-saved").waitFor();
     await page.goto("/mailbox/drafts");
     await page.getByTestId("message-row").filter({ hasText: subject }).locator("button").first().click();
     await page.waitForURL(/\/compose\?draft=/);
-    await page.waitForFunction(() => (document.querySelector('[data-testid="compose-to"]') as HTMLInputElement | null)?.value.includes("@"));
+    await page.waitForFunction(() =>
+      (document.querySelector('[data-testid="compose-to"]') as HTMLInputElement | null)?.value.includes("@"),
+    );
     expect(await page.getByTestId("compose-subject").inputValue()).to.equal(subject);
     expect(await page.getByTestId("compose-to").inputValue()).to.equal(to.email);
-    await page.waitForFunction(() => document.querySelector('[data-testid="option-burnAfterReading"]')?.getAttribute("aria-checked") === "true");
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="option-burnAfterReading"]')?.getAttribute("aria-checked") === "true",
+    );
     expect(await page.getByTestId("compose-body").innerHTML()).to.match(/<b>(&nbsp;|\s)?Viktigt<\/b>/);
-    expect(await page.getByTestId("compose-body").innerText()).to.contain("Det här samtalet innehåller känslig information");
+    expect(await page.getByTestId("compose-body").innerText()).to.contain(
+      "Det här samtalet innehåller känslig information",
+    );
     await page.getByTestId("compose-send").click();
     await page.waitForURL(/\/mailbox\/sent\/[0-9a-f-]{36}$/);
     // body.html keeps the formatting; body.text is the plain alternative.
     const sentId = page.url().split("/").pop()!;
-    const sent = await page.evaluate(async (id) => (await (await fetch(`/api/messages/${id}`)).json()) as { html: string; text: string; options: { burnAfterReading: boolean } }, sentId);
+    const sent = await page.evaluate(
+      async (id) =>
+        (await (await fetch(`/api/messages/${id}`)).json()) as {
+          html: string;
+          text: string;
+          options: { burnAfterReading: boolean };
+        },
+      sentId,
+    );
     expect(sent.options.burnAfterReading).to.equal(true);
     expect(sent.html).to.match(/<b>(&nbsp;|\s)?Viktigt<\/b>/);
     expect(sent.text).to.match(/^Halvfärdig text\. Viktigt\n\nDet här samtalet/);
@@ -142,20 +181,28 @@ describe("web composer (browser)", function () {
       await page.getByRole("progressbar").first().waitFor();
       await page.locator('[data-testid="upload"][data-status="done"]').waitFor({ timeout: 40_000 });
       const seen = await page.evaluate(() => (window as unknown as { seenPercents: number[] }).seenPercents);
-      expect(seen.some((p) => p > 0 && p < 100), `percentages seen: ${seen.join(",")}`).to.equal(true);
+      expect(
+        seen.some((p) => p > 0 && p < 100),
+        `percentages seen: ${seen.join(",")}`,
+      ).to.equal(true);
       await page.getByTestId("compose-send").click();
       await page.waitForURL(/\/mailbox\/sent\/[0-9a-f-]{36}$/, { timeout: 30_000 });
 
       const reader = await signIn(to);
       const inbox = await reader.get<{ items: Array<{ id: string; subject: string | null }> }>("/api/mailbox/inbox");
       const id = inbox.body.items.find((i) => i.subject === "Stor bilaga")!.id;
-      const message = await reader.get<{ attachments: Array<{ id: string; name: string; size: number }> }>(`/api/messages/${id}`);
+      const message = await reader.get<{ attachments: Array<{ id: string; name: string; size: number }> }>(
+        `/api/messages/${id}`,
+      );
       const [attachment] = message.body.attachments;
       expect(attachment).to.include({ name: "protokoll.bin", size: data.length });
-      const res = await fetch(`${reader.baseUrl}/api/messages/${id}/attachments/${attachment!.id}`, { headers: { Cookie: reader.cookieHeader() } });
+      const res = await fetch(`${reader.baseUrl}/api/messages/${id}/attachments/${attachment!.id}`, {
+        headers: { Cookie: reader.cookieHeader() },
+      });
       expect(res.status).to.equal(200);
       const hash = crypto.createHash("sha256");
-      for await (const chunk of Readable.fromWeb(res.body! as import("node:stream/web").ReadableStream<Uint8Array>)) hash.update(chunk as Buffer);
+      for await (const chunk of Readable.fromWeb(res.body! as import("node:stream/web").ReadableStream<Uint8Array>))
+        hash.update(chunk as Buffer);
       expect(hash.digest("hex")).to.equal(expected);
     } finally {
       await rm(dir, { recursive: true, force: true });

@@ -10,7 +10,13 @@ describe("web contacts (browser)", function () {
   it("adds, searches, edits and deletes contacts, shows the verified badge and starts a message prefilled for a safe contact", async () => {
     const { page } = current();
     const me = await buildUser({ name: "Kim Kontakt" });
-    await Contact.create({ ownerId: me.id, email: "saker@example.test", name: "Säker Person", mobile: "+46701234567", verified: true });
+    await Contact.create({
+      ownerId: me.id,
+      email: "saker@example.test",
+      name: "Säker Person",
+      mobile: "+46701234567",
+      verified: true,
+    });
     await signInThroughUi(page, me.email, defaultPassword);
     await page.goto("/contacts");
     await page.getByTestId("contact-row").filter({ hasText: "Säker Person" }).getByTestId("contact-verified").waitFor();

@@ -19,8 +19,20 @@ declare global {
 
 const vectors = JSON.parse(fs.readFileSync(new URL("../vectors/format-v1.json", import.meta.url), "utf8")) as {
   content: { cekHex: string; ivHex: string; plaintext: node.MessageContent; jwe: string };
-  envelope: { cekHex: string; readerPrivateJwk: Record<string, string>; ephemeralPrivateJwk: Record<string, string>; jweKeyHex: string; ivHex: string; jwe: string };
-  attachment: { cekHex: string; attachmentId: string; noncePrefixHex: string; streams: { plaintextLength: number; ciphertextSha256: string }[] };
+  envelope: {
+    cekHex: string;
+    readerPrivateJwk: Record<string, string>;
+    ephemeralPrivateJwk: Record<string, string>;
+    jweKeyHex: string;
+    ivHex: string;
+    jwe: string;
+  };
+  attachment: {
+    cekHex: string;
+    attachmentId: string;
+    noncePrefixHex: string;
+    streams: { plaintextLength: number; ciphertextSha256: string }[];
+  };
 };
 
 describe("format v1 in Chromium (WebCrypto)", function () {
@@ -43,7 +55,10 @@ describe("format v1 in Chromium (WebCrypto)", function () {
     page = await context.newPage();
     // localhost is a secure context, so crypto.subtle exists; nothing goes to the network.
     await page.route("http://localhost:9/**", (route) =>
-      route.fulfill({ contentType: "text/html", body: `<!doctype html><meta charset="utf-8"><script>${script}</script>` }),
+      route.fulfill({
+        contentType: "text/html",
+        body: `<!doctype html><meta charset="utf-8"><script>${script}</script>`,
+      }),
     );
     await page.goto("http://localhost:9/");
     expect(await page.evaluate(() => typeof window.KuvertCrypto.wrapContentKey)).to.equal("function");
@@ -56,18 +71,37 @@ describe("format v1 in Chromium (WebCrypto)", function () {
   it("reproduces the content, envelope and stream vectors", async () => {
     const out = await page.evaluate(async (v) => {
       const k = window.KuvertCrypto;
-      const content = await k.encryptContent(v.content.plaintext as Parameters<Crypto["encryptContent"]>[0], k.fromHex(v.content.cekHex), { iv: k.fromHex(v.content.ivHex) });
+      const content = await k.encryptContent(
+        v.content.plaintext as Parameters<Crypto["encryptContent"]>[0],
+        k.fromHex(v.content.cekHex),
+        { iv: k.fromHex(v.content.ivHex) },
+      );
       const { d: _d, ...pub } = v.envelope.readerPrivateJwk;
-      const envelope = await k.wrapContentKey(k.fromHex(v.envelope.cekHex), pub as unknown as Parameters<Crypto["wrapContentKey"]>[1], {
-        ephemeral: v.envelope.ephemeralPrivateJwk as unknown as NonNullable<Parameters<Crypto["wrapContentKey"]>[2]>["ephemeral"],
-        jweKey: k.fromHex(v.envelope.jweKeyHex),
-        iv: k.fromHex(v.envelope.ivHex),
-      });
-      const opened = k.toHex(await k.unwrapContentKey(v.envelope.jwe, v.envelope.readerPrivateJwk as unknown as Parameters<Crypto["unwrapContentKey"]>[1]));
+      const envelope = await k.wrapContentKey(
+        k.fromHex(v.envelope.cekHex),
+        pub as unknown as Parameters<Crypto["wrapContentKey"]>[1],
+        {
+          ephemeral: v.envelope.ephemeralPrivateJwk as unknown as NonNullable<
+            Parameters<Crypto["wrapContentKey"]>[2]
+          >["ephemeral"],
+          jweKey: k.fromHex(v.envelope.jweKeyHex),
+          iv: k.fromHex(v.envelope.ivHex),
+        },
+      );
+      const opened = k.toHex(
+        await k.unwrapContentKey(
+          v.envelope.jwe,
+          v.envelope.readerPrivateJwk as unknown as Parameters<Crypto["unwrapContentKey"]>[1],
+        ),
+      );
       const hashes: string[] = [];
       for (const s of v.attachment.streams) {
         const plain = new Uint8Array(s.plaintextLength).map((_, i) => i % 251);
-        const ct = await k.collect(k.encryptBlob(new Blob([plain]), k.fromHex(v.attachment.cekHex), v.attachment.attachmentId, { noncePrefix: k.fromHex(v.attachment.noncePrefixHex) }));
+        const ct = await k.collect(
+          k.encryptBlob(new Blob([plain]), k.fromHex(v.attachment.cekHex), v.attachment.attachmentId, {
+            noncePrefix: k.fromHex(v.attachment.noncePrefixHex),
+          }),
+        );
         hashes.push(k.toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", ct))));
       }
       return { content, envelope, opened, hashes };
@@ -80,15 +114,28 @@ describe("format v1 in Chromium (WebCrypto)", function () {
 
   it("a message made in Chromium opens with the server code", async () => {
     const reader = await generateUserKeyPair();
-    const made = await page.evaluate(async (publicJwk) => {
-      const k = window.KuvertCrypto;
-      const cek = k.generateContentKey();
-      const plain = new Uint8Array(150_000).map((_, i) => (i * 7) % 256);
-      const content = await k.encryptContent({ v: 1, subject: "Från Chromium", bodyText: "Hej", bodyHtml: null, attachments: [{ id: "x1", name: "a.bin", type: "application/octet-stream", size: plain.length }], options: {} }, cek);
-      const envelope = await k.wrapContentKey(cek, publicJwk as unknown as Parameters<Crypto["wrapContentKey"]>[1]);
-      const stream = await k.collect(k.encryptBlob(new Blob([plain]), cek, "x1"));
-      return { content, envelope, streamHex: k.toHex(stream) };
-    }, reader.toJSON(false) as Record<string, string>);
+    const made = await page.evaluate(
+      async (publicJwk) => {
+        const k = window.KuvertCrypto;
+        const cek = k.generateContentKey();
+        const plain = new Uint8Array(150_000).map((_, i) => (i * 7) % 256);
+        const content = await k.encryptContent(
+          {
+            v: 1,
+            subject: "Från Chromium",
+            bodyText: "Hej",
+            bodyHtml: null,
+            attachments: [{ id: "x1", name: "a.bin", type: "application/octet-stream", size: plain.length }],
+            options: {},
+          },
+          cek,
+        );
+        const envelope = await k.wrapContentKey(cek, publicJwk as unknown as Parameters<Crypto["wrapContentKey"]>[1]);
+        const stream = await k.collect(k.encryptBlob(new Blob([plain]), cek, "x1"));
+        return { content, envelope, streamHex: k.toHex(stream) };
+      },
+      reader.toJSON(false) as Record<string, string>,
+    );
     const cek = await node.unwrapContentKey(made.envelope, reader);
     const content = await node.decryptContent(made.content, cek);
     expect(content.subject).to.equal("Från Chromium");
@@ -108,7 +155,10 @@ describe("format v1 in Chromium (WebCrypto)", function () {
     const reader = await generateUserKeyPair();
     const stranger = await generateUserKeyPair();
     const cek = node.newContentKey();
-    const content = await node.encryptContent({ v: 1, subject: "Från servern", bodyText: "Hej", bodyHtml: "<p>Hej</p>", attachments: [], options: {} }, cek);
+    const content = await node.encryptContent(
+      { v: 1, subject: "Från servern", bodyText: "Hej", bodyHtml: "<p>Hej</p>", attachments: [], options: {} },
+      cek,
+    );
     const envelope = await node.wrapContentKey(cek, reader);
     const file = crypto.randomBytes(70_000);
     const enc = node.createAttachmentEncryptor(cek, "s1");
@@ -130,13 +180,25 @@ describe("format v1 in Chromium (WebCrypto)", function () {
         return {
           subject: message.subject,
           plainHex: k.toHex(plain),
-          stranger: await k.unwrapContentKey(envelope, strangerJwk as unknown as Priv).then(() => "opened", (e: Error) => e.message),
+          stranger: await k.unwrapContentKey(envelope, strangerJwk as unknown as Priv).then(
+            () => "opened",
+            (e: Error) => e.message,
+          ),
           truncated: await k
             .collect(new Blob([whole.subarray(0, 16 + 65552)]).stream().pipeThrough(k.createDecryptStream(cek, "s1")))
-            .then(() => "opened", (e: Error) => e.message),
+            .then(
+              () => "opened",
+              (e: Error) => e.message,
+            ),
         };
       },
-      { content, envelope, privateJwk: reader.toJSON(true) as Record<string, string>, strangerJwk: stranger.toJSON(true) as Record<string, string>, streamHex: stream.toString("hex") },
+      {
+        content,
+        envelope,
+        privateJwk: reader.toJSON(true) as Record<string, string>,
+        strangerJwk: stranger.toJSON(true) as Record<string, string>,
+        streamHex: stream.toString("hex"),
+      },
     );
     expect(out.subject).to.equal("Från servern");
     expect(out.plainHex).to.equal(file.toString("hex"));

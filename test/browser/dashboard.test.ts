@@ -22,7 +22,11 @@ describe("web app: dashboard (browser)", function () {
     const senderApi = await signIn(sender);
     const ids: string[] = [];
     for (const subject of ["Kallelse till möte", "Svar på din ansökan"]) {
-      const res = await senderApi.post<{ id: string }>("/api/messages", { to: [{ email: reader.email }], subject, body: { text: "Hej!" } });
+      const res = await senderApi.post<{ id: string }>("/api/messages", {
+        to: [{ email: reader.email }],
+        subject,
+        body: { text: "Hej!" },
+      });
       expect(res.status, res.text).to.equal(201);
       ids.push(res.body.id);
     }

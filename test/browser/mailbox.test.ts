@@ -34,7 +34,15 @@ async function deliver(from: User, to: User, subject: string, text: string): Pro
       subject,
       text,
       html: null,
-      options: { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: false, hideRecipients: false, expiresAt: null },
+      options: {
+        idCheck: false,
+        burnAfterReading: false,
+        eyesOnly: false,
+        readReceipt: false,
+        notify: false,
+        hideRecipients: false,
+        expiresAt: null,
+      },
     }),
   );
   return message.id;
@@ -82,7 +90,11 @@ describe("web mailbox (browser)", function () {
       await page.getByTestId("compose-subject").fill(subject);
       expect(await page.getByTestId("subject-warning").count()).to.equal(0);
       await page.getByTestId("compose-body").fill("Hej! Här kommer beslutet i ditt ärende.");
-      await page.getByTestId("compose-files").setInputFiles({ name: "beslut.txt", mimeType: "text/plain", buffer: Buffer.from("Beslut: bifall.\n".repeat(5000)) });
+      await page.getByTestId("compose-files").setInputFiles({
+        name: "beslut.txt",
+        mimeType: "text/plain",
+        buffer: Buffer.from("Beslut: bifall.\n".repeat(5000)),
+      });
       await page.locator('[data-testid="upload"][data-status="done"]').waitFor();
       await page.getByTestId("option-readReceipt").click();
       await page.getByTestId("compose-send").click();
@@ -98,7 +110,9 @@ describe("web mailbox (browser)", function () {
       const token = linkPattern.exec(mail.parsed.text ?? "")?.[1];
       expect(token, mail.parsed.text).to.be.a("string");
 
-      const stranger = await context.browser()!.newContext({ baseURL: new URL(page.url()).origin, acceptDownloads: true });
+      const stranger = await context
+        .browser()!
+        .newContext({ baseURL: new URL(page.url()).origin, acceptDownloads: true });
       const r = await stranger.newPage();
       await r.goto(`/r/${token}`);
       await r.getByTestId("recipient-email").fill(email);
@@ -129,7 +143,9 @@ describe("web mailbox (browser)", function () {
 
       await r.getByTestId("view-reply").click();
       await r.waitForURL(/\/compose\?replyTo=/);
-      await r.waitForFunction(() => (document.querySelector('[data-testid="compose-to"]') as HTMLInputElement | null)?.value.includes("@"));
+      await r.waitForFunction(() =>
+        (document.querySelector('[data-testid="compose-to"]') as HTMLInputElement | null)?.value.includes("@"),
+      );
       expect(await r.getByTestId("compose-to").inputValue()).to.equal(staff.email);
       expect(await r.getByTestId("compose-subject").inputValue()).to.equal(`Sv: ${subject}`);
       await r.getByTestId("compose-body").fill("Tack, jag har läst beslutet.");
@@ -164,7 +180,15 @@ describe("web mailbox (browser)", function () {
           subject: "Kontrollerat",
           text: "Bara för dig efter SMS-kod.",
           html: null,
-          options: { idCheck: true, burnAfterReading: true, eyesOnly: false, readReceipt: false, notify: false, hideRecipients: false, expiresAt: null },
+          options: {
+            idCheck: true,
+            burnAfterReading: true,
+            eyesOnly: false,
+            readReceipt: false,
+            notify: false,
+            hideRecipients: false,
+            expiresAt: null,
+          },
         }),
       );
       await signInThroughUi(page, reader.email, defaultPassword);
@@ -192,7 +216,15 @@ describe("web mailbox (browser)", function () {
           subject: "Till en kontoinnehavare",
           text: "Hej Kalle!",
           html: null,
-          options: { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false, expiresAt: null },
+          options: {
+            idCheck: false,
+            burnAfterReading: false,
+            eyesOnly: false,
+            readReceipt: false,
+            notify: true,
+            hideRecipients: false,
+            expiresAt: null,
+          },
         }),
       );
       await drain(worker);
@@ -222,7 +254,15 @@ describe("web mailbox (browser)", function () {
           subject: "Fel nummer",
           text: "Hej!",
           html: null,
-          options: { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false, expiresAt: null },
+          options: {
+            idCheck: false,
+            burnAfterReading: false,
+            eyesOnly: false,
+            readReceipt: false,
+            notify: true,
+            hideRecipients: false,
+            expiresAt: null,
+          },
         }),
       );
       await signInThroughUi(page, staff.email, defaultPassword);
@@ -269,7 +309,9 @@ describe("web mailbox (browser)", function () {
       await (await rowBySubject(page, "Protokoll mars")).locator("button").click({ modifiers: ["Control"] });
       await (await rowBySubject(page, "Kallelse april")).locator("button").click({ modifiers: ["Control"] });
       expect(await page.locator('[data-testid="message-row"] input[type="checkbox"]:checked').count()).to.equal(2);
-      await (await rowBySubject(page, "Kallelse april")).dragTo(page.locator("li[data-folder]").filter({ has: folderLink }));
+      await (
+        await rowBySubject(page, "Kallelse april")
+      ).dragTo(page.locator("li[data-folder]").filter({ has: folderLink }));
       await page.getByTestId("notice").waitFor();
       await page.waitForFunction(() => document.querySelectorAll('[data-testid="message-row"]').length === 1);
 
@@ -329,7 +371,11 @@ describe("web mailbox (browser)", function () {
           await page.locator("main h1:visible, main h2:visible").first().waitFor();
           await page.waitForLoadState("networkidle");
           await expectNoRawKeys(page, `${lang} ${path}`);
-          if (lang === "sv") for (const v of await seriousAxeViolations(page)) report.push(`${path}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+          if (lang === "sv")
+            for (const v of await seriousAxeViolations(page))
+              report.push(
+                `${path}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+              );
         }
       }
       await page.getByTestId("user-menu").click();

@@ -74,7 +74,10 @@ describe("web app: pages, languages, small screens and accessibility (browser)",
       await signInThroughUi(page, user.email, defaultPassword);
       for (const lang of ["sv", "en"] as const) {
         if (lang === "en") await page.getByRole("button", { name: "English" }).click();
-        await page.getByTestId("greeting").filter({ hasText: lang === "sv" ? "Välkommen" : "Welcome" }).waitFor();
+        await page
+          .getByTestId("greeting")
+          .filter({ hasText: lang === "sv" ? "Välkommen" : "Welcome" })
+          .waitFor();
         await expectNoRawKeys(page, `${lang} dashboard`);
         await page.getByTestId("user-menu").click();
         await page.getByRole("menuitem").first().waitFor();
@@ -89,7 +92,10 @@ describe("web app: pages, languages, small screens and accessibility (browser)",
         await page.goto("/");
       }
       expect(foreign, "requests to other sites").to.deep.equal([]);
-      expect(errors.filter((e) => /Content Security Policy/.test(e)), "CSP violations").to.deep.equal([]);
+      expect(
+        errors.filter((e) => /Content Security Policy/.test(e)),
+        "CSP violations",
+      ).to.deep.equal([]);
     });
 
     it("answers unknown addresses with the friendly 404 page (HTTP 404) and a way home", async () => {
@@ -106,7 +112,10 @@ describe("web app: pages, languages, small screens and accessibility (browser)",
       const user = await buildUser();
       await page.goto("/login");
       await page.getByTestId("email").waitFor();
-      expect(await page.evaluate(() => document.activeElement?.getAttribute("data-testid")), "e-mail field focused").to.equal("email");
+      expect(
+        await page.evaluate(() => document.activeElement?.getAttribute("data-testid")),
+        "e-mail field focused",
+      ).to.equal("email");
       // Backwards from the field: language switch, product name, then the skip link comes first.
       for (let i = 0; i < 3; i++) await page.keyboard.press("Shift+Tab");
       expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal("Hoppa till innehållet");
@@ -122,7 +131,10 @@ describe("web app: pages, languages, small screens and accessibility (browser)",
       await page.keyboard.press("Tab"); // Sign in
       const outline = await page.evaluate(() => {
         const el = document.activeElement as HTMLElement;
-        return { text: el.textContent, outline: getComputedStyle(el, "::after").borderStyle + getComputedStyle(el).outlineStyle };
+        return {
+          text: el.textContent,
+          outline: getComputedStyle(el, "::after").borderStyle + getComputedStyle(el).outlineStyle,
+        };
       });
       expect(outline.text).to.equal("Logga in");
       expect(outline.outline).to.match(/solid/);
@@ -134,7 +146,10 @@ describe("web app: pages, languages, small screens and accessibility (browser)",
       const { page } = current();
       const report: string[] = [];
       const check = async (name: string) => {
-        for (const v of await seriousAxeViolations(page)) report.push(`${name}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+        for (const v of await seriousAxeViolations(page))
+          report.push(
+            `${name}: ${v.id} (${v.impact}) ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+          );
       };
       await page.goto("/login");
       await page.getByTestId("email").waitFor();

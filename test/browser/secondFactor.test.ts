@@ -45,13 +45,17 @@ describe("web app: two-step sign-in, recovery and forgot password (browser)", fu
   /** Turns on the authenticator the way a user does: SMS code, secret, first app code (API). */
   async function enableTotpViaApi(user: User, api?: ApiClient): Promise<string> {
     api ??= await ApiClient.create();
-    expect((await api.post("/api/auth/login", { email: user.email, password: defaultPassword })).body).to.deep.equal({ next: "done" });
+    expect((await api.post("/api/auth/login", { email: user.email, password: defaultPassword })).body).to.deep.equal({
+      next: "done",
+    });
     expect((await api.post("/api/account/2fa/sms-code", { purpose: "totp_enable" })).status).to.equal(202);
     const smsCode = await sms.waitForCode(user.mobile!);
     const start = await api.post<{ secret: string }>("/api/account/2fa/totp/start", { smsCode });
     expect(start.status).to.equal(200);
     // Confirm with the previous step's code, so the current and next ones are still unused.
-    const confirm = await api.post("/api/account/2fa/totp/confirm", { code: totpAt(start.body.secret, Date.now() / 1000 - 30) });
+    const confirm = await api.post("/api/account/2fa/totp/confirm", {
+      code: totpAt(start.body.secret, Date.now() / 1000 - 30),
+    });
     expect(confirm.status, confirm.text).to.equal(200);
     return start.body.secret;
   }
@@ -177,10 +181,16 @@ describe("web app: two-step sign-in, recovery and forgot password (browser)", fu
     const save = page.getByRole("button", { name: "Spara nytt lösenord" });
     const rules = page.getByTestId("password-rules").locator("li");
     await page.getByLabel("Nytt lösenord").fill("kort1");
-    expect(await rules.evaluateAll((els) => els.map((e) => e.getAttribute("data-ok")))).to.deep.equal(["false", "true"]);
+    expect(await rules.evaluateAll((els) => els.map((e) => e.getAttribute("data-ok")))).to.deep.equal([
+      "false",
+      "true",
+    ]);
     expect(await save.isDisabled()).to.equal(true);
     await page.getByLabel("Nytt lösenord").fill("ettlangtlosenord");
-    expect(await rules.evaluateAll((els) => els.map((e) => e.getAttribute("data-ok")))).to.deep.equal(["true", "false"]);
+    expect(await rules.evaluateAll((els) => els.map((e) => e.getAttribute("data-ok")))).to.deep.equal([
+      "true",
+      "false",
+    ]);
     expect(await save.isDisabled()).to.equal(true);
     expect(await seriousAxeViolations(page)).to.deep.equal([]);
     const newPassword = "Vinterkvall-2026";

@@ -29,7 +29,9 @@ async function expectNoRawKeys(page: Page, where: string): Promise<void> {
 }
 
 async function expectNoSeriousAxe(page: Page, where: string): Promise<void> {
-  const found = (await seriousAxeViolations(page)).map((v) => `${where}: ${v.id} ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  const found = (await seriousAxeViolations(page)).map(
+    (v) => `${where}: ${v.id} ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
   expect(found).to.deep.equal([]);
 }
 
@@ -49,7 +51,10 @@ async function passwordStep(page: Page, email: string, password = defaultPasswor
 
 /** Clicks a button that sends an SMS code and returns the code once the server has queued it. */
 async function clickForSms(page: Page, testId: string, delivery: Delivery, to: string): Promise<string> {
-  await Promise.all([page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/api/account/")), page.getByTestId(testId).click()]);
+  await Promise.all([
+    page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/api/account/")),
+    page.getByTestId(testId).click(),
+  ]);
   return delivery.smsCode(to);
 }
 
@@ -91,7 +96,9 @@ describe("web app: settings (browser)", function () {
       await page.getByTestId("totp-sms-code").fill(smsCode);
       await page.getByTestId("totp-sms-next").click();
       await page.getByRole("img", { name: "QR-kod för din autentiseringsapp" }).waitFor();
-      const qr = await page.getByTestId("totp-qr").evaluate((img: HTMLImageElement) => ({ src: img.src.slice(0, 22), w: img.naturalWidth }));
+      const qr = await page
+        .getByTestId("totp-qr")
+        .evaluate((img: HTMLImageElement) => ({ src: img.src.slice(0, 22), w: img.naturalWidth }));
       expect(qr.src).to.equal("data:image/png;base64,");
       expect(qr.w).to.be.greaterThan(50);
       const secret = ((await page.getByTestId("totp-secret").textContent()) ?? "").replace(/\s+/g, "");
@@ -116,7 +123,9 @@ describe("web app: settings (browser)", function () {
       await page.goto("/settings/security");
       await page.getByRole("button", { name: "Stäng av", exact: true }).click();
       await page.getByRole("group", { name: "Bekräfta att det är du" }).getByLabel("SMS-kod").check({ force: true });
-      await page.getByTestId("totp-disable-code").fill(await clickForSms(page, "totp-disable-send-sms", delivery, user.mobile!));
+      await page
+        .getByTestId("totp-disable-code")
+        .fill(await clickForSms(page, "totp-disable-send-sms", delivery, user.mobile!));
       await expectNoSeriousAxe(page, "turn off two-step verification");
       await page.getByRole("button", { name: "Stäng av tvåstegsverifiering" }).click();
       await page.getByTestId("totp-done").filter({ hasText: "Tvåstegsverifiering är avstängd." }).waitFor();
@@ -202,7 +211,9 @@ describe("web app: settings (browser)", function () {
       await page.getByRole("button", { name: "Lägg till reservtelefon" }).click();
       await page.getByLabel("Mobilnummer").fill(national);
       await page.getByLabel("Namn", { exact: true }).fill("Jobbtelefon");
-      await page.getByTestId("phone-add-code").fill(await clickForSms(page, "phone-add-send-sms", delivery, user.mobile!));
+      await page
+        .getByTestId("phone-add-code")
+        .fill(await clickForSms(page, "phone-add-send-sms", delivery, user.mobile!));
       await expectNoSeriousAxe(page, "add phone form");
       // A number that cannot be a mobile is refused with a clear message (the code stays unused).
       await page.getByLabel("Mobilnummer").fill("0701");
@@ -224,7 +235,9 @@ describe("web app: settings (browser)", function () {
       await added.getByText("Primär", { exact: true }).waitFor();
 
       const api = await apiSession(user);
-      const phones = await api.get<{ phones: Array<{ number: string; verified: boolean; primary: boolean; name: string }> }>("/api/account/phones");
+      const phones = await api.get<{
+        phones: Array<{ number: string; verified: boolean; primary: boolean; name: string }>;
+      }>("/api/account/phones");
       const mine = phones.body.phones.find((p) => p.number === e164);
       expect(mine).to.include({ verified: true, primary: true, name: "Jobbtelefon" });
       expect(await auditTypes(api)).to.include.members(["phone.added", "phone.verified", "phone.primary_changed"]);
@@ -239,11 +252,17 @@ describe("web app: settings (browser)", function () {
       const rules = page.getByTestId("password-rules").locator("li");
       await page.getByLabel("Nuvarande lösenord").fill("Not-the-password-1");
       await page.getByLabel("Nytt lösenord").fill("kort1");
-      expect(await rules.evaluateAll((els) => els.map((e) => e.getAttribute("data-ok")))).to.deep.equal(["false", "true"]);
+      expect(await rules.evaluateAll((els) => els.map((e) => e.getAttribute("data-ok")))).to.deep.equal([
+        "false",
+        "true",
+      ]);
       expect(await submit.isDisabled()).to.equal(true);
       const newPassword = "Hostregn-over-sjon-7";
       await page.getByLabel("Nytt lösenord").fill(newPassword);
-      expect(await rules.evaluateAll((els) => els.map((e) => e.getAttribute("data-ok")))).to.deep.equal(["true", "true"]);
+      expect(await rules.evaluateAll((els) => els.map((e) => e.getAttribute("data-ok")))).to.deep.equal([
+        "true",
+        "true",
+      ]);
       await submit.click();
       await page.getByText("Lösenordet stämmer inte.").waitFor();
       await page.getByLabel("Nuvarande lösenord").fill(defaultPassword);
@@ -308,7 +327,9 @@ describe("web app: settings (browser)", function () {
       expect(await page.getByTestId("audit-event").count()).to.equal(25);
       await page.getByRole("button", { name: "Visa äldre händelser" }).click();
       await page.getByTestId("audit-event").nth(25).waitFor();
-      const types = await page.getByTestId("audit-event").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-type")));
+      const types = await page
+        .getByTestId("audit-event")
+        .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-type")));
       expect(types.length).to.be.greaterThan(25);
       expect(types.filter((t) => t === "account.settings_changed")).to.have.length(27);
     });
@@ -343,7 +364,14 @@ describe("web app: settings (browser)", function () {
       await page.getByTestId("auto-reply-saved").waitFor();
 
       const api = await apiSession(user);
-      const account = (await api.get<{ name: string; neutralNotifications: boolean; signature: string; autoReply: { enabled: boolean; text: string; from: string; to: string } }>("/api/account")).body;
+      const account = (
+        await api.get<{
+          name: string;
+          neutralNotifications: boolean;
+          signature: string;
+          autoReply: { enabled: boolean; text: string; from: string; to: string };
+        }>("/api/account")
+      ).body;
       expect(account.name).to.equal("Lena Ekström");
       expect(account.neutralNotifications).to.equal(true);
       expect(account.signature).to.equal("Lena Ekström\nSocialtjänsten");
@@ -362,7 +390,10 @@ describe("web app: settings (browser)", function () {
       const user = await buildUser();
       await signInThroughUi(page, user.email, defaultPassword);
       await page.goto("/settings/data");
-      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Ladda ner mina uppgifter" }).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("link", { name: "Ladda ner mina uppgifter" }).click(),
+      ]);
       expect(download.suggestedFilename()).to.match(/^kuvert-export-\d{4}-\d{2}-\d{2}\.zip$/);
       const zip = await download.createReadStream();
       const chunks: Buffer[] = [];
@@ -375,7 +406,9 @@ describe("web app: settings (browser)", function () {
       const code = await clickForSms(page, "delete-send-sms", delivery, user.mobile!);
       await page.getByTestId("delete-code").fill(code);
       expect(await submit.isDisabled(), "not before ticking the box").to.equal(true);
-      await page.getByRole("checkbox", { name: "Jag förstår att mitt konto tas bort för alltid och inte kan återställas" }).check({ force: true });
+      await page
+        .getByRole("checkbox", { name: "Jag förstår att mitt konto tas bort för alltid och inte kan återställas" })
+        .check({ force: true });
       await page.getByLabel("Lösenord", { exact: true }).fill("Wrong-password-9");
       await submit.click();
       await page.getByText("Lösenordet stämmer inte.").waitFor();
@@ -384,7 +417,9 @@ describe("web app: settings (browser)", function () {
       await page.getByTestId("account-deleted").waitFor();
       expect(await page.getByTestId("user-menu").count()).to.equal(0);
       const gone = await ApiClient.create();
-      expect((await gone.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(401);
+      expect((await gone.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(
+        401,
+      );
     });
 
     it("can be used with the keyboard alone: section links and buttons in tab order, with a visible focus ring", async () => {

@@ -5,7 +5,13 @@ import type { User } from "../../backend/src/models/User.js";
 import { buildUser } from "../support/factories.js";
 import { signIn } from "../support/auth.js";
 import type { ApiClient } from "../support/server.js";
-import { authHeaders, pseudoRandomBytes, pseudoRandomStream, sendDraft, streamRequest } from "../support/attachments.js";
+import {
+  authHeaders,
+  pseudoRandomBytes,
+  pseudoRandomStream,
+  sendDraft,
+  streamRequest,
+} from "../support/attachments.js";
 
 const MB = 1024 * 1024;
 const SIZE = 500 * MB;
@@ -32,7 +38,10 @@ function hashing(hash: crypto.Hash): Transform {
   });
 }
 
-async function download(api: ApiClient, path: string): Promise<{ status: number; length: string | null; bytes: number; sha256: string }> {
+async function download(
+  api: ApiClient,
+  path: string,
+): Promise<{ status: number; length: string | null; bytes: number; sha256: string }> {
   const res = await fetch(api.baseUrl + path, { headers: authHeaders(api) });
   const hash = crypto.createHash("sha256");
   let bytes = 0;
@@ -60,10 +69,15 @@ describe("slow: a 500 MB attachment through the real server", function () {
     recipientApi = await signIn(recipient);
     // Warm up every code path once (a small attachment), so the baseline includes loaded code.
     const draft = await senderApi.post("/api/messages/drafts", {});
-    const up = await senderApi.request("POST", `/api/messages/${draft.body.id}/attachments`, new Uint8Array(pseudoRandomBytes(3 * MB, "warm")), {
-      "Content-Type": "application/octet-stream",
-      "X-File-Name": "warm.bin",
-    });
+    const up = await senderApi.request(
+      "POST",
+      `/api/messages/${draft.body.id}/attachments`,
+      new Uint8Array(pseudoRandomBytes(3 * MB, "warm")),
+      {
+        "Content-Type": "application/octet-stream",
+        "X-File-Name": "warm.bin",
+      },
+    );
     expect(up.status, up.text).to.equal(201);
     await download(senderApi, `/api/messages/${draft.body.id}/attachments/${up.body.id}`);
   });

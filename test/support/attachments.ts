@@ -48,7 +48,13 @@ export interface StreamedResponse {
  * honouring backpressure so the client side never buffers the file. Resolves with the answer
  * even when the server answers early (e.g. 413) and closes while the client is still sending.
  */
-export function streamRequest(api: ApiClient, method: string, path: string, body: Readable, headers: Record<string, string>): Promise<StreamedResponse> {
+export function streamRequest(
+  api: ApiClient,
+  method: string,
+  path: string,
+  body: Readable,
+  headers: Record<string, string>,
+): Promise<StreamedResponse> {
   return new Promise((resolve, reject) => {
     const req = http.request(api.baseUrl + path, { method, headers: { ...authHeaders(api), ...headers } });
     let answered = false;
@@ -83,13 +89,22 @@ export interface SendDraftOptions {
  * Sends a draft with its attachments through the product's send (POST /api/messages with
  * `draftId`), signed in as the sender, to existing users (no mobile needed).
  */
-export async function sendDraft(senderApi: ApiClient, draftId: string, recipients: Array<Pick<User, "email">>, opts: SendDraftOptions = {}): Promise<void> {
+export async function sendDraft(
+  senderApi: ApiClient,
+  draftId: string,
+  recipients: Array<Pick<User, "email">>,
+  opts: SendDraftOptions = {},
+): Promise<void> {
   const res = await senderApi.post("/api/messages", {
     draftId,
     to: recipients.map((r) => ({ email: r.email })),
     subject: opts.subject ?? "Beslut",
     body: opts.text ?? "Se bilaga.",
-    options: { eyesOnly: opts.eyesOnly ?? false, idCheck: opts.idCheck ?? false, burnAfterReading: opts.burnAfterReading ?? false },
+    options: {
+      eyesOnly: opts.eyesOnly ?? false,
+      idCheck: opts.idCheck ?? false,
+      burnAfterReading: opts.burnAfterReading ?? false,
+    },
   });
   if (res.status !== 201 || res.body.id !== draftId) throw new Error(`send of draft failed: ${res.status} ${res.text}`);
 }

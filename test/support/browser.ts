@@ -54,7 +54,10 @@ export interface BrowserPage {
 }
 
 function slug(text: string): string {
-  return text.replace(/[^a-z0-9]+/gi, "-").replace(/^-|-$/g, "").slice(0, 80);
+  return text
+    .replace(/[^a-z0-9]+/gi, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 80);
 }
 
 /**
@@ -65,14 +68,18 @@ export function usePage(options: PageOptions = {}): () => BrowserPage {
   let current: BrowserPage | undefined;
   before(async function () {
     this.timeout(120_000);
-    if (!fs.existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath} (apt-get install chromium)`);
+    if (!fs.existsSync(chromiumPath))
+      throw new Error(`Chromium not found at ${chromiumPath} (apt-get install chromium)`);
     await ensureBundle();
     await getBrowser();
   });
   beforeEach(async function () {
     const baseUrl = await getTestServer();
     const browser = await getBrowser();
-    const context = await browser.newContext({ baseURL: baseUrl, viewport: options.viewport ?? { width: 1280, height: 800 } });
+    const context = await browser.newContext({
+      baseURL: baseUrl,
+      viewport: options.viewport ?? { width: 1280, height: 800 },
+    });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (err) => errors.push(`pageerror: ${err.message}`));
@@ -116,7 +123,9 @@ export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> 
   axeSource ??= fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
   await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> } };
+    const w = window as unknown as {
+      axe: { run(ctx: Document, opts: object): Promise<{ violations: AxeViolation[] }> };
+    };
     const result = await w.axe.run(document, { resultTypes: ["violations"] });
     return result.violations.map((v) => ({
       id: v.id,

@@ -38,15 +38,28 @@ export interface EntraTestProvider {
   privateJwk: JWK & { kid: string };
   addAccount(account: EntraAccount): string;
   /** Runs the code flow at issuer `{base}/{segment}/v2.0` for the account; returns its tokens. */
-  signIn(opts: { segment: string; accountId: string; clientId?: string; idTokenTtlSeconds?: number }): Promise<IssuedTokens>;
+  signIn(opts: {
+    segment: string;
+    accountId: string;
+    clientId?: string;
+    idTokenTtlSeconds?: number;
+  }): Promise<IssuedTokens>;
   close(): Promise<void>;
 }
 
 const redirectUri = "https://addin.example.test/callback";
 
-export async function startEntraProvider(opts: { clientIds: string[]; apiResource: (clientId: string) => string }): Promise<EntraTestProvider> {
+export async function startEntraProvider(opts: {
+  clientIds: string[];
+  apiResource: (clientId: string) => string;
+}): Promise<EntraTestProvider> {
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
-  const privateJwk = { ...(await exportJWK(privateKey)), kid: crypto.randomBytes(8).toString("hex"), alg: "RS256", use: "sig" } as JWK & { kid: string };
+  const privateJwk = {
+    ...(await exportJWK(privateKey)),
+    kid: crypto.randomBytes(8).toString("hex"),
+    alg: "RS256",
+    use: "sig",
+  } as JWK & { kid: string };
   const accounts = new Map<string, EntraAccount>();
   const providers = new Map<string, Provider>();
   let idTokenTtl = 3600;
@@ -82,7 +95,9 @@ export async function startEntraProvider(opts: { clientIds: string[]; apiResourc
       async extraTokenClaims(_ctx, token) {
         if (token.kind !== "AccessToken" || !token.accountId) return undefined;
         const a = accounts.get(token.accountId);
-        return a ? { ver: "2.0", tid: a.tid, oid: a.oid, preferred_username: a.preferred_username, name: a.name } : undefined;
+        return a
+          ? { ver: "2.0", tid: a.tid, oid: a.oid, preferred_username: a.preferred_username, name: a.name }
+          : undefined;
       },
       ttl: { IdToken: () => idTokenTtl, AccessToken: () => idTokenTtl, Interaction: 600, Grant: 600, Session: 600 },
       interactions: { url: (_ctx, interaction) => `${prefix}/interaction/${interaction.uid}` },
@@ -106,7 +121,11 @@ export async function startEntraProvider(opts: { clientIds: string[]; apiResourc
     return provider;
   }
 
-  async function finishInteraction(provider: Provider, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  async function finishInteraction(
+    provider: Provider,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+  ): Promise<void> {
     const details = await provider.interactionDetails(req, res);
     const accountId = pendingAccount;
     if (!accountId) throw new Error("no account chosen for this sign-in");
@@ -115,7 +134,12 @@ export async function startEntraProvider(opts: { clientIds: string[]; apiResourc
     grant.addOIDCScope("openid email profile");
     grant.addResourceScope(opts.apiResource(clientId), "access_as_user");
     const grantId = await grant.save();
-    await provider.interactionFinished(req, res, { login: { accountId }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await provider.interactionFinished(
+      req,
+      res,
+      { login: { accountId }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
   }
 
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -138,7 +162,12 @@ export async function startEntraProvider(opts: { clientIds: string[]; apiResourc
     void provider.callback()(req, res);
   });
 
-  async function signIn(o: { segment: string; accountId: string; clientId?: string; idTokenTtlSeconds?: number }): Promise<IssuedTokens> {
+  async function signIn(o: {
+    segment: string;
+    accountId: string;
+    clientId?: string;
+    idTokenTtlSeconds?: number;
+  }): Promise<IssuedTokens> {
     const clientId = o.clientId ?? opts.clientIds[0];
     const issuer = `${baseUrl}/${o.segment}/v2.0`;
     const jar = new Map<string, string>();
@@ -156,7 +185,10 @@ export async function startEntraProvider(opts: { clientIds: string[]; apiResourc
       })}`;
       let code: string | null = null;
       for (let hop = 0; hop < 10 && !code; hop++) {
-        const res = await fetch(next, { redirect: "manual", headers: { Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") } });
+        const res = await fetch(next, {
+          redirect: "manual",
+          headers: { Cookie: [...jar].map(([k, v]) => `${k}=${v}`).join("; ") },
+        });
         for (const c of res.headers.getSetCookie()) {
           const [pair] = c.split(";");
           const i = pair.indexOf("=");
@@ -167,7 +199,10 @@ export async function startEntraProvider(opts: { clientIds: string[]; apiResourc
         const url = new URL(location, next);
         if (url.href.startsWith(redirectUri)) {
           code = url.searchParams.get("code");
-          if (!code) throw new Error(`authorization failed: ${url.searchParams.get("error")} ${url.searchParams.get("error_description")}`);
+          if (!code)
+            throw new Error(
+              `authorization failed: ${url.searchParams.get("error")} ${url.searchParams.get("error_description")}`,
+            );
         }
         next = url.href;
       }
@@ -183,8 +218,14 @@ export async function startEntraProvider(opts: { clientIds: string[]; apiResourc
           client_secret: `secret-${clientId}`,
         }),
       });
-      const body = (await res.json()) as { id_token?: string; access_token?: string; error?: string; error_description?: string };
-      if (!res.ok || !body.id_token || !body.access_token) throw new Error(`token endpoint: ${res.status} ${body.error} ${body.error_description}`);
+      const body = (await res.json()) as {
+        id_token?: string;
+        access_token?: string;
+        error?: string;
+        error_description?: string;
+      };
+      if (!res.ok || !body.id_token || !body.access_token)
+        throw new Error(`token endpoint: ${res.status} ${body.error} ${body.error_description}`);
       return { idToken: body.id_token, accessToken: body.access_token };
     } finally {
       pendingAccount = null;

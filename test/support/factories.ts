@@ -14,14 +14,23 @@ export function uniqueMobile(): string {
 }
 
 export async function buildOrganisation(props: Partial<{ name: string }> = {}): Promise<Organisation> {
-  return transaction((t) => createOrganisation(t, { name: props.name ?? `Org ${crypto.randomBytes(4).toString("hex")}` }));
+  return transaction((t) =>
+    createOrganisation(t, { name: props.name ?? `Org ${crypto.randomBytes(4).toString("hex")}` }),
+  );
 }
 
 export const defaultPassword = "Correct7horse-battery";
 
 /** A user created through the same command the product uses. */
 export async function buildUser(
-  props: Partial<{ organisation: Organisation | null; email: string; mobile: string; password: string; role: Role; name: string }> = {},
+  props: Partial<{
+    organisation: Organisation | null;
+    email: string;
+    mobile: string;
+    password: string;
+    role: Role;
+    name: string;
+  }> = {},
 ): Promise<User> {
   const organisation = props.organisation === undefined ? await buildOrganisation() : props.organisation;
   return transaction((t) =>

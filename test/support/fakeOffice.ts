@@ -41,7 +41,13 @@ function later(fn: () => void): void {
   setTimeout(fn, 0);
 }
 
-function respond<T>(failures: FakeFailures, operation: string, cb: Callback<T>, value: () => T, apply?: () => void): void {
+function respond<T>(
+  failures: FakeFailures,
+  operation: string,
+  cb: Callback<T>,
+  value: () => T,
+  apply?: () => void,
+): void {
   later(() => {
     const failure = failures[operation];
     if (failure) {
@@ -72,15 +78,36 @@ export class FakeComposeItem implements ComposeItemLike {
 
   constructor(opts: { canSend?: boolean } = {}) {
     if (opts.canSend) {
-      this.sendAsync = (cb) => respond(this.failures, "sendAsync", cb, () => undefined, () => (this.sent = true));
+      this.sendAsync = (cb) =>
+        respond(
+          this.failures,
+          "sendAsync",
+          cb,
+          () => undefined,
+          () => (this.sent = true),
+        );
     }
   }
 
   private recipients(key: "toList" | "ccList" | "bccList", field: string): RecipientsLike {
     return {
       getAsync: (cb) => respond(this.failures, `${field}.getAsync`, cb, () => this[key].map((r) => ({ ...r }))),
-      addAsync: (list, cb) => respond(this.failures, `${field}.addAsync`, cb, () => undefined, () => this[key].push(...toDetails(list))),
-      setAsync: (list, cb) => respond(this.failures, `${field}.setAsync`, cb, () => undefined, () => (this[key] = toDetails(list))),
+      addAsync: (list, cb) =>
+        respond(
+          this.failures,
+          `${field}.addAsync`,
+          cb,
+          () => undefined,
+          () => this[key].push(...toDetails(list)),
+        ),
+      setAsync: (list, cb) =>
+        respond(
+          this.failures,
+          `${field}.setAsync`,
+          cb,
+          () => undefined,
+          () => (this[key] = toDetails(list)),
+        ),
     };
   }
 
@@ -96,18 +123,33 @@ export class FakeComposeItem implements ComposeItemLike {
   get subject() {
     return {
       getAsync: (cb: Callback<string>) => respond(this.failures, "subject.getAsync", cb, () => this.subjectText),
-      setAsync: (s: string, cb: Callback<void>) => respond(this.failures, "subject.setAsync", cb, () => undefined, () => (this.subjectText = s)),
+      setAsync: (s: string, cb: Callback<void>) =>
+        respond(
+          this.failures,
+          "subject.setAsync",
+          cb,
+          () => undefined,
+          () => (this.subjectText = s),
+        ),
     };
   }
   get body() {
     return {
       getAsync: (type: string, cb: Callback<string>) =>
-        respond(this.failures, "body.getAsync", cb, () => (type === "html" ? this.bodyHtml : this.bodyHtml.replace(/<[^>]+>/g, ""))),
+        respond(this.failures, "body.getAsync", cb, () =>
+          type === "html" ? this.bodyHtml : this.bodyHtml.replace(/<[^>]+>/g, ""),
+        ),
       setAsync: (data: string, options: { coercionType?: string }, cb: Callback<void>) =>
-        respond(this.failures, "body.setAsync", cb, () => undefined, () => {
-          if (options.coercionType !== "html") throw new Error("fake: only HTML bodies");
-          this.bodyHtml = data;
-        }),
+        respond(
+          this.failures,
+          "body.setAsync",
+          cb,
+          () => undefined,
+          () => {
+            if (options.coercionType !== "html") throw new Error("fake: only HTML bodies");
+            this.bodyHtml = data;
+          },
+        ),
     };
   }
   getAttachmentsAsync(cb: Callback<AttachmentDetailsLike[]>): void {
@@ -123,17 +165,38 @@ export class FakeComposeItem implements ComposeItemLike {
   }
   getAttachmentContentAsync(id: string, cb: Callback<{ content: string; format: string }>): void {
     const a = this.attachmentList.find((x) => x.id === id);
-    if (!a) this.failures.getAttachmentContentAsync ??= { code: 9017, name: "InvalidAttachmentId", message: "The attachment identifier does not exist." };
+    if (!a)
+      this.failures.getAttachmentContentAsync ??= {
+        code: 9017,
+        name: "InvalidAttachmentId",
+        message: "The attachment identifier does not exist.",
+      };
     respond(this.failures, "getAttachmentContentAsync", cb, () => ({ content: a!.content, format: "base64" }));
   }
   removeAttachmentAsync(id: string, cb: Callback<void>): void {
     if (!this.attachmentList.some((x) => x.id === id)) {
-      this.failures.removeAttachmentAsync ??= { code: 9017, name: "InvalidAttachmentId", message: "The attachment identifier does not exist." };
+      this.failures.removeAttachmentAsync ??= {
+        code: 9017,
+        name: "InvalidAttachmentId",
+        message: "The attachment identifier does not exist.",
+      };
     }
-    respond(this.failures, "removeAttachmentAsync", cb, () => undefined, () => (this.attachmentList = this.attachmentList.filter((x) => x.id !== id)));
+    respond(
+      this.failures,
+      "removeAttachmentAsync",
+      cb,
+      () => undefined,
+      () => (this.attachmentList = this.attachmentList.filter((x) => x.id !== id)),
+    );
   }
   saveAsync(cb: Callback<string>): void {
-    respond(this.failures, "saveAsync", cb, () => "AAMkADraft=", () => (this.saved += 1));
+    respond(
+      this.failures,
+      "saveAsync",
+      cb,
+      () => "AAMkADraft=",
+      () => (this.saved += 1),
+    );
   }
 }
 
@@ -147,18 +210,30 @@ export class FakeReadItem implements ReadItemLike {
   contents = new Map<string, string>();
   failures: FakeFailures = {};
   get body() {
-    return { getAsync: (_type: string, cb: Callback<string>) => respond(this.failures, "body.getAsync", cb, () => this.bodyHtml) };
+    return {
+      getAsync: (_type: string, cb: Callback<string>) =>
+        respond(this.failures, "body.getAsync", cb, () => this.bodyHtml),
+    };
   }
   getAttachmentContentAsync(id: string, cb: Callback<{ content: string; format: string }>): void {
-    respond(this.failures, "getAttachmentContentAsync", cb, () => ({ content: this.contents.get(id) ?? "", format: "base64" }));
+    respond(this.failures, "getAttachmentContentAsync", cb, () => ({
+      content: this.contents.get(id) ?? "",
+      format: "base64",
+    }));
   }
 }
 
 export class FakeDialog implements DialogLike {
-  handlers = new Map<Office.EventType, Array<(arg: { message: string; origin: string | undefined } | { error: number }) => void>>();
+  handlers = new Map<
+    Office.EventType,
+    Array<(arg: { message: string; origin: string | undefined } | { error: number }) => void>
+  >();
   closed = false;
   constructor(readonly url: string) {}
-  addEventHandler(type: Office.EventType, handler: (arg: { message: string; origin: string | undefined } | { error: number }) => void): void {
+  addEventHandler(
+    type: Office.EventType,
+    handler: (arg: { message: string; origin: string | undefined } | { error: number }) => void,
+  ): void {
     this.handlers.set(type, [...(this.handlers.get(type) ?? []), handler]);
   }
   close(): void {
@@ -183,7 +258,10 @@ export interface FakeOffice extends OfficeLike {
 }
 
 /** A fake Office namespace around `item` (compose or read), UI language `displayLanguage`. */
-export function fakeOffice(item: ComposeItemLike | ReadItemLike | null, opts: { displayLanguage?: string; mailbox?: string } = {}): FakeOffice {
+export function fakeOffice(
+  item: ComposeItemLike | ReadItemLike | null,
+  opts: { displayLanguage?: string; mailbox?: string } = {},
+): FakeOffice {
   const settings = new Map<string, unknown>();
   const savedSettings = new Map<string, unknown>();
   const dialogs: FakeDialog[] = [];
@@ -218,10 +296,16 @@ export function fakeOffice(item: ComposeItemLike | ReadItemLike | null, opts: { 
         set: (name, value) => void settings.set(name, value),
         remove: (name) => void settings.delete(name),
         saveAsync: (cb) =>
-          respond(failures, "roamingSettings.saveAsync", cb ?? (() => undefined), () => undefined, () => {
-            savedSettings.clear();
-            for (const [k, v] of settings) savedSettings.set(k, v);
-          }),
+          respond(
+            failures,
+            "roamingSettings.saveAsync",
+            cb ?? (() => undefined),
+            () => undefined,
+            () => {
+              savedSettings.clear();
+              for (const [k, v] of settings) savedSettings.set(k, v);
+            },
+          ),
       },
       ui: {
         displayDialogAsync(url, _options, cb) {
@@ -229,7 +313,13 @@ export function fakeOffice(item: ComposeItemLike | ReadItemLike | null, opts: { 
             failures.displayDialogAsync ??= { code: 12003, name: "Error", message: "HTTPS is required" };
           }
           const dialog = new FakeDialog(url);
-          respond(failures, "displayDialogAsync", cb, () => dialog, () => dialogs.push(dialog));
+          respond(
+            failures,
+            "displayDialogAsync",
+            cb,
+            () => dialog,
+            () => dialogs.push(dialog),
+          );
         },
       },
       mailbox: { item },

@@ -29,7 +29,10 @@ export interface CliResult {
 /** Runs `bin/kuvert.js <args>` (the operator CLI) as a real child process. */
 export function runCli(args: string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, "bin/kuvert.js"), ...args], { env: childEnv(extraEnv), cwd: root });
+    const child = spawn(process.execPath, [path.join(root, "bin/kuvert.js"), ...args], {
+      env: childEnv(extraEnv),
+      cwd: root,
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (c) => (stdout += c));
@@ -39,7 +42,9 @@ export function runCli(args: string[], extraEnv: Record<string, string> = {}): P
 }
 
 /** Starts the real server (`bin/start.js`) as a child process and waits for /health. */
-export async function startServerProcess(extraEnv: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+export async function startServerProcess(
+  extraEnv: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(process.execPath, [path.join(root, "bin/start.js")], {
     env: childEnv({ PORT: String(port), HOST: "127.0.0.1", ...extraEnv }),

@@ -91,7 +91,11 @@ export async function signInPartial(user: Pick<User, "email">, password = defaul
 }
 
 /** Generates one-time codes through the API (SMS confirmation first). */
-export async function generateBackupCodes(api: ApiClient, user: Pick<User, "mobile">, delivery: Delivery): Promise<string[]> {
+export async function generateBackupCodes(
+  api: ApiClient,
+  user: Pick<User, "mobile">,
+  delivery: Delivery,
+): Promise<string[]> {
   expect((await api.post("/api/account/2fa/sms-code", { purpose: "backup_codes" })).status).to.equal(202);
   const smsCode = await delivery.smsCode(user.mobile!);
   const res = await api.post<{ codes: string[] }>("/api/account/backup-codes", { smsCode });

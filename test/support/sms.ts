@@ -72,7 +72,11 @@ export async function startSmsCatcher(): Promise<SmsCatcher> {
         return;
       }
       try {
-        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { from: string; to: string; message: string };
+        const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+          from: string;
+          to: string;
+          message: string;
+        };
         catcher.messages.push({
           ...body,
           authorization: req.headers.authorization,

@@ -21,11 +21,15 @@ describe("templates", () => {
 
   it("has every SMS template in Swedish and English", () => {
     const files = fs.readdirSync(path.join(templatesDir, "sms"));
-    for (const name of smsNames) for (const locale of ["sv", "en"]) expect(files).to.include(`${name}.${locale}.txt.njk`);
+    for (const name of smsNames)
+      for (const locale of ["sv", "en"]) expect(files).to.include(`${name}.${locale}.txt.njk`);
   });
 
   it("escapes variables in HTML but not in the text part or subject", () => {
-    const r = renderEmail("notification", "en", { link: "https://k.test/r/a?b=1&c=2", senderName: '<script>alert("x")</script>' });
+    const r = renderEmail("notification", "en", {
+      link: "https://k.test/r/a?b=1&c=2",
+      senderName: '<script>alert("x")</script>',
+    });
     expect(r.html).to.not.contain("<script>");
     expect(r.html).to.contain("&lt;script&gt;");
     expect(r.html).to.contain("https://k.test/r/a?b=1&amp;c=2");

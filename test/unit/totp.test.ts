@@ -1,6 +1,14 @@
 import { expect } from "chai";
 import speakeasy from "speakeasy";
-import { base32Encode, generateTotpSecret, matchTotpStep, otpauthUri, totpCodeAt, totpCodeForStep, totpStep } from "../../backend/src/services/totp.js";
+import {
+  base32Encode,
+  generateTotpSecret,
+  matchTotpStep,
+  otpauthUri,
+  totpCodeAt,
+  totpCodeForStep,
+  totpStep,
+} from "../../backend/src/services/totp.js";
 
 // RFC 6238 appendix B, SHA-1 rows: the seed is the ASCII string "12345678901234567890".
 const RFC_SECRET = base32Encode(Buffer.from("12345678901234567890", "ascii"));
@@ -55,7 +63,8 @@ describe("services/totp", () => {
         expect(matchTotpStep(secret, code, now)).to.not.equal(null);
       }
       const farCode = speakeasy.totp({ secret, encoding: "base32", time: now.getTime() / 1000 + 75 });
-      if (![-1, 0, 1].some((n) => totpCodeForStep(secret, step + n) === farCode)) expect(matchTotpStep(secret, farCode, now)).to.equal(null);
+      if (![-1, 0, 1].some((n) => totpCodeForStep(secret, step + n) === farCode))
+        expect(matchTotpStep(secret, farCode, now)).to.equal(null);
     });
 
     it("refuses malformed codes", () => {

@@ -20,11 +20,20 @@ export function p256FromScalar(dHex: string): { kty: "EC"; crv: "P-256"; x: stri
   const ecdh = crypto.createECDH("prime256v1");
   ecdh.setPrivateKey(Buffer.from(dHex, "hex"));
   const pub = ecdh.getPublicKey();
-  return { kty: "EC", crv: "P-256", x: pub.subarray(1, 33).toString("base64url"), y: pub.subarray(33, 65).toString("base64url"), d: Buffer.from(dHex, "hex").toString("base64url") };
+  return {
+    kty: "EC",
+    crv: "P-256",
+    x: pub.subarray(1, 33).toString("base64url"),
+    y: pub.subarray(33, 65).toString("base64url"),
+    d: Buffer.from(dHex, "hex").toString("base64url"),
+  };
 }
 
 export function thumbprint(jwk: { crv: string; x: string; y: string }): string {
-  return crypto.createHash("sha256").update(JSON.stringify({ crv: jwk.crv, kty: "EC", x: jwk.x, y: jwk.y })).digest("base64url");
+  return crypto
+    .createHash("sha256")
+    .update(JSON.stringify({ crv: jwk.crv, kty: "EC", x: jwk.x, y: jwk.y }))
+    .digest("base64url");
 }
 
 /** Deterministic plaintext: byte i = i mod 251. */
@@ -39,7 +48,12 @@ async function encryptStream(cek: Buffer, id: string, prefix: Buffer, plaintext:
   await pipeline(
     Readable.from([plaintext], { objectMode: false }),
     createAttachmentEncryptor(cek, id, { noncePrefix: prefix }),
-    new Writable({ write(chunk: Buffer, _e, cb) { parts.push(chunk); cb(); } }),
+    new Writable({
+      write(chunk: Buffer, _e, cb) {
+        parts.push(chunk);
+        cb();
+      },
+    }),
   );
   return Buffer.concat(parts);
 }
@@ -60,7 +74,10 @@ async function main(): Promise<void> {
   const contentIv = Buffer.from("a0a1a2a3a4a5a6a7a8a9aaab", "hex");
   const contentJwe = await encryptContent(content, cek, { iv: contentIv });
 
-  const readerPrivate = { ...p256FromScalar("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721"), kid: "" };
+  const readerPrivate = {
+    ...p256FromScalar("c9afa9d845ba75166b5c215767b1d6934e50c3db36e89b127b8a622b120f6721"),
+    kid: "",
+  };
   readerPrivate.kid = thumbprint(readerPrivate);
   const ephemeral = p256FromScalar("0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0");
   const jweKey = Buffer.from("202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f", "hex");
@@ -73,11 +90,24 @@ async function main(): Promise<void> {
   // Intermediate values of ECDH-ES + Concat KDF, for implementers.
   const ecdh = crypto.createECDH("prime256v1");
   ecdh.setPrivateKey(Buffer.from(ephemeral.d, "base64url"));
-  const z = ecdh.computeSecret(Buffer.concat([Buffer.from([4]), Buffer.from(readerPrivate.x, "base64url"), Buffer.from(readerPrivate.y, "base64url")]));
+  const z = ecdh.computeSecret(
+    Buffer.concat([
+      Buffer.from([4]),
+      Buffer.from(readerPrivate.x, "base64url"),
+      Buffer.from(readerPrivate.y, "base64url"),
+    ]),
+  );
   const alg = Buffer.from("ECDH-ES+A256KW");
-  const u32 = (n: number) => { const b = Buffer.alloc(4); b.writeUInt32BE(n); return b; };
+  const u32 = (n: number) => {
+    const b = Buffer.alloc(4);
+    b.writeUInt32BE(n);
+    return b;
+  };
   const otherInfo = Buffer.concat([u32(alg.length), alg, u32(0), u32(0), u32(256)]);
-  const kek = crypto.createHash("sha256").update(Buffer.concat([u32(1), z, otherInfo])).digest();
+  const kek = crypto
+    .createHash("sha256")
+    .update(Buffer.concat([u32(1), z, otherInfo]))
+    .digest();
 
   const attachmentId = "a1";
   const noncePrefix = Buffer.from("c0c1c2c3c4c5c6", "hex");
@@ -89,12 +119,18 @@ async function main(): Promise<void> {
       plaintextLength: length,
       ciphertextLength: ct.length,
       ciphertextSha256: crypto.createHash("sha256").update(ct).digest("hex"),
-      ...(ct.length <= 128 ? { ciphertextHex: ct.toString("hex") } : { ciphertextHeadHex: ct.subarray(0, 64).toString("hex"), ciphertextTailHex: ct.subarray(ct.length - 32).toString("hex") }),
+      ...(ct.length <= 128
+        ? { ciphertextHex: ct.toString("hex") }
+        : {
+            ciphertextHeadHex: ct.subarray(0, 64).toString("hex"),
+            ciphertextTailHex: ct.subarray(ct.length - 32).toString("hex"),
+          }),
     });
   }
 
   const vectors = {
-    description: "Kuvert message format v1 test vectors (docs/format.md). Binary values in hex unless named *B64u or inside JWK/JWE.",
+    description:
+      "Kuvert message format v1 test vectors (docs/format.md). Binary values in hex unless named *B64u or inside JWK/JWE.",
     version: 1,
     content: { cekHex: cek.toString("hex"), ivHex: contentIv.toString("hex"), plaintext: content, jwe: contentJwe },
     envelope: {
@@ -118,7 +154,10 @@ async function main(): Promise<void> {
       plaintextPattern: "byte i = i mod 251",
       streams,
     },
-    sizes: [0, 1, 65535, 65536, 65537, 131072, 131073, 524288000].map((p) => ({ plaintext: p, ciphertext: encryptedAttachmentSize(p) })),
+    sizes: [0, 1, 65535, 65536, 65537, 131072, 131073, 524288000].map((p) => ({
+      plaintext: p,
+      ciphertext: encryptedAttachmentSize(p),
+    })),
   };
   fs.writeFileSync(new URL("./format-v1.json", import.meta.url), JSON.stringify(vectors, null, 2) + "\n");
 }

@@ -61,14 +61,16 @@ async function whoAmI(deps: SignInDeps, token: string): Promise<SignedInUser | n
   if (res.status === 401) return null;
   if (!res.ok) throw new SignInError("unavailable", `Kuvert answered ${res.status}`);
   const b = await json(res);
-  if (typeof b.id !== "string" || typeof b.email !== "string") throw new SignInError("failed", "Kuvert sent an unexpected answer");
+  if (typeof b.id !== "string" || typeof b.email !== "string")
+    throw new SignInError("failed", "Kuvert sent an unexpected answer");
   const org = b.organisation as { id?: unknown; name?: unknown } | null | undefined;
   return {
     id: b.id,
     email: b.email,
     name: typeof b.name === "string" ? b.name : null,
     role: typeof b.role === "string" ? b.role : "staff",
-    organisation: org && typeof org.id === "string" && typeof org.name === "string" ? { id: org.id, name: org.name } : null,
+    organisation:
+      org && typeof org.id === "string" && typeof org.name === "string" ? { id: org.id, name: org.name } : null,
   };
 }
 
@@ -78,7 +80,8 @@ async function viaMicrosoft(deps: SignInDeps): Promise<SignInResult | null> {
   try {
     ssoToken = await deps.office.getSsoToken();
   } catch (err) {
-    if (err instanceof OfficeApiError && err.code === ssoAborted) throw new SignInError("cancelled", "Microsoft sign-in was cancelled");
+    if (err instanceof OfficeApiError && err.code === ssoAborted)
+      throw new SignInError("cancelled", "Microsoft sign-in was cancelled");
     return null; // no SSO here, not signed in to Office, consent missing, …
   }
   const res = await deps.fetch(`${deps.apiBase}/api/auth/microsoft`, {
@@ -93,21 +96,29 @@ async function viaMicrosoft(deps: SignInDeps): Promise<SignInResult | null> {
     return { token: body.token, user, via: "microsoft" };
   }
   if (res.status === 401 || res.status === 404) return null; // not connected / unknown account / Microsoft sign-in off
-  if (res.status === 423) throw new SignInError("failed", typeof body.message === "string" ? body.message : "The account is locked");
-  throw new SignInError("unavailable", typeof body.message === "string" ? body.message : `Kuvert answered ${res.status}`);
+  if (res.status === 423)
+    throw new SignInError("failed", typeof body.message === "string" ? body.message : "The account is locked");
+  throw new SignInError(
+    "unavailable",
+    typeof body.message === "string" ? body.message : `Kuvert answered ${res.status}`,
+  );
 }
 
 async function viaDialog(deps: SignInDeps): Promise<SignInResult> {
   let message: string;
   try {
-    const dialog = await deps.office.openDialog(deps.dialogUrl ?? `${deps.apiBase}/addin/signin.html`, { width: 30, height: 60 });
+    const dialog = await deps.office.openDialog(deps.dialogUrl ?? `${deps.apiBase}/addin/signin.html`, {
+      width: 30,
+      height: 60,
+    });
     try {
       message = await dialog.nextMessage();
     } finally {
       dialog.close();
     }
   } catch (err) {
-    if (err instanceof OfficeApiError && err.code === 12006) throw new SignInError("cancelled", "The sign-in window was closed");
+    if (err instanceof OfficeApiError && err.code === 12006)
+      throw new SignInError("cancelled", "The sign-in window was closed");
     throw new SignInError("unavailable", err instanceof Error ? err.message : "The sign-in window could not open");
   }
   let token: unknown;

@@ -29,7 +29,8 @@ export function plaintextSize(ciphertextSize: number): number | null {
   const full = Math.floor(body / (RECORD_SIZE + TAG_SIZE));
   const rest = body - full * (RECORD_SIZE + TAG_SIZE);
   let size: number;
-  if (rest === 0) size = full * RECORD_SIZE; // the last record is a full one
+  if (rest === 0)
+    size = full * RECORD_SIZE; // the last record is a full one
   else if (rest > TAG_SIZE || (rest === TAG_SIZE && full === 0)) size = full * RECORD_SIZE + rest - TAG_SIZE;
   else return null;
   return encryptedSize(size) === ciphertextSize ? size : null;
@@ -61,7 +62,11 @@ export async function attachmentKey(cek: Uint8Array, attachmentId: string, usage
   if (!ATTACHMENT_ID.test(attachmentId)) throw new Error("invalid attachment id");
   const s = subtle();
   const ikm = await s.importKey("raw", concat(cek), "HKDF", false, ["deriveBits"]);
-  const bits = await s.deriveBits({ name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: utf8(`kuvert:attachment:v1:${attachmentId}`) }, ikm, 256);
+  const bits = await s.deriveBits(
+    { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(0), info: utf8(`kuvert:attachment:v1:${attachmentId}`) },
+    ikm,
+    256,
+  );
   return s.importKey("raw", bits, { name: "AES-GCM" }, false, [usage]);
 }
 
@@ -103,7 +108,11 @@ export interface EncryptStreamOptions {
 }
 
 /** A TransformStream from plaintext chunks (any sizes) to the v1 ciphertext stream. */
-export function createEncryptStream(cek: Uint8Array, attachmentId: string, opts: EncryptStreamOptions = {}): TransformStream<Uint8Array, Uint8Array> {
+export function createEncryptStream(
+  cek: Uint8Array,
+  attachmentId: string,
+  opts: EncryptStreamOptions = {},
+): TransformStream<Uint8Array, Uint8Array> {
   const prefix = opts.noncePrefix ? concat(opts.noncePrefix) : randomBytes(NONCE_PREFIX_SIZE);
   const header = encodeHeader(prefix);
   const keyPromise = attachmentKey(cek, attachmentId, "encrypt");
@@ -111,7 +120,9 @@ export function createEncryptStream(cek: Uint8Array, attachmentId: string, opts:
   let index = 0;
   const seal = async (record: Bytes, last: boolean): Promise<Bytes> => {
     const iv = recordNonce(prefix, index++, last);
-    return new Uint8Array(await subtle().encrypt({ name: "AES-GCM", iv, additionalData: header, tagLength: 128 }, await keyPromise, record));
+    return new Uint8Array(
+      await subtle().encrypt({ name: "AES-GCM", iv, additionalData: header, tagLength: 128 }, await keyPromise, record),
+    );
   };
   return new TransformStream<Uint8Array, Uint8Array>({
     async start(controller) {
@@ -145,7 +156,13 @@ export function createDecryptStream(cek: Uint8Array, attachmentId: string): Tran
     if (!header || !prefix) throw new Error("attachment stream: truncated header");
     const iv = recordNonce(prefix, index, last);
     try {
-      const plain = new Uint8Array(await subtle().decrypt({ name: "AES-GCM", iv, additionalData: header, tagLength: 128 }, await keyPromise, record));
+      const plain = new Uint8Array(
+        await subtle().decrypt(
+          { name: "AES-GCM", iv, additionalData: header, tagLength: 128 },
+          await keyPromise,
+          record,
+        ),
+      );
       index++;
       return plain;
     } catch {
@@ -163,7 +180,8 @@ export function createDecryptStream(cek: Uint8Array, attachmentId: string): Tran
         header = queue.take(HEADER_SIZE);
         prefix = parseHeader(header);
       }
-      while (queue.length > RECORD_SIZE + TAG_SIZE) controller.enqueue(await open(queue.take(RECORD_SIZE + TAG_SIZE), false));
+      while (queue.length > RECORD_SIZE + TAG_SIZE)
+        controller.enqueue(await open(queue.take(RECORD_SIZE + TAG_SIZE), false));
     },
     async flush(controller) {
       if (!header) throw new Error("attachment stream: truncated header");
@@ -175,7 +193,12 @@ export function createDecryptStream(cek: Uint8Array, attachmentId: string): Tran
 }
 
 /** The ciphertext stream of a Blob or File (e.g. an Outlook attachment or a dropped file). */
-export function encryptBlob(blob: Blob, cek: Uint8Array, attachmentId: string, opts: EncryptStreamOptions = {}): ReadableStream<Uint8Array> {
+export function encryptBlob(
+  blob: Blob,
+  cek: Uint8Array,
+  attachmentId: string,
+  opts: EncryptStreamOptions = {},
+): ReadableStream<Uint8Array> {
   return (blob.stream() as ReadableStream<Uint8Array>).pipeThrough(createEncryptStream(cek, attachmentId, opts));
 }
 

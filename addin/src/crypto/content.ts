@@ -33,7 +33,8 @@ export function parseMessageContent(value: unknown): MessageContent {
   if (value.v !== FORMAT_VERSION) throw new Error("content.v: unsupported version");
   if (typeof value.subject !== "string") throw new Error("content.subject: not a string");
   if (typeof value.bodyText !== "string") throw new Error("content.bodyText: not a string");
-  if (value.bodyHtml !== null && typeof value.bodyHtml !== "string") throw new Error("content.bodyHtml: not a string or null");
+  if (value.bodyHtml !== null && typeof value.bodyHtml !== "string")
+    throw new Error("content.bodyHtml: not a string or null");
   if (!Array.isArray(value.attachments)) throw new Error("content.attachments: not a list");
   const ids = new Set<string>();
   const attachments = value.attachments.map((a: unknown, i: number): AttachmentInfo => {
@@ -43,7 +44,8 @@ export function parseMessageContent(value: unknown): MessageContent {
     ids.add(a.id);
     if (typeof a.name !== "string") throw new Error(`content.attachments[${i}].name: not a string`);
     if (typeof a.type !== "string") throw new Error(`content.attachments[${i}].type: not a string`);
-    if (typeof a.size !== "number" || !Number.isSafeInteger(a.size) || a.size < 0) throw new Error(`content.attachments[${i}].size: invalid`);
+    if (typeof a.size !== "number" || !Number.isSafeInteger(a.size) || a.size < 0)
+      throw new Error(`content.attachments[${i}].size: invalid`);
     return { id: a.id, name: a.name, type: a.type, size: a.size };
   });
   const options = value.options === undefined ? {} : value.options;

@@ -45,7 +45,8 @@ export function parseCompact(jwe: string): Compact {
   } catch {
     throw new Error("JWE: bad protected header");
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) throw new Error("JWE: bad protected header");
+  if (typeof header !== "object" || header === null || Array.isArray(header))
+    throw new Error("JWE: bad protected header");
   return {
     headerB64,
     header: header as Record<string, unknown>,
@@ -63,14 +64,22 @@ function serialize(headerB64: string, encryptedKey: Uint8Array, iv: Uint8Array, 
 }
 
 async function gcmEncrypt(key: CryptoKey, iv: Bytes, aad: Bytes, plaintext: Bytes): Promise<Bytes> {
-  return new Uint8Array(await subtle().encrypt({ name: "AES-GCM", iv, additionalData: aad, tagLength: 128 }, key, plaintext));
+  return new Uint8Array(
+    await subtle().encrypt({ name: "AES-GCM", iv, additionalData: aad, tagLength: 128 }, key, plaintext),
+  );
 }
 
 async function gcmDecrypt(key: CryptoKey, c: Compact): Promise<Bytes> {
   if (c.iv.length !== 12 || c.tag.length !== 16) throw new Error("JWE: bad iv or tag length");
   try {
     const data = concat(c.ciphertext, c.tag);
-    return new Uint8Array(await subtle().decrypt({ name: "AES-GCM", iv: c.iv, additionalData: utf8(c.headerB64), tagLength: 128 }, key, data));
+    return new Uint8Array(
+      await subtle().decrypt(
+        { name: "AES-GCM", iv: c.iv, additionalData: utf8(c.headerB64), tagLength: 128 },
+        key,
+        data,
+      ),
+    );
   } catch {
     throw new Error("JWE: decryption failed");
   }
@@ -93,7 +102,11 @@ export function generateContentKey(): Bytes {
 }
 
 /** Encrypts the message content (dir + A256GCM). `iv` only for test vectors. */
-export async function encryptContent(content: MessageContent, cek: Uint8Array, opts: { iv?: Uint8Array } = {}): Promise<string> {
+export async function encryptContent(
+  content: MessageContent,
+  cek: Uint8Array,
+  opts: { iv?: Uint8Array } = {},
+): Promise<string> {
   const headerB64 = b64u(utf8(JSON.stringify({ alg: CONTENT_ALG, enc: ENC, kuvert: FORMAT_VERSION })));
   const iv = opts.iv ? concat(opts.iv) : randomBytes(12);
   const key = await importAesGcm(concat(cek), "encrypt");
@@ -120,7 +133,12 @@ function publicPart(jwk: PublicJwk): JsonWebKey {
 }
 
 /** Concat KDF (NIST SP 800-56A, as profiled by RFC 7518 §4.6.2) for 256-bit output. */
-export async function concatKdf(z: Uint8Array, algorithmId: string, apu = new Uint8Array(0), apv = new Uint8Array(0)): Promise<Bytes> {
+export async function concatKdf(
+  z: Uint8Array,
+  algorithmId: string,
+  apu = new Uint8Array(0),
+  apv = new Uint8Array(0),
+): Promise<Bytes> {
   const alg = utf8(algorithmId);
   const otherInfo = concat(u32be(alg.length), alg, u32be(apu.length), apu, u32be(apv.length), apv, u32be(256));
   return new Uint8Array(await subtle().digest("SHA-256", concat(u32be(1), z, otherInfo)));
@@ -128,7 +146,13 @@ export async function concatKdf(z: Uint8Array, algorithmId: string, apu = new Ui
 
 async function ecdh(privateJwk: PrivateJwk, publicJwk: PublicJwk): Promise<Bytes> {
   const s = subtle();
-  const priv = await s.importKey("jwk", { ...publicPart(privateJwk), d: privateJwk.d }, { name: "ECDH", namedCurve: "P-256" }, false, ["deriveBits"]);
+  const priv = await s.importKey(
+    "jwk",
+    { ...publicPart(privateJwk), d: privateJwk.d },
+    { name: "ECDH", namedCurve: "P-256" },
+    false,
+    ["deriveBits"],
+  );
   const pub = await s.importKey("jwk", publicPart(publicJwk), { name: "ECDH", namedCurve: "P-256" }, false, []);
   return new Uint8Array(await s.deriveBits({ name: "ECDH", public: pub }, priv, 256));
 }
@@ -148,7 +172,11 @@ export interface WrapTestingOptions {
 }
 
 /** Wraps the message CEK to one reader: a key envelope (compact JWE, ECDH-ES+A256KW). */
-export async function wrapContentKey(cek: Uint8Array, reader: PublicJwk, opts: WrapTestingOptions = {}): Promise<string> {
+export async function wrapContentKey(
+  cek: Uint8Array,
+  reader: PublicJwk,
+  opts: WrapTestingOptions = {},
+): Promise<string> {
   if (cek.length !== 32) throw new Error("content key must be 32 bytes");
   if (reader.kty !== "EC" || reader.crv !== "P-256") throw new Error("reader key must be EC P-256");
   const s = subtle();
@@ -158,7 +186,9 @@ export async function wrapContentKey(cek: Uint8Array, reader: PublicJwk, opts: W
   header.epk = { kty: "EC", crv: "P-256", x: epk.x, y: epk.y };
   const headerB64 = b64u(utf8(JSON.stringify(header)));
 
-  const kek = await s.importKey("raw", await concatKdf(await ecdh(epk, reader), ENVELOPE_ALG), "AES-KW", false, ["wrapKey"]);
+  const kek = await s.importKey("raw", await concatKdf(await ecdh(epk, reader), ENVELOPE_ALG), "AES-KW", false, [
+    "wrapKey",
+  ]);
   const jweKeyBytes = opts.jweKey ? concat(opts.jweKey) : randomBytes(32);
   const jweKey = await s.importKey("raw", jweKeyBytes, { name: "AES-GCM" }, true, ["encrypt"]);
   const encryptedKey = new Uint8Array(await s.wrapKey("raw", jweKey, kek, "AES-KW"));
@@ -179,7 +209,13 @@ export async function unwrapContentKey(envelope: string, reader: PrivateJwk): Pr
   const s = subtle();
   let jweKey: CryptoKey;
   try {
-    const kek = await s.importKey("raw", await concatKdf(await ecdh(reader, epk as PublicJwk), ENVELOPE_ALG), "AES-KW", false, ["unwrapKey"]);
+    const kek = await s.importKey(
+      "raw",
+      await concatKdf(await ecdh(reader, epk as PublicJwk), ENVELOPE_ALG),
+      "AES-KW",
+      false,
+      ["unwrapKey"],
+    );
     jweKey = await s.unwrapKey("raw", c.encryptedKey, kek, "AES-KW", { name: "AES-GCM" }, false, ["decrypt"]);
   } catch {
     throw new Error("JWE: key unwrap failed");

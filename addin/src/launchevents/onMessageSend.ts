@@ -67,7 +67,8 @@ export function readPolicy(office: OfficeAdapter): SendPolicy {
   const policy: SendPolicy = { keywords: [], allowSendAnyway: false };
   if (!raw || typeof raw !== "object") return policy;
   const r = raw as Record<string, unknown>;
-  if (Array.isArray(r.keywords)) policy.keywords = r.keywords.filter((k): k is string => typeof k === "string").slice(0, 500);
+  if (Array.isArray(r.keywords))
+    policy.keywords = r.keywords.filter((k): k is string => typeof k === "string").slice(0, 500);
   policy.allowSendAnyway = r.allowSendAnyway === true;
   return policy;
 }

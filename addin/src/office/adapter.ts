@@ -160,7 +160,8 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
   };
   const compose = (operation: string): ComposeItemLike => {
     const current = item();
-    if (isRead(current)) throw new OfficeApiError(operation, null, "NotCompose", "only possible while writing a message");
+    if (isRead(current))
+      throw new OfficeApiError(operation, null, "NotCompose", "only possible while writing a message");
     return current;
   };
   const recipients = (field: RecipientField): RecipientsLike => compose(`${field}`)[field];
@@ -178,7 +179,9 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
       const current = item();
       if (isRead(current)) return { to: current.to.map(toRecipient), cc: current.cc.map(toRecipient), bcc: [] };
       const [to, cc, bcc] = await Promise.all(
-        (["to", "cc", "bcc"] as const).map((f) => call<EmailAddressLike[]>(office, `${f}.getAsync`, (cb) => current[f].getAsync(cb))),
+        (["to", "cc", "bcc"] as const).map((f) =>
+          call<EmailAddressLike[]>(office, `${f}.getAsync`, (cb) => current[f].getAsync(cb)),
+        ),
       );
       return { to: to.map(toRecipient), cc: cc.map(toRecipient), bcc: bcc.map(toRecipient) };
     },
@@ -194,12 +197,16 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
     async getAttachments() {
       const current = item();
       if (isRead(current)) return current.attachments.map(toAttachment);
-      const list = await call<AttachmentDetailsLike[]>(office, "getAttachmentsAsync", (cb) => current.getAttachmentsAsync(cb));
+      const list = await call<AttachmentDetailsLike[]>(office, "getAttachmentsAsync", (cb) =>
+        current.getAttachmentsAsync(cb),
+      );
       return list.map(toAttachment);
     },
     async getAttachmentContent(id) {
       const current = item();
-      const c = await call<AttachmentContentLike>(office, "getAttachmentContentAsync", (cb) => current.getAttachmentContentAsync(id, cb));
+      const c = await call<AttachmentContentLike>(office, "getAttachmentContentAsync", (cb) =>
+        current.getAttachmentContentAsync(id, cb),
+      );
       return { format: String(c.format), content: c.content };
     },
 
@@ -209,7 +216,9 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
     },
     async setBodyHtml(html) {
       const current = compose("body.setAsync");
-      return call<void>(office, "body.setAsync", (cb) => current.body.setAsync(html, { coercionType: office.CoercionType.Html }, cb));
+      return call<void>(office, "body.setAsync", (cb) =>
+        current.body.setAsync(html, { coercionType: office.CoercionType.Html }, cb),
+      );
     },
     async removeAttachment(id) {
       const current = compose("removeAttachmentAsync");
@@ -235,14 +244,23 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
       const current = compose("sendAsync");
       const sendAsync = current.sendAsync;
       if (typeof sendAsync !== "function") {
-        throw new OfficeApiError("sendAsync", null, "NotSupported", "this Outlook cannot send from an add-in (Mailbox 1.15)");
+        throw new OfficeApiError(
+          "sendAsync",
+          null,
+          "NotSupported",
+          "this Outlook cannot send from an add-in (Mailbox 1.15)",
+        );
       }
       return call<void>(office, "sendAsync", (cb) => sendAsync.call(current, cb));
     },
 
     async openDialog(url, size = {}) {
       const dialog = await call<DialogLike>(office, "displayDialogAsync", (cb) =>
-        office.context.ui.displayDialogAsync(url, { width: size.width ?? 40, height: size.height ?? 60, displayInIframe: false }, cb),
+        office.context.ui.displayDialogAsync(
+          url,
+          { width: size.width ?? 40, height: size.height ?? 60, displayInIframe: false },
+          cb,
+        ),
       );
       const messages: string[] = [];
       let failure: OfficeApiError | null = null;
@@ -264,7 +282,12 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
       });
       dialog.addEventHandler(office.EventType.DialogEventReceived, (arg) => {
         const code = "error" in arg ? arg.error : null;
-        failure = new OfficeApiError("dialog", code, "DialogEvent", (code !== null && dialogErrors[code]) || "The dialog failed");
+        failure = new OfficeApiError(
+          "dialog",
+          code,
+          "DialogEvent",
+          (code !== null && dialogErrors[code]) || "The dialog failed",
+        );
         settle();
       });
       return {
@@ -280,14 +303,33 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
     async getSsoToken() {
       const auth = office.auth;
       if (!auth || !office.context.requirements.isSetSupported("IdentityAPI", "1.3")) {
-        throw new OfficeApiError("auth.getAccessToken", 13012, "NotSupported", "Office single sign-on is not available here");
+        throw new OfficeApiError(
+          "auth.getAccessToken",
+          13012,
+          "NotSupported",
+          "Office single sign-on is not available here",
+        );
       }
       try {
-        return await auth.getAccessToken({ allowSignInPrompt: true, allowConsentPrompt: true, forMSGraphAccess: false });
+        return await auth.getAccessToken({
+          allowSignInPrompt: true,
+          allowConsentPrompt: true,
+          forMSGraphAccess: false,
+        });
       } catch (err) {
         const e = err as { code?: unknown; name?: unknown; message?: unknown };
-        const code = typeof e.code === "number" ? e.code : typeof e.code === "string" && /^\d+$/.test(e.code) ? Number(e.code) : null;
-        throw new OfficeApiError("auth.getAccessToken", code, typeof e.name === "string" ? e.name : "Error", typeof e.message === "string" ? e.message : "failed");
+        const code =
+          typeof e.code === "number"
+            ? e.code
+            : typeof e.code === "string" && /^\d+$/.test(e.code)
+              ? Number(e.code)
+              : null;
+        throw new OfficeApiError(
+          "auth.getAccessToken",
+          code,
+          typeof e.name === "string" ? e.name : "Error",
+          typeof e.message === "string" ? e.message : "failed",
+        );
       }
     },
 

@@ -100,7 +100,11 @@ export interface RoamingSettingsLike {
 
 export interface AuthLike {
   /** Office SSO (IdentityAPI 1.3): an Entra ID access token for the add-in's own API. */
-  getAccessToken(options?: { allowSignInPrompt?: boolean; allowConsentPrompt?: boolean; forMSGraphAccess?: boolean }): Promise<string>;
+  getAccessToken(options?: {
+    allowSignInPrompt?: boolean;
+    allowConsentPrompt?: boolean;
+    forMSGraphAccess?: boolean;
+  }): Promise<string>;
 }
 
 export interface OfficeLike {

@@ -66,7 +66,9 @@ export function App({ office, apiBase, lang }: AppProps) {
     setExpired(true);
   }
 
-  const api: KuvertApi | null = signed ? { base: apiBase, token: signed.token, fetch: window.fetch.bind(window) } : null;
+  const api: KuvertApi | null = signed
+    ? { base: apiBase, token: signed.token, fetch: window.fetch.bind(window) }
+    : null;
   const mode = office.mode();
   return (
     <Stack tokens={{ childrenGap: 12, padding: 12 }} as="main">

@@ -32,7 +32,12 @@ async function errorOf(res: Response): Promise<ApiError> {
   }
   // The error middleware spreads an error's details beside `error` and `message`.
   const { error, message, ...details } = body;
-  return new ApiError(res.status, typeof error === "string" ? error : `http_${res.status}`, typeof message === "string" ? message : `HTTP ${res.status}`, details);
+  return new ApiError(
+    res.status,
+    typeof error === "string" ? error : `http_${res.status}`,
+    typeof message === "string" ? message : `HTTP ${res.status}`,
+    details,
+  );
 }
 
 /** Sends a request; throws ApiError for anything but 2xx. */
@@ -41,7 +46,11 @@ export async function apiRequest(api: KuvertApi, method: string, path: string, b
   if (body !== undefined) headers["Content-Type"] = "application/json";
   let res: Response;
   try {
-    res = await api.fetch(`${api.base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await api.fetch(`${api.base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch {
     throw new ApiError(0, "offline", "No connection to Kuvert");
   }
@@ -87,16 +96,31 @@ export function apiUpload(
       } catch {
         // not JSON
       }
-      reject(new ApiError(xhr.status, typeof body.error === "string" ? body.error : `http_${xhr.status}`, typeof body.message === "string" ? body.message : `HTTP ${xhr.status}`));
+      reject(
+        new ApiError(
+          xhr.status,
+          typeof body.error === "string" ? body.error : `http_${xhr.status}`,
+          typeof body.message === "string" ? body.message : `HTTP ${xhr.status}`,
+        ),
+      );
     };
     xhr.send(data);
   });
 }
 
-async function apiRequestRaw(api: KuvertApi, path: string, data: Uint8Array<ArrayBuffer>, headers: Record<string, string>): Promise<void> {
+async function apiRequestRaw(
+  api: KuvertApi,
+  path: string,
+  data: Uint8Array<ArrayBuffer>,
+  headers: Record<string, string>,
+): Promise<void> {
   let res: Response;
   try {
-    res = await api.fetch(`${api.base}${path}`, { method: "PUT", headers: { Authorization: `Bearer ${api.token}`, ...headers }, body: data });
+    res = await api.fetch(`${api.base}${path}`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${api.token}`, ...headers },
+      body: data,
+    });
   } catch {
     throw new ApiError(0, "offline", "No connection to Kuvert");
   }

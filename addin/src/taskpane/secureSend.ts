@@ -9,7 +9,15 @@
  * Any failure before step 3 leaves the Outlook item exactly as it was.
  */
 import type { Attachment, OfficeAdapter, Recipients } from "../office/adapter.js";
-import { encryptBlob, collect, encryptContent, generateContentKey, wrapContentKey, type AttachmentInfo, type PublicJwk } from "../crypto/index.js";
+import {
+  encryptBlob,
+  collect,
+  encryptContent,
+  generateContentKey,
+  wrapContentKey,
+  type AttachmentInfo,
+  type PublicJwk,
+} from "../crypto/index.js";
 import { htmlToText } from "#shared/sensitivity.js";
 import { apiJson, apiUpload, type KuvertApi } from "./api.js";
 
@@ -24,7 +32,14 @@ export interface SecurityOptions {
   expiresOn: string;
 }
 
-export const optionNames = ["hideRecipients", "readReceipt", "notify", "idCheck", "burnAfterReading", "eyesOnly"] as const;
+export const optionNames = [
+  "hideRecipients",
+  "readReceipt",
+  "notify",
+  "idCheck",
+  "burnAfterReading",
+  "eyesOnly",
+] as const;
 export type OptionName = (typeof optionNames)[number];
 
 export interface RecipientKey {
@@ -82,9 +97,17 @@ export function allAddresses(r: Recipients): string[] {
 }
 
 /** POST /api/keys/lookup; throws ApiError 422 `mobile_required` (details.recipients) for unknown people without a number. */
-export async function lookupKeys(api: KuvertApi, addresses: string[], mobiles: Record<string, string>): Promise<RecipientKey[]> {
-  const recipients = addresses.map((email) => (mobiles[email.toLowerCase()] ? { email, mobile: mobiles[email.toLowerCase()] } : { email }));
-  const res = await apiJson<{ keys: Array<{ email: string; userId: string; kid: string; publicKey: Record<string, unknown> }> }>(api, "POST", "/api/keys/lookup", { recipients });
+export async function lookupKeys(
+  api: KuvertApi,
+  addresses: string[],
+  mobiles: Record<string, string>,
+): Promise<RecipientKey[]> {
+  const recipients = addresses.map((email) =>
+    mobiles[email.toLowerCase()] ? { email, mobile: mobiles[email.toLowerCase()] } : { email },
+  );
+  const res = await apiJson<{
+    keys: Array<{ email: string; userId: string; kid: string; publicKey: Record<string, unknown> }>;
+  }>(api, "POST", "/api/keys/lookup", { recipients });
   return res.keys.map((k) => ({
     email: k.email,
     userId: k.userId,
@@ -133,38 +156,82 @@ function apiOptions(o: Partial<SecurityOptions>): Record<string, unknown> {
 export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<SendResult> {
   const { office, api } = deps;
   deps.onStep?.("encrypting");
-  const [subject, bodyHtml, outlookAttachments] = await Promise.all([office.getSubject(), office.getBodyHtml(), office.getAttachments()]);
+  const [subject, bodyHtml, outlookAttachments] = await Promise.all([
+    office.getSubject(),
+    office.getBodyHtml(),
+    office.getAttachments(),
+  ]);
   const keys = await lookupKeys(api, [...input.addresses, input.sender.email], input.mobiles);
   const own = keys.find((k) => k.userId === input.sender.id);
   if (!own) throw new Error("own_key_missing");
   const readers = [...new Map(keys.map((k) => [k.userId, k])).values()];
-  const sources = [...(await outlookSources(office, outlookAttachments)), ...input.files.map((f, i) => ({ key: `file:${i}`, id: crypto.randomUUID(), name: f.name, type: f.type || "application/octet-stream", blob: f as Blob }))];
+  const sources = [
+    ...(await outlookSources(office, outlookAttachments)),
+    ...input.files.map((f, i) => ({
+      key: `file:${i}`,
+      id: crypto.randomUUID(),
+      name: f.name,
+      type: f.type || "application/octet-stream",
+      blob: f as Blob,
+    })),
+  ];
 
   const cek = generateContentKey();
-  const empty = await encryptContent({ v: 1, subject: "", bodyText: "", bodyHtml: null, attachments: [], options: {} }, cek);
-  const draft = await apiJson<{ id: string }>(api, "POST", "/api/messages/drafts", { encrypted: { content: empty, envelope: await wrapContentKey(cek, own.publicKey) } });
+  const empty = await encryptContent(
+    { v: 1, subject: "", bodyText: "", bodyHtml: null, attachments: [], options: {} },
+    cek,
+  );
+  const draft = await apiJson<{ id: string }>(api, "POST", "/api/messages/drafts", {
+    encrypted: { content: empty, envelope: await wrapContentKey(cek, own.publicKey) },
+  });
 
   deps.onStep?.("uploading");
   const attachments: AttachmentInfo[] = [];
   for (const s of sources) {
     const cipher = await collect(encryptBlob(s.blob, cek, s.id));
     deps.onProgress?.({ key: s.key, name: s.name, sent: 0, total: s.blob.size });
-    await apiUpload(api, `/api/messages/${draft.id}/attachments/${s.id}/ciphertext`, cipher, { "Content-Type": "application/octet-stream", "X-Plaintext-Size": String(s.blob.size) }, (sent, total) =>
-      deps.onProgress?.({ key: s.key, name: s.name, sent: Math.round((sent / Math.max(total, 1)) * s.blob.size), total: s.blob.size }),
+    await apiUpload(
+      api,
+      `/api/messages/${draft.id}/attachments/${s.id}/ciphertext`,
+      cipher,
+      { "Content-Type": "application/octet-stream", "X-Plaintext-Size": String(s.blob.size) },
+      (sent, total) =>
+        deps.onProgress?.({
+          key: s.key,
+          name: s.name,
+          sent: Math.round((sent / Math.max(total, 1)) * s.blob.size),
+          total: s.blob.size,
+        }),
     );
     attachments.push({ id: s.id, name: s.name, type: s.type, size: s.blob.size });
   }
 
   deps.onStep?.("sending");
   const options = apiOptions(input.options);
-  const content = await encryptContent({ v: 1, subject, bodyText: htmlToText(bodyHtml), bodyHtml, attachments, options }, cek);
-  const envelopes = await Promise.all(readers.map(async (k) => ({ userId: k.userId, jwe: await wrapContentKey(cek, k.publicKey) })));
-  const to = input.addresses.map((email) => (input.mobiles[email.toLowerCase()] ? { email, mobile: input.mobiles[email.toLowerCase()] } : { email }));
-  const sent = await apiJson<{ id: string }>(api, "POST", "/api/messages", { to, encrypted: { content, envelopes }, draftId: draft.id, options });
+  const content = await encryptContent(
+    { v: 1, subject, bodyText: htmlToText(bodyHtml), bodyHtml, attachments, options },
+    cek,
+  );
+  const envelopes = await Promise.all(
+    readers.map(async (k) => ({ userId: k.userId, jwe: await wrapContentKey(cek, k.publicKey) })),
+  );
+  const to = input.addresses.map((email) =>
+    input.mobiles[email.toLowerCase()] ? { email, mobile: input.mobiles[email.toLowerCase()] } : { email },
+  );
+  const sent = await apiJson<{ id: string }>(api, "POST", "/api/messages", {
+    to,
+    encrypted: { content, envelopes },
+    draftId: draft.id,
+    options,
+  });
 
   deps.onStep?.("notifying");
   try {
-    const note = await apiJson<{ subject: string; html: string }>(api, "GET", `/api/addin/notification?messageId=${encodeURIComponent(sent.id)}&locale=${input.locale}`);
+    const note = await apiJson<{ subject: string; html: string }>(
+      api,
+      "GET",
+      `/api/addin/notification?messageId=${encodeURIComponent(sent.id)}&locale=${input.locale}`,
+    );
     await office.setSubject(note.subject);
     await office.setBodyHtml(note.html);
     for (const a of outlookAttachments) await office.removeAttachment(a.id);

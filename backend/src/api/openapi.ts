@@ -13,9 +13,15 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, u
 
 function parameters(spec: AnyRouteSpec): unknown[] {
   const out: unknown[] = [];
-  for (const [where, schema] of [["path", spec.params], ["query", spec.query]] as const) {
+  for (const [where, schema] of [
+    ["path", spec.params],
+    ["query", spec.query],
+  ] as const) {
     if (!schema) continue;
-    const js = jsonSchema(schema as z.ZodType, "input") as { properties?: Record<string, unknown>; required?: string[] };
+    const js = jsonSchema(schema as z.ZodType, "input") as {
+      properties?: Record<string, unknown>;
+      required?: string[];
+    };
     for (const [name, prop] of Object.entries(js.properties ?? {})) {
       out.push({ name, in: where, required: where === "path" || (js.required ?? []).includes(name), schema: prop });
     }
@@ -33,19 +39,24 @@ function operation(spec: AnyRouteSpec): Record<string, unknown> {
         status,
         {
           description: r.description,
-          ...(r.schema ? { content: { [r.contentType ?? "application/json"]: { schema: jsonSchema(r.schema, "output") } } } : {}),
+          ...(r.schema
+            ? { content: { [r.contentType ?? "application/json"]: { schema: jsonSchema(r.schema, "output") } } }
+            : {}),
         },
       ]),
     ),
   };
   const params = parameters(spec);
   if (params.length) op.parameters = params;
-  if (spec.body) op.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(spec.body, "input") } } };
+  if (spec.body)
+    op.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(spec.body, "input") } } };
   if (spec.rawBody) {
     op.requestBody = {
       required: true,
       description: spec.rawBody.description,
-      content: Object.fromEntries(spec.rawBody.contentTypes.map((t) => [t, { schema: { type: "string", format: "binary" } }])),
+      content: Object.fromEntries(
+        spec.rawBody.contentTypes.map((t) => [t, { schema: { type: "string", format: "binary" } }]),
+      ),
     };
   }
   if (spec.security === "session") op.security = [{ session: [] }, { bearer: [] }];

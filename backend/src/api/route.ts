@@ -16,7 +16,11 @@ export interface ResponseSpec {
 }
 
 /** What a route declares; the same object drives validation and the OpenAPI document. */
-export interface RouteSpec<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined> {
+export interface RouteSpec<
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends z.ZodType | undefined,
+> {
   method: HttpMethod;
   /** Koa path, e.g. /api/messages/:id */
   path: string;
@@ -81,11 +85,11 @@ function requireRawType(types: string[]): Middleware {
  * Defines a route on `router`: rate limit/auth (`before`) → content-type check → body
  * parsing with a size limit → zod validation → handler with typed input.
  */
-export function defineRoute<B extends z.ZodType | undefined, Q extends z.ZodType | undefined, P extends z.ZodType | undefined>(
-  router: Router,
-  spec: RouteSpec<B, Q, P>,
-  handler: Handler<B, Q, P>,
-): void {
+export function defineRoute<
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends z.ZodType | undefined,
+>(router: Router, spec: RouteSpec<B, Q, P>, handler: Handler<B, Q, P>): void {
   registry.push(spec);
   const chain: Middleware[] = [...(spec.before ?? [])];
   if (spec.body) {

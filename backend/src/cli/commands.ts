@@ -51,7 +51,12 @@ export const commands: Record<string, CliCommand> = {
     options: {},
     async run() {
       const result = await verifyAuditChain();
-      if (!result.ok) throw new AppError(409, "audit_chain_broken", `The audit chain is broken at event ${result.brokenAt} (${result.reason})`);
+      if (!result.ok)
+        throw new AppError(
+          409,
+          "audit_chain_broken",
+          `The audit chain is broken at event ${result.brokenAt} (${result.reason})`,
+        );
       return result;
     },
   },
@@ -85,7 +90,14 @@ export const commands: Record<string, CliCommand> = {
   },
   "user:create": {
     usage: "--org N --email E --mobile M --password P [--role admin|staff] [--name N]",
-    options: { org: { type: "string" }, email: { type: "string" }, mobile: { type: "string" }, password: { type: "string" }, role: { type: "string" }, name: { type: "string" } },
+    options: {
+      org: { type: "string" },
+      email: { type: "string" },
+      mobile: { type: "string" },
+      password: { type: "string" },
+      role: { type: "string" },
+      name: { type: "string" },
+    },
     required: ["org", "email", "mobile", "password"],
     async run(t, v) {
       const org = await Organisation.findOne({ where: { slug: slugify(v.org!) }, transaction: t });
@@ -93,7 +105,11 @@ export const commands: Record<string, CliCommand> = {
       const user = await createUser(t, {
         organisation: org,
         email: check(z.email(), v.email, "email"),
-        mobile: check(z.string().regex(/^\+[1-9]\d{6,14}$/, "must be in E.164 form, e.g. +46701234567"), v.mobile, "mobile"),
+        mobile: check(
+          z.string().regex(/^\+[1-9]\d{6,14}$/, "must be in E.164 form, e.g. +46701234567"),
+          v.mobile,
+          "mobile",
+        ),
         password: checkPassword(v.password!, v.email!),
         role: check(z.enum(roles.filter((r) => r !== "recipient") as ["admin", "staff"]), v.role ?? "staff", "role"),
         name: v.name ?? null,

@@ -20,7 +20,8 @@ async function run(argv: string[]): Promise<unknown> {
   if (!command) throw new UsageError(name ? `unknown command "${name}"\n${usage()}` : usage());
   let values: Record<string, string | undefined>;
   try {
-    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false }).values as Record<string, string | undefined>;
+    values = parseArgs({ args: rest, options: command.options, strict: true, allowPositionals: false })
+      .values as Record<string, string | undefined>;
   } catch (err) {
     throw new UsageError(`${(err as Error).message}\n  ${name} ${command.usage}`);
   }
@@ -45,8 +46,17 @@ run(process.argv.slice(2)).then(
   },
   (err: Error) => {
     const known = err instanceof UsageError || err instanceof ConfigError || err instanceof AppError;
-    const error = err instanceof AppError ? err.id : err instanceof UsageError ? "usage" : err instanceof ConfigError ? "config" : "internal_error";
-    process.stderr.write(JSON.stringify({ error, message: known ? err.message : `unexpected error: ${err.message}` }) + "\n");
+    const error =
+      err instanceof AppError
+        ? err.id
+        : err instanceof UsageError
+          ? "usage"
+          : err instanceof ConfigError
+            ? "config"
+            : "internal_error";
+    process.stderr.write(
+      JSON.stringify({ error, message: known ? err.message : `unexpected error: ${err.message}` }) + "\n",
+    );
     process.exit(err instanceof UsageError ? 64 : 1);
   },
 );

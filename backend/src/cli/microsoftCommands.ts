@@ -15,7 +15,8 @@ export const microsoftCommands: Record<string, CliCommand> = {
       const org = await Organisation.findOne({ where: { slug: slugify(v.org!) }, transaction: t });
       if (!org) throw NotFoundError(`No organisation named "${v.org}"`);
       const tenant = v.tenant === "none" ? null : z.guid().safeParse(v.tenant).data;
-      if (tenant === undefined) throw new AppError(400, "invalid_argument", "--tenant: must be the tenant (directory) id, a GUID, or none");
+      if (tenant === undefined)
+        throw new AppError(400, "invalid_argument", "--tenant: must be the tenant (directory) id, a GUID, or none");
       await connectEntraTenant(t, org, tenant);
       return { organisation: org.name, entraTenantId: org.entraTenantId };
     },

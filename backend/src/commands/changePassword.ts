@@ -15,7 +15,7 @@ export type ChangePasswordResult =
   | { kind: "changed"; otherSessionsRevoked: number }
   | { kind: "wrong_password" }
   | { kind: "same_password" }
-  | Extract<PasswordPolicyResult, { ok: false }> & { kind: "policy" };
+  | (Extract<PasswordPolicyResult, { ok: false }> & { kind: "policy" });
 
 export interface ChangePasswordProps {
   user: User;
@@ -29,10 +29,21 @@ export interface ChangePasswordProps {
  * the private key (KEYS), signs out every other session, rotates this one (new id and secret),
  * audits and e-mails the owner. Expected failures come back as values.
  */
-export async function changePassword(ctx: ParameterizedContext, t: Transaction, props: ChangePasswordProps): Promise<ChangePasswordResult> {
+export async function changePassword(
+  ctx: ParameterizedContext,
+  t: Transaction,
+  props: ChangePasswordProps,
+): Promise<ChangePasswordResult> {
   const { user, meta } = props;
   if (!(await verifySecret(props.currentPassword, user.passwordHash))) {
-    await recordAudit(t, { type: "password.change_failed", organisationId: user.organisationId, userId: user.id, ip: meta.ip, userAgent: meta.userAgent, data: { reason: "wrong_password" } });
+    await recordAudit(t, {
+      type: "password.change_failed",
+      organisationId: user.organisationId,
+      userId: user.id,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      data: { reason: "wrong_password" },
+    });
     return { kind: "wrong_password" };
   }
   const policy = checkPasswordPolicy(props.newPassword, { email: user.email });
@@ -49,14 +60,25 @@ export async function changePassword(ctx: ParameterizedContext, t: Transaction, 
   const auth = ctx.state.auth as AuthState;
   const session = auth.via === "session" ? await upgradeSession(ctx, t, "full") : null;
   const otherSessionsRevoked = await revokeAllSessions(t, user.id, session?.id ?? null);
-  await recordAudit(t, { type: "password.changed", organisationId: user.organisationId, userId: user.id, ip: meta.ip, userAgent: meta.userAgent, data: { otherSessionsRevoked } });
+  await recordAudit(t, {
+    type: "password.changed",
+    organisationId: user.organisationId,
+    userId: user.id,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    data: { otherSessionsRevoked },
+  });
   await enqueueEmail(t, {
     to: user.email,
     template: "password-changed",
     locale: user.locale,
     vars: {
       name: user.name ?? "",
-      at: new Intl.DateTimeFormat(user.locale === "sv" ? "sv-SE" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Stockholm" }).format(new Date()),
+      at: new Intl.DateTimeFormat(user.locale === "sv" ? "sv-SE" : "en-GB", {
+        dateStyle: "medium",
+        timeStyle: "short",
+        timeZone: "Europe/Stockholm",
+      }).format(new Date()),
       ip: meta.ip ?? "",
       resetUrl: `${env().PUBLIC_URL}/password-reset`,
     },

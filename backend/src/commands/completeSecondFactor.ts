@@ -2,11 +2,18 @@ import type { ParameterizedContext } from "koa";
 import type { Transaction } from "sequelize";
 import type { User } from "../models/User.js";
 import { upgradeSession, revokeAllSessions } from "../services/sessions.js";
-import { clearFailures, isLocked, lockRemainingSeconds, registerFailure, type RequestMeta } from "../services/lockout.js";
+import {
+  clearFailures,
+  isLocked,
+  lockRemainingSeconds,
+  registerFailure,
+  type RequestMeta,
+} from "../services/lockout.js";
 import { verifySecondFactor, type SecondFactorMethod } from "../services/secondFactor.js";
 import { recordAudit } from "./recordAudit.js";
 
-export type SecondFactorResult = { kind: "done" } | { kind: "invalid_code" } | { kind: "locked"; retryAfterSeconds: number | null };
+export type SecondFactorResult =
+  { kind: "done" } | { kind: "invalid_code" } | { kind: "locked"; retryAfterSeconds: number | null };
 
 export interface SecondFactorProps {
   user: User;
@@ -50,11 +57,24 @@ export async function runSecondStep(
  * The second step of sign-in, on a partial session (see runSecondStep). Failures are returned
  * as values: the caller must commit `t`.
  */
-export async function completeSecondFactor(ctx: ParameterizedContext, t: Transaction, props: SecondFactorProps): Promise<SecondFactorResult> {
+export async function completeSecondFactor(
+  ctx: ParameterizedContext,
+  t: Transaction,
+  props: SecondFactorProps,
+): Promise<SecondFactorResult> {
   const { user, meta } = props;
-  const result = await runSecondStep(ctx, t, user, meta, () => verifySecondFactor(t, user, props.method, props.code, "login"));
+  const result = await runSecondStep(ctx, t, user, meta, () =>
+    verifySecondFactor(t, user, props.method, props.code, "login"),
+  );
   if (result.kind === "done") {
-    await recordAudit(t, { type: "login.succeeded", organisationId: user.organisationId, userId: user.id, ip: meta.ip, userAgent: meta.userAgent, data: { secondFactor: props.method } });
+    await recordAudit(t, {
+      type: "login.succeeded",
+      organisationId: user.organisationId,
+      userId: user.id,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      data: { secondFactor: props.method },
+    });
   }
   return result;
 }

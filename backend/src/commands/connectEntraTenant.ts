@@ -17,8 +17,12 @@ export async function connectEntraTenant(
 ): Promise<Organisation> {
   const tid = tenantId?.toLowerCase() ?? null;
   if (tid) {
-    const other = await Organisation.findOne({ where: { entraTenantId: tid, id: { [Op.ne]: organisation.id } }, transaction: t });
-    if (other) throw ConflictError("entra_tenant_taken", "That Microsoft tenant is already connected to another organisation");
+    const other = await Organisation.findOne({
+      where: { entraTenantId: tid, id: { [Op.ne]: organisation.id } },
+      transaction: t,
+    });
+    if (other)
+      throw ConflictError("entra_tenant_taken", "That Microsoft tenant is already connected to another organisation");
   }
   const previous = organisation.entraTenantId ?? null;
   organisation.entraTenantId = tid;

@@ -13,18 +13,37 @@ import { recordAudit } from "./recordAudit.js";
  * recipient of their message. The next SMS code for that link goes there; the sender's contact
  * is updated and is no longer a safe contact until the new number is verified.
  */
-export async function correctRecipientMobile(t: Transaction, sender: User, messageId: string, recipientUserId: string, rawMobile: string): Promise<string | null> {
+export async function correctRecipientMobile(
+  t: Transaction,
+  sender: User,
+  messageId: string,
+  recipientUserId: string,
+  rawMobile: string,
+): Promise<string | null> {
   const message = await Message.findByPk(messageId, { transaction: t });
   if (!message || message.senderId !== sender.id) throw NotFoundError("Message not found");
   const recipient = await MessageRecipient.findOne({ where: { messageId, userId: recipientUserId }, transaction: t });
   const user = recipient ? await User.findByPk(recipient.userId, { transaction: t }) : null;
   if (!recipient || !user) throw NotFoundError("Recipient not found");
-  if (user.status !== "pending") throw new AppError(409, "recipient_registered", "The recipient already has an account and verified their number");
+  if (user.status !== "pending")
+    throw new AppError(409, "recipient_registered", "The recipient already has an account and verified their number");
   const parsed = parsePhone(rawMobile, "SE");
-  if (!parsed) throw UnprocessableError("invalid_mobile", "The mobile number is not valid; use international form, e.g. +46701234567");
+  if (!parsed)
+    throw UnprocessableError(
+      "invalid_mobile",
+      "The mobile number is not valid; use international form, e.g. +46701234567",
+    );
   recipient.mobile = parsed.e164;
   await recipient.save({ transaction: t });
-  await Contact.update({ mobile: parsed.e164, verified: false }, { where: { ownerId: sender.id, email: user.email }, transaction: t });
-  await recordAudit(t, { type: "recipient.mobile_corrected", userId: sender.id, organisationId: sender.organisationId, data: { messageId, recipientId: user.id } });
+  await Contact.update(
+    { mobile: parsed.e164, verified: false },
+    { where: { ownerId: sender.id, email: user.email }, transaction: t },
+  );
+  await recordAudit(t, {
+    type: "recipient.mobile_corrected",
+    userId: sender.id,
+    organisationId: sender.organisationId,
+    data: { messageId, recipientId: user.id },
+  });
   return maskMobile(parsed.e164);
 }

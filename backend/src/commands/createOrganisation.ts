@@ -25,7 +25,10 @@ export async function createOrganisation(t: Transaction, props: CreateOrganisati
   if (await Organisation.findOne({ where: { slug }, transaction: t })) {
     throw ConflictError("organisation_exists", `An organisation named "${props.name}" already exists`);
   }
-  const org = await Organisation.create({ name: props.name, slug, region: props.region ?? "se", plan: props.plan ?? "organisation" }, { transaction: t });
+  const org = await Organisation.create(
+    { name: props.name, slug, region: props.region ?? "se", plan: props.plan ?? "organisation" },
+    { transaction: t },
+  );
   await recordAudit(t, { type: "organisation.created", organisationId: org.id, data: { region: org.region } });
   return org;
 }

@@ -30,7 +30,7 @@ export async function createUser(t: Transaction, props: CreateUserProps): Promis
       mobile: props.mobile ?? null,
       name: props.name ?? null,
       role: props.role ?? (props.organisation ? "staff" : "recipient"),
-      plan: props.organisation ? props.organisation.plan === "basic" ? "basic" : "professional" : "basic",
+      plan: props.organisation ? (props.organisation.plan === "basic" ? "basic" : "professional") : "basic",
       locale: props.locale ?? "sv",
       passwordHash: props.password ? await hashSecret(props.password) : null,
       status: "active",
@@ -38,6 +38,12 @@ export async function createUser(t: Transaction, props: CreateUserProps): Promis
     { transaction: t },
   );
   await createUserKeys(t, user, props.password ?? null);
-  await recordAudit(t, { type: "user.created", organisationId: user.organisationId, userId: user.id, actorId: props.actorId ?? null, data: { role: user.role } });
+  await recordAudit(t, {
+    type: "user.created",
+    organisationId: user.organisationId,
+    userId: user.id,
+    actorId: props.actorId ?? null,
+    data: { role: user.role },
+  });
   return user;
 }

@@ -44,13 +44,24 @@ export interface EmptyTrashResult {
  * mailbox entry left for anyone is shredded entirely (content, envelopes, blobs).
  * `messageIds` limits it to some trashed messages; omitted, the whole trash is emptied.
  */
-export async function emptyTrash(t: Transaction, userId: string, messageIds?: string[], audit: { ip?: string; userAgent?: string } = {}): Promise<EmptyTrashResult> {
+export async function emptyTrash(
+  t: Transaction,
+  userId: string,
+  messageIds?: string[],
+  audit: { ip?: string; userAgent?: string } = {},
+): Promise<EmptyTrashResult> {
   const where = { userId, folder: "trash" as const, ...(messageIds ? { messageId: { [Op.in]: messageIds } } : {}) };
   const entries = await MailboxEntry.findAll({ where, transaction: t });
   const ids = [...new Set(entries.map((e) => e.messageId))];
   if (ids.length === 0) return { deleted: 0, shredded: 0 };
   await MailboxEntry.destroy({ where: { userId, messageId: { [Op.in]: ids }, folder: "trash" }, transaction: t });
   const shredded = await releaseMessages(t, userId, ids);
-  await recordAudit(t, { type: "mailbox.trash_emptied", userId, ip: audit.ip, userAgent: audit.userAgent, data: { messages: ids.length, shredded } });
+  await recordAudit(t, {
+    type: "mailbox.trash_emptied",
+    userId,
+    ip: audit.ip,
+    userAgent: audit.userAgent,
+    data: { messages: ids.length, shredded },
+  });
   return { deleted: ids.length, shredded };
 }

@@ -29,7 +29,14 @@ export async function ensureDemo(): Promise<DemoAccount | null> {
   const email = "admin@demo.kuvert.localhost";
   await transaction(async (t) => {
     const org = await createOrganisation(t, { name: "Demo", region: "se", plan: "organisation" });
-    await createUser(t, { organisation: org, email, name: "Demo Admin", mobile: "+46700000000", password, role: "admin" });
+    await createUser(t, {
+      organisation: org,
+      email,
+      name: "Demo Admin",
+      mobile: "+46700000000",
+      password,
+      role: "admin",
+    });
   });
   return { organisation: "Demo", email, password };
 }

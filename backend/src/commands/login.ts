@@ -3,7 +3,14 @@ import type { Transaction } from "sequelize";
 import { User, normaliseEmail } from "../models/User.js";
 import { hashSecret, needsRehash, verifySecret } from "../services/passwords.js";
 import { createSession, type AuthState } from "../services/sessions.js";
-import { clearFailures, isLocked, lockRemainingSeconds, registerFailure, DEFAULT_LOCKOUT, type RequestMeta } from "../services/lockout.js";
+import {
+  clearFailures,
+  isLocked,
+  lockRemainingSeconds,
+  registerFailure,
+  DEFAULT_LOCKOUT,
+  type RequestMeta,
+} from "../services/lockout.js";
 import { consumeRateLimit as countAttempt } from "../services/rateLimits.js";
 import { secondFactorMethods, type SecondFactorMethod } from "../services/secondFactor.js";
 import { unlockKeysForSession } from "../services/keys/userKeys.js";
@@ -39,20 +46,44 @@ export async function login(ctx: ParameterizedContext, t: Transaction, props: Lo
 
   if (!user) {
     await verifySecret(props.password, null);
-    const attempt = await countAttempt("login-unknown", email, { points: DEFAULT_LOCKOUT.threshold - 1, durationSeconds: UNKNOWN_ACCOUNT_WINDOW_SECONDS }, t);
-    await recordAudit(t, { type: "login.failed", ip: props.meta.ip, userAgent: props.meta.userAgent, data: { step: "password", reason: "unknown_account" } });
+    const attempt = await countAttempt(
+      "login-unknown",
+      email,
+      { points: DEFAULT_LOCKOUT.threshold - 1, durationSeconds: UNKNOWN_ACCOUNT_WINDOW_SECONDS },
+      t,
+    );
+    await recordAudit(t, {
+      type: "login.failed",
+      ip: props.meta.ip,
+      userAgent: props.meta.userAgent,
+      data: { step: "password", reason: "unknown_account" },
+    });
     return attempt.allowed ? { kind: "invalid_credentials" } : { kind: "locked", retryAfterSeconds: null };
   }
 
   if (isLocked(user)) {
     await verifySecret(props.password, null);
-    await recordAudit(t, { type: "login.refused", organisationId: user.organisationId, userId: user.id, ip: props.meta.ip, userAgent: props.meta.userAgent, data: { reason: "locked" } });
+    await recordAudit(t, {
+      type: "login.refused",
+      organisationId: user.organisationId,
+      userId: user.id,
+      ip: props.meta.ip,
+      userAgent: props.meta.userAgent,
+      data: { reason: "locked" },
+    });
     return { kind: "locked", retryAfterSeconds: lockRemainingSeconds(user) };
   }
 
   const ok = await verifySecret(props.password, user.passwordHash);
   if (user.status !== "active") {
-    await recordAudit(t, { type: "login.refused", organisationId: user.organisationId, userId: user.id, ip: props.meta.ip, userAgent: props.meta.userAgent, data: { reason: user.status } });
+    await recordAudit(t, {
+      type: "login.refused",
+      organisationId: user.organisationId,
+      userId: user.id,
+      ip: props.meta.ip,
+      userAgent: props.meta.userAgent,
+      data: { reason: user.status },
+    });
     return { kind: "invalid_credentials" };
   }
   if (!ok) {
@@ -70,10 +101,24 @@ export async function login(ctx: ParameterizedContext, t: Transaction, props: Lo
   const auth = ctx.state.auth as AuthState;
   await unlockKeysForSession(t, user, props.password, session.id, auth.sessionKey!);
   if (stage === "partial") {
-    await recordAudit(t, { type: "login.password_ok", organisationId: user.organisationId, userId: user.id, ip: props.meta.ip, userAgent: props.meta.userAgent, data: { methods } });
+    await recordAudit(t, {
+      type: "login.password_ok",
+      organisationId: user.organisationId,
+      userId: user.id,
+      ip: props.meta.ip,
+      userAgent: props.meta.userAgent,
+      data: { methods },
+    });
     return { kind: "second_factor", methods };
   }
   await clearFailures(t, user);
-  await recordAudit(t, { type: "login.succeeded", organisationId: user.organisationId, userId: user.id, ip: props.meta.ip, userAgent: props.meta.userAgent, data: { secondFactor: null } });
+  await recordAudit(t, {
+    type: "login.succeeded",
+    organisationId: user.organisationId,
+    userId: user.id,
+    ip: props.meta.ip,
+    userAgent: props.meta.userAgent,
+    data: { secondFactor: null },
+  });
   return { kind: "done" };
 }

@@ -17,7 +17,10 @@ export async function moveToTrash(t: Transaction, userId: string, messageIds: st
 
 /** Puts trashed entries back where they came from (custom folders that are gone: the inbox). */
 export async function restoreFromTrash(t: Transaction, userId: string, messageIds: string[]): Promise<number> {
-  const entries = await MailboxEntry.findAll({ where: { userId, messageId: { [Op.in]: messageIds }, folder: "trash" }, transaction: t });
+  const entries = await MailboxEntry.findAll({
+    where: { userId, messageId: { [Op.in]: messageIds }, folder: "trash" },
+    transaction: t,
+  });
   for (const e of entries) {
     const back = e.previousFolder ?? "inbox";
     e.folder = back === "custom" && !e.folderId ? "inbox" : back;

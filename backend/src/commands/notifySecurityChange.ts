@@ -14,17 +14,31 @@ export type SecurityChange =
 
 export function formatTime(d: Date, locale: "sv" | "en"): string {
   return (
-    new Intl.DateTimeFormat(locale === "sv" ? "sv-SE" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Stockholm" }).format(d) +
-    " (Europe/Stockholm)"
+    new Intl.DateTimeFormat(locale === "sv" ? "sv-SE" : "en-GB", {
+      dateStyle: "medium",
+      timeStyle: "short",
+      timeZone: "Europe/Stockholm",
+    }).format(d) + " (Europe/Stockholm)"
   );
 }
 
 /** E-mails the owner about a change to their account's security (templates/email/security-change). */
-export async function notifySecurityChange(t: Transaction, user: User, event: SecurityChange, vars: { phone?: string; method?: string } = {}): Promise<void> {
+export async function notifySecurityChange(
+  t: Transaction,
+  user: User,
+  event: SecurityChange,
+  vars: { phone?: string; method?: string } = {},
+): Promise<void> {
   await enqueueEmail(t, {
     to: user.email,
     template: "security-change",
     locale: user.locale,
-    vars: { name: user.name ?? "", event, at: formatTime(new Date(), user.locale), phone: vars.phone ?? "", method: vars.method ?? "" },
+    vars: {
+      name: user.name ?? "",
+      event,
+      at: formatTime(new Date(), user.locale),
+      phone: vars.phone ?? "",
+      method: vars.method ?? "",
+    },
   });
 }

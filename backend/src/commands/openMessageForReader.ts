@@ -5,7 +5,12 @@ import { MailboxEntry } from "../models/MailboxEntry.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
 import { authorizeMessageReader, mayListAllRecipients, type MessageAccess } from "../policies/messages.js";
 import { presentMessage } from "../presenters/message.js";
-import { assertReadable, decryptMessage, KeysLockedError, requestPrivateKey } from "../services/messages/readMessage.js";
+import {
+  assertReadable,
+  decryptMessage,
+  KeysLockedError,
+  requestPrivateKey,
+} from "../services/messages/readMessage.js";
 import type { MessageContent } from "../services/messages/content.js";
 import { assertIdChecked } from "../services/messages/idCheck.js";
 import { recordRead } from "./recordRead.js";
@@ -41,7 +46,8 @@ async function decryptFor(auth: AuthState, access: MessageAccess): Promise<Messa
   await assertIdChecked(auth, access.message, access.recipient);
   // Burn after reading is revealed (and counted) only in the web mailbox: a bearer token that
   // carries a key answers for an unrevealed one exactly as a key-less token does.
-  if (auth.via === "token" && access.recipient && access.message.burnAfterReading && !access.recipient.readAt) throw KeysLockedError();
+  if (auth.via === "token" && access.recipient && access.message.burnAfterReading && !access.recipient.readAt)
+    throw KeysLockedError();
   const privateKey = await requestPrivateKey(auth);
   if (!privateKey) throw KeysLockedError();
   return decryptMessage(access.message, auth.user.id, access.envelope.jwe, privateKey);
@@ -58,7 +64,10 @@ export async function openMessageForReader(auth: AuthState, messageId: string) {
   const recipient = access.recipient;
   if (recipient && (recipient.status === "queued" || recipient.status === "notified")) {
     const now = new Date();
-    await MessageRecipient.update({ status: "opened", openedAt: recipient.openedAt ?? now }, { where: { id: recipient.id, status: ["queued", "notified"] } });
+    await MessageRecipient.update(
+      { status: "opened", openedAt: recipient.openedAt ?? now },
+      { where: { id: recipient.id, status: ["queued", "notified"] } },
+    );
     recipient.status = "opened";
   }
   await MailboxEntry.update({ unread: false }, { where: { userId: auth.user.id, messageId, unread: true } });
@@ -83,11 +92,19 @@ export async function revealMessageForReader(auth: AuthState, messageId: string,
   const people = await visibleRecipients(access);
   if (access.recipient) {
     const recipient = access.recipient;
-    await transaction((t) => recordRead(t, access.message, recipient, { ip: meta.ip ?? undefined, userAgent: meta.userAgent ?? undefined }));
+    await transaction((t) =>
+      recordRead(t, access.message, recipient, { ip: meta.ip ?? undefined, userAgent: meta.userAgent ?? undefined }),
+    );
   } else {
     await MailboxEntry.update({ unread: false }, { where: { userId: auth.user.id, messageId, unread: true } });
   }
-  return presentMessage({ message: access.message, content, ...people, viewerIsSender: access.isSender, revealRequired: false });
+  return presentMessage({
+    message: access.message,
+    content,
+    ...people,
+    viewerIsSender: access.isSender,
+    revealRequired: false,
+  });
 }
 
 /**

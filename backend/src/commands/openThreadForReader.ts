@@ -26,15 +26,22 @@ export async function openThreadForReader(auth: AuthState, messageId: string) {
 
   const candidates = await Message.findAll({
     where: { threadId: access.message.threadId, state: { [Op.ne]: "draft" } },
-    order: [["createdAt", "DESC"], ["id", "DESC"]],
+    order: [
+      ["createdAt", "DESC"],
+      ["id", "DESC"],
+    ],
     limit: THREAD_LIMIT,
   });
   const ids = candidates.map((m) => m.id);
-  const mine = new Map((await KeyEnvelope.findAll({ where: { userId: user.id, messageId: ids } })).map((e) => [e.messageId, e]));
+  const mine = new Map(
+    (await KeyEnvelope.findAll({ where: { userId: user.id, messageId: ids } })).map((e) => [e.messageId, e]),
+  );
   const recipientRows = await MessageRecipient.findAll({ where: { messageId: ids }, order: [["createdAt", "ASC"]] });
   const isRecipient = new Set(recipientRows.filter((r) => r.userId === user.id).map((r) => r.messageId));
   // Readers: holders of an envelope; for destroyed messages, their sender and recipients.
-  const readable = candidates.filter((m) => mine.has(m.id) || (m.state !== "active" && (m.senderId === user.id || isRecipient.has(m.id)))).reverse();
+  const readable = candidates
+    .filter((m) => mine.has(m.id) || (m.state !== "active" && (m.senderId === user.id || isRecipient.has(m.id))))
+    .reverse();
   const userIds = new Set<string>();
   for (const m of readable) if (m.senderId) userIds.add(m.senderId);
   for (const r of recipientRows) userIds.add(r.userId);
@@ -45,7 +52,12 @@ export async function openThreadForReader(auth: AuthState, messageId: string) {
     const envelope = mine.get(message.id);
     const viewerIsSender = message.senderId === user.id;
     const own = recipientRows.find((r) => r.messageId === message.id && r.userId === user.id) ?? null;
-    const rows = viewerIsSender || !message.hideRecipients ? recipientRows.filter((r) => r.messageId === message.id) : own ? [own] : [];
+    const rows =
+      viewerIsSender || !message.hideRecipients
+        ? recipientRows.filter((r) => r.messageId === message.id)
+        : own
+          ? [own]
+          : [];
     let content: MessageContent | null = null;
     const expired = message.expiresAt !== null && message.expiresAt.getTime() <= Date.now();
     const idCheck = await idCheckPending(auth, message, own);

@@ -44,13 +44,27 @@ async function findOutboxEntry(t: Transaction, mail: ClassifiedInbound): Promise
   return null;
 }
 
-async function recordAndRoute(t: Transaction, mail: ClassifiedInbound, props: ProcessInboundProps, now: Date): Promise<ProcessInboundResult> {
+async function recordAndRoute(
+  t: Transaction,
+  mail: ClassifiedInbound,
+  props: ProcessInboundProps,
+  now: Date,
+): Promise<ProcessInboundResult> {
   const sender = mail.responseAddress ?? mail.from;
   const hash = sender ? senderHash(sender) : null;
   if (mail.messageId) {
-    const seen = await InboundMail.findOne({ where: { inboundMessageId: mail.messageId, senderHash: hash }, transaction: t });
+    const seen = await InboundMail.findOne({
+      where: { inboundMessageId: mail.messageId, senderHash: hash },
+      transaction: t,
+    });
     if (seen) {
-      return { inboundMailId: seen.id, classification: seen.classification as InboundClassification, matched: seen.outboxEntryId != null, answered: false, duplicate: true };
+      return {
+        inboundMailId: seen.id,
+        classification: seen.classification as InboundClassification,
+        matched: seen.outboxEntryId != null,
+        answered: false,
+        duplicate: true,
+      };
     }
   }
   const entry = await findOutboxEntry(t, mail);
@@ -74,7 +88,9 @@ async function recordAndRoute(t: Transaction, mail: ClassifiedInbound, props: Pr
     { transaction: t },
   );
   if (decision.answer) {
-    const threading: Record<string, string> = mail.messageId ? { "In-Reply-To": mail.messageId, References: mail.messageId } : {};
+    const threading: Record<string, string> = mail.messageId
+      ? { "In-Reply-To": mail.messageId, References: mail.messageId }
+      : {};
     const answer = await enqueueEmail(t, {
       to: decision.to,
       template: "inbound-no-reply",
@@ -98,10 +114,24 @@ async function recordAndRoute(t: Transaction, mail: ClassifiedInbound, props: Pr
     receivedAt: now,
   });
   logger.info(
-    { inboundMailId: row.id, via: props.via, classification: mail.classification, reason: mail.reason, outboxEntryId: entry?.id ?? null, answered: decision.answer, ...(decision.answer ? {} : { notAnswered: decision.why }) },
+    {
+      inboundMailId: row.id,
+      via: props.via,
+      classification: mail.classification,
+      reason: mail.reason,
+      outboxEntryId: entry?.id ?? null,
+      answered: decision.answer,
+      ...(decision.answer ? {} : { notAnswered: decision.why }),
+    },
     "inbound mail",
   );
-  return { inboundMailId: row.id, classification: mail.classification, matched: entry != null, answered: decision.answer, duplicate: false };
+  return {
+    inboundMailId: row.id,
+    classification: mail.classification,
+    matched: entry != null,
+    answered: decision.answer,
+    duplicate: false,
+  };
 }
 
 /** What a message that mailparser cannot read counts as: recorded, matched to nothing, never answered. */
@@ -126,7 +156,9 @@ function unparseable(): ClassifiedInbound {
  * onInboundClassified in the same transaction, and answers a human reply at most once.
  */
 export async function processInboundMail(raw: Buffer, props: ProcessInboundProps): Promise<ProcessInboundResult> {
-  const mail = await classifyInbound(raw, { envelopeFrom: props.envelopeFrom }).catch((): ClassifiedInbound => unparseable());
+  const mail = await classifyInbound(raw, { envelopeFrom: props.envelopeFrom }).catch((): ClassifiedInbound =>
+    unparseable(),
+  );
   const now = props.now ?? new Date();
   try {
     return await transaction((t) => recordAndRoute(t, mail, props, now));

@@ -39,7 +39,15 @@ export function auditRefs(e: { organisationId: string | null; userId: string | n
  */
 export function auditHash(prevHash: string | null, e: HashedFields): string {
   const ids = e.refs != null ? ["refs:v1", e.refs] : [e.organisationId ?? "", e.userId ?? "", e.actorId ?? ""];
-  const canonical = JSON.stringify([prevHash ?? "", e.type, ...ids, e.ip ?? "", e.userAgent ?? "", e.data, e.createdAt.toISOString()]);
+  const canonical = JSON.stringify([
+    prevHash ?? "",
+    e.type,
+    ...ids,
+    e.ip ?? "",
+    e.userAgent ?? "",
+    e.data,
+    e.createdAt.toISOString(),
+  ]);
   return crypto.createHash("sha256").update(canonical).digest("hex");
 }
 
@@ -51,10 +59,13 @@ export function auditHash(prevHash: string | null, e: HashedFields): string {
  */
 export async function recordAudit(t: Transaction, props: AuditProps): Promise<AuditEvent> {
   const forUpdate = db().getDialect() === "sqlite" ? "" : " FOR UPDATE";
-  const [head] = await db().query<{ hash: string | null }>(`SELECT hash FROM audit_chain_head WHERE id = 1${forUpdate}`, {
-    type: QueryTypes.SELECT,
-    transaction: t,
-  });
+  const [head] = await db().query<{ hash: string | null }>(
+    `SELECT hash FROM audit_chain_head WHERE id = 1${forUpdate}`,
+    {
+      type: QueryTypes.SELECT,
+      transaction: t,
+    },
+  );
   const createdAt = new Date();
   const fields = {
     type: props.type,
@@ -70,12 +81,17 @@ export async function recordAudit(t: Transaction, props: AuditProps): Promise<Au
   const prevHash = head?.hash ?? null;
   const hash = auditHash(prevHash, recorded);
   const event = await AuditEvent.create({ ...recorded, prevHash, hash }, { transaction: t });
-  await db().query("UPDATE audit_chain_head SET hash = ?, updated_at = ? WHERE id = 1", { replacements: [hash, createdAt], transaction: t });
+  await db().query("UPDATE audit_chain_head SET hash = ?, updated_at = ? WHERE id = 1", {
+    replacements: [hash, createdAt],
+    transaction: t,
+  });
   return event;
 }
 
 /** The hash of the newest event as the chain head records it. */
 export async function auditChainHeadHash(): Promise<string | null> {
-  const [head] = await db().query<{ hash: string | null }>("SELECT hash FROM audit_chain_head WHERE id = 1", { type: QueryTypes.SELECT });
+  const [head] = await db().query<{ hash: string | null }>("SELECT hash FROM audit_chain_head WHERE id = 1", {
+    type: QueryTypes.SELECT,
+  });
   return head?.hash ?? null;
 }

@@ -15,7 +15,10 @@ export const BURN_GRACE_MS = 10 * 60 * 1000;
 
 /** True when every recipient of a burn-after-reading message has revealed it. */
 export async function allRecipientsRead(t: Transaction | null, message: Message): Promise<boolean> {
-  const unread = await MessageRecipient.count({ where: { messageId: message.id, readAt: { [Op.is]: null } }, transaction: t ?? undefined });
+  const unread = await MessageRecipient.count({
+    where: { messageId: message.id, readAt: { [Op.is]: null } },
+    transaction: t ?? undefined,
+  });
   return unread === 0;
 }
 
@@ -39,14 +42,24 @@ export async function recordRead(
 ): Promise<RecordReadResult> {
   const now = new Date();
   const firstRead = !recipient.readAt;
-  await MailboxEntry.update({ unread: false }, { where: { userId: recipient.userId, messageId: message.id }, transaction: t });
+  await MailboxEntry.update(
+    { unread: false },
+    { where: { userId: recipient.userId, messageId: message.id }, transaction: t },
+  );
   if (firstRead) {
     recipient.readAt = now;
     recipient.revealedAt = recipient.revealedAt ?? now;
     recipient.openedAt = recipient.openedAt ?? now;
     recipient.status = "read";
     await recipient.save({ transaction: t });
-    await recordAudit(t, { type: "message.read", userId: recipient.userId, organisationId: message.organisationId, ip: audit.ip, userAgent: audit.userAgent, data: { messageId: message.id } });
+    await recordAudit(t, {
+      type: "message.read",
+      userId: recipient.userId,
+      organisationId: message.organisationId,
+      ip: audit.ip,
+      userAgent: audit.userAgent,
+      data: { messageId: message.id },
+    });
     if (message.readReceipt && message.senderId) {
       const [sender, reader] = await Promise.all([
         User.findByPk(message.senderId, { transaction: t }),
@@ -57,7 +70,11 @@ export async function recordRead(
           to: sender.email,
           template: "read-receipt",
           locale: sender.locale,
-          vars: { reader: reader.name ? `${reader.name} <${reader.email}>` : reader.email, sentAt: message.createdAt.toISOString().slice(0, 16).replace("T", " ") + " UTC", link: `${env().PUBLIC_URL}/mailbox/sent/${message.id}` },
+          vars: {
+            reader: reader.name ? `${reader.name} <${reader.email}>` : reader.email,
+            sentAt: message.createdAt.toISOString().slice(0, 16).replace("T", " ") + " UTC",
+            link: `${env().PUBLIC_URL}/mailbox/sent/${message.id}`,
+          },
           reference: `message_recipient:${recipient.id}`,
         });
       }

@@ -24,14 +24,19 @@ export interface RecoveryProps {
  * is told (answer and e-mail) to turn it on again. Wrong codes count toward the lockout like
  * any second-factor failure. Failures are values: the caller must commit `t`.
  */
-export async function recoverWithoutAuthenticator(ctx: ParameterizedContext, t: Transaction, props: RecoveryProps): Promise<RecoveryResult> {
+export async function recoverWithoutAuthenticator(
+  ctx: ParameterizedContext,
+  t: Transaction,
+  props: RecoveryProps,
+): Promise<RecoveryResult> {
   const { user, meta } = props;
   const result = await runSecondStep(ctx, t, user, meta, () =>
     props.method === "sms" ? checkSmsCode(t, user, "login", props.code) : useBackupCode(t, user.id, props.code),
   );
   if (result.kind !== "done") return result;
   const common = { organisationId: user.organisationId, userId: user.id, ip: meta.ip, userAgent: meta.userAgent };
-  if (props.method === "backup_code") await recordAudit(t, { ...common, type: "backup_code.used", data: { for: "recovery" } });
+  if (props.method === "backup_code")
+    await recordAudit(t, { ...common, type: "backup_code.used", data: { for: "recovery" } });
   await recordAudit(t, { ...common, type: "login.succeeded", data: { secondFactor: props.method, recovery: true } });
   if (await disableTotp(t, user.id)) {
     await recordAudit(t, { ...common, type: "2fa.totp_disabled", data: { reason: "recovery", method: props.method } });

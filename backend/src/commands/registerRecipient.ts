@@ -16,7 +16,8 @@ import { recordAudit } from "./recordAudit.js";
 
 export const VerificationRequiredError = () =>
   new AppError(403, "verification_required", "Confirm your e-mail address and the SMS code first");
-export const AccountExistsError = () => new AppError(409, "account_exists", "You already have an account; sign in instead");
+export const AccountExistsError = () =>
+  new AppError(409, "account_exists", "You already have an account; sign in instead");
 
 /**
  * Step 3 (F9): a verified first-time recipient chooses a password and accepts the terms. The
@@ -27,7 +28,12 @@ export const AccountExistsError = () => new AppError(409, "account_exists", "You
 export async function registerRecipient(
   ctx: ParameterizedContext,
   t: Transaction,
-  props: { token: string; verifySecret: string | undefined; password: string; meta: { ip: string | null; userAgent: string | null } },
+  props: {
+    token: string;
+    verifySecret: string | undefined;
+    password: string;
+    meta: { ip: string | null; userAgent: string | null };
+  },
 ): Promise<{ messageId: string }> {
   const { recipient, message, user } = await findRecipientLink(props.token, t);
   if (user.status !== "pending") throw AccountExistsError();
@@ -44,17 +50,36 @@ export async function registerRecipient(
 
   const mobile = recipient.mobile ?? user.mobile;
   const [claimed] = await User.update(
-    { passwordHash: await hashSecret(props.password), status: "active", role: "recipient", plan: "basic", mobile, passwordChangedAt: new Date(now) },
+    {
+      passwordHash: await hashSecret(props.password),
+      status: "active",
+      role: "recipient",
+      plan: "basic",
+      mobile,
+      passwordChangedAt: new Date(now),
+    },
     { where: { id: user.id, status: "pending" }, transaction: t },
   );
   if (claimed !== 1) throw AccountExistsError();
   await user.reload({ transaction: t });
   await rewrapUserKeys(t, user, props.password, null);
-  await MessageRecipient.update({ verifySecretHash: null, verifyExpiresAt: null }, { where: { id: recipient.id }, transaction: t });
+  await MessageRecipient.update(
+    { verifySecretHash: null, verifyExpiresAt: null },
+    { where: { id: recipient.id }, transaction: t },
+  );
   if (message.senderId && mobile) {
-    await Contact.update({ verified: true, mobile }, { where: { ownerId: message.senderId, email: user.email }, transaction: t });
+    await Contact.update(
+      { verified: true, mobile },
+      { where: { ownerId: message.senderId, email: user.email }, transaction: t },
+    );
   }
-  await recordAudit(t, { type: "recipient.registered", userId: user.id, ip: props.meta.ip, userAgent: props.meta.userAgent, data: { messageId: message.id, plan: "basic" } });
+  await recordAudit(t, {
+    type: "recipient.registered",
+    userId: user.id,
+    ip: props.meta.ip,
+    userAgent: props.meta.userAgent,
+    data: { messageId: message.id, plan: "basic" },
+  });
   const session = await createSession(ctx, t, user, "full");
   const auth = ctx.state.auth as AuthState;
   await unlockKeysForSession(t, user, props.password, session.id, auth.sessionKey!);

@@ -17,10 +17,22 @@ export async function assertLinkEmail(token: string, email: string): Promise<voi
   if (normaliseEmail(email) !== user.email) throw EmailMismatchError();
 }
 
-export async function reportWrongNumber(t: Transaction, token: string, email: string, meta: { ip: string | null; userAgent: string | null }): Promise<void> {
+export async function reportWrongNumber(
+  t: Transaction,
+  token: string,
+  email: string,
+  meta: { ip: string | null; userAgent: string | null },
+): Promise<void> {
   const { recipient, message, user } = await findRecipientLink(token, t);
   if (normaliseEmail(email) !== user.email) throw EmailMismatchError();
-  await recordAudit(t, { type: "recipient.wrong_number", userId: user.id, actorId: null, ip: meta.ip, userAgent: meta.userAgent, data: { messageId: message.id } });
+  await recordAudit(t, {
+    type: "recipient.wrong_number",
+    userId: user.id,
+    actorId: null,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    data: { messageId: message.id },
+  });
   const sender = message.senderId ? await User.findByPk(message.senderId, { transaction: t }) : null;
   if (!sender || sender.status !== "active") return;
   await enqueueEmail(t, {

@@ -20,7 +20,8 @@ export interface ResetPasswordProps {
   meta: RequestMeta;
 }
 
-export type ResetPasswordResult = { kind: "done"; method: "sms" | "backup_code"; unlocked: boolean } | { kind: "invalid_code" };
+export type ResetPasswordResult =
+  { kind: "done"; method: "sms" | "backup_code"; unlocked: boolean } | { kind: "invalid_code" };
 
 /** 6 digits (spaces/hyphens allowed) is an SMS code; anything else is tried as a one-time code. */
 export function codeKind(code: string): "sms" | "backup_code" {
@@ -37,9 +38,18 @@ export async function resetPasswordWithCode(t: Transaction, props: ResetPassword
   const user = await User.findOne({ where: { email: normaliseEmail(props.email) }, transaction: t });
   if (!user || user.status !== "active") return { kind: "invalid_code" };
   const method = codeKind(props.code);
-  const ok = method === "sms" ? await checkSmsCode(t, user, "password_reset", props.code) : await useBackupCode(t, user.id, props.code);
+  const ok =
+    method === "sms"
+      ? await checkSmsCode(t, user, "password_reset", props.code)
+      : await useBackupCode(t, user.id, props.code);
   if (!ok) {
-    await recordAudit(t, { type: "password_reset.failed", organisationId: user.organisationId, userId: user.id, ...props.meta, data: { method } });
+    await recordAudit(t, {
+      type: "password_reset.failed",
+      organisationId: user.organisationId,
+      userId: user.id,
+      ...props.meta,
+      data: { method },
+    });
     return { kind: "invalid_code" };
   }
   user.passwordHash = await hashSecret(props.password);
@@ -50,9 +60,21 @@ export async function resetPasswordWithCode(t: Transaction, props: ResetPassword
   await clearApiTokenKeys(t, user.id);
   await revokeAllSessions(t, user.id);
   if (method === "backup_code") {
-    await recordAudit(t, { type: "backup_code.used", organisationId: user.organisationId, userId: user.id, ...props.meta, data: { for: "password_reset" } });
+    await recordAudit(t, {
+      type: "backup_code.used",
+      organisationId: user.organisationId,
+      userId: user.id,
+      ...props.meta,
+      data: { for: "password_reset" },
+    });
   }
-  await recordAudit(t, { type: "password.reset", organisationId: user.organisationId, userId: user.id, ...props.meta, data: { method, unlocked } });
+  await recordAudit(t, {
+    type: "password.reset",
+    organisationId: user.organisationId,
+    userId: user.id,
+    ...props.meta,
+    data: { method, unlocked },
+  });
   await enqueueEmail(t, {
     to: user.email,
     template: "password-reset",

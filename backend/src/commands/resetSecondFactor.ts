@@ -10,7 +10,11 @@ import { recordAudit } from "./recordAudit.js";
  * one-time codes and voids live SMS codes. Phones stay. The user signs in with the password
  * only until they turn 2FA on again.
  */
-export async function resetSecondFactor(t: Transaction, user: User, props: { reason: "operator" | "admin"; actorId?: string | null }): Promise<{ totpWasEnabled: boolean }> {
+export async function resetSecondFactor(
+  t: Transaction,
+  user: User,
+  props: { reason: "operator" | "admin"; actorId?: string | null },
+): Promise<{ totpWasEnabled: boolean }> {
   const totpWasEnabled = await disableTotp(t, user.id);
   await deleteBackupCodes(t, user.id);
   await revokeSmsCodes(t, user.id);

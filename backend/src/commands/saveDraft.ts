@@ -20,7 +20,13 @@ export interface SaveDraftProps {
  * content key (S1: the subject, body and intended recipients are ciphertext at rest, F11
  * "Drafts"). The attachment list is rebuilt from the draft's uploads.
  */
-export async function saveDraft(t: Transaction, sender: User, draftId: string, privateKey: jose.JWK.Key, props: SaveDraftProps): Promise<void> {
+export async function saveDraft(
+  t: Transaction,
+  sender: User,
+  draftId: string,
+  privateKey: jose.JWK.Key,
+  props: SaveDraftProps,
+): Promise<void> {
   const { message, envelope } = await loadOwnDraft(t, sender, draftId);
   const cek = await openContentKey(envelope.jwe, privateKey);
   try {

@@ -18,7 +18,9 @@ export function autoReplyActive(s: UserSettings | null, now: Date): s is UserSet
 function periodKey(s: UserSettings): string {
   return crypto
     .createHash("sha256")
-    .update(`${s.autoReplyFrom?.toISOString() ?? ""}|${s.autoReplyTo?.toISOString() ?? ""}|${s.updatedAt.toISOString()}`)
+    .update(
+      `${s.autoReplyFrom?.toISOString() ?? ""}|${s.autoReplyTo?.toISOString() ?? ""}|${s.updatedAt.toISOString()}`,
+    )
     .digest("hex");
 }
 
@@ -27,14 +29,23 @@ function periodKey(s: UserSettings): string {
  * secure message in the same thread — once per sender per absence period. Auto-replies are sent
  * with sendMessage directly and never trigger auto-replies themselves (no loops).
  */
-export async function sendAutoReplies(t: Transaction, message: Message, sender: User, recipients: User[], now = new Date()): Promise<number> {
+export async function sendAutoReplies(
+  t: Transaction,
+  message: Message,
+  sender: User,
+  recipients: User[],
+  now = new Date(),
+): Promise<number> {
   let sent = 0;
   for (const recipient of recipients) {
     if (recipient.id === sender.id || recipient.status !== "active") continue;
     const settings = await UserSettings.findByPk(recipient.id, { transaction: t });
     if (!autoReplyActive(settings, now)) continue;
     const period = periodKey(settings);
-    const already = await AutoReplyLog.findOne({ where: { userId: recipient.id, senderId: sender.id, period }, transaction: t });
+    const already = await AutoReplyLog.findOne({
+      where: { userId: recipient.id, senderId: sender.id, period },
+      transaction: t,
+    });
     if (already) continue;
     const subject = recipient.locale === "en" ? "Automatic reply" : "Automatiskt svar";
     const { message: reply } = await sendMessage(t, {
@@ -44,9 +55,20 @@ export async function sendAutoReplies(t: Transaction, message: Message, sender: 
       text: settings.autoReplyText!,
       html: null,
       parent: message,
-      options: { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: true, expiresAt: message.expiresAt },
+      options: {
+        idCheck: false,
+        burnAfterReading: false,
+        eyesOnly: false,
+        readReceipt: false,
+        notify: true,
+        hideRecipients: true,
+        expiresAt: message.expiresAt,
+      },
     });
-    await AutoReplyLog.create({ userId: recipient.id, senderId: sender.id, period, messageId: reply.id }, { transaction: t });
+    await AutoReplyLog.create(
+      { userId: recipient.id, senderId: sender.id, period, messageId: reply.id },
+      { transaction: t },
+    );
     sent += 1;
   }
   return sent;

@@ -11,12 +11,21 @@ import { UserSettings } from "../models/UserSettings.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { UnprocessableError } from "../errors.js";
 import { userPublicKey } from "../services/keys/userKeys.js";
-import { sealMessage, sealMessageWithKey, FORMAT_VERSION, type SealedMessage } from "../services/messages/contentCrypto.js";
+import {
+  sealMessage,
+  sealMessageWithKey,
+  FORMAT_VERSION,
+  type SealedMessage,
+} from "../services/messages/contentCrypto.js";
 import { checkPreEncrypted, type PreEncrypted } from "../services/messages/preEncrypted.js";
 import type { AttachmentInfo } from "../services/messageFormat/index.js";
 import { newLinkToken } from "../services/messages/linkTokens.js";
 import { assertMaySend } from "../services/messages/plans.js";
-import { resolveRecipients, type RecipientInput, type ResolvedRecipient } from "../services/messages/resolveRecipients.js";
+import {
+  resolveRecipients,
+  type RecipientInput,
+  type ResolvedRecipient,
+} from "../services/messages/resolveRecipients.js";
 import type { MessageContent, MessageOptions } from "../services/messages/content.js";
 import { recordAudit } from "./recordAudit.js";
 import { indexForReader } from "../services/search/index.js";
@@ -65,7 +74,10 @@ async function subjectAllowed(t: Transaction, sender: User, recipient: User): Pr
   if (!sender.organisationId) return false;
   const org = await Organisation.findByPk(sender.organisationId, { transaction: t, attributes: ["id", "policy"] });
   if (org?.policy.subjectInNotifications !== true) return false;
-  const settings = await UserSettings.findByPk(recipient.id, { transaction: t, attributes: ["userId", "neutralNotifications"] });
+  const settings = await UserSettings.findByPk(recipient.id, {
+    transaction: t,
+    attributes: ["userId", "neutralNotifications"],
+  });
   return settings?.neutralNotifications !== true;
 }
 
@@ -82,15 +94,19 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
   if (options.expiresAt && options.expiresAt.getTime() <= now.getTime()) {
     throw UnprocessableError("invalid_expiry", "The expiry date must be in the future");
   }
-  const resolved = (await resolveRecipients(t, sender, props.to, { mayCreatePending: !props.parent, ip: props.ip })).filter(
-    (r) => r.user.id !== sender.id,
-  );
-  if (resolved.length === 0) throw UnprocessableError("no_recipients", "Add at least one recipient other than yourself");
+  const resolved = (
+    await resolveRecipients(t, sender, props.to, { mayCreatePending: !props.parent, ip: props.ip })
+  ).filter((r) => r.user.id !== sender.id);
+  if (resolved.length === 0)
+    throw UnprocessableError("no_recipients", "Add at least one recipient other than yourself");
 
   const senderKey = await userPublicKey(sender);
   if (!senderKey) throw new Error("sender has no key pair");
   const messageId = props.draft?.message.id ?? crypto.randomUUID();
-  const readers = [{ userId: sender.id, publicKey: senderKey }, ...resolved.map((r) => ({ userId: r.user.id, publicKey: r.publicKey }))];
+  const readers = [
+    { userId: sender.id, publicKey: senderKey },
+    ...resolved.map((r) => ({ userId: r.user.id, publicKey: r.publicKey })),
+  ];
   let sealed: SealedMessage;
   if (props.encrypted) {
     sealed = checkPreEncrypted(props.encrypted, readers);
@@ -101,10 +117,16 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
       bodyText: props.text ?? "",
       bodyHtml: props.html,
       attachments: props.draft?.attachments ?? [],
-      options: { expiresAt: options.expiresAt ? options.expiresAt.toISOString() : null, readReceipt: options.readReceipt, eyesOnly: options.eyesOnly },
+      options: {
+        expiresAt: options.expiresAt ? options.expiresAt.toISOString() : null,
+        readReceipt: options.readReceipt,
+        eyesOnly: options.eyesOnly,
+      },
     };
     if (props.draft && !props.draft.cek) throw new Error("a plaintext send of a draft needs its content key");
-    sealed = props.draft?.cek ? await sealMessageWithKey(content, props.draft.cek, readers) : await sealMessage(content, readers);
+    sealed = props.draft?.cek
+      ? await sealMessageWithKey(content, props.draft.cek, readers)
+      : await sealMessage(content, readers);
   }
 
   const fields = {

@@ -22,7 +22,12 @@ export const blobDeletionEvents = new EventEmitter();
  * stays is the row's skeleton (state, times) so senders see "expired"/"burned" in Sent.
  * With `removeEntries`, the mailbox entries go too (emptied trash of the last reader).
  */
-export async function shredMessage(t: Transaction, message: Message, reason: ShredReason, opts: { removeEntries?: boolean } = {}): Promise<void> {
+export async function shredMessage(
+  t: Transaction,
+  message: Message,
+  reason: ShredReason,
+  opts: { removeEntries?: boolean } = {},
+): Promise<void> {
   await KeyEnvelope.destroy({ where: { messageId: message.id }, transaction: t });
   const attachments = await Attachment.findAll({ where: { messageId: message.id }, transaction: t });
   const uploads = await AttachmentUpload.findAll({ where: { messageId: message.id }, transaction: t });
@@ -34,7 +39,10 @@ export async function shredMessage(t: Transaction, message: Message, reason: Shr
   await Attachment.destroy({ where: { messageId: message.id }, transaction: t });
   await AttachmentUpload.destroy({ where: { messageId: message.id }, transaction: t });
   if (reason !== "shredded") {
-    await MessageRecipient.update({ status: reason, tokenHash: null }, { where: { messageId: message.id }, transaction: t });
+    await MessageRecipient.update(
+      { status: reason, tokenHash: null },
+      { where: { messageId: message.id }, transaction: t },
+    );
   } else {
     await MessageRecipient.update({ tokenHash: null }, { where: { messageId: message.id }, transaction: t });
   }
@@ -44,7 +52,12 @@ export async function shredMessage(t: Transaction, message: Message, reason: Shr
   message.state = reason;
   message.shreddedAt = new Date();
   await message.save({ transaction: t });
-  await recordAudit(t, { type: `message.${reason}`, organisationId: message.organisationId, userId: message.senderId, data: { messageId: message.id, attachments: attachments.length } });
+  await recordAudit(t, {
+    type: `message.${reason}`,
+    organisationId: message.organisationId,
+    userId: message.senderId,
+    data: { messageId: message.id, attachments: attachments.length },
+  });
   if (blobKeys.length) {
     t.afterCommit(() => {
       blobDeletionEvents.emit("queued");

@@ -19,7 +19,11 @@ export const microsoftTokenLabel = "Outlook add-in (Microsoft sign-in)";
  * connected to that tenant, and issues a revocable API token for the add-in. The user is
  * matched by tenant and e-mail address (the token's sign-in name).
  */
-export async function signInWithMicrosoft(t: Transaction, identity: EntraIdentity, meta: RequestMeta): Promise<MicrosoftSignInResult> {
+export async function signInWithMicrosoft(
+  t: Transaction,
+  identity: EntraIdentity,
+  meta: RequestMeta,
+): Promise<MicrosoftSignInResult> {
   const organisation = await Organisation.findOne({ where: { entraTenantId: identity.tenantId }, transaction: t });
   if (!organisation) {
     await recordAudit(t, { type: "login.microsoft.failed", ...meta, data: { reason: "unknown_tenant" } });
@@ -30,11 +34,23 @@ export async function signInWithMicrosoft(t: Transaction, identity: EntraIdentit
     transaction: t,
   });
   if (!user || user.status !== "active" || (user.role !== "staff" && user.role !== "admin")) {
-    await recordAudit(t, { type: "login.microsoft.failed", organisationId: organisation.id, userId: user?.id ?? null, ...meta, data: { reason: "unknown_user" } });
+    await recordAudit(t, {
+      type: "login.microsoft.failed",
+      organisationId: organisation.id,
+      userId: user?.id ?? null,
+      ...meta,
+      data: { reason: "unknown_user" },
+    });
     return { kind: "unknown_user" };
   }
   if (isLocked(user)) {
-    await recordAudit(t, { type: "login.microsoft.failed", organisationId: organisation.id, userId: user.id, ...meta, data: { reason: "locked" } });
+    await recordAudit(t, {
+      type: "login.microsoft.failed",
+      organisationId: organisation.id,
+      userId: user.id,
+      ...meta,
+      data: { reason: "locked" },
+    });
     return { kind: "locked" };
   }
   const issued = await issueApiToken(t, user, microsoftTokenLabel);

@@ -16,15 +16,29 @@ export const EmailMismatchError = () =>
  * Account holders are sent to sign in; a first-time recipient gets an SMS code on the number
  * the sender gave (calling again resends; the route rate-limits).
  */
-export async function startRecipientVerification(t: Transaction, token: string, email: string, meta: { ip: string | null; userAgent: string | null }): Promise<StartResult> {
+export async function startRecipientVerification(
+  t: Transaction,
+  token: string,
+  email: string,
+  meta: { ip: string | null; userAgent: string | null },
+): Promise<StartResult> {
   const { recipient, user } = await findRecipientLink(token, t);
   if (normaliseEmail(email) !== user.email) throw EmailMismatchError();
   if (recipient.status === "queued" || recipient.status === "notified") {
-    await MessageRecipient.update({ status: "opened", openedAt: new Date() }, { where: { id: recipient.id, status: ["queued", "notified"] }, transaction: t });
+    await MessageRecipient.update(
+      { status: "opened", openedAt: new Date() },
+      { where: { id: recipient.id, status: ["queued", "notified"] }, transaction: t },
+    );
   }
   if (user.status !== "pending") return { next: "sign_in" };
   const mobile = recipient.mobile ?? user.mobile;
   await issueSmsCode(t, user, recipientCodePurpose(recipient), mobile ?? undefined);
-  await recordAudit(t, { type: "recipient.code_sent", userId: user.id, ip: meta.ip, userAgent: meta.userAgent, data: { messageId: recipient.messageId } });
+  await recordAudit(t, {
+    type: "recipient.code_sent",
+    userId: user.id,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    data: { messageId: recipient.messageId },
+  });
   return { next: "sms_code", mobile: maskMobile(mobile) };
 }

@@ -17,7 +17,12 @@ export type VerifyResult = { ok: true; secret: string } | { ok: false; reason: "
  * returned for the caller's cookie; only its hash is kept, so the password step works only in
  * the browser that entered the code. A wrong code is a result (the try counter must commit).
  */
-export async function verifyRecipientCode(t: Transaction, token: string, code: string, meta: { ip: string | null; userAgent: string | null }): Promise<VerifyResult> {
+export async function verifyRecipientCode(
+  t: Transaction,
+  token: string,
+  code: string,
+  meta: { ip: string | null; userAgent: string | null },
+): Promise<VerifyResult> {
   const { recipient, user } = await findRecipientLink(token, t);
   if (user.status !== "pending") return { ok: false, reason: "not_pending" };
   const ok = await checkSmsCode(t, user, recipientCodePurpose(recipient), code);
@@ -32,7 +37,11 @@ export async function verifyRecipientCode(t: Transaction, token: string, code: s
   const secret = crypto.randomBytes(32).toString("base64url");
   const now = new Date();
   await MessageRecipient.update(
-    { verifiedAt: now, verifySecretHash: hashVerifySecret(secret), verifyExpiresAt: new Date(now.getTime() + VERIFY_WINDOW_MS) },
+    {
+      verifiedAt: now,
+      verifySecretHash: hashVerifySecret(secret),
+      verifyExpiresAt: new Date(now.getTime() + VERIFY_WINDOW_MS),
+    },
     { where: { id: recipient.id }, transaction: t },
   );
   return { ok: true, secret };

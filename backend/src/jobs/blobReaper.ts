@@ -8,7 +8,11 @@ import { logger } from "../logger.js";
  * counts as done, so two instances racing on one row do no harm. Returns how many were removed.
  */
 export async function reapBlobs(batch = 50): Promise<number> {
-  const rows = await BlobDeletion.findAll({ where: { attempts: { [Op.lt]: 20 } }, order: [["id", "ASC"]], limit: batch });
+  const rows = await BlobDeletion.findAll({
+    where: { attempts: { [Op.lt]: 20 } },
+    order: [["id", "ASC"]],
+    limit: batch,
+  });
   let removed = 0;
   for (const row of rows) {
     try {

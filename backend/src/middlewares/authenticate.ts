@@ -9,7 +9,8 @@ export type { AuthState } from "../services/sessions.js";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export const CsrfFailedError = () => new AppError(403, "csrf_failed", "The request is missing a valid X-CSRF-Token header");
+export const CsrfFailedError = () =>
+  new AppError(403, "csrf_failed", "The request is missing a valid X-CSRF-Token header");
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -25,14 +26,23 @@ function usable(user: User | null): user is User {
 async function fromBearer(header: string): Promise<AuthState> {
   const found = await authenticateApiToken(header.slice("Bearer ".length).trim());
   if (!found || !usable(found.user)) throw AuthenticationRequiredError("The API token is not valid");
-  return { user: found.user, via: "token", sessionId: null, tokenId: found.token.id, stage: "full", sessionKey: null, tokenKey: found.tokenKey };
+  return {
+    user: found.user,
+    via: "token",
+    sessionId: null,
+    tokenId: found.token.id,
+    stage: "full",
+    sessionKey: null,
+    tokenKey: found.tokenKey,
+  };
 }
 
 async function fromCookie(ctx: ParameterizedContext, allowPartial: boolean): Promise<AuthState> {
   const loaded = await loadSession(ctx);
   if (!loaded) throw AuthenticationRequiredError();
   const { session, sessionKey, csrfToken } = loaded;
-  if (session.stage === "partial" && !allowPartial) throw AuthenticationRequiredError("Complete the second factor to continue");
+  if (session.stage === "partial" && !allowPartial)
+    throw AuthenticationRequiredError("Complete the second factor to continue");
   const user = await User.findByPk(session.userId);
   if (!usable(user)) {
     await session.destroy();
@@ -57,7 +67,9 @@ async function fromCookie(ctx: ParameterizedContext, allowPartial: boolean): Pro
 export function authenticated(opts: { allowPartial?: boolean; roles?: Role[] } = {}): Middleware {
   return async (ctx, next) => {
     const header = ctx.get("Authorization");
-    const auth = /^Bearer\s/i.test(header) ? await fromBearer(header) : await fromCookie(ctx, opts.allowPartial ?? false);
+    const auth = /^Bearer\s/i.test(header)
+      ? await fromBearer(header)
+      : await fromCookie(ctx, opts.allowPartial ?? false);
     if (opts.roles && !opts.roles.includes(auth.user.role)) throw ForbiddenError();
     ctx.state.auth = auth;
     await next();

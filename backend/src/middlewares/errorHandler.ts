@@ -51,9 +51,16 @@ export function errorHandler(): Middleware {
       const appError = toAppError(err);
       const log = ctx.state.log ?? logger;
       if (!appError) {
-        log.error({ err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } }, "unhandled error");
+        log.error(
+          { err: { name: (err as Error)?.name, message: (err as Error)?.message, stack: (err as Error)?.stack } },
+          "unhandled error",
+        );
         ctx.status = 500;
-        ctx.body = { error: "internal_error", message: "Something went wrong on our side", requestId: ctx.state.requestId };
+        ctx.body = {
+          error: "internal_error",
+          message: "Something went wrong on our side",
+          requestId: ctx.state.requestId,
+        };
         return;
       }
       ctx.status = appError.status;

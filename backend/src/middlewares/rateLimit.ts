@@ -16,7 +16,11 @@ export interface RateLimitSpec {
 }
 
 /** Throws 429 `rate_limited` with Retry-After when the window is used up. */
-export async function consumeRateLimit(name: string, key: string, opts: { points: Lazy<number>; durationSeconds: Lazy<number> }): Promise<RateLimitResult> {
+export async function consumeRateLimit(
+  name: string,
+  key: string,
+  opts: { points: Lazy<number>; durationSeconds: Lazy<number> },
+): Promise<RateLimitResult> {
   const result = await consume(name, key, { points: value(opts.points), durationSeconds: value(opts.durationSeconds) });
   if (!result.allowed) throw RateLimitedError(result.retryAfterSeconds);
   return result;

@@ -22,7 +22,12 @@ export function requestId(): Middleware {
     } finally {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       ctx.state.log.info(
-        { method: ctx.method, route: (ctx as { _matchedRoute?: string })._matchedRoute ?? "(unmatched)", status: ctx.status, ms: Math.round(ms) },
+        {
+          method: ctx.method,
+          route: (ctx as { _matchedRoute?: string })._matchedRoute ?? "(unmatched)",
+          status: ctx.status,
+          ms: Math.round(ms),
+        },
         "request",
       );
     }

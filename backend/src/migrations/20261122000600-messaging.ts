@@ -69,7 +69,10 @@ export const messaging: Migration = {
       verify_expires_at: col.date(),
       ...col.timestamps(),
     });
-    await q.addIndex("message_recipients", ["message_id", "user_id"], { unique: true, name: "message_recipients_reader" });
+    await q.addIndex("message_recipients", ["message_id", "user_id"], {
+      unique: true,
+      name: "message_recipients_reader",
+    });
     await q.addIndex("message_recipients", ["user_id"], { name: "message_recipients_user" });
     await q.addIndex("message_recipients", ["token_hash"], { unique: true, name: "message_recipients_token" });
 

@@ -15,7 +15,10 @@ export const messageIdChecks: Migration = {
       message_id: col.ref("messages"),
       created_at: col.date(false),
     });
-    await q.addIndex("message_id_checks", ["session_id", "message_id"], { unique: true, name: "message_id_checks_pass" });
+    await q.addIndex("message_id_checks", ["session_id", "message_id"], {
+      unique: true,
+      name: "message_id_checks_pass",
+    });
     await q.addIndex("message_id_checks", ["message_id"], { name: "message_id_checks_message" });
   },
   async down({ context: q }) {

@@ -16,7 +16,9 @@ export const auditChainHead: Migration = {
       hash: col.string(64, true),
       updated_at: col.date(false),
     });
-    const [last] = await q.sequelize.query<{ hash: string }>("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1", { type: QueryTypes.SELECT });
+    const [last] = await q.sequelize.query<{ hash: string }>("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1", {
+      type: QueryTypes.SELECT,
+    });
     await q.bulkInsert("audit_chain_head", [{ id: 1, hash: last?.hash ?? null, updated_at: new Date() }]);
   },
   async down({ context: q }) {

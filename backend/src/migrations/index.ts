@@ -18,4 +18,22 @@ import { messageTemplates } from "./20261122001600-message-templates.js";
 import { tokenKeys } from "./20261122001700-token-keys.js";
 
 /** Every migration, in order. Add new ones at the end. */
-export const migrations: Migration[] = [foundation, auth, userKeys, secondFactor, messaging, blobDeletions, autoReplies, inboundMail, attachmentMeta, attachmentUploads, entraTenant, searchTerms, messageIdChecks, auditRefs, auditChainHead, messageTemplates, tokenKeys];
+export const migrations: Migration[] = [
+  foundation,
+  auth,
+  userKeys,
+  secondFactor,
+  messaging,
+  blobDeletions,
+  autoReplies,
+  inboundMail,
+  attachmentMeta,
+  attachmentUploads,
+  entraTenant,
+  searchTerms,
+  messageIdChecks,
+  auditRefs,
+  auditChainHead,
+  messageTemplates,
+  tokenKeys,
+];

@@ -12,7 +12,10 @@ import {
  * the attachment's id; `meta` is encrypted like Attachment.meta; `chunks` is a JSON list with
  * the blob key of each received (encrypted) chunk, or null.
  */
-export class AttachmentUpload extends Model<InferAttributes<AttachmentUpload>, InferCreationAttributes<AttachmentUpload>> {
+export class AttachmentUpload extends Model<
+  InferAttributes<AttachmentUpload>,
+  InferCreationAttributes<AttachmentUpload>
+> {
   declare id: string;
   declare messageId: string;
   declare meta: string;

@@ -7,14 +7,26 @@ import {
   type Sequelize,
 } from "sequelize";
 
-export const deliveryStatuses = ["queued", "notified", "opened", "read", "expired", "burned", "bounced", "away"] as const;
+export const deliveryStatuses = [
+  "queued",
+  "notified",
+  "opened",
+  "read",
+  "expired",
+  "burned",
+  "bounced",
+  "away",
+] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /**
  * One recipient of a message: delivery status for the sender, and the single-purpose link
  * token (only its SHA-256 is stored), bound to this recipient, expiring with the message.
  */
-export class MessageRecipient extends Model<InferAttributes<MessageRecipient>, InferCreationAttributes<MessageRecipient>> {
+export class MessageRecipient extends Model<
+  InferAttributes<MessageRecipient>,
+  InferCreationAttributes<MessageRecipient>
+> {
   declare id: CreationOptional<string>;
   declare messageId: string;
   declare userId: string;

@@ -44,7 +44,12 @@ export class Organisation extends Model<InferAttributes<Organisation>, InferCrea
         name: { type: DataTypes.STRING(200), allowNull: false, validate: { len: [1, 200] } },
         slug: { type: DataTypes.STRING(100), allowNull: false },
         region: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "se", validate: { isIn: [regions] } },
-        plan: { type: DataTypes.STRING(32), allowNull: false, defaultValue: "organisation", validate: { isIn: [plans] } },
+        plan: {
+          type: DataTypes.STRING(32),
+          allowNull: false,
+          defaultValue: "organisation",
+          validate: { isIn: [plans] },
+        },
         policy: jsonColumn<OrgPolicy>("policy", {}),
         entraTenantId: { type: DataTypes.STRING(36), allowNull: true },
         createdAt: DataTypes.DATE(3),

@@ -8,7 +8,10 @@ import {
 } from "sequelize";
 
 /** A short-lived SMS code, bound to a user and a purpose; only its HMAC is stored. */
-export class VerificationCode extends Model<InferAttributes<VerificationCode>, InferCreationAttributes<VerificationCode>> {
+export class VerificationCode extends Model<
+  InferAttributes<VerificationCode>,
+  InferCreationAttributes<VerificationCode>
+> {
   declare id: CreationOptional<string>;
   declare userId: string;
   declare purpose: string;

@@ -39,7 +39,17 @@ export function initModels(sequelize: Sequelize): void {
   InboundMail.initModel(sequelize);
   for (const model of [Session, ApiToken, RateLimitBucket]) model.initModel(sequelize);
   for (const model of [VerificationCode, BackupCode, Phone, UserTotp, UserSettings]) model.initModel(sequelize);
-  for (const model of [Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact, MessageIdCheck]) model.initModel(sequelize);
+  for (const model of [
+    Message,
+    KeyEnvelope,
+    MessageRecipient,
+    MailboxEntry,
+    Folder,
+    Attachment,
+    Contact,
+    MessageIdCheck,
+  ])
+    model.initModel(sequelize);
   BlobDeletion.initModel(sequelize);
   AutoReplyLog.initModel(sequelize);
   AttachmentUpload.initModel(sequelize);

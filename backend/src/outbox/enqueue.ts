@@ -36,7 +36,12 @@ function mailDomain(): string {
   return /@([^>\s]+)/.exec(from)?.[1] ?? "kuvert.localhost";
 }
 
-async function insert(t: Transaction, channel: "email" | "sms", payload: OutboxPayload, reference?: string): Promise<OutboxEntry> {
+async function insert(
+  t: Transaction,
+  channel: "email" | "sms",
+  payload: OutboxPayload,
+  reference?: string,
+): Promise<OutboxEntry> {
   const entry = await OutboxEntry.create(
     {
       channel,
@@ -91,7 +96,12 @@ export interface EnqueueSms {
 }
 
 export async function enqueueSms(t: Transaction, sms: EnqueueSms): Promise<OutboxEntry> {
-  return insert(t, "sms", { kind: "sms", to: sms.to, message: renderSms(sms.template, sms.locale, sms.vars) }, sms.reference);
+  return insert(
+    t,
+    "sms",
+    { kind: "sms", to: sms.to, message: renderSms(sms.template, sms.locale, sms.vars) },
+    sms.reference,
+  );
 }
 
 export function openPayload(sealed: string): OutboxPayload {

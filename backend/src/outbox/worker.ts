@@ -156,9 +156,20 @@ export class OutboxWorker {
       const { providerId } =
         payload.kind === "email"
           ? await this.opts.mail.send(payload)
-          : await this.opts.sms.send({ to: payload.to, message: payload.message, idempotencyKey: `outbox-${entry.id}` });
+          : await this.opts.sms.send({
+              to: payload.to,
+              message: payload.message,
+              idempotencyKey: `outbox-${entry.id}`,
+            });
       await OutboxEntry.update(
-        { status: "sent", sentAt: this.now(), payload: null, leaseUntil: null, lastError: null, providerId: providerId.slice(0, 200) },
+        {
+          status: "sent",
+          sentAt: this.now(),
+          payload: null,
+          leaseUntil: null,
+          lastError: null,
+          providerId: providerId.slice(0, 200),
+        },
         { where: { id: entry.id, claimedBy: this.id } },
       );
       return "sent";
@@ -168,18 +179,31 @@ export class OutboxWorker {
       const exhausted = entry.attempts >= this.opts.maxAttempts;
       if (permanent || exhausted) {
         await OutboxEntry.update(
-          { status: "failed", lastError: permanent ? message : `${message} (gave up after ${entry.attempts} attempts)`, leaseUntil: null, payload: null },
+          {
+            status: "failed",
+            lastError: permanent ? message : `${message} (gave up after ${entry.attempts} attempts)`,
+            leaseUntil: null,
+            payload: null,
+          },
           { where: { id: entry.id, claimedBy: this.id } },
         );
-        logger.warn({ outboxId: entry.id, channel: entry.channel, error: message }, "outbox delivery failed permanently");
+        logger.warn(
+          { outboxId: entry.id, channel: entry.channel, error: message },
+          "outbox delivery failed permanently",
+        );
         return "failed";
       }
-      const next = new Date(this.now().getTime() + backoffMs(entry.attempts, this.opts.backoffBaseMs, this.opts.backoffCapMs));
+      const next = new Date(
+        this.now().getTime() + backoffMs(entry.attempts, this.opts.backoffBaseMs, this.opts.backoffCapMs),
+      );
       await OutboxEntry.update(
         { status: "pending", lastError: message, nextAttemptAt: next, leaseUntil: null, claimedBy: null },
         { where: { id: entry.id, claimedBy: this.id } },
       );
-      logger.info({ outboxId: entry.id, channel: entry.channel, attempt: entry.attempts, error: message }, "outbox delivery will be retried");
+      logger.info(
+        { outboxId: entry.id, channel: entry.channel, attempt: entry.attempts, error: message },
+        "outbox delivery will be retried",
+      );
       return "retried";
     }
   }

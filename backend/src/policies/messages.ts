@@ -22,7 +22,8 @@ export interface MessageAccess {
 export async function authorizeMessageReader(user: User, messageId: string, t?: Transaction): Promise<MessageAccess> {
   const envelope = await KeyEnvelope.findOne({ where: { messageId, userId: user.id }, transaction: t });
   const message = envelope ? await Message.findByPk(messageId, { transaction: t }) : null;
-  if (!envelope || !message || (message.state === "draft" && message.senderId !== user.id)) throw NotFoundError("Message not found");
+  if (!envelope || !message || (message.state === "draft" && message.senderId !== user.id))
+    throw NotFoundError("Message not found");
   const isSender = message.senderId === user.id;
   const recipient = await MessageRecipient.findOne({ where: { messageId, userId: user.id }, transaction: t });
   if (!isSender && !recipient) throw NotFoundError("Message not found");

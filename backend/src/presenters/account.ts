@@ -15,7 +15,12 @@ export const AccountSchema = z
     organisation: z.object({ id: z.string(), name: z.string() }).nullable(),
     neutralNotifications: z.boolean(),
     signature: z.string().nullable(),
-    autoReply: z.object({ enabled: z.boolean(), text: z.string().nullable(), from: z.string().nullable(), to: z.string().nullable() }),
+    autoReply: z.object({
+      enabled: z.boolean(),
+      text: z.string().nullable(),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+    }),
     createdAt: z.string(),
   })
   .meta({ id: "Account" });

@@ -12,5 +12,10 @@ export const ApiTokenSchema = z
 
 /** Never the secret: it is shown once, by the create route. */
 export function presentApiToken(t: ApiToken): z.infer<typeof ApiTokenSchema> {
-  return { id: t.id, label: t.label, createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null };
+  return {
+    id: t.id,
+    label: t.label,
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+  };
 }

@@ -16,7 +16,11 @@ export const MeSchema = z
   .meta({ id: "Me" });
 
 /** The signed-in user as the client sees them. */
-export function presentMe(user: User, organisation: Organisation | null, stage: "partial" | "full"): z.infer<typeof MeSchema> {
+export function presentMe(
+  user: User,
+  organisation: Organisation | null,
+  stage: "partial" | "full",
+): z.infer<typeof MeSchema> {
   return {
     id: user.id,
     email: user.email,

@@ -40,14 +40,25 @@ function draftRecipients(value: unknown): Array<{ email: string; mobile: string 
   if (!Array.isArray(value)) return [];
   return value.flatMap((r: unknown) => {
     const o = r as { email?: unknown; mobile?: unknown };
-    return typeof o?.email === "string" ? [{ email: o.email, mobile: typeof o.mobile === "string" ? o.mobile : null }] : [];
+    return typeof o?.email === "string"
+      ? [{ email: o.email, mobile: typeof o.mobile === "string" ? o.mobile : null }]
+      : [];
   });
 }
 
-const draftOptionNames = ["idCheck", "burnAfterReading", "eyesOnly", "readReceipt", "notify", "hideRecipients"] as const;
+const draftOptionNames = [
+  "idCheck",
+  "burnAfterReading",
+  "eyesOnly",
+  "readReceipt",
+  "notify",
+  "hideRecipients",
+] as const;
 
 /** A draft's saved security functions, read defensively from its decrypted content. */
-function draftOptions(value: unknown): Partial<Record<(typeof draftOptionNames)[number], boolean>> & { expiresAt?: string | null } | undefined {
+function draftOptions(
+  value: unknown,
+): (Partial<Record<(typeof draftOptionNames)[number], boolean>> & { expiresAt?: string | null }) | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   const o = value as Record<string, unknown>;
   const out: Partial<Record<(typeof draftOptionNames)[number], boolean>> & { expiresAt?: string | null } = {};
@@ -101,7 +112,12 @@ export function presentMessage(p: PresentMessageProps) {
     options: presentOptions(p.message),
     state: p.message.state,
     revealRequired: p.revealRequired ?? false,
-    ...(p.message.state === "draft" ? { draftTo: draftRecipients(p.content.options.draftTo), draftOptions: draftOptions(p.content.options.draftOptions) } : {}),
+    ...(p.message.state === "draft"
+      ? {
+          draftTo: draftRecipients(p.content.options.draftTo),
+          draftOptions: draftOptions(p.content.options.draftOptions),
+        }
+      : {}),
     createdAt: p.message.createdAt.toISOString(),
   };
 }

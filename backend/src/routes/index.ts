@@ -22,7 +22,20 @@ import { addinRoutes } from "./addin/index.js";
 import { templateRoutes } from "./templates/index.js";
 
 /** Route groups, mounted in this order. Add new groups to this list. */
-const groups: Array<(router: Router) => void> = [healthRoutes, metaRoutes, keyRoutes, messageRoutes, mailboxRoutes, recipientRoutes, folderRoutes, authRoutes, sessionRoutes, auditRoutes, trashRoutes, inboundRoutes];
+const groups: Array<(router: Router) => void> = [
+  healthRoutes,
+  metaRoutes,
+  keyRoutes,
+  messageRoutes,
+  mailboxRoutes,
+  recipientRoutes,
+  folderRoutes,
+  authRoutes,
+  sessionRoutes,
+  auditRoutes,
+  trashRoutes,
+  inboundRoutes,
+];
 groups.push(accountRoutes, secondFactorRoutes, phoneRoutes, recoveryRoutes);
 groups.push(microsoftAuthRoutes);
 groups.push(attachmentRoutes);

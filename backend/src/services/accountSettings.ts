@@ -15,15 +15,20 @@ export async function settingsFor(t: Transaction, userId: string): Promise<UserS
  * trimmed. (Rendered escaped wherever it is shown; never interpreted as HTML.)
  */
 export function plainText(value: string): string {
-  return value
-    .replace(/\r\n?/g, "\n")
-    // eslint-disable-next-line no-control-regex
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
-    .trim();
+  return (
+    value
+      .replace(/\r\n?/g, "\n")
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "")
+      .trim()
+  );
 }
 
 /** True while an enabled auto-reply's period covers `at` (open ends allowed). */
-export function autoReplyActive(s: Pick<UserSettings, "autoReplyEnabled" | "autoReplyFrom" | "autoReplyTo" | "autoReplyText">, at = new Date()): boolean {
+export function autoReplyActive(
+  s: Pick<UserSettings, "autoReplyEnabled" | "autoReplyFrom" | "autoReplyTo" | "autoReplyText">,
+  at = new Date(),
+): boolean {
   if (!s.autoReplyEnabled || !s.autoReplyText) return false;
   if (s.autoReplyFrom && at < s.autoReplyFrom) return false;
   if (s.autoReplyTo && at > s.autoReplyTo) return false;

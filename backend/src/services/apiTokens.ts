@@ -30,11 +30,21 @@ export interface KeySource {
  * derived from the secret, so the token can read messages; without it (Microsoft sign-in, no
  * password) the token is key-less and reads answer 403 keys_locked.
  */
-export async function issueApiToken(t: Transaction, user: User, label: string, from?: KeySource): Promise<{ id: string; token: string }> {
+export async function issueApiToken(
+  t: Transaction,
+  user: User,
+  label: string,
+  from?: KeySource,
+): Promise<{ id: string; token: string }> {
   const id = crypto.randomUUID();
   const secret = crypto.randomBytes(32);
-  const privateKeySealed = from ? await sealSessionKeyForToken(t, from.sessionId, from.sessionKey, id, tokenKeyOf(secret)) : null;
-  await ApiToken.create({ id, userId: user.id, label, secretHash: sha256Hex(secret), privateKeySealed }, { transaction: t });
+  const privateKeySealed = from
+    ? await sealSessionKeyForToken(t, from.sessionId, from.sessionKey, id, tokenKeyOf(secret))
+    : null;
+  await ApiToken.create(
+    { id, userId: user.id, label, secretHash: sha256Hex(secret), privateKeySealed },
+    { transaction: t },
+  );
   return { id, token: `${PREFIX}${id}.${secret.toString("base64url")}` };
 }
 
@@ -42,7 +52,9 @@ export async function issueApiToken(t: Transaction, user: User, label: string, f
  * The token row, its user and the token key (opens the row's sealed private key) for a
  * presented bearer token, or null (unknown, revoked, wrong secret).
  */
-export async function authenticateApiToken(token: string): Promise<{ token: ApiToken; user: User; tokenKey: Buffer } | null> {
+export async function authenticateApiToken(
+  token: string,
+): Promise<{ token: ApiToken; user: User; tokenKey: Buffer } | null> {
   const m = /^kvt_([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return null;
   const row = await ApiToken.findByPk(m[1]);
@@ -62,7 +74,11 @@ export async function authenticateApiToken(token: string): Promise<{ token: ApiT
 
 /** The user's tokens that are not revoked, newest first. */
 export function listApiTokens(userId: string, t?: Transaction, id?: string): Promise<ApiToken[]> {
-  return ApiToken.findAll({ where: { userId, revokedAt: null, ...(id ? { id } : {}) }, order: [["createdAt", "DESC"]], transaction: t });
+  return ApiToken.findAll({
+    where: { userId, revokedAt: null, ...(id ? { id } : {}) },
+    order: [["createdAt", "DESC"]],
+    transaction: t,
+  });
 }
 
 /** Revokes one of the user's tokens; null when it is not theirs or already revoked. */

@@ -27,11 +27,16 @@ export async function verifyAuditChain(pageSize = 500): Promise<AuditChainResult
   let checked = 0;
   let first = true;
   for (;;) {
-    const rows: AuditEvent[] = await AuditEvent.findAll({ where: { id: { [Op.gt]: lastId } }, order: [["id", "ASC"]], limit: pageSize });
+    const rows: AuditEvent[] = await AuditEvent.findAll({
+      where: { id: { [Op.gt]: lastId } },
+      order: [["id", "ASC"]],
+      limit: pageSize,
+    });
     if (rows.length === 0) {
       // The head records the newest event's hash: removing the newest rows is detected too.
       const head = await auditChainHeadHash();
-      if (head !== (first ? null : prevHash)) return { ok: false, checked, brokenAt: lastId, reason: "newest_events_missing" };
+      if (head !== (first ? null : prevHash))
+        return { ok: false, checked, brokenAt: lastId, reason: "newest_events_missing" };
       return { ok: true, checked };
     }
     for (const e of rows) {

@@ -28,7 +28,11 @@ export function normaliseBackupCode(code: string): string {
  * 50 bits (the rest still costs a scrypt per guess).
  */
 function selector(userId: string, normalised: string): string {
-  return crypto.createHmac("sha256", deriveKey("backup-code-selector")).update(`${userId}\0${normalised}`).digest("hex").slice(0, 4);
+  return crypto
+    .createHmac("sha256", deriveKey("backup-code-selector"))
+    .update(`${userId}\0${normalised}`)
+    .digest("hex")
+    .slice(0, 4);
 }
 
 function splitStored(stored: string): { tag: string; hash: string } {
@@ -52,7 +56,10 @@ export async function generateBackupCodes(t: Transaction, userId: string): Promi
     codes.map(async (c) => `${selector(userId, normaliseBackupCode(c))}:${await hashSecret(normaliseBackupCode(c))}`),
   );
   await BackupCode.destroy({ where: { userId }, transaction: t });
-  await BackupCode.bulkCreate(hashes.map((codeHash) => ({ userId, codeHash })), { transaction: t });
+  await BackupCode.bulkCreate(
+    hashes.map((codeHash) => ({ userId, codeHash })),
+    { transaction: t },
+  );
   return codes;
 }
 
@@ -77,7 +84,10 @@ export async function useBackupCode(t: Transaction, userId: string, code: string
   if (candidates.length === 0) await verifySecret(normalised, null);
   const hit = candidates.find((_, i) => matches[i]);
   if (!hit) return false;
-  const [used] = await BackupCode.update({ usedAt: codeClock.now() }, { where: { id: hit.id, usedAt: null }, transaction: t });
+  const [used] = await BackupCode.update(
+    { usedAt: codeClock.now() },
+    { where: { id: hit.id, usedAt: null }, transaction: t },
+  );
   return used === 1;
 }
 

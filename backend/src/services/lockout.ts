@@ -26,9 +26,15 @@ export async function lockoutPolicy(user: User, t?: Transaction): Promise<Lockou
 }
 
 export function policyFrom(policy: OrgPolicy): LockoutPolicy {
-  const threshold = Number.isInteger(policy.lockoutThreshold) && policy.lockoutThreshold! >= 1 && policy.lockoutThreshold! <= 100 ? policy.lockoutThreshold! : DEFAULT_LOCKOUT.threshold;
+  const threshold =
+    Number.isInteger(policy.lockoutThreshold) && policy.lockoutThreshold! >= 1 && policy.lockoutThreshold! <= 100
+      ? policy.lockoutThreshold!
+      : DEFAULT_LOCKOUT.threshold;
   const mode = policy.lockoutMode === "temporary" ? "temporary" : "hard";
-  const base = Number.isInteger(policy.lockoutBaseDelaySeconds) && policy.lockoutBaseDelaySeconds! >= 1 ? Math.min(policy.lockoutBaseDelaySeconds!, MAX_DELAY_SECONDS) : DEFAULT_LOCKOUT.baseDelaySeconds;
+  const base =
+    Number.isInteger(policy.lockoutBaseDelaySeconds) && policy.lockoutBaseDelaySeconds! >= 1
+      ? Math.min(policy.lockoutBaseDelaySeconds!, MAX_DELAY_SECONDS)
+      : DEFAULT_LOCKOUT.baseDelaySeconds;
   return { threshold, mode, baseDelaySeconds: base };
 }
 
@@ -45,7 +51,13 @@ export function lockRemainingSeconds(user: User, now = new Date()): number | nul
 }
 
 function formatTime(d: Date, locale: "sv" | "en"): string {
-  return new Intl.DateTimeFormat(locale === "sv" ? "sv-SE" : "en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "Europe/Stockholm" }).format(d) + " (Europe/Stockholm)";
+  return (
+    new Intl.DateTimeFormat(locale === "sv" ? "sv-SE" : "en-GB", {
+      dateStyle: "medium",
+      timeStyle: "short",
+      timeZone: "Europe/Stockholm",
+    }).format(d) + " (Europe/Stockholm)"
+  );
 }
 
 /**
@@ -54,15 +66,33 @@ function formatTime(d: Date, locale: "sv" | "en"): string {
  * temporary (base delay doubling with each lock since the last success, capped at 24 h). Every
  * lock is audited and the owner is e-mailed, in `t`.
  */
-export async function registerFailure(t: Transaction, user: User, meta: RequestMeta, step: "password" | "second_factor"): Promise<{ locked: boolean }> {
-  await User.update({ failedLoginCount: literal("failed_login_count + 1") as unknown as number }, { where: { id: user.id }, transaction: t });
+export async function registerFailure(
+  t: Transaction,
+  user: User,
+  meta: RequestMeta,
+  step: "password" | "second_factor",
+): Promise<{ locked: boolean }> {
+  await User.update(
+    { failedLoginCount: literal("failed_login_count + 1") as unknown as number },
+    { where: { id: user.id }, transaction: t },
+  );
   await user.reload({ transaction: t });
-  await recordAudit(t, { type: "login.failed", organisationId: user.organisationId, userId: user.id, ip: meta.ip, userAgent: meta.userAgent, data: { step, consecutiveFailures: user.failedLoginCount } });
+  await recordAudit(t, {
+    type: "login.failed",
+    organisationId: user.organisationId,
+    userId: user.id,
+    ip: meta.ip,
+    userAgent: meta.userAgent,
+    data: { step, consecutiveFailures: user.failedLoginCount },
+  });
   const policy = await lockoutPolicy(user, t);
   if (user.failedLoginCount < policy.threshold) return { locked: false };
 
   const now = new Date();
-  const delay = policy.mode === "temporary" ? Math.min(policy.baseDelaySeconds * 2 ** Math.min(user.lockCount, 20), MAX_DELAY_SECONDS) : null;
+  const delay =
+    policy.mode === "temporary"
+      ? Math.min(policy.baseDelaySeconds * 2 ** Math.min(user.lockCount, 20), MAX_DELAY_SECONDS)
+      : null;
   user.lockedAt = now;
   user.lockUntil = delay === null ? null : new Date(now.getTime() + delay * 1000);
   user.lockCount = user.lockCount + 1;
@@ -107,7 +137,11 @@ export async function clearFailures(t: Transaction, user: User): Promise<void> {
  * Lifts a lock (password reset, operator `user:unlock`) and audits it. Returns false when the
  * account was not locked. Password reset (SECOND-FACTOR) calls this too.
  */
-export async function unlockAccount(t: Transaction, user: User, props: { reason: "password_reset" | "operator" | "admin"; actorId?: string | null } & Partial<RequestMeta>): Promise<boolean> {
+export async function unlockAccount(
+  t: Transaction,
+  user: User,
+  props: { reason: "password_reset" | "operator" | "admin"; actorId?: string | null } & Partial<RequestMeta>,
+): Promise<boolean> {
   const wasLocked = !!user.lockedAt;
   user.failedLoginCount = 0;
   user.lockCount = 0;
@@ -115,7 +149,15 @@ export async function unlockAccount(t: Transaction, user: User, props: { reason:
   user.lockUntil = null;
   await user.save({ transaction: t });
   if (wasLocked) {
-    await recordAudit(t, { type: "account.unlocked", organisationId: user.organisationId, userId: user.id, actorId: props.actorId ?? null, ip: props.ip ?? null, userAgent: props.userAgent ?? null, data: { reason: props.reason } });
+    await recordAudit(t, {
+      type: "account.unlocked",
+      organisationId: user.organisationId,
+      userId: user.id,
+      actorId: props.actorId ?? null,
+      ip: props.ip ?? null,
+      userAgent: props.userAgent ?? null,
+      data: { reason: props.reason },
+    });
   }
   return wasLocked;
 }

@@ -4,10 +4,7 @@ export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
 export type PasswordPolicyId =
-  | "password_too_short"
-  | "password_too_long"
-  | "password_needs_letters_and_digits"
-  | "password_too_common";
+  "password_too_short" | "password_too_long" | "password_needs_letters_and_digits" | "password_too_common";
 
 export type PasswordPolicyResult = { ok: true } | { ok: false; id: PasswordPolicyId; message: string };
 
@@ -38,15 +35,20 @@ function length(password: string): number {
  */
 export function checkPasswordPolicy(password: string, opts: { email?: string } = {}): PasswordPolicyResult {
   const n = length(password);
-  if (n < PASSWORD_MIN_LENGTH) return fail("password_too_short", `The password must be at least ${PASSWORD_MIN_LENGTH} characters`);
-  if (n > PASSWORD_MAX_LENGTH) return fail("password_too_long", `The password must be at most ${PASSWORD_MAX_LENGTH} characters`);
+  if (n < PASSWORD_MIN_LENGTH)
+    return fail("password_too_short", `The password must be at least ${PASSWORD_MIN_LENGTH} characters`);
+  if (n > PASSWORD_MAX_LENGTH)
+    return fail("password_too_long", `The password must be at most ${PASSWORD_MAX_LENGTH} characters`);
   if (!/\p{L}/u.test(password) || !/\p{Nd}/u.test(password)) {
     return fail("password_needs_letters_and_digits", "The password must contain both letters and digits");
   }
   const lower = password.normalize("NFKC").toLowerCase();
   const email = opts.email?.trim().toLowerCase();
   const local = email?.split("@")[0];
-  if (commonPasswords().has(lower) || (email && (lower === email || (local && local.length >= 4 && lower.includes(local))))) {
+  if (
+    commonPasswords().has(lower) ||
+    (email && (lower === email || (local && local.length >= 4 && lower.includes(local))))
+  ) {
     return fail("password_too_common", "The password is too common or too easy to guess; choose another");
   }
   return { ok: true };

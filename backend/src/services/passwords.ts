@@ -26,7 +26,11 @@ function parse(stored: string): { params: Params; salt: Buffer; hash: Buffer } |
   const m = /^scrypt\$N=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(stored);
   if (!m) return null;
   const hash = Buffer.from(m[5], "base64");
-  return { params: { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]), keylen: hash.length }, salt: Buffer.from(m[4], "base64"), hash };
+  return {
+    params: { N: Number(m[1]), r: Number(m[2]), p: Number(m[3]), keylen: hash.length },
+    salt: Buffer.from(m[4], "base64"),
+    hash,
+  };
 }
 
 function derive(secret: string, salt: Buffer, params: Params): Promise<Buffer> {

@@ -37,11 +37,25 @@ export const phoneVerifyPurpose = (phoneId: string) => `phone_verify:${phoneId}`
  * confirmed by SMS at registration or entered by an admin.
  */
 export async function listPhones(t: Transaction, user: User): Promise<Phone[]> {
-  const phones = await Phone.findAll({ where: { userId: user.id }, order: [["isPrimary", "DESC"], ["createdAt", "ASC"]], transaction: t });
+  const phones = await Phone.findAll({
+    where: { userId: user.id },
+    order: [
+      ["isPrimary", "DESC"],
+      ["createdAt", "ASC"],
+    ],
+    transaction: t,
+  });
   if (phones.length > 0 || !user.mobile) return phones;
   const parsed = parsePhone(user.mobile);
   const primary = await Phone.create(
-    { userId: user.id, e164: parsed?.e164 ?? user.mobile, countryCode: parsed?.country ?? "ZZ", name: "Mobile", verifiedAt: codeClock.now(), isPrimary: true },
+    {
+      userId: user.id,
+      e164: parsed?.e164 ?? user.mobile,
+      countryCode: parsed?.country ?? "ZZ",
+      name: "Mobile",
+      verifiedAt: codeClock.now(),
+      isPrimary: true,
+    },
     { transaction: t },
   );
   return [primary];
@@ -55,13 +69,33 @@ export async function findPhone(t: Transaction, user: User, phoneId: string): Pr
 }
 
 /** Adds an unverified phone and sends it a verification code. The caller checked a second factor. */
-export async function addPhone(t: Transaction, user: User, props: { number: string; country?: string; name: string }): Promise<Phone> {
+export async function addPhone(
+  t: Transaction,
+  user: User,
+  props: { number: string; country?: string; name: string },
+): Promise<Phone> {
   const parsed = parsePhone(props.number, props.country);
-  if (!parsed) throw UnprocessableError("invalid_phone", "That is not a valid phone number; include the country code, e.g. +46 70 123 45 67");
+  if (!parsed)
+    throw UnprocessableError(
+      "invalid_phone",
+      "That is not a valid phone number; include the country code, e.g. +46 70 123 45 67",
+    );
   const phones = await listPhones(t, user);
-  if (phones.some((p) => p.e164 === parsed.e164)) throw ConflictError("phone_exists", "That number is already on your account");
-  if (phones.length >= MAX_PHONES) throw UnprocessableError("too_many_phones", `At most ${MAX_PHONES} phones per account`);
-  const phone = await Phone.create({ userId: user.id, e164: parsed.e164, countryCode: parsed.country, name: props.name, verifiedAt: null, isPrimary: false }, { transaction: t });
+  if (phones.some((p) => p.e164 === parsed.e164))
+    throw ConflictError("phone_exists", "That number is already on your account");
+  if (phones.length >= MAX_PHONES)
+    throw UnprocessableError("too_many_phones", `At most ${MAX_PHONES} phones per account`);
+  const phone = await Phone.create(
+    {
+      userId: user.id,
+      e164: parsed.e164,
+      countryCode: parsed.country,
+      name: props.name,
+      verifiedAt: null,
+      isPrimary: false,
+    },
+    { transaction: t },
+  );
   await issueSmsCode(t, user, phoneVerifyPurpose(phone.id), phone.e164);
   return phone;
 }
@@ -82,7 +116,8 @@ export async function verifyPhone(t: Transaction, user: User, phone: Phone, code
 
 /** Makes a verified phone the primary one; `users.mobile` mirrors it. */
 export async function makePrimary(t: Transaction, user: User, phone: Phone): Promise<void> {
-  if (!phone.verifiedAt) throw UnprocessableError("phone_not_verified", "Verify the phone by SMS before making it primary");
+  if (!phone.verifiedAt)
+    throw UnprocessableError("phone_not_verified", "Verify the phone by SMS before making it primary");
   await Phone.update({ isPrimary: false }, { where: { userId: user.id }, transaction: t });
   await phone.update({ isPrimary: true }, { transaction: t });
   await User.update({ mobile: phone.e164 }, { where: { id: user.id }, transaction: t });
@@ -91,6 +126,7 @@ export async function makePrimary(t: Transaction, user: User, phone: Phone): Pro
 
 /** Removes a backup phone; the primary one cannot be removed (make another primary first). */
 export async function removePhone(t: Transaction, phone: Phone): Promise<void> {
-  if (phone.isPrimary) throw ConflictError("phone_is_primary", "Make another verified phone primary before removing this one");
+  if (phone.isPrimary)
+    throw ConflictError("phone_is_primary", "Make another verified phone primary before removing this one");
   await phone.destroy({ transaction: t });
 }

@@ -33,7 +33,10 @@ async function tryIncrement(k: string, now: Date, transaction?: Transaction): Pr
 
 async function tryRestart(k: string, now: Date, durationSeconds: number, transaction?: Transaction): Promise<boolean> {
   const expiresAt = new Date(now.getTime() + durationSeconds * 1000);
-  const [affected] = await RateLimitBucket.update({ points: 1, expiresAt }, { where: { bucketKey: k, expiresAt: { [Op.lte]: now } }, transaction });
+  const [affected] = await RateLimitBucket.update(
+    { points: 1, expiresAt },
+    { where: { bucketKey: k, expiresAt: { [Op.lte]: now } }, transaction },
+  );
   if (affected > 0) return true;
   try {
     await RateLimitBucket.create({ bucketKey: k, points: 1, expiresAt }, { transaction });
@@ -51,18 +54,31 @@ async function tryRestart(k: string, now: Date, durationSeconds: number, transac
  * fails and rolls back still counts; pass `transaction` only when that transaction commits on
  * failure too (on SQLite a second writer beside an open transaction would wait for it).
  */
-export async function consumeRateLimit(name: string, key: string, opts: RateLimitOptions, transaction?: Transaction): Promise<RateLimitResult> {
+export async function consumeRateLimit(
+  name: string,
+  key: string,
+  opts: RateLimitOptions,
+  transaction?: Transaction,
+): Promise<RateLimitResult> {
   const k = bucketKey(name, key, opts.durationSeconds);
   const now = new Date();
   let counted = await tryIncrement(k, now, transaction);
   for (let i = 0; !counted && i < 3; i++) {
-    counted = (await tryRestart(k, now, opts.durationSeconds, transaction)) || (await tryIncrement(k, now, transaction));
+    counted =
+      (await tryRestart(k, now, opts.durationSeconds, transaction)) || (await tryIncrement(k, now, transaction));
   }
   const row = await RateLimitBucket.findByPk(k, { transaction });
   if (Math.random() < 0.01) await RateLimitBucket.destroy({ where: { expiresAt: { [Op.lt]: now } }, transaction });
   const consumed = row?.points ?? 1;
-  const retryAfterSeconds = row ? Math.max(1, Math.ceil((row.expiresAt.getTime() - now.getTime()) / 1000)) : opts.durationSeconds;
-  return { allowed: consumed <= opts.points, consumed, remaining: Math.max(0, opts.points - consumed), retryAfterSeconds };
+  const retryAfterSeconds = row
+    ? Math.max(1, Math.ceil((row.expiresAt.getTime() - now.getTime()) / 1000))
+    : opts.durationSeconds;
+  return {
+    allowed: consumed <= opts.points,
+    consumed,
+    remaining: Math.max(0, opts.points - consumed),
+    retryAfterSeconds,
+  };
 }
 
 /** Forgets a key's window (e.g. after a successful sign-in for the per-account counter). */

@@ -55,6 +55,11 @@ export async function verifySecondFactor(
  * Confirms a sensitive change (phones, turning TOTP off, account deletion) with any factor the
  * user has, whether or not 2FA is on: SMS codes of purpose "confirm", TOTP or a one-time code.
  */
-export async function verifyConfirmation(t: Transaction, user: User, method: SecondFactorMethod, code: string): Promise<boolean> {
+export async function verifyConfirmation(
+  t: Transaction,
+  user: User,
+  method: SecondFactorMethod,
+  code: string,
+): Promise<boolean> {
   return verifySecondFactor(t, user, method, code, "confirm");
 }

@@ -110,10 +110,18 @@ export async function loadSession(ctx: Ctx): Promise<LoadedSession | null> {
   return { session, sessionKey: sessionKeyOf(parsed.secret), csrfToken: csrfTokenOf(parsed.secret) };
 }
 
-async function insertSession(ctx: Ctx, t: Transaction, user: User, stage: SessionStage): Promise<{ session: Session; secret: Buffer }> {
+async function insertSession(
+  ctx: Ctx,
+  t: Transaction,
+  user: User,
+  stage: SessionStage,
+): Promise<{ session: Session; secret: Buffer }> {
   const secret = crypto.randomBytes(32);
   const now = new Date();
-  const lifetime = Math.min(env().SESSION_ABSOLUTE_TIMEOUT_SECONDS, stage === "partial" ? PARTIAL_SESSION_SECONDS : Infinity);
+  const lifetime = Math.min(
+    env().SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+    stage === "partial" ? PARTIAL_SESSION_SECONDS : Infinity,
+  );
   const session = await Session.create(
     {
       userId: user.id,
@@ -130,7 +138,14 @@ async function insertSession(ctx: Ctx, t: Transaction, user: User, stage: Sessio
 }
 
 function setAuth(ctx: Ctx, user: User, session: Session, secret: Buffer): void {
-  const auth: AuthState = { user, via: "session", sessionId: session.id, tokenId: null, stage: session.stage, sessionKey: sessionKeyOf(secret) };
+  const auth: AuthState = {
+    user,
+    via: "session",
+    sessionId: session.id,
+    tokenId: null,
+    stage: session.stage,
+    sessionKey: sessionKeyOf(secret),
+  };
   ctx.state.auth = auth;
 }
 
@@ -158,7 +173,8 @@ export async function createSession(ctx: Ctx, t: Transaction, user: User, stage:
  */
 export async function upgradeSession(ctx: Ctx, t: Transaction, stage: SessionStage): Promise<Session> {
   const auth = ctx.state.auth as AuthState | undefined;
-  if (!auth || auth.via !== "session" || !auth.sessionId || !auth.sessionKey) throw new Error("upgradeSession needs a session");
+  if (!auth || auth.via !== "session" || !auth.sessionId || !auth.sessionKey)
+    throw new Error("upgradeSession needs a session");
   const { session, secret } = await insertSession(ctx, t, auth.user, stage);
   await resealSessionKey(t, auth.sessionId, auth.sessionKey, session.id, sessionKeyOf(secret));
   await Session.destroy({ where: { id: auth.sessionId }, transaction: t });
@@ -176,7 +192,11 @@ export async function destroySession(ctx: Ctx, t: Transaction): Promise<void> {
 }
 
 /** Deletes every session of a user except `exceptSessionId`; returns how many. */
-export async function revokeAllSessions(t: Transaction, userId: string, exceptSessionId?: string | null): Promise<number> {
+export async function revokeAllSessions(
+  t: Transaction,
+  userId: string,
+  exceptSessionId?: string | null,
+): Promise<number> {
   const where = exceptSessionId ? { userId, id: { [Op.ne]: exceptSessionId } } : { userId };
   return Session.destroy({ where, transaction: t });
 }

@@ -13,7 +13,8 @@ export const SMS_CODE_TTL_MS = 10 * 60 * 1000;
 export const SMS_CODE_MAX_TRIES = 5;
 
 /** The purposes a code can be bound to. Phone verification codes are `phone_verify:<phoneId>`. */
-export type SmsCodePurpose = "login" | "confirm" | "totp_enable" | "backup_codes" | "password_reset" | `phone_verify:${string}`;
+export type SmsCodePurpose =
+  "login" | "confirm" | "totp_enable" | "backup_codes" | "password_reset" | `phone_verify:${string}`;
 
 /**
  * HMAC-SHA256 under a key derived from MASTER_KEY, over the row id, the user, the purpose and
@@ -22,7 +23,10 @@ export type SmsCodePurpose = "login" | "confirm" | "totp_enable" | "backup_codes
  * key is not in the database.
  */
 function codeHash(id: string, userId: string, purpose: string, code: string): string {
-  return crypto.createHmac("sha256", deriveKey("sms-code")).update(`${id}\0${userId}\0${purpose}\0${code}`).digest("hex");
+  return crypto
+    .createHmac("sha256", deriveKey("sms-code"))
+    .update(`${id}\0${userId}\0${purpose}\0${code}`)
+    .digest("hex");
 }
 
 /** A uniformly random 6-digit code from the CSPRNG. */
@@ -40,7 +44,12 @@ function normalise(code: string): string {
  * and sends it by SMS through the outbox (same transaction) to `toE164` or the user's primary
  * mobile. Returns nothing secret. Callers rate-limit issuing (per user and per IP).
  */
-export async function issueSmsCode(t: Transaction, user: User, purpose: SmsCodePurpose, toE164?: string): Promise<void> {
+export async function issueSmsCode(
+  t: Transaction,
+  user: User,
+  purpose: SmsCodePurpose,
+  toE164?: string,
+): Promise<void> {
   const to = toE164 ?? user.mobile;
   if (!to) throw UnprocessableError("no_phone", "There is no mobile number to send a code to");
   const now = codeClock.now();
@@ -48,12 +57,24 @@ export async function issueSmsCode(t: Transaction, user: User, purpose: SmsCodeP
   const id = crypto.randomUUID();
   const code = generateSmsCode();
   await VerificationCode.create(
-    { id, userId: user.id, purpose, target: to, codeHash: codeHash(id, user.id, purpose, code), expiresAt: new Date(now.getTime() + SMS_CODE_TTL_MS) },
+    {
+      id,
+      userId: user.id,
+      purpose,
+      target: to,
+      codeHash: codeHash(id, user.id, purpose, code),
+      expiresAt: new Date(now.getTime() + SMS_CODE_TTL_MS),
+    },
     { transaction: t },
   );
   // The text names what the code is for, so a code phished for one thing is recognisable.
   const kind = purpose.split(":")[0];
-  await enqueueSms(t, { to, template: "security-code", locale: user.locale, vars: { code, minutes: SMS_CODE_TTL_MS / 60_000, purpose: kind } });
+  await enqueueSms(t, {
+    to,
+    template: "security-code",
+    locale: user.locale,
+    vars: { code, minutes: SMS_CODE_TTL_MS / 60_000, purpose: kind },
+  });
 }
 
 /**
@@ -64,7 +85,13 @@ export async function issueSmsCode(t: Transaction, user: User, purpose: SmsCodeP
  * The try is written in `t`: callers must COMMIT `t` when this returns false (return a result
  * from the transaction and throw after it), or the count would roll back with the error.
  */
-export async function checkSmsCode(t: Transaction, user: User, purpose: SmsCodePurpose, code: string, opts: { target?: string } = {}): Promise<boolean> {
+export async function checkSmsCode(
+  t: Transaction,
+  user: User,
+  purpose: SmsCodePurpose,
+  code: string,
+  opts: { target?: string } = {},
+): Promise<boolean> {
   const now = codeClock.now();
   const row = await VerificationCode.findOne({
     where: { userId: user.id, purpose, usedAt: null, expiresAt: { [Op.gt]: now } },
@@ -82,7 +109,10 @@ export async function checkSmsCode(t: Transaction, user: User, purpose: SmsCodeP
   const match = candidate.length === stored.length && crypto.timingSafeEqual(candidate, stored);
   if (!match) return false;
   if (opts.target !== undefined && row.target !== opts.target) return false;
-  const [used] = await VerificationCode.update({ usedAt: now }, { where: { id: row.id, usedAt: null }, transaction: t });
+  const [used] = await VerificationCode.update(
+    { usedAt: now },
+    { where: { id: row.id, usedAt: null }, transaction: t },
+  );
   return used === 1;
 }
 

@@ -29,7 +29,10 @@ export function renderEmail(name: string, locale: Locale, vars: TemplateVars): R
   const base = `email/${name}.${locale}`;
   const ctx = { ...vars, locale };
   return {
-    subject: textEnv.render(`${base}.subject.njk`, ctx).trim().replace(/[\r\n]+/g, " "),
+    subject: textEnv
+      .render(`${base}.subject.njk`, ctx)
+      .trim()
+      .replace(/[\r\n]+/g, " "),
     text: textEnv.render(`${base}.txt.njk`, ctx).trim() + "\n",
     html: htmlEnv.render(`${base}.html.njk`, ctx),
   };

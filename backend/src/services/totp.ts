@@ -47,12 +47,26 @@ export function totpStep(at: Date): number {
  * always passed explicitly as base32.
  */
 export function totpCodeForStep(secretBase32: string, step: number, digits = TOTP_DIGITS): string {
-  return speakeasy.totp({ secret: secretBase32, encoding: "base32", algorithm: "sha1", digits, step: TOTP_STEP_SECONDS, counter: step });
+  return speakeasy.totp({
+    secret: secretBase32,
+    encoding: "base32",
+    algorithm: "sha1",
+    digits,
+    step: TOTP_STEP_SECONDS,
+    counter: step,
+  });
 }
 
 /** The code at a time (seconds since the epoch), as in RFC 6238's test vectors. */
 export function totpCodeAt(secretBase32: string, timeSeconds: number, digits = TOTP_DIGITS): string {
-  return speakeasy.totp({ secret: secretBase32, encoding: "base32", algorithm: "sha1", digits, step: TOTP_STEP_SECONDS, time: timeSeconds });
+  return speakeasy.totp({
+    secret: secretBase32,
+    encoding: "base32",
+    algorithm: "sha1",
+    digits,
+    step: TOTP_STEP_SECONDS,
+    time: timeSeconds,
+  });
 }
 
 /**
@@ -122,7 +136,13 @@ export async function confirmTotpEnrolment(t: Transaction, user: User, code: str
   const step = matchTotpStep(secret, code, codeClock.now());
   if (step === null) return false;
   await r.update(
-    { secretSealed: seal("totp", secret, activeAad(user.id)), pendingSecretSealed: null, enabled: true, enabledAt: codeClock.now(), lastStep: step },
+    {
+      secretSealed: seal("totp", secret, activeAad(user.id)),
+      pendingSecretSealed: null,
+      enabled: true,
+      enabledAt: codeClock.now(),
+      lastStep: step,
+    },
     { transaction: t },
   );
   return true;
@@ -141,7 +161,10 @@ export async function verifyTotp(t: Transaction, user: User, code: string): Prom
   if (step === null) return false;
   const [updated] = await UserTotp.update(
     { lastStep: step },
-    { where: { userId: user.id, enabled: true, [Op.or]: [{ lastStep: null }, { lastStep: { [Op.lt]: step } }] }, transaction: t },
+    {
+      where: { userId: user.id, enabled: true, [Op.or]: [{ lastStep: null }, { lastStep: { [Op.lt]: step } }] },
+      transaction: t,
+    },
   );
   return updated === 1;
 }
@@ -151,6 +174,9 @@ export async function disableTotp(t: Transaction, userId: string): Promise<boole
   const r = await row(t, userId);
   if (!r) return false;
   const wasEnabled = r.enabled;
-  await r.update({ enabled: false, enabledAt: null, secretSealed: null, pendingSecretSealed: null }, { transaction: t });
+  await r.update(
+    { enabled: false, enabledAt: null, secretSealed: null, pendingSecretSealed: null },
+    { transaction: t },
+  );
   return wasEnabled;
 }

@@ -23,7 +23,8 @@ function PageTitle() {
   const { t, i18n } = useTranslation();
   const matches = useMatches();
   const location = useLocation();
-  const handle = [...matches].reverse().find((m) => (m.handle as RouteHandle | undefined)?.titleKey)?.handle as RouteHandle | undefined;
+  const handle = [...matches].reverse().find((m) => (m.handle as RouteHandle | undefined)?.titleKey)?.handle as
+    RouteHandle | undefined;
   useEffect(() => {
     const page = handle ? t(handle.titleKey) : "";
     document.title = page ? `${page} – Kuvert` : "Kuvert";
@@ -50,15 +51,59 @@ const router = createBrowserRouter([
   {
     element: <Shell />,
     children: [
-      { path: "/", element: <RequireAuth><DashboardPage /></RequireAuth>, handle: { titleKey: "dashboard.title" } },
-      { path: "/login", element: <SignedOutOnly><SignInPage /></SignedOutOnly>, handle: { titleKey: "signIn.title" } },
+      {
+        path: "/",
+        element: (
+          <RequireAuth>
+            <DashboardPage />
+          </RequireAuth>
+        ),
+        handle: { titleKey: "dashboard.title" },
+      },
+      {
+        path: "/login",
+        element: (
+          <SignedOutOnly>
+            <SignInPage />
+          </SignedOutOnly>
+        ),
+        handle: { titleKey: "signIn.title" },
+      },
       { path: "/forgot-password", element: <ForgotPasswordPage />, handle: { titleKey: "forgot.title" } },
       { path: "/recovery", element: <RecoveryPage />, handle: { titleKey: "recovery.title" } },
       { path: "/r/:token", element: <RecipientPage />, handle: { titleKey: "mail.titles.recipient" } },
-      { path: "/compose/*", element: <RequireAuth><ComposePage /></RequireAuth>, handle: { titleKey: "mail.titles.compose" } },
-      { path: "/mailbox", element: <Navigate to="/mailbox/inbox" replace />, handle: { titleKey: "mail.titles.mailbox" } },
-      { path: "/mailbox/:folder/:messageId?", element: <RequireAuth><MailboxPage /></RequireAuth>, handle: { titleKey: "mail.titles.mailbox" } },
-      { path: "/contacts/*", element: <RequireAuth><ContactsPage /></RequireAuth>, handle: { titleKey: "mail.titles.contacts" } },
+      {
+        path: "/compose/*",
+        element: (
+          <RequireAuth>
+            <ComposePage />
+          </RequireAuth>
+        ),
+        handle: { titleKey: "mail.titles.compose" },
+      },
+      {
+        path: "/mailbox",
+        element: <Navigate to="/mailbox/inbox" replace />,
+        handle: { titleKey: "mail.titles.mailbox" },
+      },
+      {
+        path: "/mailbox/:folder/:messageId?",
+        element: (
+          <RequireAuth>
+            <MailboxPage />
+          </RequireAuth>
+        ),
+        handle: { titleKey: "mail.titles.mailbox" },
+      },
+      {
+        path: "/contacts/*",
+        element: (
+          <RequireAuth>
+            <ContactsPage />
+          </RequireAuth>
+        ),
+        handle: { titleKey: "mail.titles.contacts" },
+      },
       ...settingsRoutes,
       { path: "*", element: <NotFoundPage />, handle: { titleKey: "notFound.title" } },
     ],

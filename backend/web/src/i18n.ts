@@ -40,7 +40,10 @@ export async function initI18n(): Promise<void> {
     document.documentElement.lang = lng;
   });
   await i18next.use(initReactI18next).init({
-    resources: { sv: { translation: { ...sv, settings: settingsSv, mail: mailSv } }, en: { translation: { ...en, settings: settingsEn, mail: mailEn } } },
+    resources: {
+      sv: { translation: { ...sv, settings: settingsSv, mail: mailSv } },
+      en: { translation: { ...en, settings: settingsEn, mail: mailEn } },
+    },
     lng: storedLanguage(),
     fallbackLng: "sv",
     supportedLngs: [...languages],

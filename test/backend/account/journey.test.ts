@@ -2,7 +2,17 @@ import { expect } from "chai";
 import { ApiClient } from "../../support/server.js";
 import { buildUser, defaultPassword } from "../../support/factories.js";
 import { signIn } from "../../support/auth.js";
-import { appCode, auditTypes, enableTotp, generateBackupCodes, resetClock, shiftClock, signInPartial, startDelivery, type Delivery } from "../../support/secondFactor.js";
+import {
+  appCode,
+  auditTypes,
+  enableTotp,
+  generateBackupCodes,
+  resetClock,
+  shiftClock,
+  signInPartial,
+  startDelivery,
+  type Delivery,
+} from "../../support/secondFactor.js";
 
 /**
  * Issue 3's "done when", over the HTTP API only: turn TOTP on, lose it and recover, get locked
@@ -36,7 +46,9 @@ describe("account journey: TOTP, lost authenticator, lockout, resets", () => {
     let partial = await signInPartial(user);
     await partial.post("/api/auth/second-factor/sms");
     const loginCode = await delivery.smsCode(user.mobile!);
-    expect((await partial.post("/api/auth/recovery", { method: "sms", code: loginCode })).body.notice).to.equal("turn_on_2fa_again");
+    expect((await partial.post("/api/auth/recovery", { method: "sms", code: loginCode })).body.notice).to.equal(
+      "turn_on_2fa_again",
+    );
     api = partial;
     const secret = await enableTotp(api, user, delivery);
     expect(secret, "a new secret").to.not.equal(firstSecret);
@@ -47,18 +59,29 @@ describe("account journey: TOTP, lost authenticator, lockout, resets", () => {
     expect((await anon.post("/api/auth/password-reset", { email: user.email })).status).to.equal(202);
     const resetCode = await delivery.smsCode(user.mobile!);
     const password2 = "Second-password-22";
-    expect((await anon.post("/api/auth/password-reset/confirm", { email: user.email, code: resetCode, password: password2 })).status).to.equal(200);
+    expect(
+      (await anon.post("/api/auth/password-reset/confirm", { email: user.email, code: resetCode, password: password2 }))
+        .status,
+    ).to.equal(200);
     shiftClock(120_000);
     partial = await signInPartial(user, password2);
-    expect((await partial.post("/api/auth/second-factor", { method: "totp", code: appCode(secret) })).status, "TOTP still on after a reset").to.equal(200);
+    expect(
+      (await partial.post("/api/auth/second-factor", { method: "totp", code: appCode(secret) })).status,
+      "TOTP still on after a reset",
+    ).to.equal(200);
 
     // Locked again; this time reset with a one-time code (no phone needed).
     await lockOut(user.email, password2);
     const password3 = "Third-password-33";
-    expect((await anon.post("/api/auth/password-reset/confirm", { email: user.email, code: codes[9], password: password3 })).status).to.equal(200);
+    expect(
+      (await anon.post("/api/auth/password-reset/confirm", { email: user.email, code: codes[9], password: password3 }))
+        .status,
+    ).to.equal(200);
     shiftClock(180_000);
     const final = await signInPartial(user, password3);
-    expect((await final.post("/api/auth/second-factor", { method: "totp", code: appCode(secret) })).status).to.equal(200);
+    expect((await final.post("/api/auth/second-factor", { method: "totp", code: appCode(secret) })).status).to.equal(
+      200,
+    );
 
     const types = await auditTypes(final);
     expect(types).to.include.members([
@@ -75,6 +98,7 @@ describe("account journey: TOTP, lost authenticator, lockout, resets", () => {
     ]);
     expect(types.filter((t) => t === "password.reset")).to.have.length(2);
     const everything = JSON.stringify((await final.get("/api/account/audit?limit=200")).body);
-    for (const secretValue of [secret, loginCode, resetCode, codes[9], password2, password3]) expect(everything).to.not.contain(secretValue);
+    for (const secretValue of [secret, loginCode, resetCode, codes[9], password2, password3])
+      expect(everything).to.not.contain(secretValue);
   });
 });

@@ -42,7 +42,8 @@ describe("code sending and checking limits", () => {
     codeLimits.checkPerUser = { points: 3, durationSeconds: 60 };
     const user = await buildUser();
     const api = await signIn(user);
-    for (let i = 0; i < 3; i++) expect((await api.post("/api/account/backup-codes", { smsCode: "000000" })).status).to.equal(400);
+    for (let i = 0; i < 3; i++)
+      expect((await api.post("/api/account/backup-codes", { smsCode: "000000" })).status).to.equal(400);
     const limited = await api.post("/api/account/backup-codes", { smsCode: "000000" });
     expect(limited.status).to.equal(429);
   });

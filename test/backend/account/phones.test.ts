@@ -34,7 +34,13 @@ describe("phones (F17, HTTP API)", () => {
     const res = await api.get<{ phones: PhoneView[] }>("/api/account/phones");
     expect(res.status).to.equal(200);
     expect(res.body.phones).to.have.length(1);
-    expect(res.body.phones[0]).to.include({ number: user.mobile, country: "SE", callingCode: "46", verified: true, primary: true });
+    expect(res.body.phones[0]).to.include({
+      number: user.mobile,
+      country: "SE",
+      callingCode: "46",
+      verified: true,
+      primary: true,
+    });
   });
 
   it("adding needs a second factor; the new phone is verified by SMS before it can become primary; user.mobile mirrors it", async () => {
@@ -42,18 +48,40 @@ describe("phones (F17, HTTP API)", () => {
     const api = await signIn(user);
     const backup = uniqueMobile();
 
-    const noFactor = await api.post("/api/account/phones", { mobile: backup, name: "Work", method: "sms", code: "123456" });
+    const noFactor = await api.post("/api/account/phones", {
+      mobile: backup,
+      name: "Work",
+      method: "sms",
+      code: "123456",
+    });
     expect(noFactor.status).to.equal(400);
     expect(noFactor.body.error).to.equal("invalid_code");
 
-    const invalidNumber = await api.post("/api/account/phones", { mobile: "+46 70 12", name: "Bad", method: "sms", code: await confirmCode(api, user.mobile!) });
+    const invalidNumber = await api.post("/api/account/phones", {
+      mobile: "+46 70 12",
+      name: "Bad",
+      method: "sms",
+      code: await confirmCode(api, user.mobile!),
+    });
     expect(invalidNumber.status).to.equal(422);
     expect(invalidNumber.body.error).to.equal("invalid_phone");
 
     const national = backup.replace("+46", "0");
-    const added = await api.post<{ phone: PhoneView }>("/api/account/phones", { mobile: national, country: "se", name: "Work", method: "sms", code: await confirmCode(api, user.mobile!) });
+    const added = await api.post<{ phone: PhoneView }>("/api/account/phones", {
+      mobile: national,
+      country: "se",
+      name: "Work",
+      method: "sms",
+      code: await confirmCode(api, user.mobile!),
+    });
     expect(added.status, added.text).to.equal(201);
-    expect(added.body.phone).to.include({ number: backup, country: "SE", name: "Work", verified: false, primary: false });
+    expect(added.body.phone).to.include({
+      number: backup,
+      country: "SE",
+      name: "Work",
+      verified: false,
+      primary: false,
+    });
     const id = added.body.phone.id;
 
     const early = await api.post(`/api/account/phones/${id}/primary`);
@@ -61,7 +89,9 @@ describe("phones (F17, HTTP API)", () => {
     expect(early.body.error).to.equal("phone_not_verified");
 
     const code = await delivery.smsCode(backup);
-    expect((await api.post(`/api/account/phones/${id}/verify`, { code: code === "000000" ? "111111" : "000000" })).status).to.equal(400);
+    expect(
+      (await api.post(`/api/account/phones/${id}/verify`, { code: code === "000000" ? "111111" : "000000" })).status,
+    ).to.equal(400);
     const verified = await api.post<{ phone: PhoneView }>(`/api/account/phones/${id}/verify`, { code });
     expect(verified.status, verified.text).to.equal(200);
     expect(verified.body.phone.verified).to.equal(true);
@@ -88,16 +118,29 @@ describe("phones (F17, HTTP API)", () => {
     const user = await buildUser();
     const api = await signIn(user);
     const backup = uniqueMobile();
-    const added = await api.post<{ phone: PhoneView }>("/api/account/phones", { mobile: backup, name: "Spare", method: "sms", code: await confirmCode(api, user.mobile!) });
+    const added = await api.post<{ phone: PhoneView }>("/api/account/phones", {
+      mobile: backup,
+      name: "Spare",
+      method: "sms",
+      code: await confirmCode(api, user.mobile!),
+    });
     expect(added.status).to.equal(201);
     const id = added.body.phone.id;
     expect((await api.delete(`/api/account/phones/${id}`, { method: "sms", code: "000000" })).status).to.equal(400);
     expect((await api.delete(`/api/account/phones/${id}`, {})).status).to.equal(400);
-    const primaryId = (await api.get<{ phones: PhoneView[] }>("/api/account/phones")).body.phones.find((p) => p.primary)!.id;
-    const primary = await api.delete(`/api/account/phones/${primaryId}`, { method: "sms", code: await confirmCode(api, user.mobile!) });
+    const primaryId = (await api.get<{ phones: PhoneView[] }>("/api/account/phones")).body.phones.find(
+      (p) => p.primary,
+    )!.id;
+    const primary = await api.delete(`/api/account/phones/${primaryId}`, {
+      method: "sms",
+      code: await confirmCode(api, user.mobile!),
+    });
     expect(primary.status).to.equal(409);
     expect(primary.body.error).to.equal("phone_is_primary");
-    expect((await api.delete(`/api/account/phones/${id}`, { method: "sms", code: await confirmCode(api, user.mobile!) })).status).to.equal(204);
+    expect(
+      (await api.delete(`/api/account/phones/${id}`, { method: "sms", code: await confirmCode(api, user.mobile!) }))
+        .status,
+    ).to.equal(204);
   });
 
   it("another user's phone is not found", async () => {
@@ -108,7 +151,9 @@ describe("phones (F17, HTTP API)", () => {
     const alicePhone = (await aliceApi.get<{ phones: PhoneView[] }>("/api/account/phones")).body.phones[0];
     expect((await bobApi.post(`/api/account/phones/${alicePhone.id}/primary`)).status).to.equal(404);
     expect((await bobApi.post(`/api/account/phones/${alicePhone.id}/verify`, { code: "123456" })).status).to.equal(404);
-    expect((await bobApi.delete(`/api/account/phones/${alicePhone.id}`, { method: "sms", code: "123456" })).status).to.equal(404);
+    expect(
+      (await bobApi.delete(`/api/account/phones/${alicePhone.id}`, { method: "sms", code: "123456" })).status,
+    ).to.equal(404);
   });
 
   it("changed number: a one-time code adds the new mobile, which is verified by SMS and made primary", async () => {
@@ -116,15 +161,24 @@ describe("phones (F17, HTTP API)", () => {
     const api = await signIn(user);
     const codes = await generateBackupCodes(api, user, delivery);
     const fresh = uniqueMobile();
-    expect((await api.post("/api/account/phones/replace-primary", { backupCode: "zzzzz-zzzzz", mobile: fresh })).status).to.equal(400);
-    const added = await api.post<{ phone: PhoneView }>("/api/account/phones/replace-primary", { backupCode: codes[0], mobile: fresh, name: "New mobile" });
+    expect(
+      (await api.post("/api/account/phones/replace-primary", { backupCode: "zzzzz-zzzzz", mobile: fresh })).status,
+    ).to.equal(400);
+    const added = await api.post<{ phone: PhoneView }>("/api/account/phones/replace-primary", {
+      backupCode: codes[0],
+      mobile: fresh,
+      name: "New mobile",
+    });
     expect(added.status, added.text).to.equal(201);
     const id = added.body.phone.id;
     const code = await delivery.smsCode(fresh);
     expect((await api.post(`/api/account/phones/${id}/verify`, { code })).status).to.equal(200);
     expect((await api.post(`/api/account/phones/${id}/primary`)).status).to.equal(200);
     expect((await api.get<{ mobile: string }>("/api/account")).body.mobile).to.equal(fresh);
-    expect((await api.post("/api/account/phones/replace-primary", { backupCode: codes[0], mobile: uniqueMobile() })).status, "the code is used").to.equal(400);
+    expect(
+      (await api.post("/api/account/phones/replace-primary", { backupCode: codes[0], mobile: uniqueMobile() })).status,
+      "the code is used",
+    ).to.equal(400);
     expect(await auditTypes(api)).to.include("backup_code.used");
   });
 });

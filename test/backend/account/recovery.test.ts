@@ -3,7 +3,17 @@ import { ApiClient } from "../../support/server.js";
 import { drain } from "../../support/outbox.js";
 import { buildUser, defaultPassword } from "../../support/factories.js";
 import { signIn } from "../../support/auth.js";
-import { appCode, auditTypes, enableTotp, generateBackupCodes, resetClock, shiftClock, signInPartial, startDelivery, type Delivery } from "../../support/secondFactor.js";
+import {
+  appCode,
+  auditTypes,
+  enableTotp,
+  generateBackupCodes,
+  resetClock,
+  shiftClock,
+  signInPartial,
+  startDelivery,
+  type Delivery,
+} from "../../support/secondFactor.js";
 
 const newPassword = "Fresh-start-2026";
 const wrongPassword = "Wrong-password-1";
@@ -34,7 +44,10 @@ describe("recovery: one-time codes, lost authenticator, forgot password (HTTP AP
 
       await enableTotp(api, user, delivery);
       const first = await signInPartial(user);
-      const use = await first.post("/api/auth/second-factor", { method: "backup_code", code: codes[0].toUpperCase().replace("-", " ") });
+      const use = await first.post("/api/auth/second-factor", {
+        method: "backup_code",
+        code: codes[0].toUpperCase().replace("-", " "),
+      });
       expect(use.status, use.text).to.equal(200);
       expect((await api.get("/api/account/backup-codes")).body).to.deep.equal({ remaining: 9 });
 
@@ -46,7 +59,9 @@ describe("recovery: one-time codes, lost authenticator, forgot password (HTTP AP
       expect(fresh.some((c) => codes.includes(c))).to.equal(false);
       const old = await second.post("/api/auth/second-factor", { method: "backup_code", code: codes[1] });
       expect(old.status, "the old set is gone").to.equal(400);
-      expect((await second.post("/api/auth/second-factor", { method: "backup_code", code: fresh[0] })).status).to.equal(200);
+      expect((await second.post("/api/auth/second-factor", { method: "backup_code", code: fresh[0] })).status).to.equal(
+        200,
+      );
 
       const types = await auditTypes(api);
       expect(types.filter((t) => t === "backup_codes.generated")).to.have.length(2);
@@ -62,7 +77,9 @@ describe("recovery: one-time codes, lost authenticator, forgot password (HTTP AP
       await enableTotp(bobApi, bob, delivery);
       await generateBackupCodes(bobApi, bob, delivery);
       const partial = await signInPartial(bob);
-      expect((await partial.post("/api/auth/second-factor", { method: "backup_code", code: aliceCodes[0] })).status).to.equal(400);
+      expect(
+        (await partial.post("/api/auth/second-factor", { method: "backup_code", code: aliceCodes[0] })).status,
+      ).to.equal(400);
     });
   });
 
@@ -75,7 +92,10 @@ describe("recovery: one-time codes, lost authenticator, forgot password (HTTP AP
       const partial = await signInPartial(user);
       expect((await partial.post("/api/auth/second-factor/sms")).status).to.equal(202);
       const code = await delivery.smsCode(user.mobile!);
-      const bad = await partial.post("/api/auth/recovery", { method: "sms", code: code === "000000" ? "111111" : "000000" });
+      const bad = await partial.post("/api/auth/recovery", {
+        method: "sms",
+        code: code === "000000" ? "111111" : "000000",
+      });
       expect(bad.status).to.equal(400);
       const res = await partial.post("/api/auth/recovery", { method: "sms", code });
       expect(res.status, res.text).to.equal(200);
@@ -84,7 +104,10 @@ describe("recovery: one-time codes, lost authenticator, forgot password (HTTP AP
       expect((await partial.get<{ enabled: boolean }>("/api/account/2fa")).body.enabled).to.equal(false);
 
       const plain = await ApiClient.create();
-      expect((await plain.post("/api/auth/login", { email: user.email, password: defaultPassword })).body.next, "2FA is off now").to.equal("done");
+      expect(
+        (await plain.post("/api/auth/login", { email: user.email, password: defaultPassword })).body.next,
+        "2FA is off now",
+      ).to.equal("done");
 
       const types = await auditTypes(partial);
       expect(types).to.include.members(["2fa.totp_disabled", "login.succeeded"]);
@@ -117,8 +140,12 @@ describe("recovery: one-time codes, lost authenticator, forgot password (HTTP AP
       const api = await signIn(user);
       const secret = await enableTotp(api, user, delivery);
       const partial = await signInPartial(user);
-      expect((await partial.post("/api/auth/recovery", { method: "backup_code", code: "aaaaa-aaaaa" })).status).to.equal(400);
-      expect((await partial.post("/api/auth/recovery", { method: "backup_code", code: "bbbbb-bbbbb" })).status).to.equal(400);
+      expect(
+        (await partial.post("/api/auth/recovery", { method: "backup_code", code: "aaaaa-aaaaa" })).status,
+      ).to.equal(400);
+      expect(
+        (await partial.post("/api/auth/recovery", { method: "backup_code", code: "bbbbb-bbbbb" })).status,
+      ).to.equal(400);
       const third = await partial.post("/api/auth/recovery", { method: "backup_code", code: "ccccc-ccccc" });
       expect(third.status).to.equal(423);
       shiftClock(90_000);
@@ -132,7 +159,9 @@ describe("recovery: one-time codes, lost authenticator, forgot password (HTTP AP
   describe("forgot password (F19)", () => {
     it("always answers 202, also for unknown addresses, and sends no SMS then", async () => {
       const before = delivery.sms.messages.length;
-      const res = await (await ApiClient.create()).post("/api/auth/password-reset", { email: "nobody-here@example.test" });
+      const res = await (
+        await ApiClient.create()
+      ).post("/api/auth/password-reset", { email: "nobody-here@example.test" });
       expect(res.status).to.equal(202);
       expect(res.body).to.deep.equal({ next: "code" });
       await drain(delivery.worker);
@@ -144,30 +173,54 @@ describe("recovery: one-time codes, lost authenticator, forgot password (HTTP AP
       const other = await signIn(user);
       const anon = await ApiClient.create();
       for (let i = 0; i < 3; i++) await anon.post("/api/auth/login", { email: user.email, password: wrongPassword });
-      expect((await anon.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(423);
+      expect((await anon.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(
+        423,
+      );
 
       expect((await anon.post("/api/auth/password-reset", { email: user.email.toUpperCase() })).status).to.equal(202);
       const code = await delivery.smsCode(user.mobile!);
       const sms = delivery.sms.messages.filter((m) => m.to === user.mobile).at(-1)!;
-      expect(sms.message, "the SMS says what the code is for").to.contain("återställa ditt lösenord").and.contain("10 minuter");
+      expect(sms.message, "the SMS says what the code is for")
+        .to.contain("återställa ditt lösenord")
+        .and.contain("10 minuter");
 
       const weak = await anon.post("/api/auth/password-reset/confirm", { email: user.email, code, password: "short1" });
       expect(weak.status).to.equal(422);
       expect(weak.body.error).to.equal("password_too_short");
-      const bad = await anon.post("/api/auth/password-reset/confirm", { email: user.email, code: code === "000000" ? "111111" : "000000", password: newPassword });
+      const bad = await anon.post("/api/auth/password-reset/confirm", {
+        email: user.email,
+        code: code === "000000" ? "111111" : "000000",
+        password: newPassword,
+      });
       expect(bad.status).to.equal(400);
       expect(bad.body.error).to.equal("invalid_code");
 
-      const ok = await anon.post("/api/auth/password-reset/confirm", { email: user.email, code, password: newPassword });
+      const ok = await anon.post("/api/auth/password-reset/confirm", {
+        email: user.email,
+        code,
+        password: newPassword,
+      });
       expect(ok.status, ok.text).to.equal(200);
       expect(ok.body).to.deep.equal({ next: "sign_in" });
-      expect((await anon.post("/api/auth/password-reset/confirm", { email: user.email, code, password: newPassword })).status, "the code is used up").to.equal(400);
+      expect(
+        (await anon.post("/api/auth/password-reset/confirm", { email: user.email, code, password: newPassword }))
+          .status,
+        "the code is used up",
+      ).to.equal(400);
 
       expect((await other.get("/api/account")).status, "old sessions are revoked").to.equal(401);
-      expect((await anon.post("/api/auth/login", { email: user.email, password: defaultPassword })).status, "old password").to.equal(401);
+      expect(
+        (await anon.post("/api/auth/login", { email: user.email, password: defaultPassword })).status,
+        "old password",
+      ).to.equal(401);
       const fresh = await signIn(user, newPassword);
       const types = await auditTypes(fresh);
-      expect(types).to.include.members(["password_reset.requested", "account.unlocked", "password.reset", "keys.escrow_recovered"]);
+      expect(types).to.include.members([
+        "password_reset.requested",
+        "account.unlocked",
+        "password.reset",
+        "keys.escrow_recovered",
+      ]);
 
       const mail = await delivery.mailTo(user.email, "Ditt lösenord i Kuvert har återställts");
       expect(mail.text).to.contain("Kontot var låst och är nu upplåst").and.contain("SMS-kod");
@@ -179,10 +232,18 @@ describe("recovery: one-time codes, lost authenticator, forgot password (HTTP AP
       const api = await signIn(user);
       const codes = await generateBackupCodes(api, user, delivery);
       const anon = await ApiClient.create();
-      const ok = await anon.post("/api/auth/password-reset/confirm", { email: user.email, code: codes[5], password: newPassword });
+      const ok = await anon.post("/api/auth/password-reset/confirm", {
+        email: user.email,
+        code: codes[5],
+        password: newPassword,
+      });
       expect(ok.status, ok.text).to.equal(200);
       await signIn(user, newPassword);
-      const again = await anon.post("/api/auth/password-reset/confirm", { email: user.email, code: codes[5], password: "Another-one-42" });
+      const again = await anon.post("/api/auth/password-reset/confirm", {
+        email: user.email,
+        code: codes[5],
+        password: "Another-one-42",
+      });
       expect(again.status).to.equal(400);
       const mail = await delivery.mailTo(user.email, "Ditt lösenord i Kuvert har återställts");
       expect(mail.text).to.contain("engångskod");
@@ -194,9 +255,17 @@ describe("recovery: one-time codes, lost authenticator, forgot password (HTTP AP
       const anon = await ApiClient.create();
       await anon.post("/api/auth/password-reset", { email: alice.email });
       const aliceCode = await delivery.smsCode(alice.mobile!);
-      const asBob = await anon.post("/api/auth/password-reset/confirm", { email: bob.email, code: aliceCode, password: newPassword });
+      const asBob = await anon.post("/api/auth/password-reset/confirm", {
+        email: bob.email,
+        code: aliceCode,
+        password: newPassword,
+      });
       expect(asBob.status).to.equal(400);
-      const unknown = await anon.post("/api/auth/password-reset/confirm", { email: "ghost@example.test", code: aliceCode, password: newPassword });
+      const unknown = await anon.post("/api/auth/password-reset/confirm", {
+        email: "ghost@example.test",
+        code: aliceCode,
+        password: newPassword,
+      });
       expect(unknown.status).to.equal(400);
       expect(unknown.body).to.deep.equal(asBob.body);
       // A sign-in code is not a reset code.
@@ -205,7 +274,11 @@ describe("recovery: one-time codes, lost authenticator, forgot password (HTTP AP
       const partial = await signInPartial(alice);
       await partial.post("/api/auth/second-factor/sms");
       const loginCode = await delivery.smsCode(alice.mobile!);
-      const cross = await anon.post("/api/auth/password-reset/confirm", { email: alice.email, code: loginCode, password: newPassword });
+      const cross = await anon.post("/api/auth/password-reset/confirm", {
+        email: alice.email,
+        code: loginCode,
+        password: newPassword,
+      });
       if (loginCode !== aliceCode) expect(cross.status).to.equal(400);
     });
 

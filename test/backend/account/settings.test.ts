@@ -2,7 +2,14 @@ import { expect } from "chai";
 import { ApiClient } from "../../support/server.js";
 import { buildUser, defaultPassword } from "../../support/factories.js";
 import { signIn } from "../../support/auth.js";
-import { appCode, enableTotp, resetClock, shiftClock, startDelivery, type Delivery } from "../../support/secondFactor.js";
+import {
+  appCode,
+  enableTotp,
+  resetClock,
+  shiftClock,
+  startDelivery,
+  type Delivery,
+} from "../../support/secondFactor.js";
 import { User } from "../../../backend/src/models/User.js";
 import { Phone } from "../../../backend/src/models/Phone.js";
 import { Session } from "../../../backend/src/models/Session.js";
@@ -23,7 +30,15 @@ describe("account settings, export and deletion (F20, F21; HTTP API)", () => {
     const api = await signIn(user);
     const got = await api.get<Record<string, unknown>>("/api/account");
     expect(got.status).to.equal(200);
-    expect(got.body).to.include({ email: user.email, name: "Ada", mobile: user.mobile, plan: "professional", locale: "sv", neutralNotifications: false, signature: null });
+    expect(got.body).to.include({
+      email: user.email,
+      name: "Ada",
+      mobile: user.mobile,
+      plan: "professional",
+      locale: "sv",
+      neutralNotifications: false,
+      signature: null,
+    });
     expect(got.body.autoReply).to.deep.equal({ enabled: false, text: null, from: null, to: null });
     expect(got.body).to.not.have.any.keys("passwordHash", "publicKey", "privateKeyEscrow");
 
@@ -32,18 +47,42 @@ describe("account settings, export and deletion (F20, F21; HTTP API)", () => {
       locale: "en",
       neutralNotifications: true,
       signature: "Ada L.\r\nKuvert AB\u0007",
-      autoReply: { enabled: true, text: "Away until Monday.", from: "2026-12-20T08:00:00Z", to: "2026-12-28T08:00:00+01:00" },
+      autoReply: {
+        enabled: true,
+        text: "Away until Monday.",
+        from: "2026-12-20T08:00:00Z",
+        to: "2026-12-28T08:00:00+01:00",
+      },
     });
     expect(patch.status, patch.text).to.equal(200);
-    expect(patch.body).to.include({ name: "Ada L.", locale: "en", neutralNotifications: true, signature: "Ada L.\nKuvert AB" });
-    expect(patch.body.autoReply).to.deep.equal({ enabled: true, text: "Away until Monday.", from: "2026-12-20T08:00:00.000Z", to: "2026-12-28T07:00:00.000Z" });
-    expect((await api.get<Record<string, unknown>>("/api/account")).body).to.include({ name: "Ada L.", neutralNotifications: true });
+    expect(patch.body).to.include({
+      name: "Ada L.",
+      locale: "en",
+      neutralNotifications: true,
+      signature: "Ada L.\nKuvert AB",
+    });
+    expect(patch.body.autoReply).to.deep.equal({
+      enabled: true,
+      text: "Away until Monday.",
+      from: "2026-12-20T08:00:00.000Z",
+      to: "2026-12-28T07:00:00.000Z",
+    });
+    expect((await api.get<Record<string, unknown>>("/api/account")).body).to.include({
+      name: "Ada L.",
+      neutralNotifications: true,
+    });
   });
 
   it("refuses read-only and unknown fields, over-long text and bad periods", async () => {
     const user = await buildUser();
     const api = await signIn(user);
-    for (const body of [{ mobile: "+46700000001" }, { plan: "organisation" }, { email: "x@example.test" }, { signature: "x".repeat(2001) }, { locale: "de" }]) {
+    for (const body of [
+      { mobile: "+46700000001" },
+      { plan: "organisation" },
+      { email: "x@example.test" },
+      { signature: "x".repeat(2001) },
+      { locale: "de" },
+    ]) {
       const res = await api.patch("/api/account", body);
       expect(res.status, JSON.stringify(body)).to.equal(400);
       expect(res.body.error).to.equal("validation_error");
@@ -51,7 +90,9 @@ describe("account settings, export and deletion (F20, F21; HTTP API)", () => {
     const noText = await api.patch("/api/account", { autoReply: { enabled: true } });
     expect(noText.status).to.equal(422);
     expect(noText.body.error).to.equal("auto_reply_text_required");
-    const backwards = await api.patch("/api/account", { autoReply: { text: "Away", from: "2026-12-28T00:00:00Z", to: "2026-12-20T00:00:00Z" } });
+    const backwards = await api.patch("/api/account", {
+      autoReply: { text: "Away", from: "2026-12-28T00:00:00Z", to: "2026-12-20T00:00:00Z" },
+    });
     expect(backwards.status).to.equal(422);
     expect(backwards.body.error).to.equal("auto_reply_period_invalid");
   });
@@ -62,12 +103,15 @@ describe("account settings, export and deletion (F20, F21; HTTP API)", () => {
     const res = await fetch(`${api.baseUrl}/api/account/export`, { headers: { Cookie: api.cookieHeader() } });
     expect(res.status).to.equal(200);
     expect(res.headers.get("content-type")).to.equal("application/zip");
-    expect(res.headers.get("content-disposition")).to.match(/^attachment; filename="kuvert-export-\d{4}-\d{2}-\d{2}\.zip"$/);
+    expect(res.headers.get("content-disposition")).to.match(
+      /^attachment; filename="kuvert-export-\d{4}-\d{2}-\d{2}\.zip"$/,
+    );
     expect(res.headers.get("content-length"), "streamed, not built in memory").to.equal(null);
     const zip = Buffer.from(await res.arrayBuffer());
     expect(zip.subarray(0, 4).toString("hex")).to.equal("504b0304");
     const text = zip.toString("latin1");
-    for (const name of ["README.txt", "account/account.json", "account/phones.json", "account/audit-log-0001.json"]) expect(text).to.contain(name);
+    for (const name of ["README.txt", "account/account.json", "account/phones.json", "account/audit-log-0001.json"])
+      expect(text).to.contain(name);
     const anon = await ApiClient.create();
     expect((await anon.get("/api/account/export")).status).to.equal(401);
     const audit = await api.get<{ events: Array<{ type: string }> }>("/api/account/audit?limit=200");
@@ -80,7 +124,11 @@ describe("account settings, export and deletion (F20, F21; HTTP API)", () => {
     const secret = await enableTotp(api, user, delivery);
     await api.get("/api/account/phones");
 
-    const wrongPassword = await api.delete("/api/account", { password: "Not-the-password-1", method: "totp", code: appCode(secret) });
+    const wrongPassword = await api.delete("/api/account", {
+      password: "Not-the-password-1",
+      method: "totp",
+      code: appCode(secret),
+    });
     expect(wrongPassword.status).to.equal(403);
     expect(wrongPassword.body.error).to.equal("invalid_password");
     const noFactor = await api.delete("/api/account", { password: defaultPassword });
@@ -98,7 +146,9 @@ describe("account settings, export and deletion (F20, F21; HTTP API)", () => {
     expect(await Phone.count({ where: { userId: user.id } })).to.equal(0);
     expect(await Session.count({ where: { userId: user.id } })).to.equal(0);
     expect((await api.get("/api/account")).status).to.equal(401);
-    const login = await (await ApiClient.create()).post("/api/auth/login", { email: user.email, password: defaultPassword });
+    const login = await (
+      await ApiClient.create()
+    ).post("/api/auth/login", { email: user.email, password: defaultPassword });
     expect(login.status).to.equal(401);
 
     const deleted = await AuditEvent.findOne({ where: { type: "account.deleted" }, order: [["id", "DESC"]] });

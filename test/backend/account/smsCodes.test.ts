@@ -3,7 +3,13 @@ import { transaction } from "../../../backend/src/db.js";
 import { OutboxEntry } from "../../../backend/src/models/OutboxEntry.js";
 import { VerificationCode } from "../../../backend/src/models/VerificationCode.js";
 import { openPayload } from "../../../backend/src/outbox/enqueue.js";
-import { checkSmsCode, issueSmsCode, SMS_CODE_MAX_TRIES, SMS_CODE_TTL_MS, type SmsCodePurpose } from "../../../backend/src/services/smsCodes.js";
+import {
+  checkSmsCode,
+  issueSmsCode,
+  SMS_CODE_MAX_TRIES,
+  SMS_CODE_TTL_MS,
+  type SmsCodePurpose,
+} from "../../../backend/src/services/smsCodes.js";
 import type { User } from "../../../backend/src/models/User.js";
 import { buildUser } from "../../support/factories.js";
 import { resetClock, shiftClock } from "../../support/secondFactor.js";
@@ -20,7 +26,8 @@ async function lastCodeSentTo(to: string): Promise<string> {
 }
 
 const issue = (user: User, purpose: SmsCodePurpose) => transaction((t) => issueSmsCode(t, user, purpose));
-const check = (user: User, purpose: SmsCodePurpose, code: string) => transaction((t) => checkSmsCode(t, user, purpose, code));
+const check = (user: User, purpose: SmsCodePurpose, code: string) =>
+  transaction((t) => checkSmsCode(t, user, purpose, code));
 const wrong = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, "0");
 
 describe("services/smsCodes", () => {

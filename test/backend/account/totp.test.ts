@@ -3,7 +3,16 @@ import speakeasy from "speakeasy";
 import { buildUser, defaultPassword } from "../../support/factories.js";
 import { ApiClient } from "../../support/server.js";
 import { signIn } from "../../support/auth.js";
-import { appCode, auditTypes, enableTotp, resetClock, shiftClock, signInPartial, startDelivery, type Delivery } from "../../support/secondFactor.js";
+import {
+  appCode,
+  auditTypes,
+  enableTotp,
+  resetClock,
+  shiftClock,
+  signInPartial,
+  startDelivery,
+  type Delivery,
+} from "../../support/secondFactor.js";
 
 describe("TOTP two-factor (HTTP API)", () => {
   let delivery: Delivery;
@@ -26,11 +35,16 @@ describe("TOTP two-factor (HTTP API)", () => {
 
     expect((await api.post("/api/account/2fa/sms-code", { purpose: "totp_enable" })).status).to.equal(202);
     const smsCode = await delivery.smsCode(user.mobile!);
-    const start = await api.post<{ secret: string; otpauthUri: string; qrSvg: string; qrDataUrl: string }>("/api/account/2fa/totp/start", { smsCode });
+    const start = await api.post<{ secret: string; otpauthUri: string; qrSvg: string; qrDataUrl: string }>(
+      "/api/account/2fa/totp/start",
+      { smsCode },
+    );
     expect(start.status, start.text).to.equal(200);
     expect(start.headers.get("cache-control")).to.equal("no-store");
     expect(start.body.secret).to.match(/^[A-Z2-7]{32}$/);
-    expect(start.body.otpauthUri).to.match(/^otpauth:\/\/totp\//).and.contain(`secret=${start.body.secret}`);
+    expect(start.body.otpauthUri)
+      .to.match(/^otpauth:\/\/totp\//)
+      .and.contain(`secret=${start.body.secret}`);
     expect(start.body.qrSvg).to.contain("<svg");
     expect(start.body.qrDataUrl).to.match(/^data:image\/png;base64,/);
     // The SMS code was used up.
@@ -43,7 +57,10 @@ describe("TOTP two-factor (HTTP API)", () => {
     expect(status.body.totp.enrolmentPending).to.equal(true);
 
     const secret = start.body.secret;
-    expect((await api.post("/api/account/2fa/totp/confirm", { code: appCode(secret) === "123456" ? "654321" : "123456" })).status).to.equal(400);
+    expect(
+      (await api.post("/api/account/2fa/totp/confirm", { code: appCode(secret) === "123456" ? "654321" : "123456" }))
+        .status,
+    ).to.equal(400);
     const firstCode = speakeasy.totp({ secret, encoding: "base32" });
     const confirm = await api.post("/api/account/2fa/totp/confirm", { code: firstCode });
     expect(confirm.status, confirm.text).to.equal(200);
@@ -103,11 +120,16 @@ describe("TOTP two-factor (HTTP API)", () => {
     expect((await bobPartial.post("/api/auth/second-factor/sms")).status).to.equal(202);
     const bobCode = await delivery.smsCode(bob.mobile!);
     const alicePartial = await signInPartial(alice);
-    const methods = (await ApiClient.create().then((c) => c.post("/api/auth/login", { email: alice.email, password: defaultPassword }))).body.methods;
+    const methods = (
+      await ApiClient.create().then((c) => c.post("/api/auth/login", { email: alice.email, password: defaultPassword }))
+    ).body.methods;
     expect(methods).to.deep.equal(["totp", "sms"]);
     expect((await alicePartial.post("/api/auth/second-factor/sms")).status).to.equal(202);
     const aliceCode = await delivery.smsCode(alice.mobile!);
-    if (bobCode !== aliceCode) expect((await alicePartial.post("/api/auth/second-factor", { method: "sms", code: bobCode })).status).to.equal(400);
+    if (bobCode !== aliceCode)
+      expect((await alicePartial.post("/api/auth/second-factor", { method: "sms", code: bobCode })).status).to.equal(
+        400,
+      );
     const ok = await alicePartial.post("/api/auth/second-factor", { method: "sms", code: aliceCode });
     expect(ok.status, ok.text).to.equal(200);
     expect((await alicePartial.get<{ enabled: boolean }>("/api/account/2fa")).body.enabled).to.equal(true);
@@ -126,7 +148,9 @@ describe("TOTP two-factor (HTTP API)", () => {
     // An SMS code for another purpose does not confirm.
     await api.post("/api/account/2fa/sms-code", { purpose: "backup_codes" });
     const wrongPurpose = await delivery.smsCode(user.mobile!);
-    expect((await api.post("/api/account/2fa/totp/disable", { method: "sms", code: wrongPurpose })).status).to.equal(400);
+    expect((await api.post("/api/account/2fa/totp/disable", { method: "sms", code: wrongPurpose })).status).to.equal(
+      400,
+    );
 
     shiftClock(60_000);
     const off = await api.post("/api/account/2fa/totp/disable", { method: "totp", code: appCode(secret) });
@@ -143,7 +167,11 @@ describe("TOTP two-factor (HTTP API)", () => {
     const api = await signIn(user);
     const anon = await ApiClient.create();
     expect((await anon.post("/api/account/2fa/sms-code", { purpose: "totp_enable" })).status).to.equal(401);
-    const noCsrf = await api.post("/api/account/2fa/sms-code", { purpose: "totp_enable" }, { "X-CSRF-Token": "forged" });
+    const noCsrf = await api.post(
+      "/api/account/2fa/sms-code",
+      { purpose: "totp_enable" },
+      { "X-CSRF-Token": "forged" },
+    );
     expect(noCsrf.status).to.equal(403);
     expect((await api.post("/api/account/2fa/sms-code", { purpose: "anything" })).status).to.equal(400);
   });

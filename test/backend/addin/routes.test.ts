@@ -22,7 +22,11 @@ describe("GET /api/addin/notification", () => {
     sender = await buildUser({ name: "Sara Sändare" });
     reader = await buildUser();
     const api = await signIn(sender);
-    const sent = await api.post<{ id: string }>("/api/messages", { to: [{ email: reader.email }], subject: "Personnummer 19121212-1212", body: "hemligt innehåll" });
+    const sent = await api.post<{ id: string }>("/api/messages", {
+      to: [{ email: reader.email }],
+      subject: "Personnummer 19121212-1212",
+      body: "hemligt innehåll",
+    });
     expect(sent.status, sent.text).to.equal(201);
     messageId = sent.body.id;
     const draft = await api.post<{ id: string }>("/api/messages/drafts", {});
@@ -32,14 +36,18 @@ describe("GET /api/addin/notification", () => {
 
   it("gives the sender the neutral subject and body with the link, in Swedish and English", async () => {
     const api = await bearer(sender);
-    const sv = await api.get<{ subject: string; html: string; link: string }>(`/api/addin/notification?messageId=${messageId}&locale=sv`);
+    const sv = await api.get<{ subject: string; html: string; link: string }>(
+      `/api/addin/notification?messageId=${messageId}&locale=sv`,
+    );
     expect(sv.status, sv.text).to.equal(200);
     expect(sv.body.subject).to.equal("Du har fått ett säkert meddelande");
     expect(sv.body.link).to.equal(`http://kuvert.test/mailbox/inbox/${messageId}`);
     expect(sv.body.html).to.contain(`href="${sv.body.link}"`);
     expect(sv.body.html).to.contain("Sara Sändare");
     for (const secret of ["19121212", "hemligt", "Personnummer"]) expect(sv.text).not.to.contain(secret);
-    const en = await api.get<{ subject: string; html: string }>(`/api/addin/notification?messageId=${messageId}&locale=en`);
+    const en = await api.get<{ subject: string; html: string }>(
+      `/api/addin/notification?messageId=${messageId}&locale=en`,
+    );
     expect(en.body.subject).to.equal("You have received a secure message");
     expect(en.body.html).to.contain("Read the message");
   });
@@ -65,20 +73,47 @@ describe("GET /api/addin/notification", () => {
 describe("GET /api/addin/settings", () => {
   it("gives the organisation's defaults and forced functions (built-in defaults otherwise); 401 without sign-in", async () => {
     const plain = await buildUser();
-    const res = await (await bearer(plain)).get<{ options: { defaults: Record<string, boolean>; forced: string[]; defaultExpiryDays: number | null } }>("/api/addin/settings");
+    const res = await (
+      await bearer(plain)
+    ).get<{ options: { defaults: Record<string, boolean>; forced: string[]; defaultExpiryDays: number | null } }>(
+      "/api/addin/settings",
+    );
     expect(res.status, res.text).to.equal(200);
     expect(res.body.options).to.deep.equal({
-      defaults: { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false },
+      defaults: {
+        idCheck: false,
+        burnAfterReading: false,
+        eyesOnly: false,
+        readReceipt: false,
+        notify: true,
+        hideRecipients: false,
+      },
       forced: [],
       defaultExpiryDays: null,
     });
 
     const org = await buildOrganisation();
-    await org.update({ policy: { ...org.policy, messages: { defaults: { idCheck: true, notify: false }, forced: ["readReceipt"], defaultExpiryDays: 30 } } });
+    await org.update({
+      policy: {
+        ...org.policy,
+        messages: { defaults: { idCheck: true, notify: false }, forced: ["readReceipt"], defaultExpiryDays: 30 },
+      },
+    });
     const member = await buildUser({ organisation: org });
-    const withPolicy = await (await bearer(member)).get<{ options: { defaults: Record<string, boolean>; forced: string[]; defaultExpiryDays: number | null } }>("/api/addin/settings");
+    const withPolicy = await (
+      await bearer(member)
+    ).get<{ options: { defaults: Record<string, boolean>; forced: string[]; defaultExpiryDays: number | null } }>(
+      "/api/addin/settings",
+    );
     expect(withPolicy.body.options).to.deep.equal({
-      defaults: { idCheck: true, burnAfterReading: false, eyesOnly: false, readReceipt: true, notify: false, hideRecipients: false },
+      defaults: {
+        idCheck: true,
+        burnAfterReading: false,
+        eyesOnly: false,
+        readReceipt: true,
+        notify: false,
+        hideRecipients: false,
+      },
       forced: ["readReceipt"],
       defaultExpiryDays: 30,
     });

@@ -29,7 +29,9 @@ describe("sendSecurely (compose pane logic)", () => {
     item.toList = [{ emailAddress: reader.email, displayName: "Reader" }];
     item.subjectText = "Ärende 42";
     item.bodyHtml = "<p>Innehåll &amp; mer</p>";
-    item.attachmentList = [{ id: "a1", name: "x.txt", contentType: "text/plain", content: Buffer.from("hello").toString("base64") }];
+    item.attachmentList = [
+      { id: "a1", name: "x.txt", contentType: "text/plain", content: Buffer.from("hello").toString("base64") },
+    ];
     return item;
   }
 
@@ -37,13 +39,18 @@ describe("sendSecurely (compose pane logic)", () => {
     const item = composeItem();
     const office = createOfficeAdapter(fakeOffice(item, { mailbox: "1.8" }));
     const steps: string[] = [];
-    const result = await sendSecurely({ office, api, onStep: (s) => steps.push(s) }, { sender, addresses: [reader.email], mobiles: {}, options: {}, files: [], locale: "en" });
+    const result = await sendSecurely(
+      { office, api, onStep: (s) => steps.push(s) },
+      { sender, addresses: [reader.email], mobiles: {}, options: {}, files: [], locale: "en" },
+    );
     expect(result.sentByPane).to.equal(false);
     expect(steps).to.deep.equal(["encrypting", "uploading", "sending", "notifying", "done"]);
     expect(item.subjectText).to.equal("You have received a secure message");
     expect(item.bodyHtml).to.contain(`/mailbox/inbox/${result.messageId}`);
     expect(item.attachmentList).to.deep.equal([]);
-    const got = await (await signIn(reader)).get<{ subject: string; html: string; attachments: Array<{ name: string }> }>(`/api/messages/${result.messageId}`);
+    const got = await (
+      await signIn(reader)
+    ).get<{ subject: string; html: string; attachments: Array<{ name: string }> }>(`/api/messages/${result.messageId}`);
     expect(got.body.subject).to.equal("Ärende 42");
     expect(got.body.html).to.contain("Innehåll &amp; mer");
     expect(got.body.attachments.map((a) => a.name)).to.deep.equal(["x.txt"]);
@@ -53,7 +60,10 @@ describe("sendSecurely (compose pane logic)", () => {
     const item = composeItem();
     item.failures["body.setAsync"] = { code: 9041, name: "Error", message: "body locked" };
     const office = createOfficeAdapter(fakeOffice(item));
-    const err = await sendSecurely({ office, api }, { sender, addresses: [reader.email], mobiles: {}, options: {}, files: [], locale: "sv" }).then(
+    const err = await sendSecurely(
+      { office, api },
+      { sender, addresses: [reader.email], mobiles: {}, options: {}, files: [], locale: "sv" },
+    ).then(
       () => null,
       (e: unknown) => e,
     );
@@ -65,8 +75,14 @@ describe("sendSecurely (compose pane logic)", () => {
   it("a cloud attachment stops the send before anything is uploaded or changed", async () => {
     const item = composeItem();
     const office = createOfficeAdapter(fakeOffice(item));
-    const cloud = { ...office, getAttachmentContent: async () => ({ format: "url", content: "https://share.example/x" }) };
-    const err = await sendSecurely({ office: cloud, api }, { sender, addresses: [reader.email], mobiles: {}, options: {}, files: [], locale: "sv" }).then(
+    const cloud = {
+      ...office,
+      getAttachmentContent: async () => ({ format: "url", content: "https://share.example/x" }),
+    };
+    const err = await sendSecurely(
+      { office: cloud, api },
+      { sender, addresses: [reader.email], mobiles: {}, options: {}, files: [], locale: "sv" },
+    ).then(
       () => null,
       (e: unknown) => e,
     );

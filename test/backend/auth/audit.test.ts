@@ -9,7 +9,14 @@ import { User } from "../../../backend/src/models/User.js";
 import { verifyAuditChain } from "../../../backend/src/services/auditChain.js";
 
 interface Page {
-  events: Array<{ id: number; type: string; userId: string | null; ip: string | null; userAgent: string | null; createdAt: string }>;
+  events: Array<{
+    id: number;
+    type: string;
+    userId: string | null;
+    ip: string | null;
+    userAgent: string | null;
+    createdAt: string;
+  }>;
   nextBefore: number | null;
 }
 
@@ -18,8 +25,16 @@ describe("audit log", () => {
     const me = await buildUser();
     const other = await buildUser();
     const api = await ApiClient.create();
-    await api.post("/api/auth/login", { email: me.email, password: "Wrong-password-1" }, { "User-Agent": "AuditTest/1.0" });
-    await api.post("/api/auth/login", { email: me.email, password: defaultPassword }, { "User-Agent": "AuditTest/1.0" });
+    await api.post(
+      "/api/auth/login",
+      { email: me.email, password: "Wrong-password-1" },
+      { "User-Agent": "AuditTest/1.0" },
+    );
+    await api.post(
+      "/api/auth/login",
+      { email: me.email, password: defaultPassword },
+      { "User-Agent": "AuditTest/1.0" },
+    );
     await signIn(other);
 
     const first = await api.get<Page>("/api/account/audit?limit=2");
@@ -95,7 +110,11 @@ describe("audit log", () => {
     const framed = await buildUser();
     const qi = db().getQueryInterface();
     await qi.bulkUpdate("audit_events", { user_id: framed.id }, { id: theirs.id });
-    expect(await verifyAuditChain()).to.deep.include({ ok: false, brokenAt: Number(theirs.id), reason: "hash_mismatch" });
+    expect(await verifyAuditChain()).to.deep.include({
+      ok: false,
+      brokenAt: Number(theirs.id),
+      reason: "hash_mismatch",
+    });
     await qi.bulkUpdate("audit_events", { user_id: null }, { id: theirs.id });
     expect((await verifyAuditChain()).ok).to.equal(true);
   });

@@ -17,24 +17,38 @@ describe("sessions carry the unlocked private key through rotations", () => {
     const secret = await enableTotp(me);
 
     const api = await ApiClient.create();
-    expect((await api.post("/api/auth/login", { email: me.email, password: defaultPassword })).body.next).to.equal("second_factor");
-    expect((await api.post("/api/auth/second-factor", { method: "totp", code: totpCodeAt(secret, Date.now() / 1000) })).status).to.equal(200);
+    expect((await api.post("/api/auth/login", { email: me.email, password: defaultPassword })).body.next).to.equal(
+      "second_factor",
+    );
+    expect(
+      (await api.post("/api/auth/second-factor", { method: "totp", code: totpCodeAt(secret, Date.now() / 1000) }))
+        .status,
+    ).to.equal(200);
 
     const colleagueApi = await signIn(colleague);
-    const sent = await colleagueApi.post<{ id: string }>("/api/messages", { to: [{ email: me.email }], subject: "Journal", body: "Känsligt innehåll" });
+    const sent = await colleagueApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: me.email }],
+      subject: "Journal",
+      body: "Känsligt innehåll",
+    });
     expect(sent.status, sent.text).to.equal(201);
 
     const read = await api.get<{ body: unknown }>(`/api/messages/${sent.body.id}`);
     expect(read.status, read.text).to.equal(200);
     expect(JSON.stringify(read.body)).to.contain("Känsligt innehåll");
 
-    expect((await api.post("/api/account/password", { currentPassword: defaultPassword, newPassword: "Nytt-lösenord-2027" })).status).to.equal(200);
+    expect(
+      (await api.post("/api/account/password", { currentPassword: defaultPassword, newPassword: "Nytt-lösenord-2027" }))
+        .status,
+    ).to.equal(200);
     const again = await api.get(`/api/messages/${sent.body.id}`);
     expect(again.status, again.text).to.equal(200);
     expect(JSON.stringify(again.body)).to.contain("Känsligt innehåll");
 
     const other = await ApiClient.create();
-    expect((await other.post("/api/auth/login", { email: me.email, password: "Nytt-lösenord-2027" })).body.next).to.equal("second_factor");
+    expect(
+      (await other.post("/api/auth/login", { email: me.email, password: "Nytt-lösenord-2027" })).body.next,
+    ).to.equal("second_factor");
 
     const token = await api.post<{ token: string }>("/api/account/tokens", { label: "add-in" });
     const bearer = await ApiClient.create();

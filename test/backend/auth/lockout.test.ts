@@ -59,9 +59,17 @@ describe("lockout", () => {
     const ok = await login(api, user.email, defaultPassword);
     expect(ok.status).to.equal(200);
 
-    const audit = await api.get<{ events: Array<{ type: string; data: Record<string, unknown> }> }>("/api/account/audit");
+    const audit = await api.get<{ events: Array<{ type: string; data: Record<string, unknown> }> }>(
+      "/api/account/audit",
+    );
     const types = audit.body.events.map((e) => e.type);
-    expect(types).to.include.members(["login.failed", "account.locked", "login.refused", "account.unlocked", "login.succeeded"]);
+    expect(types).to.include.members([
+      "login.failed",
+      "account.locked",
+      "login.refused",
+      "account.unlocked",
+      "login.succeeded",
+    ]);
     expect(JSON.stringify(audit.body)).to.not.contain(wrong).and.not.contain(defaultPassword);
   });
 
@@ -92,7 +100,10 @@ describe("lockout", () => {
 
   it("follows the org policy: threshold and temporary locks with growing delays, the owner e-mailed at every lock", async () => {
     const org = await buildOrganisation();
-    await Organisation.update({ policy: { lockoutThreshold: 2, lockoutMode: "temporary", lockoutBaseDelaySeconds: 1 } }, { where: { id: org.id } });
+    await Organisation.update(
+      { policy: { lockoutThreshold: 2, lockoutMode: "temporary", lockoutBaseDelaySeconds: 1 } },
+      { where: { id: org.id } },
+    );
     const user = await buildUser({ organisation: org });
     const api = await ApiClient.create();
 
@@ -112,7 +123,10 @@ describe("lockout", () => {
     expect((await login(api, user.email, defaultPassword)).status).to.equal(200);
 
     await drain(worker);
-    await smtp.waitFor((m) => m.envelopeTo.includes(user.email) && smtp.mails.filter((x) => x.envelopeTo.includes(user.email)).length >= 2);
+    await smtp.waitFor(
+      (m) =>
+        m.envelopeTo.includes(user.email) && smtp.mails.filter((x) => x.envelopeTo.includes(user.email)).length >= 2,
+    );
     const mails = smtp.mails.filter((m) => m.envelopeTo.includes(user.email));
     expect(mails).to.have.length(2);
     expect(mails[0].parsed.text).to.contain("Du kan logga in igen efter");

@@ -15,13 +15,23 @@ describe("POST /api/auth/login", () => {
     const setCookies = res.headers.getSetCookie();
     const session = setCookies.find((c) => c.startsWith("kuvert_session="))!;
     const csrf = setCookies.find((c) => c.startsWith("kuvert_csrf="))!;
-    expect(session).to.match(/httponly/i).and.match(/samesite=lax/i).and.match(/path=\//i);
+    expect(session)
+      .to.match(/httponly/i)
+      .and.match(/samesite=lax/i)
+      .and.match(/path=\//i);
     expect(session, "no Secure flag in test").to.not.match(/;\s*secure/i);
     expect(csrf).to.not.match(/httponly/i);
 
     const me = await api.get("/api/auth/me");
     expect(me.status).to.equal(200);
-    expect(me.body).to.include({ id: user.id, email: user.email, name: "Ada Lovelace", role: "staff", stage: "full", locale: "sv" });
+    expect(me.body).to.include({
+      id: user.id,
+      email: user.email,
+      name: "Ada Lovelace",
+      role: "staff",
+      stage: "full",
+      locale: "sv",
+    });
     expect(me.body.organisation).to.have.property("id", user.organisationId);
     expect(me.body).to.not.have.property("passwordHash");
   });
@@ -43,7 +53,8 @@ describe("POST /api/auth/login", () => {
     const api = await ApiClient.create();
     const email = uniqueEmail("ghost");
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await api.post("/api/auth/login", { email, password: "Wrong-password-1" })).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await api.post("/api/auth/login", { email, password: "Wrong-password-1" })).status);
     expect(statuses).to.deep.equal([401, 401, 423, 423]);
   });
 
@@ -62,8 +73,12 @@ describe("POST /api/auth/login", () => {
   it("rejects malformed bodies with 400, never 500", async () => {
     const api = await ApiClient.create();
     expect((await api.post("/api/auth/login", { email: "x@example.test" })).status).to.equal(400);
-    expect((await api.post("/api/auth/login", "not json", { "Content-Type": "application/json" })).status).to.equal(400);
-    expect((await api.post("/api/auth/login", "email=x", { "Content-Type": "application/x-www-form-urlencoded" })).status).to.equal(415);
+    expect((await api.post("/api/auth/login", "not json", { "Content-Type": "application/json" })).status).to.equal(
+      400,
+    );
+    expect(
+      (await api.post("/api/auth/login", "email=x", { "Content-Type": "application/x-www-form-urlencoded" })).status,
+    ).to.equal(415);
   });
 
   describe("with TOTP on", () => {
@@ -86,7 +101,10 @@ describe("POST /api/auth/login", () => {
       expect(bad.status).to.equal(400);
       expect(bad.body.error).to.equal("invalid_code");
 
-      const ok = await api.post("/api/auth/second-factor", { method: "totp", code: totpCodeAt(secret, Date.now() / 1000) });
+      const ok = await api.post("/api/auth/second-factor", {
+        method: "totp",
+        code: totpCodeAt(secret, Date.now() / 1000),
+      });
       expect(ok.status).to.equal(200);
       expect(ok.body).to.deep.equal({ next: "done" });
       const fullCookie = api.cookies.get("kuvert_session")!;
@@ -103,14 +121,20 @@ describe("POST /api/auth/login", () => {
       const user = await buildUser();
       await enableTotp(user);
       const api = await ApiClient.create();
-      expect((await api.post("/api/auth/login", { email: user.email, password: "Wrong-password-1" })).status).to.equal(401);
-      expect((await api.post("/api/auth/login", { email: user.email, password: defaultPassword })).body.next).to.equal("second_factor");
+      expect((await api.post("/api/auth/login", { email: user.email, password: "Wrong-password-1" })).status).to.equal(
+        401,
+      );
+      expect((await api.post("/api/auth/login", { email: user.email, password: defaultPassword })).body.next).to.equal(
+        "second_factor",
+      );
       expect((await api.post("/api/auth/second-factor", { method: "totp", code: "111111" })).status).to.equal(400);
       const locked = await api.post("/api/auth/second-factor", { method: "totp", code: "222222" });
       expect(locked.status).to.equal(423);
       expect(locked.body.error).to.equal("account_locked");
       expect((await api.get("/api/auth/me")).status, "the partial session ended with the lock").to.equal(401);
-      expect((await api.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(423);
+      expect((await api.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(
+        423,
+      );
     });
   });
 });

@@ -29,7 +29,10 @@ describe("password policy and change", () => {
     expect(checkPasswordPolicy("1234567890")).to.deep.include({ ok: false, id: "password_needs_letters_and_digits" });
     expect(checkPasswordPolicy("password1")).to.deep.include({ ok: false, id: "password_too_common" });
     expect(checkPasswordPolicy("Qwerty123")).to.deep.include({ ok: false, id: "password_too_common" });
-    expect(checkPasswordPolicy("anna.svensson2024", { email: "Anna.Svensson@example.se" })).to.deep.include({ ok: false, id: "password_too_common" });
+    expect(checkPasswordPolicy("anna.svensson2024", { email: "Anna.Svensson@example.se" })).to.deep.include({
+      ok: false,
+      id: "password_too_common",
+    });
     expect(checkPasswordPolicy("Blåbärssylt 42 i köket").ok).to.equal(true);
     expect(checkPasswordPolicy("a1".repeat(64)).ok).to.equal(true);
   });
@@ -48,7 +51,10 @@ describe("password policy and change", () => {
       const res = await api.post("/api/account/password", { currentPassword: defaultPassword, newPassword });
       expect([res.status, res.body.error], newPassword).to.deep.equal([status, id]);
     }
-    const wrong = await api.post("/api/account/password", { currentPassword: "Not-the-password-9", newPassword: "Fresh-password-77" });
+    const wrong = await api.post("/api/account/password", {
+      currentPassword: "Not-the-password-9",
+      newPassword: "Fresh-password-77",
+    });
     expect(wrong.status).to.equal(400);
     expect(wrong.body.error).to.equal("invalid_password");
     expect((await api.get("/api/auth/me")).status, "a wrong current password does not sign out").to.equal(200);
@@ -59,7 +65,10 @@ describe("password policy and change", () => {
     const here = await signIn(user);
     const elsewhere = await signIn(user);
     const before = here.cookies.get("kuvert_session")!;
-    const res = await here.post("/api/account/password", { currentPassword: defaultPassword, newPassword: "Nytt-lösenord-2026" });
+    const res = await here.post("/api/account/password", {
+      currentPassword: defaultPassword,
+      newPassword: "Nytt-lösenord-2026",
+    });
     expect(res.status).to.equal(200);
     expect(res.body.otherSessionsRevoked).to.equal(1);
     expect(here.cookies.get("kuvert_session")).to.not.equal(before);
@@ -70,8 +79,12 @@ describe("password policy and change", () => {
     expect((await old.get("/api/auth/me")).status, "the pre-change session id is dead").to.equal(401);
 
     const fresh = await ApiClient.create();
-    expect((await fresh.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(401);
-    expect((await fresh.post("/api/auth/login", { email: user.email, password: "Nytt-lösenord-2026" })).status).to.equal(200);
+    expect((await fresh.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(
+      401,
+    );
+    expect(
+      (await fresh.post("/api/auth/login", { email: user.email, password: "Nytt-lösenord-2026" })).status,
+    ).to.equal(200);
 
     await drain(worker);
     const mail = await smtp.waitFor((m) => m.envelopeTo.includes(user.email));
@@ -89,7 +102,10 @@ describe("password policy and change", () => {
     const token = await browser.post<{ token: string }>("/api/account/tokens", { label: "t" });
     const api = await ApiClient.create();
     api.bearer = token.body.token;
-    const res = await api.post("/api/account/password", { currentPassword: defaultPassword, newPassword: "Fresh-password-77" });
+    const res = await api.post("/api/account/password", {
+      currentPassword: defaultPassword,
+      newPassword: "Fresh-password-77",
+    });
     expect(res.status).to.equal(403);
   });
 });

@@ -14,17 +14,23 @@ describe("rate limits on sign-in", () => {
     await withEnv({ RATE_LIMIT_LOGIN_IP_POINTS: 3, RATE_LIMIT_LOGIN_WINDOW_SECONDS: 2 }, async () => {
       // Different addresses each time: only the IP limit applies.
       for (let i = 0; i < 3; i++) {
-        expect((await api.post("/api/auth/login", { email: uniqueEmail("bot"), password: "Guess-1234" })).status).to.equal(401);
+        expect(
+          (await api.post("/api/auth/login", { email: uniqueEmail("bot"), password: "Guess-1234" })).status,
+        ).to.equal(401);
       }
       const limited = await api.post("/api/auth/login", { email: user.email, password: defaultPassword });
       expect(limited.status).to.equal(429);
       expect(limited.body.error).to.equal("rate_limited");
       const retryAfter = Number(limited.headers.get("retry-after"));
       expect(retryAfter).to.be.within(1, 2);
-      expect(api.cookies.has("kuvert_session"), "no session while limited, even with the right password").to.equal(false);
+      expect(api.cookies.has("kuvert_session"), "no session while limited, even with the right password").to.equal(
+        false,
+      );
 
       await sleep(retryAfter * 1000 + 200);
-      expect((await api.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(200);
+      expect((await api.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(
+        200,
+      );
     });
   });
 
@@ -37,7 +43,8 @@ describe("rate limits on sign-in", () => {
       const email = uniqueEmail("spread");
       await withEnv({ RATE_LIMIT_LOGIN_ACCOUNT_POINTS: 4, RATE_LIMIT_LOGIN_WINDOW_SECONDS: 5 }, async () => {
         const statuses: number[] = [];
-        for (const api of [a, b, a, b, a]) statuses.push((await api.post("/api/auth/login", { email, password: "Guess-1234" })).status);
+        for (const api of [a, b, a, b, a])
+          statuses.push((await api.post("/api/auth/login", { email, password: "Guess-1234" })).status);
         expect(statuses.slice(-1)).to.deep.equal([429]);
       });
     } finally {
@@ -55,7 +62,10 @@ describe("rate limits on sign-in", () => {
       const limited = await api.post("/api/auth/login", { email: email.toUpperCase(), password: "Guess-1234" });
       expect(limited.status).to.equal(429);
       expect(limited.headers.get("retry-after")).to.match(/^[1-3]$/);
-      expect((await api.post("/api/auth/login", { email: uniqueEmail("other"), password: "Guess-1234" })).status, "other accounts unaffected").to.equal(401);
+      expect(
+        (await api.post("/api/auth/login", { email: uniqueEmail("other"), password: "Guess-1234" })).status,
+        "other accounts unaffected",
+      ).to.equal(401);
     });
   });
 
@@ -65,7 +75,9 @@ describe("rate limits on sign-in", () => {
     const user = await buildUser({ organisation: org });
     await enableTotp(user);
     const api = await ApiClient.create();
-    expect((await api.post("/api/auth/login", { email: user.email, password: defaultPassword })).body.next).to.equal("second_factor");
+    expect((await api.post("/api/auth/login", { email: user.email, password: defaultPassword })).body.next).to.equal(
+      "second_factor",
+    );
     await withEnv({ RATE_LIMIT_LOGIN_ACCOUNT_POINTS: 2, RATE_LIMIT_LOGIN_WINDOW_SECONDS: 60 }, async () => {
       expect((await api.post("/api/auth/second-factor", { method: "totp", code: "123456" })).status).to.equal(400);
       expect((await api.post("/api/auth/second-factor", { method: "totp", code: "234567" })).status).to.equal(400);

@@ -24,7 +24,9 @@ describe("sessions", () => {
     const attackerCookie = attackerApi.cookies.get("kuvert_session")!;
     const victim = await ApiClient.create();
     victim.cookies.set("kuvert_session", attackerCookie);
-    expect((await victim.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(200);
+    expect((await victim.post("/api/auth/login", { email: user.email, password: defaultPassword })).status).to.equal(
+      200,
+    );
     expect(sessionId(victim)).to.not.equal(attackerCookie.split(".")[0]);
     const me = await victim.get("/api/auth/me");
     expect(me.body.id).to.equal(user.id);
@@ -115,10 +117,21 @@ describe("sessions", () => {
     const laptop = await signIn(user);
     const phone = await signIn(user);
     const tablet = await signIn(user);
-    const list = await laptop.get<{ sessions: Array<{ id: string; current: boolean; ip: string; userAgent: string | null }> }>("/api/account/sessions");
+    const list = await laptop.get<{
+      sessions: Array<{ id: string; current: boolean; ip: string; userAgent: string | null }>;
+    }>("/api/account/sessions");
     expect(list.body.sessions).to.have.length(3);
     expect(list.body.sessions.filter((s) => s.current)).to.have.length(1);
-    expect(list.body.sessions[0]).to.have.keys(["id", "current", "stage", "ip", "userAgent", "createdAt", "lastSeenAt", "expiresAt"]);
+    expect(list.body.sessions[0]).to.have.keys([
+      "id",
+      "current",
+      "stage",
+      "ip",
+      "userAgent",
+      "createdAt",
+      "lastSeenAt",
+      "expiresAt",
+    ]);
 
     expect((await laptop.delete(`/api/account/sessions/${sessionId(phone)}`)).status).to.equal(204);
     expect((await phone.get("/api/auth/me")).status).to.equal(401);

@@ -42,7 +42,12 @@ describe("API tokens carry the signed-in user's key (read in the add-in)", () =>
   });
 
   const send = async (to: User, subject: string, options: Record<string, boolean> = {}) => {
-    const res = await staffApi.post<{ id: string }>("/api/messages", { to: [{ email: to.email }], subject, body: `${subject} — innehåll`, options });
+    const res = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: to.email }],
+      subject,
+      body: `${subject} — innehåll`,
+      options,
+    });
     expect(res.status, res.text).to.equal(201);
     return res.body.id;
   };
@@ -50,9 +55,17 @@ describe("API tokens carry the signed-in user's key (read in the add-in)", () =>
   it("a token made from a signed-in session reads a message and its attachment with the bearer alone; the row holds no plain key", async () => {
     const draft = await staffApi.post<{ id: string }>("/api/messages/drafts", {});
     const file = Buffer.from("Bilagans hemliga innehåll");
-    const up = await staffApi.request("POST", `/api/messages/${draft.body.id}/attachments`, new Uint8Array(file), { "Content-Type": "text/plain", "X-File-Name": encodeURIComponent("beslut.txt") });
+    const up = await staffApi.request("POST", `/api/messages/${draft.body.id}/attachments`, new Uint8Array(file), {
+      "Content-Type": "text/plain",
+      "X-File-Name": encodeURIComponent("beslut.txt"),
+    });
     expect(up.status, up.text).to.equal(201);
-    const sent = await staffApi.post<{ id: string }>("/api/messages", { draftId: draft.body.id, to: [{ email: alice.email }], subject: "Till Outlook", body: "Läs i tillägget" });
+    const sent = await staffApi.post<{ id: string }>("/api/messages", {
+      draftId: draft.body.id,
+      to: [{ email: alice.email }],
+      subject: "Till Outlook",
+      body: "Läs i tillägget",
+    });
     expect(sent.status, sent.text).to.equal(201);
 
     const { id, api } = await tokenFromSession(await signIn(alice));
@@ -61,7 +74,10 @@ describe("API tokens carry the signed-in user's key (read in the add-in)", () =>
     expect(read.body).to.include({ subject: "Till Outlook", text: "Läs i tillägget" });
     expect(read.body.sender.email).to.equal(staff.email);
     expect(read.body.attachments.map((a) => a.name)).to.deep.equal(["beslut.txt"]);
-    const download = await fetch(`${api.baseUrl}/api/messages/${sent.body.id}/attachments/${read.body.attachments[0].id}`, { headers: { Authorization: `Bearer ${api.bearer}` } });
+    const download = await fetch(
+      `${api.baseUrl}/api/messages/${sent.body.id}/attachments/${read.body.attachments[0].id}`,
+      { headers: { Authorization: `Bearer ${api.bearer}` } },
+    );
     expect(download.status).to.equal(200);
     expect(Buffer.from(await download.arrayBuffer()).equals(file)).to.equal(true);
 
@@ -111,7 +127,10 @@ describe("API tokens carry the signed-in user's key (read in the add-in)", () =>
     const browser = await signIn(bob);
     const { id, api } = await tokenFromSession(browser);
     expect((await api.get(`/api/messages/${messageId}`)).status).to.equal(200);
-    const changed = await browser.post("/api/account/password", { currentPassword: defaultPassword, newPassword: "Another9horse-staple" });
+    const changed = await browser.post("/api/account/password", {
+      currentPassword: defaultPassword,
+      newPassword: "Another9horse-staple",
+    });
     expect(changed.status, changed.text).to.equal(200);
     expect((await api.get("/api/auth/me")).status).to.equal(200);
     const locked = await api.get(`/api/messages/${messageId}`);
@@ -129,7 +148,11 @@ describe("API tokens carry the signed-in user's key (read in the add-in)", () =>
     const { id, api } = await tokenFromSession(browser);
     const secret = await enableTotp(carol);
     expect((await ApiToken.findByPk(id))?.privateKeySealed).to.match(/^k1\./);
-    const deleted = await browser.delete("/api/account", { password: defaultPassword, method: "totp", code: totpCodeAt(secret, Date.now() / 1000 + 30) });
+    const deleted = await browser.delete("/api/account", {
+      password: defaultPassword,
+      method: "totp",
+      code: totpCodeAt(secret, Date.now() / 1000 + 30),
+    });
     expect(deleted.status, deleted.text).to.equal(204);
     expect(await ApiToken.count({ where: { userId: carol.id } })).to.equal(0);
     expect((await api.get("/api/auth/me")).status).to.equal(401);

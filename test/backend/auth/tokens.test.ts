@@ -7,7 +7,9 @@ describe("API tokens", () => {
   it("creates a token shown once; bearer requests work without CSRF; a revoked token is 401", async () => {
     const user = await buildUser();
     const browser = await signIn(user);
-    const created = await browser.post<{ id: string; token: string; label: string }>("/api/account/tokens", { label: "Outlook add-in" });
+    const created = await browser.post<{ id: string; token: string; label: string }>("/api/account/tokens", {
+      label: "Outlook add-in",
+    });
     expect(created.status).to.equal(201);
     expect(created.body.token).to.match(/^kvt_[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
     expect(created.body.label).to.equal("Outlook add-in");
@@ -25,7 +27,9 @@ describe("API tokens", () => {
     // A state change with a bearer token and no cookie needs no CSRF header.
     const other = await browser.post<{ id: string }>("/api/account/tokens", { label: "second" });
     expect((await addin.delete(`/api/account/tokens/${other.body.id}`)).status).to.equal(204);
-    expect((await addin.post("/api/account/tokens", { label: "more" })).status, "a token cannot mint tokens").to.equal(403);
+    expect((await addin.post("/api/account/tokens", { label: "more" })).status, "a token cannot mint tokens").to.equal(
+      403,
+    );
 
     const tampered = await ApiClient.create();
     tampered.bearer = created.body.token.slice(0, -2) + (created.body.token.endsWith("AA") ? "BB" : "AA");

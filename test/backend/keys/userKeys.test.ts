@@ -49,7 +49,10 @@ async function sealedValue(sessionId: string): Promise<string | null> {
 
 /** A key can decrypt what was encrypted to `publicKey` (ECDH-ES+A256KW). */
 async function opens(publicKey: jose.JWK.Key, privateKey: jose.JWK.Key): Promise<boolean> {
-  const jwe = await jose.JWE.createEncrypt({ format: "compact", fields: { alg: "ECDH-ES+A256KW", enc: "A256GCM" } }, publicKey)
+  const jwe = await jose.JWE.createEncrypt(
+    { format: "compact", fields: { alg: "ECDH-ES+A256KW", enc: "A256GCM" } },
+    publicKey,
+  )
     .update(Buffer.from("probe"))
     .final();
   try {
@@ -78,10 +81,12 @@ describe("user keys", () => {
     const tables = await db().getQueryInterface().showAllTables();
     if (!tables.map(String).includes("sessions")) {
       ownSessionsTable = true;
-      await db().getQueryInterface().createTable("sessions", {
-        id: { type: DataTypes.UUID, primaryKey: true, allowNull: false },
-        private_key_sealed: { type: DataTypes.TEXT, allowNull: true },
-      });
+      await db()
+        .getQueryInterface()
+        .createTable("sessions", {
+          id: { type: DataTypes.UUID, primaryKey: true, allowNull: false },
+          private_key_sealed: { type: DataTypes.TEXT, allowNull: true },
+        });
     }
   });
 
@@ -96,7 +101,8 @@ describe("user keys", () => {
     expect(pub).to.not.have.property("d");
     expect(pub.kid).to.match(/^[A-Za-z0-9_-]{43}$/);
     expect(user.keyCreatedAt).to.be.instanceOf(Date);
-    const privateD = (await transaction((t) => escrowedPrivateKey(t, user)))?.toJSON(true) as Record<string, string> | undefined;
+    const privateD = (await transaction((t) => escrowedPrivateKey(t, user)))?.toJSON(true) as
+      Record<string, string> | undefined;
     for (const stored of [user.privateKeyPassword, user.privateKeyEscrow]) {
       expect(stored).to.be.a("string");
       expect(stored).to.not.include('"d"');
@@ -168,7 +174,17 @@ describe("user keys", () => {
 
   it("a pending recipient has an escrow copy only; registration wraps it under the password", async () => {
     const pending = await transaction(async (t) => {
-      const u = await User.create({ organisationId: null, email: `p-${crypto.randomBytes(4).toString("hex")}@example.test`, mobile: null, name: null, status: "pending", role: "recipient" }, { transaction: t });
+      const u = await User.create(
+        {
+          organisationId: null,
+          email: `p-${crypto.randomBytes(4).toString("hex")}@example.test`,
+          mobile: null,
+          name: null,
+          status: "pending",
+          role: "recipient",
+        },
+        { transaction: t },
+      );
       await createUserKeys(t, u, null);
       return u;
     });
@@ -207,7 +223,7 @@ describe("user keys", () => {
     const a = await reload(await buildUser());
     const b = await reload(await buildUser());
     await User.update({ privateKeyEscrow: a.privateKeyEscrow }, { where: { id: b.id } });
-    expect(await transaction(async (t) => escrowedPrivateKey(t, (await reload(b))))).to.equal(null);
+    expect(await transaction(async (t) => escrowedPrivateKey(t, await reload(b)))).to.equal(null);
   });
 
   it("reseals the session key on rotation, for a new row and for an in-place rename", async () => {

@@ -50,13 +50,22 @@ describe("messages: who may see what (S1, S4, F4 hide recipients)", () => {
       expect(get.body).to.deep.equal({ error: "not_found", message: "Message not found" });
       const reveal = await malloryApi.post(`/api/messages/${target}/reveal`);
       expect(reveal.status).to.equal(404);
-      for (const path of [`/api/messages/${target}/thread`, `/api/messages/${target}/encrypted`, `/api/messages/${target}/attachments/${crypto.randomUUID()}`]) {
+      for (const path of [
+        `/api/messages/${target}/thread`,
+        `/api/messages/${target}/encrypted`,
+        `/api/messages/${target}/attachments/${crypto.randomUUID()}`,
+      ]) {
         expect((await malloryApi.get(path)).status, path).to.equal(404);
       }
       for (const path of [`/api/messages/${target}/id-check`, `/api/messages/${target}/id-check/verify`]) {
         expect((await malloryApi.post(path, { code: "123456" })).status, path).to.equal(404);
       }
-      const reply = await malloryApi.post("/api/messages", { to: [{ email: sender.email }], subject: "Re", body: "x", replyTo: target });
+      const reply = await malloryApi.post("/api/messages", {
+        to: [{ email: sender.email }],
+        subject: "Re",
+        body: "x",
+        replyTo: target,
+      });
       expect(reply.status).to.equal(404);
     }
     const list = await malloryApi.get<{ items: unknown[] }>("/api/mailbox/inbox");
@@ -70,8 +79,16 @@ describe("messages: who may see what (S1, S4, F4 hide recipients)", () => {
   });
 
   it("hidden recipients: each recipient sees only the sender and themselves, in every answer", async () => {
-    const id = await send({ to: [{ email: alice.email }, { email: bob.email }], subject: "Kallelse", body: "Möte på tisdag", options: { hideRecipients: true } });
-    for (const [api, self, other] of [[aliceApi, alice, bob], [bobApi, bob, alice]] as const) {
+    const id = await send({
+      to: [{ email: alice.email }, { email: bob.email }],
+      subject: "Kallelse",
+      body: "Möte på tisdag",
+      options: { hideRecipients: true },
+    });
+    for (const [api, self, other] of [
+      [aliceApi, alice, bob],
+      [bobApi, bob, alice],
+    ] as const) {
       const read = await api.get<{ recipients: Person[]; sender: Person }>(`/api/messages/${id}`);
       expect(read.status).to.equal(200);
       expect(read.body.sender.email).to.equal(sender.email);
@@ -111,7 +128,9 @@ describe("messages: who may see what (S1, S4, F4 hide recipients)", () => {
     expect((await aliceApi.get<{ subject: string }>(`/api/messages/${id}`)).body.subject).to.equal(subject);
 
     const qi = db().getQueryInterface();
-    const tables = (await qi.showAllTables()).map((t) => (typeof t === "string" ? t : (t as { tableName: string }).tableName));
+    const tables = (await qi.showAllTables()).map((t) =>
+      typeof t === "string" ? t : (t as { tableName: string }).tableName,
+    );
     expect(tables).to.include("messages");
     let scanned = 0;
     for (const table of tables) {
@@ -127,7 +146,9 @@ describe("messages: who may see what (S1, S4, F4 hide recipients)", () => {
     const id = await send({
       to: [{ email: alice.email }],
       subject: "Html",
-      body: { html: '<p style="x">Hej <b>du</b><img src="https://e.test/x.png" onerror="alert(1)"><iframe src="https://e.test"></iframe><a href="https://e.test">länk</a></p><script>alert(2)</script>' },
+      body: {
+        html: '<p style="x">Hej <b>du</b><img src="https://e.test/x.png" onerror="alert(1)"><iframe src="https://e.test"></iframe><a href="https://e.test">länk</a></p><script>alert(2)</script>',
+      },
     });
     const read = await aliceApi.get<{ html: string }>(`/api/messages/${id}`);
     expect(read.body.html).to.contain("<b>du</b>");

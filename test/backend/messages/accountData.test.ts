@@ -8,12 +8,29 @@ import { MailboxEntry } from "../../../backend/src/models/MailboxEntry.js";
 import type { User } from "../../../backend/src/models/User.js";
 import { ApiClient } from "../../support/server.js";
 import { buildOrganisation, buildUser, defaultPassword } from "../../support/factories.js";
-import { startDelivery, enableTotp, appCode, shiftClock, resetClock, type Delivery } from "../../support/secondFactor.js";
+import {
+  startDelivery,
+  enableTotp,
+  appCode,
+  shiftClock,
+  resetClock,
+  type Delivery,
+} from "../../support/secondFactor.js";
 
-const options = { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false, expiresAt: null };
+const options = {
+  idCheck: false,
+  burnAfterReading: false,
+  eyesOnly: false,
+  readReceipt: false,
+  notify: true,
+  hideRecipients: false,
+  expiresAt: null,
+};
 
 async function send(sender: User, to: User[], subject: string, text: string): Promise<Message> {
-  const { message } = await transaction((t) => sendMessage(t, { sender, to: to.map((u) => ({ email: u.email })), subject, text, html: null, options }));
+  const { message } = await transaction((t) =>
+    sendMessage(t, { sender, to: to.map((u) => ({ email: u.email })), subject, text, html: null, options }),
+  );
   return message;
 }
 
@@ -47,9 +64,23 @@ describe("my data (F21): messages in the export, crypto-shredded at deletion", (
     const messages = zip
       .getEntries()
       .filter((e) => e.entryName.endsWith("/message.json"))
-      .map((e) => JSON.parse(e.getData().toString("utf8")) as { id: string; subject: string; bodyText: string; from: string; folder: string });
+      .map(
+        (e) =>
+          JSON.parse(e.getData().toString("utf8")) as {
+            id: string;
+            subject: string;
+            bodyText: string;
+            from: string;
+            folder: string;
+          },
+      );
     const byId = new Map(messages.map((m) => [m.id, m]));
-    expect(byId.get(m1.id)).to.include({ subject: "Beslut om bistånd", bodyText: "Du har beviljats stöd.", from: sender.email, folder: "inbox" });
+    expect(byId.get(m1.id)).to.include({
+      subject: "Beslut om bistånd",
+      bodyText: "Du har beviljats stöd.",
+      from: sender.email,
+      folder: "inbox",
+    });
     expect(byId.get(m2.id)?.subject).to.equal("Kallelse");
   });
 

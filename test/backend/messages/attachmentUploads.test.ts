@@ -23,7 +23,11 @@ function blobFiles(): string[] {
   const config = env().BLOB_STORE;
   const root = config.startsWith("file://") ? fileURLToPath(config) : config.slice("file:".length);
   if (!fs.existsSync(root)) return [];
-  return fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name)).sort();
+  return fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath, d.name))
+    .sort();
 }
 
 interface UploadState {
@@ -57,7 +61,12 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
 
   const newDraft = async () => (await senderApi.post("/api/messages/drafts", {})).body.id as string;
   const putChunk = (api: ApiClient, draftId: string, uploadId: string, n: number, data: Buffer) =>
-    api.request<UploadState>("PUT", `/api/messages/${draftId}/attachments/uploads/${uploadId}/chunks/${n}`, new Uint8Array(data), { "Content-Type": "application/octet-stream" });
+    api.request<UploadState>(
+      "PUT",
+      `/api/messages/${draftId}/attachments/uploads/${uploadId}/chunks/${n}`,
+      new Uint8Array(data),
+      { "Content-Type": "application/octet-stream" },
+    );
 
   it("chunks in any order, resent after a failure, commit to the same stream a single upload makes", async () => {
     const size = 2 * CHUNK_SIZE + 12345;
@@ -66,7 +75,11 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
     const draftId = await newDraft();
     const filesBefore = blobFiles();
 
-    const started = await senderApi.post<UploadState>(`/api/messages/${draftId}/attachments/uploads`, { name: "Utredning – del 1.pdf", type: "application/pdf", size });
+    const started = await senderApi.post<UploadState>(`/api/messages/${draftId}/attachments/uploads`, {
+      name: "Utredning – del 1.pdf",
+      type: "application/pdf",
+      size,
+    });
     expect(started.status, started.text).to.equal(201);
     expect(started.body).to.include({ size, chunkSize: CHUNK_SIZE, chunks: 3 });
     const uploadId = started.body.id;
@@ -76,7 +89,12 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
     const first = await putChunk(senderApi, draftId, uploadId, 0, chunk(0));
     expect(first.body.received).to.deep.equal([0, 2]);
 
-    const sendEarly = await senderApi.post("/api/messages", { draftId, to: [{ email: recipient.email }], subject: "x", body: "y" });
+    const sendEarly = await senderApi.post("/api/messages", {
+      draftId,
+      to: [{ email: recipient.email }],
+      subject: "x",
+      body: "y",
+    });
     expect(sendEarly.status).to.equal(409);
     expect(sendEarly.body.error).to.equal("attachment_upload_pending");
 
@@ -87,7 +105,9 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
     const short = await putChunk(senderApi, draftId, uploadId, 1, chunk(1).subarray(0, 1000));
     expect(short.status).to.equal(400);
     expect(short.body.error).to.equal("chunk_size_mismatch");
-    expect((await putChunk(senderApi, draftId, uploadId, 1, Buffer.concat([chunk(1), Buffer.from("x")]))).status).to.equal(400);
+    expect(
+      (await putChunk(senderApi, draftId, uploadId, 1, Buffer.concat([chunk(1), Buffer.from("x")]))).status,
+    ).to.equal(400);
     expect((await putChunk(strangerApi, draftId, uploadId, 1, chunk(1))).status).to.equal(404);
 
     expect((await putChunk(senderApi, draftId, uploadId, 1, chunk(1))).status).to.equal(200);
@@ -108,30 +128,51 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
 
     await sendDraft(senderApi, draftId, [recipient]);
     const msg = await recipientApi.get(`/api/messages/${draftId}`);
-    expect(msg.body.attachments).to.deep.equal([{ id: uploadId, name: "Utredning – del 1.pdf", type: "application/pdf", size }]);
-    const res = await fetch(`${recipientApi.baseUrl}/api/messages/${draftId}/attachments/${uploadId}`, { headers: { Cookie: recipientApi.cookieHeader() } });
+    expect(msg.body.attachments).to.deep.equal([
+      { id: uploadId, name: "Utredning – del 1.pdf", type: "application/pdf", size },
+    ]);
+    const res = await fetch(`${recipientApi.baseUrl}/api/messages/${draftId}/attachments/${uploadId}`, {
+      headers: { Cookie: recipientApi.cookieHeader() },
+    });
     expect(res.status).to.equal(200);
     const got = Buffer.from(await res.arrayBuffer());
-    expect(crypto.createHash("sha256").update(got).digest("hex")).to.equal(crypto.createHash("sha256").update(data).digest("hex"));
+    expect(crypto.createHash("sha256").update(got).digest("hex")).to.equal(
+      crypto.createHash("sha256").update(data).digest("hex"),
+    );
   });
 
   it("413 for a declared size over the limit; abandoning removes the chunks; others get 404", async () => {
     process.env.ATTACHMENT_MAX_BYTES = String(CHUNK_SIZE);
     const draftId = await newDraft();
-    const big = await senderApi.post(`/api/messages/${draftId}/attachments/uploads`, { name: "big.iso", size: CHUNK_SIZE + 1 });
+    const big = await senderApi.post(`/api/messages/${draftId}/attachments/uploads`, {
+      name: "big.iso",
+      size: CHUNK_SIZE + 1,
+    });
     expect(big.status).to.equal(413);
     expect(big.body.error).to.equal("attachment_too_large");
 
     const filesBefore = blobFiles();
-    const started = await senderApi.post<UploadState>(`/api/messages/${draftId}/attachments/uploads`, { name: "small.txt", type: "text/plain", size: 5000 });
+    const started = await senderApi.post<UploadState>(`/api/messages/${draftId}/attachments/uploads`, {
+      name: "small.txt",
+      type: "text/plain",
+      size: 5000,
+    });
     expect(started.status).to.equal(201);
     expect(started.body.chunks).to.equal(1);
-    expect((await strangerApi.get(`/api/messages/${draftId}/attachments/uploads/${started.body.id}`)).status).to.equal(404);
-    expect((await strangerApi.post(`/api/messages/${draftId}/attachments/uploads`, { name: "x", size: 1 })).status).to.equal(404);
-    expect((await putChunk(senderApi, draftId, started.body.id, 0, pseudoRandomBytes(5000, "small"))).status).to.equal(200);
+    expect((await strangerApi.get(`/api/messages/${draftId}/attachments/uploads/${started.body.id}`)).status).to.equal(
+      404,
+    );
+    expect(
+      (await strangerApi.post(`/api/messages/${draftId}/attachments/uploads`, { name: "x", size: 1 })).status,
+    ).to.equal(404);
+    expect((await putChunk(senderApi, draftId, started.body.id, 0, pseudoRandomBytes(5000, "small"))).status).to.equal(
+      200,
+    );
     expect((await putChunk(senderApi, draftId, started.body.id, 1, Buffer.alloc(1))).status).to.equal(404);
     expect(newFiles(filesBefore)).to.have.length(1);
-    expect((await senderApi.delete(`/api/messages/${draftId}/attachments/uploads/${started.body.id}`)).status).to.equal(204);
+    expect((await senderApi.delete(`/api/messages/${draftId}/attachments/uploads/${started.body.id}`)).status).to.equal(
+      204,
+    );
     expect(newFiles(filesBefore)).to.deep.equal([]);
     expect(await AttachmentUpload.count({ where: { messageId: draftId } })).to.equal(0);
   });

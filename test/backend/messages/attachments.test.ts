@@ -7,7 +7,13 @@ import { expect } from "chai";
 import { env } from "../../../backend/src/env.js";
 import { Attachment } from "../../../backend/src/models/Attachment.js";
 import { Message } from "../../../backend/src/models/Message.js";
-import { createAttachmentEncryptor as createEncryptTransform, encryptedAttachmentSize as encryptedSize, HEADER_SIZE, RECORD_SIZE, TAG_SIZE } from "../../../backend/src/services/attachments/streamCrypto.js";
+import {
+  createAttachmentEncryptor as createEncryptTransform,
+  encryptedAttachmentSize as encryptedSize,
+  HEADER_SIZE,
+  RECORD_SIZE,
+  TAG_SIZE,
+} from "../../../backend/src/services/attachments/streamCrypto.js";
 import { sealMessage } from "../../../backend/src/services/messages/contentCrypto.js";
 import { userPublicKey } from "../../../backend/src/services/keys/userKeys.js";
 import { issueApiToken } from "../../../backend/src/services/apiTokens.js";
@@ -16,7 +22,13 @@ import type { User } from "../../../backend/src/models/User.js";
 import { buildUser } from "../../support/factories.js";
 import { signIn } from "../../support/auth.js";
 import { ApiClient } from "../../support/server.js";
-import { authHeaders, pseudoRandomBytes, pseudoRandomStream, sendDraft, streamRequest } from "../../support/attachments.js";
+import {
+  authHeaders,
+  pseudoRandomBytes,
+  pseudoRandomStream,
+  sendDraft,
+  streamRequest,
+} from "../../support/attachments.js";
 
 function blobRoot(): string {
   const config = env().BLOB_STORE;
@@ -27,7 +39,10 @@ function blobRoot(): string {
 function blobFiles(): string[] {
   const root = blobRoot();
   if (!fs.existsSync(root)) return [];
-  return fs.readdirSync(root, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.join(d.parentPath, d.name));
+  return fs
+    .readdirSync(root, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile())
+    .map((d) => path.join(d.parentPath, d.name));
 }
 
 /** Blob files (temporary ones included) that were not there in `before`. */
@@ -42,14 +57,24 @@ async function newDraft(api: ApiClient): Promise<string> {
 }
 
 async function uploadBytes(api: ApiClient, draftId: string, data: Buffer, name: string, type = "application/pdf") {
-  return api.request<{ id: string; name: string; type: string; size: number; error?: string }>("POST", `/api/messages/${draftId}/attachments`, new Uint8Array(data), {
-    "Content-Type": type,
-    "X-File-Name": encodeURIComponent(name),
-  });
+  return api.request<{ id: string; name: string; type: string; size: number; error?: string }>(
+    "POST",
+    `/api/messages/${draftId}/attachments`,
+    new Uint8Array(data),
+    {
+      "Content-Type": type,
+      "X-File-Name": encodeURIComponent(name),
+    },
+  );
 }
 
-async function downloadRaw(api: ApiClient, urlPath: string): Promise<{ status: number; headers: Headers; body: Buffer | null; error: Error | null }> {
-  const res = await fetch(api.baseUrl + urlPath, { headers: { Cookie: api.cookieHeader(), ...(api.bearer ? { Authorization: `Bearer ${api.bearer}` } : {}) } });
+async function downloadRaw(
+  api: ApiClient,
+  urlPath: string,
+): Promise<{ status: number; headers: Headers; body: Buffer | null; error: Error | null }> {
+  const res = await fetch(api.baseUrl + urlPath, {
+    headers: { Cookie: api.cookieHeader(), ...(api.bearer ? { Authorization: `Bearer ${api.bearer}` } : {}) },
+  });
   const parts: Buffer[] = [];
   let error: Error | null = null;
   try {
@@ -91,7 +116,7 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
   describe("a sent message with a few MB attachment", () => {
     const size = 3 * 1024 * 1024 + 12345;
     const data = pseudoRandomBytes(size, "round-trip");
-    const name = "Beslut om bistånd \"2026\" – åäö.pdf";
+    const name = 'Beslut om bistånd "2026" – åäö.pdf';
     let draftId: string;
     let attachmentId: string;
 
@@ -136,7 +161,9 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
       const disposition = res.headers.get("content-disposition")!;
       expect(disposition).to.match(/^attachment; filename="[\x20-\x7e]+"; filename\*=UTF-8''/);
       expect(decodeURIComponent(disposition.split("filename*=UTF-8''")[1])).to.equal(name);
-      expect(crypto.createHash("sha256").update(res.body!).digest("hex")).to.equal(crypto.createHash("sha256").update(data).digest("hex"));
+      expect(crypto.createHash("sha256").update(res.body!).digest("hex")).to.equal(
+        crypto.createHash("sha256").update(data).digest("hex"),
+      );
     });
 
     it("readers get the raw ciphertext stream; non-readers get 404 on every attachment path", async () => {
@@ -144,7 +171,10 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
       expect(raw.status).to.equal(200);
       expect(raw.body!.length).to.equal(encryptedSize(size));
       expect(raw.body!.subarray(0, 4).toString("latin1")).to.equal("KVAS");
-      for (const p of [`/api/messages/${draftId}/attachments/${attachmentId}`, `/api/messages/${draftId}/attachments/${attachmentId}/ciphertext`]) {
+      for (const p of [
+        `/api/messages/${draftId}/attachments/${attachmentId}`,
+        `/api/messages/${draftId}/attachments/${attachmentId}/ciphertext`,
+      ]) {
         const res = await downloadRaw(strangerApi, p);
         expect(res.status, p).to.equal(404);
       }
@@ -256,10 +286,16 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
       let status: number | null = null;
       let body: Record<string, unknown> | null = null;
       try {
-        const res = await streamRequest(senderApi, "POST", `/api/messages/${draftId}/attachments`, pseudoRandomStream(4 * 1024 * 1024, "chunked", 64 * 1024), {
-          "Content-Type": "application/zip",
-          "X-File-Name": "big.zip",
-        });
+        const res = await streamRequest(
+          senderApi,
+          "POST",
+          `/api/messages/${draftId}/attachments`,
+          pseudoRandomStream(4 * 1024 * 1024, "chunked", 64 * 1024),
+          {
+            "Content-Type": "application/zip",
+            "X-File-Name": "big.zip",
+          },
+        );
         status = res.status;
         body = res.json();
       } catch {
@@ -293,10 +329,15 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
     it("a pre-encrypted upload declaring more than the limit is refused", async () => {
       process.env.ATTACHMENT_MAX_BYTES = String(1024 * 1024);
       const draftId = await newDraft(senderApi);
-      const res = await senderApi.request("PUT", `/api/messages/${draftId}/attachments/${crypto.randomUUID()}/ciphertext`, new Uint8Array(64), {
-        "Content-Type": "application/octet-stream",
-        "X-Plaintext-Size": String(2 * 1024 * 1024),
-      });
+      const res = await senderApi.request(
+        "PUT",
+        `/api/messages/${draftId}/attachments/${crypto.randomUUID()}/ciphertext`,
+        new Uint8Array(64),
+        {
+          "Content-Type": "application/octet-stream",
+          "X-Plaintext-Size": String(2 * 1024 * 1024),
+        },
+      );
       expect(res.status).to.equal(413);
       expect(res.body.error).to.equal("attachment_too_large");
     });
@@ -311,20 +352,32 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
       });
       expect(form.status).to.equal(415);
       expect(form.body.error).to.equal("unsupported_media_type");
-      const put = await senderApi.request("PUT", `/api/messages/${draftId}/attachments/${crypto.randomUUID()}/ciphertext`, "hello", {
-        "Content-Type": "text/plain",
-        "X-Plaintext-Size": "5",
-      });
+      const put = await senderApi.request(
+        "PUT",
+        `/api/messages/${draftId}/attachments/${crypto.randomUUID()}/ciphertext`,
+        "hello",
+        {
+          "Content-Type": "text/plain",
+          "X-Plaintext-Size": "5",
+        },
+      );
       expect(put.status).to.equal(415);
-      const noName = await senderApi.request("POST", `/api/messages/${draftId}/attachments`, "data", { "Content-Type": "text/plain" });
+      const noName = await senderApi.request("POST", `/api/messages/${draftId}/attachments`, "data", {
+        "Content-Type": "text/plain",
+      });
       expect(noName.status).to.equal(400);
     });
 
     it("stores a well-formed pre-encrypted stream as is and serves it back to readers", async () => {
       const aid = crypto.randomUUID();
       // What the add-in does: its own content key, content JWE and envelope.
-      const sealed = await sealMessage({ v: 1, subject: "s", bodyText: "t", bodyHtml: null, attachments: [], options: {} }, [{ userId: sender.id, publicKey: (await userPublicKey(sender))! }]);
-      const created = await senderApi.post("/api/messages/drafts", { encrypted: { content: sealed.content, envelope: sealed.envelopes[0].jwe } });
+      const sealed = await sealMessage(
+        { v: 1, subject: "s", bodyText: "t", bodyHtml: null, attachments: [], options: {} },
+        [{ userId: sender.id, publicKey: (await userPublicKey(sender))! }],
+      );
+      const created = await senderApi.post("/api/messages/drafts", {
+        encrypted: { content: sealed.content, envelope: sealed.envelopes[0].jwe },
+      });
       expect(created.status, created.text).to.equal(201);
       const messageId = created.body.id as string;
       const plain = pseudoRandomBytes(2 * RECORD_SIZE + 7, "pre");
@@ -335,18 +388,28 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
       enc.end(plain);
       await done;
       const cipher = Buffer.concat(parts);
-      const res = await senderApi.request<{ id: string; ciphertextSize: number }>("PUT", `/api/messages/${messageId}/attachments/${aid}/ciphertext`, new Uint8Array(cipher), {
-        "Content-Type": "application/octet-stream",
-        "X-Plaintext-Size": String(plain.length),
-      });
+      const res = await senderApi.request<{ id: string; ciphertextSize: number }>(
+        "PUT",
+        `/api/messages/${messageId}/attachments/${aid}/ciphertext`,
+        new Uint8Array(cipher),
+        {
+          "Content-Type": "application/octet-stream",
+          "X-Plaintext-Size": String(plain.length),
+        },
+      );
       expect(res.status, res.text).to.equal(201);
       expect(res.body.ciphertextSize).to.equal(cipher.length);
       const back = await downloadRaw(senderApi, `/api/messages/${messageId}/attachments/${aid}/ciphertext`);
       expect(back.body!.equals(cipher)).to.equal(true);
-      const again = await senderApi.request("PUT", `/api/messages/${messageId}/attachments/${aid}/ciphertext`, new Uint8Array(cipher), {
-        "Content-Type": "application/octet-stream",
-        "X-Plaintext-Size": String(plain.length),
-      });
+      const again = await senderApi.request(
+        "PUT",
+        `/api/messages/${messageId}/attachments/${aid}/ciphertext`,
+        new Uint8Array(cipher),
+        {
+          "Content-Type": "application/octet-stream",
+          "X-Plaintext-Size": String(plain.length),
+        },
+      );
       expect(again.status).to.equal(409);
     });
 
@@ -376,10 +439,16 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
 
       let status: number | null = null;
       try {
-        const res = await streamRequest(senderApi, "PUT", `/api/messages/${draftId}/attachments/${crypto.randomUUID()}/ciphertext`, pseudoRandomStream(good.length, "x"), {
-          "Content-Type": "application/octet-stream",
-          "X-Plaintext-Size": "1000",
-        });
+        const res = await streamRequest(
+          senderApi,
+          "PUT",
+          `/api/messages/${draftId}/attachments/${crypto.randomUUID()}/ciphertext`,
+          pseudoRandomStream(good.length, "x"),
+          {
+            "Content-Type": "application/octet-stream",
+            "X-Plaintext-Size": "1000",
+          },
+        );
         status = res.status;
       } catch {
         // The server may close the connection while the client is still sending.

@@ -8,11 +8,26 @@ import { MailboxEntry } from "../../../backend/src/models/MailboxEntry.js";
 import type { User } from "../../../backend/src/models/User.js";
 import { buildOrganisation, buildUser } from "../../support/factories.js";
 
-const options = { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false, expiresAt: null };
+const options = {
+  idCheck: false,
+  burnAfterReading: false,
+  eyesOnly: false,
+  readReceipt: false,
+  notify: true,
+  hideRecipients: false,
+  expiresAt: null,
+};
 
 async function sendWithAutoReplies(sender: User, to: User[]): Promise<{ message: Message; replies: number }> {
   return transaction(async (t) => {
-    const { message } = await sendMessage(t, { sender, to: to.map((u) => ({ email: u.email })), subject: "Fråga", text: "Hej", html: null, options });
+    const { message } = await sendMessage(t, {
+      sender,
+      to: to.map((u) => ({ email: u.email })),
+      subject: "Fråga",
+      text: "Hej",
+      html: null,
+      options,
+    });
     const replies = await sendAutoReplies(t, message, sender, to);
     return { message, replies };
   });
@@ -20,7 +35,12 @@ async function sendWithAutoReplies(sender: User, to: User[]): Promise<{ message:
 
 async function setAbsence(user: User, from: Date | null, to: Date | null, enabled = true): Promise<void> {
   const [settings] = await UserSettings.findOrCreate({ where: { userId: user.id } });
-  await settings.update({ autoReplyEnabled: enabled, autoReplyText: "Jag är på semester till måndag.", autoReplyFrom: from, autoReplyTo: to });
+  await settings.update({
+    autoReplyEnabled: enabled,
+    autoReplyText: "Jag är på semester till måndag.",
+    autoReplyFrom: from,
+    autoReplyTo: to,
+  });
 }
 
 describe("auto-reply (F14)", () => {
@@ -41,7 +61,9 @@ describe("auto-reply (F14)", () => {
     expect(reply.senderId).to.equal(away.id);
     expect(reply.threadId).to.equal(first.message.threadId);
     expect(reply.content).to.not.contain("semester");
-    expect(await MailboxEntry.count({ where: { userId: sender.id, messageId: reply.id, folder: "inbox" } })).to.equal(1);
+    expect(await MailboxEntry.count({ where: { userId: sender.id, messageId: reply.id, folder: "inbox" } })).to.equal(
+      1,
+    );
 
     expect((await sendWithAutoReplies(sender, [away])).replies).to.equal(0);
     expect((await sendWithAutoReplies(other, [away])).replies).to.equal(1);

@@ -21,7 +21,16 @@ describe("messages: GET /api/messages/compose-defaults (F4, F5)", () => {
   before(async () => {
     const org = await buildOrganisation();
     await Organisation.update(
-      { policy: { signature: "Socialtjänsten, Exempelkommun", messages: { defaults: { readReceipt: true, notify: false }, forced: ["idCheck", "bogus"], defaultExpiryDays: 14 } } },
+      {
+        policy: {
+          signature: "Socialtjänsten, Exempelkommun",
+          messages: {
+            defaults: { readReceipt: true, notify: false },
+            forced: ["idCheck", "bogus"],
+            defaultExpiryDays: 14,
+          },
+        },
+      },
       { where: { id: org.id } },
     );
     staff = await buildUser({ organisation: org });
@@ -33,7 +42,14 @@ describe("messages: GET /api/messages/compose-defaults (F4, F5)", () => {
   it("returns the org's defaults, forced functions (only known names), expiry days and the org signature", async () => {
     const res = await (await signIn(staff)).get<Defaults>("/api/messages/compose-defaults");
     expect(res.status, res.text).to.equal(200);
-    expect(res.body.defaults).to.deep.equal({ idCheck: true, burnAfterReading: false, eyesOnly: false, readReceipt: true, notify: false, hideRecipients: false });
+    expect(res.body.defaults).to.deep.equal({
+      idCheck: true,
+      burnAfterReading: false,
+      eyesOnly: false,
+      readReceipt: true,
+      notify: false,
+      hideRecipients: false,
+    });
     expect(res.body.forced).to.deep.equal(["idCheck"]);
     expect(res.body.defaultExpiryDays).to.equal(14);
     expect(res.body.signature).to.equal("Socialtjänsten, Exempelkommun");

@@ -27,9 +27,18 @@ describe("contacts API (F13)", () => {
   });
 
   it("adds, lists, searches, changes and removes the caller's own contacts", async () => {
-    const created = await api.post<ContactBody>("/api/contacts", { email: "Karin.Berg@Example.test", name: "Karin Berg", mobile: "070-123 45 67" });
+    const created = await api.post<ContactBody>("/api/contacts", {
+      email: "Karin.Berg@Example.test",
+      name: "Karin Berg",
+      mobile: "070-123 45 67",
+    });
     expect(created.status, created.text).to.equal(201);
-    expect(created.body).to.include({ email: "karin.berg@example.test", name: "Karin Berg", mobile: "+46701234567", verified: false });
+    expect(created.body).to.include({
+      email: "karin.berg@example.test",
+      name: "Karin Berg",
+      mobile: "+46701234567",
+      verified: false,
+    });
     await api.post("/api/contacts", { email: "olle@example.test" });
 
     const all = await api.get<{ contacts: ContactBody[] }>("/api/contacts");
@@ -47,13 +56,21 @@ describe("contacts API (F13)", () => {
 
     const removed = await api.delete(`/api/contacts/${created.body.id}`);
     expect(removed.status).to.equal(204);
-    expect((await api.get<{ contacts: ContactBody[] }>("/api/contacts")).body.contacts.map((c) => c.email)).to.deep.equal(["olle@example.test"]);
+    expect(
+      (await api.get<{ contacts: ContactBody[] }>("/api/contacts")).body.contacts.map((c) => c.email),
+    ).to.deep.equal(["olle@example.test"]);
   });
 
   it("a changed mobile number is no longer verified", async () => {
-    const created = await api.post<ContactBody>("/api/contacts", { email: "verified@example.test", mobile: "+46707777777" });
+    const created = await api.post<ContactBody>("/api/contacts", {
+      email: "verified@example.test",
+      mobile: "+46707777777",
+    });
     await Contact.update({ verified: true }, { where: { id: created.body.id } });
-    const same = await api.patch<ContactBody>(`/api/contacts/${created.body.id}`, { name: "V", mobile: "+46707777777" });
+    const same = await api.patch<ContactBody>(`/api/contacts/${created.body.id}`, {
+      name: "V",
+      mobile: "+46707777777",
+    });
     expect(same.body.verified).to.equal(true);
     const changed = await api.patch<ContactBody>(`/api/contacts/${created.body.id}`, { mobile: "+46708888888" });
     expect(changed.body).to.include({ verified: false, mobile: "+46708888888" });
@@ -69,7 +86,11 @@ describe("contacts API (F13)", () => {
   });
 
   it("another user's contact ids are 404 and nothing changes (S4)", async () => {
-    const mine = await api.post<ContactBody>("/api/contacts", { email: "secret@example.test", name: "Hemlig", mobile: "+46701111111" });
+    const mine = await api.post<ContactBody>("/api/contacts", {
+      email: "secret@example.test",
+      name: "Hemlig",
+      mobile: "+46701111111",
+    });
     const list = await otherApi.get<{ contacts: ContactBody[] }>("/api/contacts?q=hemlig");
     expect(list.body.contacts).to.deep.equal([]);
     const patch = await otherApi.patch(`/api/contacts/${mine.body.id}`, { name: "Stulen", mobile: "+46709999999" });

@@ -10,7 +10,15 @@ import { ApiClient } from "../../support/server.js";
 import { buildOrganisation, buildUser } from "../../support/factories.js";
 import { inboundFixture, type InboundFixture } from "../../support/inbound.js";
 
-const options = { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false, expiresAt: null };
+const options = {
+  idCheck: false,
+  burnAfterReading: false,
+  eyesOnly: false,
+  readReceipt: false,
+  notify: true,
+  hideRecipients: false,
+  expiresAt: null,
+};
 
 /** Sends a message and returns the recipient row and the Message-ID of its notification e-mail. */
 async function notified(sender: User, to: User): Promise<{ recipientId: string; messageId: string }> {
@@ -24,7 +32,11 @@ async function notified(sender: User, to: User): Promise<{ recipientId: string; 
 
 /** Each delivery report needs its own Message-ID (redelivered mail is processed once). */
 function fresh(raw: Buffer): Buffer {
-  return Buffer.from(raw.toString("utf8").replace(/^(Message-I[dD]:[ \t]*)<[^>]+>/m, (_m, p: string) => `${p}<${crypto.randomUUID()}@mta.example>`));
+  return Buffer.from(
+    raw
+      .toString("utf8")
+      .replace(/^(Message-I[dD]:[ \t]*)<[^>]+>/m, (_m, p: string) => `${p}<${crypto.randomUUID()}@mta.example>`),
+  );
 }
 
 describe("delivery status from bounces and auto-replies (F14)", () => {

@@ -17,7 +17,11 @@ describe("messages: a draft keeps its chosen security functions (F4, F11)", () =
     const none = await api.get<{ draftOptions?: unknown }>(`/api/messages/${id}`);
     expect(none.body.draftOptions).to.equal(undefined);
     const expiresAt = new Date(Date.now() + 3 * 86_400_000).toISOString();
-    const saved = await api.put(`/api/messages/drafts/${id}`, { subject: "Med val", body: "x", options: { burnAfterReading: true, notify: false, expiresAt } });
+    const saved = await api.put(`/api/messages/drafts/${id}`, {
+      subject: "Med val",
+      body: "x",
+      options: { burnAfterReading: true, notify: false, expiresAt },
+    });
     expect(saved.status, saved.text).to.equal(204);
     const open = await api.get<{ draftOptions: Record<string, unknown> }>(`/api/messages/${id}`);
     expect(open.body.draftOptions).to.deep.equal({ burnAfterReading: true, notify: false, expiresAt });

@@ -25,12 +25,21 @@ describe("messages: drafts are saved encrypted (F11)", () => {
     const draft = await staffApi.post<{ id: string }>("/api/messages/drafts", {});
     expect(draft.status, draft.text).to.equal(201);
     const id = draft.body.id;
-    const saved = await staffApi.put(`/api/messages/drafts/${id}`, { to: [{ email: alice.email }], subject: `Utkast ${marker}`, body: `Text ${marker}` });
+    const saved = await staffApi.put(`/api/messages/drafts/${id}`, {
+      to: [{ email: alice.email }],
+      subject: `Utkast ${marker}`,
+      body: `Text ${marker}`,
+    });
     expect(saved.status, saved.text).to.equal(204);
 
     const list = await staffApi.get<{ items: Array<{ id: string; subject: string | null }> }>("/api/mailbox/drafts");
     expect(list.body.items.find((i) => i.id === id)!.subject).to.equal(`Utkast ${marker}`);
-    const open = await staffApi.get<{ subject: string; text: string; state: string; draftTo: Array<{ email: string }> }>(`/api/messages/${id}`);
+    const open = await staffApi.get<{
+      subject: string;
+      text: string;
+      state: string;
+      draftTo: Array<{ email: string }>;
+    }>(`/api/messages/${id}`);
     expect(open.body).to.include({ subject: `Utkast ${marker}`, text: `Text ${marker}`, state: "draft" });
     expect(open.body.draftTo.map((r) => r.email)).to.deep.equal([alice.email]);
 
@@ -41,7 +50,12 @@ describe("messages: drafts are saved encrypted (F11)", () => {
     expect((await aliceApi.put(`/api/messages/drafts/${id}`, { subject: "x" })).status).to.equal(404);
     expect((await aliceApi.get(`/api/messages/${id}`)).status).to.equal(404);
 
-    const sent = await staffApi.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: `Utkast ${marker}`, body: `Text ${marker}`, draftId: id });
+    const sent = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: alice.email }],
+      subject: `Utkast ${marker}`,
+      body: `Text ${marker}`,
+      draftId: id,
+    });
     expect(sent.status, sent.text).to.equal(201);
     expect((await staffApi.put(`/api/messages/drafts/${id}`, { subject: "late" })).status).to.equal(409);
     const drafts = await staffApi.get<{ items: Array<{ id: string }> }>("/api/mailbox/drafts");

@@ -30,13 +30,19 @@ describe("messages: the stored form for clients that decrypt themselves (add-in,
   }
 
   it("gives a reader with an API token the content and only their own envelope, which their key opens", async () => {
-    const sent = await staffApi.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: "Till Outlook", body: "Läs i tillägget" });
+    const sent = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: alice.email }],
+      subject: "Till Outlook",
+      body: "Läs i tillägget",
+    });
     const api = await tokenClient(alice);
     const locked = await api.get(`/api/messages/${sent.body.id}`);
     expect(locked.status).to.equal(403);
     expect(locked.body.error).to.equal("keys_locked");
 
-    const res = await api.get<{ content: string; envelope: string; sender: { email: string } }>(`/api/messages/${sent.body.id}/encrypted`);
+    const res = await api.get<{ content: string; envelope: string; sender: { email: string } }>(
+      `/api/messages/${sent.body.id}/encrypted`,
+    );
     expect(res.status, res.text).to.equal(200);
     expect(res.body.sender.email).to.equal(staff.email);
     expect(res.text).to.not.contain("Till Outlook");
@@ -50,11 +56,21 @@ describe("messages: the stored form for clients that decrypt themselves (add-in,
 
   it("refuses burn-after-reading messages (read only through the counted reveal) and ID-checked ones without a session", async () => {
     const api = await tokenClient(alice);
-    const burn = await staffApi.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: "b", body: "b", options: { burnAfterReading: true } });
+    const burn = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: alice.email }],
+      subject: "b",
+      body: "b",
+      options: { burnAfterReading: true },
+    });
     const res = await api.get(`/api/messages/${burn.body.id}/encrypted`);
     expect(res.status).to.equal(403);
     expect(res.body.error).to.equal("reveal_in_web");
-    const checked = await staffApi.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: "c", body: "c", options: { idCheck: true } });
+    const checked = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: alice.email }],
+      subject: "c",
+      body: "c",
+      options: { idCheck: true },
+    });
     expect((await api.get(`/api/messages/${checked.body.id}/encrypted`)).body.error).to.equal("id_check_required");
     // The sender's own copy is not limited.
     expect((await staffApi.get(`/api/messages/${burn.body.id}/encrypted`)).status).to.equal(200);

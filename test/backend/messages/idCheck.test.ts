@@ -34,7 +34,12 @@ describe("messages: ID check, an SMS code per opening session (F4)", () => {
   });
 
   it("locks the content until this session has entered the code", async () => {
-    const sent = await staffApi.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: "Journalanteckning", body: "Känsligt", options: { idCheck: true } });
+    const sent = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: alice.email }],
+      subject: "Journalanteckning",
+      body: "Känsligt",
+      options: { idCheck: true },
+    });
     expect(sent.status).to.equal(201);
     const id = sent.body.id;
     const aliceApi = await signIn(alice);
@@ -46,7 +51,9 @@ describe("messages: ID check, an SMS code per opening session (F4)", () => {
     const list = await aliceApi.get<{ items: Array<{ id: string; subject: string | null }> }>("/api/mailbox/inbox");
     expect(list.body.items.find((i) => i.id === id)!.subject).to.equal(null);
     expect(list.text).to.not.contain("Journalanteckning");
-    const thread = await aliceApi.get<{ messages: Array<{ available: boolean; idCheckRequired: boolean; text: string }> }>(`/api/messages/${id}/thread`);
+    const thread = await aliceApi.get<{
+      messages: Array<{ available: boolean; idCheckRequired: boolean; text: string }>;
+    }>(`/api/messages/${id}/thread`);
     expect(thread.body.messages[0]).to.include({ available: false, idCheckRequired: true });
     expect(thread.text).to.not.contain("Känsligt");
 
@@ -61,7 +68,9 @@ describe("messages: ID check, an SMS code per opening session (F4)", () => {
     expect(requested.body.mobile).to.match(/^\+46 \*+\d\d$/);
     await drain(worker);
     const code = await sms.waitForCode(alice.mobile!);
-    const wrong = await aliceApi.post(`/api/messages/${id}/id-check/verify`, { code: code === "111111" ? "222222" : "111111" });
+    const wrong = await aliceApi.post(`/api/messages/${id}/id-check/verify`, {
+      code: code === "111111" ? "222222" : "111111",
+    });
     expect(wrong.status).to.equal(400);
     expect(wrong.body.error).to.equal("invalid_code");
     const ok = await aliceApi.post(`/api/messages/${id}/id-check/verify`, { code });
@@ -78,7 +87,11 @@ describe("messages: ID check, an SMS code per opening session (F4)", () => {
   });
 
   it("a message without ID check answers 409 to a code request", async () => {
-    const sent = await staffApi.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: "Vanligt", body: "x" });
+    const sent = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: alice.email }],
+      subject: "Vanligt",
+      body: "x",
+    });
     const aliceApi = await signIn(alice);
     const res = await aliceApi.post(`/api/messages/${sent.body.id}/id-check`);
     expect(res.status).to.equal(409);

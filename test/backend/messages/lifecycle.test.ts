@@ -17,7 +17,11 @@ import type { User } from "../../../backend/src/models/User.js";
 import { ApiClient } from "../../support/server.js";
 import { buildOrganisation, buildUser, defaultPassword } from "../../support/factories.js";
 
-async function send(sender: User, to: User[], opts: { expiresAt?: Date; burnAfterReading?: boolean } = {}): Promise<Message> {
+async function send(
+  sender: User,
+  to: User[],
+  opts: { expiresAt?: Date; burnAfterReading?: boolean } = {},
+): Promise<Message> {
   const { message } = await transaction((t) =>
     sendMessage(t, {
       sender,
@@ -74,12 +78,18 @@ describe("message lifecycle: trash, permanent deletion, expiry", () => {
     const foreign = await stranger.post("/api/mailbox/trash", { messageIds: [message.id] });
     expect(foreign.status).to.equal(200);
     expect(foreign.body.count).to.equal(0);
-    expect((await MailboxEntry.findOne({ where: { userId: alice.id, messageId: message.id } }))!.folder).to.equal("inbox");
+    expect((await MailboxEntry.findOne({ where: { userId: alice.id, messageId: message.id } }))!.folder).to.equal(
+      "inbox",
+    );
 
     expect((await api.post("/api/mailbox/trash", { messageIds: [message.id] })).body.count).to.equal(1);
-    expect((await MailboxEntry.findOne({ where: { userId: alice.id, messageId: message.id } }))!.folder).to.equal("trash");
+    expect((await MailboxEntry.findOne({ where: { userId: alice.id, messageId: message.id } }))!.folder).to.equal(
+      "trash",
+    );
     expect((await api.post("/api/mailbox/trash/restore", { messageIds: [message.id] })).body.count).to.equal(1);
-    expect((await MailboxEntry.findOne({ where: { userId: alice.id, messageId: message.id } }))!.folder).to.equal("inbox");
+    expect((await MailboxEntry.findOne({ where: { userId: alice.id, messageId: message.id } }))!.folder).to.equal(
+      "inbox",
+    );
   });
 
   it("emptying the trash destroys the caller's key at once; the last reader's emptying shreds everything", async () => {
@@ -174,7 +184,9 @@ describe("message lifecycle: trash, permanent deletion, expiry", () => {
 
   it("burn after reading without attachments burns at the last reveal", async () => {
     const message = await send(sender, [alice, bob], { burnAfterReading: true });
-    const [ra, rb] = await Promise.all([alice, bob].map((u) => MessageRecipient.findOne({ where: { messageId: message.id, userId: u.id } })));
+    const [ra, rb] = await Promise.all(
+      [alice, bob].map((u) => MessageRecipient.findOne({ where: { messageId: message.id, userId: u.id } })),
+    );
     expect((await transaction((t) => recordRead(t, message, ra!))).burned).to.equal(false);
     expect((await Message.findByPk(message.id))!.state).to.equal("active");
     const again = (await Message.findByPk(message.id))!;

@@ -60,7 +60,9 @@ describe("mailbox: folders, moving, marking and the dialog history (F10, F11)", 
     expect(inFolder.status).to.equal(200);
     expect(inFolder.body.items.map((i) => i.id).sort()).to.deep.equal([a.id, b.id].sort());
     expect(inFolder.body.unread[folderId]).to.equal(2);
-    const folders = await aliceApi.get<{ folders: Array<{ id: string; total: number; unread: number }> }>("/api/folders");
+    const folders = await aliceApi.get<{ folders: Array<{ id: string; total: number; unread: number }> }>(
+      "/api/folders",
+    );
     expect(folders.body.folders.find((f) => f.id === folderId)).to.include({ total: 2, unread: 2 });
 
     expect((await aliceApi.post("/api/mailbox/mark", { messageIds: [a.id], unread: false })).body.count).to.equal(1);
@@ -77,28 +79,52 @@ describe("mailbox: folders, moving, marking and the dialog history (F10, F11)", 
 
   it("another user's folders and messages cannot be touched (S4)", async () => {
     const msg = await send(staffApi, { to: [{ email: alice.email }], subject: "Privat", body: "x" });
-    const folder = await aliceApi.post<{ id: string }>("/api/folders", { name: `Alice ${crypto.randomBytes(3).toString("hex")}` });
+    const folder = await aliceApi.post<{ id: string }>("/api/folders", {
+      name: `Alice ${crypto.randomBytes(3).toString("hex")}`,
+    });
     const bobFolder = await bobApi.post<{ id: string }>("/api/folders", { name: "Bobs" });
     expect((await bobApi.get(`/api/mailbox/${folder.body.id}`)).status).to.equal(404);
     expect((await bobApi.patch(`/api/folders/${folder.body.id}`, { name: "x" })).status).to.equal(404);
     expect((await bobApi.delete(`/api/folders/${folder.body.id}`)).status).to.equal(404);
-    expect((await bobApi.post("/api/mailbox/move", { messageIds: [msg.id], folder: folder.body.id })).status).to.equal(404);
+    expect((await bobApi.post("/api/mailbox/move", { messageIds: [msg.id], folder: folder.body.id })).status).to.equal(
+      404,
+    );
     const moveForeign = await bobApi.post("/api/mailbox/move", { messageIds: [msg.id], folder: bobFolder.body.id });
     expect(moveForeign.body.count).to.equal(0);
     expect((await bobApi.post("/api/mailbox/mark", { messageIds: [msg.id], unread: false })).body.count).to.equal(0);
-    expect((await aliceApi.post("/api/mailbox/move", { messageIds: [msg.id], folder: bobFolder.body.id })).status).to.equal(404);
+    expect(
+      (await aliceApi.post("/api/mailbox/move", { messageIds: [msg.id], folder: bobFolder.body.id })).status,
+    ).to.equal(404);
     const listed = await aliceApi.get<Listing>("/api/mailbox/inbox");
     expect(listed.body.items.find((i) => i.id === msg.id)!.unread).to.equal(true);
   });
 
   it("the thread shows the whole dialog in order, only to its readers", async () => {
-    const first = await send(staffApi, { to: [{ email: alice.email }, { email: bob.email }], subject: "Kallelse", body: "Välkomna", options: { hideRecipients: true } });
-    const reply = await send(aliceApi, { to: [{ email: staff.email }], subject: "Re: Kallelse", body: "Tack, jag kommer", replyTo: first.id });
-    const answer = await send(staffApi, { to: [{ email: alice.email }], subject: "Re: Kallelse", body: "Bra!", replyTo: reply.id });
+    const first = await send(staffApi, {
+      to: [{ email: alice.email }, { email: bob.email }],
+      subject: "Kallelse",
+      body: "Välkomna",
+      options: { hideRecipients: true },
+    });
+    const reply = await send(aliceApi, {
+      to: [{ email: staff.email }],
+      subject: "Re: Kallelse",
+      body: "Tack, jag kommer",
+      replyTo: first.id,
+    });
+    const answer = await send(staffApi, {
+      to: [{ email: alice.email }],
+      subject: "Re: Kallelse",
+      body: "Bra!",
+      replyTo: reply.id,
+    });
     expect(reply.threadId).to.equal(first.threadId);
     expect(answer.threadId).to.equal(first.threadId);
 
-    const asAlice = await aliceApi.get<{ threadId: string; messages: Array<{ id: string; text: string; sender: { email: string }; recipients: Array<{ email: string }> }> }>(`/api/messages/${answer.id}/thread`);
+    const asAlice = await aliceApi.get<{
+      threadId: string;
+      messages: Array<{ id: string; text: string; sender: { email: string }; recipients: Array<{ email: string }> }>;
+    }>(`/api/messages/${answer.id}/thread`);
     expect(asAlice.status, asAlice.text).to.equal(200);
     expect(asAlice.body.messages.map((m) => m.text)).to.deep.equal(["Välkomna", "Tack, jag kommer", "Bra!"]);
     expect(asAlice.text).to.not.contain(bob.email);

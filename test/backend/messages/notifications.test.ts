@@ -38,7 +38,11 @@ describe("messages: notification e-mails (F8)", () => {
   });
 
   it("carries the subject only where the org allows it and the recipient has not chosen neutral notifications", async () => {
-    const sent = await api.post("/api/messages", { to: [{ email: open.email }, { email: neutral.email }], subject: "Möte 3 maj", body: "Brödtexten" });
+    const sent = await api.post("/api/messages", {
+      to: [{ email: open.email }, { email: neutral.email }],
+      subject: "Möte 3 maj",
+      body: "Brödtexten",
+    });
     expect(sent.status).to.equal(201);
     await drain(worker);
     const toOpen = await smtp.waitFor((m) => m.envelopeTo.includes(open.email));

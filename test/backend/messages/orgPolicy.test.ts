@@ -21,7 +21,15 @@ describe("messages: organisation policy sets defaults and forces security functi
   before(async () => {
     const org = await buildOrganisation();
     await Organisation.update(
-      { policy: { messages: { defaults: { hideRecipients: true, readReceipt: true }, forced: ["idCheck", "notAnOption"], defaultExpiryDays: 7 } } },
+      {
+        policy: {
+          messages: {
+            defaults: { hideRecipients: true, readReceipt: true },
+            forced: ["idCheck", "notAnOption"],
+            defaultExpiryDays: 7,
+          },
+        },
+      },
       { where: { id: org.id } },
     );
     staff = await buildUser({ organisation: org });
@@ -30,7 +38,12 @@ describe("messages: organisation policy sets defaults and forces security functi
   });
 
   async function optionsOf(body: Record<string, unknown>): Promise<Options> {
-    const sent = await api.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: "Policy", body: "x", ...body });
+    const sent = await api.post<{ id: string }>("/api/messages", {
+      to: [{ email: alice.email }],
+      subject: "Policy",
+      body: "x",
+      ...body,
+    });
     expect(sent.status, sent.text).to.equal(201);
     return (await api.get<{ options: Options }>(`/api/messages/${sent.body.id}`)).body.options;
   }
@@ -52,7 +65,11 @@ describe("messages: organisation policy sets defaults and forces security functi
   it("uses the built-in defaults without a policy", async () => {
     const other = await buildUser();
     const otherApi = await signIn(other);
-    const sent = await otherApi.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: "x", body: "x" });
+    const sent = await otherApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: alice.email }],
+      subject: "x",
+      body: "x",
+    });
     const o = (await otherApi.get<{ options: Options }>(`/api/messages/${sent.body.id}`)).body.options;
     expect(o).to.include({ idCheck: false, hideRecipients: false, readReceipt: false, notify: true, expiresAt: null });
   });

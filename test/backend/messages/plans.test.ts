@@ -29,13 +29,19 @@ describe("messages: plan limits (F27) and replies (F10)", () => {
     const res = await basicApi.post("/api/messages", { to: [{ email: staff.email }], subject: "Hej", body: "Fråga" });
     expect(res.status).to.equal(403);
     expect(res.body.error).to.equal("plan_reply_only");
-    const lookup = await basicApi.post("/api/keys/lookup", { recipients: [{ email: uniqueEmail("new"), mobile: uniqueMobile() }] });
+    const lookup = await basicApi.post("/api/keys/lookup", {
+      recipients: [{ email: uniqueEmail("new"), mobile: uniqueMobile() }],
+    });
     expect(lookup.status).to.equal(403);
     expect(lookup.body.error).to.equal("plan_reply_only");
   });
 
   it("Basic accounts reply to the sender in the same thread, and to no one else", async () => {
-    const sent = await staffApi.post<{ id: string; threadId: string }>("/api/messages", { to: [{ email: basic.email }], subject: "Ärende 12", body: "Vi behöver underlag." });
+    const sent = await staffApi.post<{ id: string; threadId: string }>("/api/messages", {
+      to: [{ email: basic.email }],
+      subject: "Ärende 12",
+      body: "Vi behöver underlag.",
+    });
     expect(sent.status).to.equal(201);
     const reply = await basicApi.post<{ id: string; threadId: string }>("/api/messages", {
       to: [{ email: staff.email }],
@@ -45,23 +51,41 @@ describe("messages: plan limits (F27) and replies (F10)", () => {
     });
     expect(reply.status, reply.text).to.equal(201);
     expect(reply.body.threadId).to.equal(sent.body.threadId);
-    const read = await staffApi.get<{ text: string; parentId: string; sender: { email: string } }>(`/api/messages/${reply.body.id}`);
+    const read = await staffApi.get<{ text: string; parentId: string; sender: { email: string } }>(
+      `/api/messages/${reply.body.id}`,
+    );
     expect(read.body).to.include({ text: "Här kommer underlaget.", parentId: sent.body.id });
     expect(read.body.sender.email).to.equal(basic.email);
 
-    const sideways = await basicApi.post("/api/messages", { to: [{ email: stranger.email }], subject: "Re", body: "x", replyTo: sent.body.id });
+    const sideways = await basicApi.post("/api/messages", {
+      to: [{ email: stranger.email }],
+      subject: "Re",
+      body: "x",
+      replyTo: sent.body.id,
+    });
     expect(sideways.status).to.equal(403);
     expect(sideways.body.error).to.equal("plan_reply_only");
   });
 
   it(`Professional senders get ${PROFESSIONAL_MONTHLY_MESSAGES} messages a month, then 403 plan_quota_exceeded`, async () => {
-    const org = await transaction((t) => createOrganisation(t, { name: `Pro ${crypto.randomBytes(4).toString("hex")}`, plan: "professional" }));
+    const org = await transaction((t) =>
+      createOrganisation(t, { name: `Pro ${crypto.randomBytes(4).toString("hex")}`, plan: "professional" }),
+    );
     const pro = await buildUser({ organisation: org });
     const api = await signIn(pro);
     // Earlier sends this month, written directly (the quota counts rows, not how they came).
     const rows = Array.from({ length: PROFESSIONAL_MONTHLY_MESSAGES - 1 }, () => {
       const id = crypto.randomUUID();
-      return { id, threadId: id, parentId: null, senderId: pro.id, organisationId: org.id, content: null, expiresAt: null, state: "shredded" as const };
+      return {
+        id,
+        threadId: id,
+        parentId: null,
+        senderId: pro.id,
+        organisationId: org.id,
+        content: null,
+        expiresAt: null,
+        state: "shredded" as const,
+      };
     });
     for (let i = 0; i < rows.length; i += 250) await Message.bulkCreate(rows.slice(i, i + 250));
     const last = await api.post("/api/messages", { to: [{ email: staff.email }], subject: "Sista", body: "x" });

@@ -40,13 +40,17 @@ describe("messages: a first-time recipient (F3, F8, F9)", () => {
     expect(bad.body.error).to.equal("invalid_mobile");
 
     const mobile = uniqueMobile();
-    const found = await senderApi.post<{ keys: Array<{ email: string; userId: string; kid: string; publicKey: Record<string, string> }> }>("/api/keys/lookup", { recipients: [{ email, mobile }] });
+    const found = await senderApi.post<{
+      keys: Array<{ email: string; userId: string; kid: string; publicKey: Record<string, string> }>;
+    }>("/api/keys/lookup", { recipients: [{ email, mobile }] });
     expect(found.status, found.text).to.equal(200);
     expect(found.body.keys).to.have.length(1);
     expect(found.body.keys[0].publicKey).to.include({ kty: "EC", crv: "P-256" });
     expect(found.body.keys[0].publicKey).to.not.have.property("d");
     // The number is remembered: the sender is not asked again, and the key is the same.
-    const again = await senderApi.post<{ keys: Array<{ kid: string }> }>("/api/keys/lookup", { recipients: [{ email }] });
+    const again = await senderApi.post<{ keys: Array<{ kid: string }> }>("/api/keys/lookup", {
+      recipients: [{ email }],
+    });
     expect(again.status).to.equal(200);
     expect(again.body.keys[0].kid).to.equal(found.body.keys[0].kid);
   });
@@ -55,12 +59,18 @@ describe("messages: a first-time recipient (F3, F8, F9)", () => {
     const email = uniqueEmail("citizen");
     const mobile = uniqueMobile();
     const subject = "Beslut om bistånd 4711";
-    const sent = await senderApi.post<{ id: string; recipients: Array<{ email: string; status: string }> }>("/api/messages", {
-      to: [{ email, mobile }],
-      subject,
-      body: { text: "Hej! Beslutet finns i bilagan.", html: '<p onclick="steal()">Hej!<script>alert(1)</script> <a href="javascript:x()">x</a></p>' },
-      options: { notify: true, idCheck: true },
-    });
+    const sent = await senderApi.post<{ id: string; recipients: Array<{ email: string; status: string }> }>(
+      "/api/messages",
+      {
+        to: [{ email, mobile }],
+        subject,
+        body: {
+          text: "Hej! Beslutet finns i bilagan.",
+          html: '<p onclick="steal()">Hej!<script>alert(1)</script> <a href="javascript:x()">x</a></p>',
+        },
+        options: { notify: true, idCheck: true },
+      },
+    );
     expect(sent.status, sent.text).to.equal(201);
     expect(sent.body.recipients[0]).to.include({ email, status: "notified" });
     const messageId = sent.body.id;
@@ -79,7 +89,10 @@ describe("messages: a first-time recipient (F3, F8, F9)", () => {
     expect(wrongEmail.body.error).to.equal("email_mismatch");
     expect((await visitor.post(`/api/recipient/${"x".repeat(43)}/start`, { email })).status).to.equal(404);
 
-    const early = await visitor.post(`/api/recipient/${token}/register`, { password: "Nytt-l0senord-123", acceptTerms: true });
+    const early = await visitor.post(`/api/recipient/${token}/register`, {
+      password: "Nytt-l0senord-123",
+      acceptTerms: true,
+    });
     expect(early.status).to.equal(403);
     expect(early.body.error).to.equal("verification_required");
 
@@ -89,7 +102,9 @@ describe("messages: a first-time recipient (F3, F8, F9)", () => {
     await drain(worker);
     const code = await sms.waitForCode(mobile);
 
-    const wrong = await visitor.post(`/api/recipient/${token}/verify`, { code: code === "000000" ? "000001" : "000000" });
+    const wrong = await visitor.post(`/api/recipient/${token}/verify`, {
+      code: code === "000000" ? "000001" : "000000",
+    });
     expect(wrong.status).to.equal(400);
     expect(wrong.body.error).to.equal("invalid_code");
 
@@ -100,26 +115,40 @@ describe("messages: a first-time recipient (F3, F8, F9)", () => {
     expect(ok.body).to.deep.equal({ next: "set_password" });
     const replayed = await visitor.post(`/api/recipient/${token}/verify`, { code });
     expect(replayed.status).to.equal(400);
-    const hijack = await other.post(`/api/recipient/${token}/register`, { password: "Nytt-l0senord-123", acceptTerms: true });
+    const hijack = await other.post(`/api/recipient/${token}/register`, {
+      password: "Nytt-l0senord-123",
+      acceptTerms: true,
+    });
     expect(hijack.status).to.equal(403);
 
-    const noTerms = await visitor.post(`/api/recipient/${token}/register`, { password: "Nytt-l0senord-123", acceptTerms: false });
+    const noTerms = await visitor.post(`/api/recipient/${token}/register`, {
+      password: "Nytt-l0senord-123",
+      acceptTerms: false,
+    });
     expect(noTerms.status).to.equal(400);
     expect(noTerms.body.error).to.equal("terms_not_accepted");
     const weak = await visitor.post(`/api/recipient/${token}/register`, { password: "abc", acceptTerms: true });
     expect(weak.status).to.equal(400);
     expect(weak.body.error).to.equal("password_too_short");
 
-    const registered = await visitor.post(`/api/recipient/${token}/register`, { password: "Nytt-l0senord-123", acceptTerms: true });
+    const registered = await visitor.post(`/api/recipient/${token}/register`, {
+      password: "Nytt-l0senord-123",
+      acceptTerms: true,
+    });
     expect(registered.status, registered.text).to.equal(200);
     expect(registered.body).to.deep.equal({ next: "done", messageId });
 
-    const inbox = await visitor.get<{ unread: Record<string, number>; items: Array<{ id: string; subject: string | null; unread: boolean }> }>("/api/mailbox/inbox");
+    const inbox = await visitor.get<{
+      unread: Record<string, number>;
+      items: Array<{ id: string; subject: string | null; unread: boolean }>;
+    }>("/api/mailbox/inbox");
     expect(inbox.status, inbox.text).to.equal(200);
     expect(inbox.body.unread.inbox).to.equal(1);
     expect(inbox.body.items.map((i) => [i.id, i.subject, i.unread])).to.deep.equal([[messageId, subject, true]]);
 
-    const read = await visitor.get<{ subject: string; text: string; html: string; sender: { email: string } }>(`/api/messages/${messageId}`);
+    const read = await visitor.get<{ subject: string; text: string; html: string; sender: { email: string } }>(
+      `/api/messages/${messageId}`,
+    );
     expect(read.status, read.text).to.equal(200);
     expect(read.body.subject).to.equal(subject);
     expect(read.body.text).to.equal("Hej! Beslutet finns i bilagan.");
@@ -127,7 +156,9 @@ describe("messages: a first-time recipient (F3, F8, F9)", () => {
     expect(read.body.html).to.contain("Hej!");
     expect(read.body.html).to.not.match(/script|onclick|javascript:/i);
 
-    let status = await senderApi.get<{ recipients: Array<{ email: string; status: string }> }>(`/api/messages/${messageId}`);
+    let status = await senderApi.get<{ recipients: Array<{ email: string; status: string }> }>(
+      `/api/messages/${messageId}`,
+    );
     expect(status.body.recipients[0]).to.include({ email, status: "opened" });
     const revealed = await visitor.post(`/api/messages/${messageId}/reveal`);
     expect(revealed.status, revealed.text).to.equal(200);
@@ -147,7 +178,11 @@ describe("messages: a first-time recipient (F3, F8, F9)", () => {
 
   it("Notify the sender: a wrong number is reported to the sender by e-mail, once a day", async () => {
     const email = uniqueEmail("wrongnum");
-    const sent = await senderApi.post<{ id: string }>("/api/messages", { to: [{ email, mobile: uniqueMobile() }], subject: "Hemligt 99", body: "x" });
+    const sent = await senderApi.post<{ id: string }>("/api/messages", {
+      to: [{ email, mobile: uniqueMobile() }],
+      subject: "Hemligt 99",
+      body: "x",
+    });
     expect(sent.status).to.equal(201);
     await drain(worker);
     const mail = await smtp.waitFor((m) => m.envelopeTo.includes(email));
@@ -158,20 +193,30 @@ describe("messages: a first-time recipient (F3, F8, F9)", () => {
     const ok = await visitor.post(`/api/recipient/${token}/wrong-number`, { email });
     expect(ok.status, ok.text).to.equal(202);
     await drain(worker);
-    const notice = await smtp.waitFor((m) => m.envelopeTo.includes(sender.email) && (m.parsed.text ?? "").includes(email));
+    const notice = await smtp.waitFor(
+      (m) => m.envelopeTo.includes(sender.email) && (m.parsed.text ?? "").includes(email),
+    );
     expect(notice.parsed.subject).to.match(/sms/i);
     expect(notice.parsed.text).to.not.contain("Hemligt 99");
     expect(notice.parsed.text).to.contain(`/mailbox/sent/${sent.body.id}`);
     expect((await visitor.post(`/api/recipient/${token}/wrong-number`, { email })).status).to.equal(429);
 
     // The sender corrects the number; the next code goes there. Nobody else can.
-    const recipientId = (await senderApi.get<{ recipients: Array<{ id: string }> }>(`/api/messages/${sent.body.id}`)).body.recipients[0].id;
+    const recipientId = (await senderApi.get<{ recipients: Array<{ id: string }> }>(`/api/messages/${sent.body.id}`))
+      .body.recipients[0].id;
     const right = uniqueMobile();
     const other = await buildUser();
     const otherApi = await signIn(other);
-    expect((await otherApi.put(`/api/messages/${sent.body.id}/recipients/${recipientId}/mobile`, { mobile: right })).status).to.equal(404);
-    expect((await senderApi.put(`/api/messages/${sent.body.id}/recipients/${recipientId}/mobile`, { mobile: "nope" })).status).to.equal(422);
-    const fixed = await senderApi.put(`/api/messages/${sent.body.id}/recipients/${recipientId}/mobile`, { mobile: right });
+    expect(
+      (await otherApi.put(`/api/messages/${sent.body.id}/recipients/${recipientId}/mobile`, { mobile: right })).status,
+    ).to.equal(404);
+    expect(
+      (await senderApi.put(`/api/messages/${sent.body.id}/recipients/${recipientId}/mobile`, { mobile: "nope" }))
+        .status,
+    ).to.equal(422);
+    const fixed = await senderApi.put(`/api/messages/${sent.body.id}/recipients/${recipientId}/mobile`, {
+      mobile: right,
+    });
     expect(fixed.status, fixed.text).to.equal(200);
     expect((await visitor.post(`/api/recipient/${token}/start`, { email })).body.next).to.equal("sms_code");
     await drain(worker);

@@ -6,10 +6,20 @@ import type { User } from "../../../backend/src/models/User.js";
 import { ApiClient } from "../../support/server.js";
 import { buildOrganisation, buildUser, defaultPassword } from "../../support/factories.js";
 
-const options = { idCheck: false, burnAfterReading: false, eyesOnly: false, readReceipt: false, notify: true, hideRecipients: false, expiresAt: null };
+const options = {
+  idCheck: false,
+  burnAfterReading: false,
+  eyesOnly: false,
+  readReceipt: false,
+  notify: true,
+  hideRecipients: false,
+  expiresAt: null,
+};
 
 async function send(sender: User, to: User[], subject: string, text: string): Promise<string> {
-  const { message } = await transaction((t) => sendMessage(t, { sender, to: to.map((u) => ({ email: u.email })), subject, text, html: null, options }));
+  const { message } = await transaction((t) =>
+    sendMessage(t, { sender, to: to.map((u) => ({ email: u.email })), subject, text, html: null, options }),
+  );
   return message.id;
 }
 

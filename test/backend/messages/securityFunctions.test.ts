@@ -55,7 +55,9 @@ describe("messages: burn after reading, expiry and link abuse (F4, S3)", () => {
     await scanner.get(link);
     await scanner.get(`/api/messages/${id}`);
 
-    const opened = await aliceApi.get<{ text: string; revealRequired: boolean; subject: string }>(`/api/messages/${id}`);
+    const opened = await aliceApi.get<{ text: string; revealRequired: boolean; subject: string }>(
+      `/api/messages/${id}`,
+    );
     expect(opened.status).to.equal(200);
     expect(opened.body.revealRequired).to.equal(true);
     expect(opened.body.text).to.equal("");
@@ -97,7 +99,11 @@ describe("messages: burn after reading, expiry and link abuse (F4, S3)", () => {
 
   it("the SMS code resend is rate-limited per link", async () => {
     const email = uniqueEmail("resend");
-    const sent = await staffApi.post<{ id: string }>("/api/messages", { to: [{ email, mobile: uniqueMobile() }], subject: "x", body: "x" });
+    const sent = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email, mobile: uniqueMobile() }],
+      subject: "x",
+      body: "x",
+    });
     expect(sent.status).to.equal(201);
     await drain(worker);
     const mail = await smtp.waitFor((m) => m.envelopeTo.includes(email));
@@ -110,11 +116,17 @@ describe("messages: burn after reading, expiry and link abuse (F4, S3)", () => {
   });
 
   it("read receipt: the sender is told by e-mail at the first reveal, not when the message is merely opened", async () => {
-    const sent = await staffApi.post<{ id: string }>("/api/messages", { to: [{ email: alice.email }], subject: "Kvitto", body: "x", options: { readReceipt: true } });
+    const sent = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: alice.email }],
+      subject: "Kvitto",
+      body: "x",
+      options: { readReceipt: true },
+    });
     const id = sent.body.id;
     await aliceApi.get(`/api/messages/${id}`);
     await drain(worker);
-    const receipt = (m: { envelopeTo: string[]; parsed: { text?: string } }) => m.envelopeTo.includes(staff.email) && (m.parsed.text ?? "").includes(`/mailbox/sent/${id}`);
+    const receipt = (m: { envelopeTo: string[]; parsed: { text?: string } }) =>
+      m.envelopeTo.includes(staff.email) && (m.parsed.text ?? "").includes(`/mailbox/sent/${id}`);
     expect(smtp.mails.some(receipt)).to.equal(false);
     await aliceApi.post(`/api/messages/${id}/reveal`);
     await aliceApi.post(`/api/messages/${id}/reveal`);

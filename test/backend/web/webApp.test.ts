@@ -17,7 +17,18 @@ describe("web app serving", function () {
   });
 
   it("serves index.html, never cached, for the app's client routes", async () => {
-    for (const p of ["/", "/login", "/forgot-password", "/recovery", "/r/abc123", "/mailbox", "/mailbox/inbox", "/settings/security", "/contacts", "/compose"]) {
+    for (const p of [
+      "/",
+      "/login",
+      "/forgot-password",
+      "/recovery",
+      "/r/abc123",
+      "/mailbox",
+      "/mailbox/inbox",
+      "/settings/security",
+      "/contacts",
+      "/compose",
+    ]) {
       const res = await api.get(p);
       expect(res.status, p).to.equal(200);
       expect(res.headers.get("content-type"), p).to.match(/^text\/html/);
@@ -44,7 +55,9 @@ describe("web app serving", function () {
     const res = await api.get(`/assets/${script}`, { "Accept-Encoding": "br" });
     expect(res.status).to.equal(200);
     expect(res.headers.get("content-type")).to.match(/javascript/);
-    expect(res.headers.get("cache-control")).to.match(/max-age=31536000/).and.to.match(/immutable/);
+    expect(res.headers.get("cache-control"))
+      .to.match(/max-age=31536000/)
+      .and.to.match(/immutable/);
     expect(res.headers.get("content-encoding")).to.equal("br");
     expect(res.headers.get("vary")).to.match(/Accept-Encoding/i);
     const missing = await api.get("/assets/app-NOPE.js");

@@ -35,9 +35,13 @@ function tmpFile(name: string, content: string): string {
 
 /** The text of the inner VersionOverrides 1.1 and of the outer 1.0 without it. */
 function versionOverrides(xml: string): { v10: string; v11: string } {
-  const start = xml.indexOf('<VersionOverrides xmlns="http://schemas.microsoft.com/office/mailappversionoverrides/1.1"');
+  const start = xml.indexOf(
+    '<VersionOverrides xmlns="http://schemas.microsoft.com/office/mailappversionoverrides/1.1"',
+  );
   const end = xml.indexOf("</VersionOverrides>", start) + "</VersionOverrides>".length;
-  const outerStart = xml.indexOf('<VersionOverrides xmlns="http://schemas.microsoft.com/office/mailappversionoverrides"');
+  const outerStart = xml.indexOf(
+    '<VersionOverrides xmlns="http://schemas.microsoft.com/office/mailappversionoverrides"',
+  );
   return { v11: xml.slice(start, end), v10: xml.slice(outerStart, start) + xml.slice(end) };
 }
 
@@ -52,7 +56,11 @@ describe("add-in manifest", () => {
   const template = fs.readFileSync(templatePath, "utf8");
 
   it("the committed manifest.xml is the template rendered for http://localhost:3000", () => {
-    const expected = renderManifest(template, { publicUrl: "http://localhost:3000", sendMode: "SoftBlock", entraClientId: unsetClientId });
+    const expected = renderManifest(template, {
+      publicUrl: "http://localhost:3000",
+      sendMode: "SoftBlock",
+      entraClientId: unsetClientId,
+    });
     expect(committed).to.equal(expected, "run `npm run manifest` with no PUBLIC_URL set and commit manifest.xml");
     expect(defaultOutPath).to.equal(path.join(root, "manifest.xml"));
   });
@@ -76,7 +84,9 @@ describe("add-in manifest", () => {
       const xml = writeManifest(otherConfig, file);
       const r = validate(file);
       expect(r.status, r.output).to.equal(0);
-      expect(xml).to.contain('<SourceLocation DefaultValue="https://kuvert.example.se/addin/taskpane.html?mode=compose"/>');
+      expect(xml).to.contain(
+        '<SourceLocation DefaultValue="https://kuvert.example.se/addin/taskpane.html?mode=compose"/>',
+      );
       expect(xml).to.contain('SendMode="Block"');
       expect(xml).to.contain("<AppDomain>https://kuvert.example.se</AppDomain>");
       expect(xml).to.contain("<Id>3f2504e0-4f89-41d3-9a0c-0305e82c3301</Id>");
@@ -94,7 +104,11 @@ describe("add-in manifest", () => {
 
   it("office-addin-manifest info reads it offline", () => {
     const cli = path.join(root, "node_modules/office-addin-manifest/cli.js");
-    const r = spawnSync(process.execPath, [cli, "info", path.join(root, "manifest.xml")], { encoding: "utf8", timeout: 20_000, input: "" });
+    const r = spawnSync(process.execPath, [cli, "info", path.join(root, "manifest.xml")], {
+      encoding: "utf8",
+      timeout: 20_000,
+      input: "",
+    });
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.contain("Id: 6f1d7c2e-4b8a-4e53-9a51-0c6b3f2d9e71");
     expect(r.stdout).to.contain("Type: MailApp");
@@ -108,7 +122,9 @@ describe("add-in manifest", () => {
       expect(vo).to.contain('xsi:type="MessageComposeCommandSurface"');
       expect(vo).to.contain('xsi:type="MessageReadCommandSurface"');
     }
-    expect(v11).to.match(/<LaunchEvent Type="OnMessageSend" FunctionName="onMessageSendHandler" SendMode="SoftBlock"\/>/);
+    expect(v11).to.match(
+      /<LaunchEvent Type="OnMessageSend" FunctionName="onMessageSendHandler" SendMode="SoftBlock"\/>/,
+    );
     expect(v11).to.contain('<bt:Sets DefaultMinVersion="1.12">');
     expect(v11).to.contain("<WebApplicationInfo>");
     expect(v10).not.to.contain("LaunchEvent");
@@ -122,7 +138,8 @@ describe("add-in manifest", () => {
       for (const id of used) expect(defined.has(id), `${name}: resid ${id}`).to.equal(true);
       const strings = [...vo.matchAll(/<bt:String id="([^"]+)"[^>]*>([\s\S]*?)<\/bt:String>/g)];
       expect(strings.length).to.be.greaterThan(3);
-      for (const [, id, inner] of strings) expect(inner, `${name}: ${id}`).to.match(/<bt:Override Locale="en-US" Value="[^"]+"\/>/);
+      for (const [, id, inner] of strings)
+        expect(inner, `${name}: ${id}`).to.match(/<bt:Override Locale="en-US" Value="[^"]+"\/>/);
     }
   });
 
@@ -138,7 +155,11 @@ describe("add-in manifest", () => {
 
   describe("configuration", () => {
     it("defaults to http://localhost:$PORT, SoftBlock and no client id", () => {
-      expect(manifestConfigFrom({})).to.deep.equal({ publicUrl: "http://localhost:3000", sendMode: "SoftBlock", entraClientId: unsetClientId });
+      expect(manifestConfigFrom({})).to.deep.equal({
+        publicUrl: "http://localhost:3000",
+        sendMode: "SoftBlock",
+        entraClientId: unsetClientId,
+      });
       expect(manifestConfigFrom({ PORT: "8080" }).publicUrl).to.equal("http://localhost:8080");
       expect(otherConfig.publicUrl).to.equal("https://kuvert.example.se");
     });
@@ -156,20 +177,30 @@ describe("add-in manifest", () => {
 
     it("the npm script writes the manifest from the environment", () => {
       const out = tmpFile("m.xml", "");
-      const r = spawnSync(process.execPath, ["--import", import.meta.resolve("tsx/esm"), path.join(root, "addin/scripts/writeManifest.ts"), "--out", out], {
-        encoding: "utf8",
-        cwd: os.tmpdir(),
-        env: { PATH: process.env.PATH, PUBLIC_URL: "https://mail.example.org", ADDIN_SEND_MODE: "Block" },
-        timeout: 20_000,
-      });
+      const r = spawnSync(
+        process.execPath,
+        ["--import", import.meta.resolve("tsx/esm"), path.join(root, "addin/scripts/writeManifest.ts"), "--out", out],
+        {
+          encoding: "utf8",
+          cwd: os.tmpdir(),
+          env: { PATH: process.env.PATH, PUBLIC_URL: "https://mail.example.org", ADDIN_SEND_MODE: "Block" },
+          timeout: 20_000,
+        },
+      );
       expect(r.status, r.stderr).to.equal(0);
-      expect(fs.readFileSync(out, "utf8")).to.contain('SendMode="Block"').and.contain("https://mail.example.org/addin/launchevent.html");
-      const bad = spawnSync(process.execPath, ["--import", import.meta.resolve("tsx/esm"), path.join(root, "addin/scripts/writeManifest.ts"), "--out", out], {
-        encoding: "utf8",
-        cwd: os.tmpdir(),
-        env: { PATH: process.env.PATH, ADDIN_SEND_MODE: "Maybe" },
-        timeout: 20_000,
-      });
+      expect(fs.readFileSync(out, "utf8"))
+        .to.contain('SendMode="Block"')
+        .and.contain("https://mail.example.org/addin/launchevent.html");
+      const bad = spawnSync(
+        process.execPath,
+        ["--import", import.meta.resolve("tsx/esm"), path.join(root, "addin/scripts/writeManifest.ts"), "--out", out],
+        {
+          encoding: "utf8",
+          cwd: os.tmpdir(),
+          env: { PATH: process.env.PATH, ADDIN_SEND_MODE: "Maybe" },
+          timeout: 20_000,
+        },
+      );
       expect(bad.status).to.equal(1);
       expect(bad.stderr).to.contain("ADDIN_SEND_MODE");
     });

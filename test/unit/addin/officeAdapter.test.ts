@@ -122,11 +122,17 @@ describe("add-in Office adapter (against a fake Office)", () => {
       item.to = [{ emailAddress: "staff@org.se", displayName: "Staff" }];
       item.subject = "Nytt säkert meddelande";
       item.bodyHtml = "<p>Läs: https://kuvert.test/r/xyz</p>";
-      item.attachments = [{ id: "r1", name: "a.txt", size: 1, attachmentType: "file", isInline: false, contentType: "text/plain" }];
+      item.attachments = [
+        { id: "r1", name: "a.txt", size: 1, attachmentType: "file", isInline: false, contentType: "text/plain" },
+      ];
       item.contents.set("r1", "YQ==");
       const office = createOfficeAdapter(fakeOffice(item));
       expect(office.mode()).to.equal("read");
-      expect(await office.getRecipients()).to.deep.equal({ to: [{ email: "staff@org.se", name: "Staff" }], cc: [], bcc: [] });
+      expect(await office.getRecipients()).to.deep.equal({
+        to: [{ email: "staff@org.se", name: "Staff" }],
+        cc: [],
+        bcc: [],
+      });
       expect(await office.getSubject()).to.equal("Nytt säkert meddelande");
       expect(await office.getBodyHtml()).to.contain("/r/xyz");
       expect((await office.getAttachments())[0]).to.include({ id: "r1", contentType: "text/plain" });
@@ -200,7 +206,10 @@ describe("add-in Office adapter (against a fake Office)", () => {
       const fake = fakeOffice(new FakeComposeItem());
       fake.supported.IdentityAPI = "1.3";
       fake.auth = {
-        getAccessToken: () => Promise.reject(Object.assign(new Error("The user is not signed in to Office."), { code: 13001, name: "UserNotSignedIn" })),
+        getAccessToken: () =>
+          Promise.reject(
+            Object.assign(new Error("The user is not signed in to Office."), { code: 13001, name: "UserNotSignedIn" }),
+          ),
       };
       const err = await rejection(createOfficeAdapter(fake).getSsoToken());
       expect(err.code).to.equal(13001);

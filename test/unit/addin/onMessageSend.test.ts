@@ -89,16 +89,23 @@ describe("add-in Smart Alerts: OnMessageSend", () => {
     });
     expect(result.allowEvent).to.equal(false);
     expect(result).not.to.have.property("sendModeOverride");
-    expect(await run(draft(), { setup: (o) => o.settings.set(policyKey, "garbage") })).to.deep.equal({ allowEvent: true });
+    expect(await run(draft(), { setup: (o) => o.settings.set(policyKey, "garbage") })).to.deep.equal({
+      allowEvent: true,
+    });
   });
 
   it("stops the send with a neutral message when Office fails, and completes exactly once", async () => {
     const item = draft({ body: "<p>secret 811218-9876</p>" });
-    item.failures["body.getAsync"] = { code: 9000, name: "InternalServerError", message: "body 811218-9876 unavailable" };
+    item.failures["body.getAsync"] = {
+      code: 9000,
+      name: "InternalServerError",
+      message: "body 811218-9876 unavailable",
+    };
     const result = await run(item);
     expect(result).to.deep.equal({
       allowEvent: false,
-      errorMessage: "Kuvert kunde inte kontrollera meddelandet. Försök igen, eller välj Skicka säkert för att kryptera det.",
+      errorMessage:
+        "Kuvert kunde inte kontrollera meddelandet. Försök igen, eller välj Skicka säkert för att kryptera det.",
       cancelLabel: "Skicka säkert",
       commandId: composeCommandId,
     });
@@ -112,7 +119,9 @@ describe("add-in Smart Alerts: OnMessageSend", () => {
     await onMessageSend(event, adapter, { timeoutMs: 50 });
     expect(Date.now() - started).to.be.lessThan(2000);
     expect(event.only.allowEvent).to.equal(false);
-    expect(event.only.errorMessage).to.equal("Kuvert could not check this message. Try again, or choose Send securely to encrypt it.");
+    expect(event.only.errorMessage).to.equal(
+      "Kuvert could not check this message. Try again, or choose Send securely to encrypt it.",
+    );
   });
 
   it("handles a throw before any Office call (e.g. no language) through handleError", async () => {
@@ -145,7 +154,10 @@ describe("add-in Smart Alerts: OnMessageSend", () => {
     }));
     const sv = alertMessage(findings, "sv");
     expect(sv.length).to.be.at.most(500);
-    const short = alertMessage(findings.map((f, i) => ({ ...f, attachmentName: `f${i}.pdf` })), "sv");
+    const short = alertMessage(
+      findings.map((f, i) => ({ ...f, attachmentName: `f${i}.pdf` })),
+      "sv",
+    );
     expect(short).to.contain("och 9 till");
   });
 

@@ -35,7 +35,9 @@ describe("add-in sensitivity detection", () => {
 
     it("accepts 29 February only in a leap year", () => {
       // 000229: 2000 is a leap year, so valid whatever the serial's check digit makes it
-      const serial = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0000"].find((s) => luhnValid(`000229${s}`))!;
+      const serial = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0000"].find((s) =>
+        luhnValid(`000229${s}`),
+      )!;
       expect(parseIdentityNumber(`20000229-${serial}`)).not.to.equal(null);
       expect(parseIdentityNumber(`19000229-${serial}`)).to.equal(null);
     });
@@ -98,7 +100,9 @@ describe("add-in sensitivity detection", () => {
     });
 
     it("takes organisation keywords, with the same wildcard syntax", () => {
-      expect(findKeywords("Ärende om Projekt Falken", { extraKeywords: ["projekt falken"] })).to.deep.equal(["projekt falken"]);
+      expect(findKeywords("Ärende om Projekt Falken", { extraKeywords: ["projekt falken"] })).to.deep.equal([
+        "projekt falken",
+      ]);
       expect(findKeywords("hemlighetsmakeri", { extraKeywords: ["hemlig*"] })).to.deep.equal(["hemlig*"]);
       expect(findKeywords("ohemlig", { extraKeywords: ["hemlig*"] })).to.deep.equal([]);
       expect(findKeywords("diagnos", { keywords: ["foo"] })).to.deep.equal([]);
@@ -133,7 +137,12 @@ describe("add-in sensitivity detection", () => {
       expect(r.sensitive).to.equal(true);
       expect(r.findings).to.deep.equal([
         { kind: "personal_identity_number", location: "body", match: "811218-****" },
-        { kind: "personal_identity_number", location: "attachment_name", match: "121212-****", attachmentName: "journal_19121212-1212.pdf" },
+        {
+          kind: "personal_identity_number",
+          location: "attachment_name",
+          match: "121212-****",
+          attachmentName: "journal_19121212-1212.pdf",
+        },
         { kind: "keyword", location: "attachment_name", match: "sick leave", attachmentName: "sick_leave_note.docx" },
       ]);
     });

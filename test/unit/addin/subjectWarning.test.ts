@@ -23,7 +23,11 @@ describe("add-in subject warning (F2)", () => {
   it("uses organisation keywords and can be switched off", () => {
     expect(checkSubjectRule("Projekt Falken", { mode: "warn", keywords: ["projekt falken"] }).level).to.equal("warn");
     expect(checkSubjectRule("Projekt Falken", { mode: "warn" }).level).to.equal("ok");
-    expect(checkSubjectRule("811218-9876", { mode: "off" })).to.deep.equal({ level: "ok", findings: [], message: null });
+    expect(checkSubjectRule("811218-9876", { mode: "off" })).to.deep.equal({
+      level: "ok",
+      findings: [],
+      message: null,
+    });
   });
 
   it("lets ordinary subjects through", () => {
@@ -33,10 +37,17 @@ describe("add-in subject warning (F2)", () => {
   });
 
   it("words findings in both languages", () => {
-    const f = { kind: "coordination_number" as const, location: "attachment_name" as const, match: "701063-****", attachmentName: "a.pdf" };
+    const f = {
+      kind: "coordination_number" as const,
+      location: "attachment_name" as const,
+      match: "701063-****",
+      attachmentName: "a.pdf",
+    };
     expect(describeFinding(f, "sv")).to.equal("ett samordningsnummer i bilagans namn ”a.pdf”");
     expect(describeFinding(f, "en", false)).to.equal("a coordination number");
-    expect(listFindings([f, f, { ...f, attachmentName: "b.pdf" }], "en", { max: 1 })).to.equal("a coordination number in the attachment name “a.pdf” and 1 more");
+    expect(listFindings([f, f, { ...f, attachmentName: "b.pdf" }], "en", { max: 1 })).to.equal(
+      "a coordination number in the attachment name “a.pdf” and 1 more",
+    );
     expect(languageOf("sv-SE")).to.equal("sv");
     expect(languageOf("fi-FI")).to.equal("en");
   });

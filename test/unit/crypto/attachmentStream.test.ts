@@ -2,7 +2,10 @@ import crypto from "node:crypto";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { expect } from "chai";
-import { createAttachmentDecryptor, createAttachmentEncryptor } from "../../../backend/src/services/messageFormat/index.js";
+import {
+  createAttachmentDecryptor,
+  createAttachmentEncryptor,
+} from "../../../backend/src/services/messageFormat/index.js";
 import { implementations, rejects as rejectsAny } from "./helpers.js";
 
 /** The stream itself must refuse (not some unrelated failure of the test plumbing). */
@@ -38,7 +41,17 @@ describe("attachment streams reject tampering", () => {
       });
 
       it("a flipped byte in any record, tag or header", async () => {
-        for (const pos of [0, 4, 8, 12, HEADER, HEADER + 100, HEADER + RECORD - 1, HEADER + 2 * RECORD + 5, ct.length - 1]) {
+        for (const pos of [
+          0,
+          4,
+          8,
+          12,
+          HEADER,
+          HEADER + 100,
+          HEADER + RECORD - 1,
+          HEADER + 2 * RECORD + 5,
+          ct.length - 1,
+        ]) {
           const bad = Buffer.from(ct);
           bad[pos] ^= 0x01;
           await rejects(impl.decrypt(cek, "att", bad));
@@ -55,17 +68,35 @@ describe("attachment streams reject tampering", () => {
       });
 
       it("reordered records", async () => {
-        const swapped = Buffer.concat([ct.subarray(0, HEADER), record(ct, 1), record(ct, 0), record(ct, 2), record(ct, 3)]);
+        const swapped = Buffer.concat([
+          ct.subarray(0, HEADER),
+          record(ct, 1),
+          record(ct, 0),
+          record(ct, 2),
+          record(ct, 3),
+        ]);
         await rejects(impl.decrypt(cek, "att", swapped));
       });
 
       it("a record spliced in from another stream (same key, same position)", async () => {
         const other = await impl.encrypt(cek, "att", plain);
-        const spliced = Buffer.concat([ct.subarray(0, HEADER), record(ct, 0), record(other, 1), record(ct, 2), record(ct, 3)]);
+        const spliced = Buffer.concat([
+          ct.subarray(0, HEADER),
+          record(ct, 0),
+          record(other, 1),
+          record(ct, 2),
+          record(ct, 3),
+        ]);
         await rejects(impl.decrypt(cek, "att", spliced));
         // Another attachment of the same message (same CEK, other id) does not fit either.
         const sibling = await impl.encrypt(cek, "att2", plain);
-        await rejects(impl.decrypt(cek, "att", Buffer.concat([ct.subarray(0, HEADER), record(sibling, 0), record(ct, 1), record(ct, 2), record(ct, 3)])));
+        await rejects(
+          impl.decrypt(
+            cek,
+            "att",
+            Buffer.concat([ct.subarray(0, HEADER), record(sibling, 0), record(ct, 1), record(ct, 2), record(ct, 3)]),
+          ),
+        );
         // Whole stream under another attachment id or CEK.
         await rejects(impl.decrypt(cek, "att2", ct));
         await rejects(impl.decrypt(crypto.randomBytes(32), "att", ct));

@@ -1,7 +1,10 @@
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import * as web from "../../../addin/src/crypto/index.js";
-import { createAttachmentDecryptor, createAttachmentEncryptor } from "../../../backend/src/services/messageFormat/index.js";
+import {
+  createAttachmentDecryptor,
+  createAttachmentEncryptor,
+} from "../../../backend/src/services/messageFormat/index.js";
 
 /** Splits `data` into chunks of varying sizes, to exercise record boundaries. */
 export function chunked(data: Uint8Array, sizes = [1, 7, 1000, 65535, 65537, 3]): Uint8Array[] {
@@ -31,8 +34,16 @@ async function runNode(transform: NodeJS.ReadWriteStream, data: Uint8Array): Pro
   return Buffer.concat(parts);
 }
 
-export function nodeEncrypt(cek: Uint8Array, id: string, plaintext: Uint8Array, noncePrefix?: Uint8Array): Promise<Buffer> {
-  return runNode(createAttachmentEncryptor(Buffer.from(cek), id, noncePrefix ? { noncePrefix: Buffer.from(noncePrefix) } : {}), plaintext);
+export function nodeEncrypt(
+  cek: Uint8Array,
+  id: string,
+  plaintext: Uint8Array,
+  noncePrefix?: Uint8Array,
+): Promise<Buffer> {
+  return runNode(
+    createAttachmentEncryptor(Buffer.from(cek), id, noncePrefix ? { noncePrefix: Buffer.from(noncePrefix) } : {}),
+    plaintext,
+  );
 }
 
 export function nodeDecrypt(cek: Uint8Array, id: string, ciphertext: Uint8Array): Promise<Buffer> {
@@ -50,8 +61,15 @@ function webSource(data: Uint8Array): ReadableStream<Uint8Array> {
   });
 }
 
-export async function webEncrypt(cek: Uint8Array, id: string, plaintext: Uint8Array, noncePrefix?: Uint8Array): Promise<Buffer> {
-  return Buffer.from(await web.collect(webSource(plaintext).pipeThrough(web.createEncryptStream(cek, id, { noncePrefix }))));
+export async function webEncrypt(
+  cek: Uint8Array,
+  id: string,
+  plaintext: Uint8Array,
+  noncePrefix?: Uint8Array,
+): Promise<Buffer> {
+  return Buffer.from(
+    await web.collect(webSource(plaintext).pipeThrough(web.createEncryptStream(cek, id, { noncePrefix }))),
+  );
 }
 
 export async function webDecrypt(cek: Uint8Array, id: string, ciphertext: Uint8Array): Promise<Buffer> {

@@ -101,11 +101,25 @@ describe("format v1: browser and node implementations interoperate", () => {
       parts[0] = Buffer.from(JSON.stringify(h)).toString("base64url");
       return parts.join(".");
     };
-    for (const bad of [flip(jwe, 3), flip(jwe, 4), flip(jwe, 2), withHeader(jwe, (h) => (h.kuvert = 2)), withHeader(jwe, (h) => (h.zip = "DEF")), withHeader(jwe, (h) => (h.enc = "A128GCM")), withHeader(jwe, (h) => (h.x = 1))]) {
+    for (const bad of [
+      flip(jwe, 3),
+      flip(jwe, 4),
+      flip(jwe, 2),
+      withHeader(jwe, (h) => (h.kuvert = 2)),
+      withHeader(jwe, (h) => (h.zip = "DEF")),
+      withHeader(jwe, (h) => (h.enc = "A128GCM")),
+      withHeader(jwe, (h) => (h.x = 1)),
+    ]) {
       await rejects(node.decryptContent(bad, cek));
       await rejects(web.decryptContent(bad, cek));
     }
-    for (const bad of [flip(envelope, 1), flip(envelope, 3), flip(envelope, 4), withHeader(envelope, (h) => (h.alg = "dir")), withHeader(envelope, (h) => (h.alg = "ECDH-ES"))]) {
+    for (const bad of [
+      flip(envelope, 1),
+      flip(envelope, 3),
+      flip(envelope, 4),
+      withHeader(envelope, (h) => (h.alg = "dir")),
+      withHeader(envelope, (h) => (h.alg = "ECDH-ES")),
+    ]) {
       await rejects(node.unwrapContentKey(bad, reader.key));
       await rejects(web.unwrapContentKey(bad, reader.privateJwk));
     }

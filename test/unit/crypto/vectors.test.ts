@@ -31,7 +31,9 @@ interface Vectors {
   sizes: { plaintext: number; ciphertext: number }[];
 }
 
-const vectors = JSON.parse(fs.readFileSync(new URL("../../vectors/format-v1.json", import.meta.url), "utf8")) as Vectors;
+const vectors = JSON.parse(
+  fs.readFileSync(new URL("../../vectors/format-v1.json", import.meta.url), "utf8"),
+) as Vectors;
 const hex = (h: string) => Buffer.from(h, "hex");
 
 function pattern(length: number): Buffer {
@@ -48,7 +50,11 @@ describe("format v1 test vectors", () => {
       expect(await node.decryptContent(v.jwe, hex(v.cekHex))).to.deep.equal(v.plaintext);
     });
     it("browser (WebCrypto) reproduces the vector and opens it", async () => {
-      expect(await web.encryptContent(v.plaintext as web.MessageContent, web.fromHex(v.cekHex), { iv: web.fromHex(v.ivHex) })).to.equal(v.jwe);
+      expect(
+        await web.encryptContent(v.plaintext as web.MessageContent, web.fromHex(v.cekHex), {
+          iv: web.fromHex(v.ivHex),
+        }),
+      ).to.equal(v.jwe);
       expect(await web.decryptContent(v.jwe, web.fromHex(v.cekHex))).to.deep.equal(v.plaintext);
     });
   });
@@ -58,19 +64,32 @@ describe("format v1 test vectors", () => {
     it("the Concat KDF intermediate values hold (independent computation)", async () => {
       expect(web.toHex(await web.concatKdf(web.fromHex(v.sharedSecretZHex), "ECDH-ES+A256KW"))).to.equal(v.kekHex);
       const u32 = (n: number) => Buffer.from([n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]);
-      const kek = crypto.createHash("sha256").update(Buffer.concat([u32(1), hex(v.sharedSecretZHex), hex(v.otherInfoHex)])).digest("hex");
+      const kek = crypto
+        .createHash("sha256")
+        .update(Buffer.concat([u32(1), hex(v.sharedSecretZHex), hex(v.otherInfoHex)]))
+        .digest("hex");
       expect(kek).to.equal(v.kekHex);
     });
     it("node (node-jose) reproduces the vector and opens it", async () => {
       const { d: _d, ...pub } = v.readerPrivateJwk;
-      const jwe = await node.wrapContentKey(hex(v.cekHex), await jose.JWK.asKey(pub), { ephemeral: v.ephemeralPrivateJwk, jweKey: hex(v.jweKeyHex), iv: hex(v.ivHex) });
+      const jwe = await node.wrapContentKey(hex(v.cekHex), await jose.JWK.asKey(pub), {
+        ephemeral: v.ephemeralPrivateJwk,
+        jweKey: hex(v.jweKeyHex),
+        iv: hex(v.ivHex),
+      });
       expect(jwe).to.equal(v.jwe);
-      expect((await node.unwrapContentKey(v.jwe, await jose.JWK.asKey(v.readerPrivateJwk))).toString("hex")).to.equal(v.cekHex);
+      expect((await node.unwrapContentKey(v.jwe, await jose.JWK.asKey(v.readerPrivateJwk))).toString("hex")).to.equal(
+        v.cekHex,
+      );
       expect(node.inspectEnvelope(v.jwe).kid).to.equal(v.readerPrivateJwk.kid);
     });
     it("browser (WebCrypto) reproduces the vector and opens it", async () => {
       const { d: _d, ...pub } = v.readerPrivateJwk;
-      const jwe = await web.wrapContentKey(web.fromHex(v.cekHex), pub, { ephemeral: v.ephemeralPrivateJwk, jweKey: web.fromHex(v.jweKeyHex), iv: web.fromHex(v.ivHex) });
+      const jwe = await web.wrapContentKey(web.fromHex(v.cekHex), pub, {
+        ephemeral: v.ephemeralPrivateJwk,
+        jweKey: web.fromHex(v.jweKeyHex),
+        iv: web.fromHex(v.ivHex),
+      });
       expect(jwe).to.equal(v.jwe);
       expect(web.toHex(await web.unwrapContentKey(v.jwe, v.readerPrivateJwk))).to.equal(v.cekHex);
     });
@@ -88,7 +107,11 @@ describe("format v1 test vectors", () => {
     it("the first record opens with a plain AES-256-GCM call (independent check)", () => {
       const s = v.streams.find((x) => x.plaintextLength === 5)!;
       const ct = hex(s.ciphertextHex!);
-      const decipher = crypto.createDecipheriv("aes-256-gcm", hex(v.attachmentKeyHex), Buffer.concat([hex(v.noncePrefixHex), Buffer.from([0, 0, 0, 0, 1])]));
+      const decipher = crypto.createDecipheriv(
+        "aes-256-gcm",
+        hex(v.attachmentKeyHex),
+        Buffer.concat([hex(v.noncePrefixHex), Buffer.from([0, 0, 0, 0, 1])]),
+      );
       decipher.setAAD(ct.subarray(0, 16));
       decipher.setAuthTag(ct.subarray(ct.length - 16));
       const plain = Buffer.concat([decipher.update(ct.subarray(16, ct.length - 16)), decipher.final()]);
@@ -101,7 +124,9 @@ describe("format v1 test vectors", () => {
           const plain = pattern(s.plaintextLength);
           const ct = await impl.encrypt(hex(v.cekHex), v.attachmentId, plain, hex(v.noncePrefixHex));
           expect(ct.length, `length for ${s.plaintextLength}`).to.equal(s.ciphertextLength);
-          expect(crypto.createHash("sha256").update(ct).digest("hex"), `sha256 for ${s.plaintextLength}`).to.equal(s.ciphertextSha256);
+          expect(crypto.createHash("sha256").update(ct).digest("hex"), `sha256 for ${s.plaintextLength}`).to.equal(
+            s.ciphertextSha256,
+          );
           if (s.ciphertextHex) expect(ct.toString("hex")).to.equal(s.ciphertextHex);
           expect((await impl.decrypt(hex(v.cekHex), v.attachmentId, ct)).equals(plain)).to.equal(true);
         }

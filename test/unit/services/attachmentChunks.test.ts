@@ -33,13 +33,18 @@ describe("attachment chunk encryption (resumable uploads)", () => {
   for (const size of [0, 1, RECORD_SIZE, 3 * RECORD_SIZE, 3 * RECORD_SIZE + 5, 7 * RECORD_SIZE - 1]) {
     it(`chunks joined behind the header equal the single-stream encryption (${size} bytes)`, async () => {
       const data = crypto.randomBytes(size);
-      const single = await run(createAttachmentEncryptor(cek, id, { noncePrefix: prefix }), [data.subarray(0, 1000), data.subarray(1000)]);
+      const single = await run(createAttachmentEncryptor(cek, id, { noncePrefix: prefix }), [
+        data.subarray(0, 1000),
+        data.subarray(1000),
+      ]);
       const chunkSize = 2 * RECORD_SIZE;
       const count = Math.max(1, Math.ceil(size / chunkSize));
       const parts = [encodeHeader(prefix)];
       for (let n = 0; n < count; n++) {
         const chunk = data.subarray(n * chunkSize, Math.min(size, (n + 1) * chunkSize));
-        parts.push(await run(createChunkEncryptor(cek, id, prefix, (n * chunkSize) / RECORD_SIZE, n === count - 1), [chunk]));
+        parts.push(
+          await run(createChunkEncryptor(cek, id, prefix, (n * chunkSize) / RECORD_SIZE, n === count - 1), [chunk]),
+        );
       }
       const joined = Buffer.concat(parts);
       expect(joined.length).to.equal(encryptedAttachmentSize(size));

@@ -37,7 +37,9 @@ const srcDir = path.resolve("backend/web/src");
 function sourceFiles(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true })
-    .flatMap((e) => (e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : []));
+    .flatMap((e) =>
+      e.isDirectory() ? sourceFiles(path.join(dir, e.name)) : /\.tsx?$/.test(e.name) ? [path.join(dir, e.name)] : [],
+    );
 }
 
 describe("web app locales (sv, en)", () => {
@@ -45,8 +47,14 @@ describe("web app locales (sv, en)", () => {
   const enKeys = loadLanguage("en");
 
   it("have exactly the same keys", () => {
-    expect([...enKeys.keys()].filter((k) => !svKeys.has(k)), "in en, missing in sv").to.deep.equal([]);
-    expect([...svKeys.keys()].filter((k) => !enKeys.has(k)), "in sv, missing in en").to.deep.equal([]);
+    expect(
+      [...enKeys.keys()].filter((k) => !svKeys.has(k)),
+      "in en, missing in sv",
+    ).to.deep.equal([]);
+    expect(
+      [...svKeys.keys()].filter((k) => !enKeys.has(k)),
+      "in sv, missing in en",
+    ).to.deep.equal([]);
   });
 
   it("have no empty texts and the same {{variables}} in both languages", () => {
@@ -57,7 +65,7 @@ describe("web app locales (sv, en)", () => {
     }
   });
 
-  it("define every key the sources ask for with a literal t(\"...\")", () => {
+  it('define every key the sources ask for with a literal t("...")', () => {
     const missing: string[] = [];
     for (const file of sourceFiles(srcDir)) {
       const code = fs.readFileSync(file, "utf8");
@@ -69,7 +77,8 @@ describe("web app locales (sv, en)", () => {
       // Template keys like t(`section.${s}.title`): every prefix must exist as a group.
       for (const m of code.matchAll(/\bt\(\s*`([A-Za-z0-9_.]+)\.\$\{/g)) {
         const prefix = m[1];
-        if (![...svKeys.keys()].some((k) => k.startsWith(`${prefix}.`))) missing.push(`${path.relative(srcDir, file)}: ${prefix}.*`);
+        if (![...svKeys.keys()].some((k) => k.startsWith(`${prefix}.`)))
+          missing.push(`${path.relative(srcDir, file)}: ${prefix}.*`);
       }
     }
     expect(missing).to.deep.equal([]);

@@ -1,5 +1,15 @@
 import { useCallback, useEffect, useState } from "react";
-import { DefaultButton, MessageBar, MessageBarType, PrimaryButton, ProgressIndicator, Stack, Text, TextField, Toggle } from "@fluentui/react";
+import {
+  DefaultButton,
+  MessageBar,
+  MessageBarType,
+  PrimaryButton,
+  ProgressIndicator,
+  Stack,
+  Text,
+  TextField,
+  Toggle,
+} from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import type { Attachment, OfficeAdapter } from "../../office/adapter.js";
 import type { SignedInUser } from "../../auth/signIn.js";
@@ -7,7 +17,14 @@ import { checkSubjectRule } from "#shared/subjectWarning.js";
 import { ApiError, apiJson, type KuvertApi } from "../api.js";
 import { sendErrorText } from "../errorText.js";
 import { InsertText } from "./InsertText.js";
-import { allAddresses, optionNames, sendSecurely, type OptionName, type Progress, type SecurityOptions } from "../secureSend.js";
+import {
+  allAddresses,
+  optionNames,
+  sendSecurely,
+  type OptionName,
+  type Progress,
+  type SecurityOptions,
+} from "../secureSend.js";
 
 export interface ComposePaneProps {
   office: OfficeAdapter;
@@ -18,7 +35,14 @@ export interface ComposePaneProps {
 }
 
 /** What the server uses for an option nobody set (before the organisation's policy applies). */
-const fallbackOptions: Record<OptionName, boolean> = { hideRecipients: false, readReceipt: false, notify: true, idCheck: false, burnAfterReading: false, eyesOnly: false };
+const fallbackOptions: Record<OptionName, boolean> = {
+  hideRecipients: false,
+  readReceipt: false,
+  notify: true,
+  idCheck: false,
+  burnAfterReading: false,
+  eyesOnly: false,
+};
 
 interface Item {
   addresses: string[];
@@ -55,7 +79,11 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
   }, [api]);
 
   const readItem = useCallback(async () => {
-    const [recipients, subject, attachments] = await Promise.all([office.getRecipients(), office.getSubject(), office.getAttachments()]);
+    const [recipients, subject, attachments] = await Promise.all([
+      office.getRecipients(),
+      office.getSubject(),
+      office.getAttachments(),
+    ]);
     setItem({ addresses: allAddresses(recipients), hasBcc: recipients.bcc.length > 0, subject, attachments });
   }, [office]);
 
@@ -132,12 +160,17 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
         <Text variant="mediumPlus" as="h2">
           {t("compose.recipients")}
         </Text>
-        <Text data-testid="recipients">{item?.addresses.length ? item.addresses.join(", ") : t("compose.noRecipients")}</Text>
+        <Text data-testid="recipients">
+          {item?.addresses.length ? item.addresses.join(", ") : t("compose.noRecipients")}
+        </Text>
         <DefaultButton text={t("compose.refresh")} disabled={busy} onClick={() => void readItem()} />
       </Stack>
 
       {subjectCheck && subjectCheck.level !== "ok" && (
-        <MessageBar data-testid="subject-warning" messageBarType={subjectCheck.level === "forbid" ? MessageBarType.blocked : MessageBarType.warning}>
+        <MessageBar
+          data-testid="subject-warning"
+          messageBarType={subjectCheck.level === "forbid" ? MessageBarType.blocked : MessageBarType.warning}
+        >
           {subjectCheck.message}
         </MessageBar>
       )}
@@ -162,7 +195,12 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
         </Stack>
       )}
 
-      <InsertText office={office} api={api} disabled={busy || step === "done"} onError={(err) => setOutcome({ kind: "error", text: sendErrorText(t, err) })} />
+      <InsertText
+        office={office}
+        api={api}
+        disabled={busy || step === "done"}
+        onError={(err) => setOutcome({ kind: "error", text: sendErrorText(t, err) })}
+      />
 
       <Stack tokens={{ childrenGap: 4 }}>
         <Text variant="mediumPlus" as="h2">
@@ -170,24 +208,52 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
         </Text>
         <Text variant="small">{t("compose.orgDefault")}</Text>
         {optionNames.map((name) => (
-          <Toggle key={name} label={t(`compose.${name}`)} inlineLabel checked={optionValue(name)} disabled={busy || !!org?.forced.includes(name)} data-testid={`option-${name}`} onChange={(_e, c) => handleToggle(name, !!c)} />
+          <Toggle
+            key={name}
+            label={t(`compose.${name}`)}
+            inlineLabel
+            checked={optionValue(name)}
+            disabled={busy || !!org?.forced.includes(name)}
+            data-testid={`option-${name}`}
+            onChange={(_e, c) => handleToggle(name, !!c)}
+          />
         ))}
-        <TextField type="date" label={t("compose.expiresOn")} value={options.expiresOn ?? ""} disabled={busy} onChange={(_e, v) => setOptions((o) => ({ ...o, expiresOn: v ?? "" }))} />
+        <TextField
+          type="date"
+          label={t("compose.expiresOn")}
+          value={options.expiresOn ?? ""}
+          disabled={busy}
+          onChange={(_e, v) => setOptions((o) => ({ ...o, expiresOn: v ?? "" }))}
+        />
       </Stack>
 
       <Stack tokens={{ childrenGap: 4 }}>
         <Text variant="mediumPlus" as="h2">
           {t("compose.attachments")}
         </Text>
-        {item && item.attachments.length > 0 && <Text data-testid="outlook-attachments">{t("compose.outlookAttachments", { names: item.attachments.map((a) => a.name).join(", ") })}</Text>}
+        {item && item.attachments.length > 0 && (
+          <Text data-testid="outlook-attachments">
+            {t("compose.outlookAttachments", { names: item.attachments.map((a) => a.name).join(", ") })}
+          </Text>
+        )}
         <label>
           <Text>{t("compose.addFiles")}</Text>{" "}
-          <input type="file" multiple data-testid="add-files" disabled={busy} onChange={(e) => handleFiles(e.target.files)} />
+          <input
+            type="file"
+            multiple
+            data-testid="add-files"
+            disabled={busy}
+            onChange={(e) => handleFiles(e.target.files)}
+          />
         </label>
         {files.map((f, i) => (
           <Stack key={`${f.name}-${i}`} horizontal verticalAlign="center" tokens={{ childrenGap: 8 }}>
             <Text>{f.name}</Text>
-            <DefaultButton text={t("compose.removeFile", { name: f.name })} disabled={busy} onClick={() => setFiles((all) => all.filter((_, j) => j !== i))} />
+            <DefaultButton
+              text={t("compose.removeFile", { name: f.name })}
+              disabled={busy}
+              onClick={() => setFiles((all) => all.filter((_, j) => j !== i))}
+            />
           </Stack>
         ))}
         {Object.values(progress).map((p) => (
@@ -199,7 +265,10 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
 
       {step && step !== "done" && <Text data-testid="step">{t(`compose.step.${step}`)}</Text>}
       {outcome && (
-        <MessageBar data-testid={outcome.kind === "error" ? "send-error" : "send-done"} messageBarType={outcome.kind === "error" ? MessageBarType.error : MessageBarType.success}>
+        <MessageBar
+          data-testid={outcome.kind === "error" ? "send-error" : "send-done"}
+          messageBarType={outcome.kind === "error" ? MessageBarType.error : MessageBarType.success}
+        >
           {outcome.text}
         </MessageBar>
       )}

@@ -56,8 +56,20 @@ export function InsertText({ office, api, disabled, onError }: InsertTextProps) 
       <Text variant="mediumPlus" as="h2">
         {t("compose.insert")}
       </Text>
-      <DefaultButton text={t("compose.insertStandard")} disabled={disabled || inserting} data-testid="insert-standard" onClick={() => void handleInsert(t("compose.standardText"))} />
-      {signature && <DefaultButton text={t("compose.insertSignature")} disabled={disabled || inserting} data-testid="insert-signature" onClick={() => void handleInsert(signature)} />}
+      <DefaultButton
+        text={t("compose.insertStandard")}
+        disabled={disabled || inserting}
+        data-testid="insert-standard"
+        onClick={() => void handleInsert(t("compose.standardText"))}
+      />
+      {signature && (
+        <DefaultButton
+          text={t("compose.insertSignature")}
+          disabled={disabled || inserting}
+          data-testid="insert-signature"
+          onClick={() => void handleInsert(signature)}
+        />
+      )}
     </Stack>
   );
 }

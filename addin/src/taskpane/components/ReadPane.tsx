@@ -1,5 +1,15 @@
 import { useEffect, useState } from "react";
-import { DefaultButton, Link, MessageBar, MessageBarType, PrimaryButton, Spinner, Stack, Text, TextField } from "@fluentui/react";
+import {
+  DefaultButton,
+  Link,
+  MessageBar,
+  MessageBarType,
+  PrimaryButton,
+  Spinner,
+  Stack,
+  Text,
+  TextField,
+} from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import type { OfficeAdapter } from "../../office/adapter.js";
 import { ApiError, apiJson, apiRequest, type KuvertApi } from "../api.js";
@@ -55,7 +65,14 @@ export function ReadPane({ office, api, onExpired }: ReadPaneProps) {
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) onExpired();
         const code = err instanceof ApiError ? err.code : "";
-        const reason = code === "not_found" ? t("read.notFound") : code === "id_check_required" ? t("read.idCheck") : /^message_(expired|burned|shredded)$/.test(code) ? t("read.gone") : t("read.locked");
+        const reason =
+          code === "not_found"
+            ? t("read.notFound")
+            : code === "id_check_required"
+              ? t("read.idCheck")
+              : /^message_(expired|burned|shredded)$/.test(code)
+                ? t("read.gone")
+                : t("read.locked");
         set({ kind: "open", reason, link: link.url });
       }
     })();
@@ -95,7 +112,17 @@ async function downloadAttachment(api: KuvertApi, messageId: string, a: { id: st
   }
 }
 
-function MessageView({ api, message: m, link, onExpired }: { api: KuvertApi; message: Message; link: string; onExpired(): void }) {
+function MessageView({
+  api,
+  message: m,
+  link,
+  onExpired,
+}: {
+  api: KuvertApi;
+  message: Message;
+  link: string;
+  onExpired(): void;
+}) {
   const { t } = useTranslation();
   const [reply, setReply] = useState("");
   const [busy, setBusy] = useState(false);
@@ -110,7 +137,12 @@ function MessageView({ api, message: m, link, onExpired }: { api: KuvertApi; mes
     setNotice(null);
     try {
       const subject = /^(re|sv):/i.test(m.subject) ? m.subject : `Re: ${m.subject}`;
-      await apiJson(api, "POST", "/api/messages", { to: [{ email: m.sender.email }], subject, body: reply, replyTo: m.id });
+      await apiJson(api, "POST", "/api/messages", {
+        to: [{ email: m.sender.email }],
+        subject,
+        body: reply,
+        replyTo: m.id,
+      });
       setReply("");
       setNotice({ ok: true, text: t("read.replySent") });
     } catch (err) {
@@ -124,7 +156,11 @@ function MessageView({ api, message: m, link, onExpired }: { api: KuvertApi; mes
       <Text variant="large" as="h2" data-testid="read-subject">
         {m.subject}
       </Text>
-      {m.sender && <Text>{t("read.from", { sender: m.sender.name ? `${m.sender.name} <${m.sender.email}>` : m.sender.email })}</Text>}
+      {m.sender && (
+        <Text>
+          {t("read.from", { sender: m.sender.name ? `${m.sender.name} <${m.sender.email}>` : m.sender.email })}
+        </Text>
+      )}
       <Text style={{ whiteSpace: "pre-wrap" }} data-testid="read-body">
         {m.text ?? ""}
       </Text>
@@ -132,19 +168,40 @@ function MessageView({ api, message: m, link, onExpired }: { api: KuvertApi; mes
         <Stack tokens={{ childrenGap: 4 }} aria-label={t("read.attachments")} data-testid="read-attachments">
           <Text as="h3">{t("read.attachments")}</Text>
           {m.attachments.map((a) => (
-            <DefaultButton key={a.id} text={t("read.download", { name: a.name })} onClick={() => void downloadAttachment(api, m.id, a).catch((err: unknown) => failed(err, "read.downloadFailed"))} />
+            <DefaultButton
+              key={a.id}
+              text={t("read.download", { name: a.name })}
+              onClick={() =>
+                void downloadAttachment(api, m.id, a).catch((err: unknown) => failed(err, "read.downloadFailed"))
+              }
+            />
           ))}
         </Stack>
       )}
       {notice && (
-        <MessageBar messageBarType={notice.ok ? MessageBarType.success : MessageBarType.error} data-testid="read-notice">
+        <MessageBar
+          messageBarType={notice.ok ? MessageBarType.success : MessageBarType.error}
+          data-testid="read-notice"
+        >
           {notice.text}
         </MessageBar>
       )}
       {m.sender && (
         <Stack tokens={{ childrenGap: 4 }}>
-          <TextField label={t("read.replyLabel")} multiline rows={4} value={reply} onChange={(_e, v) => setReply(v ?? "")} data-testid="reply-text" />
-          <PrimaryButton text={busy ? t("read.replySending") : t("read.replySend")} disabled={busy || !reply.trim()} onClick={() => void sendReply()} data-testid="reply-send" />
+          <TextField
+            label={t("read.replyLabel")}
+            multiline
+            rows={4}
+            value={reply}
+            onChange={(_e, v) => setReply(v ?? "")}
+            data-testid="reply-text"
+          />
+          <PrimaryButton
+            text={busy ? t("read.replySending") : t("read.replySend")}
+            disabled={busy || !reply.trim()}
+            onClick={() => void sendReply()}
+            data-testid="reply-send"
+          />
         </Stack>
       )}
       <Link href={link} target="_blank" rel="noopener noreferrer" data-testid="open-in-mailbox">

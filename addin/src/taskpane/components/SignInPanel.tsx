@@ -33,7 +33,12 @@ export function SignInPanel({ office, apiBase, onSignedIn }: SignInPanelProps) {
     <Stack tokens={{ childrenGap: 12 }}>
       <Text>{t("signIn.intro")}</Text>
       {error && <MessageBar messageBarType={MessageBarType.error}>{error}</MessageBar>}
-      <PrimaryButton data-testid="sign-in" text={busy ? t("signIn.busy") : t("signIn.button")} disabled={busy} onClick={handleSignIn} />
+      <PrimaryButton
+        data-testid="sign-in"
+        text={busy ? t("signIn.busy") : t("signIn.button")}
+        disabled={busy}
+        onClick={handleSignIn}
+      />
     </Stack>
   );
 }

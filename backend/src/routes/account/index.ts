@@ -47,7 +47,10 @@ export function accountRoutes(router: Router): void {
       summary: "Account information and options (F20)",
       tags: ["account"],
       security: "session",
-      responses: { 200: { description: "The account", schema: AccountSchema }, 401: { description: "`authentication_required`", schema: ErrorSchema } },
+      responses: {
+        200: { description: "The account", schema: AccountSchema },
+        401: { description: "`authentication_required`", schema: ErrorSchema },
+      },
       before: [authenticated()],
     },
     async (ctx) => {
@@ -63,7 +66,8 @@ export function accountRoutes(router: Router): void {
     {
       method: "patch",
       path: "/api/account",
-      summary: "Change name, language, neutral notifications, personal signature or auto-reply (mobile and plan are read-only here)",
+      summary:
+        "Change name, language, neutral notifications, personal signature or auto-reply (mobile and plan are read-only here)",
       tags: ["account"],
       security: "session",
       body: PatchBody,
@@ -83,21 +87,29 @@ export function accountRoutes(router: Router): void {
         if (body.locale !== undefined) user.locale = body.locale;
         if (user.changed()) await user.save({ transaction: t });
         if (body.neutralNotifications !== undefined) s.neutralNotifications = body.neutralNotifications;
-        if (body.signature !== undefined) s.signature = body.signature === null ? null : plainText(body.signature) || null;
+        if (body.signature !== undefined)
+          s.signature = body.signature === null ? null : plainText(body.signature) || null;
         const ar = body.autoReply;
         if (ar) {
           if (ar.text !== undefined) s.autoReplyText = ar.text === null ? null : plainText(ar.text) || null;
           if (ar.from !== undefined) s.autoReplyFrom = ar.from === null ? null : new Date(ar.from);
           if (ar.to !== undefined) s.autoReplyTo = ar.to === null ? null : new Date(ar.to);
           if (ar.enabled !== undefined) s.autoReplyEnabled = ar.enabled;
-          if (s.autoReplyEnabled && !s.autoReplyText) throw UnprocessableError("auto_reply_text_required", "Write the auto-reply text before turning it on");
+          if (s.autoReplyEnabled && !s.autoReplyText)
+            throw UnprocessableError("auto_reply_text_required", "Write the auto-reply text before turning it on");
           if (s.autoReplyFrom && s.autoReplyTo && s.autoReplyFrom >= s.autoReplyTo) {
             throw UnprocessableError("auto_reply_period_invalid", "The auto-reply must end after it starts");
           }
         }
         if (s.changed()) {
           await s.save({ transaction: t });
-          await recordAudit(t, { type: "account.settings_changed", organisationId: user.organisationId, userId: user.id, ...requestMeta(ctx), data: { fields: s.changed() || [] } });
+          await recordAudit(t, {
+            type: "account.settings_changed",
+            organisationId: user.organisationId,
+            userId: user.id,
+            ...requestMeta(ctx),
+            data: { fields: s.changed() || [] },
+          });
         }
         return s;
       });
@@ -124,7 +136,14 @@ export function accountRoutes(router: Router): void {
       const auth = authState(ctx);
       const user = auth.user;
       await consumeRateLimit("account-export", user.id, exportLimit);
-      await transaction((t) => recordAudit(t, { type: "account.exported", organisationId: user.organisationId, userId: user.id, ...requestMeta(ctx) }));
+      await transaction((t) =>
+        recordAudit(t, {
+          type: "account.exported",
+          organisationId: user.organisationId,
+          userId: user.id,
+          ...requestMeta(ctx),
+        }),
+      );
       const day = new Date().toISOString().slice(0, 10);
       ctx.set("Content-Type", "application/zip");
       ctx.set("Content-Disposition", `attachment; filename="kuvert-export-${day}.zip"`);
@@ -154,7 +173,15 @@ export function accountRoutes(router: Router): void {
       const user = currentUser(ctx);
       await limitPerKey("account-delete-user", "checkPerUser", user.id);
       if (!(await verifySecret(body.password, user.passwordHash))) {
-        await transaction((t) => recordAudit(t, { type: "account.delete_failed", organisationId: user.organisationId, userId: user.id, ...requestMeta(ctx), data: { reason: "password" } }));
+        await transaction((t) =>
+          recordAudit(t, {
+            type: "account.delete_failed",
+            organisationId: user.organisationId,
+            userId: user.id,
+            ...requestMeta(ctx),
+            data: { reason: "password" },
+          }),
+        );
         throw new AppError(403, "invalid_password", "The password is wrong");
       }
       const ok = await transaction(async (t) => {

@@ -23,7 +23,11 @@ export const codeLimits = {
 type LimitName = keyof typeof codeLimits;
 
 function limitMiddleware(name: string, limit: LimitName) {
-  return rateLimit({ name, points: () => codeLimits[limit].points, durationSeconds: () => codeLimits[limit].durationSeconds });
+  return rateLimit({
+    name,
+    points: () => codeLimits[limit].points,
+    durationSeconds: () => codeLimits[limit].durationSeconds,
+  });
 }
 
 /** Per-IP limit for routes that send an SMS. */
@@ -33,7 +37,10 @@ export const codeCheckIpLimit = () => limitMiddleware("code-check-ip", "checkPer
 
 /** Per-account (or per-address) limits; call before opening the transaction. */
 export async function limitPerKey(name: string, limit: LimitName, key: string): Promise<void> {
-  await consumeRateLimit(name, key, { points: () => codeLimits[limit].points, durationSeconds: () => codeLimits[limit].durationSeconds });
+  await consumeRateLimit(name, key, {
+    points: () => codeLimits[limit].points,
+    durationSeconds: () => codeLimits[limit].durationSeconds,
+  });
 }
 
 export const InvalidCodeError = () => new AppError(400, "invalid_code", "The code is wrong, used or expired");

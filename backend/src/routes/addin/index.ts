@@ -14,7 +14,9 @@ const NotificationQuery = z.object({
   messageId: z.uuid(),
   locale: z.enum(["sv", "en"]).default("sv"),
 });
-const OptionFlags = z.object(Object.fromEntries(optionNames.map((n) => [n, z.boolean()])) as Record<(typeof optionNames)[number], z.ZodBoolean>);
+const OptionFlags = z.object(
+  Object.fromEntries(optionNames.map((n) => [n, z.boolean()])) as Record<(typeof optionNames)[number], z.ZodBoolean>,
+);
 const SettingsResponse = z.object({
   options: z.object({
     defaults: OptionFlags.describe("What a message gets for each function the sender leaves alone"),

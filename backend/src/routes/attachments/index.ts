@@ -17,11 +17,25 @@ import { declaredLength, requestBody } from "../../services/attachments/requestS
 import { storeCiphertextAttachment, storePlaintextAttachment } from "../../services/attachments/upload.js";
 import { storageRegion, tooLargeError, withConnectionClose } from "./shared.js";
 import { uploadRoutes } from "./uploads.js";
-import { AttachmentParams, AttachmentResponse, CiphertextAttachmentResponse, CreateDraftBody, DraftParams, DraftResponse } from "./schema.js";
+import {
+  AttachmentParams,
+  AttachmentResponse,
+  CiphertextAttachmentResponse,
+  CreateDraftBody,
+  DraftParams,
+  DraftResponse,
+} from "./schema.js";
 
-const notFound = { description: "`not_found`: no such message or attachment, or the caller is not a reader (S4)", schema: ErrorSchema };
+const notFound = {
+  description: "`not_found`: no such message or attachment, or the caller is not a reader (S4)",
+  schema: ErrorSchema,
+};
 const e401 = { description: "`authentication_required`", schema: ErrorSchema };
-const tooLarge = { description: "`attachment_too_large`: over the plan's per-attachment limit (checked from Content-Length and while streaming)", schema: ErrorSchema };
+const tooLarge = {
+  description:
+    "`attachment_too_large`: over the plan's per-attachment limit (checked from Content-Length and while streaming)",
+  schema: ErrorSchema,
+};
 const uploadLimit = () => rateLimit({ name: "attachment-upload", points: 600, durationSeconds: 60 });
 
 /**
@@ -46,7 +60,10 @@ export function attachmentRoutes(router: Router): void {
       responses: {
         201: { description: "The draft (only its sender sees it)", schema: DraftResponse },
         401: e401,
-        403: { description: "`plan_reply_only` (Basic accounts: replies only), `plan_quota_exceeded`", schema: ErrorSchema },
+        403: {
+          description: "`plan_reply_only` (Basic accounts: replies only), `plan_quota_exceeded`",
+          schema: ErrorSchema,
+        },
         404: { description: "`not_found`: replyTo is not a message the caller can read", schema: ErrorSchema },
       },
     },
@@ -77,7 +94,10 @@ export function attachmentRoutes(router: Router): void {
       },
       before: [uploadLimit(), authenticated()],
       responses: {
-        201: { description: "Stored encrypted; name, type and size are kept only encrypted", schema: AttachmentResponse },
+        201: {
+          description: "Stored encrypted; name, type and size are kept only encrypted",
+          schema: AttachmentResponse,
+        },
         400: { description: "`validation_error` (missing or bad X-File-Name)", schema: ErrorSchema },
         401: e401,
         403: { description: "`keys_locked`: the session has no unlocked key", schema: ErrorSchema },
@@ -88,7 +108,8 @@ export function attachmentRoutes(router: Router): void {
       },
     },
     async (ctx, { params }) => {
-      if (ctx.is("multipart/*", "application/x-www-form-urlencoded")) throw UnsupportedMediaTypeError("the file's own type (raw bytes, not a form)");
+      if (ctx.is("multipart/*", "application/x-www-form-urlencoded"))
+        throw UnsupportedMediaTypeError("the file's own type (raw bytes, not a form)");
       const name = uploadFileName(ctx.get("X-File-Name"));
       if (!name) throw ValidationError("X-File-Name: required, percent-encoded UTF-8, at most 255 characters");
       const auth = authState(ctx);
@@ -106,7 +127,16 @@ export function attachmentRoutes(router: Router): void {
       }
       const region = await storageRegion(auth.user);
       const { meta } = await withConnectionClose(ctx, () =>
-        storePlaintextAttachment({ user: auth.user, messageId: params.id, cek, region, source: requestBody(ctx.req), name, type: safeMimeType(ctx.get("Content-Type")), limit }),
+        storePlaintextAttachment({
+          user: auth.user,
+          messageId: params.id,
+          cek,
+          region,
+          source: requestBody(ctx.req),
+          name,
+          type: safeMimeType(ctx.get("Content-Type")),
+          limit,
+        }),
       );
       ctx.status = 201;
       ctx.body = { id: meta.id, name: meta.name, type: meta.type, size: meta.size };
@@ -129,8 +159,14 @@ export function attachmentRoutes(router: Router): void {
       },
       before: [uploadLimit(), authenticated()],
       responses: {
-        201: { description: "Stored after the header and record structure matched the declared size", schema: CiphertextAttachmentResponse },
-        400: { description: "`invalid_attachment_stream` or `validation_error` (X-Plaintext-Size)", schema: ErrorSchema },
+        201: {
+          description: "Stored after the header and record structure matched the declared size",
+          schema: CiphertextAttachmentResponse,
+        },
+        400: {
+          description: "`invalid_attachment_stream` or `validation_error` (X-Plaintext-Size)",
+          schema: ErrorSchema,
+        },
         401: e401,
         404: notFound,
         409: { description: "`not_a_draft`, `attachment_exists`", schema: ErrorSchema },
@@ -141,11 +177,13 @@ export function attachmentRoutes(router: Router): void {
     async (ctx, { params }) => {
       const user = currentUser(ctx);
       const sizeHeader = ctx.get("X-Plaintext-Size");
-      if (!/^\d{1,16}$/.test(sizeHeader)) throw ValidationError("X-Plaintext-Size: required, the plaintext size in bytes");
+      if (!/^\d{1,16}$/.test(sizeHeader))
+        throw ValidationError("X-Plaintext-Size: required, the plaintext size in bytes");
       const declaredPlaintextSize = Number(sizeHeader);
       const limit = attachmentLimitBytes();
       await transaction((t) => loadOwnDraft(t, user, params.id));
-      if (await Attachment.findByPk(params.aid, { attributes: ["id"] })) throw new AppError(409, "attachment_exists", "An attachment with this id exists");
+      if (await Attachment.findByPk(params.aid, { attributes: ["id"] }))
+        throw new AppError(409, "attachment_exists", "An attachment with this id exists");
       if (declaredPlaintextSize > limit) throw tooLargeError(limit);
       const region = await storageRegion(user);
       const row = await withConnectionClose(ctx, () =>
@@ -175,7 +213,12 @@ export function attachmentRoutes(router: Router): void {
       security: "session",
       params: AttachmentParams,
       before: [authenticated()],
-      responses: { 204: { description: "Removed" }, 401: e401, 404: notFound, 409: { description: "`not_a_draft`", schema: ErrorSchema } },
+      responses: {
+        204: { description: "Removed" },
+        401: e401,
+        404: notFound,
+        409: { description: "`not_a_draft`", schema: ErrorSchema },
+      },
     },
     async (ctx, { params }) => {
       const user = currentUser(ctx);
@@ -202,12 +245,24 @@ export function attachmentRoutes(router: Router): void {
       params: AttachmentParams,
       before: [authenticated()],
       responses: {
-        200: { description: "The file: Content-Type from the encrypted metadata, Content-Disposition attachment with RFC 5987 filename*, Content-Length = plaintext size", contentType: "application/octet-stream" },
+        200: {
+          description:
+            "The file: Content-Type from the encrypted metadata, Content-Disposition attachment with RFC 5987 filename*, Content-Length = plaintext size",
+          contentType: "application/octet-stream",
+        },
         401: e401,
-        403: { description: "`eyes_only` (for-your-eyes-only message), `id_check_required`, `reveal_required` (burn after reading, before reveal) or `keys_locked`", schema: ErrorSchema },
+        403: {
+          description:
+            "`eyes_only` (for-your-eyes-only message), `id_check_required`, `reveal_required` (burn after reading, before reveal) or `keys_locked`",
+          schema: ErrorSchema,
+        },
         404: notFound,
         410: { description: "`message_expired`, `message_burned`, `message_shredded`", schema: ErrorSchema },
-        500: { description: "`attachment_damaged`: the stored ciphertext is missing or has the wrong length; a record failing authentication aborts the response", schema: ErrorSchema },
+        500: {
+          description:
+            "`attachment_damaged`: the stored ciphertext is missing or has the wrong length; a record failing authentication aborts the response",
+          schema: ErrorSchema,
+        },
       },
     },
     async (ctx, { params }) => {

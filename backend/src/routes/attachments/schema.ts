@@ -3,7 +3,10 @@ import { z } from "zod";
 export const DraftParams = z.object({ id: z.uuid() });
 export const AttachmentParams = z.object({ id: z.uuid(), aid: z.uuid() });
 
-const compactJwe = z.string().max(200_000).regex(/^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){4}$/, "must be a compact JWE");
+const compactJwe = z
+  .string()
+  .max(200_000)
+  .regex(/^[A-Za-z0-9_-]*(\.[A-Za-z0-9_-]*){4}$/, "must be a compact JWE");
 
 export const CreateDraftBody = z
   .object({

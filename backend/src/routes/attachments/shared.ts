@@ -26,7 +26,9 @@ export async function withConnectionClose<T>(ctx: Ctx, run: () => Promise<T>): P
     return await run();
   } catch (err) {
     if (err instanceof AppError && (err.id === "attachment_too_large" || !ctx.req.complete)) {
-      return Promise.reject(new AppError(err.status, err.id, err.message, { ...err.headers, Connection: "close" }, err.details));
+      return Promise.reject(
+        new AppError(err.status, err.id, err.message, { ...err.headers, Connection: "close" }, err.details),
+      );
     }
     throw err;
   }

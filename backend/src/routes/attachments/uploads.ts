@@ -6,7 +6,13 @@ import { rateLimit } from "../../middlewares/rateLimit.js";
 import { openContentKey } from "../../services/messages/contentCrypto.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
 import { loadOwnDraft } from "../../services/attachments/drafts.js";
-import { abortUpload, commitUpload, presentUpload, putChunk, startUpload } from "../../services/attachments/chunkedUpload.js";
+import {
+  abortUpload,
+  commitUpload,
+  presentUpload,
+  putChunk,
+  startUpload,
+} from "../../services/attachments/chunkedUpload.js";
 import { AttachmentUpload } from "../../models/AttachmentUpload.js";
 import { NotFoundError } from "../../errors.js";
 import { safeMimeType } from "../../services/attachments/httpHeaders.js";
@@ -38,7 +44,10 @@ export function uploadRoutes(router: Router): void {
       body: StartUploadBody,
       before: before(),
       responses: {
-        201: { description: "The upload: send `chunks` chunks of `chunkSize` bytes (the last one the rest)", schema: UploadResponse },
+        201: {
+          description: "The upload: send `chunks` chunks of `chunkSize` bytes (the last one the rest)",
+          schema: UploadResponse,
+        },
         401: e401,
         403: { description: "`keys_locked`", schema: ErrorSchema },
         404: notFound,
@@ -56,7 +65,11 @@ export function uploadRoutes(router: Router): void {
         if (body.size > limit) throw tooLargeError(limit);
         const cek = await openContentKey(envelope.jwe, privateKey);
         try {
-          return await startUpload(t, params.id, cek, { name: body.name, type: safeMimeType(body.type), size: body.size });
+          return await startUpload(t, params.id, cek, {
+            name: body.name,
+            type: safeMimeType(body.type),
+            size: body.size,
+          });
         } finally {
           cek.fill(0);
         }
@@ -76,13 +89,21 @@ export function uploadRoutes(router: Router): void {
       security: "session",
       params: UploadParams,
       before: [authenticated()],
-      responses: { 200: { description: "The upload's state", schema: UploadResponse }, 401: e401, 404: notFound, 409: { description: "`not_a_draft`", schema: ErrorSchema } },
+      responses: {
+        200: { description: "The upload's state", schema: UploadResponse },
+        401: e401,
+        404: notFound,
+        409: { description: "`not_a_draft`", schema: ErrorSchema },
+      },
     },
     async (ctx, { params }) => {
       const user = currentUser(ctx);
       ctx.body = await transaction(async (t) => {
         await loadOwnDraft(t, user, params.id);
-        const upload = await AttachmentUpload.findOne({ where: { id: params.uid, messageId: params.id }, transaction: t });
+        const upload = await AttachmentUpload.findOne({
+          where: { id: params.uid, messageId: params.id },
+          transaction: t,
+        });
         if (!upload) throw NotFoundError("Upload not found");
         return presentUpload(upload);
       });
@@ -98,7 +119,10 @@ export function uploadRoutes(router: Router): void {
       tags: ["attachments"],
       security: "session",
       params: ChunkParams,
-      rawBody: { contentTypes: ["application/octet-stream"], description: "Exactly chunkSize plaintext bytes (the last chunk: the rest)" },
+      rawBody: {
+        contentTypes: ["application/octet-stream"],
+        description: "Exactly chunkSize plaintext bytes (the last chunk: the rest)",
+      },
       before: before(),
       responses: {
         200: { description: "Stored encrypted; the upload's state", schema: UploadResponse },
@@ -120,7 +144,16 @@ export function uploadRoutes(router: Router): void {
       });
       const region = await storageRegion(auth.user);
       ctx.body = await withConnectionClose(ctx, () =>
-        putChunk({ user: auth.user, messageId: params.id, uploadId: params.uid, index: params.n, cek, region, source: requestBody(ctx.req), contentLength: declaredLength(ctx.req) }),
+        putChunk({
+          user: auth.user,
+          messageId: params.id,
+          uploadId: params.uid,
+          index: params.n,
+          cek,
+          region,
+          source: requestBody(ctx.req),
+          contentLength: declaredLength(ctx.req),
+        }),
       );
     },
   );
@@ -139,7 +172,10 @@ export function uploadRoutes(router: Router): void {
         201: { description: "The attachment", schema: UploadResponse.pick({ id: true, size: true }) },
         401: e401,
         404: notFound,
-        409: { description: "`upload_incomplete` (details.missing lists the chunks), `not_a_draft`", schema: ErrorSchema },
+        409: {
+          description: "`upload_incomplete` (details.missing lists the chunks), `not_a_draft`",
+          schema: ErrorSchema,
+        },
       },
     },
     async (ctx, { params }) => {
@@ -159,7 +195,12 @@ export function uploadRoutes(router: Router): void {
       security: "session",
       params: UploadParams,
       before: [authenticated()],
-      responses: { 204: { description: "Abandoned" }, 401: e401, 404: notFound, 409: { description: "`not_a_draft`", schema: ErrorSchema } },
+      responses: {
+        204: { description: "Abandoned" },
+        401: e401,
+        404: notFound,
+        409: { description: "`not_a_draft`", schema: ErrorSchema },
+      },
     },
     async (ctx, { params }) => {
       await abortUpload(currentUser(ctx), params.id, params.uid);

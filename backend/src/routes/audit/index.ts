@@ -13,7 +13,10 @@ const PageQuery = z.object({
 const PageSchema = z.object({ events: z.array(AuditEventSchema), nextBefore: z.number().nullable() });
 
 /** Newest first, keyset-paginated by id: pass `nextBefore` as `before` for the next page. */
-async function page(where: WhereOptions<AuditEvent>, query: z.infer<typeof PageQuery>): Promise<z.infer<typeof PageSchema>> {
+async function page(
+  where: WhereOptions<AuditEvent>,
+  query: z.infer<typeof PageQuery>,
+): Promise<z.infer<typeof PageSchema>> {
   const rows = await AuditEvent.findAll({
     where: query.before ? { ...where, id: { [Op.lt]: query.before } } : where,
     order: [["id", "DESC"]],
@@ -34,7 +37,10 @@ export function auditRoutes(router: Router): void {
       tags: ["account"],
       security: "session",
       query: PageQuery,
-      responses: { 200: { description: "A page of events, newest first", schema: PageSchema }, 401: { description: "Not signed in", schema: ErrorSchema } },
+      responses: {
+        200: { description: "A page of events, newest first", schema: PageSchema },
+        401: { description: "Not signed in", schema: ErrorSchema },
+      },
       before: [authenticated()],
     },
     async (ctx, { query }) => {
@@ -51,7 +57,10 @@ export function auditRoutes(router: Router): void {
       tags: ["admin"],
       security: "session",
       query: PageQuery.extend({ userId: z.uuid().optional() }),
-      responses: { 200: { description: "A page of events, newest first", schema: PageSchema }, 403: { description: "Not an admin", schema: ErrorSchema } },
+      responses: {
+        200: { description: "A page of events, newest first", schema: PageSchema },
+        403: { description: "Not an admin", schema: ErrorSchema },
+      },
       before: [authenticated({ roles: ["admin"] })],
     },
     async (ctx, { query }) => {

@@ -30,7 +30,9 @@ function accountLocked(retryAfterSeconds: number | null): AppError {
   return new AppError(
     423,
     "account_locked",
-    retryAfterSeconds === null ? "The account is locked. Reset your password to unlock it." : "The account is locked for a while. Try again later or reset your password.",
+    retryAfterSeconds === null
+      ? "The account is locked. Reset your password to unlock it."
+      : "The account is locked for a while. Try again later or reset your password.",
     retryAfterSeconds === null ? {} : { "Retry-After": String(Math.max(1, retryAfterSeconds)) },
   );
 }
@@ -48,7 +50,10 @@ export function authRoutes(router: Router): void {
       security: "none",
       body: LoginBody,
       responses: {
-        200: { description: "Signed in (`done`), or a second factor is due (`second_factor`, partial session)", schema: LoginResponse },
+        200: {
+          description: "Signed in (`done`), or a second factor is due (`second_factor`, partial session)",
+          schema: LoginResponse,
+        },
         401: { description: "`invalid_credentials`: wrong e-mail or password (never says which)", schema: ErrorSchema },
         423: { description: "`account_locked`", schema: ErrorSchema },
         429: { description: "`rate_limited`, with Retry-After", schema: ErrorSchema },
@@ -57,7 +62,9 @@ export function authRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       await consumeRateLimit("login-account", normaliseEmail(body.email), loginAccountLimit);
-      const result = await transaction((t) => login(ctx, t, { email: body.email, password: body.password, meta: requestMeta(ctx) }));
+      const result = await transaction((t) =>
+        login(ctx, t, { email: body.email, password: body.password, meta: requestMeta(ctx) }),
+      );
       if (result.kind === "invalid_credentials") throw invalidCredentials();
       if (result.kind === "locked") throw accountLocked(result.retryAfterSeconds);
       ctx.body = result.kind === "done" ? { next: "done" } : { next: "second_factor", methods: result.methods };
@@ -74,7 +81,10 @@ export function authRoutes(router: Router): void {
       security: "session",
       body: SecondFactorBody,
       responses: {
-        200: { description: "Signed in; the session was replaced by a full one", schema: z.object({ next: z.literal("done") }) },
+        200: {
+          description: "Signed in; the session was replaced by a full one",
+          schema: z.object({ next: z.literal("done") }),
+        },
         400: { description: "`invalid_code`", schema: ErrorSchema },
         401: { description: "`authentication_required`: no partial session", schema: ErrorSchema },
         423: { description: "`account_locked`", schema: ErrorSchema },
@@ -89,7 +99,9 @@ export function authRoutes(router: Router): void {
         return;
       }
       await consumeRateLimit("second-factor-account", auth.user.id, loginAccountLimit);
-      const result = await transaction((t) => completeSecondFactor(ctx, t, { user: auth.user, method: body.method, code: body.code, meta: requestMeta(ctx) }));
+      const result = await transaction((t) =>
+        completeSecondFactor(ctx, t, { user: auth.user, method: body.method, code: body.code, meta: requestMeta(ctx) }),
+      );
       if (result.kind === "invalid_code") throw new AppError(400, "invalid_code", "The code is not valid");
       if (result.kind === "locked") throw accountLocked(result.retryAfterSeconds);
       ctx.body = { next: "done" };
@@ -104,14 +116,25 @@ export function authRoutes(router: Router): void {
       summary: "Sign out: ends this session",
       tags: ["auth"],
       security: "session",
-      responses: { 204: { description: "Signed out" }, 401: { description: "Not signed in", schema: ErrorSchema }, 403: { description: "`csrf_failed`", schema: ErrorSchema } },
+      responses: {
+        204: { description: "Signed out" },
+        401: { description: "Not signed in", schema: ErrorSchema },
+        403: { description: "`csrf_failed`", schema: ErrorSchema },
+      },
       before: [authenticated({ allowPartial: true })],
     },
     async (ctx) => {
       const auth = authState(ctx);
-      if (auth.via !== "session") throw new AppError(400, "not_a_session", "Bearer tokens are revoked with DELETE /api/account/tokens/{id}");
+      if (auth.via !== "session")
+        throw new AppError(400, "not_a_session", "Bearer tokens are revoked with DELETE /api/account/tokens/{id}");
       await transaction(async (t) => {
-        await recordAudit(t, { type: "logout", organisationId: auth.user.organisationId, userId: auth.user.id, ...requestMeta(ctx), data: {} });
+        await recordAudit(t, {
+          type: "logout",
+          organisationId: auth.user.organisationId,
+          userId: auth.user.id,
+          ...requestMeta(ctx),
+          data: {},
+        });
         await destroySession(ctx, t);
       });
       ctx.status = 204;
@@ -126,7 +149,10 @@ export function authRoutes(router: Router): void {
       summary: "The signed-in user (also during a partial sign-in: see `stage`)",
       tags: ["auth"],
       security: "session",
-      responses: { 200: { description: "The user", schema: MeSchema }, 401: { description: "Not signed in", schema: ErrorSchema } },
+      responses: {
+        200: { description: "The user", schema: MeSchema },
+        401: { description: "Not signed in", schema: ErrorSchema },
+      },
       before: [authenticated({ allowPartial: true })],
     },
     async (ctx) => {

@@ -6,7 +6,14 @@ import { Contact } from "../../models/Contact.js";
 import { saveContact } from "../../commands/saveContact.js";
 import { deleteContact } from "../../commands/deleteContact.js";
 import { presentContact } from "../../presenters/contact.js";
-import { ContactListResponse, ContactParams, ContactQuery, ContactResponse, CreateContactBody, UpdateContactBody } from "./schema.js";
+import {
+  ContactListResponse,
+  ContactParams,
+  ContactQuery,
+  ContactResponse,
+  CreateContactBody,
+  UpdateContactBody,
+} from "./schema.js";
 
 const e400 = { description: "`validation_error`", schema: ErrorSchema };
 const e401 = { description: "`authentication_required`", schema: ErrorSchema };
@@ -30,7 +37,11 @@ export function contactRoutes(router: Router): void {
     async (ctx, { query }) => {
       const contacts = await Contact.findAll({ where: { ownerId: currentUser(ctx).id }, order: [["email", "ASC"]] });
       const q = query.q?.toLocaleLowerCase("sv");
-      const shown = q ? contacts.filter((c) => [c.email, c.name ?? "", c.mobile ?? ""].some((v) => v.toLocaleLowerCase("sv").includes(q))) : contacts;
+      const shown = q
+        ? contacts.filter((c) =>
+            [c.email, c.name ?? "", c.mobile ?? ""].some((v) => v.toLocaleLowerCase("sv").includes(q)),
+          )
+        : contacts;
       shown.sort((a, b) => (a.name ?? a.email).localeCompare(b.name ?? b.email, "sv"));
       ctx.body = { contacts: shown.map(presentContact) };
     },
@@ -74,7 +85,14 @@ export function contactRoutes(router: Router): void {
       params: ContactParams,
       body: UpdateContactBody,
       before: [authenticated()],
-      responses: { 200: { description: "Changed", schema: ContactResponse }, 400: e400, 401: e401, 403: e403, 404: contactNotFound, 422: { description: "`invalid_mobile`", schema: ErrorSchema } },
+      responses: {
+        200: { description: "Changed", schema: ContactResponse },
+        400: e400,
+        401: e401,
+        403: e403,
+        404: contactNotFound,
+        422: { description: "`invalid_mobile`", schema: ErrorSchema },
+      },
     },
     async (ctx, { params, body }) => {
       const user = currentUser(ctx);

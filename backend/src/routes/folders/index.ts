@@ -3,13 +3,24 @@ import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { transaction } from "../../db.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
-import { createFolder, deleteFolder, findOwnFolder, listFolders, markEntries, moveEntries, renameFolder, type MoveTarget } from "../../services/messages/folders.js";
+import {
+  createFolder,
+  deleteFolder,
+  findOwnFolder,
+  listFolders,
+  markEntries,
+  moveEntries,
+  renameFolder,
+  type MoveTarget,
+} from "../../services/messages/folders.js";
 
 const FolderSchema = z.object({ id: z.string(), name: z.string(), total: z.number(), unread: z.number() });
 const NameBody = z.object({ name: z.string().min(1).max(100) }).strict();
 const IdParams = z.object({ id: z.uuid() });
 const MessageIds = z.array(z.uuid()).min(1).max(500);
-const MoveBody = z.object({ messageIds: MessageIds, folder: z.union([z.enum(["inbox", "sent", "saved"]), z.uuid()]) }).strict();
+const MoveBody = z
+  .object({ messageIds: MessageIds, folder: z.union([z.enum(["inbox", "sent", "saved"]), z.uuid()]) })
+  .strict();
 const MarkBody = z.object({ messageIds: MessageIds, unread: z.boolean() }).strict();
 const Count = z.object({ count: z.number() });
 
@@ -33,7 +44,10 @@ export function folderRoutes(router: Router): void {
       tags: ["mailbox"],
       security: "session",
       before: [authenticated()],
-      responses: { 200: { description: "Folders by name", schema: z.object({ folders: z.array(FolderSchema) }) }, ...common },
+      responses: {
+        200: { description: "Folders by name", schema: z.object({ folders: z.array(FolderSchema) }) },
+        ...common,
+      },
     },
     async (ctx) => {
       ctx.body = { folders: (await listFolders(currentUser(ctx))).map(present) };
@@ -100,7 +114,11 @@ export function folderRoutes(router: Router): void {
       security: "session",
       params: IdParams,
       before: [authenticated()],
-      responses: { 200: { description: "How many messages moved back", schema: Count }, 404: { description: "`not_found`", schema: ErrorSchema }, ...common },
+      responses: {
+        200: { description: "How many messages moved back", schema: Count },
+        404: { description: "`not_found`", schema: ErrorSchema },
+        ...common,
+      },
     },
     async (ctx, { params }) => {
       const user = currentUser(ctx);
@@ -118,14 +136,20 @@ export function folderRoutes(router: Router): void {
       security: "session",
       body: MoveBody,
       before: [authenticated()],
-      responses: { 200: { description: "How many of the caller's messages moved", schema: Count }, 404: { description: "`not_found`: no such folder of the caller's", schema: ErrorSchema }, ...common },
+      responses: {
+        200: { description: "How many of the caller's messages moved", schema: Count },
+        404: { description: "`not_found`: no such folder of the caller's", schema: ErrorSchema },
+        ...common,
+      },
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       ctx.body = {
         count: await transaction(async (t) => {
           const target: MoveTarget =
-            body.folder === "inbox" || body.folder === "sent" || body.folder === "saved" ? { kind: body.folder } : { kind: "custom", folder: await findOwnFolder(t, user, body.folder) };
+            body.folder === "inbox" || body.folder === "sent" || body.folder === "saved"
+              ? { kind: body.folder }
+              : { kind: "custom", folder: await findOwnFolder(t, user, body.folder) };
           return moveEntries(t, user, body.messageIds, target);
         }),
       };

@@ -20,7 +20,10 @@ function inboundToken(): Middleware {
     const expected = env().INBOUND_TOKEN;
     const m = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get("Authorization"));
     const ok = !!expected && !!m && crypto.timingSafeEqual(digest(m[1]), digest(expected));
-    if (!ok) throw new AppError(401, "authentication_required", "A valid inbound token is required", { "WWW-Authenticate": "Bearer" });
+    if (!ok)
+      throw new AppError(401, "authentication_required", "A valid inbound token is required", {
+        "WWW-Authenticate": "Bearer",
+      });
     await next();
   };
 }
@@ -65,7 +68,10 @@ export function inboundRoutes(router: Router): void {
       const raw = await readRaw(ctx, INBOUND_MAX_BYTES);
       if (raw.length === 0) throw new AppError(400, "validation_error", "body: the message is empty");
       const returnPath = ctx.get("X-Envelope-From");
-      const result = await processInboundMail(raw, { via: "http", envelopeFrom: returnPath === "" ? undefined : returnPath === "<>" ? "" : returnPath });
+      const result = await processInboundMail(raw, {
+        via: "http",
+        envelopeFrom: returnPath === "" ? undefined : returnPath === "<>" ? "" : returnPath,
+      });
       ctx.status = 202;
       ctx.body = { classification: result.classification };
     },

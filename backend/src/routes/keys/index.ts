@@ -38,7 +38,10 @@ export function keyRoutes(router: Router): void {
         400: { description: "`validation_error`", schema: ErrorSchema },
         401: { description: "`authentication_required`", schema: ErrorSchema },
         403: { description: "`plan_reply_only`: Basic accounts cannot address new people", schema: ErrorSchema },
-        422: { description: "`mobile_required` (details.recipients lists who) or `invalid_mobile`", schema: ErrorSchema },
+        422: {
+          description: "`mobile_required` (details.recipients lists who) or `invalid_mobile`",
+          schema: ErrorSchema,
+        },
         429: { description: "`rate_limited`", schema: ErrorSchema },
       },
     },
@@ -46,10 +49,18 @@ export function keyRoutes(router: Router): void {
       const user = currentUser(ctx);
       await consumeRateLimit("keys-lookup-user", user.id, { points: 60, durationSeconds: 60 });
       const resolved = await transaction(async (t) =>
-        resolveRecipients(t, user, body.recipients, { mayCreatePending: (await effectivePlan(t, user)) !== "basic", ip: requestMeta(ctx).ip }),
+        resolveRecipients(t, user, body.recipients, {
+          mayCreatePending: (await effectivePlan(t, user)) !== "basic",
+          ip: requestMeta(ctx).ip,
+        }),
       );
       ctx.body = {
-        keys: resolved.map((r) => ({ email: r.email, userId: r.user.id, kid: r.publicKey.kid, publicKey: r.publicKey.toJSON(false) })),
+        keys: resolved.map((r) => ({
+          email: r.email,
+          userId: r.user.id,
+          kid: r.publicKey.kid,
+          publicKey: r.publicKey.toJSON(false),
+        })),
       };
     },
   );

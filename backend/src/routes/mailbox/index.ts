@@ -19,7 +19,11 @@ export function mailboxRoutes(router: Router): void {
       query: MailboxQuery,
       before: [authenticated()],
       responses: {
-        200: { description: "One page of the folder, with unread counts of every folder; subjects are decrypted in the session", schema: MailboxResponse },
+        200: {
+          description:
+            "One page of the folder, with unread counts of every folder; subjects are decrypted in the session",
+          schema: MailboxResponse,
+        },
         401: { description: "`authentication_required`", schema: ErrorSchema },
         404: { description: "`not_found`: no such folder of the caller's", schema: ErrorSchema },
       },

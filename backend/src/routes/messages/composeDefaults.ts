@@ -8,12 +8,19 @@ import { Organisation } from "../../models/Organisation.js";
 import { UserSettings } from "../../models/UserSettings.js";
 import { applyMessagePolicy, messagePolicyFor, optionNames } from "../../services/messages/orgPolicy.js";
 
-const OptionFlags = z.object(Object.fromEntries(optionNames.map((n) => [n, z.boolean()])) as Record<(typeof optionNames)[number], z.ZodBoolean>);
+const OptionFlags = z.object(
+  Object.fromEntries(optionNames.map((n) => [n, z.boolean()])) as Record<(typeof optionNames)[number], z.ZodBoolean>,
+);
 export const ComposeDefaultsResponse = z.object({
-  defaults: OptionFlags.describe("What a new message starts with for each security function (org default, else built-in)"),
+  defaults: OptionFlags.describe(
+    "What a new message starts with for each security function (org default, else built-in)",
+  ),
   forced: z.array(z.enum(optionNames)).describe("Always on by organisation policy; the composer shows them locked"),
   defaultExpiryDays: z.number().nullable().describe("Days until a new message expires by default, or null"),
-  signature: z.string().nullable().describe("The personal signature, else the organisation's default (policy.signature)"),
+  signature: z
+    .string()
+    .nullable()
+    .describe("The personal signature, else the organisation's default (policy.signature)"),
 });
 
 /** The org's default signature: organisations.policy.signature, when it is a non-empty string. */
@@ -46,12 +53,19 @@ export function composeDefaultsRoutes(router: Router): void {
       const { policy, settings, org } = await transaction(async (t) => ({
         policy: await messagePolicyFor(t, user),
         settings: await UserSettings.findByPk(user.id, { attributes: ["userId", "signature"], transaction: t }),
-        org: user.organisationId ? await Organisation.findByPk(user.organisationId, { attributes: ["id", "policy"], transaction: t }) : null,
+        org: user.organisationId
+          ? await Organisation.findByPk(user.organisationId, { attributes: ["id", "policy"], transaction: t })
+          : null,
       }));
       const { expiresAt: _unused, ...defaults } = applyMessagePolicy(policy, {});
       void _unused;
       const personal = settings?.signature?.trim() ? settings.signature : null;
-      ctx.body = { defaults, forced: policy.forced, defaultExpiryDays: policy.defaultExpiryDays, signature: personal ?? orgSignature(org?.policy) };
+      ctx.body = {
+        defaults,
+        forced: policy.forced,
+        defaultExpiryDays: policy.defaultExpiryDays,
+        signature: personal ?? orgSignature(org?.policy),
+      };
     },
   );
 }

@@ -6,7 +6,11 @@ import { authenticated, authState, currentUser } from "../../middlewares/authent
 import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
 import { sendAutoReplies } from "../../commands/sendAutoReplies.js";
 import { sendMessage } from "../../commands/sendMessage.js";
-import { encryptedMessageForReader, openMessageForReader, revealMessageForReader } from "../../commands/openMessageForReader.js";
+import {
+  encryptedMessageForReader,
+  openMessageForReader,
+  revealMessageForReader,
+} from "../../commands/openMessageForReader.js";
 import { openThreadForReader } from "../../commands/openThreadForReader.js";
 import { authorizeMessageReader } from "../../policies/messages.js";
 import { presentPerson } from "../../presenters/message.js";
@@ -22,9 +26,21 @@ import { passIdCheck, sendIdCheckCode } from "../../services/messages/idCheck.js
 import { AppError } from "../../errors.js";
 import { z } from "zod";
 import { composeDefaultsRoutes } from "./composeDefaults.js";
-import { EncryptedMessageResponse, SaveDraftBody, MessageIdParams, MessageResponse, SendMessageBody, SentResponse, ThreadResponse, MAX_BODY_CHARS } from "./schema.js";
+import {
+  EncryptedMessageResponse,
+  SaveDraftBody,
+  MessageIdParams,
+  MessageResponse,
+  SendMessageBody,
+  SentResponse,
+  ThreadResponse,
+  MAX_BODY_CHARS,
+} from "./schema.js";
 
-const notFound = { description: "`not_found`: no such message, or the caller is not one of its readers (S4)", schema: ErrorSchema };
+const notFound = {
+  description: "`not_found`: no such message, or the caller is not one of its readers (S4)",
+  schema: ErrorSchema,
+};
 
 export function messageRoutes(router: Router): void {
   composeDefaultsRoutes(router);
@@ -46,7 +62,10 @@ export function messageRoutes(router: Router): void {
         403: { description: "`plan_reply_only` (Basic) or `plan_quota_exceeded` (monthly limit)", schema: ErrorSchema },
         404: notFound,
         413: { description: "`payload_too_large`", schema: ErrorSchema },
-        422: { description: "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`", schema: ErrorSchema },
+        422: {
+          description: "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`",
+          schema: ErrorSchema,
+        },
         429: { description: "`rate_limited`", schema: ErrorSchema },
       },
     },
@@ -78,21 +97,32 @@ export function messageRoutes(router: Router): void {
             subject: body.subject,
             text,
             html,
-            options: applyMessagePolicy(await messagePolicyFor(t, user), { ...o, expiresAt: o.expiresAt ? new Date(o.expiresAt) : null }),
+            options: applyMessagePolicy(await messagePolicyFor(t, user), {
+              ...o,
+              expiresAt: o.expiresAt ? new Date(o.expiresAt) : null,
+            }),
             parent,
             draft,
             encrypted: body.encrypted ?? null,
             ip: meta.ip,
             userAgent: meta.userAgent,
           });
-          await sendAutoReplies(t, sent.message, user, sent.recipients.map((r) => r.resolved.user));
+          await sendAutoReplies(
+            t,
+            sent.message,
+            user,
+            sent.recipients.map((r) => r.resolved.user),
+          );
           return sent;
         });
         ctx.status = 201;
         ctx.body = {
           id: result.message.id,
           threadId: result.message.threadId,
-          recipients: result.recipients.map(({ recipient, resolved }) => ({ ...presentPerson(resolved.user), status: recipient.status })),
+          recipients: result.recipients.map(({ recipient, resolved }) => ({
+            ...presentPerson(resolved.user),
+            status: recipient.status,
+          })),
         };
       } finally {
         (draftKey as Buffer | null)?.fill(0);
@@ -110,9 +140,16 @@ export function messageRoutes(router: Router): void {
       params: MessageIdParams,
       before: [authenticated()],
       responses: {
-        200: { description: "The message; HTML is sanitised; with hidden recipients a recipient sees only the sender and themselves", schema: MessageResponse },
+        200: {
+          description:
+            "The message; HTML is sanitised; with hidden recipients a recipient sees only the sender and themselves",
+          schema: MessageResponse,
+        },
         401: { description: "`authentication_required`", schema: ErrorSchema },
-        403: { description: "`keys_locked`: this session holds no unlocked key (sign in with the password)", schema: ErrorSchema },
+        403: {
+          description: "`keys_locked`: this session holds no unlocked key (sign in with the password)",
+          schema: ErrorSchema,
+        },
         404: notFound,
         410: { description: "`message_expired`, `message_burned` or `message_shredded`", schema: ErrorSchema },
       },
@@ -133,7 +170,11 @@ export function messageRoutes(router: Router): void {
       params: MessageIdParams,
       before: [authenticated()],
       responses: {
-        200: { description: "The message with its body; a burn-after-reading message is destroyed once every recipient has revealed it", schema: MessageResponse },
+        200: {
+          description:
+            "The message with its body; a burn-after-reading message is destroyed once every recipient has revealed it",
+          schema: MessageResponse,
+        },
         401: { description: "`authentication_required`", schema: ErrorSchema },
         403: { description: "`keys_locked` or `csrf_failed`", schema: ErrorSchema },
         404: notFound,
@@ -156,7 +197,10 @@ export function messageRoutes(router: Router): void {
       params: MessageIdParams,
       before: [authenticated()],
       responses: {
-        200: { description: "The thread; destroyed or expired messages are listed without content (`available: false`)", schema: ThreadResponse },
+        200: {
+          description: "The thread; destroyed or expired messages are listed without content (`available: false`)",
+          schema: ThreadResponse,
+        },
         401: { description: "`authentication_required`", schema: ErrorSchema },
         403: { description: "`keys_locked`", schema: ErrorSchema },
         404: notFound,
@@ -178,7 +222,10 @@ export function messageRoutes(router: Router): void {
       params: MessageIdParams,
       before: [authenticated()],
       responses: {
-        202: { description: "Code sent to the recipient's mobile number (masked here)", schema: z.object({ mobile: z.string().nullable() }) },
+        202: {
+          description: "Code sent to the recipient's mobile number (masked here)",
+          schema: z.object({ mobile: z.string().nullable() }),
+        },
         404: notFound,
         409: { description: "`id_check_not_required`", schema: ErrorSchema },
         429: { description: "`rate_limited`", schema: ErrorSchema },
@@ -189,7 +236,8 @@ export function messageRoutes(router: Router): void {
       await consumeRateLimit("id-check-send", `${auth.user.id}:${params.id}`, { points: 5, durationSeconds: 15 * 60 });
       const mobile = await transaction(async (t) => {
         const access = await authorizeMessageReader(auth.user, params.id, t);
-        if (!access.message.idCheck || !access.recipient) throw new AppError(409, "id_check_not_required", "This message has no ID check for you");
+        if (!access.message.idCheck || !access.recipient)
+          throw new AppError(409, "id_check_not_required", "This message has no ID check for you");
         return sendIdCheckCode(t, auth.user, access.message, access.recipient);
       });
       ctx.status = 202;
@@ -217,7 +265,10 @@ export function messageRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       const auth = authState(ctx);
-      await consumeRateLimit("id-check-verify", `${auth.user.id}:${params.id}`, { points: 10, durationSeconds: 15 * 60 });
+      await consumeRateLimit("id-check-verify", `${auth.user.id}:${params.id}`, {
+        points: 10,
+        durationSeconds: 15 * 60,
+      });
       const ok = await transaction(async (t) => {
         const access = await authorizeMessageReader(auth.user, params.id, t);
         return passIdCheck(t, auth, access.message, body.code);
@@ -238,7 +289,10 @@ export function messageRoutes(router: Router): void {
       params: MessageIdParams,
       before: [authenticated()],
       responses: {
-        200: { description: "Open the envelope with your private key, then the content (docs/format.md)", schema: EncryptedMessageResponse },
+        200: {
+          description: "Open the envelope with your private key, then the content (docs/format.md)",
+          schema: EncryptedMessageResponse,
+        },
         401: { description: "`authentication_required`", schema: ErrorSchema },
         403: { description: "`id_check_required` or `reveal_in_web` (burn after reading)", schema: ErrorSchema },
         404: notFound,
@@ -277,7 +331,15 @@ export function messageRoutes(router: Router): void {
       if (!privateKey) throw KeysLockedError();
       const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
       const html = typeof body.body === "string" ? null : (body.body.html ?? null);
-      await transaction((t) => saveDraft(t, auth.user, params.id, privateKey, { subject: body.subject, text, html, to: body.to, options: body.options }));
+      await transaction((t) =>
+        saveDraft(t, auth.user, params.id, privateKey, {
+          subject: body.subject,
+          text,
+          html,
+          to: body.to,
+          options: body.options,
+        }),
+      );
       ctx.status = 204;
     },
   );
@@ -294,7 +356,10 @@ export function messageRoutes(router: Router): void {
       body: z.object({ mobile: z.string().trim().min(3).max(32) }).strict(),
       before: [authenticated()],
       responses: {
-        200: { description: "The next SMS code for this recipient goes to the new number (masked here)", schema: z.object({ mobile: z.string().nullable() }) },
+        200: {
+          description: "The next SMS code for this recipient goes to the new number (masked here)",
+          schema: z.object({ mobile: z.string().nullable() }),
+        },
         404: { description: "`not_found`: not the caller's message, or no such recipient", schema: ErrorSchema },
         409: { description: "`recipient_registered`: the recipient has an account already", schema: ErrorSchema },
         422: { description: "`invalid_mobile`", schema: ErrorSchema },
@@ -302,7 +367,9 @@ export function messageRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       const user = currentUser(ctx);
-      ctx.body = { mobile: await transaction((t) => correctRecipientMobile(t, user, params.id, params.userId, body.mobile)) };
+      ctx.body = {
+        mobile: await transaction((t) => correctRecipientMobile(t, user, params.id, params.userId, body.mobile)),
+      };
     },
   );
 }

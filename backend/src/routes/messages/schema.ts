@@ -29,7 +29,9 @@ export const SendMessageBody = z
     body: z
       .union([
         z.string().max(MAX_BODY_CHARS),
-        z.object({ text: z.string().max(MAX_BODY_CHARS).nullish(), html: z.string().max(MAX_BODY_CHARS).nullish() }).strict(),
+        z
+          .object({ text: z.string().max(MAX_BODY_CHARS).nullish(), html: z.string().max(MAX_BODY_CHARS).nullish() })
+          .strict(),
       ])
       .default(""),
     /** Send this draft (with the attachments streamed into it) instead of a new message. */
@@ -38,7 +40,10 @@ export const SendMessageBody = z
     encrypted: z
       .object({
         content: compactJwe.max(12 * 1024 * 1024),
-        envelopes: z.array(z.object({ userId: z.uuid(), jwe: compactJwe.max(4096) }).strict()).min(2).max(101),
+        envelopes: z
+          .array(z.object({ userId: z.uuid(), jwe: compactJwe.max(4096) }).strict())
+          .min(2)
+          .max(101),
       })
       .strict()
       .nullish(),
@@ -56,7 +61,9 @@ export const SaveDraftBody = z
     body: z
       .union([
         z.string().max(MAX_BODY_CHARS),
-        z.object({ text: z.string().max(MAX_BODY_CHARS).nullish(), html: z.string().max(MAX_BODY_CHARS).nullish() }).strict(),
+        z
+          .object({ text: z.string().max(MAX_BODY_CHARS).nullish(), html: z.string().max(MAX_BODY_CHARS).nullish() })
+          .strict(),
       ])
       .default(""),
   })
@@ -96,8 +103,13 @@ export const MessageResponse = z.object({
   options: Options,
   state: z.string(),
   revealRequired: z.boolean().describe("Burn after reading: the body comes only from POST /api/messages/{id}/reveal"),
-  draftTo: z.array(z.object({ email: z.string(), mobile: z.string().nullable() })).optional().describe("Drafts only: the intended recipients"),
-  draftOptions: OptionsSchema.optional().describe("Drafts only: the security functions chosen so far (absent when none were saved)"),
+  draftTo: z
+    .array(z.object({ email: z.string(), mobile: z.string().nullable() }))
+    .optional()
+    .describe("Drafts only: the intended recipients"),
+  draftOptions: OptionsSchema.optional().describe(
+    "Drafts only: the security functions chosen so far (absent when none were saved)",
+  ),
   createdAt: z.string(),
 });
 

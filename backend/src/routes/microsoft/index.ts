@@ -11,11 +11,18 @@ import { entraConfig, verifyEntraToken } from "../../services/microsoft/entraTok
 import { MeSchema, presentMe } from "../../presenters/me.js";
 
 const MicrosoftBody = z.object({ token: z.string().trim().min(1).max(16_384) });
-const MicrosoftResponse = z.object({ token: z.string(), tokenId: z.string(), user: MeSchema }).meta({ id: "MicrosoftSignIn" });
+const MicrosoftResponse = z
+  .object({ token: z.string(), tokenId: z.string(), user: MeSchema })
+  .meta({ id: "MicrosoftSignIn" });
 
-const invalidToken = () => new AppError(401, "invalid_token", "The Microsoft sign-in could not be verified. Sign in again.");
+const invalidToken = () =>
+  new AppError(401, "invalid_token", "The Microsoft sign-in could not be verified. Sign in again.");
 const noAccount = () =>
-  new AppError(401, "account_not_found", "There is no active Kuvert staff account for this Microsoft account in a connected organisation.");
+  new AppError(
+    401,
+    "account_not_found",
+    "There is no active Kuvert staff account for this Microsoft account in a connected organisation.",
+  );
 
 export function microsoftAuthRoutes(router: Router): void {
   defineRoute(
@@ -30,7 +37,8 @@ export function microsoftAuthRoutes(router: Router): void {
       responses: {
         200: { description: "A bearer token for the add-in (shown once) and the user", schema: MicrosoftResponse },
         401: {
-          description: "`invalid_token` (signature, issuer, audience, expiry, claims) or `account_not_found` (tenant not connected, no active staff user)",
+          description:
+            "`invalid_token` (signature, issuer, audience, expiry, claims) or `account_not_found` (tenant not connected, no active staff user)",
           schema: ErrorSchema,
         },
         404: { description: "`microsoft_sign_in_disabled`: ENTRA_CLIENT_ID is not configured", schema: ErrorSchema },
@@ -42,19 +50,28 @@ export function microsoftAuthRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const config = entraConfig();
-      if (!config) throw new AppError(404, "microsoft_sign_in_disabled", "Microsoft sign-in is not configured on this server");
+      if (!config)
+        throw new AppError(404, "microsoft_sign_in_disabled", "Microsoft sign-in is not configured on this server");
       const meta = requestMeta(ctx);
       // Verify outside the transaction: it may fetch Microsoft's key set.
       const verified = await verifyEntraToken(body.token, config);
       if (!verified.ok) {
-        if (verified.reason === "jwks_unavailable") throw ServiceUnavailableError("Microsoft sign-in is unavailable right now; try again");
-        await transaction((t) => recordAudit(t, { type: "login.microsoft.failed", ...meta, data: { reason: verified.reason } }));
+        if (verified.reason === "jwks_unavailable")
+          throw ServiceUnavailableError("Microsoft sign-in is unavailable right now; try again");
+        await transaction((t) =>
+          recordAudit(t, { type: "login.microsoft.failed", ...meta, data: { reason: verified.reason } }),
+        );
         throw invalidToken();
       }
       const result = await transaction((t) => signInWithMicrosoft(t, verified.identity, meta));
       if (result.kind === "unknown_tenant" || result.kind === "unknown_user") throw noAccount();
-      if (result.kind === "locked") throw new AppError(423, "account_locked", "The account is locked. Reset your password to unlock it.");
-      ctx.body = { token: result.token, tokenId: result.tokenId, user: presentMe(result.user, result.organisation, "full") };
+      if (result.kind === "locked")
+        throw new AppError(423, "account_locked", "The account is locked. Reset your password to unlock it.");
+      ctx.body = {
+        token: result.token,
+        tokenId: result.tokenId,
+        user: presentMe(result.user, result.organisation, "full"),
+      };
     },
   );
 }

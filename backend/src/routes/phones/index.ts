@@ -7,16 +7,42 @@ import { recordAudit } from "../../commands/recordAudit.js";
 import { notifySecurityChange } from "../../commands/notifySecurityChange.js";
 import { verifyConfirmation } from "../../services/secondFactor.js";
 import { useBackupCode } from "../../services/backupCodes.js";
-import { addPhone, findPhone, listPhones, makePrimary, removePhone, sendPhoneVerification, verifyPhone } from "../../services/phones.js";
+import {
+  addPhone,
+  findPhone,
+  listPhones,
+  makePrimary,
+  removePhone,
+  sendPhoneVerification,
+  verifyPhone,
+} from "../../services/phones.js";
 import { PhoneSchema, presentPhone } from "../../presenters/phone.js";
 import type { User } from "../../models/User.js";
 import type { ParameterizedContext } from "koa";
-import { codeCheckIpLimit, InvalidCodeError, limitPerKey, requestMeta, SecondFactorFields, SentSchema, smsSendIpLimit, maskPhone } from "../account/shared.js";
+import {
+  codeCheckIpLimit,
+  InvalidCodeError,
+  limitPerKey,
+  requestMeta,
+  SecondFactorFields,
+  SentSchema,
+  smsSendIpLimit,
+  maskPhone,
+} from "../account/shared.js";
 
 const IdParams = z.object({ id: z.uuid() });
 const NewPhone = {
-  mobile: z.string().trim().min(3).max(32).describe("International form (+46 70 123 45 67), or national with `country`"),
-  country: z.string().regex(/^[A-Za-z]{2}$/).optional().describe("ISO 3166-1 alpha-2 for national numbers"),
+  mobile: z
+    .string()
+    .trim()
+    .min(3)
+    .max(32)
+    .describe("International form (+46 70 123 45 67), or national with `country`"),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/)
+    .optional()
+    .describe("ISO 3166-1 alpha-2 for national numbers"),
   name: z.string().trim().min(1).max(100).default("Mobile"),
 };
 const invalid = { description: "`invalid_code`", schema: ErrorSchema };
@@ -86,11 +112,20 @@ export function phoneRoutes(router: Router): void {
     {
       method: "post",
       path: "/api/account/phones/replace-primary",
-      summary: "Changed number: add a new mobile confirmed with a one-time code; verify it by SMS, then make it primary",
+      summary:
+        "Changed number: add a new mobile confirmed with a one-time code; verify it by SMS, then make it primary",
       tags: ["account"],
       security: "session",
       body: z.object({ ...NewPhone, backupCode: z.string().trim().min(1).max(32) }),
-      responses: { 201: { description: "Added; verify it with the SMS code, then POST …/primary", schema: z.object({ phone: PhoneSchema }) }, 400: invalid, 422: { description: "`invalid_phone`", schema: ErrorSchema }, 429: limited },
+      responses: {
+        201: {
+          description: "Added; verify it with the SMS code, then POST …/primary",
+          schema: z.object({ phone: PhoneSchema }),
+        },
+        400: invalid,
+        422: { description: "`invalid_phone`", schema: ErrorSchema },
+        429: limited,
+      },
       before: [codeCheckIpLimit(), authenticated()],
     },
     async (ctx, { body }) => {
@@ -100,7 +135,10 @@ export function phoneRoutes(router: Router): void {
       const phone = await transaction(async (t) => {
         if (!(await useBackupCode(t, user.id, body.backupCode))) return null;
         const added = await addPhone(t, user, { number: body.mobile, country: body.country, name: body.name });
-        await recordAudit(t, audit(ctx, user, "phone.added", { phoneId: added.id, confirmedWith: "backup_code", replacesPrimary: true }));
+        await recordAudit(
+          t,
+          audit(ctx, user, "phone.added", { phoneId: added.id, confirmedWith: "backup_code", replacesPrimary: true }),
+        );
         await recordAudit(t, audit(ctx, user, "backup_code.used", { for: "phone_replace" }));
         await notifySecurityChange(t, user, "phone_added", { phone: maskPhone(added.e164) });
         return added;
@@ -120,7 +158,12 @@ export function phoneRoutes(router: Router): void {
       tags: ["account"],
       security: "session",
       params: IdParams,
-      responses: { 202: { description: "Sent", schema: SentSchema }, 404: notFound, 409: { description: "`phone_already_verified`", schema: ErrorSchema }, 429: limited },
+      responses: {
+        202: { description: "Sent", schema: SentSchema },
+        404: notFound,
+        409: { description: "`phone_already_verified`", schema: ErrorSchema },
+        429: limited,
+      },
       before: [smsSendIpLimit(), authenticated()],
     },
     async (ctx, { params }) => {
@@ -146,7 +189,12 @@ export function phoneRoutes(router: Router): void {
       security: "session",
       params: IdParams,
       body: z.object({ code: z.string().trim().min(1).max(16) }),
-      responses: { 200: { description: "Verified", schema: z.object({ phone: PhoneSchema }) }, 400: invalid, 404: notFound, 429: limited },
+      responses: {
+        200: { description: "Verified", schema: z.object({ phone: PhoneSchema }) },
+        400: invalid,
+        404: notFound,
+        429: limited,
+      },
       before: [codeCheckIpLimit(), authenticated()],
     },
     async (ctx, { params, body }) => {
@@ -173,7 +221,11 @@ export function phoneRoutes(router: Router): void {
       tags: ["account"],
       security: "session",
       params: IdParams,
-      responses: { 200: { description: "Primary", schema: z.object({ phone: PhoneSchema }) }, 404: notFound, 422: { description: "`phone_not_verified`", schema: ErrorSchema } },
+      responses: {
+        200: { description: "Primary", schema: z.object({ phone: PhoneSchema }) },
+        404: notFound,
+        422: { description: "`phone_not_verified`", schema: ErrorSchema },
+      },
       before: [authenticated()],
     },
     async (ctx, { params }) => {
@@ -200,7 +252,13 @@ export function phoneRoutes(router: Router): void {
       security: "session",
       params: IdParams,
       body: z.object(SecondFactorFields),
-      responses: { 204: { description: "Removed" }, 400: invalid, 404: notFound, 409: { description: "`phone_is_primary`", schema: ErrorSchema }, 429: limited },
+      responses: {
+        204: { description: "Removed" },
+        400: invalid,
+        404: notFound,
+        409: { description: "`phone_is_primary`", schema: ErrorSchema },
+        429: limited,
+      },
       before: [codeCheckIpLimit(), authenticated()],
     },
     async (ctx, { params, body }) => {

@@ -45,7 +45,10 @@ export function recipientRoutes(router: Router): void {
       responses: {
         200: {
           description: "`sms_code` (code sent; calling again resends) or `sign_in` (the recipient has an account)",
-          schema: z.union([z.object({ next: z.literal("sms_code"), mobile: z.string().nullable() }), z.object({ next: z.literal("sign_in") })]),
+          schema: z.union([
+            z.object({ next: z.literal("sms_code"), mobile: z.string().nullable() }),
+            z.object({ next: z.literal("sign_in") }),
+          ]),
         },
         400: { description: "`email_mismatch` or `validation_error`", schema: ErrorSchema },
         ...linkErrors,
@@ -69,7 +72,10 @@ export function recipientRoutes(router: Router): void {
       body: VerifyBody,
       before: [ipLimit("recipient-verify-ip")],
       responses: {
-        200: { description: "Code right: choose a password next (a short-lived cookie binds the next step to this browser)", schema: z.object({ next: z.literal("set_password") }) },
+        200: {
+          description: "Code right: choose a password next (a short-lived cookie binds the next step to this browser)",
+          schema: z.object({ next: z.literal("set_password") }),
+        },
         400: { description: "`invalid_code` (wrong, used, expired or too many tries)", schema: ErrorSchema },
         409: { description: "`account_exists`: sign in instead", schema: ErrorSchema },
         ...linkErrors,
@@ -79,7 +85,8 @@ export function recipientRoutes(router: Router): void {
       await perLink("recipient-verify-link", params.token, 10);
       const result = await transaction((t) => verifyRecipientCode(t, params.token, body.code, requestMeta(ctx)));
       if (!result.ok) {
-        if (result.reason === "not_pending") throw new AppError(409, "account_exists", "You already have an account; sign in instead");
+        if (result.reason === "not_pending")
+          throw new AppError(409, "account_exists", "You already have an account; sign in instead");
         throw new AppError(400, "invalid_code", "The code is wrong or no longer valid");
       }
       ctx.cookies.set(VERIFY_COOKIE, result.secret, {
@@ -106,9 +113,18 @@ export function recipientRoutes(router: Router): void {
       body: RegisterBody,
       before: [ipLimit("recipient-register-ip")],
       responses: {
-        200: { description: "Signed in (session cookie); the message is readable", schema: z.object({ next: z.literal("done"), messageId: z.string() }) },
-        400: { description: "`terms_not_accepted` or a password policy id (`password_too_short`, ...)", schema: ErrorSchema },
-        403: { description: "`verification_required`: the SMS code was not confirmed in this browser", schema: ErrorSchema },
+        200: {
+          description: "Signed in (session cookie); the message is readable",
+          schema: z.object({ next: z.literal("done"), messageId: z.string() }),
+        },
+        400: {
+          description: "`terms_not_accepted` or a password policy id (`password_too_short`, ...)",
+          schema: ErrorSchema,
+        },
+        403: {
+          description: "`verification_required`: the SMS code was not confirmed in this browser",
+          schema: ErrorSchema,
+        },
         409: { description: "`account_exists`", schema: ErrorSchema },
         ...linkErrors,
       },
@@ -117,7 +133,14 @@ export function recipientRoutes(router: Router): void {
       await perLink("recipient-register-link", params.token, 10);
       if (!body.acceptTerms) throw new AppError(400, "terms_not_accepted", "Accept the terms of use to continue");
       const verifySecret = ctx.cookies.get(VERIFY_COOKIE);
-      const result = await transaction((t) => registerRecipient(ctx, t, { token: params.token, verifySecret, password: body.password, meta: requestMeta(ctx) }));
+      const result = await transaction((t) =>
+        registerRecipient(ctx, t, {
+          token: params.token,
+          verifySecret,
+          password: body.password,
+          meta: requestMeta(ctx),
+        }),
+      );
       ctx.cookies.set(VERIFY_COOKIE, "", { httpOnly: true, path: "/api/recipient", maxAge: 0, overwrite: true });
       ctx.body = { next: "done", messageId: result.messageId };
     },
@@ -135,7 +158,10 @@ export function recipientRoutes(router: Router): void {
       body: StartBody,
       before: [ipLimit("recipient-wrong-number-ip")],
       responses: {
-        202: { description: "The sender is told by e-mail (once per link and day)", schema: z.object({ notified: z.literal(true) }) },
+        202: {
+          description: "The sender is told by e-mail (once per link and day)",
+          schema: z.object({ notified: z.literal(true) }),
+        },
         400: { description: "`email_mismatch`", schema: ErrorSchema },
         ...linkErrors,
       },
@@ -143,7 +169,10 @@ export function recipientRoutes(router: Router): void {
     async (ctx, { params, body }) => {
       await perLink("recipient-wrong-number-tries", params.token, 5);
       await assertLinkEmail(params.token, body.email);
-      await consumeRateLimit("recipient-wrong-number-link", hashLinkToken(params.token).slice(0, 32), { points: 1, durationSeconds: 24 * 60 * 60 });
+      await consumeRateLimit("recipient-wrong-number-link", hashLinkToken(params.token).slice(0, 32), {
+        points: 1,
+        durationSeconds: 24 * 60 * 60,
+      });
       await transaction((t) => reportWrongNumber(t, params.token, body.email, requestMeta(ctx)));
       ctx.status = 202;
       ctx.body = { notified: true };

@@ -65,7 +65,11 @@ export function secondFactorRoutes(router: Router): void {
       const enabled = Boolean(totp?.enabled);
       ctx.body = {
         enabled,
-        totp: { enabled, enabledAt: totp?.enabledAt?.toISOString() ?? null, enrolmentPending: Boolean(totp?.pendingSecretSealed) },
+        totp: {
+          enabled,
+          enabledAt: totp?.enabledAt?.toISOString() ?? null,
+          enrolmentPending: Boolean(totp?.pendingSecretSealed),
+        },
         methods: await availableMethods(user),
         backupCodesRemaining: await remainingBackupCodes(user.id),
         mobile: maskPhone(user.mobile),
@@ -78,11 +82,16 @@ export function secondFactorRoutes(router: Router): void {
     {
       method: "post",
       path: "/api/account/2fa/sms-code",
-      summary: "Send an SMS code to the primary mobile, to confirm turning on TOTP, new one-time codes or a sensitive change",
+      summary:
+        "Send an SMS code to the primary mobile, to confirm turning on TOTP, new one-time codes or a sensitive change",
       tags: ["account"],
       security: "session",
       body: z.object({ purpose: z.enum(smsCodePurposes) }),
-      responses: { 202: { description: "Sent (valid 10 minutes, 5 tries)", schema: SentSchema }, 422: { description: "`no_phone`", schema: ErrorSchema }, 429: limited },
+      responses: {
+        202: { description: "Sent (valid 10 minutes, 5 tries)", schema: SentSchema },
+        422: { description: "`no_phone`", schema: ErrorSchema },
+        429: limited,
+      },
       before: [smsSendIpLimit(), authenticated()],
     },
     async (ctx, { body }) => {
@@ -99,11 +108,17 @@ export function secondFactorRoutes(router: Router): void {
     {
       method: "post",
       path: "/api/account/2fa/totp/start",
-      summary: "Start turning on an authenticator app (needs an SMS code of purpose totp_enable); returns the secret and a QR code",
+      summary:
+        "Start turning on an authenticator app (needs an SMS code of purpose totp_enable); returns the secret and a QR code",
       tags: ["account"],
       security: "session",
       body: z.object({ smsCode: z.string().trim().min(1).max(16) }),
-      responses: { 200: { description: "Scan the QR code, then confirm with a first app code", schema: EnrolmentSchema }, 400: invalid, 409: { description: "`totp_already_enabled`", schema: ErrorSchema }, 429: limited },
+      responses: {
+        200: { description: "Scan the QR code, then confirm with a first app code", schema: EnrolmentSchema },
+        400: invalid,
+        409: { description: "`totp_already_enabled`", schema: ErrorSchema },
+        429: limited,
+      },
       before: [codeCheckIpLimit(), authenticated()],
     },
     async (ctx, { body }) => {
@@ -114,10 +129,16 @@ export function secondFactorRoutes(router: Router): void {
         if (totp?.enabled) return null;
         if (!(await checkSmsCode(t, user, "totp_enable", body.smsCode))) return false;
         const enrolment = await startTotpEnrolment(t, user);
-        await recordAudit(t, { type: "2fa.totp_enrolment_started", organisationId: user.organisationId, userId: user.id, ...requestMeta(ctx) });
+        await recordAudit(t, {
+          type: "2fa.totp_enrolment_started",
+          organisationId: user.organisationId,
+          userId: user.id,
+          ...requestMeta(ctx),
+        });
         return enrolment;
       });
-      if (result === null) throw ConflictError("totp_already_enabled", "An authenticator app is already active; turn it off first");
+      if (result === null)
+        throw ConflictError("totp_already_enabled", "An authenticator app is already active; turn it off first");
       if (result === false) throw InvalidCodeError();
       noStore(ctx);
       ctx.body = {
@@ -138,7 +159,11 @@ export function secondFactorRoutes(router: Router): void {
       tags: ["account"],
       security: "session",
       body: z.object({ code: z.string().trim().min(1).max(16) }),
-      responses: { 200: { description: "Active", schema: z.object({ enabled: z.literal(true) }) }, 400: invalid, 429: limited },
+      responses: {
+        200: { description: "Active", schema: z.object({ enabled: z.literal(true) }) },
+        400: invalid,
+        429: limited,
+      },
       before: [codeCheckIpLimit(), authenticated()],
     },
     async (ctx, { body }) => {
@@ -146,7 +171,12 @@ export function secondFactorRoutes(router: Router): void {
       await limitPerKey("code-check-user", "checkPerUser", user.id);
       const ok = await transaction(async (t) => {
         if (!(await confirmTotpEnrolment(t, user, body.code))) return false;
-        await recordAudit(t, { type: "2fa.totp_enabled", organisationId: user.organisationId, userId: user.id, ...requestMeta(ctx) });
+        await recordAudit(t, {
+          type: "2fa.totp_enabled",
+          organisationId: user.organisationId,
+          userId: user.id,
+          ...requestMeta(ctx),
+        });
         await notifySecurityChange(t, user, "totp_enabled");
         return true;
       });
@@ -160,11 +190,16 @@ export function secondFactorRoutes(router: Router): void {
     {
       method: "post",
       path: "/api/account/2fa/totp/disable",
-      summary: "Turn the authenticator off (needs a second factor: TOTP, an SMS code of purpose confirm, or a one-time code)",
+      summary:
+        "Turn the authenticator off (needs a second factor: TOTP, an SMS code of purpose confirm, or a one-time code)",
       tags: ["account"],
       security: "session",
       body: z.object(SecondFactorFields),
-      responses: { 200: { description: "Off", schema: z.object({ enabled: z.literal(false) }) }, 400: invalid, 429: limited },
+      responses: {
+        200: { description: "Off", schema: z.object({ enabled: z.literal(false) }) },
+        400: invalid,
+        429: limited,
+      },
       before: [codeCheckIpLimit(), authenticated()],
     },
     async (ctx, { body }) => {
@@ -173,7 +208,13 @@ export function secondFactorRoutes(router: Router): void {
       const ok = await transaction(async (t) => {
         if (!(await verifyConfirmation(t, user, body.method, body.code))) return false;
         if (await disableTotp(t, user.id)) {
-          await recordAudit(t, { type: "2fa.totp_disabled", organisationId: user.organisationId, userId: user.id, ...requestMeta(ctx), data: { method: body.method } });
+          await recordAudit(t, {
+            type: "2fa.totp_disabled",
+            organisationId: user.organisationId,
+            userId: user.id,
+            ...requestMeta(ctx),
+            data: { method: body.method },
+          });
           await notifySecurityChange(t, user, "totp_disabled");
         }
         return true;
@@ -188,11 +229,16 @@ export function secondFactorRoutes(router: Router): void {
     {
       method: "post",
       path: "/api/account/backup-codes",
-      summary: "Generate 10 new one-time codes (needs an SMS code of purpose backup_codes); shown once, the old set stops working",
+      summary:
+        "Generate 10 new one-time codes (needs an SMS code of purpose backup_codes); shown once, the old set stops working",
       tags: ["account"],
       security: "session",
       body: z.object({ smsCode: z.string().trim().min(1).max(16) }),
-      responses: { 201: { description: "The codes; store them safely", schema: z.object({ codes: z.array(z.string()) }) }, 400: invalid, 429: limited },
+      responses: {
+        201: { description: "The codes; store them safely", schema: z.object({ codes: z.array(z.string()) }) },
+        400: invalid,
+        429: limited,
+      },
       before: [codeCheckIpLimit(), authenticated()],
     },
     async (ctx, { body }) => {
@@ -201,7 +247,13 @@ export function secondFactorRoutes(router: Router): void {
       const codes = await transaction(async (t) => {
         if (!(await checkSmsCode(t, user, "backup_codes", body.smsCode))) return null;
         const fresh = await generateBackupCodes(t, user.id);
-        await recordAudit(t, { type: "backup_codes.generated", organisationId: user.organisationId, userId: user.id, ...requestMeta(ctx), data: { count: fresh.length } });
+        await recordAudit(t, {
+          type: "backup_codes.generated",
+          organisationId: user.organisationId,
+          userId: user.id,
+          ...requestMeta(ctx),
+          data: { count: fresh.length },
+        });
         await notifySecurityChange(t, user, "backup_codes_generated");
         return fresh;
       });

@@ -27,7 +27,10 @@ export function sessionRoutes(router: Router): void {
       summary: "My active sessions (the current one marked)",
       tags: ["account"],
       security: "session",
-      responses: { 200: { description: "Sessions, newest first", schema: z.object({ sessions: z.array(SessionSchema) }) }, 401: { description: "Not signed in", schema: ErrorSchema } },
+      responses: {
+        200: { description: "Sessions, newest first", schema: z.object({ sessions: z.array(SessionSchema) }) },
+        401: { description: "Not signed in", schema: ErrorSchema },
+      },
       before: [authenticated()],
     },
     async (ctx) => {
@@ -45,7 +48,10 @@ export function sessionRoutes(router: Router): void {
       tags: ["account"],
       security: "session",
       params: IdParams,
-      responses: { 204: { description: "Ended" }, 404: { description: "No such session of mine", schema: ErrorSchema } },
+      responses: {
+        204: { description: "Ended" },
+        404: { description: "No such session of mine", schema: ErrorSchema },
+      },
       before: [authenticated()],
     },
     async (ctx, { params }) => {
@@ -55,7 +61,13 @@ export function sessionRoutes(router: Router): void {
         if (!session) throw NotFoundError("No such session");
         if (session.id === auth.sessionId) await destroySession(ctx, t);
         else await session.destroy({ transaction: t });
-        await recordAudit(t, { type: "session.revoked", organisationId: auth.user.organisationId, userId: auth.user.id, ...requestMeta(ctx), data: { current: session.id === auth.sessionId } });
+        await recordAudit(t, {
+          type: "session.revoked",
+          organisationId: auth.user.organisationId,
+          userId: auth.user.id,
+          ...requestMeta(ctx),
+          data: { current: session.id === auth.sessionId },
+        });
       });
       ctx.status = 204;
     },
@@ -77,7 +89,13 @@ export function sessionRoutes(router: Router): void {
       const revoked = await transaction(async (t) => {
         const n = await revokeAllSessions(t, auth.user.id);
         if (auth.via === "session") await destroySession(ctx, t);
-        await recordAudit(t, { type: "session.revoked_all", organisationId: auth.user.organisationId, userId: auth.user.id, ...requestMeta(ctx), data: { count: n } });
+        await recordAudit(t, {
+          type: "session.revoked_all",
+          organisationId: auth.user.organisationId,
+          userId: auth.user.id,
+          ...requestMeta(ctx),
+          data: { count: n },
+        });
         return n;
       });
       ctx.body = { revoked };
@@ -94,9 +112,16 @@ export function sessionRoutes(router: Router): void {
       security: "session",
       body: z.object({ currentPassword: z.string().min(1).max(1024), newPassword: z.string().min(1).max(1024) }),
       responses: {
-        200: { description: "Changed; this session was rotated", schema: z.object({ otherSessionsRevoked: z.number() }) },
+        200: {
+          description: "Changed; this session was rotated",
+          schema: z.object({ otherSessionsRevoked: z.number() }),
+        },
         400: { description: "`invalid_password` (current password wrong), `same_password`", schema: ErrorSchema },
-        422: { description: "The new password breaks the policy: `password_too_short`, `password_too_long`, `password_needs_letters_and_digits`, `password_too_common`", schema: ErrorSchema },
+        422: {
+          description:
+            "The new password breaks the policy: `password_too_short`, `password_too_long`, `password_needs_letters_and_digits`, `password_too_common`",
+          schema: ErrorSchema,
+        },
         429: { description: "`rate_limited`", schema: ErrorSchema },
       },
       before: [authenticated()],
@@ -105,9 +130,18 @@ export function sessionRoutes(router: Router): void {
       const auth = authState(ctx);
       if (auth.via !== "session") throw new AppError(403, "forbidden", sessionOnly);
       await consumeRateLimit("password-change", auth.user.id, { points: 10, durationSeconds: 15 * 60 });
-      const result = await transaction((t) => changePassword(ctx, t, { user: auth.user, currentPassword: body.currentPassword, newPassword: body.newPassword, meta: requestMeta(ctx) }));
-      if (result.kind === "wrong_password") throw new AppError(400, "invalid_password", "The current password is wrong");
-      if (result.kind === "same_password") throw new AppError(400, "same_password", "The new password must differ from the current one");
+      const result = await transaction((t) =>
+        changePassword(ctx, t, {
+          user: auth.user,
+          currentPassword: body.currentPassword,
+          newPassword: body.newPassword,
+          meta: requestMeta(ctx),
+        }),
+      );
+      if (result.kind === "wrong_password")
+        throw new AppError(400, "invalid_password", "The current password is wrong");
+      if (result.kind === "same_password")
+        throw new AppError(400, "same_password", "The new password must differ from the current one");
       if (result.kind === "policy") throw new AppError(422, result.id, result.message);
       ctx.body = { otherSessionsRevoked: result.otherSessionsRevoked };
     },
@@ -123,7 +157,10 @@ export function sessionRoutes(router: Router): void {
       security: "session",
       body: z.object({ label: z.string().trim().min(1).max(100) }),
       responses: {
-        201: { description: "The token; store it now, it is not shown again", schema: ApiTokenSchema.extend({ token: z.string() }) },
+        201: {
+          description: "The token; store it now, it is not shown again",
+          schema: ApiTokenSchema.extend({ token: z.string() }),
+        },
         403: { description: "Only a browser session can create tokens", schema: ErrorSchema },
       },
       before: [authenticated()],
@@ -133,9 +170,16 @@ export function sessionRoutes(router: Router): void {
       if (auth.via !== "session") throw new AppError(403, "forbidden", sessionOnly);
       const { row, token } = await transaction(async (t) => {
         // The session's unlocked private key goes with the token (sealed under its secret).
-        const from = auth.sessionId && auth.sessionKey ? { sessionId: auth.sessionId, sessionKey: auth.sessionKey } : undefined;
+        const from =
+          auth.sessionId && auth.sessionKey ? { sessionId: auth.sessionId, sessionKey: auth.sessionKey } : undefined;
         const issued = await issueApiToken(t, auth.user, body.label, from);
-        await recordAudit(t, { type: "token.created", organisationId: auth.user.organisationId, userId: auth.user.id, ...requestMeta(ctx), data: { tokenId: issued.id, label: body.label } });
+        await recordAudit(t, {
+          type: "token.created",
+          organisationId: auth.user.organisationId,
+          userId: auth.user.id,
+          ...requestMeta(ctx),
+          data: { tokenId: issued.id, label: body.label },
+        });
         const [created] = await listApiTokens(auth.user.id, t, issued.id);
         return { row: created, token: issued.token };
       });
@@ -152,7 +196,9 @@ export function sessionRoutes(router: Router): void {
       summary: "My API tokens (never their secrets)",
       tags: ["account"],
       security: "session",
-      responses: { 200: { description: "Tokens, newest first", schema: z.object({ tokens: z.array(ApiTokenSchema) }) } },
+      responses: {
+        200: { description: "Tokens, newest first", schema: z.object({ tokens: z.array(ApiTokenSchema) }) },
+      },
       before: [authenticated()],
     },
     async (ctx) => {
@@ -169,7 +215,10 @@ export function sessionRoutes(router: Router): void {
       tags: ["account"],
       security: "session",
       params: IdParams,
-      responses: { 204: { description: "Revoked" }, 404: { description: "No such token of mine", schema: ErrorSchema } },
+      responses: {
+        204: { description: "Revoked" },
+        404: { description: "No such token of mine", schema: ErrorSchema },
+      },
       before: [authenticated()],
     },
     async (ctx, { params }) => {
@@ -177,7 +226,13 @@ export function sessionRoutes(router: Router): void {
       await transaction(async (t) => {
         const row = await revokeApiToken(t, auth.user.id, params.id);
         if (!row) throw NotFoundError("No such token");
-        await recordAudit(t, { type: "token.revoked", organisationId: auth.user.organisationId, userId: auth.user.id, ...requestMeta(ctx), data: { tokenId: row.id } });
+        await recordAudit(t, {
+          type: "token.revoked",
+          organisationId: auth.user.organisationId,
+          userId: auth.user.id,
+          ...requestMeta(ctx),
+          data: { tokenId: row.id },
+        });
       });
       ctx.status = 204;
     },

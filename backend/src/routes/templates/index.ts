@@ -47,8 +47,15 @@ export function templateRoutes(router: Router): void {
       summary: "The organisation's templates (or the built-in standard text while it has none)",
       tags: ["templates"],
       security: "session",
-      before: [rateLimit({ name: "templates-ip", points: 120, durationSeconds: 60 }), authenticated({ roles: ["admin", "staff"] })],
-      responses: { 200: { description: "`{templates}`", schema: ListResponse }, 401: unauthenticated, 403: { description: "`forbidden`: recipients have no templates", schema: ErrorSchema } },
+      before: [
+        rateLimit({ name: "templates-ip", points: 120, durationSeconds: 60 }),
+        authenticated({ roles: ["admin", "staff"] }),
+      ],
+      responses: {
+        200: { description: "`{templates}`", schema: ListResponse },
+        401: unauthenticated,
+        403: { description: "`forbidden`: recipients have no templates", schema: ErrorSchema },
+      },
     },
     async (ctx) => {
       const user = currentUser(ctx);
@@ -65,15 +72,29 @@ export function templateRoutes(router: Router): void {
       tags: ["templates"],
       security: "session",
       body: TemplateBody,
-      before: [rateLimit({ name: "admin-templates-ip", points: 60, durationSeconds: 60 }), authenticated({ roles: ["admin"] })],
-      responses: { 201: { description: "The template", schema: TemplateSchema }, 400: invalid, 401: unauthenticated, 403: denied },
+      before: [
+        rateLimit({ name: "admin-templates-ip", points: 60, durationSeconds: 60 }),
+        authenticated({ roles: ["admin"] }),
+      ],
+      responses: {
+        201: { description: "The template", schema: TemplateSchema },
+        400: invalid,
+        401: unauthenticated,
+        403: denied,
+      },
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       const organisationId = adminOrg(user);
       const row = await transaction(async (t) => {
         const created = await MessageTemplate.create({ organisationId, ...body }, { transaction: t });
-        await recordAudit(t, { type: "template.created", userId: user.id, organisationId, ...requestMeta(ctx), data: { templateId: created.id } });
+        await recordAudit(t, {
+          type: "template.created",
+          userId: user.id,
+          organisationId,
+          ...requestMeta(ctx),
+          data: { templateId: created.id },
+        });
         return created;
       });
       ctx.status = 201;
@@ -91,8 +112,17 @@ export function templateRoutes(router: Router): void {
       security: "session",
       params: IdParams,
       body: TemplatePatch,
-      before: [rateLimit({ name: "admin-templates-ip", points: 60, durationSeconds: 60 }), authenticated({ roles: ["admin"] })],
-      responses: { 200: { description: "The template", schema: TemplateSchema }, 400: invalid, 401: unauthenticated, 403: denied, 404: notFound },
+      before: [
+        rateLimit({ name: "admin-templates-ip", points: 60, durationSeconds: 60 }),
+        authenticated({ roles: ["admin"] }),
+      ],
+      responses: {
+        200: { description: "The template", schema: TemplateSchema },
+        400: invalid,
+        401: unauthenticated,
+        403: denied,
+        404: notFound,
+      },
     },
     async (ctx, { params, body }) => {
       const user = currentUser(ctx);
@@ -100,7 +130,13 @@ export function templateRoutes(router: Router): void {
       const row = await transaction(async (t) => {
         const found = await ownTemplate(t, organisationId, params.id);
         await found.update(body, { transaction: t });
-        await recordAudit(t, { type: "template.changed", userId: user.id, organisationId, ...requestMeta(ctx), data: { templateId: found.id } });
+        await recordAudit(t, {
+          type: "template.changed",
+          userId: user.id,
+          organisationId,
+          ...requestMeta(ctx),
+          data: { templateId: found.id },
+        });
         return found;
       });
       ctx.body = presentTemplate({ id: row.id, name: row.name, body: row.body, locale: row.locale, builtIn: false });
@@ -116,7 +152,10 @@ export function templateRoutes(router: Router): void {
       tags: ["templates"],
       security: "session",
       params: IdParams,
-      before: [rateLimit({ name: "admin-templates-ip", points: 60, durationSeconds: 60 }), authenticated({ roles: ["admin"] })],
+      before: [
+        rateLimit({ name: "admin-templates-ip", points: 60, durationSeconds: 60 }),
+        authenticated({ roles: ["admin"] }),
+      ],
       responses: { 204: { description: "Deleted" }, 400: invalid, 401: unauthenticated, 403: denied, 404: notFound },
     },
     async (ctx, { params }) => {
@@ -125,7 +164,13 @@ export function templateRoutes(router: Router): void {
       await transaction(async (t) => {
         const found = await ownTemplate(t, organisationId, params.id);
         await found.destroy({ transaction: t });
-        await recordAudit(t, { type: "template.deleted", userId: user.id, organisationId, ...requestMeta(ctx), data: { templateId: params.id } });
+        await recordAudit(t, {
+          type: "template.deleted",
+          userId: user.id,
+          organisationId,
+          ...requestMeta(ctx),
+          data: { templateId: params.id },
+        });
       });
       ctx.status = 204;
     },

@@ -24,7 +24,10 @@ export function trashRoutes(router: Router): void {
       security: "session",
       before: [authenticated()],
       body: MessageIdsSchema,
-      responses: { 200: { description: "How many of the caller's messages were moved", schema: CountSchema }, ...errors },
+      responses: {
+        200: { description: "How many of the caller's messages were moved", schema: CountSchema },
+        ...errors,
+      },
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
@@ -60,11 +63,19 @@ export function trashRoutes(router: Router): void {
       security: "session",
       before: [authenticated()],
       body: EmptyTrashSchema,
-      responses: { 200: { description: "How many were deleted, and how many were destroyed entirely", schema: EmptyTrashResultSchema }, ...errors },
+      responses: {
+        200: {
+          description: "How many were deleted, and how many were destroyed entirely",
+          schema: EmptyTrashResultSchema,
+        },
+        ...errors,
+      },
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
-      ctx.body = await transaction((t) => emptyTrash(t, user.id, body.messageIds, { ip: ctx.ip, userAgent: ctx.get("User-Agent") }));
+      ctx.body = await transaction((t) =>
+        emptyTrash(t, user.id, body.messageIds, { ip: ctx.ip, userAgent: ctx.get("User-Agent") }),
+      );
     },
   );
 }

@@ -45,7 +45,11 @@ export const accountSection: ExportSection = {
     let after = 0;
     let page = 0;
     for (;;) {
-      const events = await AuditEvent.findAll({ where: { userId: user.id, id: { [Op.gt]: after } }, order: [["id", "ASC"]], limit: 1000 });
+      const events = await AuditEvent.findAll({
+        where: { userId: user.id, id: { [Op.gt]: after } },
+        order: [["id", "ASC"]],
+        limit: 1000,
+      });
       if (events.length === 0) break;
       page += 1;
       yield { path: `audit-log-${String(page).padStart(4, "0")}.json`, content: json(events.map(presentAuditEvent)) };

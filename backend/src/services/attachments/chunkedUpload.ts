@@ -12,14 +12,28 @@ import { loadOwnDraft } from "./drafts.js";
 import { byteLimit } from "./limits.js";
 import { openAttachmentInfo, sealAttachmentInfo } from "./meta.js";
 import { streamToBlob } from "./upload.js";
-import { RECORD_SIZE, coalesce, createChunkEncryptor, encodeHeader, encryptedAttachmentSize, recordCount } from "./streamCrypto.js";
+import {
+  RECORD_SIZE,
+  coalesce,
+  createChunkEncryptor,
+  encodeHeader,
+  encryptedAttachmentSize,
+  recordCount,
+} from "./streamCrypto.js";
 
 /** Plaintext bytes per chunk of a resumable upload (whole records; the last chunk may be shorter). */
 export const CHUNK_SIZE = 128 * RECORD_SIZE; // 8 MiB
 
-export const ChunkSizeError = (expected: number) => new AppError(400, "chunk_size_mismatch", `This chunk must be exactly ${expected} bytes`);
+export const ChunkSizeError = (expected: number) =>
+  new AppError(400, "chunk_size_mismatch", `This chunk must be exactly ${expected} bytes`);
 export const UploadIncompleteError = (missing: number[]) =>
-  new AppError(409, "upload_incomplete", `Chunks still missing: ${missing.slice(0, 20).join(", ")}${missing.length > 20 ? ", …" : ""}`, {}, { missing });
+  new AppError(
+    409,
+    "upload_incomplete",
+    `Chunks still missing: ${missing.slice(0, 20).join(", ")}${missing.length > 20 ? ", …" : ""}`,
+    {},
+    { missing },
+  );
 
 export function chunkCount(size: number): number {
   return Math.max(1, Math.ceil(size / CHUNK_SIZE));
@@ -30,9 +44,19 @@ export function chunkLength(size: number, n: number): number {
   return n < count - 1 ? CHUNK_SIZE : size - (count - 1) * CHUNK_SIZE;
 }
 
-async function loadUpload(t: Transaction, user: User, messageId: string, uploadId: string, lock = false): Promise<AttachmentUpload> {
+async function loadUpload(
+  t: Transaction,
+  user: User,
+  messageId: string,
+  uploadId: string,
+  lock = false,
+): Promise<AttachmentUpload> {
   await loadOwnDraft(t, user, messageId);
-  const upload = await AttachmentUpload.findOne({ where: { id: uploadId, messageId }, transaction: t, lock: lock ? t.LOCK.UPDATE : undefined });
+  const upload = await AttachmentUpload.findOne({
+    where: { id: uploadId, messageId },
+    transaction: t,
+    lock: lock ? t.LOCK.UPDATE : undefined,
+  });
   if (!upload) throw NotFoundError("Upload not found");
   return upload;
 }
@@ -47,11 +71,22 @@ export interface UploadState {
 
 export function presentUpload(upload: AttachmentUpload): UploadState {
   const keys = upload.chunkKeys();
-  return { id: upload.id, size: upload.size, chunkSize: upload.chunkSize, chunks: keys.length, received: keys.flatMap((k, i) => (k ? [i] : [])) };
+  return {
+    id: upload.id,
+    size: upload.size,
+    chunkSize: upload.chunkSize,
+    chunks: keys.length,
+    received: keys.flatMap((k, i) => (k ? [i] : [])),
+  };
 }
 
 /** Starts a resumable upload of `size` plaintext bytes into the caller's draft (checked by the caller, with the draft's key). */
-export async function startUpload(t: Transaction, messageId: string, cek: Buffer, file: { name: string; type: string; size: number }): Promise<AttachmentUpload> {
+export async function startUpload(
+  t: Transaction,
+  messageId: string,
+  cek: Buffer,
+  file: { name: string; type: string; size: number },
+): Promise<AttachmentUpload> {
   const id = crypto.randomUUID();
   const meta: AttachmentInfo = { id, name: file.name, type: file.type, size: file.size };
   return AttachmentUpload.create(
@@ -141,12 +176,20 @@ async function* joined(header: Buffer, keys: string[]): AsyncGenerator<Buffer> {
  * Joins the chunks behind the stream header into the attachment's blob, creates the attachment
  * and removes the upload. 409 upload_incomplete while chunks are missing.
  */
-export async function commitUpload(user: User, messageId: string, uploadId: string, region: string): Promise<{ id: string; size: number }> {
+export async function commitUpload(
+  user: User,
+  messageId: string,
+  uploadId: string,
+  region: string,
+): Promise<{ id: string; size: number }> {
   const upload = await transaction((t) => loadUpload(t, user, messageId, uploadId));
   const keys = upload.chunkKeys();
   const missing = keys.flatMap((k, i) => (k ? [] : [i]));
   if (missing.length) throw UploadIncompleteError(missing);
-  const stored = await blobStore().put(region, Readable.from(joined(encodeHeader(Buffer.from(upload.noncePrefix, "hex")), keys as string[])));
+  const stored = await blobStore().put(
+    region,
+    Readable.from(joined(encodeHeader(Buffer.from(upload.noncePrefix, "hex")), keys as string[])),
+  );
   if (stored.size !== encryptedAttachmentSize(upload.size)) {
     await blobStore().overwriteAndDelete(stored.key);
     throw new Error("joined attachment has an unexpected size");
@@ -156,7 +199,15 @@ export async function commitUpload(user: User, messageId: string, uploadId: stri
       const row = await loadUpload(t, user, messageId, uploadId, true);
       const position = await Attachment.count({ where: { messageId }, transaction: t });
       await Attachment.create(
-        { id: row.id, messageId, position, blobKey: stored.key, ciphertextSize: stored.size, recordCount: recordCount(row.size), meta: row.meta },
+        {
+          id: row.id,
+          messageId,
+          position,
+          blobKey: stored.key,
+          ciphertextSize: stored.size,
+          recordCount: recordCount(row.size),
+          meta: row.meta,
+        },
         { transaction: t },
       );
       await row.destroy({ transaction: t });

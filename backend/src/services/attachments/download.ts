@@ -15,7 +15,11 @@ import { createAttachmentDecryptor, plaintextAttachmentSize as plaintextSize } f
 export const EyesOnlyError = () =>
   new AppError(403, "eyes_only", "This message is for your eyes only: its attachments cannot be downloaded");
 export const RevealRequiredError = () =>
-  new AppError(403, "reveal_required", "This message is burned after reading: reveal it first (POST /api/messages/{id}/reveal)");
+  new AppError(
+    403,
+    "reveal_required",
+    "This message is burned after reading: reveal it first (POST /api/messages/{id}/reveal)",
+  );
 export const AttachmentDamagedError = () =>
   new AppError(500, "attachment_damaged", "The stored attachment is damaged and cannot be decrypted");
 
@@ -28,7 +32,11 @@ const AttachmentNotFound = () => NotFoundError("Attachment not found");
  * id_check_required); burn-after-reading attachments only after the recipient revealed it
  * (403 reveal_required), as GET /api/messages/:id withholds them until then.
  */
-async function authorizeAttachment(auth: AuthState, messageId: string, attachmentId: string): Promise<{ access: MessageAccess; row: Attachment }> {
+async function authorizeAttachment(
+  auth: AuthState,
+  messageId: string,
+  attachmentId: string,
+): Promise<{ access: MessageAccess; row: Attachment }> {
   const access = await authorizeMessageReader(auth.user, messageId);
   assertReadable(access.message);
   const row = await Attachment.findOne({ where: { id: attachmentId, messageId } });
@@ -50,7 +58,11 @@ export interface AttachmentDownload {
  * before any byte is sent; a record that fails authentication errors the stream at that record
  * (nothing of it or after it is emitted) and is logged without content.
  */
-export async function openAttachmentDownload(auth: AuthState, messageId: string, attachmentId: string): Promise<AttachmentDownload> {
+export async function openAttachmentDownload(
+  auth: AuthState,
+  messageId: string,
+  attachmentId: string,
+): Promise<AttachmentDownload> {
   const { access, row } = await authorizeAttachment(auth, messageId, attachmentId);
   const privateKey = await requestPrivateKey(auth);
   if (!privateKey) throw KeysLockedError();
@@ -59,11 +71,16 @@ export async function openAttachmentDownload(auth: AuthState, messageId: string,
   let stream: Readable;
   let meta: AttachmentInfo | null;
   try {
-    meta = content.attachments.find((a) => a.id === row.id) ?? (row.meta ? openAttachmentInfo(cek, messageId, row.id, row.meta) : null);
+    meta =
+      content.attachments.find((a) => a.id === row.id) ??
+      (row.meta ? openAttachmentInfo(cek, messageId, row.id, row.meta) : null);
     if (!meta) throw AttachmentNotFound();
     const blobSize = await blobStore().size(row.blobKey);
     if (blobSize === null || plaintextSize(blobSize) !== meta.size) {
-      logger.error({ messageId, attachmentId: row.id, blobSize, problem: blobSize === null ? "missing" : "size_mismatch" }, "attachment blob damaged");
+      logger.error(
+        { messageId, attachmentId: row.id, blobSize, problem: blobSize === null ? "missing" : "size_mismatch" },
+        "attachment blob damaged",
+      );
       throw AttachmentDamagedError();
     }
     const blob = await blobStore().get(row.blobKey);
@@ -83,7 +100,11 @@ export async function openAttachmentDownload(auth: AuthState, messageId: string,
  * The stored ciphertext, for a reader's client that decrypts itself (the add-in). Same access
  * rules as the decrypted download; no key is needed.
  */
-export async function openCiphertextDownload(auth: AuthState, messageId: string, attachmentId: string): Promise<{ size: number; stream: Readable }> {
+export async function openCiphertextDownload(
+  auth: AuthState,
+  messageId: string,
+  attachmentId: string,
+): Promise<{ size: number; stream: Readable }> {
   const { row } = await authorizeAttachment(auth, messageId, attachmentId);
   try {
     const size = await blobStore().size(row.blobKey);

@@ -14,7 +14,8 @@ import { assertMaySend } from "../messages/plans.js";
 import type { AttachmentInfo, MessageContent } from "../messages/content.js";
 import { openAttachmentInfo } from "./meta.js";
 
-export const NotADraftError = () => new AppError(409, "not_a_draft", "Attachments can only be added to or removed from a draft that has not been sent");
+export const NotADraftError = () =>
+  new AppError(409, "not_a_draft", "Attachments can only be added to or removed from a draft that has not been sent");
 
 export interface CreateDraftProps {
   sender: User;
@@ -70,9 +71,15 @@ export async function createDraft(t: Transaction, props: CreateDraftProps): Prom
 }
 
 /** The caller's own draft, locked for update in `t`; 404 for anyone else's, 409 once sent. */
-export async function loadOwnDraft(t: Transaction, user: User, messageId: string): Promise<{ message: Message; envelope: KeyEnvelope }> {
+export async function loadOwnDraft(
+  t: Transaction,
+  user: User,
+  messageId: string,
+): Promise<{ message: Message; envelope: KeyEnvelope }> {
   const message = await Message.findByPk(messageId, { transaction: t, lock: t.LOCK.UPDATE });
-  const envelope = message ? await KeyEnvelope.findOne({ where: { messageId, userId: user.id }, transaction: t }) : null;
+  const envelope = message
+    ? await KeyEnvelope.findOne({ where: { messageId, userId: user.id }, transaction: t })
+    : null;
   if (!message || !envelope || message.senderId !== user.id) throw NotFoundError("Message not found");
   if (message.state !== "draft") throw NotADraftError();
   return { message, envelope };
@@ -80,7 +87,14 @@ export async function loadOwnDraft(t: Transaction, user: User, messageId: string
 
 /** The attachment list of a draft (plaintext form), decrypted with the draft's content key, in upload order. */
 export async function draftAttachmentInfos(t: Transaction, message: Message, cek: Buffer): Promise<AttachmentInfo[]> {
-  const rows = await Attachment.findAll({ where: { messageId: message.id }, order: [["position", "ASC"], ["createdAt", "ASC"]], transaction: t });
+  const rows = await Attachment.findAll({
+    where: { messageId: message.id },
+    order: [
+      ["position", "ASC"],
+      ["createdAt", "ASC"],
+    ],
+    transaction: t,
+  });
   return rows.flatMap((row) => {
     const meta = row.meta ? openAttachmentInfo(cek, message.id, row.id, row.meta) : null;
     return meta ? [meta] : [];
@@ -102,10 +116,19 @@ export interface DraftForSend {
  * again with every reader's, and the Drafts entry). The send then seals the content with
  * `attachments` under `cek`, wraps `cek` for every reader and sets the message active.
  */
-export async function takeDraftForSend(t: Transaction, sender: User, draftId: string, privateKey: jose.JWK.Key): Promise<DraftForSend> {
+export async function takeDraftForSend(
+  t: Transaction,
+  sender: User,
+  draftId: string,
+  privateKey: jose.JWK.Key,
+): Promise<DraftForSend> {
   const { message, envelope } = await loadOwnDraft(t, sender, draftId);
   if (await AttachmentUpload.count({ where: { messageId: draftId }, transaction: t })) {
-    throw new AppError(409, "attachment_upload_pending", "An attachment upload into this draft is not finished: commit or abandon it first");
+    throw new AppError(
+      409,
+      "attachment_upload_pending",
+      "An attachment upload into this draft is not finished: commit or abandon it first",
+    );
   }
   const cek = await openContentKey(envelope.jwe, privateKey);
   const attachments = await draftAttachmentInfos(t, message, cek);

@@ -36,8 +36,12 @@ export function uploadFileName(header: string | undefined): string | null {
   } catch {
     return null;
   }
-  // eslint-disable-next-line no-control-regex
-  name = name.replace(/[\u0000-\u001f\u007f]/g, "").split(/[\\/]/).pop()!.trim();
+  name = name
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, "")
+    .split(/[\\/]/)
+    .pop()!
+    .trim();
   if (!name || name.length > 255) return null;
   return name;
 }

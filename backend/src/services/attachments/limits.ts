@@ -17,10 +17,19 @@ export function attachmentLimitBytes(): number {
 }
 
 export const AttachmentTooLargeError = (limit: number) =>
-  new AppError(413, "attachment_too_large", `An attachment may be at most ${Math.floor(limit / (1024 * 1024))} MB on your plan`, {}, { limitBytes: limit });
+  new AppError(
+    413,
+    "attachment_too_large",
+    `An attachment may be at most ${Math.floor(limit / (1024 * 1024))} MB on your plan`,
+    {},
+    { limitBytes: limit },
+  );
 
 /** Passes bytes through and errors with 413 attachment_too_large once more than `limit` arrived. */
-export function byteLimit(limit: number, error: () => Error = () => AttachmentTooLargeError(limit)): Transform & { bytes: () => number } {
+export function byteLimit(
+  limit: number,
+  error: () => Error = () => AttachmentTooLargeError(limit),
+): Transform & { bytes: () => number } {
   let seen = 0;
   const t = new Transform({
     transform(chunk: Buffer, _enc, cb: TransformCallback) {

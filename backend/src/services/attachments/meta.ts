@@ -11,7 +11,15 @@ import type { AttachmentInfo } from "../messages/content.js";
 const VERSION = "m1";
 
 function metaKey(cek: Buffer, attachmentId: string): Buffer {
-  return Buffer.from(crypto.hkdfSync("sha256", cek, Buffer.alloc(0), Buffer.from(`kuvert:attachment-meta:v1:${attachmentId}`, "utf8"), 32));
+  return Buffer.from(
+    crypto.hkdfSync(
+      "sha256",
+      cek,
+      Buffer.alloc(0),
+      Buffer.from(`kuvert:attachment-meta:v1:${attachmentId}`, "utf8"),
+      32,
+    ),
+  );
 }
 
 export function sealAttachmentInfo(cek: Buffer, messageId: string, meta: AttachmentInfo): string {
@@ -24,12 +32,21 @@ export function sealAttachmentInfo(cek: Buffer, messageId: string, meta: Attachm
 }
 
 /** The metadata, or null when the value does not open (wrong key, other message, tampered). */
-export function openAttachmentInfo(cek: Buffer, messageId: string, attachmentId: string, sealed: string): AttachmentInfo | null {
+export function openAttachmentInfo(
+  cek: Buffer,
+  messageId: string,
+  attachmentId: string,
+  sealed: string,
+): AttachmentInfo | null {
   const [version, ivText, ctText] = sealed.split(".");
   if (version !== VERSION || !ivText || !ctText) return null;
   try {
     const data = Buffer.from(ctText, "base64url");
-    const decipher = crypto.createDecipheriv("aes-256-gcm", metaKey(cek, attachmentId), Buffer.from(ivText, "base64url"));
+    const decipher = crypto.createDecipheriv(
+      "aes-256-gcm",
+      metaKey(cek, attachmentId),
+      Buffer.from(ivText, "base64url"),
+    );
     decipher.setAAD(Buffer.from(messageId, "utf8"));
     decipher.setAuthTag(data.subarray(data.length - 16));
     const plain = Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]);

@@ -100,7 +100,13 @@ export function coalesce(size = 1024 * 1024): Transform {
  * last record carries the last flag. Records are numbered from `firstIndex`, so the chunks
  * joined behind `encodeHeader(noncePrefix)` form exactly the stream a single upload makes.
  */
-export function createChunkEncryptor(cek: Buffer, attachmentId: string, noncePrefix: Buffer, firstIndex: number, finalChunk: boolean): Transform {
+export function createChunkEncryptor(
+  cek: Buffer,
+  attachmentId: string,
+  noncePrefix: Buffer,
+  firstIndex: number,
+  finalChunk: boolean,
+): Transform {
   const key = attachmentKey(cek, attachmentId);
   const header = encodeHeader(noncePrefix);
   const record = Buffer.allocUnsafe(RECORD_SIZE);

@@ -11,15 +11,27 @@ import { blobStore } from "../blobs/index.js";
 import { loadOwnDraft } from "./drafts.js";
 import { AttachmentTooLargeError, byteLimit } from "./limits.js";
 import { sealAttachmentInfo } from "./meta.js";
-import { AttachmentStreamError, coalesce, createAttachmentEncryptor, createStructureCheck, encryptedAttachmentSize as encryptedSize, recordCount } from "./streamCrypto.js";
+import {
+  AttachmentStreamError,
+  coalesce,
+  createAttachmentEncryptor,
+  createStructureCheck,
+  encryptedAttachmentSize as encryptedSize,
+  recordCount,
+} from "./streamCrypto.js";
 
-export const InvalidAttachmentStreamError = (message: string) => new AppError(400, "invalid_attachment_stream", message);
+export const InvalidAttachmentStreamError = (message: string) =>
+  new AppError(400, "invalid_attachment_stream", message);
 
 /**
  * `source` through `stages` into a new blob. Any failure (limit, bad structure, client gone)
  * rejects with the first error and leaves no blob behind (the store removes its temp file).
  */
-export async function streamToBlob(region: string, source: Readable, stages: Transform[]): Promise<{ key: string; size: number }> {
+export async function streamToBlob(
+  region: string,
+  source: Readable,
+  stages: Transform[],
+): Promise<{ key: string; size: number }> {
   const failure: { error: Error | null } = { error: null };
   const out = pipeline([source, ...stages], (err) => {
     if (err && !failure.error) failure.error = err;
@@ -38,14 +50,28 @@ export async function streamToBlob(region: string, source: Readable, stages: Tra
 }
 
 /** Records the attachment row for a stored blob, if the draft is still a draft; otherwise removes the blob. */
-async function recordAttachment(user: User, messageId: string, row: { id: string; blobKey: string; ciphertextSize: number; records: number }, meta: string | null): Promise<Attachment> {
+async function recordAttachment(
+  user: User,
+  messageId: string,
+  row: { id: string; blobKey: string; ciphertextSize: number; records: number },
+  meta: string | null,
+): Promise<Attachment> {
   try {
     return await transaction(async (t) => {
       await loadOwnDraft(t, user, messageId);
-      if (await Attachment.findByPk(row.id, { transaction: t, attributes: ["id"] })) throw ConflictError("attachment_exists", "An attachment with this id exists");
+      if (await Attachment.findByPk(row.id, { transaction: t, attributes: ["id"] }))
+        throw ConflictError("attachment_exists", "An attachment with this id exists");
       const position = await Attachment.count({ where: { messageId }, transaction: t });
       return Attachment.create(
-        { id: row.id, messageId, position, blobKey: row.blobKey, ciphertextSize: row.ciphertextSize, recordCount: row.records, meta },
+        {
+          id: row.id,
+          messageId,
+          position,
+          blobKey: row.blobKey,
+          ciphertextSize: row.ciphertextSize,
+          recordCount: row.records,
+          meta,
+        },
         { transaction: t },
       );
     });
@@ -72,7 +98,9 @@ export interface PlaintextUpload {
  * into the blob store; never holds more than a record in memory. 413 attachment_too_large as
  * soon as more than `limit` bytes arrive. Name, type and size are stored only encrypted.
  */
-export async function storePlaintextAttachment(p: PlaintextUpload): Promise<{ attachment: Attachment; meta: AttachmentInfo }> {
+export async function storePlaintextAttachment(
+  p: PlaintextUpload,
+): Promise<{ attachment: Attachment; meta: AttachmentInfo }> {
   const id = crypto.randomUUID();
   const limit = byteLimit(p.limit);
   let stored: { key: string; size: number };
@@ -89,7 +117,12 @@ export async function storePlaintextAttachment(p: PlaintextUpload): Promise<{ at
     await blobStore().overwriteAndDelete(stored.key);
     throw new Error("encrypted attachment has an unexpected size");
   }
-  const attachment = await recordAttachment(p.user, p.messageId, { id, blobKey: stored.key, ciphertextSize: stored.size, records: recordCount(meta.size) }, sealedMeta);
+  const attachment = await recordAttachment(
+    p.user,
+    p.messageId,
+    { id, blobKey: stored.key, ciphertextSize: stored.size, records: recordCount(meta.size) },
+    sealedMeta,
+  );
   return { attachment, meta };
 }
 
@@ -123,9 +156,21 @@ export async function storeCiphertextAttachment(p: CiphertextUpload): Promise<At
   } catch (err) {
     if (err instanceof AttachmentStreamError) {
       logger.info({ messageId: p.messageId, reason: err.message }, "pre-encrypted attachment rejected");
-      throw InvalidAttachmentStreamError(`The encrypted attachment is malformed (${err.message.replace(/^attachment stream: /, "")})`);
+      throw InvalidAttachmentStreamError(
+        `The encrypted attachment is malformed (${err.message.replace(/^attachment stream: /, "")})`,
+      );
     }
     throw err;
   }
-  return recordAttachment(p.user, p.messageId, { id: p.attachmentId, blobKey: stored.key, ciphertextSize: stored.size, records: recordCount(p.declaredPlaintextSize) }, null);
+  return recordAttachment(
+    p.user,
+    p.messageId,
+    {
+      id: p.attachmentId,
+      blobKey: stored.key,
+      ciphertextSize: stored.size,
+      records: recordCount(p.declaredPlaintextSize),
+    },
+    null,
+  );
 }

@@ -12,7 +12,9 @@ export function deriveKey(purpose: string): Buffer {
   const cacheKey = `${purpose}\0${master}`;
   let key = cache.get(cacheKey);
   if (!key) {
-    key = Buffer.from(crypto.hkdfSync("sha256", Buffer.from(master, "base64"), Buffer.alloc(0), `kuvert:${purpose}`, 32));
+    key = Buffer.from(
+      crypto.hkdfSync("sha256", Buffer.from(master, "base64"), Buffer.alloc(0), `kuvert:${purpose}`, 32),
+    );
     cache.set(cacheKey, key);
   }
   return key;

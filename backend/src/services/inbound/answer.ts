@@ -22,7 +22,10 @@ export function senderHash(address: string): string {
 }
 
 function answerKey(address: string, outboxEntryId: number): string {
-  return crypto.createHmac("sha256", deriveKey("inbound-sender")).update(`${address.toLowerCase()}\0answer\0${outboxEntryId}`).digest("hex");
+  return crypto
+    .createHmac("sha256", deriveKey("inbound-sender"))
+    .update(`${address.toLowerCase()}\0answer\0${outboxEntryId}`)
+    .digest("hex");
 }
 
 function ownDomain(): string {
@@ -37,7 +40,12 @@ export type AnswerDecision = { answer: true; to: string; key: string } | { answe
  * forged senders), never to a null, system, no-reply, list or own address, once per sender
  * and notification, and at most ANSWERS_PER_SENDER_PER_DAY per sender.
  */
-export async function decideAnswer(t: Transaction, mail: ClassifiedInbound, entry: OutboxEntry | null, now: Date): Promise<AnswerDecision> {
+export async function decideAnswer(
+  t: Transaction,
+  mail: ClassifiedInbound,
+  entry: OutboxEntry | null,
+  now: Date,
+): Promise<AnswerDecision> {
   if (mail.classification !== "human_reply") return { answer: false, why: "automatic" };
   if (mail.bulk || mail.nullSender) return { answer: false, why: "bulk" };
   if (!entry) return { answer: false, why: "unmatched" };

@@ -125,7 +125,8 @@ function readDsn(parts: Attachment[]): DsnFacts {
       facts.kind = failing ? "failure" : "positive";
       facts.action = action ?? (status?.startsWith("4") ? "delayed" : status?.startsWith("5") ? "failed" : undefined);
       facts.status = status;
-      facts.finalRecipient = dsnAddress(first(group, "final-recipient")) ?? dsnAddress(first(group, "original-recipient"));
+      facts.finalRecipient =
+        dsnAddress(first(group, "final-recipient")) ?? dsnAddress(first(group, "original-recipient"));
     }
   }
   return facts;
@@ -133,14 +134,21 @@ function readDsn(parts: Attachment[]): DsnFacts {
 
 /** Message-IDs of the original message attached to a report (message/rfc822 or text/rfc822-headers). */
 function originalIds(mail: ParsedMail): string[] {
-  return attachmentsOf(mail, "message/rfc822", "text/rfc822-headers", "message/rfc822-headers", "message/global", "message/global-headers").flatMap(
-    (a) => messageIds(first(parseHeaderBlock(a.content.toString("utf8")), "message-id")),
-  );
+  return attachmentsOf(
+    mail,
+    "message/rfc822",
+    "text/rfc822-headers",
+    "message/rfc822-headers",
+    "message/global",
+    "message/global-headers",
+  ).flatMap((a) => messageIds(first(parseHeaderBlock(a.content.toString("utf8")), "message-id")));
 }
 
 /** For non-standard bounces that quote the original inline: "Message-ID: <...>" lines in the text. */
 function inlineIds(text: string): string[] {
-  return [...text.slice(0, 256 * 1024).matchAll(/^[ \t>]*Message-ID:[ \t]*(<[^<>\s]{1,400}>)/gim)].slice(0, 5).flatMap((m) => messageIds(m[1]));
+  return [...text.slice(0, 256 * 1024).matchAll(/^[ \t>]*Message-ID:[ \t]*(<[^<>\s]{1,400}>)/gim)]
+    .slice(0, 5)
+    .flatMap((m) => messageIds(m[1]));
 }
 
 function textStatus(text: string): { status?: string; action?: string } {
@@ -161,7 +169,10 @@ export function findPeriod(subject: string, text: string): string | undefined {
   const lines = [subject, ...text.split(/\r?\n/).slice(0, 40)];
   for (const line of lines) {
     if (/^\s*>/.test(line)) continue;
-    const clean = line.replace(/[\p{Cc}\p{Cf}]/gu, " ").replace(/\s+/g, " ").trim();
+    const clean = line
+      .replace(/[\p{Cc}\p{Cf}]/gu, " ")
+      .replace(/\s+/g, " ")
+      .trim();
     if (clean && DATEISH.test(clean)) return clean.length > 200 ? clean.slice(0, 199) + "…" : clean;
   }
   return undefined;
@@ -212,14 +223,26 @@ export async function classifyInbound(raw: Buffer | string, opts: ClassifyOption
   const from = addressOf(first(headers, "from"));
   const returnPathRaw = first(headers, "return-path");
   const envelopeFrom = opts.envelopeFrom;
-  const nullSender = envelopeFrom === "" || (envelopeFrom === undefined && returnPathRaw !== undefined && /^\s*<\s*>\s*$/.test(returnPathRaw));
-  const sender = envelopeFrom !== undefined ? addressOf(envelopeFrom) : returnPathRaw !== undefined ? addressOf(returnPathRaw) : from;
+  const nullSender =
+    envelopeFrom === "" ||
+    (envelopeFrom === undefined && returnPathRaw !== undefined && /^\s*<\s*>\s*$/.test(returnPathRaw));
+  const sender =
+    envelopeFrom !== undefined
+      ? addressOf(envelopeFrom)
+      : returnPathRaw !== undefined
+        ? addressOf(returnPathRaw)
+        : from;
   const precedence = (first(headers, "precedence") ?? "").trim().toLowerCase();
-  const list = headers.has("list-id") || headers.has("list-unsubscribe") || headers.has("list-post") || precedence === "list";
+  const list =
+    headers.has("list-id") || headers.has("list-unsubscribe") || headers.has("list-post") || precedence === "list";
   const bulk = list || ["bulk", "junk"].includes(precedence);
 
-  const contentType = mail.headers.get("content-type") as { value?: string; params?: Record<string, string> } | undefined;
-  const reportType = contentType?.value?.toLowerCase() === "multipart/report" ? (contentType.params?.["report-type"] ?? "").toLowerCase() : "";
+  const contentType = mail.headers.get("content-type") as
+    { value?: string; params?: Record<string, string> } | undefined;
+  const reportType =
+    contentType?.value?.toLowerCase() === "multipart/report"
+      ? (contentType.params?.["report-type"] ?? "").toLowerCase()
+      : "";
   const statusParts = attachmentsOf(mail, "message/delivery-status", "message/global-delivery-status");
 
   const base = {
@@ -231,7 +254,10 @@ export async function classifyInbound(raw: Buffer | string, opts: ClassifyOption
     locale: detectLocale(headers, subject),
     envelopeIds: [] as string[],
   };
-  const threadIds = [...messageIds(first(headers, "in-reply-to")), ...messageIds(first(headers, "references")).reverse()];
+  const threadIds = [
+    ...messageIds(first(headers, "in-reply-to")),
+    ...messageIds(first(headers, "references")).reverse(),
+  ];
 
   // 1. RFC 3464 delivery status notifications.
   if (reportType === "delivery-status" || statusParts.length > 0) {
@@ -249,7 +275,12 @@ export async function classifyInbound(raw: Buffer | string, opts: ClassifyOption
   }
   // 2. Read receipts and other reports (RFC 8098 MDNs, ARF feedback).
   if (reportType !== "") {
-    return { ...base, classification: "automatic", reason: `report-${reportType.slice(0, 20)}`, referencedIds: unique([...originalIds(mail), ...threadIds]) };
+    return {
+      ...base,
+      classification: "automatic",
+      reason: `report-${reportType.slice(0, 20)}`,
+      referencedIds: unique([...originalIds(mail), ...threadIds]),
+    };
   }
   // 3. Non-standard bounces from MTAs.
   const systemSender = SYSTEM_LOCAL.test(localPart(from)) || SYSTEM_LOCAL.test(localPart(sender));
@@ -284,6 +315,7 @@ export async function classifyInbound(raw: Buffer | string, opts: ClassifyOption
   if (AUTO_SUBJECT.test(subject)) return autoReply("subject");
   // 7. Null sender: only automatic mail uses it.
   if (nullSender) return autoReply("null-sender");
-  if (systemSender) return { ...base, classification: "automatic", reason: "system-sender", referencedIds: unique(threadIds) };
+  if (systemSender)
+    return { ...base, classification: "automatic", reason: "system-sender", referencedIds: unique(threadIds) };
   return { ...base, classification: "human_reply", reason: "none", referencedIds: unique(threadIds) };
 }

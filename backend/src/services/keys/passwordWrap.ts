@@ -66,7 +66,8 @@ function parseWrapped(stored: string): PasswordWrapped | null {
   if (typeof value !== "object" || value === null) return null;
   const w = value as Partial<PasswordWrapped>;
   const okNumber = (n: unknown, max: number) => typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= max;
-  if (w.v !== 1 || w.kdf !== "scrypt" || !okNumber(w.N, 2 ** 20) || !okNumber(w.r, 32) || !okNumber(w.p, 16)) return null;
+  if (w.v !== 1 || w.kdf !== "scrypt" || !okNumber(w.N, 2 ** 20) || !okNumber(w.r, 32) || !okNumber(w.p, 16))
+    return null;
   if (typeof w.salt !== "string" || typeof w.iv !== "string" || typeof w.ct !== "string") return null;
   return w as PasswordWrapped;
 }

@@ -11,7 +11,9 @@ const VERSION = "k1";
 
 function sealKey(sessionKey: Buffer): Buffer {
   if (sessionKey.length < 32) throw new Error("session key must be at least 32 bytes");
-  return Buffer.from(crypto.hkdfSync("sha256", sessionKey, deriveKey("session-private-key"), "kuvert:session-pk:v1", 32));
+  return Buffer.from(
+    crypto.hkdfSync("sha256", sessionKey, deriveKey("session-private-key"), "kuvert:session-pk:v1", 32),
+  );
 }
 
 function aad(sessionId: string): Buffer {

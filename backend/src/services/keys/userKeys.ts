@@ -72,7 +72,13 @@ async function saveKeyColumns(t: Transaction, user: User, values: KeyColumns): P
 }
 
 /** Wraps `privateKey` for `user`; the escrow copy is kept unless zero-access applies. */
-async function wrapColumns(t: Transaction, user: User, privateKey: jose.JWK.Key, password: string | null, createdAt: Date): Promise<KeyColumns> {
+async function wrapColumns(
+  t: Transaction,
+  user: User,
+  privateKey: jose.JWK.Key,
+  password: string | null,
+  createdAt: Date,
+): Promise<KeyColumns> {
   const privateJson = Buffer.from(JSON.stringify(privateKey.toJSON(true)));
   const keepEscrow = password === null || !(await zeroAccess(t, user.organisationId));
   return {
@@ -112,7 +118,13 @@ export async function createUserKeys(t: Transaction, user: User, password: strin
  * a user with no keys gets a pair; a zero-access user whose wrap no longer matches the
  * password gets a new pair (old messages unreadable, audited).
  */
-export async function unlockKeysForSession(t: Transaction, user: User, password: string, sessionId: string, sessionKey: Buffer): Promise<void> {
+export async function unlockKeysForSession(
+  t: Transaction,
+  user: User,
+  password: string,
+  sessionId: string,
+  sessionKey: Buffer,
+): Promise<void> {
   const cols = await loadKeyColumns(t, user.id);
   let key: jose.JWK.Key | null = null;
   if (cols.privateKeyPassword) {
@@ -132,13 +144,23 @@ async function repairKeys(t: Transaction, user: User, cols: KeyColumns, password
     if (cols.privateKeyPassword) {
       logger.warn({ userId: user.id }, "password-wrapped private key did not open; re-wrapped from escrow");
     }
-    await recordAudit(t, { type: "keys.escrow_recovered", organisationId: user.organisationId, userId: user.id, data: { reason: "sign_in" } });
+    await recordAudit(t, {
+      type: "keys.escrow_recovered",
+      organisationId: user.organisationId,
+      userId: user.id,
+      data: { reason: "sign_in" },
+    });
     return escrowed;
   }
   const fresh = await generateUserKeyPair();
   await saveKeyColumns(t, user, await wrapColumns(t, user, fresh, password, new Date()));
   if (cols.publicKey) {
-    await recordAudit(t, { type: "keys.regenerated", organisationId: user.organisationId, userId: user.id, data: { reason: "sign_in" } });
+    await recordAudit(t, {
+      type: "keys.regenerated",
+      organisationId: user.organisationId,
+      userId: user.id,
+      data: { reason: "sign_in" },
+    });
   }
   return fresh;
 }
@@ -150,7 +172,12 @@ async function repairKeys(t: Transaction, user: User, cols: KeyColumns, password
  * messages encrypted to the old key become unreadable. Sessions holding the old key stay
  * valid until revoked (AUTH-CORE revokes other sessions on password change/reset).
  */
-export async function rewrapUserKeys(t: Transaction, user: User, newPassword: string, oldPassword: string | null): Promise<void> {
+export async function rewrapUserKeys(
+  t: Transaction,
+  user: User,
+  newPassword: string,
+  oldPassword: string | null,
+): Promise<void> {
   const cols = await loadKeyColumns(t, user.id);
   if (oldPassword !== null && cols.privateKeyPassword) {
     const plain = await unwrapWithPassword(user.id, oldPassword, cols.privateKeyPassword);
@@ -163,13 +190,23 @@ export async function rewrapUserKeys(t: Transaction, user: User, newPassword: st
   const escrowed = await openEscrow(user.id, cols.privateKeyEscrow);
   if (escrowed) {
     await saveKeyColumns(t, user, await wrapColumns(t, user, escrowed, newPassword, cols.keyCreatedAt ?? new Date()));
-    await recordAudit(t, { type: "keys.escrow_recovered", organisationId: user.organisationId, userId: user.id, data: { reason: oldPassword === null ? "reset" : "change" } });
+    await recordAudit(t, {
+      type: "keys.escrow_recovered",
+      organisationId: user.organisationId,
+      userId: user.id,
+      data: { reason: oldPassword === null ? "reset" : "change" },
+    });
     return;
   }
   const fresh = await generateUserKeyPair();
   await saveKeyColumns(t, user, await wrapColumns(t, user, fresh, newPassword, new Date()));
   if (cols.publicKey) {
-    await recordAudit(t, { type: "keys.regenerated", organisationId: user.organisationId, userId: user.id, data: { reason: oldPassword === null ? "reset" : "change" } });
+    await recordAudit(t, {
+      type: "keys.regenerated",
+      organisationId: user.organisationId,
+      userId: user.id,
+      data: { reason: oldPassword === null ? "reset" : "change" },
+    });
   }
 }
 
@@ -188,11 +225,14 @@ export async function escrowedPrivateKey(t: Transaction, user: User): Promise<jo
 }
 
 async function readSealed(sessionId: string, t?: Transaction): Promise<string | null> {
-  const rows = await db().query<{ private_key_sealed: string | null }>("SELECT private_key_sealed FROM sessions WHERE id = :id", {
-    replacements: { id: sessionId },
-    type: QueryTypes.SELECT,
-    transaction: t,
-  });
+  const rows = await db().query<{ private_key_sealed: string | null }>(
+    "SELECT private_key_sealed FROM sessions WHERE id = :id",
+    {
+      replacements: { id: sessionId },
+      type: QueryTypes.SELECT,
+      transaction: t,
+    },
+  );
   return rows[0]?.private_key_sealed ?? null;
 }
 
@@ -219,7 +259,13 @@ export async function sessionPrivateKey(sessionId: string, sessionKey: Buffer): 
  * Works whether the rotation creates a new row (the old row is read, then cleared) or renames
  * the row in place (the value, still sealed for the old id and key, is read from the new row).
  */
-export async function resealSessionKey(t: Transaction, fromSessionId: string, fromKey: Buffer, toSessionId: string, toKey: Buffer): Promise<void> {
+export async function resealSessionKey(
+  t: Transaction,
+  fromSessionId: string,
+  fromKey: Buffer,
+  toSessionId: string,
+  toKey: Buffer,
+): Promise<void> {
   let sealed = await readSealed(fromSessionId, t);
   if (!sealed) sealed = await readSealed(toSessionId, t);
   if (!sealed) return;
@@ -238,7 +284,13 @@ function tokenBinding(tokenId: string): string {
  * The private key unlocked in this session, sealed for a new API token (the session seal's
  * construction under `tokenKey`, bound to the token id), or null when the session holds none.
  */
-export async function sealSessionKeyForToken(t: Transaction, sessionId: string, sessionKey: Buffer, tokenId: string, tokenKey: Buffer): Promise<string | null> {
+export async function sealSessionKeyForToken(
+  t: Transaction,
+  sessionId: string,
+  sessionKey: Buffer,
+  tokenId: string,
+  tokenKey: Buffer,
+): Promise<string | null> {
   const sealed = await readSealed(sessionId, t);
   if (!sealed) return null;
   const plain = openForSession(sessionId, sessionKey, sealed);
@@ -247,7 +299,10 @@ export async function sealSessionKeyForToken(t: Transaction, sessionId: string, 
 
 /** The private key sealed in an API token, or null (revoked or key-less token, wrong key, tampered). */
 export async function tokenPrivateKey(tokenId: string, tokenKey: Buffer): Promise<jose.JWK.Key | null> {
-  const row = await ApiToken.findOne({ where: { id: tokenId, revokedAt: null }, attributes: ["id", "privateKeySealed"] });
+  const row = await ApiToken.findOne({
+    where: { id: tokenId, revokedAt: null },
+    attributes: ["id", "privateKeySealed"],
+  });
   if (!row?.privateKeySealed) return null;
   const plain = openForSession(tokenBinding(tokenId), tokenKey, row.privateKeySealed);
   return plain ? parsePrivate(plain) : null;

@@ -62,7 +62,8 @@ export function parseHeader(header: Buffer): Buffer {
   if (header.length < HEADER_SIZE) throw new AttachmentStreamError("attachment stream: truncated header");
   if (!header.subarray(0, 4).equals(MAGIC)) throw new AttachmentStreamError("attachment stream: bad magic");
   if (header[4] !== STREAM_VERSION) throw new AttachmentStreamError("attachment stream: unsupported version");
-  if (header.readUInt32BE(5) !== RECORD_SIZE) throw new AttachmentStreamError("attachment stream: unsupported record size");
+  if (header.readUInt32BE(5) !== RECORD_SIZE)
+    throw new AttachmentStreamError("attachment stream: unsupported record size");
   return Buffer.from(header.subarray(9, HEADER_SIZE));
 }
 
@@ -208,7 +209,8 @@ class AttachmentDecryptor extends Transform {
         this.header = Buffer.from(this.queue.take(HEADER_SIZE));
         this.prefix = parseHeader(this.header);
       }
-      while (this.queue.length > RECORD_SIZE + TAG_SIZE) this.push(this.open(this.queue.take(RECORD_SIZE + TAG_SIZE), false));
+      while (this.queue.length > RECORD_SIZE + TAG_SIZE)
+        this.push(this.open(this.queue.take(RECORD_SIZE + TAG_SIZE), false));
       done();
     } catch (err) {
       done(err as Error);
@@ -219,7 +221,8 @@ class AttachmentDecryptor extends Transform {
     try {
       if (!this.header) throw new AttachmentStreamError("attachment stream: truncated header");
       if (this.queue.length < TAG_SIZE) throw new AttachmentStreamError("attachment stream: truncated");
-      if (this.queue.length === TAG_SIZE && this.index > 0) throw new AttachmentStreamError("attachment stream: empty last record");
+      if (this.queue.length === TAG_SIZE && this.index > 0)
+        throw new AttachmentStreamError("attachment stream: empty last record");
       this.push(this.open(this.queue.take(this.queue.length), true));
       done();
     } catch (err) {
@@ -229,8 +232,15 @@ class AttachmentDecryptor extends Transform {
 }
 
 /** Plaintext in, v1 ciphertext out. `noncePrefix` is for test vectors only. */
-export function createAttachmentEncryptor(cek: Buffer, attachmentId: string, testing: { noncePrefix?: Buffer } = {}): Transform {
-  return new AttachmentEncryptor(attachmentKey(cek, attachmentId), testing.noncePrefix ?? crypto.randomBytes(NONCE_PREFIX_SIZE));
+export function createAttachmentEncryptor(
+  cek: Buffer,
+  attachmentId: string,
+  testing: { noncePrefix?: Buffer } = {},
+): Transform {
+  return new AttachmentEncryptor(
+    attachmentKey(cek, attachmentId),
+    testing.noncePrefix ?? crypto.randomBytes(NONCE_PREFIX_SIZE),
+  );
 }
 
 /**

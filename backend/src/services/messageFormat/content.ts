@@ -50,6 +50,7 @@ export function parseMessageContent(json: string): MessageContent {
     throw new Error("content: not JSON");
   }
   const parsed = MessageContentSchema.safeParse(value);
-  if (!parsed.success) throw new Error(`content: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new Error(`content: ${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }

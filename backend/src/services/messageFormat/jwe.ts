@@ -34,7 +34,8 @@ interface CompactParts {
 }
 
 function parseCompact(jwe: string): CompactParts {
-  if (typeof jwe !== "string" || jwe.length > 64 * 1024 * 1024) throw new FormatError("JWE: not a string of sensible size");
+  if (typeof jwe !== "string" || jwe.length > 64 * 1024 * 1024)
+    throw new FormatError("JWE: not a string of sensible size");
   const parts = jwe.split(".");
   if (parts.length !== 5) throw new FormatError("JWE: not a compact serialization");
   const decoded = parts.map(b64);
@@ -45,8 +46,15 @@ function parseCompact(jwe: string): CompactParts {
   } catch {
     throw new FormatError("JWE: bad protected header");
   }
-  if (typeof header !== "object" || header === null || Array.isArray(header)) throw new FormatError("JWE: bad protected header");
-  return { header: header as Record<string, unknown>, encryptedKey: decoded[1]!, iv: decoded[2]!, ciphertext: decoded[3]!, tag: decoded[4]! };
+  if (typeof header !== "object" || header === null || Array.isArray(header))
+    throw new FormatError("JWE: bad protected header");
+  return {
+    header: header as Record<string, unknown>,
+    encryptedKey: decoded[1]!,
+    iv: decoded[2]!,
+    ciphertext: decoded[3]!,
+    tag: decoded[4]!,
+  };
 }
 
 function checkCommon(p: CompactParts, alg: string, allowed: string[]): void {
@@ -73,13 +81,21 @@ export function inspectEnvelope(jwe: string): { kid: string | null } {
   const p = parseCompact(jwe);
   checkCommon(p, ENVELOPE_ALG, ["alg", "enc", "kuvert", "kid", "epk"]);
   const epk = p.header.epk as Record<string, unknown> | undefined;
-  if (!epk || epk.kty !== "EC" || epk.crv !== "P-256" || typeof epk.x !== "string" || typeof epk.y !== "string" || "d" in epk) {
+  if (
+    !epk ||
+    epk.kty !== "EC" ||
+    epk.crv !== "P-256" ||
+    typeof epk.x !== "string" ||
+    typeof epk.y !== "string" ||
+    "d" in epk
+  ) {
     throw new FormatError("JWE: bad epk");
   }
   const x = b64(epk.x);
   const y = b64(epk.y);
   if (!x || !y || x.length !== 32 || y.length !== 32) throw new FormatError("JWE: bad epk");
-  if (p.encryptedKey.length !== 40 || p.ciphertext.length !== 32) throw new FormatError("JWE: an envelope holds one wrapped 256-bit key");
+  if (p.encryptedKey.length !== 40 || p.ciphertext.length !== 32)
+    throw new FormatError("JWE: an envelope holds one wrapped 256-bit key");
   if (p.header.kid !== undefined && typeof p.header.kid !== "string") throw new FormatError("JWE: bad kid");
   return { kid: (p.header.kid as string | undefined) ?? null };
 }
@@ -90,8 +106,15 @@ async function octKey(cek: Buffer): Promise<jose.JWK.Key> {
 }
 
 /** Encrypts message content under the CEK. `iv` is for test vectors only. */
-export async function encryptContent(content: MessageContent, cek: Buffer, testing: { iv?: Buffer } = {}): Promise<string> {
-  const opts: Record<string, unknown> = { format: "compact", fields: { alg: CONTENT_ALG, enc: ENC, kuvert: FORMAT_VERSION } };
+export async function encryptContent(
+  content: MessageContent,
+  cek: Buffer,
+  testing: { iv?: Buffer } = {},
+): Promise<string> {
+  const opts: Record<string, unknown> = {
+    format: "compact",
+    fields: { alg: CONTENT_ALG, enc: ENC, kuvert: FORMAT_VERSION },
+  };
   if (testing.iv) opts.iv = testing.iv;
   const recipient = { key: await octKey(cek), reference: false } as unknown as jose.JWK.Key;
   return jose.JWE.createEncrypt(opts, recipient)
@@ -119,15 +142,25 @@ export interface WrapTestingOptions {
 }
 
 /** Wraps the message CEK to one reader's public key: a key envelope. */
-export async function wrapContentKey(cek: Buffer, reader: jose.JWK.Key, testing: WrapTestingOptions = {}): Promise<string> {
+export async function wrapContentKey(
+  cek: Buffer,
+  reader: jose.JWK.Key,
+  testing: WrapTestingOptions = {},
+): Promise<string> {
   if (cek.length !== 32) throw new FormatError("content key must be 32 bytes");
-  if (reader.kty !== "EC" || (reader.toJSON() as { crv?: string }).crv !== "P-256") throw new FormatError("reader key must be EC P-256");
-  const opts: Record<string, unknown> = { format: "compact", fields: { alg: ENVELOPE_ALG, enc: ENC, kuvert: FORMAT_VERSION } };
+  if (reader.kty !== "EC" || (reader.toJSON() as { crv?: string }).crv !== "P-256")
+    throw new FormatError("reader key must be EC P-256");
+  const opts: Record<string, unknown> = {
+    format: "compact",
+    fields: { alg: ENVELOPE_ALG, enc: ENC, kuvert: FORMAT_VERSION },
+  };
   if (testing.jweKey) opts.cek = { kty: "oct", k: testing.jweKey.toString("base64url") };
   if (testing.iv) opts.iv = testing.iv;
   const recipient: Record<string, unknown> = { key: reader, reference: Boolean(reader.kid) };
   if (testing.ephemeral) recipient.epk = testing.ephemeral;
-  return jose.JWE.createEncrypt(opts, recipient as unknown as jose.JWK.Key).update(cek).final();
+  return jose.JWE.createEncrypt(opts, recipient as unknown as jose.JWK.Key)
+    .update(cek)
+    .final();
 }
 
 /** Opens a key envelope with the reader's private key; FormatError for any other key or tampering. */

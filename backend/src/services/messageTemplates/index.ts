@@ -34,7 +34,13 @@ export const builtInTemplates: TemplateView[] = [
 /** The organisation's templates by name, or the built-in ones when it has none. */
 export async function templatesFor(organisationId: string | null): Promise<TemplateView[]> {
   if (!organisationId) return builtInTemplates;
-  const rows = await MessageTemplate.findAll({ where: { organisationId }, order: [["name", "ASC"], ["id", "ASC"]] });
+  const rows = await MessageTemplate.findAll({
+    where: { organisationId },
+    order: [
+      ["name", "ASC"],
+      ["id", "ASC"],
+    ],
+  });
   if (rows.length === 0) return builtInTemplates;
   return rows.map((r) => ({ id: r.id, name: r.name, body: r.body, locale: r.locale, builtIn: false }));
 }

@@ -19,8 +19,16 @@ import { openAttachmentDownload } from "../attachments/download.js";
 export const messagesDeletionStep: DeletionStep = {
   name: "messages",
   async run(t, user) {
-    const entries = await MailboxEntry.findAll({ attributes: ["messageId"], where: { userId: user.id }, transaction: t });
-    const envelopes = await KeyEnvelope.findAll({ attributes: ["messageId"], where: { userId: user.id }, transaction: t });
+    const entries = await MailboxEntry.findAll({
+      attributes: ["messageId"],
+      where: { userId: user.id },
+      transaction: t,
+    });
+    const envelopes = await KeyEnvelope.findAll({
+      attributes: ["messageId"],
+      where: { userId: user.id },
+      transaction: t,
+    });
     const ids = [...new Set([...entries, ...envelopes].map((e) => e.messageId))];
     await MailboxEntry.destroy({ where: { userId: user.id }, transaction: t });
     await releaseMessages(t, user.id, ids);
@@ -51,14 +59,28 @@ export const messagesExportSection: ExportSection = {
     const userId = auth.user.id;
     let offset = 0;
     for (;;) {
-      const entries = await MailboxEntry.findAll({ where: { userId }, order: [["createdAt", "ASC"], ["id", "ASC"]], limit: PAGE, offset });
+      const entries = await MailboxEntry.findAll({
+        where: { userId },
+        order: [
+          ["createdAt", "ASC"],
+          ["id", "ASC"],
+        ],
+        limit: PAGE,
+        offset,
+      });
       if (entries.length === 0) break;
       offset += entries.length;
       const ids = entries.map((e) => e.messageId);
       const messages = new Map((await Message.findAll({ where: { id: { [Op.in]: ids } } })).map((m) => [m.id, m]));
-      const envelopes = new Map((await KeyEnvelope.findAll({ where: { userId, messageId: { [Op.in]: ids } } })).map((e) => [e.messageId, e]));
+      const envelopes = new Map(
+        (await KeyEnvelope.findAll({ where: { userId, messageId: { [Op.in]: ids } } })).map((e) => [e.messageId, e]),
+      );
       const senders = new Map(
-        (await User.findAll({ where: { id: [...new Set([...messages.values()].map((m) => m.senderId).filter((v): v is string => !!v))] } })).map((u) => [u.id, u]),
+        (
+          await User.findAll({
+            where: { id: [...new Set([...messages.values()].map((m) => m.senderId).filter((v): v is string => !!v))] },
+          })
+        ).map((u) => [u.id, u]),
       );
       for (const entry of entries) {
         const message = messages.get(entry.messageId);
@@ -66,17 +88,46 @@ export const messagesExportSection: ExportSection = {
         const dir = `${entry.folder}/${message.createdAt.toISOString().slice(0, 10)}-${message.id}`;
         const envelope = envelopes.get(message.id);
         const sender = message.senderId ? senders.get(message.senderId) : undefined;
-        const base = { id: message.id, threadId: message.threadId, folder: entry.folder, sentAt: message.createdAt.toISOString(), from: sender?.email ?? null, state: message.state };
+        const base = {
+          id: message.id,
+          threadId: message.threadId,
+          folder: entry.folder,
+          sentAt: message.createdAt.toISOString(),
+          from: sender?.email ?? null,
+          state: message.state,
+        };
         if (!privateKey || !envelope || !message.content || message.state !== "active") {
-          yield { path: `${dir}/message.json`, content: json({ ...base, content: null, note: privateKey ? "no longer readable" : "key locked in this session" }), date: message.createdAt };
+          yield {
+            path: `${dir}/message.json`,
+            content: json({
+              ...base,
+              content: null,
+              note: privateKey ? "no longer readable" : "key locked in this session",
+            }),
+            date: message.createdAt,
+          };
           continue;
         }
         const content = await decryptMessage(message, userId, envelope.jwe, privateKey).catch(() => null);
-        yield { path: `${dir}/message.json`, content: json({ ...base, subject: content?.subject ?? null, bodyText: content?.bodyText ?? null, bodyHtml: content?.bodyHtml ?? null, attachments: content?.attachments ?? [] }), date: message.createdAt };
+        yield {
+          path: `${dir}/message.json`,
+          content: json({
+            ...base,
+            subject: content?.subject ?? null,
+            bodyText: content?.bodyText ?? null,
+            bodyHtml: content?.bodyHtml ?? null,
+            attachments: content?.attachments ?? [],
+          }),
+          date: message.createdAt,
+        };
         if (!content || message.eyesOnly) continue;
         for (const a of content.attachments) {
           const file: ExportEntry | null = await openAttachmentDownload(auth, message.id, a.id)
-            .then((d) => ({ path: `${dir}/attachments/${safeName(a.name)}`, content: d.stream, date: message.createdAt }))
+            .then((d) => ({
+              path: `${dir}/attachments/${safeName(a.name)}`,
+              content: d.stream,
+              date: message.createdAt,
+            }))
             .catch(() => null);
           if (file) yield file;
         }

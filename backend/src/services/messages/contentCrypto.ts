@@ -37,9 +37,15 @@ export async function sealMessage(content: MessageContent, readers: ReaderKey[])
 }
 
 /** The same with a given content key (a draft's, whose attachments are already under it). */
-export async function sealMessageWithKey(content: MessageContent, cek: Buffer, readers: ReaderKey[]): Promise<SealedMessage> {
+export async function sealMessageWithKey(
+  content: MessageContent,
+  cek: Buffer,
+  readers: ReaderKey[],
+): Promise<SealedMessage> {
   const jwe = await encryptContent(content, cek);
-  const envelopes = await Promise.all(readers.map(async (r) => ({ userId: r.userId, jwe: await wrapContentKey(cek, r.publicKey) })));
+  const envelopes = await Promise.all(
+    readers.map(async (r) => ({ userId: r.userId, jwe: await wrapContentKey(cek, r.publicKey) })),
+  );
   return { content: jwe, envelopes };
 }
 
@@ -60,7 +66,11 @@ export async function openContentKey(envelope: string, privateKey: jose.JWK.Key)
 }
 
 /** Opens a reader's key envelope with their private key and decrypts the content. */
-export async function openMessage(content: string, envelope: string, privateKey: jose.JWK.Key): Promise<MessageContent> {
+export async function openMessage(
+  content: string,
+  envelope: string,
+  privateKey: jose.JWK.Key,
+): Promise<MessageContent> {
   const cek = await openContentKey(envelope, privateKey);
   try {
     return await decryptContent(content, cek);

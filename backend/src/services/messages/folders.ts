@@ -49,9 +49,18 @@ export async function renameFolder(t: Transaction, user: User, id: string, rawNa
 /** Deletes a folder; its messages go back to Inbox (received) or Sent (own). Nothing is deleted. */
 export async function deleteFolder(t: Transaction, user: User, id: string): Promise<number> {
   const folder = await findOwnFolder(t, user, id);
-  const entries = await MailboxEntry.findAll({ where: { userId: user.id, folder: "custom", folderId: folder.id }, transaction: t });
+  const entries = await MailboxEntry.findAll({
+    where: { userId: user.id, folder: "custom", folderId: folder.id },
+    transaction: t,
+  });
   const sentIds = new Set(
-    (await Message.findAll({ where: { id: entries.map((e) => e.messageId), senderId: user.id }, attributes: ["id"], transaction: t })).map((m) => m.id),
+    (
+      await Message.findAll({
+        where: { id: entries.map((e) => e.messageId), senderId: user.id },
+        attributes: ["id"],
+        transaction: t,
+      })
+    ).map((m) => m.id),
   );
   for (const e of entries) {
     await e.update({ folder: sentIds.has(e.messageId) ? "sent" : "inbox", folderId: null }, { transaction: t });
@@ -92,16 +101,29 @@ export type MoveTarget = { kind: "inbox" | "sent" | "saved" } | { kind: "custom"
  * Moves the caller's entries for `messageIds` (not in Trash or Drafts: those have their own
  * actions) to `target`. Other users' messages are silently not found (S4). Returns how many moved.
  */
-export async function moveEntries(t: Transaction, user: User, messageIds: string[], target: MoveTarget): Promise<number> {
+export async function moveEntries(
+  t: Transaction,
+  user: User,
+  messageIds: string[],
+  target: MoveTarget,
+): Promise<number> {
   const [count] = await MailboxEntry.update(
-    target.kind === "custom" ? { folder: "custom", folderId: target.folder.id } : { folder: target.kind, folderId: null },
-    { where: { userId: user.id, messageId: messageIds, deletedAt: null, folder: { [Op.notIn]: ["trash", "drafts"] } }, transaction: t },
+    target.kind === "custom"
+      ? { folder: "custom", folderId: target.folder.id }
+      : { folder: target.kind, folderId: null },
+    {
+      where: { userId: user.id, messageId: messageIds, deletedAt: null, folder: { [Op.notIn]: ["trash", "drafts"] } },
+      transaction: t,
+    },
   );
   return count;
 }
 
 /** Marks the caller's entries read or unread; returns how many changed. */
 export async function markEntries(t: Transaction, user: User, messageIds: string[], unread: boolean): Promise<number> {
-  const [count] = await MailboxEntry.update({ unread }, { where: { userId: user.id, messageId: messageIds, deletedAt: null, unread: !unread }, transaction: t });
+  const [count] = await MailboxEntry.update(
+    { unread },
+    { where: { userId: user.id, messageId: messageIds, deletedAt: null, unread: !unread }, transaction: t },
+  );
   return count;
 }

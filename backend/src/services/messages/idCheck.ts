@@ -9,7 +9,11 @@ import { checkSmsCode, issueSmsCode } from "../smsCodes.js";
 import { maskMobile } from "./recipientLink.js";
 
 export const IdCheckRequiredError = () =>
-  new AppError(403, "id_check_required", "This message needs an SMS code: request one with POST /api/messages/{id}/id-check");
+  new AppError(
+    403,
+    "id_check_required",
+    "This message needs an SMS code: request one with POST /api/messages/{id}/id-check",
+  );
 
 /** The ID-check code is bound to the user, the message and (through the row) the number. */
 export function idCheckPurpose(messageId: string): `phone_verify:${string}` {
@@ -17,18 +21,35 @@ export function idCheckPurpose(messageId: string): `phone_verify:${string}` {
 }
 
 /** Whether this reader must pass the ID check first: recipients of ID-checked messages, per session. */
-export async function idCheckPending(auth: AuthState, message: Message, recipient: MessageRecipient | null, t?: Transaction): Promise<boolean> {
+export async function idCheckPending(
+  auth: AuthState,
+  message: Message,
+  recipient: MessageRecipient | null,
+  t?: Transaction,
+): Promise<boolean> {
   if (!message.idCheck || !recipient || message.senderId === auth.user.id) return false;
   if (!auth.sessionId) return true;
-  return !(await MessageIdCheck.findOne({ where: { sessionId: auth.sessionId, messageId: message.id }, transaction: t }));
+  return !(await MessageIdCheck.findOne({
+    where: { sessionId: auth.sessionId, messageId: message.id },
+    transaction: t,
+  }));
 }
 
-export async function assertIdChecked(auth: AuthState, message: Message, recipient: MessageRecipient | null): Promise<void> {
+export async function assertIdChecked(
+  auth: AuthState,
+  message: Message,
+  recipient: MessageRecipient | null,
+): Promise<void> {
   if (await idCheckPending(auth, message, recipient)) throw IdCheckRequiredError();
 }
 
 /** Sends the ID-check code to the number the sender gave (or the user's). Returns the masked number. */
-export async function sendIdCheckCode(t: Transaction, user: User, message: Message, recipient: MessageRecipient): Promise<string | null> {
+export async function sendIdCheckCode(
+  t: Transaction,
+  user: User,
+  message: Message,
+  recipient: MessageRecipient,
+): Promise<string | null> {
   const mobile = recipient.mobile ?? user.mobile;
   await issueSmsCode(t, user, idCheckPurpose(message.id), mobile ?? undefined);
   return maskMobile(mobile);

@@ -63,22 +63,31 @@ export async function listMailbox(
   }
   const { rows: entries, count: total } = await MailboxEntry.findAndCountAll({
     where,
-    order: [["createdAt", "DESC"], ["id", "DESC"]],
+    order: [
+      ["createdAt", "DESC"],
+      ["id", "DESC"],
+    ],
     limit: page.limit,
     offset: page.offset,
   });
   const messageIds = entries.map((e) => e.messageId);
   const messages = new Map((await Message.findAll({ where: { id: messageIds } })).map((m) => [m.id, m]));
-  const envelopes = new Map((await KeyEnvelope.findAll({ where: { messageId: messageIds, userId: user.id } })).map((e) => [e.messageId, e]));
+  const envelopes = new Map(
+    (await KeyEnvelope.findAll({ where: { messageId: messageIds, userId: user.id } })).map((e) => [e.messageId, e]),
+  );
   const sentIds = [...messages.values()].filter((m) => m.senderId === user.id).map((m) => m.id);
-  const recipientRows = sentIds.length ? await MessageRecipient.findAll({ where: { messageId: sentIds }, order: [["createdAt", "ASC"]] }) : [];
+  const recipientRows = sentIds.length
+    ? await MessageRecipient.findAll({ where: { messageId: sentIds }, order: [["createdAt", "ASC"]] })
+    : [];
   const userIds = new Set<string>([...messages.values()].map((m) => m.senderId).filter((id): id is string => !!id));
   for (const r of recipientRows) userIds.add(r.userId);
   const users = new Map((await User.findAll({ where: { id: [...userIds] } })).map((u) => [u.id, u]));
   // ID-checked messages show no content (not even the subject) until this session passed the check.
   const checkedIds = [...messages.values()].filter((m) => m.idCheck && m.senderId !== user.id).map((m) => m.id);
   const passed = new Set(
-    checkedIds.length && sessionId ? (await MessageIdCheck.findAll({ where: { sessionId, messageId: checkedIds } })).map((p) => p.messageId) : [],
+    checkedIds.length && sessionId
+      ? (await MessageIdCheck.findAll({ where: { sessionId, messageId: checkedIds } })).map((p) => p.messageId)
+      : [],
   );
   const indexed = await indexedMessageIds(user.id, messageIds);
 
@@ -91,23 +100,37 @@ export async function listMailbox(
     const locked =
       (message.idCheck && message.senderId !== user.id && !passed.has(message.id)) ||
       (message.expiresAt !== null && message.expiresAt.getTime() <= Date.now());
-    if (privateKey && envelope && message.content && (message.state === "active" || message.state === "draft") && !locked) {
+    if (
+      privateKey &&
+      envelope &&
+      message.content &&
+      (message.state === "active" || message.state === "draft") &&
+      !locked
+    ) {
       try {
         content = await decryptMessage(message, user.id, envelope.jwe, privateKey);
       } catch {
         content = null;
       }
     }
-    const recipients = message.senderId === user.id
-      ? recipientRows.filter((r) => r.messageId === message.id).flatMap((row) => {
-          const u = users.get(row.userId);
-          return u ? [{ row, user: u }] : [];
-        })
-      : [];
-    const sender = message.senderId ? users.get(message.senderId) ?? null : null;
+    const recipients =
+      message.senderId === user.id
+        ? recipientRows
+            .filter((r) => r.messageId === message.id)
+            .flatMap((row) => {
+              const u = users.get(row.userId);
+              return u ? [{ row, user: u }] : [];
+            })
+        : [];
+    const sender = message.senderId ? (users.get(message.senderId) ?? null) : null;
     if (content && !indexed.has(message.id)) {
       // Messages that arrived pre-encrypted (the add-in) are indexed when their reader first sees them.
-      await indexForReader(null, user.id, message.id, searchableContent(content, sender ? [sender.name ?? "", sender.email] : []));
+      await indexForReader(
+        null,
+        user.id,
+        message.id,
+        searchableContent(content, sender ? [sender.name ?? "", sender.email] : []),
+      );
     }
     items.push({ entry, message, sender, content, recipients });
   }

@@ -3,7 +3,14 @@ import { Organisation } from "../../models/Organisation.js";
 import type { User } from "../../models/User.js";
 import type { MessageOptions } from "./content.js";
 
-export const optionNames = ["idCheck", "burnAfterReading", "eyesOnly", "readReceipt", "notify", "hideRecipients"] as const;
+export const optionNames = [
+  "idCheck",
+  "burnAfterReading",
+  "eyesOnly",
+  "readReceipt",
+  "notify",
+  "hideRecipients",
+] as const;
 export type OptionName = (typeof optionNames)[number];
 
 /**
@@ -35,7 +42,13 @@ export function parseMessagePolicy(raw: unknown): MessagePolicy {
   const d = (typeof p.defaults === "object" && p.defaults !== null ? p.defaults : {}) as Record<string, unknown>;
   for (const name of optionNames) if (typeof d[name] === "boolean") defaults[name] = d[name] as boolean;
   const forced = Array.isArray(p.forced) ? optionNames.filter((n) => (p.forced as unknown[]).includes(n)) : [];
-  const days = typeof p.defaultExpiryDays === "number" && Number.isInteger(p.defaultExpiryDays) && p.defaultExpiryDays > 0 && p.defaultExpiryDays <= 3650 ? p.defaultExpiryDays : null;
+  const days =
+    typeof p.defaultExpiryDays === "number" &&
+    Number.isInteger(p.defaultExpiryDays) &&
+    p.defaultExpiryDays > 0 &&
+    p.defaultExpiryDays <= 3650
+      ? p.defaultExpiryDays
+      : null;
   return { defaults, forced, defaultExpiryDays: days };
 }
 
@@ -46,10 +59,16 @@ export async function messagePolicyFor(t: Transaction, user: User): Promise<Mess
 }
 
 /** The options a message is sent with: asked for → org default → built-in default; forced ones on. */
-export function applyMessagePolicy(policy: MessagePolicy, requested: Partial<Record<OptionName, boolean>> & { expiresAt?: Date | null }, now = new Date()): MessageOptions {
+export function applyMessagePolicy(
+  policy: MessagePolicy,
+  requested: Partial<Record<OptionName, boolean>> & { expiresAt?: Date | null },
+  now = new Date(),
+): MessageOptions {
   const out = {} as Record<OptionName, boolean>;
-  for (const name of optionNames) out[name] = policy.forced.includes(name) ? true : (requested[name] ?? policy.defaults[name] ?? builtIn[name]);
+  for (const name of optionNames)
+    out[name] = policy.forced.includes(name) ? true : (requested[name] ?? policy.defaults[name] ?? builtIn[name]);
   const expiresAt =
-    requested.expiresAt ?? (policy.defaultExpiryDays ? new Date(now.getTime() + policy.defaultExpiryDays * 24 * 60 * 60 * 1000) : null);
+    requested.expiresAt ??
+    (policy.defaultExpiryDays ? new Date(now.getTime() + policy.defaultExpiryDays * 24 * 60 * 60 * 1000) : null);
   return { ...out, expiresAt };
 }

@@ -34,7 +34,12 @@ function startOfMonthUtc(now: Date): Date {
 }
 
 /** Throws 403 plan_reply_only / plan_quota_exceeded when `user` may not send this message. */
-export async function assertMaySend(t: Transaction, user: User, isReply: boolean, now = new Date()): Promise<EffectivePlan> {
+export async function assertMaySend(
+  t: Transaction,
+  user: User,
+  isReply: boolean,
+  now = new Date(),
+): Promise<EffectivePlan> {
   const plan = await effectivePlan(t, user);
   if (plan === "basic" && !isReply) throw PlanReplyOnlyError();
   if (plan === "professional") {

@@ -23,7 +23,8 @@ export const MAX_CONTENT_BYTES = 8 * 1024 * 1024;
  * recipient can never receive a message they cannot open. Throws 422 `invalid_encrypted_message`.
  */
 export function checkPreEncrypted(input: PreEncrypted, readers: ReaderKey[]): SealedMessage {
-  const fail = (message: string, details?: Record<string, unknown>) => UnprocessableError("invalid_encrypted_message", message, details);
+  const fail = (message: string, details?: Record<string, unknown>) =>
+    UnprocessableError("invalid_encrypted_message", message, details);
   try {
     const { ciphertextBytes } = inspectContent(input.content);
     if (ciphertextBytes > MAX_CONTENT_BYTES) throw fail("The encrypted content is too large");
@@ -49,7 +50,10 @@ export function checkPreEncrypted(input: PreEncrypted, readers: ReaderKey[]): Se
       if (err instanceof FormatError) throw fail(`envelope for ${r.userId}: ${err.message}`);
       throw err;
     }
-    if (kid !== r.publicKey.kid) throw fail("An envelope is not addressed to the reader's current key; look the keys up again", { userId: r.userId });
+    if (kid !== r.publicKey.kid)
+      throw fail("An envelope is not addressed to the reader's current key; look the keys up again", {
+        userId: r.userId,
+      });
     return { userId: r.userId, jwe };
   });
   return { content: input.content, envelopes };

@@ -7,9 +7,19 @@ import { openMessage } from "./contentCrypto.js";
 import type { MessageContent } from "./content.js";
 
 export const KeysLockedError = () =>
-  new AppError(403, "keys_locked", "Your key is not unlocked in this session; sign in again with your password to read messages");
+  new AppError(
+    403,
+    "keys_locked",
+    "Your key is not unlocked in this session; sign in again with your password to read messages",
+  );
 export const MessageGoneError = (state: string) =>
-  new AppError(410, `message_${state}`, state === "expired" ? "The message has expired and can no longer be read" : "The message has been destroyed and can no longer be read");
+  new AppError(
+    410,
+    `message_${state}`,
+    state === "expired"
+      ? "The message has expired and can no longer be read"
+      : "The message has been destroyed and can no longer be read",
+  );
 
 /**
  * The private key unlocked for the request's session or sealed in its API token, or null
@@ -31,7 +41,12 @@ export function assertReadable(message: Message, now = new Date()): void {
 }
 
 /** Decrypts a message for one reader with their unlocked private key. */
-export async function decryptMessage(message: Message, _userId: string, envelopeJwe: string, privateKey: jose.JWK.Key): Promise<MessageContent> {
+export async function decryptMessage(
+  message: Message,
+  _userId: string,
+  envelopeJwe: string,
+  privateKey: jose.JWK.Key,
+): Promise<MessageContent> {
   if (!message.content) throw MessageGoneError("shredded");
   return openMessage(message.content, envelopeJwe, privateKey);
 }

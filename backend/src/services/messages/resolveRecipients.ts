@@ -34,7 +34,12 @@ export interface ResolveOptions {
  * together with 422 `mobile_required` listing them. Given mobiles are remembered as (unverified)
  * contacts of the sender, so the sender is not asked again.
  */
-export async function resolveRecipients(t: Transaction, sender: User, inputs: RecipientInput[], opts: ResolveOptions): Promise<ResolvedRecipient[]> {
+export async function resolveRecipients(
+  t: Transaction,
+  sender: User,
+  inputs: RecipientInput[],
+  opts: ResolveOptions,
+): Promise<ResolvedRecipient[]> {
   const byEmail = new Map<string, RecipientInput>();
   for (const input of inputs) {
     const email = normaliseEmail(input.email);
@@ -49,12 +54,18 @@ export async function resolveRecipients(t: Transaction, sender: User, inputs: Re
     else input.mobile = parsed.e164;
   }
   if (invalidMobile.length) {
-    throw UnprocessableError("invalid_mobile", "A mobile number is not valid; use international form, e.g. +46701234567", { recipients: invalidMobile });
+    throw UnprocessableError(
+      "invalid_mobile",
+      "A mobile number is not valid; use international form, e.g. +46701234567",
+      { recipients: invalidMobile },
+    );
   }
 
   const emails = [...byEmail.keys()];
   const users = new Map((await User.findAll({ where: { email: emails }, transaction: t })).map((u) => [u.email, u]));
-  const contacts = new Map((await Contact.findAll({ where: { ownerId: sender.id, email: emails }, transaction: t })).map((c) => [c.email, c]));
+  const contacts = new Map(
+    (await Contact.findAll({ where: { ownerId: sender.id, email: emails }, transaction: t })).map((c) => [c.email, c]),
+  );
 
   const missing: string[] = [];
   for (const email of emails) {
@@ -63,7 +74,9 @@ export async function resolveRecipients(t: Transaction, sender: User, inputs: Re
     if (!byEmail.get(email)!.mobile && !contacts.get(email)?.mobile) missing.push(email);
   }
   if (missing.length) {
-    throw UnprocessableError("mobile_required", "A mobile number is needed for recipients who are new to Kuvert", { recipients: missing });
+    throw UnprocessableError("mobile_required", "A mobile number is needed for recipients who are new to Kuvert", {
+      recipients: missing,
+    });
   }
 
   const out: ResolvedRecipient[] = [];
@@ -71,16 +84,34 @@ export async function resolveRecipients(t: Transaction, sender: User, inputs: Re
     const input = byEmail.get(email)!;
     let user = users.get(email);
     if (user?.status === "deactivated") {
-      throw UnprocessableError("recipient_unavailable", "A recipient's account is deactivated", { recipients: [email] });
+      throw UnprocessableError("recipient_unavailable", "A recipient's account is deactivated", {
+        recipients: [email],
+      });
     }
     if (!user) {
       if (!opts.mayCreatePending) throw PlanReplyOnlyError();
       user = await User.create(
-        { organisationId: null, email, mobile: input.mobile ?? contacts.get(email)?.mobile ?? null, name: null, role: "recipient", status: "pending", plan: "basic", locale: sender.locale },
+        {
+          organisationId: null,
+          email,
+          mobile: input.mobile ?? contacts.get(email)?.mobile ?? null,
+          name: null,
+          role: "recipient",
+          status: "pending",
+          plan: "basic",
+          locale: sender.locale,
+        },
         { transaction: t },
       );
       await createUserKeys(t, user, null);
-      await recordAudit(t, { type: "user.pending_created", userId: user.id, actorId: sender.id, organisationId: sender.organisationId, ip: opts.ip ?? null, data: { role: "recipient" } });
+      await recordAudit(t, {
+        type: "user.pending_created",
+        userId: user.id,
+        actorId: sender.id,
+        organisationId: sender.organisationId,
+        ip: opts.ip ?? null,
+        data: { role: "recipient" },
+      });
     } else if (user.status === "pending" && input.mobile && input.mobile !== user.mobile && !user.mobile) {
       await user.update({ mobile: input.mobile }, { transaction: t });
     }
@@ -95,7 +126,13 @@ export async function resolveRecipients(t: Transaction, sender: User, inputs: Re
   return out;
 }
 
-async function rememberContact(t: Transaction, sender: User, email: string, mobile: string, existing: Contact | undefined): Promise<void> {
+async function rememberContact(
+  t: Transaction,
+  sender: User,
+  email: string,
+  mobile: string,
+  existing: Contact | undefined,
+): Promise<void> {
   if (!existing) {
     await Contact.create({ ownerId: sender.id, email, name: null, mobile, verified: false }, { transaction: t });
   } else if (existing.mobile !== mobile && !existing.verified) {

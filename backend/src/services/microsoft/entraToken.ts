@@ -46,7 +46,8 @@ export type EntraFailure =
   | "invalid"
   | "jwks_unavailable";
 
-export type EntraTokenResult = { ok: true; identity: EntraIdentity; claims: JWTPayload } | { ok: false; reason: EntraFailure };
+export type EntraTokenResult =
+  { ok: true; identity: EntraIdentity; claims: JWTPayload } | { ok: false; reason: EntraFailure };
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -72,7 +73,11 @@ function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
   let set = keySets.get(url);
   if (!set) {
     // Cached for 10 minutes; an unknown kid refetches at most every 30 s (key rollover).
-    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000 });
+    set = createRemoteJWKSet(new URL(url), {
+      timeoutDuration: 5000,
+      cooldownDuration: 30_000,
+      cacheMaxAge: 10 * 60_000,
+    });
     keySets.set(url, set);
   }
   return set;
@@ -86,8 +91,10 @@ function failureOf(err: unknown): EntraFailure {
     if (err.claim === "nbf") return "not_yet_valid";
     return "invalid";
   }
-  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey) return "bad_signature";
-  if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid) return "malformed";
+  if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey)
+    return "bad_signature";
+  if (err instanceof errors.JOSEAlgNotAllowed || err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid)
+    return "malformed";
   if (err instanceof errors.JWKSMultipleMatchingKeys) return "bad_signature";
   // Timeouts, a non-200 or malformed key set, network errors: the key set could not be had.
   return "jwks_unavailable";
@@ -123,7 +130,8 @@ export async function verifyEntraToken(token: string, config: EntraConfig): Prom
     return { ok: false, reason: failureOf(err) };
   }
   if (typeof claims.tid !== "string" || claims.tid.toLowerCase() !== tid) return { ok: false, reason: "no_tenant" };
-  const username = stringClaim(claims, "preferred_username") ?? stringClaim(claims, "upn") ?? stringClaim(claims, "email");
+  const username =
+    stringClaim(claims, "preferred_username") ?? stringClaim(claims, "upn") ?? stringClaim(claims, "email");
   if (!username || !username.includes("@")) return { ok: false, reason: "no_username" };
   return {
     ok: true,

@@ -21,10 +21,21 @@ function stripTags(html: string): string {
  * has it anyway: at send time (plaintext form) or when the reader's session decrypts it
  * (pre-encrypted form). Only keyed hashes are stored.
  */
-export async function indexForReader(t: Transaction | null, userId: string, messageId: string, c: SearchableContent): Promise<void> {
+export async function indexForReader(
+  t: Transaction | null,
+  userId: string,
+  messageId: string,
+  c: SearchableContent,
+): Promise<void> {
   const existing = await SearchTerm.count({ where: { userId, messageId }, transaction: t ?? undefined });
   if (existing > 0) return;
-  const terms = termsFor(userId, [c.subject, c.text, c.html ? stripTags(c.html) : null, ...(c.fileNames ?? []), ...(c.people ?? [])]);
+  const terms = termsFor(userId, [
+    c.subject,
+    c.text,
+    c.html ? stripTags(c.html) : null,
+    ...(c.fileNames ?? []),
+    ...(c.people ?? []),
+  ]);
   if (terms.length === 0) return;
   await SearchTerm.bulkCreate(
     terms.map((term) => ({ userId, messageId, term })),
@@ -66,5 +77,8 @@ export async function searchMessageIds(userId: string, query: string): Promise<s
 /** Forgets what one reader (or, without userId, every reader) could search for in messages. */
 export async function dropIndex(t: Transaction, messageIds: string[], userId?: string): Promise<void> {
   if (messageIds.length === 0) return;
-  await SearchTerm.destroy({ where: { messageId: { [Op.in]: messageIds }, ...(userId ? { userId } : {}) }, transaction: t });
+  await SearchTerm.destroy({
+    where: { messageId: { [Op.in]: messageIds }, ...(userId ? { userId } : {}) },
+    transaction: t,
+  });
 }

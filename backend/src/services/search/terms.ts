@@ -7,7 +7,12 @@ const MAX_WORDS = 2_000;
 
 /** Lower-case words of letters and digits (Unicode-aware: å, ä, ö, é …). */
 export function words(text: string): string[] {
-  return (text.normalize("NFC").toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length >= 2);
+  return (
+    text
+      .normalize("NFC")
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  ).filter((w) => w.length >= 2);
 }
 
 /** Every searchable form of a word: the word itself and its prefixes of 3–16 characters. */

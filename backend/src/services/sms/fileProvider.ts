@@ -9,7 +9,13 @@ export function fileSmsProvider(dir: string, from: string): SmsProvider {
     name: "file",
     async send(sms) {
       await fs.mkdir(dir, { recursive: true });
-      const line = JSON.stringify({ at: new Date().toISOString(), from, to: sms.to, message: sms.message, id: sms.idempotencyKey });
+      const line = JSON.stringify({
+        at: new Date().toISOString(),
+        from,
+        to: sms.to,
+        message: sms.message,
+        id: sms.idempotencyKey,
+      });
       await fs.appendFile(file, line + "\n", { mode: 0o600 });
       return { providerId: sms.idempotencyKey };
     },

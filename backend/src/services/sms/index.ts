@@ -11,7 +11,12 @@ export type { SmsProvider, OutgoingSms } from "./provider.js";
 export function smsProviderFromEnv(e: Env): SmsProvider {
   switch (e.SMS_PROVIDER) {
     case "http":
-      return httpSmsProvider({ url: e.SMS_HTTP_URL!, token: e.SMS_HTTP_TOKEN, from: e.SMS_FROM, timeoutMs: e.SMS_HTTP_TIMEOUT_MS });
+      return httpSmsProvider({
+        url: e.SMS_HTTP_URL!,
+        token: e.SMS_HTTP_TOKEN,
+        from: e.SMS_FROM,
+        timeoutMs: e.SMS_HTTP_TIMEOUT_MS,
+      });
     case "46elks":
       return elksSmsProvider({
         url: e.ELKS_API_URL,

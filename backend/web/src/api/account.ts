@@ -95,16 +95,20 @@ export const accountApi = {
   sendSmsCode: (purpose: SmsPurpose) => api.post<{ sent: true; to: string }>("/api/account/2fa/sms-code", { purpose }),
   startTotp: (smsCode: string) => api.post<TotpEnrolment>("/api/account/2fa/totp/start", { smsCode }),
   confirmTotp: (code: string) => api.post<{ enabled: true }>("/api/account/2fa/totp/confirm", { code }),
-  disableTotp: (confirmation: Confirmation) => api.post<{ enabled: false }>("/api/account/2fa/totp/disable", confirmation),
+  disableTotp: (confirmation: Confirmation) =>
+    api.post<{ enabled: false }>("/api/account/2fa/totp/disable", confirmation),
   generateBackupCodes: (smsCode: string) => api.post<{ codes: string[] }>("/api/account/backup-codes", { smsCode }),
 
   phones: () => api.get<{ phones: Phone[] }>("/api/account/phones"),
   addPhone: (phone: { mobile: string; country?: string; name: string }, confirmation: Confirmation) =>
     api.post<{ phone: Phone }>("/api/account/phones", { ...phone, ...confirmation }),
-  sendPhoneCode: (id: string) => api.post<{ sent: true; to: string }>(`/api/account/phones/${encodeURIComponent(id)}/send-code`),
-  verifyPhone: (id: string, code: string) => api.post<{ phone: Phone }>(`/api/account/phones/${encodeURIComponent(id)}/verify`, { code }),
+  sendPhoneCode: (id: string) =>
+    api.post<{ sent: true; to: string }>(`/api/account/phones/${encodeURIComponent(id)}/send-code`),
+  verifyPhone: (id: string, code: string) =>
+    api.post<{ phone: Phone }>(`/api/account/phones/${encodeURIComponent(id)}/verify`, { code }),
   makePrimary: (id: string) => api.post<{ phone: Phone }>(`/api/account/phones/${encodeURIComponent(id)}/primary`),
-  removePhone: (id: string, confirmation: Confirmation) => apiRequest<null>("DELETE", `/api/account/phones/${encodeURIComponent(id)}`, confirmation),
+  removePhone: (id: string, confirmation: Confirmation) =>
+    apiRequest<null>("DELETE", `/api/account/phones/${encodeURIComponent(id)}`, confirmation),
 
   sessions: () => api.get<{ sessions: SessionInfo[] }>("/api/account/sessions"),
   revokeSession: (id: string) => api.delete<null>(`/api/account/sessions/${encodeURIComponent(id)}`),

@@ -7,7 +7,16 @@ export interface Person {
 }
 
 export type DeliveryStatus = "queued" | "notified" | "opened" | "read" | "expired" | "burned" | "bounced" | "away";
-export const deliveryStatuses: DeliveryStatus[] = ["queued", "notified", "opened", "read", "expired", "burned", "bounced", "away"];
+export const deliveryStatuses: DeliveryStatus[] = [
+  "queued",
+  "notified",
+  "opened",
+  "read",
+  "expired",
+  "burned",
+  "bounced",
+  "away",
+];
 
 export interface SecurityOptions {
   idCheck: boolean;
@@ -113,9 +122,13 @@ export const messagesApi = {
   /** Saves subject, body and intended recipients into a draft, encrypted on the server (F11). */
   saveDraft: (
     id: string,
-    input: { to: Array<{ email: string; mobile?: string | null }>; subject: string; body: string | { text: string; html: string | null }; options: SecurityOptions },
-  ) =>
-    api.put<unknown>(`/api/messages/drafts/${id}`, input),
+    input: {
+      to: Array<{ email: string; mobile?: string | null }>;
+      subject: string;
+      body: string | { text: string; html: string | null };
+      options: SecurityOptions;
+    },
+  ) => api.put<unknown>(`/api/messages/drafts/${id}`, input),
   list: (folder: string, opts: { q?: string; limit?: number; offset?: number } = {}) => {
     const params = new URLSearchParams();
     if (opts.q) params.set("q", opts.q);
@@ -128,11 +141,15 @@ export const messagesApi = {
   reveal: (id: string) => api.post<Message>(`/api/messages/${id}/reveal`, {}),
   /** ID check (F4): sends the SMS code that opens the message in this session. */
   sendIdCheckCode: (id: string) => api.post<{ mobile: string | null }>(`/api/messages/${id}/id-check`, {}),
-  verifyIdCheck: (id: string, code: string) => api.post<{ verified: true }>(`/api/messages/${id}/id-check/verify`, { code }),
+  verifyIdCheck: (id: string, code: string) =>
+    api.post<{ verified: true }>(`/api/messages/${id}/id-check/verify`, { code }),
   thread: (id: string) => api.get<{ threadId: string; messages: ThreadMessage[] }>(`/api/messages/${id}/thread`),
   send: (input: SendInput) => {
     const { draftId, replyTo, ...rest } = input;
-    const body: Record<string, unknown> = { ...rest, options: { ...rest.options, expiresAt: rest.options.expiresAt ?? null } };
+    const body: Record<string, unknown> = {
+      ...rest,
+      options: { ...rest.options, expiresAt: rest.options.expiresAt ?? null },
+    };
     if (replyTo) body.replyTo = replyTo;
     if (draftId) body.draftId = draftId;
     return api.post<{ id: string; threadId: string }>("/api/messages", body);
@@ -148,7 +165,11 @@ export const messagesApi = {
       res = await fetch("/api/keys/lookup", {
         method: "POST",
         credentials: "same-origin",
-        headers: { Accept: "application/json", "Content-Type": "application/json", ...(csrf ? { "X-CSRF-Token": csrf } : {}) },
+        headers: {
+          Accept: "application/json",
+          "Content-Type": "application/json",
+          ...(csrf ? { "X-CSRF-Token": csrf } : {}),
+        },
         body: JSON.stringify({ recipients }),
       });
     } catch {
@@ -164,9 +185,12 @@ export const messagesApi = {
   trash: (messageIds: string[]) => api.post<{ count: number }>("/api/mailbox/trash", { messageIds }),
   restore: (messageIds: string[]) => api.post<{ count: number }>("/api/mailbox/trash/restore", { messageIds }),
   emptyTrash: () => api.post<{ deleted: number; shredded: number }>("/api/mailbox/trash/empty", {}),
-  deleteForGood: (messageIds: string[]) => api.post<{ deleted: number; shredded: number }>("/api/mailbox/trash/empty", { messageIds }),
-  move: (messageIds: string[], folder: string) => api.post<{ count: number }>("/api/mailbox/move", { messageIds, folder }),
-  mark: (messageIds: string[], unread: boolean) => api.post<{ count: number }>("/api/mailbox/mark", { messageIds, unread }),
+  deleteForGood: (messageIds: string[]) =>
+    api.post<{ deleted: number; shredded: number }>("/api/mailbox/trash/empty", { messageIds }),
+  move: (messageIds: string[], folder: string) =>
+    api.post<{ count: number }>("/api/mailbox/move", { messageIds, folder }),
+  mark: (messageIds: string[], unread: boolean) =>
+    api.post<{ count: number }>("/api/mailbox/mark", { messageIds, unread }),
   folders: () => api.get<{ folders: Folder[] }>("/api/folders"),
   createFolder: (name: string) => api.post<Folder>("/api/folders", { name }),
   renameFolder: (id: string, name: string) => api.patch<Folder>(`/api/folders/${id}`, { name }),
@@ -176,8 +200,10 @@ export const messagesApi = {
     api.put<{ mobile: string | null }>(`/api/messages/${messageId}/recipients/${userId}/mobile`, { mobile }),
   /** The user's personal signature (F5), from the account settings. */
   signature: async () => (await api.get<{ signature: string | null }>("/api/account")).signature,
-  createDraft: (replyTo?: string | null) => api.post<{ id: string; threadId: string }>("/api/messages/drafts", replyTo ? { replyTo } : {}),
-  removeAttachment: (draftId: string, attachmentId: string) => api.delete<unknown>(`/api/messages/${draftId}/attachments/${attachmentId}`),
+  createDraft: (replyTo?: string | null) =>
+    api.post<{ id: string; threadId: string }>("/api/messages/drafts", replyTo ? { replyTo } : {}),
+  removeAttachment: (draftId: string, attachmentId: string) =>
+    api.delete<unknown>(`/api/messages/${draftId}/attachments/${attachmentId}`),
   attachmentUrl: (messageId: string, attachmentId: string) => `/api/messages/${messageId}/attachments/${attachmentId}`,
 };
 
@@ -190,7 +216,11 @@ export interface Upload {
  * Streams one file into a draft with XMLHttpRequest: the browser sends the File from disk
  * (never read into memory here) and reports progress; abort() cancels the request.
  */
-export function uploadAttachment(draftId: string, file: File, onProgress: (sent: number, total: number) => void): Upload {
+export function uploadAttachment(
+  draftId: string,
+  file: File,
+  onProgress: (sent: number, total: number) => void,
+): Upload {
   const xhr = new XMLHttpRequest();
   const promise = new Promise<AttachmentInfo>((resolve, reject) => {
     xhr.open("POST", `/api/messages/${draftId}/attachments`);
@@ -223,10 +253,16 @@ export interface RecipientStart {
 }
 
 export const recipientApi = {
-  start: (token: string, email: string) => api.post<RecipientStart>(`/api/recipient/${encodeURIComponent(token)}/start`, { email }),
-  verify: (token: string, code: string) => api.post<{ next: "set_password" }>(`/api/recipient/${encodeURIComponent(token)}/verify`, { code }),
+  start: (token: string, email: string) =>
+    api.post<RecipientStart>(`/api/recipient/${encodeURIComponent(token)}/start`, { email }),
+  verify: (token: string, code: string) =>
+    api.post<{ next: "set_password" }>(`/api/recipient/${encodeURIComponent(token)}/verify`, { code }),
   /** Tells the sender that the SMS code went to a number that is not the recipient's. */
-  wrongNumber: (token: string, email: string) => api.post<{ notified: true }>(`/api/recipient/${encodeURIComponent(token)}/wrong-number`, { email }),
+  wrongNumber: (token: string, email: string) =>
+    api.post<{ notified: true }>(`/api/recipient/${encodeURIComponent(token)}/wrong-number`, { email }),
   register: (token: string, password: string, acceptTerms: boolean) =>
-    api.post<{ next: "done"; messageId: string }>(`/api/recipient/${encodeURIComponent(token)}/register`, { password, acceptTerms }),
+    api.post<{ next: "done"; messageId: string }>(`/api/recipient/${encodeURIComponent(token)}/register`, {
+      password,
+      acceptTerms,
+    }),
 };

@@ -63,7 +63,9 @@ export function ErrorMessage({ error, email }: { error: unknown; email?: string 
       {locked ? (
         <>
           {" "}
-          <Link to="/forgot-password" state={email ? { email } : undefined}>{t("errors.accountLockedAction")}</Link>
+          <Link to="/forgot-password" state={email ? { email } : undefined}>
+            {t("errors.accountLockedAction")}
+          </Link>
         </>
       ) : null}
     </MessageBar>

@@ -10,7 +10,8 @@ export function RequireAuth({ children }: { children: ReactNode }) {
   const { t } = useTranslation();
   const { user, signedOut } = useSession();
   const location = useLocation();
-  if (user === undefined) return <Spinner size={SpinnerSize.large} label={t("common.loading")} styles={{ root: { marginTop: 48 } }} />;
+  if (user === undefined)
+    return <Spinner size={SpinnerSize.large} label={t("common.loading")} styles={{ root: { marginTop: 48 } }} />;
   if (user === null) {
     const next = location.pathname + location.search;
     const plain = next === "/" || signedOut;

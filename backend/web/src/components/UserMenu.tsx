@@ -26,16 +26,31 @@ export function UserMenu({ user }: { user: CurrentUser }) {
   const menuProps: IContextualMenuProps = {
     items: [
       { key: "email", text: user.email, itemType: ContextualMenuItemType.Header },
-      { key: "settings", text: t("shell.settings"), iconProps: { iconName: "Settings" }, onClick: () => {
+      {
+        key: "settings",
+        text: t("shell.settings"),
+        iconProps: { iconName: "Settings" },
+        onClick: () => {
           navigate("/settings");
-        } },
-      { key: "signout", text: t("shell.signOut"), iconProps: { iconName: "SignOut" }, onClick: () => {
+        },
+      },
+      {
+        key: "signout",
+        text: t("shell.signOut"),
+        iconProps: { iconName: "SignOut" },
+        onClick: () => {
           void signOut();
-        } },
+        },
+      },
     ],
   };
   return (
-    <ActionButton styles={onDark} menuProps={menuProps} data-testid="user-menu" aria-label={t("shell.userMenu", { name: user.name ?? user.email })}>
+    <ActionButton
+      styles={onDark}
+      menuProps={menuProps}
+      data-testid="user-menu"
+      aria-label={t("shell.userMenu", { name: user.name ?? user.email })}
+    >
       {user.name ?? user.email}
     </ActionButton>
   );

@@ -146,7 +146,11 @@ export function ForgotPasswordPage() {
           <PasswordRules password={password} id="new-password-rules" />
           <ErrorMessage error={error} />
           <div className={formClasses.actions}>
-            <PrimaryButton type="submit" disabled={busy || !code.trim() || !passwordRulesOk(password)} data-testid="save-password">
+            <PrimaryButton
+              type="submit"
+              disabled={busy || !code.trim() || !passwordRulesOk(password)}
+              data-testid="save-password"
+            >
               {t("forgot.submit")}
             </PrimaryButton>
           </div>

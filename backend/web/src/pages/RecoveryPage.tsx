@@ -1,5 +1,14 @@
 import { useEffect, useState, type FormEvent } from "react";
-import { ChoiceGroup, DefaultButton, MessageBar, MessageBarType, PrimaryButton, Spinner, SpinnerSize, TextField } from "@fluentui/react";
+import {
+  ChoiceGroup,
+  DefaultButton,
+  MessageBar,
+  MessageBarType,
+  PrimaryButton,
+  Spinner,
+  SpinnerSize,
+  TextField,
+} from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { authApi } from "../api/auth.js";
@@ -76,14 +85,17 @@ export function RecoveryPage() {
     );
   }
 
-  if (stage === "loading") return <Spinner size={SpinnerSize.large} label={t("common.loading")} styles={{ root: { marginTop: 48 } }} />;
+  if (stage === "loading")
+    return <Spinner size={SpinnerSize.large} label={t("common.loading")} styles={{ root: { marginTop: 48 } }} />;
   if (stage !== "partial") {
     return (
       <CenteredCard title={t("recovery.title")}>
         <p className={formClasses.lead} data-testid="recovery-sign-in-first">
           {stage === "full" ? t("recovery.alreadySignedIn") : t("recovery.signInFirst")}
         </p>
-        <Link to={stage === "full" ? "/" : "/login"}>{stage === "full" ? t("notFound.home") : t("recovery.toSignIn")}</Link>
+        <Link to={stage === "full" ? "/" : "/login"}>
+          {stage === "full" ? t("notFound.home") : t("recovery.toSignIn")}
+        </Link>
       </CenteredCard>
     );
   }

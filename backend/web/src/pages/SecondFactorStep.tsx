@@ -1,5 +1,13 @@
 import { useState, type FormEvent } from "react";
-import { ChoiceGroup, DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField, type IChoiceGroupOption } from "@fluentui/react";
+import {
+  ChoiceGroup,
+  DefaultButton,
+  MessageBar,
+  MessageBarType,
+  PrimaryButton,
+  TextField,
+  type IChoiceGroupOption,
+} from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { authApi, type SecondFactorMethod } from "../api/auth.js";

@@ -7,7 +7,13 @@ import { api } from "../api/client.js";
 /** The part of GET /api/mailbox/inbox the dashboard shows. */
 interface InboxSummary {
   unread: Record<string, number>;
-  items: Array<{ id: string; unread: boolean; subject: string | null; sender: { name: string | null; email: string } | null; createdAt: string }>;
+  items: Array<{
+    id: string;
+    unread: boolean;
+    subject: string | null;
+    sender: { name: string | null; email: string } | null;
+    createdAt: string;
+  }>;
 }
 
 const classes = mergeStyleSets({
@@ -21,7 +27,10 @@ const classes = mergeStyleSets({
     gap: "2px 12px",
     color: "#1b1b1b",
     textDecoration: "none",
-    selectors: { ":hover .subject": { textDecoration: "underline" }, ":focus-visible": { outline: "2px solid #0c466a", outlineOffset: 2 } },
+    selectors: {
+      ":hover .subject": { textDecoration: "underline" },
+      ":focus-visible": { outline: "2px solid #0c466a", outlineOffset: 2 },
+    },
   },
   sender: { fontWeight: 600, minWidth: 0, overflowWrap: "anywhere" },
   subject: { flex: "1 1 200px", minWidth: 0, overflowWrap: "anywhere" },
@@ -46,7 +55,8 @@ export function UnreadSummary() {
     };
   }, []);
 
-  if (inbox === null) return <Spinner size={SpinnerSize.small} label={t("common.loading")} styles={{ root: { marginBottom: 24 } }} />;
+  if (inbox === null)
+    return <Spinner size={SpinnerSize.small} label={t("common.loading")} styles={{ root: { marginBottom: 24 } }} />;
   if (inbox === "failed") {
     return (
       <section className={classes.box} aria-labelledby="unread-title">
@@ -59,7 +69,10 @@ export function UnreadSummary() {
   }
   const count = inbox.unread.inbox ?? inbox.items.filter((m) => m.unread).length;
   const unreadItems = inbox.items.filter((m) => m.unread).slice(0, shown);
-  const format = new Intl.DateTimeFormat(i18n.language === "en" ? "en-GB" : "sv-SE", { dateStyle: "medium", timeStyle: "short" });
+  const format = new Intl.DateTimeFormat(i18n.language === "en" ? "en-GB" : "sv-SE", {
+    dateStyle: "medium",
+    timeStyle: "short",
+  });
   return (
     <section className={classes.box} aria-labelledby="unread-title" data-testid="unread-summary">
       <h2 id="unread-title" className={classes.title}>
@@ -73,7 +86,9 @@ export function UnreadSummary() {
           {unreadItems.map((m) => (
             <li key={m.id} className={classes.item}>
               <Link className={classes.link} to={`/mailbox/inbox/${encodeURIComponent(m.id)}`}>
-                <span className={classes.sender}>{m.sender ? (m.sender.name ?? m.sender.email) : t("dashboard.unread.unknownSender")}</span>
+                <span className={classes.sender}>
+                  {m.sender ? (m.sender.name ?? m.sender.email) : t("dashboard.unread.unknownSender")}
+                </span>
                 <span className={`${classes.subject} subject`}>{m.subject || t("dashboard.unread.noSubject")}</span>
                 <span className={classes.date}>{format.format(new Date(m.createdAt))}</span>
               </Link>

@@ -72,7 +72,9 @@ describe("inbound classification (fixtures)", () => {
   });
 
   it("the same bounce without X-Failed-Recipients is recognised from sender and subject", async () => {
-    const c = await classifyInbound(inboundFixture("nonstandard-bounce", ORIGINAL, { "X-Failed-Recipients: gone@example.net\n": "" }));
+    const c = await classifyInbound(
+      inboundFixture("nonstandard-bounce", ORIGINAL, { "X-Failed-Recipients: gone@example.net\n": "" }),
+    );
     expect(c.classification).to.equal("bounce");
     expect(c.reason).to.equal("bounce-text");
     expect(c.finalRecipient).to.equal("gone@example.net");
@@ -100,7 +102,7 @@ describe("inbound classification (fixtures)", () => {
 describe("inbound classification (signals)", () => {
   const cases: Array<[string, string, string]> = [
     ["Auto-Submitted: auto-generated", "auto_reply", "auto-submitted"],
-    ["Auto-Submitted: auto-replied; owner-email=\"a@b.c\"", "auto_reply", "auto-submitted"],
+    ['Auto-Submitted: auto-replied; owner-email="a@b.c"', "auto_reply", "auto-submitted"],
     ["X-Autorespond: 1", "auto_reply", "x-autorespond"],
     ["Precedence: auto_reply", "auto_reply", "precedence-auto_reply"],
     ["Precedence: junk", "auto_reply", "precedence-junk"],
@@ -172,8 +174,12 @@ describe("inbound classification (signals)", () => {
   });
 
   it("the answer address is the envelope sender (RFC 3834), else Return-Path, else From", async () => {
-    expect((await classifyInbound(plain("Subject: Re"), { envelopeFrom: "env@example.org" })).responseAddress).to.equal("env@example.org");
-    expect((await classifyInbound(plain("Return-Path: <rp@example.org>\nSubject: Re"))).responseAddress).to.equal("rp@example.org");
+    expect((await classifyInbound(plain("Subject: Re"), { envelopeFrom: "env@example.org" })).responseAddress).to.equal(
+      "env@example.org",
+    );
+    expect((await classifyInbound(plain("Return-Path: <rp@example.org>\nSubject: Re"))).responseAddress).to.equal(
+      "rp@example.org",
+    );
     expect((await classifyInbound(plain("Subject: Re"))).responseAddress).to.equal("person@example.org");
   });
 
@@ -181,11 +187,15 @@ describe("inbound classification (signals)", () => {
     for (const bad of ["a,victim@example.org", "victim@example.org,other@example.org", '"x y"@example.org', "a@b"]) {
       expect((await classifyInbound(plain("Subject: Re"), { envelopeFrom: bad })).responseAddress, bad).to.equal(null);
     }
-    expect((await classifyInbound(plain("Subject: Re"), { envelopeFrom: "Åsa.Öberg+tag@exempel.se" })).responseAddress).to.equal("åsa.öberg+tag@exempel.se");
+    expect(
+      (await classifyInbound(plain("Subject: Re"), { envelopeFrom: "Åsa.Öberg+tag@exempel.se" })).responseAddress,
+    ).to.equal("åsa.öberg+tag@exempel.se");
   });
 
   it("X-Failed-Recipients with several addresses makes a bounce for the first", async () => {
-    const c = await classifyInbound(plain("X-Failed-Recipients: one@example.org, two@example.org\nSubject: Mail delivery failed"));
+    const c = await classifyInbound(
+      plain("X-Failed-Recipients: one@example.org, two@example.org\nSubject: Mail delivery failed"),
+    );
     expect(c.classification).to.equal("bounce");
     expect(c.finalRecipient).to.equal("one@example.org");
   });

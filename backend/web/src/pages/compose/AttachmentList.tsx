@@ -43,15 +43,31 @@ export function AttachmentList({ uploads, onCancel, onRemove }: AttachmentListPr
               <span className={classes.name}>{u.name}</span>
               <span className={classes.size}>{formatSize(u.size, i18n.language)}</span>
               {u.status === "uploading" ? (
-                <IconButton iconProps={{ iconName: "Cancel" }} title={t("mail.compose.cancelUpload", { name: u.name })} ariaLabel={t("mail.compose.cancelUpload", { name: u.name })} onClick={() => onCancel(u.key)} data-testid="upload-cancel" />
+                <IconButton
+                  iconProps={{ iconName: "Cancel" }}
+                  title={t("mail.compose.cancelUpload", { name: u.name })}
+                  ariaLabel={t("mail.compose.cancelUpload", { name: u.name })}
+                  onClick={() => onCancel(u.key)}
+                  data-testid="upload-cancel"
+                />
               ) : (
-                <IconButton iconProps={{ iconName: "Delete" }} title={t("mail.compose.removeFile", { name: u.name })} ariaLabel={t("mail.compose.removeFile", { name: u.name })} onClick={() => onRemove(u.key)} data-testid="upload-remove" />
+                <IconButton
+                  iconProps={{ iconName: "Delete" }}
+                  title={t("mail.compose.removeFile", { name: u.name })}
+                  ariaLabel={t("mail.compose.removeFile", { name: u.name })}
+                  onClick={() => onRemove(u.key)}
+                  data-testid="upload-remove"
+                />
               )}
             </div>
             {u.status === "uploading" || u.status === "done" ? (
               <ProgressIndicator
                 percentComplete={percent}
-                description={u.status === "done" ? t("mail.compose.uploaded") : t("mail.compose.uploading", { percent: Math.round(percent * 100) })}
+                description={
+                  u.status === "done"
+                    ? t("mail.compose.uploaded")
+                    : t("mail.compose.uploading", { percent: Math.round(percent * 100) })
+                }
                 ariaLabel={t("mail.compose.progressOf", { name: u.name })}
                 styles={{ itemDescription: { fontSize: 12, color: "#424242" }, root: { paddingRight: 8 } }}
               />

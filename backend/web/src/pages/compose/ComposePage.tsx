@@ -1,11 +1,26 @@
 import { useEffect, useMemo, useRef, useState, type ChangeEvent, type FormEvent } from "react";
-import { DefaultButton, FontIcon, mergeStyleSets, MessageBar, MessageBarType, PrimaryButton, TextField, Toggle } from "@fluentui/react";
+import {
+  DefaultButton,
+  FontIcon,
+  mergeStyleSets,
+  MessageBar,
+  MessageBarType,
+  PrimaryButton,
+  TextField,
+  Toggle,
+} from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
 import { checkSubject } from "#shared/sensitivity.js";
 import { ApiError } from "../../api/client.js";
 import { contactsApi, type Contact } from "../../api/contacts.js";
-import { messagesApi, uploadAttachment, type ComposeDefaults, type SecurityOptions, type Template } from "../../api/messages.js";
+import {
+  messagesApi,
+  uploadAttachment,
+  type ComposeDefaults,
+  type SecurityOptions,
+  type Template,
+} from "../../api/messages.js";
 import { MailError, mailErrorText } from "../mailbox/mailErrors.js";
 import { registerMailIcons } from "../mailbox/icons.js";
 import { looksLikeEmail } from "../SignInPage.js";
@@ -18,14 +33,45 @@ registerMailIcons();
 const classes = mergeStyleSets({
   page: { maxWidth: 820, margin: "0 auto" },
   title: { fontSize: 26, fontWeight: 600, margin: "0 0 16px" },
-  card: { background: "#fff", border: "1px solid #d6dde3", borderRadius: 8, padding: "16px 18px 20px", display: "flex", flexDirection: "column", gap: 14 },
-  mobiles: { display: "flex", flexDirection: "column", gap: 10, background: "#f1f7fb", borderRadius: 6, padding: "10px 12px" },
+  card: {
+    background: "#fff",
+    border: "1px solid #d6dde3",
+    borderRadius: 8,
+    padding: "16px 18px 20px",
+    display: "flex",
+    flexDirection: "column",
+    gap: 14,
+  },
+  mobiles: {
+    display: "flex",
+    flexDirection: "column",
+    gap: 10,
+    background: "#f1f7fb",
+    borderRadius: 6,
+    padding: "10px 12px",
+  },
   safe: { display: "flex", flexWrap: "wrap", gap: 6, fontSize: 13 },
-  safeItem: { display: "inline-flex", alignItems: "center", gap: 4, background: "#e1f5df", color: "#0b4f0b", borderRadius: 10, padding: "2px 8px" },
+  safeItem: {
+    display: "inline-flex",
+    alignItems: "center",
+    gap: 4,
+    background: "#e1f5df",
+    color: "#0b4f0b",
+    borderRadius: 10,
+    padding: "2px 8px",
+  },
   fieldset: { border: "1px solid #d6dde3", borderRadius: 8, padding: "8px 14px 12px", margin: 0 },
   legend: { fontWeight: 600, padding: "0 6px" },
   toggles: { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(240px, 1fr))", gap: "4px 20px" },
-  forced: { display: "flex", alignItems: "center", gap: 4, fontSize: 12, fontWeight: 600, color: "#0b4f0b", margin: "-4px 0 10px" },
+  forced: {
+    display: "flex",
+    alignItems: "center",
+    gap: 4,
+    fontSize: 12,
+    fontWeight: 600,
+    color: "#0b4f0b",
+    margin: "-4px 0 10px",
+  },
   help: { fontSize: 13, color: "#545454", margin: "-6px 0 8px", lineHeight: "1.4" },
   actions: { display: "flex", flexWrap: "wrap", gap: 12, alignItems: "center" },
   hiddenInput: { position: "absolute", width: 1, height: 1, opacity: 0, overflow: "hidden" },
@@ -85,7 +131,10 @@ export function ComposePage() {
   const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    contactsApi.list().then((r) => setContacts(r.contacts), () => setContacts([]));
+    contactsApi.list().then(
+      (r) => setContacts(r.contacts),
+      () => setContacts([]),
+    );
     messagesApi.templates().then(setTemplates, () => setTemplates([]));
     messagesApi.composeDefaults().then(
       (d) => {
@@ -108,17 +157,31 @@ export function ComposePage() {
     messagesApi.get(openDraft).then(
       (m) => {
         setTo((m.draftTo ?? []).map((r) => r.email).join(", "));
-        setMobiles(Object.fromEntries((m.draftTo ?? []).filter((r) => r.mobile).map((r) => [r.email, r.mobile as string])));
+        setMobiles(
+          Object.fromEntries((m.draftTo ?? []).filter((r) => r.mobile).map((r) => [r.email, r.mobile as string])),
+        );
         setSubject(m.subject);
         setBody({ html: m.html ?? textToHtml(m.text ?? ""), text: m.text ?? "" });
         setBodyRevision((r) => r + 1);
         const saved = m.draftOptions;
         if (saved) {
-          setOptions((o) => ({ ...o, ...Object.fromEntries(toggleKeys.filter((k) => typeof saved[k] === "boolean").map((k) => [k, saved[k]])) }));
+          setOptions((o) => ({
+            ...o,
+            ...Object.fromEntries(toggleKeys.filter((k) => typeof saved[k] === "boolean").map((k) => [k, saved[k]])),
+          }));
           setExpires(!!saved.expiresAt);
           setExpiryDate(saved.expiresAt ? saved.expiresAt.slice(0, 10) : "");
         }
-        setUploads(m.attachments.map((a) => ({ key: a.id, name: a.name, size: a.size, sent: a.size, status: "done" as const, attachmentId: a.id })));
+        setUploads(
+          m.attachments.map((a) => ({
+            key: a.id,
+            name: a.name,
+            size: a.size,
+            sent: a.size,
+            status: "done" as const,
+            attachmentId: a.id,
+          })),
+        );
       },
       (err: unknown) => setReplyError(err),
     );
@@ -144,7 +207,8 @@ export function ComposePage() {
   const subjectReport = useMemo(() => checkSubject(subject), [subject]);
   const uploading = uploads.some((u) => u.status === "uploading");
 
-  const update = (key: string, patch: Partial<UploadState>) => setUploads((prev) => prev.map((u) => (u.key === key ? { ...u, ...patch } : u)));
+  const update = (key: string, patch: Partial<UploadState>) =>
+    setUploads((prev) => prev.map((u) => (u.key === key ? { ...u, ...patch } : u)));
 
   const ensureDraft = (): Promise<string> => {
     draftId.current ??= messagesApi.createDraft(replyTo).then((d) => d.id);
@@ -185,7 +249,10 @@ export function ComposePage() {
   };
 
   const appendText = (text: string) => {
-    setBody((b) => ({ html: `${b.text ? b.html : ""}${textToHtml(text)}`, text: `${b.text ? `${b.text}\n\n` : ""}${text}` }));
+    setBody((b) => ({
+      html: `${b.text ? b.html : ""}${textToHtml(text)}`,
+      text: `${b.text ? `${b.text}\n\n` : ""}${text}`,
+    }));
     setBodyRevision((r) => r + 1);
   };
   const bodyOut = () => ({ text: body.text, html: body.text ? body.html : null });
@@ -193,7 +260,13 @@ export function ComposePage() {
   const lang = i18n.language.startsWith("en") ? "en" : "sv";
   const templateItems = [...templates]
     .sort((a, b) => Number(b.locale === lang) - Number(a.locale === lang))
-    .map((tpl, i) => ({ key: tpl.id ?? `builtin-${i}`, text: tpl.locale === lang ? tpl.name : `${tpl.name} (${tpl.locale.toUpperCase()})`, lang: tpl.locale, onClick: () => appendText(tpl.body), "data-testid": "template-item" }));
+    .map((tpl, i) => ({
+      key: tpl.id ?? `builtin-${i}`,
+      text: tpl.locale === lang ? tpl.name : `${tpl.name} (${tpl.locale.toUpperCase()})`,
+      lang: tpl.locale,
+      onClick: () => appendText(tpl.body),
+      "data-testid": "template-item",
+    }));
 
   const expiresAtNow = () => (expires && expiryDate ? new Date(`${expiryDate}T23:59:59`).toISOString() : null);
   const recipientsNow = () => addresses.map((email) => ({ email, mobile: mobiles[email]?.trim() || null }));
@@ -204,7 +277,12 @@ export function ComposePage() {
     setDraftNotice(false);
     try {
       const id = await ensureDraft();
-      await messagesApi.saveDraft(id, { to: recipientsNow(), subject, body: bodyOut(), options: { ...options, expiresAt: expiresAtNow() } });
+      await messagesApi.saveDraft(id, {
+        to: recipientsNow(),
+        subject,
+        body: bodyOut(),
+        options: { ...options, expiresAt: expiresAtNow() },
+      });
       draftSaved.current = true;
       setDraftNotice(true);
     } catch (err) {
@@ -218,7 +296,9 @@ export function ComposePage() {
     e.preventDefault();
     const bad = addresses.filter((a) => !looksLikeEmail(a));
     if (addresses.length === 0 || bad.length) {
-      setToError(addresses.length === 0 ? t("mail.compose.toRequired") : t("mail.compose.toInvalid", { list: bad.join(", ") }));
+      setToError(
+        addresses.length === 0 ? t("mail.compose.toRequired") : t("mail.compose.toInvalid", { list: bad.join(", ") }),
+      );
       return;
     }
     setToError(undefined);
@@ -256,7 +336,9 @@ export function ComposePage() {
 
   return (
     <div className={classes.page}>
-      <h1 className={classes.title}>{replyTo ? t("mail.compose.replyTitle") : openDraft ? t("mail.compose.draftTitle") : t("mail.compose.title")}</h1>
+      <h1 className={classes.title}>
+        {replyTo ? t("mail.compose.replyTitle") : openDraft ? t("mail.compose.draftTitle") : t("mail.compose.title")}
+      </h1>
       <MailError error={replyError} />
       <form className={classes.card} onSubmit={handleSend} noValidate>
         <TextField
@@ -286,7 +368,9 @@ export function ComposePage() {
             {safe.map((c) => (
               <span key={c.id} className={classes.safeItem}>
                 <FontIcon iconName={c.verified ? "Verified" : "Phone"} aria-hidden="true" />
-                {c.verified ? t("mail.compose.safeContact", { email: c.email }) : t("mail.compose.knownMobile", { email: c.email })}
+                {c.verified
+                  ? t("mail.compose.safeContact", { email: c.email })
+                  : t("mail.compose.knownMobile", { email: c.email })}
               </span>
             ))}
           </div>
@@ -311,32 +395,72 @@ export function ComposePage() {
             ))}
           </div>
         ) : null}
-        <TextField label={t("mail.compose.subject")} description={t("mail.compose.subjectHelp")} value={subject} onChange={(_, v) => setSubject(v ?? "")} maxLength={500} data-testid="compose-subject" />
+        <TextField
+          label={t("mail.compose.subject")}
+          description={t("mail.compose.subjectHelp")}
+          value={subject}
+          onChange={(_, v) => setSubject(v ?? "")}
+          maxLength={500}
+          data-testid="compose-subject"
+        />
         {subjectReport.sensitive ? (
           <MessageBar messageBarType={MessageBarType.severeWarning} isMultiline data-testid="subject-warning">
             {t("mail.compose.subjectWarning", {
-              found: [...new Set(subjectReport.findings.map((f) => (f.kind === "keyword" ? f.match.replace(/^\*|\*$/g, "") : f.match)))].join(", "),
+              found: [
+                ...new Set(
+                  subjectReport.findings.map((f) => (f.kind === "keyword" ? f.match.replace(/^\*|\*$/g, "") : f.match)),
+                ),
+              ].join(", "),
             })}
           </MessageBar>
         ) : null}
-        <RichTextEditor label={t("mail.compose.body")} value={body} revision={bodyRevision} onChange={setBody} testId="compose-body" />
+        <RichTextEditor
+          label={t("mail.compose.body")}
+          value={body}
+          revision={bodyRevision}
+          onChange={setBody}
+          testId="compose-body"
+        />
         {signature || templateItems.length ? (
           <div className={classes.actions}>
             {templateItems.length ? (
-              <DefaultButton iconProps={{ iconName: "Edit" }} menuProps={{ items: templateItems, ariaLabel: t("mail.compose.templates") }} data-testid="insert-template">
+              <DefaultButton
+                iconProps={{ iconName: "Edit" }}
+                menuProps={{ items: templateItems, ariaLabel: t("mail.compose.templates") }}
+                data-testid="insert-template"
+              >
                 {t("mail.compose.insertTemplate")}
               </DefaultButton>
             ) : null}
             {signature ? (
-              <DefaultButton iconProps={{ iconName: "Edit" }} onClick={() => appendText(signature)} disabled={body.text.includes(signature.trim())} data-testid="insert-signature">
+              <DefaultButton
+                iconProps={{ iconName: "Edit" }}
+                onClick={() => appendText(signature)}
+                disabled={body.text.includes(signature.trim())}
+                data-testid="insert-signature"
+              >
                 {t("mail.compose.insertSignature")}
               </DefaultButton>
             ) : null}
           </div>
         ) : null}
         <div>
-          <input ref={fileInput} id="compose-files" type="file" multiple className={classes.hiddenInput} onChange={(e) => void handleFiles(e)} data-testid="compose-files" tabIndex={-1} aria-hidden="true" />
-          <DefaultButton iconProps={{ iconName: "Attach" }} onClick={() => fileInput.current?.click()} data-testid="compose-attach">
+          <input
+            ref={fileInput}
+            id="compose-files"
+            type="file"
+            multiple
+            className={classes.hiddenInput}
+            onChange={(e) => void handleFiles(e)}
+            data-testid="compose-files"
+            tabIndex={-1}
+            aria-hidden="true"
+          />
+          <DefaultButton
+            iconProps={{ iconName: "Attach" }}
+            onClick={() => fileInput.current?.click()}
+            data-testid="compose-attach"
+          >
             {t("mail.compose.attach")}
           </DefaultButton>
           <AttachmentList
@@ -365,7 +489,17 @@ export function ComposePage() {
                 </p>
                 {forced.includes(key) ? (
                   <p id={`forced-${key}`} className={classes.forced} data-testid={`forced-${key}`}>
-                    <svg viewBox="0 0 24 24" width="12" height="12" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinecap="round">
+                    <svg
+                      viewBox="0 0 24 24"
+                      width="12"
+                      height="12"
+                      aria-hidden="true"
+                      focusable="false"
+                      fill="none"
+                      stroke="currentColor"
+                      strokeWidth="2.5"
+                      strokeLinecap="round"
+                    >
                       <path d="M6 11h12v10H6z" />
                       <path d="M8.5 11V7.5a3.5 3.5 0 0 1 7 0V11" />
                     </svg>
@@ -375,26 +509,54 @@ export function ComposePage() {
               </div>
             ))}
             <div>
-              <Toggle label={t("mail.security.expiry.name")} checked={expires} onChange={(_, v) => setExpires(!!v)} inlineLabel aria-describedby="help-expiry" data-testid="option-expiry" />
+              <Toggle
+                label={t("mail.security.expiry.name")}
+                checked={expires}
+                onChange={(_, v) => setExpires(!!v)}
+                inlineLabel
+                aria-describedby="help-expiry"
+                data-testid="option-expiry"
+              />
               <p id="help-expiry" className={classes.help}>
                 {t("mail.security.expiry.help")}
               </p>
               {expires ? (
-                <TextField label={t("mail.security.expiry.date")} type="date" min={today()} value={expiryDate} onChange={(_, v) => setExpiryDate(v ?? "")} data-testid="option-expiry-date" />
+                <TextField
+                  label={t("mail.security.expiry.date")}
+                  type="date"
+                  min={today()}
+                  value={expiryDate}
+                  onChange={(_, v) => setExpiryDate(v ?? "")}
+                  data-testid="option-expiry-date"
+                />
               ) : null}
             </div>
           </div>
         </fieldset>
         <MailError error={error} />
         <div className={classes.actions}>
-          <PrimaryButton type="submit" iconProps={{ iconName: "Send" }} disabled={busy || uploading} data-testid="compose-send">
+          <PrimaryButton
+            type="submit"
+            iconProps={{ iconName: "Send" }}
+            disabled={busy || uploading}
+            data-testid="compose-send"
+          >
             {t("mail.compose.send")}
           </PrimaryButton>
-          <DefaultButton iconProps={{ iconName: "Save" }} onClick={() => void handleSaveDraft()} disabled={busy || uploading} data-testid="compose-save-draft">
+          <DefaultButton
+            iconProps={{ iconName: "Save" }}
+            onClick={() => void handleSaveDraft()}
+            disabled={busy || uploading}
+            data-testid="compose-save-draft"
+          >
             {t("mail.compose.saveDraft")}
           </DefaultButton>
           <DefaultButton onClick={() => navigate(-1)}>{t("mail.common.cancel")}</DefaultButton>
-          {draftNotice ? <span role="status" data-testid="draft-saved">{t("mail.compose.draftSaved")}</span> : null}
+          {draftNotice ? (
+            <span role="status" data-testid="draft-saved">
+              {t("mail.compose.draftSaved")}
+            </span>
+          ) : null}
           {uploading ? <span role="status">{t("mail.compose.waitForUploads")}</span> : null}
         </div>
       </form>

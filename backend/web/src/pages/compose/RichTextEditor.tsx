@@ -9,8 +9,21 @@ export interface RichText {
 }
 
 const classes = mergeStyleSets({
-  wrap: { border: "1px solid #8a8886", borderRadius: 4, background: "#fff", selectors: { ":focus-within": { borderColor: "#0f6cbd", boxShadow: "0 0 0 1px #0f6cbd" } } },
-  toolbar: { display: "flex", flexWrap: "wrap", gap: 2, padding: 4, borderBottom: "1px solid #e1e1e1", background: "#faf9f8", borderRadius: "4px 4px 0 0" },
+  wrap: {
+    border: "1px solid #8a8886",
+    borderRadius: 4,
+    background: "#fff",
+    selectors: { ":focus-within": { borderColor: "#0f6cbd", boxShadow: "0 0 0 1px #0f6cbd" } },
+  },
+  toolbar: {
+    display: "flex",
+    flexWrap: "wrap",
+    gap: 2,
+    padding: 4,
+    borderBottom: "1px solid #e1e1e1",
+    background: "#faf9f8",
+    borderRadius: "4px 4px 0 0",
+  },
   tool: {
     minWidth: 36,
     height: 32,
@@ -59,16 +72,40 @@ function safeUrl(raw: string): string | null {
 
 type Command = "bold" | "italic" | "insertUnorderedList" | "insertOrderedList";
 const tools: Array<{ command: Command; key: string; icon: string[]; shortcut?: string }> = [
-  { command: "bold", key: "bold", icon: ["M7 5h6a3.5 3.5 0 0 1 0 7H7z", "M7 12h7a3.5 3.5 0 0 1 0 7H7z"], shortcut: "Ctrl+B" },
+  {
+    command: "bold",
+    key: "bold",
+    icon: ["M7 5h6a3.5 3.5 0 0 1 0 7H7z", "M7 12h7a3.5 3.5 0 0 1 0 7H7z"],
+    shortcut: "Ctrl+B",
+  },
   { command: "italic", key: "italic", icon: ["M19 4h-9", "M14 20H5", "M15 4L9 20"], shortcut: "Ctrl+I" },
-  { command: "insertUnorderedList", key: "bullets", icon: ["M9 6h11", "M9 12h11", "M9 18h11", "M4 6h.01", "M4 12h.01", "M4 18h.01"] },
-  { command: "insertOrderedList", key: "numbers", icon: ["M10 6h10", "M10 12h10", "M10 18h10", "M4 4h1v5", "M4 9h2", "M6 19H4c0-1 2-2 2-3s-1-1.5-2-1"] },
+  {
+    command: "insertUnorderedList",
+    key: "bullets",
+    icon: ["M9 6h11", "M9 12h11", "M9 18h11", "M4 6h.01", "M4 12h.01", "M4 18h.01"],
+  },
+  {
+    command: "insertOrderedList",
+    key: "numbers",
+    icon: ["M10 6h10", "M10 12h10", "M10 18h10", "M4 4h1v5", "M4 9h2", "M6 19H4c0-1 2-2 2-3s-1-1.5-2-1"],
+  },
 ];
 
 /** A 16 px line icon (no icon font from a CDN); decorative, the button carries the name. */
 function Icon(props: { paths: string[] }) {
   return (
-    <svg viewBox="0 0 24 24" width="16" height="16" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      viewBox="0 0 24 24"
+      width="16"
+      height="16"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       {props.paths.map((d) => (
         <path key={d} d={d} />
       ))}
@@ -86,7 +123,13 @@ function Icon(props: { paths: string[] }) {
  * Uncontrolled: `value` is written into the editor only when `revision` changes (a draft is
  * loaded, a template or signature is inserted), so typing never resets the caret.
  */
-export function RichTextEditor(props: { label: string; value: RichText; revision: number; onChange: (value: RichText) => void; testId?: string }) {
+export function RichTextEditor(props: {
+  label: string;
+  value: RichText;
+  revision: number;
+  onChange: (value: RichText) => void;
+  testId?: string;
+}) {
   const { t } = useTranslation();
   const area = useRef<HTMLDivElement>(null);
   const labelId = useId();
@@ -101,7 +144,10 @@ export function RichTextEditor(props: { label: string; value: RichText; revision
   const report = () => {
     const el = area.current;
     if (!el) return;
-    const text = el.innerText.replace(/\u00a0/g, " ").replace(/\n{3,}/g, "\n\n").trim();
+    const text = el.innerText
+      .replace(/\u00a0/g, " ")
+      .replace(/\n{3,}/g, "\n\n")
+      .trim();
     onChange({ html: text ? el.innerHTML : "", text });
     refreshState();
   };
@@ -138,7 +184,11 @@ export function RichTextEditor(props: { label: string; value: RichText; revision
     }
     if (saved && !saved.collapsed) run("createLink", url);
     else {
-      document.execCommand("insertHTML", false, `<a href="${url.replace(/"/g, "&quot;")}">${textToHtml(url).replace(/^<p>|<\/p>$/g, "")}</a>`);
+      document.execCommand(
+        "insertHTML",
+        false,
+        `<a href="${url.replace(/"/g, "&quot;")}">${textToHtml(url).replace(/^<p>|<\/p>$/g, "")}</a>`,
+      );
       report();
     }
   };
@@ -154,14 +204,21 @@ export function RichTextEditor(props: { label: string; value: RichText; revision
     <div>
       <Label id={labelId}>{props.label}</Label>
       <div className={classes.wrap}>
-        <div role="toolbar" aria-label={t("mail.compose.editor")} aria-controls={`${labelId}-area`} className={classes.toolbar}>
+        <div
+          role="toolbar"
+          aria-label={t("mail.compose.editor")}
+          aria-controls={`${labelId}-area`}
+          className={classes.toolbar}
+        >
           {tools.map((tool) => (
             <button
               key={tool.key}
               type="button"
               className={classes.tool}
               aria-label={t(`mail.compose.${tool.key}`)}
-              title={tool.shortcut ? `${t(`mail.compose.${tool.key}`)} (${tool.shortcut})` : t(`mail.compose.${tool.key}`)}
+              title={
+                tool.shortcut ? `${t(`mail.compose.${tool.key}`)} (${tool.shortcut})` : t(`mail.compose.${tool.key}`)
+              }
               aria-pressed={!!active[tool.key]}
               onMouseDown={(e) => e.preventDefault()}
               onClick={() => run(tool.command)}
@@ -179,7 +236,12 @@ export function RichTextEditor(props: { label: string; value: RichText; revision
             onClick={addLink}
             data-testid="editor-link"
           >
-            <Icon paths={["M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7", "M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7"]} />
+            <Icon
+              paths={[
+                "M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7",
+                "M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7",
+              ]}
+            />
           </button>
         </div>
         <div

@@ -1,7 +1,14 @@
 import type { SecurityOptions } from "../../api/messages.js";
 
 /** The seven security functions (F4), in the order the composer shows them; expiry is the seventh. */
-export const toggleKeys = ["idCheck", "readReceipt", "notify", "hideRecipients", "burnAfterReading", "eyesOnly"] as const;
+export const toggleKeys = [
+  "idCheck",
+  "readReceipt",
+  "notify",
+  "hideRecipients",
+  "burnAfterReading",
+  "eyesOnly",
+] as const;
 export type ToggleKey = (typeof toggleKeys)[number];
 
 /** Defaults when the organisation sets none: notify on, the rest off. */

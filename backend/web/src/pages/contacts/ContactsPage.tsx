@@ -1,5 +1,20 @@
 import { useCallback, useEffect, useState, type FormEvent } from "react";
-import { DefaultButton, Dialog, DialogFooter, DialogType, FontIcon, IconButton, mergeStyleSets, MessageBar, MessageBarType, PrimaryButton, SearchBox, Spinner, SpinnerSize, TextField } from "@fluentui/react";
+import {
+  DefaultButton,
+  Dialog,
+  DialogFooter,
+  DialogType,
+  FontIcon,
+  IconButton,
+  mergeStyleSets,
+  MessageBar,
+  MessageBarType,
+  PrimaryButton,
+  SearchBox,
+  Spinner,
+  SpinnerSize,
+  TextField,
+} from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { contactsApi, type Contact } from "../../api/contacts.js";
@@ -14,12 +29,41 @@ const classes = mergeStyleSets({
   title: { fontSize: 26, fontWeight: 600, margin: 0, marginRight: "auto" },
   search: { flex: "1 1 220px", maxWidth: 360, minWidth: 0 },
   list: { listStyle: "none", padding: 0, margin: 0, background: "#fff", border: "1px solid #d6dde3", borderRadius: 8 },
-  row: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: "6px 12px", padding: "12px 14px", borderBottom: "1px solid #e6eaee", selectors: { ":last-child": { borderBottom: "none" } } },
+  row: {
+    display: "flex",
+    flexWrap: "wrap",
+    alignItems: "center",
+    gap: "6px 12px",
+    padding: "12px 14px",
+    borderBottom: "1px solid #e6eaee",
+    selectors: { ":last-child": { borderBottom: "none" } },
+  },
   who: { flex: "1 1 220px", minWidth: 0 },
   name: { fontWeight: 600, overflowWrap: "anywhere" },
   detail: { fontSize: 13, color: "#424242", overflowWrap: "anywhere" },
-  verified: { display: "inline-flex", alignItems: "center", gap: 4, fontSize: 12, fontWeight: 600, color: "#0b4f0b", background: "#e1f5df", borderRadius: 10, padding: "1px 8px", marginLeft: 8 },
-  unverified: { display: "inline-flex", alignItems: "center", gap: 4, fontSize: 12, color: "#424242", background: "#f0f0f0", borderRadius: 10, padding: "1px 8px", marginLeft: 8 },
+  verified: {
+    display: "inline-flex",
+    alignItems: "center",
+    gap: 4,
+    fontSize: 12,
+    fontWeight: 600,
+    color: "#0b4f0b",
+    background: "#e1f5df",
+    borderRadius: 10,
+    padding: "1px 8px",
+    marginLeft: 8,
+  },
+  unverified: {
+    display: "inline-flex",
+    alignItems: "center",
+    gap: 4,
+    fontSize: 12,
+    color: "#424242",
+    background: "#f0f0f0",
+    borderRadius: 10,
+    padding: "1px 8px",
+    marginLeft: 8,
+  },
   actions: { display: "flex", alignItems: "center", gap: 4 },
   empty: { padding: 24, textAlign: "center", color: "#545454" },
   form: { display: "flex", flexDirection: "column", gap: 12 },
@@ -78,8 +122,10 @@ export function ContactsPage() {
     setBusy(true);
     setFormError(null);
     try {
-      if (editing.kind === "add") await contactsApi.create({ email: email.trim(), name: name.trim() || null, mobile: mobile.trim() || null });
-      if (editing.kind === "edit") await contactsApi.update(editing.contact.id, { name: name.trim() || null, mobile: mobile.trim() || null });
+      if (editing.kind === "add")
+        await contactsApi.create({ email: email.trim(), name: name.trim() || null, mobile: mobile.trim() || null });
+      if (editing.kind === "edit")
+        await contactsApi.update(editing.contact.id, { name: name.trim() || null, mobile: mobile.trim() || null });
       if (editing.kind === "delete") await contactsApi.remove(editing.contact.id);
       setNotice(t(`mail.contacts.notice.${editing.kind}`, { name: name.trim() || email.trim() }));
       setEditing(null);
@@ -96,7 +142,13 @@ export function ContactsPage() {
       <div className={classes.head}>
         <h1 className={classes.title}>{t("mail.contacts.title")}</h1>
         <div className={classes.search}>
-          <SearchBox placeholder={t("mail.contacts.search")} ariaLabel={t("mail.contacts.search")} value={query} onChange={(_, v) => setQuery(v ?? "")} data-testid="contacts-search" />
+          <SearchBox
+            placeholder={t("mail.contacts.search")}
+            ariaLabel={t("mail.contacts.search")}
+            value={query}
+            onChange={(_, v) => setQuery(v ?? "")}
+            data-testid="contacts-search"
+          />
         </div>
         <PrimaryButton iconProps={{ iconName: "Add" }} onClick={() => open({ kind: "add" })} data-testid="contact-add">
           {t("mail.contacts.add")}
@@ -105,7 +157,11 @@ export function ContactsPage() {
       <p style={{ margin: "0 0 12px", color: "#424242", lineHeight: "1.5" }}>{t("mail.contacts.lead")}</p>
       <div role="status" aria-live="polite">
         {notice ? (
-          <MessageBar messageBarType={MessageBarType.success} onDismiss={() => setNotice(null)} dismissButtonAriaLabel={t("mail.common.close")}>
+          <MessageBar
+            messageBarType={MessageBarType.success}
+            onDismiss={() => setNotice(null)}
+            dismissButtonAriaLabel={t("mail.common.close")}
+          >
             {notice}
           </MessageBar>
         ) : null}
@@ -115,7 +171,9 @@ export function ContactsPage() {
         <Spinner size={SpinnerSize.medium} label={t("common.loading")} />
       ) : (
         <ul className={classes.list} aria-label={t("mail.contacts.title")} data-testid="contact-list">
-          {contacts.length === 0 ? <li className={classes.empty}>{query ? t("mail.contacts.noHits") : t("mail.contacts.empty")}</li> : null}
+          {contacts.length === 0 ? (
+            <li className={classes.empty}>{query ? t("mail.contacts.noHits") : t("mail.contacts.empty")}</li>
+          ) : null}
           {contacts.map((c) => (
             <li key={c.id} className={classes.row} data-testid="contact-row">
               <div className={classes.who}>
@@ -136,11 +194,27 @@ export function ContactsPage() {
                 </div>
               </div>
               <div className={classes.actions}>
-                <DefaultButton iconProps={{ iconName: "Send" }} onClick={() => navigate(`/compose?to=${encodeURIComponent(c.email)}`)} data-testid="contact-send">
+                <DefaultButton
+                  iconProps={{ iconName: "Send" }}
+                  onClick={() => navigate(`/compose?to=${encodeURIComponent(c.email)}`)}
+                  data-testid="contact-send"
+                >
                   {t("mail.contacts.send")}
                 </DefaultButton>
-                <IconButton iconProps={{ iconName: "Edit" }} title={t("mail.contacts.edit", { name: c.name ?? c.email })} ariaLabel={t("mail.contacts.edit", { name: c.name ?? c.email })} onClick={() => open({ kind: "edit", contact: c })} data-testid="contact-edit" />
-                <IconButton iconProps={{ iconName: "Delete" }} title={t("mail.contacts.delete", { name: c.name ?? c.email })} ariaLabel={t("mail.contacts.delete", { name: c.name ?? c.email })} onClick={() => open({ kind: "delete", contact: c })} data-testid="contact-delete" />
+                <IconButton
+                  iconProps={{ iconName: "Edit" }}
+                  title={t("mail.contacts.edit", { name: c.name ?? c.email })}
+                  ariaLabel={t("mail.contacts.edit", { name: c.name ?? c.email })}
+                  onClick={() => open({ kind: "edit", contact: c })}
+                  data-testid="contact-edit"
+                />
+                <IconButton
+                  iconProps={{ iconName: "Delete" }}
+                  title={t("mail.contacts.delete", { name: c.name ?? c.email })}
+                  ariaLabel={t("mail.contacts.delete", { name: c.name ?? c.email })}
+                  onClick={() => open({ kind: "delete", contact: c })}
+                  data-testid="contact-delete"
+                />
               </div>
             </li>
           ))}
@@ -152,7 +226,10 @@ export function ContactsPage() {
         dialogContentProps={{
           type: DialogType.normal,
           title: editing ? t(`mail.contacts.dialog.${editing.kind}`) : "",
-          subText: editing?.kind === "delete" ? t("mail.contacts.dialog.deleteText", { name: editing.contact.name ?? editing.contact.email }) : undefined,
+          subText:
+            editing?.kind === "delete"
+              ? t("mail.contacts.dialog.deleteText", { name: editing.contact.name ?? editing.contact.email })
+              : undefined,
         }}
         modalProps={{ isBlocking: false }}
         minWidth={320}
@@ -160,9 +237,31 @@ export function ContactsPage() {
         <form className={classes.form} onSubmit={(e) => void handleSave(e)} noValidate>
           {editing && editing.kind !== "delete" ? (
             <>
-              <TextField label={t("mail.contacts.email")} type="email" value={email} onChange={(_, v) => setEmail(v ?? "")} disabled={editing.kind === "edit"} errorMessage={emailError} required autoFocus={editing.kind === "add"} data-testid="contact-email" />
-              <TextField label={t("mail.contacts.name")} value={name} onChange={(_, v) => setName(v ?? "")} data-testid="contact-name" />
-              <TextField label={t("mail.contacts.mobile")} description={t("mail.contacts.mobileHelp")} type="tel" value={mobile} onChange={(_, v) => setMobile(v ?? "")} data-testid="contact-mobile" />
+              <TextField
+                label={t("mail.contacts.email")}
+                type="email"
+                value={email}
+                onChange={(_, v) => setEmail(v ?? "")}
+                disabled={editing.kind === "edit"}
+                errorMessage={emailError}
+                required
+                autoFocus={editing.kind === "add"}
+                data-testid="contact-email"
+              />
+              <TextField
+                label={t("mail.contacts.name")}
+                value={name}
+                onChange={(_, v) => setName(v ?? "")}
+                data-testid="contact-name"
+              />
+              <TextField
+                label={t("mail.contacts.mobile")}
+                description={t("mail.contacts.mobileHelp")}
+                type="tel"
+                value={mobile}
+                onChange={(_, v) => setMobile(v ?? "")}
+                data-testid="contact-mobile"
+              />
             </>
           ) : null}
           <MailError error={formError} />

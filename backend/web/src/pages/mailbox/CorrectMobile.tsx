@@ -1,5 +1,15 @@
 import { useState, type FormEvent } from "react";
-import { DefaultButton, Dialog, DialogFooter, DialogType, Link as FluentLink, MessageBar, MessageBarType, PrimaryButton, TextField } from "@fluentui/react";
+import {
+  DefaultButton,
+  Dialog,
+  DialogFooter,
+  DialogType,
+  Link as FluentLink,
+  MessageBar,
+  MessageBarType,
+  PrimaryButton,
+  TextField,
+} from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { messagesApi, type Person } from "../../api/messages.js";
 import { MailError } from "./mailErrors.js";
@@ -44,11 +54,24 @@ export function CorrectMobile({ messageId, recipient }: { messageId: string; rec
       <Dialog
         hidden={!open}
         onDismiss={() => setOpen(false)}
-        dialogContentProps={{ type: DialogType.normal, title: t("mail.correctMobile.title"), subText: t("mail.correctMobile.text", { email: recipient.email }) }}
+        dialogContentProps={{
+          type: DialogType.normal,
+          title: t("mail.correctMobile.title"),
+          subText: t("mail.correctMobile.text", { email: recipient.email }),
+        }}
         modalProps={{ isBlocking: false }}
       >
         <form onSubmit={(e) => void handleSave(e)} noValidate>
-          <TextField label={t("mail.contacts.mobile")} description={t("mail.contacts.mobileHelp")} type="tel" value={mobile} onChange={(_, v) => setMobile(v ?? "")} required autoFocus data-testid="correct-mobile-input" />
+          <TextField
+            label={t("mail.contacts.mobile")}
+            description={t("mail.contacts.mobileHelp")}
+            type="tel"
+            value={mobile}
+            onChange={(_, v) => setMobile(v ?? "")}
+            required
+            autoFocus
+            data-testid="correct-mobile-input"
+          />
           <MailError error={error} />
           <DialogFooter>
             <PrimaryButton type="submit" disabled={busy || !mobile.trim()} data-testid="correct-mobile-save">

@@ -1,5 +1,15 @@
 import { useState, type DragEvent } from "react";
-import { DefaultButton, Dialog, DialogFooter, DialogType, FontIcon, IconButton, mergeStyleSets, PrimaryButton, TextField } from "@fluentui/react";
+import {
+  DefaultButton,
+  Dialog,
+  DialogFooter,
+  DialogType,
+  FontIcon,
+  IconButton,
+  mergeStyleSets,
+  PrimaryButton,
+  TextField,
+} from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { messagesApi, systemFolders, type Folder } from "../../api/messages.js";
@@ -25,9 +35,25 @@ const classes = mergeStyleSets({
   active: { background: "#dce9f3", fontWeight: 600, selectors: { ":hover": { background: "#d0e2ef" } } },
   dropping: { outline: "2px dashed #0f5c8c", outlineOffset: -2, background: "#eef5fa" },
   name: { flex: "1 1 auto", overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
-  count: { fontSize: 12, fontWeight: 600, background: "#0f5c8c", color: "#fff", borderRadius: 10, padding: "0 7px", lineHeight: "20px" },
+  count: {
+    fontSize: 12,
+    fontWeight: 600,
+    background: "#0f5c8c",
+    color: "#fff",
+    borderRadius: 10,
+    padding: "0 7px",
+    lineHeight: "20px",
+  },
   icon: { color: "#0f5c8c", fontSize: 16, display: "flex" },
-  heading: { fontSize: 13, fontWeight: 600, color: "#424242", margin: "16px 10px 6px", display: "flex", alignItems: "center", justifyContent: "space-between" },
+  heading: {
+    fontSize: 13,
+    fontWeight: 600,
+    color: "#424242",
+    margin: "16px 10px 6px",
+    display: "flex",
+    alignItems: "center",
+    justifyContent: "space-between",
+  },
 });
 
 const icons: Record<string, string> = { inbox: "Inbox", sent: "Send", drafts: "Edit", saved: "Save", trash: "Delete" };
@@ -73,8 +99,17 @@ export function FolderList({ current, folders, unread, onDropMessages, onChanged
   const row = (key: string, label: string, icon: string) => {
     const count = unread[key] ?? 0;
     return (
-      <li key={key} className={`${classes.item} ${over === key ? classes.dropping : ""}`} {...dropProps(key)} data-folder={key}>
-        <Link to={`/mailbox/${key}`} className={`${classes.link} ${current === key ? classes.active : ""}`} aria-current={current === key ? "page" : undefined}>
+      <li
+        key={key}
+        className={`${classes.item} ${over === key ? classes.dropping : ""}`}
+        {...dropProps(key)}
+        data-folder={key}
+      >
+        <Link
+          to={`/mailbox/${key}`}
+          className={`${classes.link} ${current === key ? classes.active : ""}`}
+          aria-current={current === key ? "page" : undefined}
+        >
           <FontIcon iconName={icon} className={classes.icon} aria-hidden="true" />
           <span className={classes.name}>{label}</span>
           {count > 0 && key !== "trash" && key !== "sent" ? (
@@ -116,7 +151,13 @@ export function FolderList({ current, folders, unread, onDropMessages, onChanged
       <ul className={classes.list}>{systemFolders.map((f) => row(f, t(`mail.folders.${f}`), icons[f]))}</ul>
       <h2 className={classes.heading}>
         <span>{t("mail.folders.own")}</span>
-        <IconButton iconProps={{ iconName: "Add" }} title={t("mail.folders.create")} ariaLabel={t("mail.folders.create")} onClick={() => open({ kind: "create" })} data-testid="folder-create" />
+        <IconButton
+          iconProps={{ iconName: "Add" }}
+          title={t("mail.folders.create")}
+          ariaLabel={t("mail.folders.create")}
+          onClick={() => open({ kind: "create" })}
+          data-testid="folder-create"
+        />
       </h2>
       <ul className={classes.list}>
         {folders.map((f) => (
@@ -131,15 +172,27 @@ export function FolderList({ current, folders, unread, onDropMessages, onChanged
               menuIconProps={{ iconName: "" }}
               menuProps={{
                 items: [
-                  { key: "rename", text: t("mail.folders.rename"), iconProps: { iconName: "Edit" }, onClick: () => open({ kind: "rename", folder: f }) },
-                  { key: "delete", text: t("mail.folders.delete"), iconProps: { iconName: "Delete" }, onClick: () => open({ kind: "delete", folder: f }) },
+                  {
+                    key: "rename",
+                    text: t("mail.folders.rename"),
+                    iconProps: { iconName: "Edit" },
+                    onClick: () => open({ kind: "rename", folder: f }),
+                  },
+                  {
+                    key: "delete",
+                    text: t("mail.folders.delete"),
+                    iconProps: { iconName: "Delete" },
+                    onClick: () => open({ kind: "delete", folder: f }),
+                  },
                 ],
               }}
               data-testid={`folder-menu-${f.name}`}
             />
           </li>
         ))}
-        {folders.length === 0 ? <li style={{ fontSize: 13, color: "#545454", padding: "0 10px" }}>{t("mail.folders.none")}</li> : null}
+        {folders.length === 0 ? (
+          <li style={{ fontSize: 13, color: "#545454", padding: "0 10px" }}>{t("mail.folders.none")}</li>
+        ) : null}
       </ul>
       <Dialog
         hidden={!editing}
@@ -147,7 +200,8 @@ export function FolderList({ current, folders, unread, onDropMessages, onChanged
         dialogContentProps={{
           type: DialogType.normal,
           title: editing ? t(`mail.folders.dialog.${editing.kind}`) : "",
-          subText: editing?.kind === "delete" ? t("mail.folders.dialog.deleteText", { name: editing.folder.name }) : undefined,
+          subText:
+            editing?.kind === "delete" ? t("mail.folders.dialog.deleteText", { name: editing.folder.name }) : undefined,
         }}
         modalProps={{ isBlocking: false }}
       >
@@ -158,11 +212,23 @@ export function FolderList({ current, folders, unread, onDropMessages, onChanged
           }}
         >
           {editing && editing.kind !== "delete" ? (
-            <TextField label={t("mail.folders.name")} value={name} onChange={(_, v) => setName(v ?? "")} maxLength={100} autoFocus required data-testid="folder-name" />
+            <TextField
+              label={t("mail.folders.name")}
+              value={name}
+              onChange={(_, v) => setName(v ?? "")}
+              maxLength={100}
+              autoFocus
+              required
+              data-testid="folder-name"
+            />
           ) : null}
           <MailError error={error} />
           <DialogFooter>
-            <PrimaryButton type="submit" disabled={busy || (editing?.kind !== "delete" && !name.trim())} data-testid="folder-save">
+            <PrimaryButton
+              type="submit"
+              disabled={busy || (editing?.kind !== "delete" && !name.trim())}
+              data-testid="folder-save"
+            >
               {editing?.kind === "delete" ? t("mail.folders.delete") : t("mail.common.save")}
             </PrimaryButton>
             <DefaultButton onClick={() => setEditing(null)}>{t("mail.common.cancel")}</DefaultButton>

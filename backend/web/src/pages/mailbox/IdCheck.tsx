@@ -39,9 +39,18 @@ export function IdCheck({ messageId, onPassed }: { messageId: string; onPassed()
   };
 
   return (
-    <form onSubmit={(e) => void handleVerify(e)} style={{ display: "flex", flexDirection: "column", gap: 12, marginTop: 12 }} noValidate data-testid="id-check">
+    <form
+      onSubmit={(e) => void handleVerify(e)}
+      style={{ display: "flex", flexDirection: "column", gap: 12, marginTop: 12 }}
+      noValidate
+      data-testid="id-check"
+    >
       <MessageBar messageBarType={MessageBarType.info} isMultiline>
-        {sent ? (sent.mobile ? t("mail.idCheck.sentTo", { mobile: sent.mobile }) : t("mail.idCheck.sent")) : t("mail.idCheck.lead")}
+        {sent
+          ? sent.mobile
+            ? t("mail.idCheck.sentTo", { mobile: sent.mobile })
+            : t("mail.idCheck.sent")
+          : t("mail.idCheck.lead")}
       </MessageBar>
       {sent ? (
         <TextField

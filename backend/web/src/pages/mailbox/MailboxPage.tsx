@@ -43,7 +43,14 @@ const classes = mergeStyleSets({
   toolbar: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: 8, marginBottom: 8 },
   search: { flex: "1 1 200px", minWidth: 0 },
   more: { display: "flex", justifyContent: "center", marginTop: 12 },
-  placeholder: { color: "#545454", padding: 24, background: "#fff", border: "1px dashed #c5ced6", borderRadius: 8, textAlign: "center" },
+  placeholder: {
+    color: "#545454",
+    padding: 24,
+    background: "#fff",
+    border: "1px dashed #c5ced6",
+    borderRadius: 8,
+    textAlign: "center",
+  },
 });
 
 function isSystem(folder: string): boolean {
@@ -69,7 +76,8 @@ export function MailboxPage() {
   const [confirm, setConfirm] = useState<{ kind: "empty" } | { kind: "deleteForGood"; ids: string[] } | null>(null);
 
   const folderName = useCallback(
-    (key: string) => (isSystem(key) ? t(`mail.folders.${key}`) : (folders.find((f) => f.id === key)?.name ?? t("mail.folders.unknown"))),
+    (key: string) =>
+      isSystem(key) ? t(`mail.folders.${key}`) : (folders.find((f) => f.id === key)?.name ?? t("mail.folders.unknown")),
     [folders, t],
   );
 
@@ -86,7 +94,11 @@ export function MailboxPage() {
       setLoading(true);
       setError(null);
       try {
-        const page = await messagesApi.list(folder, { q: query || undefined, limit: PAGE, offset: opts.append ? items.length : 0 });
+        const page = await messagesApi.list(folder, {
+          q: query || undefined,
+          limit: PAGE,
+          offset: opts.append ? items.length : 0,
+        });
         setItems((prev) => (opts.append ? [...prev, ...page.items] : page.items));
         setTotal(page.total);
         setUnread(page.unread);
@@ -133,35 +145,116 @@ export function MailboxPage() {
   };
 
   const moveTo = (ids: string[], target: string) => {
-    if (target === "trash") return act(() => messagesApi.trash(ids), t("mail.notice.trashed", { count: ids.length }), ids.includes(messageId ?? ""));
-    return act(() => messagesApi.move(ids, target), t("mail.notice.moved", { count: ids.length, folder: folderName(target) }), ids.includes(messageId ?? ""));
+    if (target === "trash")
+      return act(
+        () => messagesApi.trash(ids),
+        t("mail.notice.trashed", { count: ids.length }),
+        ids.includes(messageId ?? ""),
+      );
+    return act(
+      () => messagesApi.move(ids, target),
+      t("mail.notice.moved", { count: ids.length, folder: folderName(target) }),
+      ids.includes(messageId ?? ""),
+    );
   };
 
   const targets = useMemo(
-    () => [...(["inbox", "sent", "saved"] as const).map((k) => ({ key: k, text: t(`mail.folders.${k}`) })), ...folders.map((f) => ({ key: f.id, text: f.name }))].filter((x) => x.key !== folder),
+    () =>
+      [
+        ...(["inbox", "sent", "saved"] as const).map((k) => ({ key: k, text: t(`mail.folders.${k}`) })),
+        ...folders.map((f) => ({ key: f.id, text: f.name })),
+      ].filter((x) => x.key !== folder),
     [folders, folder, t],
   );
   const moveMenu = (ids: () => string[]): IContextualMenuItem[] =>
-    targets.map((x) => ({ key: x.key, text: x.text, iconProps: { iconName: "FolderHorizontal" }, onClick: () => void moveTo(ids(), x.key), "data-testid": `move-to-${x.text}` }));
+    targets.map((x) => ({
+      key: x.key,
+      text: x.text,
+      iconProps: { iconName: "FolderHorizontal" },
+      onClick: () => void moveTo(ids(), x.key),
+      "data-testid": `move-to-${x.text}`,
+    }));
 
   const selectedIds = [...selected];
   const inTrash = folder === "trash";
   const commands: ToolbarItem[] = [
-    { key: "new", text: t("mail.actions.new"), icon: "Edit", onClick: () => { void navigate("/compose"); }, testId: "new-message" },
+    {
+      key: "new",
+      text: t("mail.actions.new"),
+      icon: "Edit",
+      onClick: () => {
+        void navigate("/compose");
+      },
+      testId: "new-message",
+    },
     ...(selectedIds.length
       ? inTrash
         ? [
-            { key: "restore", text: t("mail.actions.restore"), icon: "Undo", onClick: () => void act(() => messagesApi.restore(selectedIds), t("mail.notice.restored", { count: selectedIds.length })) },
-            { key: "forGood", text: t("mail.actions.deleteForGood"), icon: "Delete", onClick: () => setConfirm({ kind: "deleteForGood", ids: selectedIds }) },
+            {
+              key: "restore",
+              text: t("mail.actions.restore"),
+              icon: "Undo",
+              onClick: () =>
+                void act(
+                  () => messagesApi.restore(selectedIds),
+                  t("mail.notice.restored", { count: selectedIds.length }),
+                ),
+            },
+            {
+              key: "forGood",
+              text: t("mail.actions.deleteForGood"),
+              icon: "Delete",
+              onClick: () => setConfirm({ kind: "deleteForGood", ids: selectedIds }),
+            },
           ]
         : [
-            { key: "move", text: t("mail.actions.move"), icon: "MoveToFolder", menu: moveMenu(() => selectedIds), testId: "move-selected" },
-            { key: "read", text: t("mail.actions.markRead"), icon: "Read", onClick: () => void act(() => messagesApi.mark(selectedIds, false), t("mail.notice.marked", { count: selectedIds.length })) },
-            { key: "unread", text: t("mail.actions.markUnread"), icon: "MailUnread", onClick: () => void act(() => messagesApi.mark(selectedIds, true), t("mail.notice.marked", { count: selectedIds.length })) },
-            { key: "delete", text: t("mail.actions.delete"), icon: "Delete", onClick: () => void moveTo(selectedIds, "trash"), testId: "delete-selected" },
+            {
+              key: "move",
+              text: t("mail.actions.move"),
+              icon: "MoveToFolder",
+              menu: moveMenu(() => selectedIds),
+              testId: "move-selected",
+            },
+            {
+              key: "read",
+              text: t("mail.actions.markRead"),
+              icon: "Read",
+              onClick: () =>
+                void act(
+                  () => messagesApi.mark(selectedIds, false),
+                  t("mail.notice.marked", { count: selectedIds.length }),
+                ),
+            },
+            {
+              key: "unread",
+              text: t("mail.actions.markUnread"),
+              icon: "MailUnread",
+              onClick: () =>
+                void act(
+                  () => messagesApi.mark(selectedIds, true),
+                  t("mail.notice.marked", { count: selectedIds.length }),
+                ),
+            },
+            {
+              key: "delete",
+              text: t("mail.actions.delete"),
+              icon: "Delete",
+              onClick: () => void moveTo(selectedIds, "trash"),
+              testId: "delete-selected",
+            },
           ]
       : []),
-    ...(inTrash && items.length > 0 ? [{ key: "empty", text: t("mail.actions.emptyTrash"), icon: "Delete", onClick: () => setConfirm({ kind: "empty" }), testId: "empty-trash" }] : []),
+    ...(inTrash && items.length > 0
+      ? [
+          {
+            key: "empty",
+            text: t("mail.actions.emptyTrash"),
+            icon: "Delete",
+            onClick: () => setConfirm({ kind: "empty" }),
+            testId: "empty-trash",
+          },
+        ]
+      : []),
     { key: "refresh", text: t("mail.actions.refresh"), icon: "Refresh", iconOnly: true, onClick: () => void refresh() },
   ];
 
@@ -202,7 +295,12 @@ export function MailboxPage() {
     setConfirm(null);
     if (!c) return;
     if (c.kind === "empty") await act(() => messagesApi.emptyTrash(), t("mail.notice.emptied"), true);
-    else await act(() => messagesApi.deleteForGood(c.ids), t("mail.notice.deletedForGood", { count: c.ids.length }), c.ids.includes(messageId ?? ""));
+    else
+      await act(
+        () => messagesApi.deleteForGood(c.ids),
+        t("mail.notice.deletedForGood", { count: c.ids.length }),
+        c.ids.includes(messageId ?? ""),
+      );
   };
 
   const handleReply = (m: Message) => navigate(`/compose?replyTo=${encodeURIComponent(m.id)}`);
@@ -210,7 +308,9 @@ export function MailboxPage() {
   if (!isSystem(folder) && !/^[0-9a-f-]{36}$/.test(folder)) return <Navigate to="/mailbox/inbox" replace />;
 
   const viewOpen = !!messageId;
-  const emptyText = query ? t("mail.list.noHits", { q: query }) : t(`mail.list.empty.${isSystem(folder) ? folder : "custom"}`);
+  const emptyText = query
+    ? t("mail.list.noHits", { q: query })
+    : t(`mail.list.empty.${isSystem(folder) ? folder : "custom"}`);
   return (
     <div className={classes.layout}>
       <div className={viewOpen ? classes.hideNarrow : undefined}>
@@ -252,17 +352,39 @@ export function MailboxPage() {
         <Toolbar items={commands} label={t("mail.actions.label")} />
         <div role="status" aria-live="polite">
           {notice ? (
-            <MessageBar messageBarType={MessageBarType.success} onDismiss={() => setNotice(null)} dismissButtonAriaLabel={t("mail.common.close")} data-testid="notice">
+            <MessageBar
+              messageBarType={MessageBarType.success}
+              onDismiss={() => setNotice(null)}
+              dismissButtonAriaLabel={t("mail.common.close")}
+              data-testid="notice"
+            >
               {notice}
             </MessageBar>
           ) : null}
-          {query ? <p style={{ margin: "6px 0" }} data-testid="search-status">{t("mail.search.results", { count: total, q: query })}</p> : null}
-          {selectedIds.length > 1 ? <p style={{ margin: "6px 0", fontSize: 14 }}>{t("mail.list.selected", { count: selectedIds.length })}</p> : null}
+          {query ? (
+            <p style={{ margin: "6px 0" }} data-testid="search-status">
+              {t("mail.search.results", { count: total, q: query })}
+            </p>
+          ) : null}
+          {selectedIds.length > 1 ? (
+            <p style={{ margin: "6px 0", fontSize: 14 }}>{t("mail.list.selected", { count: selectedIds.length })}</p>
+          ) : null}
         </div>
         <MailError error={error} />
-        {folder === "drafts" && items.length > 0 ? <p style={{ margin: "6px 0 10px", fontSize: 14, color: "#424242" }}>{t("mail.list.draftsHelp")}</p> : null}
-        {loading && items.length === 0 ? <Spinner size={SpinnerSize.medium} label={t("common.loading")} styles={{ root: { margin: 24 } }} /> : (
-          <MessageList items={items} selected={selected} openId={messageId} emptyText={emptyText} onRowClick={handleRowClick} onToggle={toggle} />
+        {folder === "drafts" && items.length > 0 ? (
+          <p style={{ margin: "6px 0 10px", fontSize: 14, color: "#424242" }}>{t("mail.list.draftsHelp")}</p>
+        ) : null}
+        {loading && items.length === 0 ? (
+          <Spinner size={SpinnerSize.medium} label={t("common.loading")} styles={{ root: { margin: 24 } }} />
+        ) : (
+          <MessageList
+            items={items}
+            selected={selected}
+            openId={messageId}
+            emptyText={emptyText}
+            onRowClick={handleRowClick}
+            onToggle={toggle}
+          />
         )}
         {items.length < total ? (
           <div className={classes.more}>
@@ -283,11 +405,16 @@ export function MailboxPage() {
             onReply={handleReply}
             onDelete={(id) => void moveTo([id], "trash")}
             onRestore={(id) => void act(() => messagesApi.restore([id]), t("mail.notice.restored", { count: 1 }), true)}
-            onMarkUnread={(id) => void act(() => messagesApi.mark([id], true), t("mail.notice.marked", { count: 1 }), true)}
+            onMarkUnread={(id) =>
+              void act(() => messagesApi.mark([id], true), t("mail.notice.marked", { count: 1 }), true)
+            }
             onClose={() => navigate(`/mailbox/${folder}`)}
             onOpened={() => {
               setItems((prev) => prev.map((i) => (i.id === messageId ? { ...i, unread: false } : i)));
-              void messagesApi.list(folder, { limit: 1 }).then((p) => setUnread(p.unread), () => undefined);
+              void messagesApi.list(folder, { limit: 1 }).then(
+                (p) => setUnread(p.unread),
+                () => undefined,
+              );
             }}
           />
         ) : (
@@ -300,12 +427,22 @@ export function MailboxPage() {
         dialogContentProps={{
           type: DialogType.normal,
           title: confirm?.kind === "empty" ? t("mail.confirm.emptyTitle") : t("mail.confirm.deleteTitle"),
-          subText: confirm?.kind === "empty" ? t("mail.confirm.emptyText") : t("mail.confirm.deleteText", { count: confirm?.kind === "deleteForGood" ? confirm.ids.length : 0 }),
+          subText:
+            confirm?.kind === "empty"
+              ? t("mail.confirm.emptyText")
+              : t("mail.confirm.deleteText", { count: confirm?.kind === "deleteForGood" ? confirm.ids.length : 0 }),
         }}
         modalProps={{ isBlocking: true }}
       >
         <DialogFooter>
-          <PrimaryButton onClick={() => void handleConfirm()} data-testid="confirm-delete" styles={{ root: { background: "#a4262c", borderColor: "#a4262c" }, rootHovered: { background: "#8a1f24", borderColor: "#8a1f24" } }}>
+          <PrimaryButton
+            onClick={() => void handleConfirm()}
+            data-testid="confirm-delete"
+            styles={{
+              root: { background: "#a4262c", borderColor: "#a4262c" },
+              rootHovered: { background: "#8a1f24", borderColor: "#8a1f24" },
+            }}
+          >
             {confirm?.kind === "empty" ? t("mail.confirm.emptyButton") : t("mail.confirm.deleteButton")}
           </PrimaryButton>
           <DefaultButton onClick={() => setConfirm(null)}>{t("mail.common.cancel")}</DefaultButton>

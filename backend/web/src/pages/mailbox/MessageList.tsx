@@ -7,7 +7,15 @@ import { StatusBadge } from "./StatusBadge.js";
 import { dragType } from "./dragData.js";
 
 const classes = mergeStyleSets({
-  list: { listStyle: "none", margin: 0, padding: 0, background: "#fff", border: "1px solid #d6dde3", borderRadius: 8, overflow: "hidden" },
+  list: {
+    listStyle: "none",
+    margin: 0,
+    padding: 0,
+    background: "#fff",
+    border: "1px solid #d6dde3",
+    borderRadius: 8,
+    overflow: "hidden",
+  },
   row: {
     display: "flex",
     alignItems: "flex-start",
@@ -31,7 +39,14 @@ const classes = mergeStyleSets({
     selectors: { ":focus-visible": { outline: "2px solid #0c466a", outlineOffset: -2 } },
   },
   top: { display: "flex", alignItems: "baseline", gap: 8, minWidth: 0 },
-  who: { flex: "1 1 auto", minWidth: 0, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", fontSize: 14 },
+  who: {
+    flex: "1 1 auto",
+    minWidth: 0,
+    overflow: "hidden",
+    textOverflow: "ellipsis",
+    whiteSpace: "nowrap",
+    fontSize: 14,
+  },
   date: { flexShrink: 0, fontSize: 12, color: "#545454" },
   subject: { display: "flex", alignItems: "center", gap: 6, marginTop: 2, fontSize: 14, minWidth: 0 },
   subjectText: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", minWidth: 0 },
@@ -39,7 +54,14 @@ const classes = mergeStyleSets({
   unreadDot: { width: 8, height: 8, borderRadius: 4, background: "#0f5c8c", flexShrink: 0 },
   badges: { display: "flex", flexWrap: "wrap", gap: 4, marginTop: 4 },
   small: { fontSize: 12, color: "#545454" },
-  empty: { padding: 24, textAlign: "center", color: "#545454", background: "#fff", border: "1px solid #d6dde3", borderRadius: 8 },
+  empty: {
+    padding: 24,
+    textAlign: "center",
+    color: "#545454",
+    background: "#fff",
+    border: "1px solid #d6dde3",
+    borderRadius: 8,
+  },
 });
 
 interface MessageListProps {
@@ -67,7 +89,12 @@ export function formatDate(iso: string, language: string): string {
 export function MessageList({ items, selected, openId, emptyText, onRowClick, onToggle }: MessageListProps) {
   const { t, i18n } = useTranslation();
   const { user } = useSession();
-  if (items.length === 0) return <p className={classes.empty} data-testid="mailbox-empty">{emptyText}</p>;
+  if (items.length === 0)
+    return (
+      <p className={classes.empty} data-testid="mailbox-empty">
+        {emptyText}
+      </p>
+    );
 
   const handleDragStart = (id: string) => (e: DragEvent) => {
     const ids = selected.has(id) ? [...selected] : [id];
@@ -83,7 +110,12 @@ export function MessageList({ items, selected, openId, emptyText, onRowClick, on
         const who = mine
           ? t("mail.list.to", { names: item.recipients.map((r) => r.name ?? r.email).join(", ") || "—" })
           : (item.sender?.name ?? item.sender?.email ?? t("mail.list.unknownSender"));
-        const subject = item.subject === null ? (item.options.idCheck ? t("mail.list.idCheckLocked") : t("mail.list.locked")) : item.subject || t("mail.list.noSubject");
+        const subject =
+          item.subject === null
+            ? item.options.idCheck
+              ? t("mail.list.idCheckLocked")
+              : t("mail.list.locked")
+            : item.subject || t("mail.list.noSubject");
         const isSelected = selected.has(item.id);
         return (
           <li
@@ -96,7 +128,11 @@ export function MessageList({ items, selected, openId, emptyText, onRowClick, on
             data-unread={item.unread}
           >
             <div className={classes.check}>
-              <Checkbox checked={isSelected} onChange={() => onToggle(item.id)} ariaLabel={t("mail.list.select", { subject })} />
+              <Checkbox
+                checked={isSelected}
+                onChange={() => onToggle(item.id)}
+                ariaLabel={t("mail.list.select", { subject })}
+              />
             </div>
             <button
               type="button"
@@ -123,7 +159,9 @@ export function MessageList({ items, selected, openId, emptyText, onRowClick, on
                   {item.recipients.slice(0, 3).map((r) => (
                     <StatusBadge key={r.id} status={r.status} />
                   ))}
-                  {item.recipients.length > 3 ? <span className={classes.small}>+{item.recipients.length - 3}</span> : null}
+                  {item.recipients.length > 3 ? (
+                    <span className={classes.small}>+{item.recipients.length - 3}</span>
+                  ) : null}
                 </span>
               ) : null}
             </button>

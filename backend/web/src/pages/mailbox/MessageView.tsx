@@ -1,5 +1,16 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { FontIcon, mergeStyleSets, MessageBar, MessageBarType, Pivot, PivotItem, PrimaryButton, Spinner, SpinnerSize, type IContextualMenuItem } from "@fluentui/react";
+import {
+  FontIcon,
+  mergeStyleSets,
+  MessageBar,
+  MessageBarType,
+  Pivot,
+  PivotItem,
+  PrimaryButton,
+  Spinner,
+  SpinnerSize,
+  type IContextualMenuItem,
+} from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { messagesApi, type Message, type ThreadMessage } from "../../api/messages.js";
 import { useSession } from "../../session/SessionContext.js";
@@ -18,17 +29,50 @@ const classes = mergeStyleSets({
   metaLabel: { color: "#545454" },
   people: { display: "flex", flexWrap: "wrap", gap: "4px 10px", minWidth: 0, overflowWrap: "anywhere" },
   flags: { display: "flex", flexWrap: "wrap", gap: 6, margin: "0 0 12px" },
-  flag: { display: "inline-flex", alignItems: "center", gap: 4, fontSize: 12, background: "#f1f7fb", color: "#0c466a", borderRadius: 10, padding: "2px 8px" },
-  body: { lineHeight: "1.55", fontSize: 15, overflowWrap: "anywhere", whiteSpace: "pre-wrap", borderTop: "1px solid #e6eaee", paddingTop: 12 },
+  flag: {
+    display: "inline-flex",
+    alignItems: "center",
+    gap: 4,
+    fontSize: 12,
+    background: "#f1f7fb",
+    color: "#0c466a",
+    borderRadius: 10,
+    padding: "2px 8px",
+  },
+  body: {
+    lineHeight: "1.55",
+    fontSize: 15,
+    overflowWrap: "anywhere",
+    whiteSpace: "pre-wrap",
+    borderTop: "1px solid #e6eaee",
+    paddingTop: 12,
+  },
   html: { whiteSpace: "normal", selectors: { img: { maxWidth: "100%" }, table: { maxWidth: "100%" } } },
   eyesOnly: { userSelect: "none" },
   attachments: { listStyle: "none", padding: 0, margin: "16px 0 0", display: "flex", flexDirection: "column", gap: 6 },
-  attachment: { display: "flex", alignItems: "center", gap: 8, padding: "8px 10px", border: "1px solid #d6dde3", borderRadius: 6, fontSize: 14, minWidth: 0 },
+  attachment: {
+    display: "flex",
+    alignItems: "center",
+    gap: 8,
+    padding: "8px 10px",
+    border: "1px solid #d6dde3",
+    borderRadius: 6,
+    fontSize: 14,
+    minWidth: 0,
+  },
   fileName: { flex: "1 1 auto", minWidth: 0, overflowWrap: "anywhere" },
   thread: { listStyle: "none", padding: 0, margin: "12px 0 0", display: "flex", flexDirection: "column", gap: 12 },
   threadItem: { border: "1px solid #e6eaee", borderRadius: 6, padding: "10px 12px" },
   threadCurrent: { borderColor: "#0f5c8c" },
-  threadHead: { display: "flex", flexWrap: "wrap", justifyContent: "space-between", gap: 6, fontSize: 13, color: "#424242", marginBottom: 6 },
+  threadHead: {
+    display: "flex",
+    flexWrap: "wrap",
+    justifyContent: "space-between",
+    gap: 6,
+    fontSize: 13,
+    color: "#424242",
+    marginBottom: 6,
+  },
 });
 
 export function formatSize(bytes: number, language: string): string {
@@ -58,7 +102,14 @@ interface MessageViewProps {
 
 function Body({ message }: { message: Message }) {
   const className = `${classes.body} ${message.options.eyesOnly ? classes.eyesOnly : ""}`;
-  if (message.html) return <div className={`${className} ${classes.html}`} data-testid="message-body" dangerouslySetInnerHTML={{ __html: message.html }} />;
+  if (message.html)
+    return (
+      <div
+        className={`${className} ${classes.html}`}
+        data-testid="message-body"
+        dangerouslySetInnerHTML={{ __html: message.html }}
+      />
+    );
   return (
     <div className={className} data-testid="message-body">
       {message.text}
@@ -67,7 +118,17 @@ function Body({ message }: { message: Message }) {
 }
 
 /** One message with its attachments and the dialog history (F10), reply, move and delete. */
-export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, onRestore, onMarkUnread, onClose, onOpened }: MessageViewProps) {
+export function MessageView({
+  messageId,
+  moveItems,
+  inTrash,
+  onReply,
+  onDelete,
+  onRestore,
+  onMarkUnread,
+  onClose,
+  onOpened,
+}: MessageViewProps) {
   const { t, i18n } = useTranslation();
   const { user } = useSession();
   const [message, setMessage] = useState<Message | null>(null);
@@ -83,7 +144,8 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
     try {
       let m = await messagesApi.get(messageId);
       // Showing an ordinary message is reading it (read receipt); burn-after-reading waits for the button.
-      if (!m.revealRequired && m.sender?.id !== user?.id && m.state === "active") m = await messagesApi.reveal(messageId);
+      if (!m.revealRequired && m.sender?.id !== user?.id && m.state === "active")
+        m = await messagesApi.reveal(messageId);
       setMessage(m);
       onOpened();
       messagesApi.thread(messageId).then(
@@ -119,14 +181,33 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
   const commands: ToolbarItem[] = [
     { key: "close", text: t("mail.view.back"), icon: "Back", onClick: onClose, testId: "view-back" },
     ...(message && message.sender && message.sender.id !== user?.id && !inTrash
-      ? [{ key: "reply", text: t("mail.view.reply"), icon: "Reply", onClick: () => onReply(message), testId: "view-reply" }]
+      ? [
+          {
+            key: "reply",
+            text: t("mail.view.reply"),
+            icon: "Reply",
+            onClick: () => onReply(message),
+            testId: "view-reply",
+          },
+        ]
       : []),
     ...(inTrash
       ? [{ key: "restore", text: t("mail.actions.restore"), icon: "Undo", onClick: () => onRestore(messageId) }]
       : [
           { key: "move", text: t("mail.actions.move"), icon: "MoveToFolder", menu: moveItems, testId: "view-move" },
-          { key: "unread", text: t("mail.actions.markUnread"), icon: "MailUnread", onClick: () => onMarkUnread(messageId) },
-          { key: "delete", text: t("mail.actions.delete"), icon: "Delete", onClick: () => onDelete(messageId), testId: "view-delete" },
+          {
+            key: "unread",
+            text: t("mail.actions.markUnread"),
+            icon: "MailUnread",
+            onClick: () => onMarkUnread(messageId),
+          },
+          {
+            key: "delete",
+            text: t("mail.actions.delete"),
+            icon: "Delete",
+            onClick: () => onDelete(messageId),
+            testId: "view-delete",
+          },
         ]),
   ];
 
@@ -138,37 +219,70 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
       ) : error ? (
         <MailError error={error} />
       ) : null}
-      {!message && !error ? <Spinner size={SpinnerSize.medium} label={t("common.loading")} styles={{ root: { margin: 24 } }} /> : null}
+      {!message && !error ? (
+        <Spinner size={SpinnerSize.medium} label={t("common.loading")} styles={{ root: { margin: 24 } }} />
+      ) : null}
       {message ? (
         <>
-          <h2 id="message-subject" ref={heading} tabIndex={-1} className={classes.subject} data-testid="message-subject">
+          <h2
+            id="message-subject"
+            ref={heading}
+            tabIndex={-1}
+            className={classes.subject}
+            data-testid="message-subject"
+          >
             {message.subject || t("mail.list.noSubject")}
           </h2>
           <dl className={classes.meta}>
             <dt className={classes.metaLabel}>{t("mail.view.from")}</dt>
-            <dd style={{ margin: 0, overflowWrap: "anywhere" }}>{message.sender ? (message.sender.name ? `${message.sender.name} <${message.sender.email}>` : message.sender.email) : "—"}</dd>
+            <dd style={{ margin: 0, overflowWrap: "anywhere" }}>
+              {message.sender
+                ? message.sender.name
+                  ? `${message.sender.name} <${message.sender.email}>`
+                  : message.sender.email
+                : "—"}
+            </dd>
             <dt className={classes.metaLabel}>{t("mail.view.to")}</dt>
             <dd style={{ margin: 0 }} className={classes.people} data-testid="message-recipients">
               {message.recipients.map((r) => (
                 <span key={r.id} style={{ display: "inline-flex", alignItems: "center", gap: 6, flexWrap: "wrap" }}>
                   {r.name ?? r.email}
                   {r.status ? <StatusBadge status={r.status} /> : null}
-                  {r.status && message.sender?.id === user?.id && ["queued", "notified", "opened"].includes(r.status) && !r.name ? (
+                  {r.status &&
+                  message.sender?.id === user?.id &&
+                  ["queued", "notified", "opened"].includes(r.status) &&
+                  !r.name ? (
                     <CorrectMobile messageId={message.id} recipient={r} />
                   ) : null}
                 </span>
               ))}
             </dd>
             <dt className={classes.metaLabel}>{t("mail.view.date")}</dt>
-            <dd style={{ margin: 0 }}>{new Date(message.createdAt).toLocaleString(i18n.language === "en" ? "en-GB" : "sv-SE")}</dd>
+            <dd style={{ margin: 0 }}>
+              {new Date(message.createdAt).toLocaleString(i18n.language === "en" ? "en-GB" : "sv-SE")}
+            </dd>
           </dl>
           <div className={classes.flags}>
-            {message.options.eyesOnly ? <span className={classes.flag}><FontIcon iconName="RedEye" aria-hidden="true" />{t("mail.security.eyesOnly.name")}</span> : null}
-            {message.options.burnAfterReading ? <span className={classes.flag}><FontIcon iconName="Fire" aria-hidden="true" />{t("mail.security.burnAfterReading.name")}</span> : null}
+            {message.options.eyesOnly ? (
+              <span className={classes.flag}>
+                <FontIcon iconName="RedEye" aria-hidden="true" />
+                {t("mail.security.eyesOnly.name")}
+              </span>
+            ) : null}
+            {message.options.burnAfterReading ? (
+              <span className={classes.flag}>
+                <FontIcon iconName="Fire" aria-hidden="true" />
+                {t("mail.security.burnAfterReading.name")}
+              </span>
+            ) : null}
             {message.options.expiresAt ? (
               <span className={classes.flag}>
                 <FontIcon iconName="Clock" aria-hidden="true" />
-                {t("mail.view.expires", { date: new Date(message.options.expiresAt).toLocaleDateString(i18n.language === "en" ? "en-GB" : "sv-SE") })}
+                {t("mail.view.expires", {
+                  date: new Date(message.options.expiresAt).toLocaleDateString(
+                    i18n.language === "en" ? "en-GB" : "sv-SE",
+                  ),
+                })}
               </span>
             ) : null}
           </div>
@@ -177,7 +291,12 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
               <MessageBar messageBarType={MessageBarType.warning} isMultiline>
                 {t("mail.view.burnWarning")}
               </MessageBar>
-              <PrimaryButton style={{ marginTop: 12 }} onClick={() => void handleReveal()} disabled={revealing} data-testid="reveal">
+              <PrimaryButton
+                style={{ marginTop: 12 }}
+                onClick={() => void handleReveal()}
+                disabled={revealing}
+                data-testid="reveal"
+              >
                 {t("mail.view.reveal")}
               </PrimaryButton>
             </div>
@@ -190,7 +309,9 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
                     <h3 id="attachments-title" style={{ fontSize: 15, margin: "18px 0 0" }}>
                       {t("mail.view.attachments", { count: message.attachments.length })}
                     </h3>
-                    {message.options.eyesOnly ? <p style={{ fontSize: 14, color: "#424242" }}>{t("mail.view.eyesOnlyNoDownload")}</p> : null}
+                    {message.options.eyesOnly ? (
+                      <p style={{ fontSize: 14, color: "#424242" }}>{t("mail.view.eyesOnlyNoDownload")}</p>
+                    ) : null}
                     <ul className={classes.attachments}>
                       {message.attachments.map((a) => (
                         <li key={a.id} className={classes.attachment}>
@@ -198,7 +319,12 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
                           <span className={classes.fileName}>{a.name}</span>
                           <span style={{ color: "#545454", flexShrink: 0 }}>{formatSize(a.size, i18n.language)}</span>
                           {message.options.eyesOnly ? null : (
-                            <a href={messagesApi.attachmentUrl(message.id, a.id)} download={a.name} data-testid="attachment-download" aria-label={t("mail.view.download", { name: a.name })}>
+                            <a
+                              href={messagesApi.attachmentUrl(message.id, a.id)}
+                              download={a.name}
+                              data-testid="attachment-download"
+                              aria-label={t("mail.view.download", { name: a.name })}
+                            >
                               <FontIcon iconName="Download" aria-hidden="true" /> {t("mail.view.downloadShort")}
                             </a>
                           )}
@@ -209,30 +335,35 @@ export function MessageView({ messageId, moveItems, inTrash, onReply, onDelete, 
                 ) : null}
               </PivotItem>
               {thread && thread.length > 1 ? (
-              <PivotItem headerText={t("mail.view.historyTab", { count: thread.length })} itemKey="history">
-                <ol className={classes.thread} data-testid="thread">
-                  {thread.map((m) => (
-                    <li key={m.id} className={`${classes.threadItem} ${m.id === message.id ? classes.threadCurrent : ""}`}>
-                      <div className={classes.threadHead}>
-                        <strong>{m.sender?.name ?? m.sender?.email ?? "—"}</strong>
-                        <span>{formatDate(m.createdAt, i18n.language)}</span>
-                      </div>
-                      {m.available ? (
-                        m.revealRequired ? (
-                          <em>{t("mail.view.historyBurn")}</em>
+                <PivotItem headerText={t("mail.view.historyTab", { count: thread.length })} itemKey="history">
+                  <ol className={classes.thread} data-testid="thread">
+                    {thread.map((m) => (
+                      <li
+                        key={m.id}
+                        className={`${classes.threadItem} ${m.id === message.id ? classes.threadCurrent : ""}`}
+                      >
+                        <div className={classes.threadHead}>
+                          <strong>{m.sender?.name ?? m.sender?.email ?? "—"}</strong>
+                          <span>{formatDate(m.createdAt, i18n.language)}</span>
+                        </div>
+                        {m.available ? (
+                          m.revealRequired ? (
+                            <em>{t("mail.view.historyBurn")}</em>
+                          ) : (
+                            <>
+                              <div style={{ fontWeight: 600, marginBottom: 4 }}>
+                                {m.subject || t("mail.list.noSubject")}
+                              </div>
+                              <Body message={m} />
+                            </>
+                          )
                         ) : (
-                          <>
-                            <div style={{ fontWeight: 600, marginBottom: 4 }}>{m.subject || t("mail.list.noSubject")}</div>
-                            <Body message={m} />
-                          </>
-                        )
-                      ) : (
-                        <em>{t(`mail.view.gone.${m.state}`, { defaultValue: t("mail.view.gone.other") })}</em>
-                      )}
-                    </li>
-                  ))}
-                </ol>
-              </PivotItem>
+                          <em>{t(`mail.view.gone.${m.state}`, { defaultValue: t("mail.view.gone.other") })}</em>
+                        )}
+                      </li>
+                    ))}
+                  </ol>
+                </PivotItem>
               ) : null}
             </Pivot>
           )}

@@ -37,7 +37,11 @@ export function StatusBadge({ status }: { status: DeliveryStatus }) {
   const { t } = useTranslation();
   const c = statusColours[status] ?? statusColours.queued;
   return (
-    <span className={classes.badge} style={{ color: c.fg, background: c.bg, borderColor: c.border }} data-status={status}>
+    <span
+      className={classes.badge}
+      style={{ color: c.fg, background: c.bg, borderColor: c.border }}
+      data-status={status}
+    >
       <span className={classes.dot} style={{ background: c.border }} aria-hidden="true" />
       {t(`mail.status.${status}`)}
     </span>

@@ -3,7 +3,18 @@ import type { ReactElement } from "react";
 
 function svg(...paths: string[]): ReactElement {
   return (
-    <svg viewBox="0 0 24 24" width="1em" height="1em" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round">
+    <svg
+      viewBox="0 0 24 24"
+      width="1em"
+      height="1em"
+      aria-hidden="true"
+      focusable="false"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      strokeLinecap="round"
+      strokeLinejoin="round"
+    >
       {paths.map((d) => (
         <path key={d} d={d} />
       ))}
@@ -37,7 +48,12 @@ export function registerMailIcons(): void {
       Shield: svg("M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z"),
       Fire: svg("M12 22a7 7 0 0 0 7-7c0-4-3-6-4-10-2 2-3 4-3 6-1-1-2-2-2-4-2 2-5 5-5 8a7 7 0 0 0 7 7z"),
       Clock: svg("M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20z", "M12 6v6l4 2"),
-      People: svg("M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z", "M2 21a7 7 0 0 1 14 0", "M16 3a4 4 0 0 1 0 8", "M22 21a7 7 0 0 0-4-6.3"),
+      People: svg(
+        "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8z",
+        "M2 21a7 7 0 0 1 14 0",
+        "M16 3a4 4 0 0 1 0 8",
+        "M22 21a7 7 0 0 0-4-6.3",
+      ),
       Verified: svg("M12 22s8-4 8-10V5l-8-3-8 3v7c0 6 8 10 8 10z", "M8 12l3 3 5-6"),
       Phone: svg("M7 2h10v20H7z", "M11 18h2"),
       Ringer: svg("M6 8a6 6 0 0 1 12 0c0 7 3 9 3 9H3s3-2 3-9", "M10 21a2 2 0 0 0 4 0"),

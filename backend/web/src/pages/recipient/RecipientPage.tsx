@@ -140,7 +140,9 @@ export function RecipientPage() {
         <p className={formClasses.lead} data-testid={`link-${step}`}>
           {t(`mail.recipient.${step}.text`)}
         </p>
-        <Link to={user ? "/mailbox" : "/login"}>{user ? t("mail.recipient.toMailbox") : t("mail.recipient.toSignIn")}</Link>
+        <Link to={user ? "/mailbox" : "/login"}>
+          {user ? t("mail.recipient.toMailbox") : t("mail.recipient.toSignIn")}
+        </Link>
       </CenteredCard>
     );
   }
@@ -152,7 +154,9 @@ export function RecipientPage() {
           {t("mail.recipient.signIn.text")}
         </p>
         <div className={formClasses.actions}>
-          <PrimaryButton onClick={() => navigate(user ? "/mailbox/inbox" : `/login?next=${encodeURIComponent("/mailbox/inbox")}`)}>
+          <PrimaryButton
+            onClick={() => navigate(user ? "/mailbox/inbox" : `/login?next=${encodeURIComponent("/mailbox/inbox")}`)}
+          >
             {user ? t("mail.recipient.toMailbox") : t("mail.recipient.toSignIn")}
           </PrimaryButton>
         </div>
@@ -219,7 +223,11 @@ export function RecipientPage() {
               {t("mail.recipient.wrongNumber")}
             </p>
             <div>
-              <DefaultButton onClick={() => void handleWrongNumber()} disabled={reported !== "no"} data-testid="wrong-number">
+              <DefaultButton
+                onClick={() => void handleWrongNumber()}
+                disabled={reported !== "no"}
+                data-testid="wrong-number"
+              >
                 {t("mail.recipient.notifySender")}
               </DefaultButton>
             </div>
@@ -261,7 +269,11 @@ export function RecipientPage() {
           </p>
           <MailError error={error} />
           <div className={formClasses.actions}>
-            <PrimaryButton type="submit" disabled={busy || !terms || !passwordRulesOk(password)} data-testid="recipient-register">
+            <PrimaryButton
+              type="submit"
+              disabled={busy || !terms || !passwordRulesOk(password)}
+              data-testid="recipient-register"
+            >
               {t("mail.recipient.register")}
             </PrimaryButton>
           </div>

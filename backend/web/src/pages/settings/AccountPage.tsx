@@ -56,7 +56,9 @@ export function AccountPage() {
       <SettingsCard id="account" title={t("settings.account.title")} lead={t("settings.account.lead")}>
         <dl className={settingsClasses.facts}>
           <dt className={settingsClasses.factName}>{t("settings.account.email")}</dt>
-          <dd className={settingsClasses.factValue} data-testid="account-email">{a.email}</dd>
+          <dd className={settingsClasses.factValue} data-testid="account-email">
+            {a.email}
+          </dd>
           <dt className={settingsClasses.factName}>{t("settings.account.mobile")}</dt>
           <dd className={settingsClasses.factValue} data-testid="account-mobile">
             {a.mobile ?? t("settings.account.noMobile")}{" "}
@@ -102,7 +104,9 @@ export function AccountPage() {
             }}
             data-testid="account-language"
           />
-          <p className={settingsClasses.cardLead} style={{ margin: 0, fontSize: 14 }}>{t("settings.account.languageHelp")}</p>
+          <p className={settingsClasses.cardLead} style={{ margin: 0, fontSize: 14 }}>
+            {t("settings.account.languageHelp")}
+          </p>
           <SettingsError error={error} />
           <SettingsSuccess text={saved ? t("settings.saved") : null} />
           <div className={formClasses.actions}>

@@ -68,7 +68,11 @@ function SessionsSection() {
               <div className={settingsClasses.itemMain}>
                 <div className={settingsClasses.itemTitle}>
                   <span id={`session-${s.id}`}>{deviceText(t, s.userAgent)}</span>
-                  {s.current ? <span className={`${settingsClasses.badge} ${settingsClasses.badgeInfo}`}>{t("settings.sessions.current")}</span> : null}
+                  {s.current ? (
+                    <span className={`${settingsClasses.badge} ${settingsClasses.badgeInfo}`}>
+                      {t("settings.sessions.current")}
+                    </span>
+                  ) : null}
                 </div>
                 <div className={settingsClasses.itemMeta}>
                   {t("settings.sessions.meta", {
@@ -100,11 +104,19 @@ function SessionsSection() {
       <Dialog
         hidden={!confirmAll}
         onDismiss={() => setConfirmAll(false)}
-        dialogContentProps={{ type: DialogType.normal, title: t("settings.sessions.confirmTitle"), subText: t("settings.sessions.confirmText") }}
+        dialogContentProps={{
+          type: DialogType.normal,
+          title: t("settings.sessions.confirmTitle"),
+          subText: t("settings.sessions.confirmText"),
+        }}
         modalProps={{ isBlocking: false }}
       >
         <DialogFooter>
-          <PrimaryButton onClick={() => void handleRevokeAll()} disabled={busy} data-testid="sessions-revoke-all-confirm">
+          <PrimaryButton
+            onClick={() => void handleRevokeAll()}
+            disabled={busy}
+            data-testid="sessions-revoke-all-confirm"
+          >
             {t("settings.sessions.signOutEverywhere")}
           </PrimaryButton>
           <DefaultButton onClick={() => setConfirmAll(false)}>{t("settings.cancel")}</DefaultButton>

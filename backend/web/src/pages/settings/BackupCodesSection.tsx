@@ -86,7 +86,9 @@ export function BackupCodesSection({ status, onChanged }: BackupCodesSectionProp
   return (
     <SettingsCard id="codes" title={t("settings.codes.title")} lead={t("settings.codes.lead")}>
       <p className={settingsClasses.status} data-testid="codes-remaining">
-        <span className={`${settingsClasses.badge} ${status.backupCodesRemaining > 0 ? settingsClasses.badgeOk : settingsClasses.badgeWarn}`}>
+        <span
+          className={`${settingsClasses.badge} ${status.backupCodesRemaining > 0 ? settingsClasses.badgeOk : settingsClasses.badgeWarn}`}
+        >
           {t("settings.codes.remaining", { count: status.backupCodesRemaining })}
         </span>
       </p>
@@ -113,8 +115,12 @@ export function BackupCodesSection({ status, onChanged }: BackupCodesSectionProp
             </PrimaryButton>
           </div>
           <div aria-live="polite" style={{ marginTop: 8 }}>
-            {copied === true ? <MessageBar messageBarType={MessageBarType.success}>{t("settings.codes.copied")}</MessageBar> : null}
-            {copied === false ? <MessageBar messageBarType={MessageBarType.error}>{t("settings.codes.copyFailed")}</MessageBar> : null}
+            {copied === true ? (
+              <MessageBar messageBarType={MessageBarType.success}>{t("settings.codes.copied")}</MessageBar>
+            ) : null}
+            {copied === false ? (
+              <MessageBar messageBarType={MessageBarType.error}>{t("settings.codes.copyFailed")}</MessageBar>
+            ) : null}
           </div>
         </div>
       ) : null}
@@ -140,7 +146,11 @@ export function BackupCodesSection({ status, onChanged }: BackupCodesSectionProp
               {sentTo ? t("settings.confirm.resendSms") : t("settings.confirm.sendSms")}
             </DefaultButton>
           </div>
-          {sentTo ? <MessageBar messageBarType={MessageBarType.success}>{t("settings.confirm.smsSent", { to: sentTo })}</MessageBar> : null}
+          {sentTo ? (
+            <MessageBar messageBarType={MessageBarType.success}>
+              {t("settings.confirm.smsSent", { to: sentTo })}
+            </MessageBar>
+          ) : null}
           <TextField
             label={t("settings.confirm.codeLabel.sms")}
             value={smsCode}

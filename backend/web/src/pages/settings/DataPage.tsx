@@ -61,14 +61,23 @@ export function DataPage() {
         </a>
       </SettingsCard>
       <SettingsCard id="delete" title={t("settings.data.deleteTitle")} danger>
-        <MessageBar messageBarType={MessageBarType.severeWarning} isMultiline styles={{ root: { marginBottom: 14 } }} data-testid="delete-warning">
+        <MessageBar
+          messageBarType={MessageBarType.severeWarning}
+          isMultiline
+          styles={{ root: { marginBottom: 14 } }}
+          data-testid="delete-warning"
+        >
           {t("settings.data.deleteWarning")}
         </MessageBar>
         <p className={settingsClasses.cardLead}>{t("settings.data.deleteLead")}</p>
         {status.error ? <SettingsError error={status.error} /> : null}
         {!status.data && !status.error ? <Spinner label={t("common.loading")} /> : null}
         {status.data ? (
-          <form className={`${formClasses.form} ${settingsClasses.narrow}`} onSubmit={(e) => void handleDelete(e)} noValidate>
+          <form
+            className={`${formClasses.form} ${settingsClasses.narrow}`}
+            onSubmit={(e) => void handleDelete(e)}
+            noValidate
+          >
             <TextField
               label={t("settings.data.password")}
               type="password"
@@ -80,7 +89,12 @@ export function DataPage() {
               required
               data-testid="delete-password"
             />
-            <SecondFactorConfirm methods={status.data.methods} value={confirmation} onChange={setConfirmation} idPrefix="delete" />
+            <SecondFactorConfirm
+              methods={status.data.methods}
+              value={confirmation}
+              onChange={setConfirmation}
+              idPrefix="delete"
+            />
             <Checkbox
               label={t("settings.data.understand")}
               checked={understood}

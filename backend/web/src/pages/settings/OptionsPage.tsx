@@ -38,7 +38,11 @@ function NotificationsSection({ account, onSaved }: SectionProps) {
   const { t } = useTranslation();
   const s = useSave(onSaved);
   return (
-    <SettingsCard id="notifications" title={t("settings.options.notificationsTitle")} lead={t("settings.options.notificationsLead")}>
+    <SettingsCard
+      id="notifications"
+      title={t("settings.options.notificationsTitle")}
+      lead={t("settings.options.notificationsLead")}
+    >
       <Toggle
         label={t("settings.options.neutral")}
         checked={account.neutralNotifications}
@@ -48,7 +52,9 @@ function NotificationsSection({ account, onSaved }: SectionProps) {
         onChange={(_, checked) => void s.save({ neutralNotifications: Boolean(checked) })}
         data-testid="neutral-notifications"
       />
-      <p className={settingsClasses.itemMeta} style={{ margin: "0 0 8px" }}>{t("settings.options.neutralHelp")}</p>
+      <p className={settingsClasses.itemMeta} style={{ margin: "0 0 8px" }}>
+        {t("settings.options.neutralHelp")}
+      </p>
       <SettingsError error={s.error} />
       <SettingsSuccess text={s.saved ? t("settings.saved") : null} />
     </SettingsCard>
@@ -64,7 +70,11 @@ function SignatureSection({ account, onSaved }: SectionProps) {
     void s.save({ signature: signature.trim() ? signature : null });
   };
   return (
-    <SettingsCard id="signature" title={t("settings.options.signatureTitle")} lead={t("settings.options.signatureLead")}>
+    <SettingsCard
+      id="signature"
+      title={t("settings.options.signatureTitle")}
+      lead={t("settings.options.signatureLead")}
+    >
       <form className={formClasses.form} onSubmit={handleSubmit} noValidate>
         <TextField
           label={t("settings.options.signature")}
@@ -109,7 +119,11 @@ function AutoReplySection({ account, onSaved }: SectionProps) {
     });
   };
   return (
-    <SettingsCard id="auto-reply" title={t("settings.options.autoReplyTitle")} lead={t("settings.options.autoReplyLead")}>
+    <SettingsCard
+      id="auto-reply"
+      title={t("settings.options.autoReplyTitle")}
+      lead={t("settings.options.autoReplyLead")}
+    >
       <form className={formClasses.form} onSubmit={handleSubmit} noValidate>
         <Toggle
           label={t("settings.options.autoReplyEnabled")}
@@ -167,7 +181,11 @@ function AutoReplySection({ account, onSaved }: SectionProps) {
         <SettingsError error={s.error} />
         <SettingsSuccess text={s.saved ? t("settings.saved") : null} testId="auto-reply-saved" />
         <div className={formClasses.actions}>
-          <PrimaryButton type="submit" disabled={s.busy || Boolean(periodError) || Boolean(textError)} data-testid="auto-reply-save">
+          <PrimaryButton
+            type="submit"
+            disabled={s.busy || Boolean(periodError) || Boolean(textError)}
+            data-testid="auto-reply-save"
+          >
             {t("settings.save")}
           </PrimaryButton>
         </div>

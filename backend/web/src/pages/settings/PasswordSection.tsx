@@ -75,7 +75,11 @@ export function PasswordSection() {
         <SettingsError error={error} />
         <SettingsSuccess text={done} testId="password-changed" />
         <div className={formClasses.actions}>
-          <PrimaryButton type="submit" disabled={busy || !current || !passwordRulesOk(next)} data-testid="change-password">
+          <PrimaryButton
+            type="submit"
+            disabled={busy || !current || !passwordRulesOk(next)}
+            data-testid="change-password"
+          >
             {t("settings.password.submit")}
           </PrimaryButton>
         </div>

@@ -1,5 +1,13 @@
 import { useState, type FormEvent } from "react";
-import { DefaultButton, Dropdown, MessageBar, MessageBarType, PrimaryButton, Spinner, TextField } from "@fluentui/react";
+import {
+  DefaultButton,
+  Dropdown,
+  MessageBar,
+  MessageBarType,
+  PrimaryButton,
+  Spinner,
+  TextField,
+} from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { accountApi, type Confirmation, type Phone, type TwoFactorStatus } from "../../api/account.js";
 import { formClasses } from "../../components/formStyles.js";
@@ -29,7 +37,8 @@ interface PhonesSectionProps {
   onChanged(): Promise<void>;
 }
 
-type Open = { kind: "none" } | { kind: "add" } | { kind: "verify"; id: string; sent: boolean } | { kind: "remove"; id: string };
+type Open =
+  { kind: "none" } | { kind: "add" } | { kind: "verify"; id: string; sent: boolean } | { kind: "remove"; id: string };
 
 function countryName(code: string, language: string): string {
   try {
@@ -86,7 +95,11 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
     const international = number.trim().startsWith("+") || country === "other";
     void run(async () => {
       const res = await accountApi.addPhone(
-        { mobile: number.trim(), country: international ? undefined : country, name: name.trim() || t("settings.phones.defaultName") },
+        {
+          mobile: number.trim(),
+          country: international ? undefined : country,
+          name: name.trim() || t("settings.phones.defaultName"),
+        },
         c,
       );
       setNumber("");
@@ -149,8 +162,15 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
         <div className={settingsClasses.itemMain}>
           <div className={settingsClasses.itemTitle}>
             <span>{p.name === "Mobile" ? t("settings.phones.mobileName") : p.name}</span>
-            {p.primary ? <span className={`${settingsClasses.badge} ${settingsClasses.badgeInfo}`}>{t("settings.phones.primary")}</span> : null}
-            <span className={`${settingsClasses.badge} ${p.verified ? settingsClasses.badgeOk : settingsClasses.badgeWarn}`} data-testid="phone-state">
+            {p.primary ? (
+              <span className={`${settingsClasses.badge} ${settingsClasses.badgeInfo}`}>
+                {t("settings.phones.primary")}
+              </span>
+            ) : null}
+            <span
+              className={`${settingsClasses.badge} ${p.verified ? settingsClasses.badgeOk : settingsClasses.badgeWarn}`}
+              data-testid="phone-state"
+            >
               {p.verified ? t("settings.phones.isVerified") : t("settings.phones.notVerified")}
             </span>
           </div>
@@ -177,9 +197,15 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
           ) : null}
         </div>
         {isOpen("verify") ? (
-          <form className={`${formClasses.form} ${settingsClasses.subForm}`} onSubmit={(e) => handleVerify(e, p.id)} noValidate>
+          <form
+            className={`${formClasses.form} ${settingsClasses.subForm}`}
+            onSubmit={(e) => handleVerify(e, p.id)}
+            noValidate
+          >
             <p className={formClasses.lead} style={{ margin: 0 }}>
-              {open.kind === "verify" && open.sent ? t("settings.phones.codeSent", { number: p.number }) : t("settings.phones.verifyLead", { number: p.number })}
+              {open.kind === "verify" && open.sent
+                ? t("settings.phones.codeSent", { number: p.number })
+                : t("settings.phones.verifyLead", { number: p.number })}
             </p>
             <div className={settingsClasses.narrow}>
               <TextField
@@ -205,14 +231,29 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
           </form>
         ) : null}
         {isOpen("remove") ? (
-          <form className={`${formClasses.form} ${settingsClasses.subForm}`} onSubmit={(e) => handleRemove(e, p.id)} noValidate>
-            <p className={formClasses.lead} style={{ margin: 0 }}>{t("settings.phones.removeLead", { number: p.number })}</p>
+          <form
+            className={`${formClasses.form} ${settingsClasses.subForm}`}
+            onSubmit={(e) => handleRemove(e, p.id)}
+            noValidate
+          >
+            <p className={formClasses.lead} style={{ margin: 0 }}>
+              {t("settings.phones.removeLead", { number: p.number })}
+            </p>
             <div className={settingsClasses.narrow}>
-              <SecondFactorConfirm methods={status.methods} value={confirmation} onChange={setConfirmation} idPrefix="phone-remove" />
+              <SecondFactorConfirm
+                methods={status.methods}
+                value={confirmation}
+                onChange={setConfirmation}
+                idPrefix="phone-remove"
+              />
             </div>
             <SettingsError error={error} />
             <div className={formClasses.actions}>
-              <PrimaryButton type="submit" disabled={busy || !confirmation.code.trim()} data-testid="phone-remove-submit">
+              <PrimaryButton
+                type="submit"
+                disabled={busy || !confirmation.code.trim()}
+                data-testid="phone-remove-submit"
+              >
                 {t("settings.phones.removeSubmit")}
               </PrimaryButton>
               <DefaultButton onClick={() => show({ kind: "none" })}>{t("settings.cancel")}</DefaultButton>
@@ -236,7 +277,12 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
       <SettingsSuccess text={open.kind === "none" ? done : null} testId="phones-done" />
 
       {open.kind === "add" ? (
-        <form className={`${formClasses.form} ${settingsClasses.narrow}`} onSubmit={handleAdd} noValidate data-testid="phone-add-form">
+        <form
+          className={`${formClasses.form} ${settingsClasses.narrow}`}
+          onSubmit={handleAdd}
+          noValidate
+          data-testid="phone-add-form"
+        >
           <h3 style={{ fontSize: 17, margin: "8px 0 0" }}>{t("settings.phones.addTitle")}</h3>
           <Dropdown
             label={t("settings.phones.country")}
@@ -263,10 +309,19 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
             maxLength={100}
             data-testid="phone-name"
           />
-          <SecondFactorConfirm methods={status.methods} value={confirmation} onChange={setConfirmation} idPrefix="phone-add" />
+          <SecondFactorConfirm
+            methods={status.methods}
+            value={confirmation}
+            onChange={setConfirmation}
+            idPrefix="phone-add"
+          />
           <SettingsError error={error} />
           <div className={formClasses.actions}>
-            <PrimaryButton type="submit" disabled={busy || !number.trim() || !confirmation.code.trim()} data-testid="phone-add-submit">
+            <PrimaryButton
+              type="submit"
+              disabled={busy || !number.trim() || !confirmation.code.trim()}
+              data-testid="phone-add-submit"
+            >
               {t("settings.phones.addSubmit")}
             </PrimaryButton>
             <DefaultButton onClick={() => show({ kind: "none" })}>{t("settings.cancel")}</DefaultButton>

@@ -31,7 +31,14 @@ const classes = mergeStyleSets({
     "@media (max-width: 360px)": { gridTemplateColumns: "1fr" },
   },
   code: { borderBottom: "1px dashed #8a8886", padding: "4px 0", display: "flex", gap: 10, alignItems: "center" },
-  box: { display: "inline-block", width: 14, height: 14, border: "1.5px solid #424242", borderRadius: 2, flexShrink: 0 },
+  box: {
+    display: "inline-block",
+    width: 14,
+    height: 14,
+    border: "1.5px solid #424242",
+    borderRadius: 2,
+    flexShrink: 0,
+  },
 });
 
 /**
@@ -53,7 +60,9 @@ export function PrintCodesPage() {
     return (
       <div className={classes.sheet}>
         <h1 className={classes.title}>{t("settings.codes.printTitle")}</h1>
-        <p className={classes.meta} data-testid="print-no-codes">{t("settings.codes.printGone")}</p>
+        <p className={classes.meta} data-testid="print-no-codes">
+          {t("settings.codes.printGone")}
+        </p>
         <Link to="/settings/security#codes">{t("settings.codes.back")}</Link>
       </div>
     );

@@ -1,5 +1,12 @@
 import { useId, useState } from "react";
-import { ChoiceGroup, DefaultButton, MessageBar, MessageBarType, TextField, type IChoiceGroupOption } from "@fluentui/react";
+import {
+  ChoiceGroup,
+  DefaultButton,
+  MessageBar,
+  MessageBarType,
+  TextField,
+  type IChoiceGroupOption,
+} from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { accountApi, type Confirmation } from "../../api/account.js";
 import type { SecondFactorMethod } from "../../api/auth.js";
@@ -89,6 +96,8 @@ export function SecondFactorConfirm({ methods, value, onChange, idPrefix }: Seco
 
 /** The confirmation as the API wants it: the method actually offered, the code without spaces. */
 export function cleanConfirmation(methods: SecondFactorMethod[], value: Confirmation): Confirmation {
-  const method = order.filter((m) => methods.includes(m)).includes(value.method) ? value.method : (order.find((m) => methods.includes(m)) ?? value.method);
+  const method = order.filter((m) => methods.includes(m)).includes(value.method)
+    ? value.method
+    : (order.find((m) => methods.includes(m)) ?? value.method);
   return { method, code: value.code.trim().replace(/\s+/g, "") };
 }

@@ -12,7 +12,11 @@ interface SettingsCardProps {
 /** One section of a settings page: a white card with its own heading (h2). */
 export function SettingsCard({ id, title, lead, danger, children }: SettingsCardProps) {
   return (
-    <section className={`${settingsClasses.card} ${danger ? settingsClasses.danger : ""}`} aria-labelledby={`${id}-title`} data-testid={`section-${id}`}>
+    <section
+      className={`${settingsClasses.card} ${danger ? settingsClasses.danger : ""}`}
+      aria-labelledby={`${id}-title`}
+      data-testid={`section-${id}`}
+    >
       <h2 id={`${id}-title`} className={`${settingsClasses.cardTitle} ${danger ? settingsClasses.dangerTitle : ""}`}>
         {title}
       </h2>

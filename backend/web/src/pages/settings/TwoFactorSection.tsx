@@ -9,7 +9,11 @@ import { SettingsError, SettingsSuccess } from "./SettingsError.js";
 import { formatDate, groupSecret } from "./format.js";
 import { settingsClasses } from "./settingsStyles.js";
 
-type Step = { name: "idle" } | { name: "sms"; sentTo: string | null } | { name: "scan"; enrolment: TotpEnrolment } | { name: "disable" };
+type Step =
+  | { name: "idle" }
+  | { name: "sms"; sentTo: string | null }
+  | { name: "scan"; enrolment: TotpEnrolment }
+  | { name: "disable" };
 
 interface TwoFactorSectionProps {
   status: TwoFactorStatus;
@@ -97,7 +101,9 @@ export function TwoFactorSection({ status, onChanged }: TwoFactorSectionProps) {
   return (
     <SettingsCard id="totp" title={t("settings.totp.title")} lead={t("settings.totp.lead")}>
       <p className={settingsClasses.status} data-testid="totp-status">
-        <span className={`${settingsClasses.badge} ${status.enabled ? settingsClasses.badgeOk : settingsClasses.badgeWarn}`}>
+        <span
+          className={`${settingsClasses.badge} ${status.enabled ? settingsClasses.badgeOk : settingsClasses.badgeWarn}`}
+        >
           {status.enabled ? t("settings.totp.on") : t("settings.totp.off")}
         </span>
         <span>
@@ -140,7 +146,8 @@ export function TwoFactorSection({ status, onChanged }: TwoFactorSectionProps) {
       {step.name === "sms" ? (
         <form className={`${formClasses.form} ${settingsClasses.narrow}`} onSubmit={handleSmsCode} noValidate>
           <p className={formClasses.lead}>
-            <strong>{t("settings.totp.step", { n: 1, of: 2 })}</strong> {t("settings.totp.smsLead", { to: status.mobile })}
+            <strong>{t("settings.totp.step", { n: 1, of: 2 })}</strong>{" "}
+            {t("settings.totp.smsLead", { to: status.mobile })}
           </p>
           <div>
             <DefaultButton onClick={() => void handleSendSms()} disabled={busy} data-testid="totp-send-sms">
@@ -148,7 +155,9 @@ export function TwoFactorSection({ status, onChanged }: TwoFactorSectionProps) {
             </DefaultButton>
           </div>
           {step.sentTo ? (
-            <MessageBar messageBarType={MessageBarType.success}>{t("settings.confirm.smsSent", { to: step.sentTo })}</MessageBar>
+            <MessageBar messageBarType={MessageBarType.success}>
+              {t("settings.confirm.smsSent", { to: step.sentTo })}
+            </MessageBar>
           ) : null}
           <TextField
             label={t("settings.confirm.codeLabel.sms")}
@@ -174,10 +183,23 @@ export function TwoFactorSection({ status, onChanged }: TwoFactorSectionProps) {
           <p className={formClasses.lead}>
             <strong>{t("settings.totp.step", { n: 2, of: 2 })}</strong> {t("settings.totp.scanLead")}
           </p>
-          <img className={settingsClasses.qr} src={step.enrolment.qrDataUrl} alt={t("settings.totp.qrAlt")} width={200} height={200} data-testid="totp-qr" />
+          <img
+            className={settingsClasses.qr}
+            src={step.enrolment.qrDataUrl}
+            alt={t("settings.totp.qrAlt")}
+            width={200}
+            height={200}
+            data-testid="totp-qr"
+          />
           <div>
-            <p className={formClasses.lead} style={{ marginBottom: 6 }}>{t("settings.totp.secretLead")}</p>
-            <code className={settingsClasses.secret} data-testid="totp-secret" aria-label={t("settings.totp.secretLabel")}>
+            <p className={formClasses.lead} style={{ marginBottom: 6 }}>
+              {t("settings.totp.secretLead")}
+            </p>
+            <code
+              className={settingsClasses.secret}
+              data-testid="totp-secret"
+              aria-label={t("settings.totp.secretLabel")}
+            >
               {groupSecret(step.enrolment.secret)}
             </code>
           </div>
@@ -208,10 +230,19 @@ export function TwoFactorSection({ status, onChanged }: TwoFactorSectionProps) {
           <MessageBar messageBarType={MessageBarType.warning} isMultiline>
             {t("settings.totp.disableWarning")}
           </MessageBar>
-          <SecondFactorConfirm methods={status.methods} value={confirmation} onChange={setConfirmation} idPrefix="totp-disable" />
+          <SecondFactorConfirm
+            methods={status.methods}
+            value={confirmation}
+            onChange={setConfirmation}
+            idPrefix="totp-disable"
+          />
           <SettingsError error={error} />
           <div className={formClasses.actions}>
-            <PrimaryButton type="submit" disabled={busy || !confirmation.code.trim()} data-testid="totp-disable-confirm">
+            <PrimaryButton
+              type="submit"
+              disabled={busy || !confirmation.code.trim()}
+              data-testid="totp-disable-confirm"
+            >
               {t("settings.totp.disableSubmit")}
             </PrimaryButton>
             {cancel}

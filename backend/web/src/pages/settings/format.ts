@@ -5,7 +5,10 @@ export function formatDateTime(iso: string | null): string {
   if (!iso) return "";
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
-  return new Intl.DateTimeFormat(i18next.language === "en" ? "en-GB" : "sv-SE", { dateStyle: "medium", timeStyle: "short" }).format(date);
+  return new Intl.DateTimeFormat(i18next.language === "en" ? "en-GB" : "sv-SE", {
+    dateStyle: "medium",
+    timeStyle: "short",
+  }).format(date);
 }
 
 export function formatDate(iso: string | null): string {
@@ -60,6 +63,8 @@ export function toDateInput(iso: string | null): string {
 export function fromDateInput(value: string, endOfDay = false): string | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   if (!m) return null;
-  const d = endOfDay ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 23, 59, 59) : new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const d = endOfDay
+    ? new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 23, 59, 59)
+    : new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   return d.toISOString();
 }

@@ -13,7 +13,15 @@ function page(pick: (p: Pages) => ComponentType, opts: { auth?: boolean } = {}):
   return {
     lazy: async () => {
       const Page = pick(await pages());
-      return opts.auth ? { element: <RequireAuth><Page /></RequireAuth> } : { Component: Page };
+      return opts.auth
+        ? {
+            element: (
+              <RequireAuth>
+                <Page />
+              </RequireAuth>
+            ),
+          }
+        : { Component: Page };
     },
   };
 }
@@ -22,7 +30,11 @@ function page(pick: (p: Pages) => ComponentType, opts: { auth?: boolean } = {}):
 export const settingsRoutes: RouteObject[] = [
   {
     path: "/settings",
-    element: <RequireAuth><SettingsLayout /></RequireAuth>,
+    element: (
+      <RequireAuth>
+        <SettingsLayout />
+      </RequireAuth>
+    ),
     handle: { titleKey: "settings.title" },
     children: [
       { index: true, ...page((p) => p.AccountPage), handle: { titleKey: "settings.nav.account" } },
@@ -32,6 +44,10 @@ export const settingsRoutes: RouteObject[] = [
       { path: "data", ...page((p) => p.DataPage), handle: { titleKey: "settings.nav.data" } },
     ],
   },
-  { path: "/settings/security/codes/print", ...page((p) => p.PrintCodesPage, { auth: true }), handle: { titleKey: "settings.codes.printTitle" } },
+  {
+    path: "/settings/security/codes/print",
+    ...page((p) => p.PrintCodesPage, { auth: true }),
+    handle: { titleKey: "settings.codes.printTitle" },
+  },
   { path: "/settings/deleted", ...page((p) => p.AccountDeletedPage), handle: { titleKey: "settings.deleted.title" } },
 ];

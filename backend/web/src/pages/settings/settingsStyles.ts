@@ -67,8 +67,23 @@ export const settingsClasses = mergeStyleSets({
   itemTitle: { fontWeight: 600, display: "flex", alignItems: "center", gap: 8, flexWrap: "wrap" },
   itemMeta: { color: "#545454", fontSize: 14, marginTop: 2 },
   itemActions: { display: "flex", flexWrap: "wrap", gap: 8 },
-  subForm: { background: "#f7f9fb", border: "1px solid #e6eaee", borderRadius: 6, padding: 14, marginTop: 8, flexBasis: "100%" },
-  qr: { display: "block", width: 200, height: 200, maxWidth: "100%", imageRendering: "pixelated", border: "1px solid #e6eaee", background: "#fff" },
+  subForm: {
+    background: "#f7f9fb",
+    border: "1px solid #e6eaee",
+    borderRadius: 6,
+    padding: 14,
+    marginTop: 8,
+    flexBasis: "100%",
+  },
+  qr: {
+    display: "block",
+    width: 200,
+    height: 200,
+    maxWidth: "100%",
+    imageRendering: "pixelated",
+    border: "1px solid #e6eaee",
+    background: "#fff",
+  },
   secret: {
     fontFamily: "Consolas, 'Courier New', monospace",
     fontSize: 17,
@@ -104,9 +119,9 @@ export const settingsClasses = mergeStyleSets({
     },
     "@media (max-width: 640px)": {
       selectors: {
-        "thead": { position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)" },
-        "tr": { display: "block", padding: "10px 0", borderTop: "1px solid #e6eaee" },
-        "td": { display: "block", border: "none", padding: "1px 0" },
+        thead: { position: "absolute", width: 1, height: 1, overflow: "hidden", clip: "rect(0 0 0 0)" },
+        tr: { display: "block", padding: "10px 0", borderTop: "1px solid #e6eaee" },
+        td: { display: "block", border: "none", padding: "1px 0" },
         "td[data-label]::before": { content: "attr(data-label) ': '", color: "#545454", fontWeight: 600 },
       },
     },
