@@ -1,37 +1,56 @@
+import { errorCatalogue, type ErrorId } from "#shared/errorIds.js";
+
+export type { ErrorId };
+
+export interface AppErrorOptions {
+  headers?: Record<string, string>;
+  details?: Record<string, unknown>;
+}
+
 /**
- * Every expected failure is an AppError with an HTTP status, a stable `id` that clients and
- * tests match on, and a human message. Only unexpected errors become 500s.
+ * Every expected failure is an AppError with a stable `id` from the catalogue
+ * (shared/errorIds.ts), which fixes its HTTP status, and a human message. Only unexpected
+ * errors become 500s. Build them with `appError`; nothing else calls the constructor.
  */
 export class AppError extends Error {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly details?: Record<string, unknown>;
+
   constructor(
-    readonly status: number,
-    readonly id: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-    readonly details?: Record<string, unknown>,
+    readonly id: ErrorId,
+    message?: string,
+    options: AppErrorOptions = {},
   ) {
-    super(message);
+    super(message ?? errorCatalogue[id].message);
     this.name = "AppError";
+    this.status = errorCatalogue[id].status;
+    this.headers = options.headers ?? {};
+    this.details = options.details;
+  }
+
+  /** The same error with more response headers (e.g. `Connection: close`). */
+  withHeaders(headers: Record<string, string>): AppError {
+    return new AppError(this.id, this.message, { headers: { ...this.headers, ...headers }, details: this.details });
   }
 }
 
-export const ValidationError = (message = "The request is not valid") => new AppError(400, "validation_error", message);
-export const InvalidJsonError = () => new AppError(400, "invalid_json", "The request body is not valid JSON");
-export const AuthenticationRequiredError = (message = "Sign in to continue") =>
-  new AppError(401, "authentication_required", message);
-export const ForbiddenError = (message = "You are not allowed to do that") => new AppError(403, "forbidden", message);
-export const NotFoundError = (message = "Not found") => new AppError(404, "not_found", message);
-export const MethodNotAllowedError = () => new AppError(405, "method_not_allowed", "Method not allowed");
-export const ConflictError = (id: string, message: string) => new AppError(409, id, message);
-export const PayloadTooLargeError = (message = "The request body is too large") =>
-  new AppError(413, "payload_too_large", message);
+/** The one factory: the id names the failure, the catalogue gives its status. */
+export function appError(id: ErrorId, message?: string, options?: AppErrorOptions): AppError {
+  return new AppError(id, message, options);
+}
+
+export const ValidationError = (message?: string) => appError("validation_error", message);
+export const InvalidJsonError = () => appError("invalid_json");
+export const AuthenticationRequiredError = (message?: string) => appError("authentication_required", message);
+export const ForbiddenError = (message?: string) => appError("forbidden", message);
+export const NotFoundError = (message?: string) => appError("not_found", message);
+export const MethodNotAllowedError = () => appError("method_not_allowed");
+export const PayloadTooLargeError = (message?: string) => appError("payload_too_large", message);
 export const UnsupportedMediaTypeError = (expected: string) =>
-  new AppError(415, "unsupported_media_type", `Content-Type must be ${expected}`);
-export const UnprocessableError = (id: string, message: string, details?: Record<string, unknown>) =>
-  new AppError(422, id, message, {}, details);
+  appError("unsupported_media_type", `Content-Type must be ${expected}`);
 export const RateLimitedError = (retryAfterSeconds: number) =>
-  new AppError(429, "rate_limited", "Too many requests; try again later", {
-    "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))),
+  appError("rate_limited", undefined, {
+    headers: { "Retry-After": String(Math.max(1, Math.ceil(retryAfterSeconds))) },
   });
-export const ServiceUnavailableError = (message = "Service unavailable") =>
-  new AppError(503, "service_unavailable", message);
+export const ServiceUnavailableError = (message?: string) => appError("service_unavailable", message);

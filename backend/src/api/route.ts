@@ -3,7 +3,7 @@ import type Router from "@koa/router";
 import type { RouterContext } from "@koa/router";
 import { koaBody, HttpMethodEnum } from "koa-body";
 import { z } from "zod";
-import { AppError, UnsupportedMediaTypeError } from "../errors.js";
+import { UnsupportedMediaTypeError, appError } from "../errors.js";
 import { env } from "../env.js";
 
 export type HttpMethod = "get" | "post" | "put" | "patch" | "delete";
@@ -63,7 +63,7 @@ function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: str
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const field = [where, ...issue.path.map(String)].filter(Boolean).join(".");
-  throw new AppError(400, "validation_error", `${field}: ${issue.message}`);
+  throw appError("validation_error", `${field}: ${issue.message}`);
 }
 
 function requireJson(): Middleware {

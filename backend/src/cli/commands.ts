@@ -4,7 +4,7 @@ import { Organisation, regions } from "../models/Organisation.js";
 import { roles } from "../models/User.js";
 import { createOrganisation, slugify } from "../commands/createOrganisation.js";
 import { createUser } from "../commands/createUser.js";
-import { AppError, NotFoundError } from "../errors.js";
+import { NotFoundError, appError } from "../errors.js";
 import { User, normaliseEmail } from "../models/User.js";
 import { unlockAccount } from "../services/lockout.js";
 import { resetSecondFactor } from "../commands/resetSecondFactor.js";
@@ -23,13 +23,13 @@ export interface CliCommand {
 
 function check<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
   const r = schema.safeParse(value);
-  if (!r.success) throw new AppError(400, "invalid_argument", `--${flag}: ${r.error.issues[0].message}`);
+  if (!r.success) throw appError("invalid_argument", `--${flag}: ${r.error.issues[0].message}`);
   return r.data;
 }
 
 function checkPassword(password: string, email: string): string {
   const r = checkPasswordPolicy(password, { email });
-  if (!r.ok) throw new AppError(400, r.id, `--password: ${r.message}`);
+  if (!r.ok) throw appError(r.id, `--password: ${r.message}`);
   return password;
 }
 
@@ -52,8 +52,7 @@ export const commands: Record<string, CliCommand> = {
     async run() {
       const result = await verifyAuditChain();
       if (!result.ok)
-        throw new AppError(
-          409,
+        throw appError(
           "audit_chain_broken",
           `The audit chain is broken at event ${result.brokenAt} (${result.reason})`,
         );

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { Organisation } from "../models/Organisation.js";
 import { slugify } from "../commands/createOrganisation.js";
 import { connectEntraTenant } from "../commands/connectEntraTenant.js";
-import { AppError, NotFoundError } from "../errors.js";
+import { NotFoundError, appError } from "../errors.js";
 import type { CliCommand } from "./commands.js";
 
 /** Operator commands for Microsoft sign-in (listed in commands.ts). */
@@ -16,7 +16,7 @@ export const microsoftCommands: Record<string, CliCommand> = {
       if (!org) throw NotFoundError(`No organisation named "${v.org}"`);
       const tenant = v.tenant === "none" ? null : z.guid().safeParse(v.tenant).data;
       if (tenant === undefined)
-        throw new AppError(400, "invalid_argument", "--tenant: must be the tenant (directory) id, a GUID, or none");
+        throw appError("invalid_argument", "--tenant: must be the tenant (directory) id, a GUID, or none");
       await connectEntraTenant(t, org, tenant);
       return { organisation: org.name, entraTenantId: org.entraTenantId };
     },

@@ -1,7 +1,7 @@
 import type { Transaction } from "sequelize";
 import { Op } from "sequelize";
 import { Organisation } from "../models/Organisation.js";
-import { ConflictError } from "../errors.js";
+import { appError } from "../errors.js";
 import { recordAudit } from "./recordAudit.js";
 
 /**
@@ -22,7 +22,7 @@ export async function connectEntraTenant(
       transaction: t,
     });
     if (other)
-      throw ConflictError("entra_tenant_taken", "That Microsoft tenant is already connected to another organisation");
+      throw appError("entra_tenant_taken", "That Microsoft tenant is already connected to another organisation");
   }
   const previous = organisation.entraTenantId ?? null;
   organisation.entraTenantId = tid;

@@ -1,5 +1,5 @@
 import type { Transaction } from "sequelize";
-import { AppError, NotFoundError, UnprocessableError } from "../errors.js";
+import { NotFoundError, appError } from "../errors.js";
 import { Contact } from "../models/Contact.js";
 import { Message } from "../models/Message.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
@@ -26,13 +26,10 @@ export async function correctRecipientMobile(
   const user = recipient ? await User.findByPk(recipient.userId, { transaction: t }) : null;
   if (!recipient || !user) throw NotFoundError("Recipient not found");
   if (user.status !== "pending")
-    throw new AppError(409, "recipient_registered", "The recipient already has an account and verified their number");
+    throw appError("recipient_registered", "The recipient already has an account and verified their number");
   const parsed = parsePhone(rawMobile, "SE");
   if (!parsed)
-    throw UnprocessableError(
-      "invalid_mobile",
-      "The mobile number is not valid; use international form, e.g. +46701234567",
-    );
+    throw appError("invalid_mobile", "The mobile number is not valid; use international form, e.g. +46701234567");
   recipient.mobile = parsed.e164;
   await recipient.save({ transaction: t });
   await Contact.update(

@@ -1,6 +1,6 @@
 import type { Transaction } from "sequelize";
 import { Organisation, type Region, type Plan } from "../models/Organisation.js";
-import { ConflictError } from "../errors.js";
+import { appError } from "../errors.js";
 import { recordAudit } from "./recordAudit.js";
 
 export interface CreateOrganisationProps {
@@ -23,7 +23,7 @@ export function slugify(name: string): string {
 export async function createOrganisation(t: Transaction, props: CreateOrganisationProps): Promise<Organisation> {
   const slug = slugify(props.name);
   if (await Organisation.findOne({ where: { slug }, transaction: t })) {
-    throw ConflictError("organisation_exists", `An organisation named "${props.name}" already exists`);
+    throw appError("organisation_exists", `An organisation named "${props.name}" already exists`);
   }
   const org = await Organisation.create(
     { name: props.name, slug, region: props.region ?? "se", plan: props.plan ?? "organisation" },

@@ -1,7 +1,7 @@
 import type { Transaction } from "sequelize";
 import { User, normaliseEmail, type Role, type Locale } from "../models/User.js";
 import type { Organisation } from "../models/Organisation.js";
-import { ConflictError } from "../errors.js";
+import { appError } from "../errors.js";
 import { hashSecret } from "../services/passwords.js";
 import { recordAudit } from "./recordAudit.js";
 import { createUserKeys } from "../services/keys/userKeys.js";
@@ -21,7 +21,7 @@ export interface CreateUserProps {
 export async function createUser(t: Transaction, props: CreateUserProps): Promise<User> {
   const email = normaliseEmail(props.email);
   if (await User.findOne({ where: { email }, transaction: t })) {
-    throw ConflictError("user_exists", "A user with that e-mail address already exists");
+    throw appError("user_exists", "A user with that e-mail address already exists");
   }
   const user = await User.create(
     {

@@ -14,7 +14,7 @@ import {
 import type { MessageContent } from "../services/messages/content.js";
 import { assertIdChecked } from "../services/messages/idCheck.js";
 import { recordRead } from "./recordRead.js";
-import { AppError } from "../errors.js";
+import { appError } from "../errors.js";
 import { presentOptions, presentPerson } from "../presenters/message.js";
 
 /** Who asked, for the audit log. */
@@ -118,7 +118,7 @@ export async function encryptedMessageForReader(auth: AuthState, messageId: stri
   assertReadable(access.message);
   await assertIdChecked(auth, access.message, access.recipient);
   if (access.recipient && access.message.burnAfterReading && !access.recipient.readAt) {
-    throw new AppError(403, "reveal_in_web", "This message is destroyed after reading; open it in the web mailbox");
+    throw appError("reveal_in_web", "This message is destroyed after reading; open it in the web mailbox");
   }
   const people = await visibleRecipients(access);
   const m = access.message;

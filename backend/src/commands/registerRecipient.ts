@@ -1,6 +1,6 @@
 import type { ParameterizedContext } from "koa";
 import type { Transaction } from "sequelize";
-import { AppError } from "../errors.js";
+import { appError } from "../errors.js";
 import { User } from "../models/User.js";
 import { Contact } from "../models/Contact.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
@@ -15,9 +15,8 @@ import { recordIdCheckPass } from "../services/messages/idCheck.js";
 import { recordAudit } from "./recordAudit.js";
 
 export const VerificationRequiredError = () =>
-  new AppError(403, "verification_required", "Confirm your e-mail address and the SMS code first");
-export const AccountExistsError = () =>
-  new AppError(409, "account_exists", "You already have an account; sign in instead");
+  appError("verification_required", "Confirm your e-mail address and the SMS code first");
+export const AccountExistsError = () => appError("account_exists", "You already have an account; sign in instead");
 
 /**
  * Step 3 (F9): a verified first-time recipient chooses a password and accepts the terms. The
@@ -46,7 +45,7 @@ export async function registerRecipient(
     sameHash(recipient.verifySecretHash, hashVerifySecret(props.verifySecret));
   if (!verified) throw VerificationRequiredError();
   const policy = checkPasswordPolicy(props.password, { email: user.email });
-  if (!policy.ok) throw new AppError(400, policy.id, policy.message);
+  if (!policy.ok) throw appError(policy.id, policy.message);
 
   const mobile = recipient.mobile ?? user.mobile;
   const [claimed] = await User.update(

@@ -1,5 +1,5 @@
 import type { Transaction } from "sequelize";
-import { ConflictError, NotFoundError, UnprocessableError } from "../errors.js";
+import { NotFoundError, appError } from "../errors.js";
 import { Contact } from "../models/Contact.js";
 import { normaliseEmail, type User } from "../models/User.js";
 import { parsePhone } from "../services/phones.js";
@@ -17,10 +17,7 @@ function mobileOrThrow(mobile: string | null | undefined): string | null {
   if (!mobile) return null;
   const parsed = parsePhone(mobile, "SE");
   if (!parsed)
-    throw UnprocessableError(
-      "invalid_mobile",
-      "The mobile number is not valid; use international form, e.g. +46701234567",
-    );
+    throw appError("invalid_mobile", "The mobile number is not valid; use international form, e.g. +46701234567");
   return parsed.e164;
 }
 
@@ -40,9 +37,9 @@ export async function saveContact(
   if (!contactId) {
     const email = normaliseEmail(input.email ?? "");
     if (await Contact.findOne({ where: { ownerId: owner.id, email }, transaction: t }))
-      throw ConflictError("contact_exists", "There is already a contact with that e-mail address");
+      throw appError("contact_exists", "There is already a contact with that e-mail address");
     if ((await Contact.count({ where: { ownerId: owner.id }, transaction: t })) >= MAX_CONTACTS)
-      throw ConflictError("too_many_contacts", `At most ${MAX_CONTACTS} contacts`);
+      throw appError("too_many_contacts", `At most ${MAX_CONTACTS} contacts`);
     return Contact.create(
       { ownerId: owner.id, email, name: name ?? null, mobile: mobile ?? null, verified: false },
       { transaction: t },

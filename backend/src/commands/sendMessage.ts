@@ -9,7 +9,7 @@ import { MailboxEntry } from "../models/MailboxEntry.js";
 import { Organisation } from "../models/Organisation.js";
 import { UserSettings } from "../models/UserSettings.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
-import { UnprocessableError } from "../errors.js";
+import { appError } from "../errors.js";
 import { userPublicKey } from "../services/keys/userKeys.js";
 import {
   sealMessage,
@@ -92,13 +92,12 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
   await assertMaySend(t, sender, !!props.parent);
   const now = new Date();
   if (options.expiresAt && options.expiresAt.getTime() <= now.getTime()) {
-    throw UnprocessableError("invalid_expiry", "The expiry date must be in the future");
+    throw appError("invalid_expiry", "The expiry date must be in the future");
   }
   const resolved = (
     await resolveRecipients(t, sender, props.to, { mayCreatePending: !props.parent, ip: props.ip })
   ).filter((r) => r.user.id !== sender.id);
-  if (resolved.length === 0)
-    throw UnprocessableError("no_recipients", "Add at least one recipient other than yourself");
+  if (resolved.length === 0) throw appError("no_recipients", "Add at least one recipient other than yourself");
 
   const senderKey = await userPublicKey(sender);
   if (!senderKey) throw new Error("sender has no key pair");

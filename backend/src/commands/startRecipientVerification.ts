@@ -1,5 +1,5 @@
 import type { Transaction } from "sequelize";
-import { AppError } from "../errors.js";
+import { appError } from "../errors.js";
 import { normaliseEmail } from "../models/User.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
 import { issueSmsCode } from "../services/smsCodes.js";
@@ -9,7 +9,7 @@ import { recordAudit } from "./recordAudit.js";
 export type StartResult = { next: "sign_in" } | { next: "sms_code"; mobile: string | null };
 
 export const EmailMismatchError = () =>
-  new AppError(400, "email_mismatch", "That is not the e-mail address this message was sent to");
+  appError("email_mismatch", "That is not the e-mail address this message was sent to");
 
 /**
  * Step 1 of opening a link (F9): the visitor confirms the address the message was sent to.

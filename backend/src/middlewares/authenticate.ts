@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import type { Middleware, ParameterizedContext } from "koa";
-import { AppError, AuthenticationRequiredError, ForbiddenError } from "../errors.js";
+import { AuthenticationRequiredError, ForbiddenError, appError } from "../errors.js";
 import { User, type Role } from "../models/User.js";
 import { CSRF_COOKIE, loadSession, type AuthState } from "../services/sessions.js";
 import { authenticateApiToken } from "../services/apiTokens.js";
@@ -9,8 +9,7 @@ export type { AuthState } from "../services/sessions.js";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export const CsrfFailedError = () =>
-  new AppError(403, "csrf_failed", "The request is missing a valid X-CSRF-Token header");
+export const CsrfFailedError = () => appError("csrf_failed", "The request is missing a valid X-CSRF-Token header");
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a);

@@ -1,7 +1,7 @@
 import type { Middleware } from "koa";
 import { ZodError } from "zod";
 import { UniqueConstraintError, ValidationError as SequelizeValidationError } from "sequelize";
-import { AppError } from "../errors.js";
+import { AppError, appError } from "../errors.js";
 import { logger } from "../logger.js";
 
 interface HttpishError {
@@ -17,23 +17,23 @@ export function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) {
     const issue = err.issues[0];
-    return new AppError(400, "validation_error", `${issue.path.join(".") || "body"}: ${issue.message}`);
+    return appError("validation_error", `${issue.path.join(".") || "body"}: ${issue.message}`);
   }
-  if (err instanceof UniqueConstraintError) return new AppError(409, "conflict", "That already exists");
+  if (err instanceof UniqueConstraintError) return appError("conflict", "That already exists");
   if (err instanceof SequelizeValidationError) {
-    return new AppError(400, "validation_error", err.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+    return appError("validation_error", err.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
   }
   const e = err as HttpishError;
   const status = e?.status ?? e?.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
-    if (status === 413) return new AppError(413, "payload_too_large", "The request body is too large");
-    if (status === 415) return new AppError(415, "unsupported_media_type", "Unsupported content type");
+    if (status === 413) return appError("payload_too_large", "The request body is too large");
+    if (status === 415) return appError("unsupported_media_type", "Unsupported content type");
     if (status === 400 && (e.type === "entity.parse.failed" || /json/i.test(e.message ?? ""))) {
-      return new AppError(400, "invalid_json", "The request body is not valid JSON");
+      return appError("invalid_json", "The request body is not valid JSON");
     }
-    if (status === 404) return new AppError(404, "not_found", "Not found");
-    if (status === 405) return new AppError(405, "method_not_allowed", "Method not allowed");
-    return new AppError(status, "bad_request", e.expose && e.message ? e.message : "Bad request");
+    if (status === 404) return appError("not_found", "Not found");
+    if (status === 405) return appError("method_not_allowed", "Method not allowed");
+    return appError("bad_request", e.expose && e.message ? e.message : "Bad request");
   }
   return null;
 }

@@ -2,7 +2,7 @@ import { parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/
 import type { Transaction } from "sequelize";
 import { Phone } from "../models/Phone.js";
 import { User } from "../models/User.js";
-import { ConflictError, NotFoundError, UnprocessableError } from "../errors.js";
+import { NotFoundError, appError } from "../errors.js";
 import { codeClock } from "./codeClock.js";
 import { checkSmsCode, issueSmsCode } from "./smsCodes.js";
 
@@ -76,15 +76,14 @@ export async function addPhone(
 ): Promise<Phone> {
   const parsed = parsePhone(props.number, props.country);
   if (!parsed)
-    throw UnprocessableError(
+    throw appError(
       "invalid_phone",
       "That is not a valid phone number; include the country code, e.g. +46 70 123 45 67",
     );
   const phones = await listPhones(t, user);
   if (phones.some((p) => p.e164 === parsed.e164))
-    throw ConflictError("phone_exists", "That number is already on your account");
-  if (phones.length >= MAX_PHONES)
-    throw UnprocessableError("too_many_phones", `At most ${MAX_PHONES} phones per account`);
+    throw appError("phone_exists", "That number is already on your account");
+  if (phones.length >= MAX_PHONES) throw appError("too_many_phones", `At most ${MAX_PHONES} phones per account`);
   const phone = await Phone.create(
     {
       userId: user.id,
@@ -102,7 +101,7 @@ export async function addPhone(
 
 /** Sends a new verification code to an unverified phone. */
 export async function sendPhoneVerification(t: Transaction, user: User, phone: Phone): Promise<void> {
-  if (phone.verifiedAt) throw ConflictError("phone_already_verified", "That phone is already verified");
+  if (phone.verifiedAt) throw appError("phone_already_verified", "That phone is already verified");
   await issueSmsCode(t, user, phoneVerifyPurpose(phone.id), phone.e164);
 }
 
@@ -116,8 +115,7 @@ export async function verifyPhone(t: Transaction, user: User, phone: Phone, code
 
 /** Makes a verified phone the primary one; `users.mobile` mirrors it. */
 export async function makePrimary(t: Transaction, user: User, phone: Phone): Promise<void> {
-  if (!phone.verifiedAt)
-    throw UnprocessableError("phone_not_verified", "Verify the phone by SMS before making it primary");
+  if (!phone.verifiedAt) throw appError("phone_not_verified", "Verify the phone by SMS before making it primary");
   await Phone.update({ isPrimary: false }, { where: { userId: user.id }, transaction: t });
   await phone.update({ isPrimary: true }, { transaction: t });
   await User.update({ mobile: phone.e164 }, { where: { id: user.id }, transaction: t });
@@ -127,6 +125,6 @@ export async function makePrimary(t: Transaction, user: User, phone: Phone): Pro
 /** Removes a backup phone; the primary one cannot be removed (make another primary first). */
 export async function removePhone(t: Transaction, phone: Phone): Promise<void> {
   if (phone.isPrimary)
-    throw ConflictError("phone_is_primary", "Make another verified phone primary before removing this one");
+    throw appError("phone_is_primary", "Make another verified phone primary before removing this one");
   await phone.destroy({ transaction: t });
 }

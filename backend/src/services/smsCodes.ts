@@ -3,7 +3,7 @@ import { Op, literal, type Transaction } from "sequelize";
 import { VerificationCode } from "../models/VerificationCode.js";
 import type { User } from "../models/User.js";
 import { enqueueSms } from "../outbox/enqueue.js";
-import { UnprocessableError } from "../errors.js";
+import { appError } from "../errors.js";
 import { deriveKey } from "./crypto/masterKey.js";
 import { codeClock } from "./codeClock.js";
 
@@ -51,7 +51,7 @@ export async function issueSmsCode(
   toE164?: string,
 ): Promise<void> {
   const to = toE164 ?? user.mobile;
-  if (!to) throw UnprocessableError("no_phone", "There is no mobile number to send a code to");
+  if (!to) throw appError("no_phone", "There is no mobile number to send a code to");
   const now = codeClock.now();
   await VerificationCode.update({ usedAt: now }, { where: { userId: user.id, purpose, usedAt: null }, transaction: t });
   const id = crypto.randomUUID();

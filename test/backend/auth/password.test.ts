@@ -55,7 +55,7 @@ describe("password policy and change", () => {
       currentPassword: "Not-the-password-9",
       newPassword: "Fresh-password-77",
     });
-    expect(wrong.status).to.equal(400);
+    expect(wrong.status).to.equal(403);
     expect(wrong.body.error).to.equal("invalid_password");
     expect((await api.get("/api/auth/me")).status, "a wrong current password does not sign out").to.equal(200);
   });

@@ -128,7 +128,7 @@ describe("messages: a first-time recipient (F3, F8, F9)", () => {
     expect(noTerms.status).to.equal(400);
     expect(noTerms.body.error).to.equal("terms_not_accepted");
     const weak = await visitor.post(`/api/recipient/${token}/register`, { password: "abc", acceptTerms: true });
-    expect(weak.status).to.equal(400);
+    expect(weak.status).to.equal(422);
     expect(weak.body.error).to.equal("password_too_short");
 
     const registered = await visitor.post(`/api/recipient/${token}/register`, {

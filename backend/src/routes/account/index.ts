@@ -2,7 +2,7 @@ import type Router from "@koa/router";
 import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { transaction } from "../../db.js";
-import { AppError, UnprocessableError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import { locales } from "../../models/User.js";
 import { Organisation } from "../../models/Organisation.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
@@ -96,9 +96,9 @@ export function accountRoutes(router: Router): void {
           if (ar.to !== undefined) s.autoReplyTo = ar.to === null ? null : new Date(ar.to);
           if (ar.enabled !== undefined) s.autoReplyEnabled = ar.enabled;
           if (s.autoReplyEnabled && !s.autoReplyText)
-            throw UnprocessableError("auto_reply_text_required", "Write the auto-reply text before turning it on");
+            throw appError("auto_reply_text_required", "Write the auto-reply text before turning it on");
           if (s.autoReplyFrom && s.autoReplyTo && s.autoReplyFrom >= s.autoReplyTo) {
-            throw UnprocessableError("auto_reply_period_invalid", "The auto-reply must end after it starts");
+            throw appError("auto_reply_period_invalid", "The auto-reply must end after it starts");
           }
         }
         if (s.changed()) {
@@ -182,7 +182,7 @@ export function accountRoutes(router: Router): void {
             data: { reason: "password" },
           }),
         );
-        throw new AppError(403, "invalid_password", "The password is wrong");
+        throw appError("invalid_password", "The password is wrong");
       }
       const ok = await transaction(async (t) => {
         if (!(await verifyConfirmation(t, user, body.method, body.code))) return false;

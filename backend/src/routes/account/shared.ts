@@ -1,6 +1,6 @@
 import type { ParameterizedContext } from "koa";
 import { z } from "zod";
-import { AppError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
 import { secondFactorMethodNames } from "../../services/secondFactor.js";
 
@@ -43,7 +43,7 @@ export async function limitPerKey(name: string, limit: LimitName, key: string): 
   });
 }
 
-export const InvalidCodeError = () => new AppError(400, "invalid_code", "The code is wrong, used or expired");
+export const InvalidCodeError = () => appError("invalid_code", "The code is wrong, used or expired");
 
 /** A second factor that confirms a sensitive change. */
 export const SecondFactorFields = {

@@ -1,7 +1,7 @@
 import type Router from "@koa/router";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { transaction } from "../../db.js";
-import { AppError, UnsupportedMediaTypeError, ValidationError } from "../../errors.js";
+import { UnsupportedMediaTypeError, ValidationError, appError } from "../../errors.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import { rateLimit } from "../../middlewares/rateLimit.js";
 import { Attachment } from "../../models/Attachment.js";
@@ -183,7 +183,7 @@ export function attachmentRoutes(router: Router): void {
       const limit = attachmentLimitBytes();
       await transaction((t) => loadOwnDraft(t, user, params.id));
       if (await Attachment.findByPk(params.aid, { attributes: ["id"] }))
-        throw new AppError(409, "attachment_exists", "An attachment with this id exists");
+        throw appError("attachment_exists", "An attachment with this id exists");
       if (declaredPlaintextSize > limit) throw tooLargeError(limit);
       const region = await storageRegion(user);
       const row = await withConnectionClose(ctx, () =>
@@ -225,7 +225,7 @@ export function attachmentRoutes(router: Router): void {
       const blobKey = await transaction(async (t) => {
         await loadOwnDraft(t, user, params.id);
         const row = await Attachment.findOne({ where: { id: params.aid, messageId: params.id }, transaction: t });
-        if (!row) throw new AppError(404, "not_found", "Attachment not found");
+        if (!row) throw appError("not_found", "Attachment not found");
         await row.destroy({ transaction: t });
         return row.blobKey;
       });

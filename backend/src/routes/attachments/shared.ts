@@ -14,7 +14,7 @@ export async function storageRegion(user: User): Promise<string> {
 /** 413 with the connection closed, so the rest of an oversized body is not read. */
 export function tooLargeError(limit: number): AppError {
   const err = AttachmentTooLargeError(limit);
-  return new AppError(err.status, err.id, err.message, { Connection: "close" }, err.details);
+  return err.withHeaders({ Connection: "close" });
 }
 
 /**
@@ -26,9 +26,7 @@ export async function withConnectionClose<T>(ctx: Ctx, run: () => Promise<T>): P
     return await run();
   } catch (err) {
     if (err instanceof AppError && (err.id === "attachment_too_large" || !ctx.req.complete)) {
-      return Promise.reject(
-        new AppError(err.status, err.id, err.message, { ...err.headers, Connection: "close" }, err.details),
-      );
+      return Promise.reject(err.withHeaders({ Connection: "close" }));
     }
     throw err;
   }

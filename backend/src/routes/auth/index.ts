@@ -4,7 +4,7 @@ import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { loginAccountLimit, loginIpLimit } from "../../api/authLimits.js";
 import { transaction } from "../../db.js";
-import { AppError } from "../../errors.js";
+import { AppError, appError } from "../../errors.js";
 import { normaliseEmail } from "../../models/User.js";
 import { Organisation } from "../../models/Organisation.js";
 import { authenticated, authState } from "../../middlewares/authenticate.js";
@@ -27,17 +27,16 @@ const LoginResponse = z.union([
 const SecondFactorBody = z.object({ method: z.enum(secondFactorMethodNames), code: z.string().trim().min(1).max(64) });
 
 function accountLocked(retryAfterSeconds: number | null): AppError {
-  return new AppError(
-    423,
+  return appError(
     "account_locked",
     retryAfterSeconds === null
       ? "The account is locked. Reset your password to unlock it."
       : "The account is locked for a while. Try again later or reset your password.",
-    retryAfterSeconds === null ? {} : { "Retry-After": String(Math.max(1, retryAfterSeconds)) },
+    retryAfterSeconds === null ? {} : { headers: { "Retry-After": String(Math.max(1, retryAfterSeconds)) } },
   );
 }
 
-const invalidCredentials = () => new AppError(401, "invalid_credentials", "The e-mail address or password is wrong");
+const invalidCredentials = () => appError("invalid_credentials", "The e-mail address or password is wrong");
 
 export function authRoutes(router: Router): void {
   defineRoute(
@@ -102,7 +101,7 @@ export function authRoutes(router: Router): void {
       const result = await transaction((t) =>
         completeSecondFactor(ctx, t, { user: auth.user, method: body.method, code: body.code, meta: requestMeta(ctx) }),
       );
-      if (result.kind === "invalid_code") throw new AppError(400, "invalid_code", "The code is not valid");
+      if (result.kind === "invalid_code") throw appError("invalid_code", "The code is not valid");
       if (result.kind === "locked") throw accountLocked(result.retryAfterSeconds);
       ctx.body = { next: "done" };
     },
@@ -126,7 +125,7 @@ export function authRoutes(router: Router): void {
     async (ctx) => {
       const auth = authState(ctx);
       if (auth.via !== "session")
-        throw new AppError(400, "not_a_session", "Bearer tokens are revoked with DELETE /api/account/tokens/{id}");
+        throw appError("not_a_session", "Bearer tokens are revoked with DELETE /api/account/tokens/{id}");
       await transaction(async (t) => {
         await recordAudit(t, {
           type: "logout",

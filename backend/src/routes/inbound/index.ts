@@ -4,7 +4,7 @@ import type { Middleware } from "koa";
 import { z } from "zod";
 import { defineRoute, ErrorSchema, type Ctx } from "../../api/route.js";
 import { env } from "../../env.js";
-import { AppError, PayloadTooLargeError } from "../../errors.js";
+import { PayloadTooLargeError, appError } from "../../errors.js";
 import { processInboundMail } from "../../commands/processInboundMail.js";
 import { rateLimit } from "../../middlewares/rateLimit.js";
 import { inboundClassifications } from "../../services/inbound/classify.js";
@@ -21,8 +21,8 @@ function inboundToken(): Middleware {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(ctx.get("Authorization"));
     const ok = !!expected && !!m && crypto.timingSafeEqual(digest(m[1]), digest(expected));
     if (!ok)
-      throw new AppError(401, "authentication_required", "A valid inbound token is required", {
-        "WWW-Authenticate": "Bearer",
+      throw appError("authentication_required", "A valid inbound token is required", {
+        headers: { "WWW-Authenticate": "Bearer" },
       });
     await next();
   };
@@ -66,7 +66,7 @@ export function inboundRoutes(router: Router): void {
     },
     async (ctx) => {
       const raw = await readRaw(ctx, INBOUND_MAX_BYTES);
-      if (raw.length === 0) throw new AppError(400, "validation_error", "body: the message is empty");
+      if (raw.length === 0) throw appError("validation_error", "body: the message is empty");
       const returnPath = ctx.get("X-Envelope-From");
       const result = await processInboundMail(raw, {
         via: "http",

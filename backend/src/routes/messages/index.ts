@@ -23,7 +23,7 @@ import type { SendDraft } from "../../commands/sendMessage.js";
 import { saveDraft } from "../../commands/saveDraft.js";
 import { correctRecipientMobile } from "../../commands/correctRecipientMobile.js";
 import { passIdCheck, sendIdCheckCode } from "../../services/messages/idCheck.js";
-import { AppError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import { z } from "zod";
 import { composeDefaultsRoutes } from "./composeDefaults.js";
 import {
@@ -237,7 +237,7 @@ export function messageRoutes(router: Router): void {
       const mobile = await transaction(async (t) => {
         const access = await authorizeMessageReader(auth.user, params.id, t);
         if (!access.message.idCheck || !access.recipient)
-          throw new AppError(409, "id_check_not_required", "This message has no ID check for you");
+          throw appError("id_check_not_required", "This message has no ID check for you");
         return sendIdCheckCode(t, auth.user, access.message, access.recipient);
       });
       ctx.status = 202;
@@ -273,7 +273,7 @@ export function messageRoutes(router: Router): void {
         const access = await authorizeMessageReader(auth.user, params.id, t);
         return passIdCheck(t, auth, access.message, body.code);
       });
-      if (!ok) throw new AppError(400, "invalid_code", "The code is wrong or no longer valid");
+      if (!ok) throw appError("invalid_code", "The code is wrong or no longer valid");
       ctx.body = { verified: true };
     },
   );

@@ -4,7 +4,7 @@ import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { loginIpLimit } from "../../api/authLimits.js";
 import { transaction } from "../../db.js";
-import { AppError, ServiceUnavailableError } from "../../errors.js";
+import { ServiceUnavailableError, appError } from "../../errors.js";
 import { recordAudit } from "../../commands/recordAudit.js";
 import { signInWithMicrosoft } from "../../commands/signInWithMicrosoft.js";
 import { entraConfig, verifyEntraToken } from "../../services/microsoft/entraToken.js";
@@ -15,11 +15,9 @@ const MicrosoftResponse = z
   .object({ token: z.string(), tokenId: z.string(), user: MeSchema })
   .meta({ id: "MicrosoftSignIn" });
 
-const invalidToken = () =>
-  new AppError(401, "invalid_token", "The Microsoft sign-in could not be verified. Sign in again.");
+const invalidToken = () => appError("invalid_token", "The Microsoft sign-in could not be verified. Sign in again.");
 const noAccount = () =>
-  new AppError(
-    401,
+  appError(
     "account_not_found",
     "There is no active Kuvert staff account for this Microsoft account in a connected organisation.",
   );
@@ -50,8 +48,7 @@ export function microsoftAuthRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const config = entraConfig();
-      if (!config)
-        throw new AppError(404, "microsoft_sign_in_disabled", "Microsoft sign-in is not configured on this server");
+      if (!config) throw appError("microsoft_sign_in_disabled", "Microsoft sign-in is not configured on this server");
       const meta = requestMeta(ctx);
       // Verify outside the transaction: it may fetch Microsoft's key set.
       const verified = await verifyEntraToken(body.token, config);
@@ -66,7 +63,7 @@ export function microsoftAuthRoutes(router: Router): void {
       const result = await transaction((t) => signInWithMicrosoft(t, verified.identity, meta));
       if (result.kind === "unknown_tenant" || result.kind === "unknown_user") throw noAccount();
       if (result.kind === "locked")
-        throw new AppError(423, "account_locked", "The account is locked. Reset your password to unlock it.");
+        throw appError("account_locked", "The account is locked. Reset your password to unlock it.");
       ctx.body = {
         token: result.token,
         tokenId: result.tokenId,

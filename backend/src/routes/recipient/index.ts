@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
-import { AppError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import { env } from "../../env.js";
 import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
 import { startRecipientVerification } from "../../commands/startRecipientVerification.js";
@@ -86,8 +86,8 @@ export function recipientRoutes(router: Router): void {
       const result = await transaction((t) => verifyRecipientCode(t, params.token, body.code, requestMeta(ctx)));
       if (!result.ok) {
         if (result.reason === "not_pending")
-          throw new AppError(409, "account_exists", "You already have an account; sign in instead");
-        throw new AppError(400, "invalid_code", "The code is wrong or no longer valid");
+          throw appError("account_exists", "You already have an account; sign in instead");
+        throw appError("invalid_code", "The code is wrong or no longer valid");
       }
       ctx.cookies.set(VERIFY_COOKIE, result.secret, {
         httpOnly: true,
@@ -131,7 +131,7 @@ export function recipientRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       await perLink("recipient-register-link", params.token, 10);
-      if (!body.acceptTerms) throw new AppError(400, "terms_not_accepted", "Accept the terms of use to continue");
+      if (!body.acceptTerms) throw appError("terms_not_accepted", "Accept the terms of use to continue");
       const verifySecret = ctx.cookies.get(VERIFY_COOKIE);
       const result = await transaction((t) =>
         registerRecipient(ctx, t, {

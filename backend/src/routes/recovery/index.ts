@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { loginAccountLimit } from "../../api/authLimits.js";
 import { transaction } from "../../db.js";
-import { AppError, ConflictError, UnprocessableError } from "../../errors.js";
+import { AppError, appError } from "../../errors.js";
 import { User, normaliseEmail } from "../../models/User.js";
 import { authenticated, authState } from "../../middlewares/authenticate.js";
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
@@ -26,13 +26,12 @@ const invalid = { description: "`invalid_code`", schema: ErrorSchema };
 const limited = { description: "`rate_limited`, with Retry-After", schema: ErrorSchema };
 
 function accountLocked(retryAfterSeconds: number | null): AppError {
-  return new AppError(
-    423,
+  return appError(
     "account_locked",
     retryAfterSeconds === null
       ? "The account is locked. Reset your password to unlock it."
       : "The account is locked for a while. Try again later or reset your password.",
-    retryAfterSeconds === null ? {} : { "Retry-After": String(Math.max(1, retryAfterSeconds)) },
+    retryAfterSeconds === null ? {} : { headers: { "Retry-After": String(Math.max(1, retryAfterSeconds)) } },
   );
 }
 
@@ -130,7 +129,7 @@ export function recoveryRoutes(router: Router): void {
       await limitPerKey("password-reset-check-email", "checkPerUser", email);
       await limitPerKey("password-reset-check-email-day", "resetChecksPerDay", email);
       const policy = checkPasswordPolicy(body.password, { email });
-      if (!policy.ok) throw UnprocessableError(policy.id, policy.message);
+      if (!policy.ok) throw appError(policy.id, policy.message);
       const result = await transaction((t) =>
         resetPasswordWithCode(t, { email, code: body.code, password: body.password, meta: requestMeta(ctx) }),
       );
@@ -170,7 +169,7 @@ export function recoveryRoutes(router: Router): void {
     async (ctx, { body }) => {
       const auth = authState(ctx);
       if (auth.stage !== "partial")
-        throw ConflictError(
+        throw appError(
           "not_signing_in",
           "Recovery is for the second step of sign-in; use the security settings instead",
         );

@@ -3,7 +3,7 @@ import { z } from "zod";
 import QRCode from "qrcode";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { transaction } from "../../db.js";
-import { ConflictError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
 import { recordAudit } from "../../commands/recordAudit.js";
 import { notifySecurityChange } from "../../commands/notifySecurityChange.js";
@@ -138,7 +138,7 @@ export function secondFactorRoutes(router: Router): void {
         return enrolment;
       });
       if (result === null)
-        throw ConflictError("totp_already_enabled", "An authenticator app is already active; turn it off first");
+        throw appError("totp_already_enabled", "An authenticator app is already active; turn it off first");
       if (result === false) throw InvalidCodeError();
       noStore(ctx);
       ctx.body = {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
-import { AppError, NotFoundError } from "../../errors.js";
+import { NotFoundError, appError } from "../../errors.js";
 import { Session } from "../../models/Session.js";
 import { authenticated, authState } from "../../middlewares/authenticate.js";
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
@@ -116,7 +116,8 @@ export function sessionRoutes(router: Router): void {
           description: "Changed; this session was rotated",
           schema: z.object({ otherSessionsRevoked: z.number() }),
         },
-        400: { description: "`invalid_password` (current password wrong), `same_password`", schema: ErrorSchema },
+        400: { description: "`same_password`", schema: ErrorSchema },
+        403: { description: "`invalid_password` (current password wrong)", schema: ErrorSchema },
         422: {
           description:
             "The new password breaks the policy: `password_too_short`, `password_too_long`, `password_needs_letters_and_digits`, `password_too_common`",
@@ -128,7 +129,7 @@ export function sessionRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const auth = authState(ctx);
-      if (auth.via !== "session") throw new AppError(403, "forbidden", sessionOnly);
+      if (auth.via !== "session") throw appError("forbidden", sessionOnly);
       await consumeRateLimit("password-change", auth.user.id, { points: 10, durationSeconds: 15 * 60 });
       const result = await transaction((t) =>
         changePassword(ctx, t, {
@@ -138,11 +139,10 @@ export function sessionRoutes(router: Router): void {
           meta: requestMeta(ctx),
         }),
       );
-      if (result.kind === "wrong_password")
-        throw new AppError(400, "invalid_password", "The current password is wrong");
+      if (result.kind === "wrong_password") throw appError("invalid_password", "The current password is wrong");
       if (result.kind === "same_password")
-        throw new AppError(400, "same_password", "The new password must differ from the current one");
-      if (result.kind === "policy") throw new AppError(422, result.id, result.message);
+        throw appError("same_password", "The new password must differ from the current one");
+      if (result.kind === "policy") throw appError(result.id, result.message);
       ctx.body = { otherSessionsRevoked: result.otherSessionsRevoked };
     },
   );
@@ -167,7 +167,7 @@ export function sessionRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const auth = authState(ctx);
-      if (auth.via !== "session") throw new AppError(403, "forbidden", sessionOnly);
+      if (auth.via !== "session") throw appError("forbidden", sessionOnly);
       const { row, token } = await transaction(async (t) => {
         // The session's unlocked private key goes with the token (sealed under its secret).
         const from =

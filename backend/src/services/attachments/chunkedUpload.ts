@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { Readable } from "node:stream";
 import type { Transaction } from "sequelize";
-import { AppError, NotFoundError } from "../../errors.js";
+import { NotFoundError, appError } from "../../errors.js";
 import { transaction } from "../../db.js";
 import { Attachment } from "../../models/Attachment.js";
 import { AttachmentUpload } from "../../models/AttachmentUpload.js";
@@ -25,14 +25,12 @@ import {
 export const CHUNK_SIZE = 128 * RECORD_SIZE; // 8 MiB
 
 export const ChunkSizeError = (expected: number) =>
-  new AppError(400, "chunk_size_mismatch", `This chunk must be exactly ${expected} bytes`);
+  appError("chunk_size_mismatch", `This chunk must be exactly ${expected} bytes`);
 export const UploadIncompleteError = (missing: number[]) =>
-  new AppError(
-    409,
+  appError(
     "upload_incomplete",
     `Chunks still missing: ${missing.slice(0, 20).join(", ")}${missing.length > 20 ? ", …" : ""}`,
-    {},
-    { missing },
+    { details: { missing } },
   );
 
 export function chunkCount(size: number): number {

@@ -1,5 +1,5 @@
 import { pipeline, type Readable } from "node:stream";
-import { AppError, NotFoundError } from "../../errors.js";
+import { NotFoundError, appError } from "../../errors.js";
 import { logger } from "../../logger.js";
 import { Attachment } from "../../models/Attachment.js";
 import type { AuthState } from "../sessions.js";
@@ -13,15 +13,11 @@ import { openAttachmentInfo } from "./meta.js";
 import { createAttachmentDecryptor, plaintextAttachmentSize as plaintextSize } from "./streamCrypto.js";
 
 export const EyesOnlyError = () =>
-  new AppError(403, "eyes_only", "This message is for your eyes only: its attachments cannot be downloaded");
+  appError("eyes_only", "This message is for your eyes only: its attachments cannot be downloaded");
 export const RevealRequiredError = () =>
-  new AppError(
-    403,
-    "reveal_required",
-    "This message is burned after reading: reveal it first (POST /api/messages/{id}/reveal)",
-  );
+  appError("reveal_required", "This message is burned after reading: reveal it first (POST /api/messages/{id}/reveal)");
 export const AttachmentDamagedError = () =>
-  new AppError(500, "attachment_damaged", "The stored attachment is damaged and cannot be decrypted");
+  appError("attachment_damaged", "The stored attachment is damaged and cannot be decrypted");
 
 const AttachmentNotFound = () => NotFoundError("Attachment not found");
 

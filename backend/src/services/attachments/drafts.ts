@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { Transaction } from "sequelize";
 import type jose from "node-jose";
-import { AppError, NotFoundError } from "../../errors.js";
+import { NotFoundError, appError } from "../../errors.js";
 import type { User } from "../../models/User.js";
 import { Message } from "../../models/Message.js";
 import { KeyEnvelope } from "../../models/KeyEnvelope.js";
@@ -15,7 +15,7 @@ import type { AttachmentInfo, MessageContent } from "../messages/content.js";
 import { openAttachmentInfo } from "./meta.js";
 
 export const NotADraftError = () =>
-  new AppError(409, "not_a_draft", "Attachments can only be added to or removed from a draft that has not been sent");
+  appError("not_a_draft", "Attachments can only be added to or removed from a draft that has not been sent");
 
 export interface CreateDraftProps {
   sender: User;
@@ -124,8 +124,7 @@ export async function takeDraftForSend(
 ): Promise<DraftForSend> {
   const { message, envelope } = await loadOwnDraft(t, sender, draftId);
   if (await AttachmentUpload.count({ where: { messageId: draftId }, transaction: t })) {
-    throw new AppError(
-      409,
+    throw appError(
       "attachment_upload_pending",
       "An attachment upload into this draft is not finished: commit or abandon it first",
     );

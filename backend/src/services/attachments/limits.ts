@@ -1,5 +1,5 @@
 import { Transform, type TransformCallback } from "node:stream";
-import { AppError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import { PROFESSIONAL_ATTACHMENT_BYTES } from "../messages/plans.js";
 
 /**
@@ -17,12 +17,10 @@ export function attachmentLimitBytes(): number {
 }
 
 export const AttachmentTooLargeError = (limit: number) =>
-  new AppError(
-    413,
+  appError(
     "attachment_too_large",
     `An attachment may be at most ${Math.floor(limit / (1024 * 1024))} MB on your plan`,
-    {},
-    { limitBytes: limit },
+    { details: { limitBytes: limit } },
   );
 
 /** Passes bytes through and errors with 413 attachment_too_large once more than `limit` arrived. */

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { pipeline } from "node:stream";
 import type { Readable, Transform } from "node:stream";
-import { AppError, ConflictError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import { transaction } from "../../db.js";
 import { logger } from "../../logger.js";
 import { Attachment } from "../../models/Attachment.js";
@@ -20,8 +20,7 @@ import {
   recordCount,
 } from "./streamCrypto.js";
 
-export const InvalidAttachmentStreamError = (message: string) =>
-  new AppError(400, "invalid_attachment_stream", message);
+export const InvalidAttachmentStreamError = (message: string) => appError("invalid_attachment_stream", message);
 
 /**
  * `source` through `stages` into a new blob. Any failure (limit, bad structure, client gone)
@@ -60,7 +59,7 @@ async function recordAttachment(
     return await transaction(async (t) => {
       await loadOwnDraft(t, user, messageId);
       if (await Attachment.findByPk(row.id, { transaction: t, attributes: ["id"] }))
-        throw ConflictError("attachment_exists", "An attachment with this id exists");
+        throw appError("attachment_exists", "An attachment with this id exists");
       const position = await Attachment.count({ where: { messageId }, transaction: t });
       return Attachment.create(
         {

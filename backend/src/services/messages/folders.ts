@@ -1,5 +1,5 @@
 import { Op, fn, col, type Transaction } from "sequelize";
-import { ConflictError, NotFoundError, UnprocessableError } from "../../errors.js";
+import { NotFoundError, appError } from "../../errors.js";
 import { Folder } from "../../models/Folder.js";
 import { MailboxEntry } from "../../models/MailboxEntry.js";
 import { Message } from "../../models/Message.js";
@@ -16,14 +16,14 @@ async function assertFreeName(t: Transaction, user: User, name: string, exceptId
   const same = (await Folder.findAll({ where: { userId: user.id }, attributes: ["id", "name"], transaction: t })).find(
     (f) => f.id !== exceptId && f.name.toLocaleLowerCase("sv") === name.toLocaleLowerCase("sv"),
   );
-  if (same) throw ConflictError("folder_exists", "You already have a folder with that name");
+  if (same) throw appError("folder_exists", "You already have a folder with that name");
 }
 
 export async function createFolder(t: Transaction, user: User, rawName: string): Promise<Folder> {
   const name = cleanName(rawName);
-  if (!name) throw UnprocessableError("invalid_name", "The folder needs a name");
+  if (!name) throw appError("invalid_name", "The folder needs a name");
   if ((await Folder.count({ where: { userId: user.id }, transaction: t })) >= MAX_FOLDERS) {
-    throw UnprocessableError("too_many_folders", `You can have at most ${MAX_FOLDERS} folders`);
+    throw appError("too_many_folders", `You can have at most ${MAX_FOLDERS} folders`);
   }
   await assertFreeName(t, user, name);
   return Folder.create({ userId: user.id, name }, { transaction: t });
@@ -39,7 +39,7 @@ export async function findOwnFolder(t: Transaction, user: User, id: string): Pro
 export async function renameFolder(t: Transaction, user: User, id: string, rawName: string): Promise<Folder> {
   const folder = await findOwnFolder(t, user, id);
   const name = cleanName(rawName);
-  if (!name) throw UnprocessableError("invalid_name", "The folder needs a name");
+  if (!name) throw appError("invalid_name", "The folder needs a name");
   await assertFreeName(t, user, name, folder.id);
   folder.name = name;
   await folder.save({ transaction: t });

@@ -1,5 +1,5 @@
 import type { Transaction } from "sequelize";
-import { AppError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import type { Message } from "../../models/Message.js";
 import type { MessageRecipient } from "../../models/MessageRecipient.js";
 import type { User } from "../../models/User.js";
@@ -9,11 +9,7 @@ import { checkSmsCode, issueSmsCode } from "../smsCodes.js";
 import { maskMobile } from "./recipientLink.js";
 
 export const IdCheckRequiredError = () =>
-  new AppError(
-    403,
-    "id_check_required",
-    "This message needs an SMS code: request one with POST /api/messages/{id}/id-check",
-  );
+  appError("id_check_required", "This message needs an SMS code: request one with POST /api/messages/{id}/id-check");
 
 /** The ID-check code is bound to the user, the message and (through the row) the number. */
 export function idCheckPurpose(messageId: string): `phone_verify:${string}` {

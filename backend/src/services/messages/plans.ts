@@ -1,5 +1,5 @@
 import { Op, type Transaction } from "sequelize";
-import { AppError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import { Message } from "../../models/Message.js";
 import { Organisation } from "../../models/Organisation.js";
 import type { User } from "../../models/User.js";
@@ -12,9 +12,9 @@ export const PROFESSIONAL_ATTACHMENT_BYTES = 500 * 1024 * 1024;
 export type EffectivePlan = "basic" | "professional" | "organisation";
 
 export const PlanReplyOnlyError = () =>
-  new AppError(403, "plan_reply_only", "Your free Basic account can only reply to messages you have received");
+  appError("plan_reply_only", "Your free Basic account can only reply to messages you have received");
 export const PlanQuotaExceededError = (limit: number) =>
-  new AppError(403, "plan_quota_exceeded", `Your plan allows ${limit} messages a month; the limit is reached`);
+  appError("plan_quota_exceeded", `Your plan allows ${limit} messages a month; the limit is reached`);
 
 /**
  * The plan that limits what `user` may send: Basic users (free recipients) reply only; users of

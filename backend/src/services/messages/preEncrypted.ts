@@ -1,5 +1,5 @@
 import type { Transaction } from "sequelize";
-import { UnprocessableError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import { MailboxEntry } from "../../models/MailboxEntry.js";
 import type { User } from "../../models/User.js";
 import type { SendDraft } from "../../commands/sendMessage.js";
@@ -24,7 +24,7 @@ export const MAX_CONTENT_BYTES = 8 * 1024 * 1024;
  */
 export function checkPreEncrypted(input: PreEncrypted, readers: ReaderKey[]): SealedMessage {
   const fail = (message: string, details?: Record<string, unknown>) =>
-    UnprocessableError("invalid_encrypted_message", message, details);
+    appError("invalid_encrypted_message", message, { details });
   try {
     const { ciphertextBytes } = inspectContent(input.content);
     if (ciphertextBytes > MAX_CONTENT_BYTES) throw fail("The encrypted content is too large");

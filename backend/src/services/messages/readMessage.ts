@@ -1,5 +1,5 @@
 import type jose from "node-jose";
-import { AppError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import type { Message } from "../../models/Message.js";
 import type { AuthState } from "../sessions.js";
 import { sessionPrivateKey, tokenPrivateKey } from "../keys/userKeys.js";
@@ -7,19 +7,12 @@ import { openMessage } from "./contentCrypto.js";
 import type { MessageContent } from "./content.js";
 
 export const KeysLockedError = () =>
-  new AppError(
-    403,
+  appError(
     "keys_locked",
     "Your key is not unlocked in this session; sign in again with your password to read messages",
   );
-export const MessageGoneError = (state: string) =>
-  new AppError(
-    410,
-    `message_${state}`,
-    state === "expired"
-      ? "The message has expired and can no longer be read"
-      : "The message has been destroyed and can no longer be read",
-  );
+export const MessageGoneError = (state: "expired" | "burned" | "shredded") =>
+  appError(state === "expired" ? "message_expired" : state === "burned" ? "message_burned" : "message_shredded");
 
 /**
  * The private key unlocked for the request's session or sealed in its API token, or null

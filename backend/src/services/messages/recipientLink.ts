@@ -1,16 +1,15 @@
 import crypto from "node:crypto";
 import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Transaction } from "sequelize";
-import { AppError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import { Message } from "../../models/Message.js";
 import { MessageRecipient } from "../../models/MessageRecipient.js";
 import { User } from "../../models/User.js";
 import { hashLinkToken, linkTokenPattern } from "./linkTokens.js";
 
 export const InvalidLinkError = () =>
-  new AppError(404, "invalid_link", "This link is not valid. Open the newest e-mail about the message.");
-export const LinkExpiredError = () =>
-  new AppError(410, "link_expired", "This link has expired, and so has the message");
+  appError("invalid_link", "This link is not valid. Open the newest e-mail about the message.");
+export const LinkExpiredError = () => appError("link_expired", "This link has expired, and so has the message");
 
 export interface RecipientLink {
   recipient: MessageRecipient;

@@ -2,7 +2,7 @@ import type { Transaction } from "sequelize";
 import type jose from "node-jose";
 import { User, normaliseEmail } from "../../models/User.js";
 import { Contact } from "../../models/Contact.js";
-import { UnprocessableError } from "../../errors.js";
+import { appError } from "../../errors.js";
 import { parsePhone } from "../phones.js";
 import { createUserKeys, userPublicKey } from "../keys/userKeys.js";
 import { recordAudit } from "../../commands/recordAudit.js";
@@ -54,11 +54,9 @@ export async function resolveRecipients(
     else input.mobile = parsed.e164;
   }
   if (invalidMobile.length) {
-    throw UnprocessableError(
-      "invalid_mobile",
-      "A mobile number is not valid; use international form, e.g. +46701234567",
-      { recipients: invalidMobile },
-    );
+    throw appError("invalid_mobile", "A mobile number is not valid; use international form, e.g. +46701234567", {
+      details: { recipients: invalidMobile },
+    });
   }
 
   const emails = [...byEmail.keys()];
@@ -74,8 +72,8 @@ export async function resolveRecipients(
     if (!byEmail.get(email)!.mobile && !contacts.get(email)?.mobile) missing.push(email);
   }
   if (missing.length) {
-    throw UnprocessableError("mobile_required", "A mobile number is needed for recipients who are new to Kuvert", {
-      recipients: missing,
+    throw appError("mobile_required", "A mobile number is needed for recipients who are new to Kuvert", {
+      details: { recipients: missing },
     });
   }
 
@@ -84,8 +82,8 @@ export async function resolveRecipients(
     const input = byEmail.get(email)!;
     let user = users.get(email);
     if (user?.status === "deactivated") {
-      throw UnprocessableError("recipient_unavailable", "A recipient's account is deactivated", {
-        recipients: [email],
+      throw appError("recipient_unavailable", "A recipient's account is deactivated", {
+        details: { recipients: [email] },
       });
     }
     if (!user) {

@@ -1,0 +1,129 @@
+/**
+ * Every error id the API answers with, once: its HTTP status and the server's default English
+ * message. The backend builds its errors from this list (`appError` in backend/src/errors.ts);
+ * the web app and the add-in show the translated `errors.<id>` text for each id, and a test
+ * checks that every id has Swedish and English text in both.
+ */
+export const errorCatalogue = {
+  // Requests
+  validation_error: { status: 400, message: "The request is not valid" },
+  invalid_json: { status: 400, message: "The request body is not valid JSON" },
+  invalid_argument: { status: 400, message: "An argument is not valid" },
+  bad_request: { status: 400, message: "Bad request" },
+  not_found: { status: 404, message: "Not found" },
+  method_not_allowed: { status: 405, message: "Method not allowed" },
+  conflict: { status: 409, message: "That already exists" },
+  payload_too_large: { status: 413, message: "The request body is too large" },
+  unsupported_media_type: { status: 415, message: "Unsupported content type" },
+  rate_limited: { status: 429, message: "Too many requests; try again later" },
+  internal_error: { status: 500, message: "Something went wrong on our side" },
+  service_unavailable: { status: 503, message: "Service unavailable" },
+
+  // Signing in and sessions
+  authentication_required: { status: 401, message: "Sign in to continue" },
+  invalid_credentials: { status: 401, message: "The e-mail address or password is wrong" },
+  invalid_token: { status: 401, message: "The token is not valid" },
+  account_not_found: { status: 401, message: "No account matches that sign-in" },
+  forbidden: { status: 403, message: "You are not allowed to do that" },
+  csrf_failed: { status: 403, message: "The request is missing its CSRF token; reload the page" },
+  account_locked: { status: 423, message: "The account is locked. Reset your password to unlock it." },
+  not_a_session: { status: 400, message: "That is only possible in a signed-in browser session" },
+  not_signing_in: {
+    status: 409,
+    message: "Recovery is for the second step of sign-in; use the security settings instead",
+  },
+  microsoft_sign_in_disabled: { status: 404, message: "Microsoft sign-in is not set up" },
+  entra_tenant_taken: {
+    status: 409,
+    message: "That Microsoft tenant is already connected to another organisation",
+  },
+
+  // Codes, passwords, second factors, phones
+  invalid_code: { status: 400, message: "The code is wrong or has expired" },
+  invalid_password: { status: 403, message: "The password is wrong" },
+  same_password: { status: 400, message: "Choose a password other than the current one" },
+  password_too_short: { status: 422, message: "The password is too short" },
+  password_too_long: { status: 422, message: "The password is too long" },
+  password_needs_letters_and_digits: { status: 422, message: "The password needs both letters and digits" },
+  password_too_common: { status: 422, message: "That password is too common" },
+  verification_required: { status: 403, message: "Confirm with a second factor first" },
+  totp_already_enabled: { status: 409, message: "An authenticator app is already active; turn it off first" },
+  no_phone: { status: 422, message: "There is no mobile number to send a code to" },
+  invalid_phone: {
+    status: 422,
+    message: "That is not a valid phone number; include the country code, e.g. +46 70 123 45 67",
+  },
+  phone_exists: { status: 409, message: "That number is already on your account" },
+  too_many_phones: { status: 422, message: "There are too many phones on the account" },
+  phone_already_verified: { status: 409, message: "That phone is already verified" },
+  phone_not_verified: { status: 422, message: "Verify the phone by SMS before making it primary" },
+  phone_is_primary: { status: 409, message: "Make another verified phone primary before removing this one" },
+
+  // Accounts and organisations
+  account_exists: { status: 409, message: "An account with that e-mail address already exists" },
+  user_exists: { status: 409, message: "A user with that e-mail address already exists" },
+  organisation_exists: { status: 409, message: "An organisation with that name already exists" },
+  terms_not_accepted: { status: 400, message: "Accept the terms to continue" },
+  email_mismatch: { status: 400, message: "That is not the e-mail address the message was sent to" },
+  auto_reply_text_required: { status: 422, message: "Write the auto-reply text before turning it on" },
+  auto_reply_period_invalid: { status: 422, message: "The auto-reply must end after it starts" },
+  audit_chain_broken: { status: 409, message: "The audit chain is broken" },
+
+  // Contacts and folders
+  contact_exists: { status: 409, message: "There is already a contact with that e-mail address" },
+  too_many_contacts: { status: 409, message: "There are too many contacts" },
+  folder_exists: { status: 409, message: "You already have a folder with that name" },
+  invalid_name: { status: 422, message: "The folder needs a name" },
+  too_many_folders: { status: 422, message: "There are too many folders" },
+
+  // Sending
+  invalid_mobile: { status: 422, message: "A mobile number is not valid; use international form, e.g. +46701234567" },
+  mobile_required: { status: 422, message: "A mobile number is needed for recipients who are new to Kuvert" },
+  recipient_unavailable: { status: 422, message: "A recipient's account is deactivated" },
+  recipient_registered: { status: 409, message: "The recipient has already registered" },
+  invalid_expiry: { status: 422, message: "The expiry date must be in the future" },
+  no_recipients: { status: 422, message: "Add at least one recipient other than yourself" },
+  invalid_encrypted_message: { status: 422, message: "The encrypted message is not valid" },
+  not_a_draft: { status: 409, message: "That message is not a draft" },
+  plan_reply_only: { status: 403, message: "Your plan lets you reply to secure messages, not start new ones" },
+  plan_quota_exceeded: { status: 403, message: "Your plan's monthly message quota is used up" },
+
+  // Reading
+  keys_locked: { status: 403, message: "Sign in with your password to unlock your messages" },
+  id_check_required: { status: 403, message: "This message needs an SMS ID check before it opens" },
+  id_check_not_required: { status: 409, message: "This message has no ID check" },
+  reveal_required: { status: 403, message: "Open the message first" },
+  reveal_in_web: { status: 403, message: "Open this message in the secure web mailbox" },
+  eyes_only: { status: 403, message: "This message is for your eyes only: it cannot be downloaded" },
+  invalid_link: { status: 404, message: "The link is not valid" },
+  link_expired: { status: 410, message: "The link has expired" },
+  message_expired: { status: 410, message: "The message has expired and can no longer be read" },
+  message_burned: { status: 410, message: "The message has been destroyed and can no longer be read" },
+  message_shredded: { status: 410, message: "The message has been deleted for good and can no longer be read" },
+
+  // Attachments
+  attachment_too_large: { status: 413, message: "The attachment is too large" },
+  attachment_exists: { status: 409, message: "An attachment with this id exists" },
+  attachment_upload_pending: { status: 409, message: "An attachment is still being uploaded" },
+  attachment_damaged: { status: 500, message: "The stored attachment is damaged" },
+  invalid_attachment_stream: { status: 400, message: "The encrypted attachment stream is not valid" },
+  chunk_size_mismatch: { status: 400, message: "The chunk does not have the expected size" },
+  upload_incomplete: { status: 409, message: "The upload is missing chunks" },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+/** An error id the API can answer with. */
+export type ErrorId = keyof typeof errorCatalogue;
+
+/** Failures the clients make themselves (no server answered); they have texts too. */
+export const clientErrorIds = ["network_error"] as const;
+export type ClientErrorId = (typeof clientErrorIds)[number];
+
+/** Every id a client may have to put into words. */
+export const allErrorIds: readonly (ErrorId | ClientErrorId)[] = [
+  ...(Object.keys(errorCatalogue) as ErrorId[]),
+  ...clientErrorIds,
+];
+
+export function isErrorId(id: string): id is ErrorId {
+  return Object.prototype.hasOwnProperty.call(errorCatalogue, id);
+}
