@@ -11,6 +11,7 @@ import { smsProviderFromEnv } from "./services/sms/index.js";
 import { logger } from "./logger.js";
 import { startInboundSmtp, type InboundSmtpListener } from "./services/inbound/smtpListener.js";
 import { Scheduler, defaultJobs } from "./jobs/scheduler.js";
+import { processInboundMail } from "./commands/processInboundMail.js";
 
 export interface RunningServer {
   url: string;
@@ -55,7 +56,7 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
   const inbound =
     e.INBOUND_SMTP_PORT === undefined
       ? null
-      : await startInboundSmtp({ port: e.INBOUND_SMTP_PORT, host: opts.host ?? e.HOST });
+      : await startInboundSmtp({ port: e.INBOUND_SMTP_PORT, host: opts.host ?? e.HOST, onMessage: processInboundMail });
   const scheduler = e.WORKER_ENABLED ? new Scheduler(defaultJobs()) : null;
   scheduler?.start();
   let stopping: Promise<void> | undefined;

@@ -17,6 +17,7 @@ import { testWorker, drain } from "../support/outbox.js";
 import { inboundFixture, type InboundFixture } from "../support/inbound.js";
 import { uniqueEmail } from "../support/factories.js";
 import { startServerProcess, waitForExit } from "../support/processes.js";
+import { processInboundMail } from "../../backend/src/commands/processInboundMail.js";
 
 const TOKEN = "test-inbound-token-0123456789";
 
@@ -65,7 +66,7 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
     smtp = await startSmtpCatcher();
     sms = await startSmsCatcher();
     worker = testWorker({ smtpUrl: smtp.url, smsUrl: sms.url });
-    listener = await startInboundSmtp({ port: 0, host: "127.0.0.1" });
+    listener = await startInboundSmtp({ port: 0, host: "127.0.0.1", onMessage: processInboundMail });
     api = await ApiClient.create();
     unsubscribe = onInboundClassified((_t, event) => {
       events.push(event);

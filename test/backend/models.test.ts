@@ -4,10 +4,10 @@ import { Organisation } from "../../backend/src/models/Organisation.js";
 import { User } from "../../backend/src/models/User.js";
 import { AuditEvent } from "../../backend/src/models/AuditEvent.js";
 import { createOrganisation } from "../../backend/src/commands/createOrganisation.js";
-import { recordAudit, auditHash } from "../../backend/src/commands/recordAudit.js";
+import { recordAudit, auditHash } from "../../backend/src/services/audit/recordAudit.js";
 import { buildOrganisation, buildUser, uniqueEmail, defaultPassword } from "../support/factories.js";
 import { AppError } from "../../backend/src/errors.js";
-import { verifyAuditChain } from "../../backend/src/services/auditChain.js";
+import { verifyAuditChain } from "../../backend/src/services/audit/auditChain.js";
 import { ApiClient } from "../support/server.js";
 
 describe("data layer", () => {

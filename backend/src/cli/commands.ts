@@ -8,7 +8,7 @@ import { NotFoundError, appError } from "../errors.js";
 import { User, normaliseEmail } from "../models/User.js";
 import { unlockAccount } from "../services/lockout.js";
 import { resetSecondFactor } from "../commands/resetSecondFactor.js";
-import { verifyAuditChain } from "../services/auditChain.js";
+import { verifyAuditChain } from "../services/audit/auditChain.js";
 import { checkPasswordPolicy } from "../services/passwordPolicy.js";
 import { microsoftCommands } from "./microsoftCommands.js";
 

@@ -9,7 +9,7 @@ import { clearApiTokenKeys } from "../services/apiTokens.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import type { RequestMeta } from "../services/lockout.js";
 import { env } from "../env.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 export type ChangePasswordResult =
   | { kind: "changed"; otherSessionsRevoked: number }

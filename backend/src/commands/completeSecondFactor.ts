@@ -10,7 +10,7 @@ import {
   type RequestMeta,
 } from "../services/lockout.js";
 import { verifySecondFactor, type SecondFactorMethod } from "../services/secondFactor.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 export type SecondFactorResult =
   { kind: "done" } | { kind: "invalid_code" } | { kind: "locked"; retryAfterSeconds: number | null };

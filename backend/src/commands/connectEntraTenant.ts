@@ -2,7 +2,7 @@ import type { Transaction } from "sequelize";
 import { Op } from "sequelize";
 import { Organisation } from "../models/Organisation.js";
 import { appError } from "../errors.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 /**
  * Connects an organisation to its Microsoft Entra ID tenant (directory id, a GUID), so its

@@ -6,7 +6,7 @@ import { MessageRecipient } from "../models/MessageRecipient.js";
 import { User } from "../models/User.js";
 import { parsePhone } from "../services/phones.js";
 import { maskMobile } from "../services/messages/recipientLink.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 /**
  * After "Notify the sender" (F9): the sender gives the right mobile number for a first-time

@@ -1,7 +1,7 @@
 import type { Transaction } from "sequelize";
 import { Organisation, type Region, type Plan } from "../models/Organisation.js";
 import { appError } from "../errors.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 export interface CreateOrganisationProps {
   name: string;

@@ -3,7 +3,7 @@ import { User, normaliseEmail, type Role, type Locale } from "../models/User.js"
 import type { Organisation } from "../models/Organisation.js";
 import { appError } from "../errors.js";
 import { hashSecret } from "../services/passwords.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 import { createUserKeys } from "../services/keys/userKeys.js";
 
 export interface CreateUserProps {

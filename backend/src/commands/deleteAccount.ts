@@ -2,7 +2,7 @@ import type { Transaction } from "sequelize";
 import { User } from "../models/User.js";
 import type { RequestMeta } from "../services/lockout.js";
 import { deletionSteps } from "../services/account/deletionSteps.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 import { notifySecurityChange } from "./notifySecurityChange.js";
 
 /**

@@ -14,7 +14,7 @@ import {
 import { consumeRateLimit as countAttempt } from "../services/rateLimits.js";
 import { secondFactorMethods, type SecondFactorMethod } from "../services/secondFactor.js";
 import { unlockKeysForSession } from "../services/keys/userKeys.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 export type LoginResult =
   | { kind: "done" }

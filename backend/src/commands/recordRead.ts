@@ -7,8 +7,8 @@ import { Attachment } from "../models/Attachment.js";
 import { User } from "../models/User.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { env } from "../env.js";
-import { shredMessage } from "./shredMessage.js";
-import { recordAudit } from "./recordAudit.js";
+import { shredMessage } from "../services/messages/shredMessage.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 /** How long the last reader of a burn-after-reading message with attachments has to download them. */
 export const BURN_GRACE_MS = 10 * 60 * 1000;

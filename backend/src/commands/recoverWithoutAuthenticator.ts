@@ -6,7 +6,7 @@ import { runSecondStep, type SecondFactorResult } from "./completeSecondFactor.j
 import { checkSmsCode } from "../services/smsCodes.js";
 import { useBackupCode } from "../services/backupCodes.js";
 import { disableTotp } from "../services/totp.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 import { notifySecurityChange } from "./notifySecurityChange.js";
 
 export type RecoveryResult = SecondFactorResult;

@@ -12,7 +12,7 @@ import { rewrapUserKeys, unlockKeysForSession } from "../services/keys/userKeys.
 import { sameHash } from "../services/messages/linkTokens.js";
 import { findRecipientLink, hashVerifySecret } from "../services/messages/recipientLink.js";
 import { recordIdCheckPass } from "../services/messages/idCheck.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 export const VerificationRequiredError = () =>
   appError("verification_required", "Confirm your e-mail address and the SMS code first");

@@ -4,7 +4,7 @@ import { normaliseEmail, User } from "../models/User.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { findRecipientLink } from "../services/messages/recipientLink.js";
 import { EmailMismatchError } from "./startRecipientVerification.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 /**
  * "Notify the sender" (F9): a first-time recipient says the SMS code went to a number that is

@@ -8,7 +8,7 @@ import { revokeAllSessions } from "../services/sessions.js";
 import { rewrapUserKeys } from "../services/keys/userKeys.js";
 import { clearApiTokenKeys } from "../services/apiTokens.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 import { formatTime } from "./notifySecurityChange.js";
 
 export interface ResetPasswordProps {

@@ -3,7 +3,7 @@ import type { User } from "../models/User.js";
 import { disableTotp } from "../services/totp.js";
 import { deleteBackupCodes } from "../services/backupCodes.js";
 import { revokeSmsCodes } from "../services/smsCodes.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 /**
  * Operator/admin reset (F24, CLI `user:reset-2fa`): turns the authenticator off, deletes the

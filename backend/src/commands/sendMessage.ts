@@ -18,7 +18,6 @@ import {
   type SealedMessage,
 } from "../services/messages/contentCrypto.js";
 import { checkPreEncrypted, type PreEncrypted } from "../services/messages/preEncrypted.js";
-import type { AttachmentInfo } from "../services/messageFormat/index.js";
 import { newLinkToken } from "../services/messages/linkTokens.js";
 import { assertMaySend } from "../services/messages/plans.js";
 import {
@@ -27,8 +26,10 @@ import {
   type ResolvedRecipient,
 } from "../services/messages/resolveRecipients.js";
 import type { MessageContent, MessageOptions } from "../services/messages/content.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 import { indexForReader } from "../services/search/index.js";
+import type { SendDraft } from "../services/messages/sendDraft.js";
+export type { SendDraft };
 
 /** A link without an expiry date on its message still stops working after this long. */
 export const LINK_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
@@ -51,13 +52,6 @@ export interface SendMessageProps {
   encrypted?: PreEncrypted | null;
   ip?: string | null;
   userAgent?: string | null;
-}
-
-/** A draft being sent: its row, and (plaintext form) its content key and attachment list. */
-export interface SendDraft {
-  message: Message;
-  cek: Buffer | null;
-  attachments: AttachmentInfo[];
 }
 
 export interface SentRecipient {

@@ -4,7 +4,7 @@ import { User, normaliseEmail } from "../models/User.js";
 import { issueApiToken } from "../services/apiTokens.js";
 import { isLocked, type RequestMeta } from "../services/lockout.js";
 import type { EntraIdentity } from "../services/microsoft/entraToken.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 export type MicrosoftSignInResult =
   | { kind: "ok"; user: User; organisation: Organisation; tokenId: string; token: string }

@@ -4,7 +4,7 @@ import { normaliseEmail } from "../models/User.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
 import { issueSmsCode } from "../services/smsCodes.js";
 import { findRecipientLink, maskMobile, recipientCodePurpose } from "../services/messages/recipientLink.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 export type StartResult = { next: "sign_in" } | { next: "sms_code"; mobile: string | null };
 

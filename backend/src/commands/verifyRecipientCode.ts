@@ -8,7 +8,7 @@ import {
   recipientCodePurpose,
   VERIFY_WINDOW_MS,
 } from "../services/messages/recipientLink.js";
-import { recordAudit } from "./recordAudit.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
 
 export type VerifyResult = { ok: true; secret: string } | { ok: false; reason: "invalid_code" | "not_pending" };
 

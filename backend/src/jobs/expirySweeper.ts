@@ -1,7 +1,7 @@
 import { Op } from "sequelize";
 import { Message } from "../models/Message.js";
 import { db, transaction } from "../db.js";
-import { shredMessage } from "../commands/shredMessage.js";
+import { shredMessage } from "../services/messages/shredMessage.js";
 import { allRecipientsRead } from "../commands/recordRead.js";
 
 /**

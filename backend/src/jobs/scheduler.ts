@@ -1,7 +1,7 @@
 import { logger } from "../logger.js";
 import { sweepExpiredMessages } from "./expirySweeper.js";
 import { reapBlobs } from "./blobReaper.js";
-import { blobDeletionEvents } from "../commands/shredMessage.js";
+import { blobDeletionEvents } from "../services/messages/shredMessage.js";
 
 export interface PeriodicJob {
   name: string;

@@ -1,7 +1,7 @@
 import { literal, type Transaction } from "sequelize";
 import { User } from "../models/User.js";
 import { Organisation, type OrgPolicy } from "../models/Organisation.js";
-import { recordAudit } from "../commands/recordAudit.js";
+import { recordAudit } from "./audit/recordAudit.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { env } from "../env.js";
 

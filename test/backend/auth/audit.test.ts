@@ -6,7 +6,7 @@ import { Op } from "sequelize";
 import { db } from "../../../backend/src/db.js";
 import { AuditEvent } from "../../../backend/src/models/AuditEvent.js";
 import { User } from "../../../backend/src/models/User.js";
-import { verifyAuditChain } from "../../../backend/src/services/auditChain.js";
+import { verifyAuditChain } from "../../../backend/src/services/audit/auditChain.js";
 
 interface Page {
   events: Array<{

@@ -8,7 +8,7 @@ import { Organisation } from "../../models/Organisation.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
 import { cookieOptions, CSRF_COOKIE, SESSION_COOKIE } from "../../services/sessions.js";
-import { recordAudit } from "../../commands/recordAudit.js";
+import { recordAudit } from "../../services/audit/recordAudit.js";
 import { deleteAccount } from "../../commands/deleteAccount.js";
 import { verifySecret } from "../../services/passwords.js";
 import { verifyConfirmation } from "../../services/secondFactor.js";

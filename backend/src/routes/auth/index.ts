@@ -13,7 +13,7 @@ import { login } from "../../commands/login.js";
 import { completeSecondFactor } from "../../commands/completeSecondFactor.js";
 import { destroySession } from "../../services/sessions.js";
 import { secondFactorMethodNames } from "../../services/secondFactor.js";
-import { recordAudit } from "../../commands/recordAudit.js";
+import { recordAudit } from "../../services/audit/recordAudit.js";
 import { MeSchema, presentMe } from "../../presenters/me.js";
 
 const LoginBody = z.object({

@@ -19,7 +19,7 @@ import { KeysLockedError, requestPrivateKey } from "../../services/messages/read
 import { takeEncryptedDraft } from "../../services/messages/preEncrypted.js";
 import { applyMessagePolicy, messagePolicyFor } from "../../services/messages/orgPolicy.js";
 import { takeDraftForSend } from "../../services/attachments/drafts.js";
-import type { SendDraft } from "../../commands/sendMessage.js";
+import type { SendDraft } from "../../services/messages/sendDraft.js";
 import { saveDraft } from "../../commands/saveDraft.js";
 import { correctRecipientMobile } from "../../commands/correctRecipientMobile.js";
 import { passIdCheck, sendIdCheckCode } from "../../services/messages/idCheck.js";

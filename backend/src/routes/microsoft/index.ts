@@ -5,7 +5,7 @@ import { requestMeta } from "../../api/requestMeta.js";
 import { loginIpLimit } from "../../api/authLimits.js";
 import { transaction } from "../../db.js";
 import { ServiceUnavailableError, appError } from "../../errors.js";
-import { recordAudit } from "../../commands/recordAudit.js";
+import { recordAudit } from "../../services/audit/recordAudit.js";
 import { signInWithMicrosoft } from "../../commands/signInWithMicrosoft.js";
 import { entraConfig, verifyEntraToken } from "../../services/microsoft/entraToken.js";
 import { MeSchema, presentMe } from "../../presenters/me.js";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { transaction } from "../../db.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
-import { recordAudit } from "../../commands/recordAudit.js";
+import { recordAudit } from "../../services/audit/recordAudit.js";
 import { notifySecurityChange } from "../../commands/notifySecurityChange.js";
 import { verifyConfirmation } from "../../services/secondFactor.js";
 import { useBackupCode } from "../../services/backupCodes.js";

@@ -7,7 +7,7 @@ import { AppError, appError } from "../../errors.js";
 import { User, normaliseEmail } from "../../models/User.js";
 import { authenticated, authState } from "../../middlewares/authenticate.js";
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
-import { recordAudit } from "../../commands/recordAudit.js";
+import { recordAudit } from "../../services/audit/recordAudit.js";
 import { resetPasswordWithCode } from "../../commands/resetPasswordWithCode.js";
 import { recoverWithoutAuthenticator } from "../../commands/recoverWithoutAuthenticator.js";
 import { checkPasswordPolicy } from "../../services/passwordPolicy.js";

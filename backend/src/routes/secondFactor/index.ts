@@ -5,7 +5,7 @@ import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { transaction } from "../../db.js";
 import { appError } from "../../errors.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
-import { recordAudit } from "../../commands/recordAudit.js";
+import { recordAudit } from "../../services/audit/recordAudit.js";
 import { notifySecurityChange } from "../../commands/notifySecurityChange.js";
 import { checkSmsCode, issueSmsCode } from "../../services/smsCodes.js";
 import { confirmTotpEnrolment, disableTotp, startTotpEnrolment } from "../../services/totp.js";

@@ -10,7 +10,7 @@ import { consumeRateLimit } from "../../middlewares/rateLimit.js";
 import { destroySession, listSessions, revokeAllSessions } from "../../services/sessions.js";
 import { issueApiToken, listApiTokens, revokeApiToken } from "../../services/apiTokens.js";
 import { changePassword } from "../../commands/changePassword.js";
-import { recordAudit } from "../../commands/recordAudit.js";
+import { recordAudit } from "../../services/audit/recordAudit.js";
 import { SessionSchema, presentSession } from "../../presenters/session.js";
 import { ApiTokenSchema, presentApiToken } from "../../presenters/apiToken.js";
 

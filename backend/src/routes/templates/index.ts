@@ -6,7 +6,7 @@ import { transaction } from "../../db.js";
 import { ForbiddenError } from "../../errors.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
 import { rateLimit } from "../../middlewares/rateLimit.js";
-import { recordAudit } from "../../commands/recordAudit.js";
+import { recordAudit } from "../../services/audit/recordAudit.js";
 import { MessageTemplate, templateLocales } from "../../models/MessageTemplate.js";
 import type { User } from "../../models/User.js";
 import { presentTemplate, TemplateSchema } from "../../presenters/template.js";

@@ -1,7 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { logger } from "../../logger.js";
-import { processInboundMail } from "../../commands/processInboundMail.js";
 import { INBOUND_MAX_BYTES } from "./limits.js";
 
 export interface InboundSmtpListener {
@@ -15,6 +14,8 @@ export interface InboundSmtpOptions {
   maxBytes?: number;
   /** Parallel SMTP connections; more wait at TCP level. */
   maxClients?: number;
+  /** Handles one accepted message; a rejection answers 451 so the MTA retries. */
+  onMessage: (raw: Buffer, meta: { via: "smtp"; envelopeFrom: string }) => Promise<unknown>;
 }
 
 interface SmtpError extends Error {
@@ -27,7 +28,7 @@ function smtpError(code: number, message: string): SmtpError {
 
 /**
  * The inbound SMTP listener (smtp-server) that the organisation's MTA hands bounces,
- * auto-replies and replies to. Every message goes through processInboundMail; a message over
+ * auto-replies and replies to. Every message goes to `onMessage` (processInboundMail in the server); a message over
  * `maxBytes` is refused with 552, a processing failure with 451 (the MTA retries).
  */
 export async function startInboundSmtp(opts: InboundSmtpOptions): Promise<InboundSmtpListener> {
@@ -56,7 +57,7 @@ export async function startInboundSmtp(opts: InboundSmtpOptions): Promise<Inboun
         }
         const mailFrom = session.envelope.mailFrom;
         const envelopeFrom = mailFrom === false ? "" : mailFrom.address;
-        processInboundMail(Buffer.concat(chunks), { via: "smtp", envelopeFrom }).then(
+        opts.onMessage(Buffer.concat(chunks), { via: "smtp", envelopeFrom }).then(
           () => callback(),
           (err: Error) => {
             logger.error({ err: { name: err.name, message: err.message } }, "inbound mail could not be processed");

@@ -6,7 +6,7 @@ import { logger } from "../../logger.js";
 import { User } from "../../models/User.js";
 import { ApiToken } from "../../models/ApiToken.js";
 import { Organisation } from "../../models/Organisation.js";
-import { recordAudit } from "../../commands/recordAudit.js";
+import { recordAudit } from "../audit/recordAudit.js";
 import { open, seal } from "../crypto/seal.js";
 import { unwrapWithPassword, wrapWithPassword } from "./passwordWrap.js";
 import { openForSession, sealForSession } from "./sessionSeal.js";

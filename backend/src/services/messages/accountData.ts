@@ -7,7 +7,7 @@ import { Message } from "../../models/Message.js";
 import { Folder } from "../../models/Folder.js";
 import { Contact } from "../../models/Contact.js";
 import { User } from "../../models/User.js";
-import { releaseMessages } from "../../commands/emptyTrash.js";
+import { releaseMessages } from "./releaseMessages.js";
 import { decryptMessage, requestPrivateKey } from "./readMessage.js";
 import { openAttachmentDownload } from "../attachments/download.js";
 

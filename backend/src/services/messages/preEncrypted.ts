@@ -2,7 +2,7 @@ import type { Transaction } from "sequelize";
 import { appError } from "../../errors.js";
 import { MailboxEntry } from "../../models/MailboxEntry.js";
 import type { User } from "../../models/User.js";
-import type { SendDraft } from "../../commands/sendMessage.js";
+import type { SendDraft } from "./sendDraft.js";
 import { loadOwnDraft } from "../attachments/drafts.js";
 import { FormatError, inspectContent, inspectEnvelope } from "../messageFormat/index.js";
 import type { ReaderKey, SealedMessage } from "./contentCrypto.js";

@@ -5,7 +5,7 @@ import { Contact } from "../../models/Contact.js";
 import { appError } from "../../errors.js";
 import { parsePhone } from "../phones.js";
 import { createUserKeys, userPublicKey } from "../keys/userKeys.js";
-import { recordAudit } from "../../commands/recordAudit.js";
+import { recordAudit } from "../audit/recordAudit.js";
 import { PlanReplyOnlyError } from "./plans.js";
 
 export interface RecipientInput {

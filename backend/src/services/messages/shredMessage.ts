@@ -1,14 +1,14 @@
 import { EventEmitter } from "node:events";
 import type { Transaction } from "sequelize";
-import { Message } from "../models/Message.js";
-import { KeyEnvelope } from "../models/KeyEnvelope.js";
-import { Attachment } from "../models/Attachment.js";
-import { AttachmentUpload } from "../models/AttachmentUpload.js";
-import { MessageRecipient } from "../models/MessageRecipient.js";
-import { MailboxEntry } from "../models/MailboxEntry.js";
-import { BlobDeletion } from "../models/BlobDeletion.js";
-import { recordAudit } from "./recordAudit.js";
-import { dropIndex } from "../services/search/index.js";
+import { Message } from "../../models/Message.js";
+import { KeyEnvelope } from "../../models/KeyEnvelope.js";
+import { Attachment } from "../../models/Attachment.js";
+import { AttachmentUpload } from "../../models/AttachmentUpload.js";
+import { MessageRecipient } from "../../models/MessageRecipient.js";
+import { MailboxEntry } from "../../models/MailboxEntry.js";
+import { BlobDeletion } from "../../models/BlobDeletion.js";
+import { recordAudit } from "../audit/recordAudit.js";
+import { dropIndex } from "../search/index.js";
 
 export type ShredReason = "shredded" | "expired" | "burned";
 

@@ -1,6 +1,6 @@
 import { Op } from "sequelize";
-import { AuditEvent } from "../models/AuditEvent.js";
-import { auditChainHeadHash, auditHash, auditRefs } from "../commands/recordAudit.js";
+import { AuditEvent } from "../../models/AuditEvent.js";
+import { auditChainHeadHash, auditHash, auditRefs } from "./recordAudit.js";
 
 export type AuditChainResult =
   | { ok: true; checked: number }

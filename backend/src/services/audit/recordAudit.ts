@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { QueryTypes, type Transaction } from "sequelize";
-import { AuditEvent } from "../models/AuditEvent.js";
-import { db } from "../db.js";
+import { AuditEvent } from "../../models/AuditEvent.js";
+import { db } from "../../db.js";
 
 export interface AuditProps {
   type: string;
