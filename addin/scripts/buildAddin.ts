@@ -13,8 +13,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
-import { addinBundleDir, officeJsOrigin } from "../../backend/src/middlewares/addinStatic.js";
-import { listFiles, sourceFingerprint } from "../../backend/web/sourceFingerprint.js";
+import { addinBundleDir } from "#shared/build/paths.js";
+import { officeJsOrigin } from "#shared/officeHosts.js";
+import { listFiles, sourceFingerprint } from "#shared/build/sourceFingerprint.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const addinRoot = path.resolve(here, "..");

@@ -8,7 +8,7 @@ import zlib from "node:zlib";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 import { webBundleDir } from "../src/middlewares/webApp.js";
-import { listFiles, sourceFingerprint } from "./sourceFingerprint.js";
+import { listFiles, sourceFingerprint } from "#shared/build/sourceFingerprint.js";
 
 const webRoot = path.dirname(fileURLToPath(import.meta.url));
 const srcDir = path.join(webRoot, "src");

@@ -4,7 +4,7 @@ import vm from "node:vm";
 import { expect } from "chai";
 import { ensureAddin, officeJsUrl } from "../../addin/scripts/buildAddin.js";
 import { pngSize } from "../../addin/scripts/png.js";
-import { projectRoot } from "../../backend/src/paths.js";
+import { projectRoot } from "#shared/build/paths.js";
 import type { SendEventLike, SmartAlertsCompletion } from "../../addin/src/launchevents/onMessageSend.js";
 import { ApiClient } from "../support/server.js";
 import { FakeComposeItem, fakeOffice } from "../support/fakeOffice.js";

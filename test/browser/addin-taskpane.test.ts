@@ -8,7 +8,7 @@ import path from "node:path";
 import { expect } from "chai";
 import type { Page } from "playwright-core";
 import { ensureAddin } from "../../addin/scripts/buildAddin.js";
-import { officeJsOrigin } from "../../backend/src/middlewares/addinStatic.js";
+import { officeJsOrigin } from "#shared/officeHosts.js";
 import { env } from "../../backend/src/env.js";
 import { transaction } from "../../backend/src/db.js";
 import { issueApiToken, revokeApiToken } from "../../backend/src/services/apiTokens.js";

@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { projectRoot } from "../../backend/src/paths.js";
+import { projectRoot } from "#shared/build/paths.js";
 
 export const inboundFixtures = [
   "exchange-auto-reply",

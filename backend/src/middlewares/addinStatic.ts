@@ -1,23 +1,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Middleware } from "koa";
-import { projectRoot } from "../paths.js";
+import { addinBundleDir } from "#shared/build/paths.js";
+import { officeJsOrigin, outlookFrameAncestors } from "#shared/officeHosts.js";
 import { NotFoundError } from "../errors.js";
-
-/** Where `addin/scripts/buildAddin.ts` writes the add-in's static files. */
-export const addinBundleDir = path.join(projectRoot, "dist", "addin");
-
-/** Outlook hosts that embed the add-in's pages (Outlook on the web, new Outlook, Office). */
-export const outlookFrameAncestors = [
-  "https://outlook.office.com",
-  "https://outlook.office365.com",
-  "https://outlook.live.com",
-  "https://*.outlook.com",
-  "https://*.office.com",
-  "https://*.office365.com",
-  "https://*.officeapps.live.com",
-];
-export const officeJsOrigin = "https://appsforoffice.microsoft.com";
 
 const types: Record<string, string> = {
   ".html": "text/html; charset=utf-8",

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Middleware } from "koa";
 import { send } from "@koa/send";
-import { projectRoot } from "../paths.js";
+import { projectRoot } from "#shared/build/paths.js";
 
 /** Where `backend/web/build.ts` writes the web app (index.html and hashed assets/). */
 export const webBundleDir = path.join(projectRoot, "dist", "web");

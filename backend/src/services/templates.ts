@@ -2,7 +2,7 @@ import path from "node:path";
 import nunjucks from "nunjucks";
 import type { Locale } from "../models/User.js";
 
-import { projectRoot } from "../paths.js";
+import { projectRoot } from "#shared/build/paths.js";
 
 export const templatesDir = path.join(projectRoot, "templates");
 

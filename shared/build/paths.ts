@@ -14,3 +14,6 @@ function findRoot(start: string): string {
 
 /** The project root (where package.json and templates/ are), from sources or from dist/. */
 export const projectRoot = findRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+/** Where `addin/scripts/buildAddin.ts` writes the add-in's static files. */
+export const addinBundleDir = path.join(projectRoot, "dist", "addin");
