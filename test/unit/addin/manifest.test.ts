@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -14,17 +15,9 @@ import {
 } from "../../../addin/scripts/writeManifest.js";
 import { pngSize } from "../../../addin/scripts/png.js";
 import { iconSizes } from "../../../addin/scripts/makeIcons.js";
+import { hasXmllint, schemasDir, validateManifest as validate } from "../../../addin/scripts/validateManifest.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-/** shared/ sits beside the checkout (here and in CI); MANIFEST_SCHEMAS_DIR overrides. */
-const schemasDir = process.env.MANIFEST_SCHEMAS_DIR ?? path.resolve(root, "../shared/office-manifest-schemas");
-const validateScript = path.join(schemasDir, "validate.sh");
-const hasXmllint = spawnSync("sh", ["-c", "command -v xmllint"]).status === 0;
-
-function validate(file: string): { status: number | null; output: string } {
-  const r = spawnSync("bash", [validateScript, file], { encoding: "utf8" });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
 
 function tmpFile(name: string, content: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kuvert-manifest-"));
@@ -65,13 +58,27 @@ describe("add-in manifest", () => {
     expect(defaultOutPath).to.equal(path.join(root, "manifest.xml"));
   });
 
-  describe("XSD validation (shared/office-manifest-schemas/validate.sh)", () => {
+  describe("XSD validation (addin/scripts/validateManifest.ts, addin/manifest-schemas/)", () => {
     before(function () {
-      if (!hasXmllint) {
+      if (!hasXmllint()) {
         console.warn("      SKIPPED: xmllint is not installed (Debian: apt-get install -y libxml2-utils)");
         this.skip();
       }
-      expect(fs.existsSync(validateScript), `${validateScript} (set MANIFEST_SCHEMAS_DIR)`).to.equal(true);
+    });
+
+    it("uses the schemas inside the repository, unchanged (sha256 as listed in their README)", () => {
+      expect(path.relative(root, schemasDir)).to.equal(path.join("addin", "manifest-schemas"));
+      const listed = fs.readFileSync(path.join(schemasDir, "README.md"), "utf8");
+      const sums = [...listed.matchAll(/^([0-9a-f]{64}) {2}(\S+\.xsd)$/gm)];
+      const xsds = fs.readdirSync(schemasDir).filter((f) => f.endsWith(".xsd"));
+      expect(sums.map((m) => m[2]).sort()).to.deep.equal(xsds.sort());
+      for (const [, sum, name] of sums) {
+        const actual = crypto
+          .createHash("sha256")
+          .update(fs.readFileSync(path.join(schemasDir, name)))
+          .digest("hex");
+        expect(actual, name).to.equal(sum);
+      }
     });
 
     it("validates the committed manifest.xml", () => {
@@ -99,6 +106,34 @@ describe("add-in manifest", () => {
       expect(badMode.status).to.equal(3);
       const noProvider = validate(tmpFile("bad2.xml", committed.replace("<ProviderName>Kuvert</ProviderName>", "")));
       expect(noProvider.status).to.equal(3);
+      expect(noProvider.output).to.contain("fails to validate");
+      const withoutSource = committed.replace(/(<\/LaunchEvents>\s*)<SourceLocation resid="LaunchEvent.Url"\/>/, "$1");
+      expect(withoutSource).not.to.equal(committed);
+      const noSource = validate(tmpFile("bad3.xml", withoutSource));
+      expect(noSource.status, noSource.output).to.equal(3);
+    });
+
+    it("answers 2 for a file that does not exist", () => {
+      const r = validate(path.join(os.tmpdir(), "kuvert-no-such-manifest.xml"));
+      expect(r.status).to.equal(2);
+      expect(r.output).to.contain("no such file");
+    });
+
+    it("the npm script validates every file it is given and fails when one is broken", () => {
+      const bad = tmpFile("bad4.xml", committed.replace("<ProviderName>Kuvert</ProviderName>", ""));
+      const r = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          import.meta.resolve("tsx/esm"),
+          path.join(root, "addin/scripts/validateManifest.ts"),
+          "manifest.xml",
+          bad,
+        ],
+        { encoding: "utf8", cwd: root, timeout: 20_000 },
+      );
+      expect(r.stderr).to.contain("manifest.xml validates").and.contain(`${bad} fails to validate`);
+      expect(r.status).to.equal(3);
     });
   });
 
