@@ -19,7 +19,7 @@ describe("message content schema (shared by the backend and the browser)", () =>
   it("accepts v1 content, defaults missing options, drops unknown members, serializes in a fixed order", () => {
     const { options: _o, ...withoutOptions } = valid;
     expect(parseMessageContent({ ...withoutOptions, extra: 1 })).to.deep.equal({ ...withoutOptions, options: {} });
-    const reordered = JSON.stringify({ options: valid.options, attachments: valid.attachments, ...valid });
+    const reordered = JSON.stringify(Object.fromEntries(Object.entries(valid).reverse()));
     expect(serializeMessageContent(parseMessageContentJson(reordered))).to.equal(
       '{"v":1,"subject":"Beslut","bodyText":"Hej","bodyHtml":null,' +
         '"attachments":[{"id":"a1","name":"beslut.pdf","type":"application/pdf","size":10}],"options":{"readReceipt":true}}',
