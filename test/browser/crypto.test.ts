@@ -5,6 +5,7 @@ import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
 import { build } from "esbuild";
+import jose from "node-jose";
 import type { Page } from "playwright-core";
 import * as node from "../../backend/src/services/messageFormat/index.js";
 import { generateUserKeyPair } from "../../backend/src/services/keys/userKeys.js";
@@ -107,7 +108,15 @@ describe("format v1 in Chromium (WebCrypto)", function () {
       return { content, envelope, opened, hashes };
     }, vectors);
     expect(out.content).to.equal(vectors.content.jwe);
-    expect(out.envelope).to.equal(vectors.envelope.jwe);
+    // jose writes the epk members in another order than node-jose, so the protected header (the
+    // GCM AAD) and the tag differ; the header members, encrypted key, IV and ciphertext are the vector's.
+    const [header, ...rest] = out.envelope.split(".");
+    const [vectorHeader, ...vectorRest] = vectors.envelope.jwe.split(".");
+    const decode = (h: string) => JSON.parse(Buffer.from(h, "base64url").toString("utf8")) as unknown;
+    expect(decode(header)).to.deep.equal(decode(vectorHeader));
+    expect(rest.slice(0, 3)).to.deep.equal(vectorRest.slice(0, 3));
+    const reader = await jose.JWK.asKey(vectors.envelope.readerPrivateJwk);
+    expect((await node.unwrapContentKey(out.envelope, reader)).toString("hex")).to.equal(vectors.envelope.cekHex);
     expect(out.opened).to.equal(vectors.envelope.cekHex);
     expect(out.hashes).to.deep.equal(vectors.attachment.streams.map((s) => s.ciphertextSha256));
   });

@@ -82,10 +82,8 @@ async function main(): Promise<void> {
   const ephemeral = p256FromScalar("0f1e2d3c4b5a69788796a5b4c3d2e1f00112233445566778899aabbccddeeff0");
   const jweKey = Buffer.from("202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f", "hex");
   const envelopeIv = Buffer.from("b0b1b2b3b4b5b6b7b8b9babb", "hex");
-  const readerKey = await jose.JWK.asKey(readerPrivate);
   const { d: _d, ...readerPublic } = readerPrivate;
   const envelope = await wrapContentKey(cek, await jose.JWK.asKey(readerPublic), { ephemeral, jweKey, iv: envelopeIv });
-  void readerKey;
 
   // Intermediate values of ECDH-ES + Concat KDF, for implementers.
   const ecdh = crypto.createECDH("prime256v1");

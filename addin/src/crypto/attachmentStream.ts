@@ -1,5 +1,5 @@
 import { concat, randomBytes, subtle, u32be, utf8, type Bytes } from "./bytes.js";
-import { ATTACHMENT_ID } from "./content.js";
+import { attachmentIdPattern } from "./content.js";
 
 /**
  * Attachment streams, format v1 (docs/format.md §4): a 16-byte header, then records of
@@ -59,7 +59,7 @@ export function recordNonce(prefix: Uint8Array, index: number, last: boolean): B
 /** HKDF-SHA256(ikm = CEK, salt = empty, info = "kuvert:attachment:v1:" + id) → AES-256-GCM key. */
 export async function attachmentKey(cek: Uint8Array, attachmentId: string, usage: KeyUsage): Promise<CryptoKey> {
   if (cek.length !== 32) throw new Error("content key must be 32 bytes");
-  if (!ATTACHMENT_ID.test(attachmentId)) throw new Error("invalid attachment id");
+  if (!attachmentIdPattern.test(attachmentId)) throw new Error("invalid attachment id");
   const s = subtle();
   const ikm = await s.importKey("raw", concat(cek), "HKDF", false, ["deriveBits"]);
   const bits = await s.deriveBits(

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
-import type { AttachmentInfo } from "../messages/content.js";
+import { AttachmentInfoSchema, type AttachmentInfo } from "../messageFormat/content.js";
+import { openFromText, sealToText, SealError } from "../crypto/aesGcm.js";
 
 /**
  * Attachment metadata (name, type, size) of a draft, kept on the attachment row until send puts
@@ -23,13 +24,11 @@ function metaKey(cek: Buffer, attachmentId: string): Buffer {
 }
 
 export function sealAttachmentInfo(cek: Buffer, messageId: string, meta: AttachmentInfo): string {
-  const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv("aes-256-gcm", metaKey(cek, meta.id), iv);
-  cipher.setAAD(Buffer.from(messageId, "utf8"));
-  const plain = Buffer.from(JSON.stringify({ name: meta.name, type: meta.type, size: meta.size }), "utf8");
-  const ct = Buffer.concat([cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
-  return `${VERSION}.${iv.toString("base64url")}.${ct.toString("base64url")}`;
+  const plain = JSON.stringify({ name: meta.name, type: meta.type, size: meta.size });
+  return sealToText(VERSION, metaKey(cek, meta.id), plain, messageId);
 }
+
+const StoredMeta = AttachmentInfoSchema.omit({ id: true });
 
 /** The metadata, or null when the value does not open (wrong key, other message, tampered). */
 export function openAttachmentInfo(
@@ -38,21 +37,19 @@ export function openAttachmentInfo(
   attachmentId: string,
   sealed: string,
 ): AttachmentInfo | null {
-  const [version, ivText, ctText] = sealed.split(".");
-  if (version !== VERSION || !ivText || !ctText) return null;
+  let plain: Buffer;
   try {
-    const data = Buffer.from(ctText, "base64url");
-    const decipher = crypto.createDecipheriv(
-      "aes-256-gcm",
-      metaKey(cek, attachmentId),
-      Buffer.from(ivText, "base64url"),
-    );
-    decipher.setAAD(Buffer.from(messageId, "utf8"));
-    decipher.setAuthTag(data.subarray(data.length - 16));
-    const plain = Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]);
-    const v = JSON.parse(plain.toString("utf8")) as { name: string; type: string; size: number };
-    return { id: attachmentId, name: v.name, type: v.type, size: v.size };
+    plain = openFromText(VERSION, metaKey(cek, attachmentId), sealed, messageId);
+  } catch (err) {
+    if (err instanceof SealError) return null;
+    throw err;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(plain.toString("utf8"));
   } catch {
     return null;
   }
+  const parsed = StoredMeta.safeParse(value);
+  return parsed.success ? { id: attachmentId, ...parsed.data } : null;
 }

@@ -1,4 +1,4 @@
-import crypto from "node:crypto";
+import { openFromText, sealToText } from "./aesGcm.js";
 import { deriveKey } from "./masterKey.js";
 
 const VERSION = "s1";
@@ -9,21 +9,12 @@ const VERSION = "s1";
  * value to its row (e.g. a user id) so sealed values cannot be swapped between rows.
  */
 export function seal(purpose: string, plaintext: string | Buffer, aad = ""): string {
-  const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv("aes-256-gcm", deriveKey(purpose), iv);
-  cipher.setAAD(Buffer.from(aad));
-  const ct = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
-  return `${VERSION}.${iv.toString("base64url")}.${ct.toString("base64url")}`;
+  return sealToText(VERSION, deriveKey(purpose), plaintext, aad);
 }
 
+/** The plaintext; throws SealError for another purpose or AAD, tampering or a malformed value. */
 export function open(purpose: string, sealed: string, aad = ""): Buffer {
-  const [version, ivText, ctText] = sealed.split(".");
-  if (version !== VERSION || !ivText || !ctText) throw new Error("sealed value has an unknown format");
-  const data = Buffer.from(ctText, "base64url");
-  const decipher = crypto.createDecipheriv("aes-256-gcm", deriveKey(purpose), Buffer.from(ivText, "base64url"));
-  decipher.setAAD(Buffer.from(aad));
-  decipher.setAuthTag(data.subarray(data.length - 16));
-  return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]);
+  return openFromText(VERSION, deriveKey(purpose), sealed, aad);
 }
 
 export function openText(purpose: string, sealed: string, aad = ""): string {

@@ -1,5 +1,14 @@
 import crypto from "node:crypto";
 import { promisify } from "node:util";
+import {
+  fromBase64url,
+  IV_BYTES,
+  openBytes,
+  sealBytes,
+  SealError,
+  TAG_BYTES,
+  type SealedBytes,
+} from "../crypto/aesGcm.js";
 
 const scrypt = promisify(crypto.scrypt) as (
   password: crypto.BinaryLike,
@@ -40,11 +49,8 @@ function deriveWrappingKey(password: string, salt: Buffer, p: { N: number; r: nu
 
 export async function wrapWithPassword(userId: string, password: string, plaintext: Buffer): Promise<string> {
   const salt = crypto.randomBytes(16);
-  const iv = crypto.randomBytes(12);
   const key = await deriveWrappingKey(password, salt, wrapParams);
-  const cipher = crypto.createCipheriv("aes-256-gcm", key, iv);
-  cipher.setAAD(aad(userId));
-  const ct = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
+  const { iv, data: ct } = sealBytes(key, plaintext, aad(userId));
   const wrapped: PasswordWrapped = {
     v: 1,
     kdf: "scrypt",
@@ -76,16 +82,20 @@ function parseWrapped(stored: string): PasswordWrapped | null {
 export async function unwrapWithPassword(userId: string, password: string, stored: string): Promise<Buffer | null> {
   const w = parseWrapped(stored);
   if (!w) return null;
-  const key = await deriveWrappingKey(password, Buffer.from(w.salt, "base64url"), w);
-  const iv = Buffer.from(w.iv, "base64url");
-  const data = Buffer.from(w.ct, "base64url");
-  if (iv.length !== 12 || data.length < 16) return null;
+  let salt: Buffer;
+  let sealed: SealedBytes;
   try {
-    const decipher = crypto.createDecipheriv("aes-256-gcm", key, iv);
-    decipher.setAAD(aad(userId));
-    decipher.setAuthTag(data.subarray(data.length - 16));
-    return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]);
+    salt = fromBase64url(w.salt);
+    sealed = { iv: fromBase64url(w.iv), data: fromBase64url(w.ct) };
   } catch {
     return null;
+  }
+  if (sealed.iv.length !== IV_BYTES || sealed.data.length < TAG_BYTES) return null;
+  const key = await deriveWrappingKey(password, salt, w);
+  try {
+    return openBytes(key, sealed, aad(userId));
+  } catch (err) {
+    if (err instanceof SealError) return null;
+    throw err;
   }
 }

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import { openFromText, sealToText, SealError } from "../crypto/aesGcm.js";
 import { deriveKey } from "../crypto/masterKey.js";
 
 /**
@@ -21,26 +22,15 @@ function aad(sessionId: string): Buffer {
 }
 
 export function sealForSession(sessionId: string, sessionKey: Buffer, plaintext: Buffer): string {
-  const iv = crypto.randomBytes(12);
-  const cipher = crypto.createCipheriv("aes-256-gcm", sealKey(sessionKey), iv);
-  cipher.setAAD(aad(sessionId));
-  const ct = Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
-  return `${VERSION}.${iv.toString("base64url")}.${ct.toString("base64url")}`;
+  return sealToText(VERSION, sealKey(sessionKey), plaintext, aad(sessionId));
 }
 
 /** The plaintext, or null for a wrong key, another session's value or a tampered one. */
 export function openForSession(sessionId: string, sessionKey: Buffer, sealed: string): Buffer | null {
-  const [version, ivText, ctText, extra] = sealed.split(".");
-  if (version !== VERSION || !ivText || !ctText || extra !== undefined) return null;
-  const iv = Buffer.from(ivText, "base64url");
-  const data = Buffer.from(ctText, "base64url");
-  if (iv.length !== 12 || data.length < 16) return null;
   try {
-    const decipher = crypto.createDecipheriv("aes-256-gcm", sealKey(sessionKey), iv);
-    decipher.setAAD(aad(sessionId));
-    decipher.setAuthTag(data.subarray(data.length - 16));
-    return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]);
-  } catch {
-    return null;
+    return openFromText(VERSION, sealKey(sessionKey), sealed, aad(sessionId));
+  } catch (err) {
+    if (err instanceof SealError) return null;
+    throw err;
   }
 }

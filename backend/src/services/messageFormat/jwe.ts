@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import jose from "node-jose";
-import { FORMAT_VERSION, parseMessageContent, serializeMessageContent, type MessageContent } from "./content.js";
+import { FORMAT_VERSION, parseMessageContentJson, serializeMessageContent, type MessageContent } from "./content.js";
 
 /**
  * Content JWE (dir + A256GCM under the message CEK) and key envelopes (ECDH-ES+A256KW +
@@ -131,7 +131,7 @@ export async function decryptContent(jwe: string, cek: Buffer): Promise<MessageC
   } catch {
     throw new FormatError("JWE: decryption failed");
   }
-  return parseMessageContent(plaintext.toString("utf8"));
+  return parseMessageContentJson(plaintext.toString("utf8"));
 }
 
 export interface WrapTestingOptions {
