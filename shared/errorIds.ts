@@ -114,8 +114,11 @@ export const errorCatalogue = {
 /** An error id the API can answer with. */
 export type ErrorId = keyof typeof errorCatalogue;
 
-/** Failures the clients make themselves (no server answered); they have texts too. */
-export const clientErrorIds = ["network_error"] as const;
+/**
+ * Failures the clients make themselves (no server answered, or the user cancelled an upload);
+ * they have texts too.
+ */
+export const clientErrorIds = ["network_error", "aborted"] as const;
 export type ClientErrorId = (typeof clientErrorIds)[number];
 
 /** Every id a client may have to put into words. */

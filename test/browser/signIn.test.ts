@@ -38,6 +38,22 @@ describe("web app: sign in (browser)", function () {
     expect(errors.filter((e) => !/401/.test(e)).slice(0, 5)).to.deep.equal([]);
   });
 
+  it("loads the sign-in page signed out without a console error or a failed request", async () => {
+    const { page, errors } = current();
+    const failed: string[] = [];
+    page.on("requestfailed", (r) => failed.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText ?? "failed"}`));
+    page.on("response", (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
+    const asked = page.waitForResponse((r) => new URL(r.url()).pathname === "/api/auth/session");
+    await page.goto("/login");
+    expect(await (await asked).json()).to.deep.equal({ state: "signed_out" });
+    await page.getByRole("heading", { name: "Logga in" }).waitFor();
+    await page.getByLabel("E-postadress").waitFor();
+    expect(errors).to.deep.equal([]);
+    expect(failed).to.deep.equal([]);
+  });
+
   it("returns to the page asked for after sign-in", async () => {
     const { page } = current();
     const user = await buildUser();

@@ -3,7 +3,7 @@ import { ActionButton, MessageBar, MessageBarType, Stack, Text } from "@fluentui
 import { useTranslation } from "react-i18next";
 import type { OfficeAdapter } from "../office/adapter.js";
 import type { SignedInUser } from "../auth/signIn.js";
-import type { KuvertApi } from "./api.js";
+import { apiJson, type KuvertApi } from "./api.js";
 import { loadToken, saveToken } from "./session.js";
 import { SignInPanel } from "./components/SignInPanel.js";
 import { ComposePane } from "./components/ComposePane.js";
@@ -21,12 +21,11 @@ interface Signed {
   user: SignedInUser;
 }
 
-async function whoAmI(apiBase: string, token: string): Promise<SignedInUser | null> {
+/** The user the stored token belongs to, or null when the server does not accept it (or cannot be reached). */
+async function whoAmI(api: KuvertApi): Promise<SignedInUser | null> {
   try {
-    const res = await fetch(`${apiBase}/api/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
-    if (!res.ok) return null;
-    const b = (await res.json()) as SignedInUser;
-    return typeof b.id === "string" ? b : null;
+    const user = await apiJson<SignedInUser>(api, "GET", "/api/auth/me");
+    return typeof user.id === "string" ? user : null;
   } catch {
     return null;
   }
@@ -44,7 +43,7 @@ export function App({ office, apiBase, lang }: AppProps) {
       setChecking(false);
       return;
     }
-    void whoAmI(apiBase, token).then((user) => {
+    void whoAmI({ base: apiBase, token, fetch: window.fetch.bind(window) }).then((user) => {
       if (user) setSigned({ token, user });
       else saveToken(null);
       setChecking(false);

@@ -1,7 +1,18 @@
 /**
- * The task pane's client for the Kuvert API: bearer token, JSON, and one error type. A network
- * failure (offline, server down) becomes `ApiError` with status 0 and code "offline".
+ * The task pane's configuration of the shared API client (shared/api/client.ts): the Kuvert
+ * server, the pane's bearer token and the one `ApiError` (a network failure is
+ * `network_error` with status 0).
  */
+import {
+  apiErrorFromAnswer,
+  createApiClient,
+  networkError,
+  type ApiClient,
+  type HttpMethod,
+} from "#shared/api/client.js";
+
+export { ApiError, type ApiErrorId } from "#shared/api/client.js";
+
 export interface KuvertApi {
   /** The Kuvert server, e.g. https://kuvert.example.se (no trailing slash). */
   base: string;
@@ -9,120 +20,52 @@ export interface KuvertApi {
   fetch: typeof fetch;
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    /** Extra members of the error answer, e.g. `recipients` of 422 mobile_required. */
-    readonly details: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
+/** The shared client for this server and token. */
+export function clientFor(api: KuvertApi): ApiClient {
+  return createApiClient({ base: api.base, token: api.token, fetch: api.fetch });
 }
 
-async function errorOf(res: Response): Promise<ApiError> {
-  let body: Record<string, unknown> = {};
-  try {
-    const parsed: unknown = await res.json();
-    if (parsed && typeof parsed === "object") body = parsed as Record<string, unknown>;
-  } catch {
-    // not JSON
-  }
-  // The error middleware spreads an error's details beside `error` and `message`.
-  const { error, message, ...details } = body;
-  return new ApiError(
-    res.status,
-    typeof error === "string" ? error : `http_${res.status}`,
-    typeof message === "string" ? message : `HTTP ${res.status}`,
-    details,
-  );
+/** Sends a request; resolves with the 2xx Response and throws ApiError for anything else. */
+export function apiRequest(api: KuvertApi, method: HttpMethod, path: string, body?: unknown): Promise<Response> {
+  return clientFor(api).send(method, path, body === undefined ? {} : { json: body });
 }
 
-/** Sends a request; throws ApiError for anything but 2xx. */
-export async function apiRequest(api: KuvertApi, method: string, path: string, body?: unknown): Promise<Response> {
-  const headers: Record<string, string> = { Authorization: `Bearer ${api.token}` };
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  let res: Response;
-  try {
-    res = await api.fetch(`${api.base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new ApiError(0, "offline", "No connection to Kuvert");
-  }
-  if (!res.ok) throw await errorOf(res);
-  return res;
-}
-
-export async function apiJson<T>(api: KuvertApi, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await apiRequest(api, method, path, body);
-  return (await res.json()) as T;
+/** Sends a request and resolves with its parsed JSON answer. */
+export function apiJson<T>(api: KuvertApi, method: HttpMethod, path: string, body?: unknown): Promise<T> {
+  return clientFor(api).request<T>(method, path, body);
 }
 
 /**
  * PUT of raw bytes with upload progress (fetch has none): XMLHttpRequest where the page has it,
  * otherwise fetch with one progress call at the end.
  */
-export function apiUpload(
+export async function apiUpload(
   api: KuvertApi,
   path: string,
   data: Uint8Array<ArrayBuffer>,
   headers: Record<string, string>,
   onProgress: (sent: number, total: number) => void,
 ): Promise<void> {
+  const client = clientFor(api);
   if (typeof XMLHttpRequest === "undefined") {
-    return apiRequestRaw(api, path, data, headers).then(() => onProgress(data.length, data.length));
+    await client.send("PUT", path, { bytes: data, headers });
+    onProgress(data.length, data.length);
+    return;
   }
-  return new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("PUT", `${api.base}${path}`);
-    xhr.setRequestHeader("Authorization", `Bearer ${api.token}`);
-    for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+    xhr.open("PUT", client.url(path));
+    for (const [k, v] of Object.entries({ ...client.authHeaders("PUT"), ...headers })) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : data.length);
-    xhr.onerror = () => reject(new ApiError(0, "offline", "No connection to Kuvert"));
+    xhr.onerror = () => reject(networkError());
     xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) {
-        onProgress(data.length, data.length);
-        resolve();
+      if (xhr.status < 200 || xhr.status >= 300) {
+        reject(apiErrorFromAnswer(xhr.status, xhr.responseText, xhr.getResponseHeader("Retry-After")));
         return;
       }
-      let body: { error?: unknown; message?: unknown } = {};
-      try {
-        body = JSON.parse(xhr.responseText) as typeof body;
-      } catch {
-        // not JSON
-      }
-      reject(
-        new ApiError(
-          xhr.status,
-          typeof body.error === "string" ? body.error : `http_${xhr.status}`,
-          typeof body.message === "string" ? body.message : `HTTP ${xhr.status}`,
-        ),
-      );
+      onProgress(data.length, data.length);
+      resolve();
     };
     xhr.send(data);
   });
-}
-
-async function apiRequestRaw(
-  api: KuvertApi,
-  path: string,
-  data: Uint8Array<ArrayBuffer>,
-  headers: Record<string, string>,
-): Promise<void> {
-  let res: Response;
-  try {
-    res = await api.fetch(`${api.base}${path}`, {
-      method: "PUT",
-      headers: { Authorization: `Bearer ${api.token}`, ...headers },
-      body: data,
-    });
-  } catch {
-    throw new ApiError(0, "offline", "No connection to Kuvert");
-  }
-  if (!res.ok) throw await errorOf(res);
 }

@@ -9,6 +9,7 @@ import { recipientRoutes } from "./recipient/index.js";
 import { folderRoutes } from "./folders/index.js";
 import { inboundRoutes } from "./inbound/index.js";
 import { authRoutes } from "./auth/index.js";
+import { sessionStateRoutes } from "./auth/sessionState.js";
 import { sessionRoutes } from "./sessions/index.js";
 import { auditRoutes } from "./audit/index.js";
 import { trashRoutes } from "./trash/index.js";
@@ -31,6 +32,7 @@ const groups: Array<(router: Router) => void> = [
   recipientRoutes,
   folderRoutes,
   authRoutes,
+  sessionStateRoutes,
   sessionRoutes,
   auditRoutes,
   trashRoutes,

@@ -146,7 +146,7 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
       setFiles([]);
     } catch (err) {
       setStep(null);
-      if (err instanceof ApiError && err.code === "mobile_required" && Array.isArray(err.details.recipients)) {
+      if (err instanceof ApiError && err.id === "mobile_required" && Array.isArray(err.details.recipients)) {
         setMobilesNeeded(err.details.recipients.map(String));
       }
       if (err instanceof ApiError && err.status === 401) onExpired();

@@ -64,7 +64,7 @@ export function ReadPane({ office, api, onExpired }: ReadPaneProps) {
         set({ kind: "message", message, link: link.url });
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) onExpired();
-        const code = err instanceof ApiError ? err.code : "";
+        const code = err instanceof ApiError ? err.id : "";
         const reason =
           code === "not_found"
             ? t("read.notFound")

@@ -1,4 +1,4 @@
-import { api, ApiError } from "./client.js";
+import { api } from "./client.js";
 
 export type SecondFactorMethod = "totp" | "sms" | "backup_code";
 
@@ -17,6 +17,12 @@ export interface CurrentUser {
   stage: "partial" | "full";
 }
 
+/** Where this browser stands (GET /api/auth/session): always 200, also when signed out. */
+export type SessionState =
+  | { state: "signed_out" }
+  | { state: "second_factor"; user: CurrentUser; methods: SecondFactorMethod[] }
+  | { state: "signed_in"; user: CurrentUser };
+
 export const authApi = {
   login: (email: string, password: string) => api.post<LoginResult>("/api/auth/login", { email, password }),
   secondFactor: (method: SecondFactorMethod, code: string) =>
@@ -27,14 +33,11 @@ export const authApi = {
     api.post<unknown>("/api/auth/password-reset/confirm", { email, code, password }),
   recover: (method: "sms" | "backup_code", code: string) => api.post<unknown>("/api/auth/recovery", { method, code }),
   logout: () => api.post<unknown>("/api/auth/logout", {}),
+  sessionState: () => api.get<SessionState>("/api/auth/session"),
   /** The session's user at any stage (partial during sign-in), or null without a session. */
   async session(): Promise<CurrentUser | null> {
-    try {
-      return await api.get<CurrentUser>("/api/auth/me");
-    } catch (err) {
-      if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return null;
-      throw err;
-    }
+    const current = await authApi.sessionState();
+    return current.state === "signed_out" ? null : current.user;
   },
   /** The signed-in user, or null when there is no session (or only a partial one). */
   async me(): Promise<CurrentUser | null> {

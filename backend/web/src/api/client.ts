@@ -1,17 +1,11 @@
-/** The one way the web app talks to the backend: JSON over fetch, with CSRF double-submit. */
+/**
+ * The web app's configuration of the shared API client (shared/api/client.ts): the session
+ * cookie, X-CSRF-Token from the kuvert_csrf cookie on state-changing requests, and a signal when
+ * the session has ended on the server.
+ */
+import { createApiClient, type HttpMethod } from "#shared/api/client.js";
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly id: string,
-    message: string,
-    /** Seconds from a Retry-After header (429), if any. */
-    readonly retryAfter: number | null = null,
-  ) {
-    super(message);
-    this.name = "ApiError";
-  }
-}
+export { ApiError, apiErrorFromAnswer, networkError, type ApiErrorId } from "#shared/api/client.js";
 
 type UnauthorizedListener = () => void;
 const unauthorizedListeners = new Set<UnauthorizedListener>();
@@ -36,62 +30,19 @@ export function readCookie(name: string): string | null {
   return null;
 }
 
-function parseRetryAfter(value: string | null): number | null {
-  if (!value) return null;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(1, Math.ceil(seconds));
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? null : Math.max(1, Math.ceil((date - Date.now()) / 1000));
-}
+/** The web app's client: same origin, cookie session, CSRF double-submit. */
+export const api = createApiClient({
+  csrfToken: () => readCookie("kuvert_csrf"),
+  onUnauthorized: (path) => {
+    if (path.startsWith("/api/auth/")) return;
+    for (const listener of unauthorizedListeners) listener();
+  },
+});
 
 /**
- * Sends a request to the API. State-changing requests carry X-CSRF-Token from the kuvert_csrf
- * cookie. Resolves with the parsed JSON body (or null); rejects with ApiError for 4xx/5xx and
- * with ApiError(0, "network_error") when the server cannot be reached.
+ * Sends a request to the API. Resolves with the parsed JSON body (or null); rejects with
+ * ApiError for 4xx/5xx and with ApiError(0, "network_error") when the server cannot be reached.
  */
-export async function apiRequest<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (method !== "GET" && method !== "HEAD") {
-    const csrf = readCookie("kuvert_csrf");
-    if (csrf) headers["X-CSRF-Token"] = csrf;
-  }
-  let payload: string | undefined;
-  if (body !== undefined) {
-    headers["Content-Type"] = "application/json";
-    payload = JSON.stringify(body);
-  }
-  let res: Response;
-  try {
-    res = await fetch(path, { method, headers, body: payload, credentials: "same-origin" });
-  } catch {
-    throw new ApiError(0, "network_error", "The server could not be reached");
-  }
-  const text = await res.text();
-  let parsed: unknown = null;
-  if (text) {
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      parsed = null;
-    }
-  }
-  if (!res.ok) {
-    if (res.status === 401 && !path.startsWith("/api/auth/")) for (const listener of unauthorizedListeners) listener();
-    const err = (parsed ?? {}) as { error?: unknown; message?: unknown };
-    throw new ApiError(
-      res.status,
-      typeof err.error === "string" ? err.error : `http_${res.status}`,
-      typeof err.message === "string" ? err.message : res.statusText,
-      parseRetryAfter(res.headers.get("Retry-After")),
-    );
-  }
-  return parsed as T;
+export function apiRequest<T>(method: HttpMethod, path: string, body?: unknown): Promise<T> {
+  return api.request<T>(method, path, body);
 }
-
-export const api = {
-  get: <T>(path: string) => apiRequest<T>("GET", path),
-  post: <T>(path: string, body: unknown = {}) => apiRequest<T>("POST", path, body),
-  put: <T>(path: string, body: unknown = {}) => apiRequest<T>("PUT", path, body),
-  patch: <T>(path: string, body: unknown = {}) => apiRequest<T>("PATCH", path, body),
-  delete: <T>(path: string) => apiRequest<T>("DELETE", path),
-};

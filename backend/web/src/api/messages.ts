@@ -1,4 +1,4 @@
-import { api, ApiError, readCookie } from "./client.js";
+import { api, ApiError, apiErrorFromAnswer, networkError } from "./client.js";
 
 export interface Person {
   id: string;
@@ -159,28 +159,14 @@ export const messagesApi = {
    * need a mobile number (422 mobile_required lists them), or [] when all are known.
    */
   async missingMobiles(recipients: Array<{ email: string; mobile?: string | null }>): Promise<string[]> {
-    const csrf = readCookie("kuvert_csrf");
-    let res: Response;
     try {
-      res = await fetch("/api/keys/lookup", {
-        method: "POST",
-        credentials: "same-origin",
-        headers: {
-          Accept: "application/json",
-          "Content-Type": "application/json",
-          ...(csrf ? { "X-CSRF-Token": csrf } : {}),
-        },
-        body: JSON.stringify({ recipients }),
-      });
-    } catch {
-      throw new ApiError(0, "network_error", "The server could not be reached");
+      await api.post<unknown>("/api/keys/lookup", { recipients });
+      return [];
+    } catch (err) {
+      const listed = err instanceof ApiError && err.id === "mobile_required" ? err.details.recipients : undefined;
+      if (!Array.isArray(listed)) throw err;
+      return listed.filter((r): r is string => typeof r === "string");
     }
-    if (res.ok) return [];
-    const body = (await res.json().catch(() => ({}))) as { error?: string; message?: string; recipients?: unknown };
-    if (res.status === 422 && body.error === "mobile_required" && Array.isArray(body.recipients)) {
-      return body.recipients.filter((r): r is string => typeof r === "string");
-    }
-    throw new ApiError(res.status, body.error ?? `http_${res.status}`, body.message ?? res.statusText);
   },
   trash: (messageIds: string[]) => api.post<{ count: number }>("/api/mailbox/trash", { messageIds }),
   restore: (messageIds: string[]) => api.post<{ count: number }>("/api/mailbox/trash/restore", { messageIds }),
@@ -227,20 +213,20 @@ export function uploadAttachment(
     xhr.setRequestHeader("Accept", "application/json");
     xhr.setRequestHeader("Content-Type", file.type || "application/octet-stream");
     xhr.setRequestHeader("X-File-Name", encodeURIComponent(file.name));
-    const csrf = readCookie("kuvert_csrf");
-    if (csrf) xhr.setRequestHeader("X-CSRF-Token", csrf);
+    for (const [name, value] of Object.entries(api.authHeaders("POST"))) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onload = () => {
-      let body: { id?: string; error?: string; message?: string } = {};
-      try {
-        body = JSON.parse(xhr.responseText) as typeof body;
-      } catch {
-        body = {};
+      if (xhr.status < 200 || xhr.status >= 300) {
+        reject(apiErrorFromAnswer(xhr.status, xhr.responseText, xhr.getResponseHeader("Retry-After")));
+        return;
       }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as AttachmentInfo);
-      else reject(new ApiError(xhr.status, body.error ?? `http_${xhr.status}`, body.message ?? xhr.statusText));
+      try {
+        resolve(JSON.parse(xhr.responseText) as AttachmentInfo);
+      } catch {
+        reject(apiErrorFromAnswer(500, "", null));
+      }
     };
-    xhr.onerror = () => reject(new ApiError(0, "network_error", "The server could not be reached"));
+    xhr.onerror = () => reject(networkError());
     xhr.onabort = () => reject(new ApiError(0, "aborted", "Cancelled"));
     xhr.send(file);
   });
