@@ -6,6 +6,7 @@
  * `{"token": "kvt_…"}` back with Office.context.ui.messageParent. Either way the token is
  * checked with GET /api/auth/me before it is used.
  */
+import { ApiError, createApiClient } from "#shared/api/client.js";
 import { OfficeApiError, type OfficeAdapter } from "../office/adapter.js";
 
 export interface SignedInUser {
@@ -46,21 +47,18 @@ export interface SignInDeps {
 /** Office SSO: the user closed or refused the Microsoft prompt. */
 const ssoAborted = 13002;
 
-async function json(res: Response): Promise<Record<string, unknown>> {
-  try {
-    const body: unknown = await res.json();
-    return body && typeof body === "object" ? (body as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
 /** The user a bearer token belongs to, or null when the server does not accept it. */
 async function whoAmI(deps: SignInDeps, token: string): Promise<SignedInUser | null> {
-  const res = await deps.fetch(`${deps.apiBase}/api/auth/me`, { headers: { Authorization: `Bearer ${token}` } });
-  if (res.status === 401) return null;
-  if (!res.ok) throw new SignInError("unavailable", `Kuvert answered ${res.status}`);
-  const b = await json(res);
+  let b: Record<string, unknown>;
+  try {
+    b =
+      (await createApiClient({ base: deps.apiBase, token, fetch: deps.fetch }).get<Record<string, unknown>>(
+        "/api/auth/me",
+      )) ?? {};
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw new SignInError("unavailable", err instanceof Error ? err.message : "Kuvert did not answer");
+  }
   if (typeof b.id !== "string" || typeof b.email !== "string")
     throw new SignInError("failed", "Kuvert sent an unexpected answer");
   const org = b.organisation as { id?: unknown; name?: unknown } | null | undefined;
@@ -84,24 +82,21 @@ async function viaMicrosoft(deps: SignInDeps): Promise<SignInResult | null> {
       throw new SignInError("cancelled", "Microsoft sign-in was cancelled");
     return null; // no SSO here, not signed in to Office, consent missing, …
   }
-  const res = await deps.fetch(`${deps.apiBase}/api/auth/microsoft`, {
-    method: "POST",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ token: ssoToken }),
-  });
-  const body = await json(res);
-  if (res.ok && typeof body.token === "string") {
-    const user = await whoAmI(deps, body.token);
-    if (!user) throw new SignInError("failed", "Kuvert did not accept its own token");
-    return { token: body.token, user, via: "microsoft" };
+  let body: { token?: unknown } | null;
+  try {
+    body = await createApiClient({ base: deps.apiBase, fetch: deps.fetch }).post<{ token?: unknown }>(
+      "/api/auth/microsoft",
+      { token: ssoToken },
+    );
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    if (err.status === 401 || err.status === 404) return null; // not connected / unknown account / Microsoft sign-in off
+    throw new SignInError(err.status === 423 ? "failed" : "unavailable", err.message);
   }
-  if (res.status === 401 || res.status === 404) return null; // not connected / unknown account / Microsoft sign-in off
-  if (res.status === 423)
-    throw new SignInError("failed", typeof body.message === "string" ? body.message : "The account is locked");
-  throw new SignInError(
-    "unavailable",
-    typeof body.message === "string" ? body.message : `Kuvert answered ${res.status}`,
-  );
+  if (typeof body?.token !== "string") throw new SignInError("unavailable", "Kuvert sent an unexpected answer");
+  const user = await whoAmI(deps, body.token);
+  if (!user) throw new SignInError("failed", "Kuvert did not accept its own token");
+  return { token: body.token, user, via: "microsoft" };
 }
 
 async function viaDialog(deps: SignInDeps): Promise<SignInResult> {
