@@ -8,6 +8,7 @@ import type { MailTransport } from "../services/mail/index.js";
 import type { SmsProvider } from "../services/sms/index.js";
 import { openPayload, outboxEvents } from "./enqueue.js";
 import { backoffMs } from "./backoff.js";
+import { clock } from "../services/clock.js";
 
 export interface WorkerOptions {
   mail: MailTransport;
@@ -48,7 +49,7 @@ export class OutboxWorker {
   constructor(private readonly opts: WorkerOptions) {}
 
   private now(): Date {
-    return this.opts.now ? this.opts.now() : new Date();
+    return this.opts.now ? this.opts.now() : clock.now();
   }
 
   start(): void {
