@@ -6,6 +6,7 @@ import type { Locale } from "../models/User.js";
 import { renderEmail, renderSms, type TemplateVars } from "../services/templates.js";
 import { seal, openText } from "../services/crypto/seal.js";
 import { env } from "../env.js";
+import { clock } from "../services/clock.js";
 
 /** Emits "enqueued" after a transaction that wrote outbox rows commits; the worker listens. */
 export const outboxEvents = new EventEmitter();
@@ -47,6 +48,8 @@ async function insert(
       channel,
       payload: seal(SEAL_PURPOSE, JSON.stringify(payload)),
       status: "pending",
+      // Due now on the one clock the worker claims by (tests step it).
+      nextAttemptAt: clock.now(),
       messageId: payload.kind === "email" ? payload.messageId : null,
       reference: reference ?? null,
     },
