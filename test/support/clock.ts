@@ -24,8 +24,11 @@ export function setClockOffset(ms: number): void {
   install();
 }
 
-/** Freezes the backend clock at `date`; `advanceClock` then steps from there. */
-export function useFakeNow(date: Date): void {
+/**
+ * Freezes the backend clock at `date` (default: the real time now), so that only
+ * `advanceClock` moves it and a boundary can be tested to the millisecond.
+ */
+export function useFakeNow(date = new Date()): void {
   fixed = new Date(date.getTime());
   offsetMs = 0;
   install();
