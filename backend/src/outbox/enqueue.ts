@@ -5,7 +5,7 @@ import { OutboxEntry } from "../models/OutboxEntry.js";
 import type { Locale } from "../models/User.js";
 import { renderEmail, renderSms, type TemplateVars } from "../services/templates.js";
 import { seal, openText } from "../services/crypto/seal.js";
-import { env } from "../env.js";
+import { mailFromDomain } from "../env.js";
 import { clock } from "../services/clock.js";
 
 /** Emits "enqueued" after a transaction that wrote outbox rows commits; the worker listens. */
@@ -33,8 +33,7 @@ export type OutboxPayload = EmailPayload | SmsPayload;
 const SEAL_PURPOSE = "outbox";
 
 function mailDomain(): string {
-  const from = env().MAIL_FROM;
-  return /@([^>\s]+)/.exec(from)?.[1] ?? "kuvert.localhost";
+  return mailFromDomain() || "kuvert.localhost";
 }
 
 async function insert(

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { Op } from "sequelize";
 import { OutboxEntry } from "../models/OutboxEntry.js";
-import { db, transaction } from "../db.js";
+import { dialect, transaction } from "../db.js";
 import { logger } from "../logger.js";
 import { DeliveryError } from "../services/delivery.js";
 import type { MailTransport } from "../services/mail/index.js";
@@ -114,8 +114,8 @@ export class OutboxWorker {
         order: [["id", "ASC"]],
         limit: this.opts.batchSize ?? 20,
         transaction: t,
-        lock: db().getDialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
-        skipLocked: db().getDialect() !== "sqlite",
+        lock: dialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
+        skipLocked: dialect() !== "sqlite",
       });
       for (const entry of due) {
         entry.status = "sending";
