@@ -5,8 +5,7 @@ module.exports = {
   require: ["test/setup.mts"],
   spec: process.env.TEST_SPEC
     ? process.env.TEST_SPEC.split(",")
-    : ["test/unit/**/*.test.ts", "test/backend/**/*.test.ts", "test/browser/**/*.test.ts", "test/addin/**/*.test.ts"],
+    : ["test/unit/**/*.test.ts", "test/backend/**/*.test.ts", "test/browser/**/*.test.ts"],
   ignore: process.env.TEST_SPEC && process.env.TEST_SPEC.includes("test/slow") ? [] : ["test/slow/**"],
   timeout: 30000,
-  exit: true,
 };

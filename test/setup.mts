@@ -1,5 +1,7 @@
 // Root hooks: one fresh database per mocha run (a temporary SQLite file, or a new MySQL
-// database on TEST_MYSQL_URL when TEST_DB=mysql), migrated once; dropped at the end.
+// database on TEST_MYSQL_URL when TEST_DB=mysql), migrated once; dropped at the end. Every
+// test runs on the real clock unless it steps it (test/support/clock.ts), and fails when it
+// connects anywhere but loopback (test/support/networkGuard.ts).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -9,6 +11,12 @@ import { connect, disconnect } from "../backend/src/db.js";
 import { migrateUp } from "../backend/src/migrate.js";
 import { testDatabase } from "./support/database.js";
 import { stopTestServer } from "./support/server.js";
+import { restoreClock } from "./support/clock.js";
+import { allowHost, installNetworkGuard, takeViolations } from "./support/networkGuard.js";
+
+installNetworkGuard();
+if (process.env.TEST_DB === "mysql" && process.env.TEST_MYSQL_URL)
+  allowHost(new URL(process.env.TEST_MYSQL_URL).hostname);
 
 const varDir = fs.mkdtempSync(path.join(os.tmpdir(), "kuvert-test-"));
 const database = await testDatabase();
@@ -34,6 +42,11 @@ export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(120_000);
     await migrateUp(await connect());
+  },
+  afterEach() {
+    restoreClock();
+    const refused = takeViolations();
+    if (refused.length) throw new Error(`network connection off loopback refused: ${[...new Set(refused)].join(", ")}`);
   },
   async afterAll() {
     await stopTestServer();

@@ -3,6 +3,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import dotenv from "dotenv";
 import { z } from "zod";
+import { logger } from "./logger.js";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
@@ -27,7 +28,10 @@ const EnvSchema = z.object({
     .string()
     .regex(/^smtps?:\/\//, "must start with smtp:// or smtps://")
     .optional(),
-  MAIL_FROM: z.string().default("Kuvert <no-reply@kuvert.localhost>"),
+  MAIL_FROM: z
+    .string()
+    .regex(/@[^>\s]+/, "must name an e-mail address, e.g. Kuvert <no-reply@example.se>")
+    .default("Kuvert <no-reply@kuvert.localhost>"),
   SMS_PROVIDER: z.enum(["file", "http", "46elks"]).default("file"),
   SMS_FROM: z.string().max(11).default("Kuvert"),
   SMS_HTTP_URL: z.url().optional(),
@@ -37,6 +41,8 @@ const EnvSchema = z.object({
   ELKS_API_USERNAME: z.string().min(1).optional(),
   ELKS_API_PASSWORD: z.string().min(1).optional(),
   BLOB_STORE: z.string().optional(),
+  /** Largest attachment in bytes; unset: the Professional plan's limit (services/attachments/limits.ts). */
+  ATTACHMENT_MAX_BYTES: z.coerce.number().int().min(1).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   BODY_LIMIT_JSON: z.coerce
     .number()
@@ -147,6 +153,8 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   return {
     ...e,
     VAR_DIR: varDir,
+    // Tests and benchmarks are quiet unless LOG_LEVEL asks otherwise.
+    LOG_LEVEL: raw.LOG_LEVEL === undefined && e.NODE_ENV === "test" ? "silent" : e.LOG_LEVEL,
     PUBLIC_URL: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ""),
     DATABASE_URL: e.DATABASE_URL ?? `sqlite:${path.join(varDir, "kuvert.sqlite")}`,
     MASTER_KEY: e.MASTER_KEY ?? devMasterKey(varDir),
@@ -160,12 +168,17 @@ let current: Env | undefined;
 
 /** The process-wide configuration, loaded on first use. */
 export function env(): Env {
-  current ??= loadEnv();
-  return current;
+  return current ?? setEnv(loadEnv());
 }
 
-/** Replaces the process-wide configuration (start-up and tests). */
+/** Replaces the process-wide configuration (start-up and tests); the logger follows LOG_LEVEL. */
 export function setEnv(next: Env): Env {
   current = next;
+  logger.level = next.LOG_LEVEL;
   return next;
+}
+
+/** The domain of MAIL_FROM ("Kuvert <no-reply@kuvert.se>" → "kuvert.se"), lower-case: the one parser of it. */
+export function mailFromDomain(e: Env = env()): string {
+  return (/@([^>\s]+)/.exec(e.MAIL_FROM)?.[1] ?? "").toLowerCase();
 }

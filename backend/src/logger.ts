@@ -2,10 +2,11 @@ import pino from "pino";
 
 /**
  * The one logger. Redaction is a second line of defence: code must never pass bodies,
- * codes, passwords or tokens to it in the first place (S6).
+ * codes, passwords or tokens to it in the first place (S6). Its level is LOG_LEVEL, set by
+ * `setEnv` in env.ts when the configuration loads; nothing is logged before that.
  */
 export const logger = pino({
-  level: process.env.LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "silent" : "info"),
+  level: "silent",
   redact: {
     paths: [
       "*.password",

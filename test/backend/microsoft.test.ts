@@ -10,6 +10,7 @@ import { AppError } from "../../backend/src/errors.js";
 import { commands } from "../../backend/src/cli/commands.js";
 import { buildOrganisation, buildUser, uniqueEmail } from "../support/factories.js";
 import { startEntraProvider, type EntraTestProvider } from "../support/entraProvider.js";
+import { advanceClock } from "../support/clock.js";
 
 const CLIENT_ID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 const OTHER_CLIENT_ID = "9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d";
@@ -154,7 +155,7 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
 
   it("rejects an expired token and one not yet valid", async () => {
     const { idToken } = await op.signIn({ segment: TENANT, accountId: staffAccount, idTokenTtlSeconds: 1 });
-    await new Promise((r) => setTimeout(r, 2100));
+    advanceClock(2000);
     await expect401(idToken, "expired");
     const now = Math.floor(Date.now() / 1000);
     await expect401(

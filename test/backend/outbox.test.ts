@@ -11,6 +11,10 @@ import { env } from "../../backend/src/env.js";
 import { startSmtpCatcher, type SmtpCatcher } from "../support/smtp.js";
 import { startSmsCatcher, type SmsCatcher } from "../support/sms.js";
 import { clearTables } from "../support/db.js";
+import { advanceClock } from "../support/clock.js";
+
+/** The test workers' backoff cap: a retry is due at most this long after a failure. */
+const BACKOFF_CAP_MS = 5;
 
 function worker(
   mail: MailTransport,
@@ -23,7 +27,7 @@ function worker(
     intervalMs: 50,
     maxAttempts: 4,
     backoffBaseMs: 1,
-    backoffCapMs: 5,
+    backoffCapMs: BACKOFF_CAP_MS,
     leaseMs: 60_000,
     ...overrides,
   });
@@ -123,7 +127,7 @@ describe("outbox", () => {
 
     const back = await startSmtpCatcher(port);
     try {
-      await new Promise((r) => setTimeout(r, 20)); // past the (tiny) backoff
+      advanceClock(BACKOFF_CAP_MS); // past the backoff
       const second = await w.runOnce();
       expect(second).to.include({ sent: 1 });
       expect(back.mails).to.have.length(1);
@@ -141,7 +145,7 @@ describe("outbox", () => {
     expect((await reload(soft.id)).status).to.equal("pending");
 
     smtp.rejectWith = 550;
-    await new Promise((r) => setTimeout(r, 20));
+    advanceClock(BACKOFF_CAP_MS);
     await w.runOnce();
     const failed = await reload(soft.id);
     expect(failed.status).to.equal("failed");
@@ -157,8 +161,8 @@ describe("outbox", () => {
     );
     const w = worker(smtpTransport(smtp.url, env().MAIL_FROM), sms.url);
     for (let i = 0; i < 4; i++) {
-      await w.runOnce();
-      await new Promise((r) => setTimeout(r, 10));
+      expect((await w.runOnce()).claimed, `attempt ${i + 1}`).to.equal(1);
+      advanceClock(BACKOFF_CAP_MS);
     }
     const gaveUp = await reload(entry.id);
     expect(gaveUp.status).to.equal("failed");
@@ -169,30 +173,36 @@ describe("outbox", () => {
   it("never sends an entry twice: a worker that dies mid-delivery loses its claim to the next one", async () => {
     const entry = await queueNotification("once@example.test");
     let finishZombie: (v: { providerId: string }) => void = () => undefined;
+    let sendStarted: () => void = () => undefined;
+    const inSend = new Promise<void>((resolve) => (sendStarted = resolve));
     const hanging: MailTransport = {
-      send: () => new Promise((resolve) => (finishZombie = resolve)),
+      send: () =>
+        new Promise((resolve) => {
+          finishZombie = resolve;
+          sendStarted();
+        }),
       close: () => undefined,
     };
     const dying = worker(hanging, sms.url, { leaseMs: 1000 });
-    void dying.runOnce(); // claims, then "dies" inside send()
-    await new Promise((r) => setTimeout(r, 100));
+    const zombie = dying.runOnce(); // claims, then "dies" inside send()
+    await inSend;
     const claimed = await reload(entry.id);
     expect(claimed.status).to.equal("sending");
     expect(claimed.claimedBy).to.equal(dying.id);
 
     // A second worker does not touch it while the lease holds...
-    const next = worker(smtpTransport(smtp.url, env().MAIL_FROM), sms.url, { now: () => new Date(Date.now() + 500) });
+    advanceClock(500);
+    const next = worker(smtpTransport(smtp.url, env().MAIL_FROM), sms.url);
     expect((await next.runOnce()).claimed).to.equal(0);
     // ...and takes it over once the lease has lapsed.
-    const later = worker(smtpTransport(smtp.url, env().MAIL_FROM), sms.url, {
-      now: () => new Date(Date.now() + 5_000),
-    });
+    advanceClock(4_500);
+    const later = worker(smtpTransport(smtp.url, env().MAIL_FROM), sms.url);
     expect(await later.runOnce()).to.include({ claimed: 1, sent: 1 });
     expect(smtp.mails).to.have.length(1);
 
     // The zombie comes back: its late result must not overwrite the new owner's record.
     finishZombie({ providerId: "zombie" });
-    await new Promise((r) => setTimeout(r, 50));
+    await zombie; // its late write has run
     const final = await reload(entry.id);
     expect(final.status).to.equal("sent");
     expect(final.claimedBy).to.equal(later.id);

@@ -14,6 +14,7 @@ import { OutboxEntry } from "../../backend/src/models/OutboxEntry.js";
 import { startSmsCatcher, type SmsCatcher } from "../support/sms.js";
 import { clearTables } from "../support/db.js";
 import { testWorker } from "../support/outbox.js";
+import { advanceClock } from "../support/clock.js";
 
 async function expectDeliveryError(p: Promise<unknown>, permanent: boolean): Promise<DeliveryError> {
   try {
@@ -84,10 +85,10 @@ describe("SMS providers", () => {
       const worker = testWorker({ smtpUrl: "smtp://127.0.0.1:9", smsUrl: catcher.url });
       await worker.runOnce(); // 502
       catcher.hang = 1;
-      await new Promise((r) => setTimeout(r, 30));
+      advanceClock(200); // the test worker's backoff cap
       // The test worker's provider times out after 2 s.
       await worker.runOnce();
-      await new Promise((r) => setTimeout(r, 250));
+      advanceClock(200);
       await worker.runOnce();
       const row = (await OutboxEntry.findByPk(entry.id))!;
       expect(row.status).to.equal("sent");

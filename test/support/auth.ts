@@ -24,8 +24,6 @@ export async function withEnv<T>(overrides: Partial<Env>, fn: () => Promise<T>):
   }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
  * Turns TOTP on for a user through the enrolment service (the HTTP flow belongs to the
  * second-factor suite); confirms with the previous step's code so the current one is unused.

@@ -5,7 +5,8 @@ import { defaultPassword } from "./factories.js";
 import { startSmtpCatcher, type SmtpCatcher } from "./smtp.js";
 import { startSmsCatcher, type SmsCatcher } from "./sms.js";
 import { testWorker, drain } from "./outbox.js";
-import { codeClock } from "../../backend/src/services/codeClock.js";
+import { clock } from "../../backend/src/services/clock.js";
+import { restoreClock, setClockOffset } from "./clock.js";
 import type { OutboxWorker } from "../../backend/src/outbox/worker.js";
 import { codeLimits } from "../../backend/src/routes/account/shared.js";
 
@@ -57,17 +58,17 @@ export async function startDelivery(): Promise<Delivery> {
   };
 }
 
-/** Moves the code services' clock by `ms` (TOTP steps, code expiry); `resetClock()` undoes it. */
+/** Sets the backend clock `ms` ahead of the real time (TOTP steps, code expiry); `resetClock()` undoes it. */
 export function shiftClock(ms: number): void {
-  codeClock.now = () => new Date(Date.now() + ms);
+  setClockOffset(ms);
 }
 export function resetClock(): void {
-  codeClock.now = () => new Date();
+  restoreClock();
 }
 
 /** The authenticator app: the code for the secret at the code services' current time + `offsetSeconds`. */
 export function appCode(secret: string, offsetSeconds = 0): string {
-  return speakeasy.totp({ secret, encoding: "base32", time: codeClock.now().getTime() / 1000 + offsetSeconds });
+  return speakeasy.totp({ secret, encoding: "base32", time: clock.now().getTime() / 1000 + offsetSeconds });
 }
 
 /** Turns TOTP on through the HTTP API (SMS code, start, confirm); returns the base32 secret. */

@@ -1,6 +1,6 @@
 import { Op } from "sequelize";
 import { Message } from "../models/Message.js";
-import { db, transaction } from "../db.js";
+import { dialect, transaction } from "../db.js";
 import { shredMessage } from "../services/messages/shredMessage.js";
 import { allRecipientsRead } from "../commands/recordRead.js";
 
@@ -23,8 +23,8 @@ export async function sweepExpiredMessages(now = new Date(), batch = 100): Promi
       const message = await Message.findOne({
         where: { id, state: "active" },
         transaction: t,
-        lock: db().getDialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
-        skipLocked: db().getDialect() !== "sqlite",
+        lock: dialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
+        skipLocked: dialect() !== "sqlite",
       });
       if (!message) return false;
       // A burn-after-reading message whose grace period for downloads ended burns; others expire.

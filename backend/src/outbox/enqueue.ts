@@ -5,7 +5,8 @@ import { OutboxEntry } from "../models/OutboxEntry.js";
 import type { Locale } from "../models/User.js";
 import { renderEmail, renderSms, type TemplateVars } from "../services/templates.js";
 import { seal, openText } from "../services/crypto/seal.js";
-import { env } from "../env.js";
+import { mailFromDomain } from "../env.js";
+import { clock } from "../services/clock.js";
 
 /** Emits "enqueued" after a transaction that wrote outbox rows commits; the worker listens. */
 export const outboxEvents = new EventEmitter();
@@ -32,8 +33,7 @@ export type OutboxPayload = EmailPayload | SmsPayload;
 const SEAL_PURPOSE = "outbox";
 
 function mailDomain(): string {
-  const from = env().MAIL_FROM;
-  return /@([^>\s]+)/.exec(from)?.[1] ?? "kuvert.localhost";
+  return mailFromDomain() || "kuvert.localhost";
 }
 
 async function insert(
@@ -47,6 +47,8 @@ async function insert(
       channel,
       payload: seal(SEAL_PURPOSE, JSON.stringify(payload)),
       status: "pending",
+      // Due now on the one clock the worker claims by (tests step it).
+      nextAttemptAt: clock.now(),
       messageId: payload.kind === "email" ? payload.messageId : null,
       reference: reference ?? null,
     },

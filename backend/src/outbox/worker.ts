@@ -1,13 +1,14 @@
 import crypto from "node:crypto";
 import { Op } from "sequelize";
 import { OutboxEntry } from "../models/OutboxEntry.js";
-import { db, transaction } from "../db.js";
+import { dialect, transaction } from "../db.js";
 import { logger } from "../logger.js";
 import { DeliveryError } from "../services/delivery.js";
 import type { MailTransport } from "../services/mail/index.js";
 import type { SmsProvider } from "../services/sms/index.js";
 import { openPayload, outboxEvents } from "./enqueue.js";
 import { backoffMs } from "./backoff.js";
+import { clock } from "../services/clock.js";
 
 export interface WorkerOptions {
   mail: MailTransport;
@@ -18,7 +19,6 @@ export interface WorkerOptions {
   backoffCapMs: number;
   leaseMs: number;
   batchSize?: number;
-  now?: () => Date;
 }
 
 export interface RunResult {
@@ -47,10 +47,6 @@ export class OutboxWorker {
 
   constructor(private readonly opts: WorkerOptions) {}
 
-  private now(): Date {
-    return this.opts.now ? this.opts.now() : new Date();
-  }
-
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
@@ -70,8 +66,12 @@ export class OutboxWorker {
     await this.running?.catch(() => undefined);
   }
 
+  /** Looks for due entries now, or, while a batch is in flight, as soon as it ends. */
   kick(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    if (this.stopped) return;
+    if (!this.running) return this.schedule(0);
+    const again = () => this.kick();
+    void this.running.then(again, again);
   }
 
   private schedule(ms: number): void {
@@ -81,9 +81,10 @@ export class OutboxWorker {
   }
 
   private async tick(): Promise<void> {
-    if (this.stopped || this.running) return;
+    if (this.stopped) return;
     let result: RunResult | undefined;
     try {
+      // A batch already in flight (a direct runOnce()) is awaited, so the polling goes on after it.
       result = await this.runOnce();
     } catch (err) {
       logger.error({ err: { message: (err as Error).message } }, "outbox run failed");
@@ -101,7 +102,7 @@ export class OutboxWorker {
   }
 
   private async claim(): Promise<OutboxEntry[]> {
-    const now = this.now();
+    const now = clock.now();
     return transaction(async (t) => {
       const due = await OutboxEntry.findAll({
         where: {
@@ -113,8 +114,8 @@ export class OutboxWorker {
         order: [["id", "ASC"]],
         limit: this.opts.batchSize ?? 20,
         transaction: t,
-        lock: db().getDialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
-        skipLocked: db().getDialect() !== "sqlite",
+        lock: dialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
+        skipLocked: dialect() !== "sqlite",
       });
       for (const entry of due) {
         entry.status = "sending";
@@ -164,7 +165,7 @@ export class OutboxWorker {
       await OutboxEntry.update(
         {
           status: "sent",
-          sentAt: this.now(),
+          sentAt: clock.now(),
           payload: null,
           leaseUntil: null,
           lastError: null,
@@ -194,7 +195,7 @@ export class OutboxWorker {
         return "failed";
       }
       const next = new Date(
-        this.now().getTime() + backoffMs(entry.attempts, this.opts.backoffBaseMs, this.opts.backoffCapMs),
+        clock.now().getTime() + backoffMs(entry.attempts, this.opts.backoffBaseMs, this.opts.backoffCapMs),
       );
       await OutboxEntry.update(
         { status: "pending", lastError: message, nextAttemptAt: next, leaseUntil: null, claimedBy: null },

@@ -3,7 +3,7 @@ import type { Transaction } from "sequelize";
 import { BackupCode } from "../models/BackupCode.js";
 import { hashSecret, verifySecret } from "./passwords.js";
 import { deriveKey } from "./crypto/masterKey.js";
-import { codeClock } from "./codeClock.js";
+import { clock } from "./clock.js";
 
 export const BACKUP_CODE_COUNT = 10;
 /** Crockford-like alphabet without look-alikes (0/o, 1/l/i); 10 characters = 50 bits. */
@@ -85,7 +85,7 @@ export async function useBackupCode(t: Transaction, userId: string, code: string
   const hit = candidates.find((_, i) => matches[i]);
   if (!hit) return false;
   const [used] = await BackupCode.update(
-    { usedAt: codeClock.now() },
+    { usedAt: clock.now() },
     { where: { id: hit.id, usedAt: null }, transaction: t },
   );
   return used === 1;

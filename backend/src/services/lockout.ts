@@ -4,6 +4,7 @@ import { Organisation, type OrgPolicy } from "../models/Organisation.js";
 import { recordAudit } from "./audit/recordAudit.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { env } from "../env.js";
+import { clock } from "./clock.js";
 
 export interface LockoutPolicy {
   threshold: number;
@@ -39,13 +40,13 @@ export function policyFrom(policy: OrgPolicy): LockoutPolicy {
 }
 
 /** True while the account is locked: a hard lock (no end) or a temporary lock not yet over. */
-export function isLocked(user: User, now = new Date()): boolean {
+export function isLocked(user: User, now = clock.now()): boolean {
   if (!user.lockedAt) return false;
   return user.lockUntil === null || user.lockUntil.getTime() > now.getTime();
 }
 
 /** Seconds until a temporary lock ends; null for a hard lock or no lock. */
-export function lockRemainingSeconds(user: User, now = new Date()): number | null {
+export function lockRemainingSeconds(user: User, now = clock.now()): number | null {
   if (!user.lockedAt || !user.lockUntil) return null;
   return Math.max(0, Math.ceil((user.lockUntil.getTime() - now.getTime()) / 1000));
 }
@@ -88,7 +89,7 @@ export async function registerFailure(
   const policy = await lockoutPolicy(user, t);
   if (user.failedLoginCount < policy.threshold) return { locked: false };
 
-  const now = new Date();
+  const now = clock.now();
   const delay =
     policy.mode === "temporary"
       ? Math.min(policy.baseDelaySeconds * 2 ** Math.min(user.lockCount, 20), MAX_DELAY_SECONDS)

@@ -3,7 +3,7 @@ import type { Transaction } from "sequelize";
 import { Phone } from "../models/Phone.js";
 import { User } from "../models/User.js";
 import { NotFoundError, appError } from "../errors.js";
-import { codeClock } from "./codeClock.js";
+import { clock } from "./clock.js";
 import { checkSmsCode, issueSmsCode } from "./smsCodes.js";
 
 export const MAX_PHONES = 5;
@@ -53,7 +53,7 @@ export async function listPhones(t: Transaction, user: User): Promise<Phone[]> {
       e164: parsed?.e164 ?? user.mobile,
       countryCode: parsed?.country ?? "ZZ",
       name: "Mobile",
-      verifiedAt: codeClock.now(),
+      verifiedAt: clock.now(),
       isPrimary: true,
     },
     { transaction: t },
@@ -109,7 +109,7 @@ export async function sendPhoneVerification(t: Transaction, user: User, phone: P
 export async function verifyPhone(t: Transaction, user: User, phone: Phone, code: string): Promise<boolean> {
   if (phone.verifiedAt) return true;
   const ok = await checkSmsCode(t, user, phoneVerifyPurpose(phone.id), code, { target: phone.e164 });
-  if (ok) await phone.update({ verifiedAt: codeClock.now() }, { transaction: t });
+  if (ok) await phone.update({ verifiedAt: clock.now() }, { transaction: t });
   return ok;
 }
 

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { Op, UniqueConstraintError, literal, type Transaction } from "sequelize";
 import { RateLimitBucket } from "../models/RateLimitBucket.js";
+import { clock } from "./clock.js";
 
 export interface RateLimitOptions {
   /** Allowed requests per window. */
@@ -61,7 +62,7 @@ export async function consumeRateLimit(
   transaction?: Transaction,
 ): Promise<RateLimitResult> {
   const k = bucketKey(name, key, opts.durationSeconds);
-  const now = new Date();
+  const now = clock.now();
   let counted = await tryIncrement(k, now, transaction);
   for (let i = 0; !counted && i < 3; i++) {
     counted =

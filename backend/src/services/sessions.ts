@@ -5,6 +5,7 @@ import { Session, type SessionStage } from "../models/Session.js";
 import type { User } from "../models/User.js";
 import { env } from "../env.js";
 import { resealSessionKey } from "./keys/userKeys.js";
+import { clock } from "./clock.js";
 
 export const SESSION_COOKIE = "kuvert_session";
 export const CSRF_COOKIE = "kuvert_csrf";
@@ -97,7 +98,7 @@ export async function loadSession(ctx: Ctx): Promise<LoadedSession | null> {
   const session = await Session.findByPk(parsed.id);
   if (!session) return null;
   if (!secretMatches(session, parsed.secret)) return null;
-  const now = Date.now();
+  const now = clock.now().getTime();
   if (expired(session, now)) {
     await session.destroy();
     return null;
@@ -117,7 +118,7 @@ async function insertSession(
   stage: SessionStage,
 ): Promise<{ session: Session; secret: Buffer }> {
   const secret = crypto.randomBytes(32);
-  const now = new Date();
+  const now = clock.now();
   const lifetime = Math.min(
     env().SESSION_ABSOLUTE_TIMEOUT_SECONDS,
     stage === "partial" ? PARTIAL_SESSION_SECONDS : Infinity,
@@ -203,7 +204,7 @@ export async function revokeAllSessions(
 
 /** Active (not timed-out) sessions of a user, newest first. */
 export async function listSessions(userId: string): Promise<Session[]> {
-  const now = Date.now();
+  const now = clock.now().getTime();
   const rows = await Session.findAll({ where: { userId }, order: [["createdAt", "DESC"]] });
   return rows.filter((s) => !expired(s, now));
 }

@@ -5,7 +5,7 @@ import type { User } from "../models/User.js";
 import { enqueueSms } from "../outbox/enqueue.js";
 import { appError } from "../errors.js";
 import { deriveKey } from "./crypto/masterKey.js";
-import { codeClock } from "./codeClock.js";
+import { clock } from "./clock.js";
 
 /** A code is valid this long (SPEC S3: short-lived). */
 export const SMS_CODE_TTL_MS = 10 * 60 * 1000;
@@ -52,7 +52,7 @@ export async function issueSmsCode(
 ): Promise<void> {
   const to = toE164 ?? user.mobile;
   if (!to) throw appError("no_phone", "There is no mobile number to send a code to");
-  const now = codeClock.now();
+  const now = clock.now();
   await VerificationCode.update({ usedAt: now }, { where: { userId: user.id, purpose, usedAt: null }, transaction: t });
   const id = crypto.randomUUID();
   const code = generateSmsCode();
@@ -92,7 +92,7 @@ export async function checkSmsCode(
   code: string,
   opts: { target?: string } = {},
 ): Promise<boolean> {
-  const now = codeClock.now();
+  const now = clock.now();
   const row = await VerificationCode.findOne({
     where: { userId: user.id, purpose, usedAt: null, expiresAt: { [Op.gt]: now } },
     order: [["createdAt", "DESC"]],
@@ -118,5 +118,5 @@ export async function checkSmsCode(
 
 /** Invalidates every live code of a user (e.g. on account deletion or a second-factor reset). */
 export async function revokeSmsCodes(t: Transaction, userId: string): Promise<void> {
-  await VerificationCode.update({ usedAt: codeClock.now() }, { where: { userId, usedAt: null }, transaction: t });
+  await VerificationCode.update({ usedAt: clock.now() }, { where: { userId, usedAt: null }, transaction: t });
 }

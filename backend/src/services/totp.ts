@@ -4,7 +4,7 @@ import { Op, type Transaction } from "sequelize";
 import { UserTotp } from "../models/UserTotp.js";
 import type { User } from "../models/User.js";
 import { seal, openText } from "./crypto/seal.js";
-import { codeClock } from "./codeClock.js";
+import { clock } from "./clock.js";
 
 /** RFC 6238 parameters used with authenticator apps: SHA-1, 30-second steps, 6 digits. */
 export const TOTP_STEP_SECONDS = 30;
@@ -133,14 +133,14 @@ export async function confirmTotpEnrolment(t: Transaction, user: User, code: str
   const r = await row(t, user.id);
   if (!r?.pendingSecretSealed) return false;
   const secret = openText("totp", r.pendingSecretSealed, pendingAad(user.id));
-  const step = matchTotpStep(secret, code, codeClock.now());
+  const step = matchTotpStep(secret, code, clock.now());
   if (step === null) return false;
   await r.update(
     {
       secretSealed: seal("totp", secret, activeAad(user.id)),
       pendingSecretSealed: null,
       enabled: true,
-      enabledAt: codeClock.now(),
+      enabledAt: clock.now(),
       lastStep: step,
     },
     { transaction: t },
@@ -157,7 +157,7 @@ export async function verifyTotp(t: Transaction, user: User, code: string): Prom
   const r = await row(t, user.id);
   if (!r?.enabled || !r.secretSealed) return false;
   const secret = openText("totp", r.secretSealed, activeAad(user.id));
-  const step = matchTotpStep(secret, code, codeClock.now());
+  const step = matchTotpStep(secret, code, clock.now());
   if (step === null) return false;
   const [updated] = await UserTotp.update(
     { lastStep: step },

@@ -11,7 +11,7 @@ import {
 } from "../../../backend/src/services/totp.js";
 import { buildUser } from "../../support/factories.js";
 import { resetClock, shiftClock } from "../../support/secondFactor.js";
-import { codeClock } from "../../../backend/src/services/codeClock.js";
+import { clock } from "../../../backend/src/services/clock.js";
 
 describe("services/totp with the database", () => {
   afterEach(() => resetClock());
@@ -25,7 +25,7 @@ describe("services/totp with the database", () => {
     expect(openText("totp", row!.pendingSecretSealed!, `${user.id}:pending`)).to.equal(secret);
     expect(() => openText("totp", row!.pendingSecretSealed!, `${other.id}:pending`)).to.throw();
     expect(
-      await transaction((t) => confirmTotpEnrolment(t, user, totpCodeForStep(secret, totpStep(codeClock.now())))),
+      await transaction((t) => confirmTotpEnrolment(t, user, totpCodeForStep(secret, totpStep(clock.now())))),
     ).to.equal(true);
     const active = await UserTotp.findByPk(user.id);
     expect(active!.pendingSecretSealed).to.equal(null);
@@ -35,7 +35,7 @@ describe("services/totp with the database", () => {
   it("parallel uses of one code: exactly one is accepted; an older step is refused after a newer one", async () => {
     const user = await buildUser();
     const { secret } = await transaction((t) => startTotpEnrolment(t, user));
-    const step0 = totpStep(codeClock.now());
+    const step0 = totpStep(clock.now());
     await transaction((t) => confirmTotpEnrolment(t, user, totpCodeForStep(secret, step0)));
     shiftClock(5 * 30_000);
     const code = totpCodeForStep(secret, step0 + 5);

@@ -4,7 +4,7 @@ import { buildOrganisation, buildUser, defaultPassword } from "../../support/fac
 import { startSmtpCatcher, type SmtpCatcher } from "../../support/smtp.js";
 import { startSmsCatcher, type SmsCatcher } from "../../support/sms.js";
 import { testWorker, drain } from "../../support/outbox.js";
-import { sleep } from "../../support/auth.js";
+import { advanceClock, useFakeNow } from "../../support/clock.js";
 import { runCli } from "../../support/processes.js";
 import { transaction } from "../../../backend/src/db.js";
 import { commands } from "../../../backend/src/cli/commands.js";
@@ -106,6 +106,7 @@ describe("lockout", () => {
     );
     const user = await buildUser({ organisation: org });
     const api = await ApiClient.create();
+    useFakeNow();
 
     expect((await login(api, user.email, wrong)).status).to.equal(401);
     const first = await login(api, user.email, wrong);
@@ -113,13 +114,19 @@ describe("lockout", () => {
     expect(first.headers.get("retry-after")).to.equal("1");
     expect((await login(api, user.email, defaultPassword)).status, "right password during the lock").to.equal(423);
 
-    await sleep(1100);
+    advanceClock(999);
+    expect((await login(api, user.email, defaultPassword)).status, "a moment before the end: still locked").to.equal(
+      423,
+    );
+    advanceClock(1);
     expect((await login(api, user.email, wrong)).status, "after the delay: counting again").to.equal(401);
     const second = await login(api, user.email, wrong);
     expect(second.status).to.equal(423);
     expect(second.headers.get("retry-after"), "the delay doubles").to.equal("2");
 
-    await sleep(2100);
+    advanceClock(1999);
+    expect((await login(api, user.email, defaultPassword)).status, "the longer lock still holds").to.equal(423);
+    advanceClock(1);
     expect((await login(api, user.email, defaultPassword)).status).to.equal(200);
 
     await drain(worker);

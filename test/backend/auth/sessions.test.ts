@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import { ApiClient } from "../../support/server.js";
 import { buildUser, defaultPassword } from "../../support/factories.js";
-import { signIn, sleep, withEnv } from "../../support/auth.js";
+import { signIn, withEnv } from "../../support/auth.js";
+import { advanceClock, useFakeNow } from "../../support/clock.js";
 
 function sessionId(api: ApiClient): string {
   return api.cookies.get("kuvert_session")!.split(".")[0];
@@ -49,10 +50,13 @@ describe("sessions", () => {
 
   it("idle timeout: a session unused for longer than the idle limit is refused", async () => {
     const user = await buildUser();
+    useFakeNow();
     await withEnv({ SESSION_IDLE_TIMEOUT_SECONDS: 1 }, async () => {
       const api = await signIn(user);
       expect((await api.get("/api/auth/me")).status).to.equal(200);
-      await sleep(1300);
+      advanceClock(1000);
+      expect((await api.get("/api/auth/me")).status, "used within the idle limit").to.equal(200);
+      advanceClock(1001);
       const res = await api.get("/api/auth/me");
       expect(res.status).to.equal(401);
       expect(res.body.error).to.equal("authentication_required");
@@ -61,15 +65,14 @@ describe("sessions", () => {
 
   it("absolute timeout: an active session still ends at its fixed lifetime", async () => {
     const user = await buildUser();
+    useFakeNow();
     await withEnv({ SESSION_IDLE_TIMEOUT_SECONDS: 60, SESSION_ABSOLUTE_TIMEOUT_SECONDS: 2 }, async () => {
       const api = await signIn(user);
-      const started = Date.now();
-      while (Date.now() - started < 1700) {
-        expect((await api.get("/api/auth/me")).status).to.equal(200);
-        await sleep(300);
+      for (let elapsed = 0; elapsed < 2000; elapsed += 500) {
+        expect((await api.get("/api/auth/me")).status, `active after ${elapsed} ms`).to.equal(200);
+        advanceClock(500);
       }
-      await sleep(Math.max(0, 2200 - (Date.now() - started)));
-      expect((await api.get("/api/auth/me")).status).to.equal(401);
+      expect((await api.get("/api/auth/me")).status, "at the fixed lifetime").to.equal(401);
     });
   });
 

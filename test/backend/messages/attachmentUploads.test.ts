@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import { env } from "../../../backend/src/env.js";
+import { env, setEnv } from "../../../backend/src/env.js";
 import { Attachment } from "../../../backend/src/models/Attachment.js";
 import { AttachmentUpload } from "../../../backend/src/models/AttachmentUpload.js";
 import { CHUNK_SIZE } from "../../../backend/src/services/attachments/chunkedUpload.js";
@@ -56,7 +56,7 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
   });
 
   afterEach(() => {
-    delete process.env.ATTACHMENT_MAX_BYTES;
+    setEnv({ ...env(), ATTACHMENT_MAX_BYTES: undefined });
   });
 
   const newDraft = async () => (await senderApi.post("/api/messages/drafts", {})).body.id as string;
@@ -142,7 +142,7 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
   });
 
   it("413 for a declared size over the limit; abandoning removes the chunks; others get 404", async () => {
-    process.env.ATTACHMENT_MAX_BYTES = String(CHUNK_SIZE);
+    setEnv({ ...env(), ATTACHMENT_MAX_BYTES: CHUNK_SIZE });
     const draftId = await newDraft();
     const big = await senderApi.post(`/api/messages/${draftId}/attachments/uploads`, {
       name: "big.iso",

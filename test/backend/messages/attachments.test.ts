@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "chai";
-import { env } from "../../../backend/src/env.js";
+import { env, setEnv } from "../../../backend/src/env.js";
 import { Attachment } from "../../../backend/src/models/Attachment.js";
 import { Message } from "../../../backend/src/models/Message.js";
 import {
@@ -110,7 +110,7 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
   });
 
   afterEach(() => {
-    delete process.env.ATTACHMENT_MAX_BYTES;
+    setEnv({ ...env(), ATTACHMENT_MAX_BYTES: undefined });
   });
 
   describe("a sent message with a few MB attachment", () => {
@@ -269,7 +269,7 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
 
   describe("limits (F27): 413 attachment_too_large, nothing left behind", () => {
     it("refuses a Content-Length over the limit before reading the body", async () => {
-      process.env.ATTACHMENT_MAX_BYTES = String(1024 * 1024);
+      setEnv({ ...env(), ATTACHMENT_MAX_BYTES: 1024 * 1024 });
       const draftId = await newDraft(senderApi);
       const before = blobFiles();
       const res = await uploadBytes(senderApi, draftId, pseudoRandomBytes(1024 * 1024 + 1, "big"), "big.bin");
@@ -280,7 +280,7 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
     });
 
     it("stops a chunked upload once it passes the limit", async () => {
-      process.env.ATTACHMENT_MAX_BYTES = String(1024 * 1024);
+      setEnv({ ...env(), ATTACHMENT_MAX_BYTES: 1024 * 1024 });
       const draftId = await newDraft(senderApi);
       const before = blobFiles();
       let status: number | null = null;
@@ -327,7 +327,7 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
     });
 
     it("a pre-encrypted upload declaring more than the limit is refused", async () => {
-      process.env.ATTACHMENT_MAX_BYTES = String(1024 * 1024);
+      setEnv({ ...env(), ATTACHMENT_MAX_BYTES: 1024 * 1024 });
       const draftId = await newDraft(senderApi);
       const res = await senderApi.request(
         "PUT",

@@ -1,19 +1,16 @@
 import { Transform, type TransformCallback } from "node:stream";
 import { appError } from "../../errors.js";
+import { env } from "../../env.js";
 import { PROFESSIONAL_ATTACHMENT_BYTES } from "../messages/plans.js";
 
 /**
  * Largest attachment (plaintext bytes) a sender may upload (F6, F27: 500 MB on Professional).
  * `ATTACHMENT_MAX_BYTES` overrides it (tests, operators); it is read per request so a test can
- * lower it. Basic accounts are reply-only, which the draft check enforces; replies carry the
+ * lower it with `setEnv`. Basic accounts are reply-only, which the draft check enforces; replies carry the
  * same per-file limit.
  */
 export function attachmentLimitBytes(): number {
-  const raw = process.env.ATTACHMENT_MAX_BYTES;
-  if (raw === undefined || raw === "") return PROFESSIONAL_ATTACHMENT_BYTES;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error("ATTACHMENT_MAX_BYTES must be a positive integer (bytes)");
-  return n;
+  return env().ATTACHMENT_MAX_BYTES ?? PROFESSIONAL_ATTACHMENT_BYTES;
 }
 
 export const AttachmentTooLargeError = (limit: number) =>

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { QueryTypes, type Transaction } from "sequelize";
 import { AuditEvent } from "../../models/AuditEvent.js";
-import { db } from "../../db.js";
+import { db, dialect } from "../../db.js";
 
 export interface AuditProps {
   type: string;
@@ -58,7 +58,7 @@ export function auditHash(prevHash: string | null, e: HashedFields): string {
  * the chain.
  */
 export async function recordAudit(t: Transaction, props: AuditProps): Promise<AuditEvent> {
-  const forUpdate = db().getDialect() === "sqlite" ? "" : " FOR UPDATE";
+  const forUpdate = dialect() === "sqlite" ? "" : " FOR UPDATE";
   const [head] = await db().query<{ hash: string | null }>(
     `SELECT hash FROM audit_chain_head WHERE id = 1${forUpdate}`,
     {

@@ -3,7 +3,7 @@ import { Op, type Transaction } from "sequelize";
 import { InboundMail } from "../../models/InboundMail.js";
 import type { OutboxEntry } from "../../models/OutboxEntry.js";
 import { deriveKey } from "../crypto/masterKey.js";
-import { env } from "../../env.js";
+import { mailFromDomain } from "../../env.js";
 import type { ClassifiedInbound } from "./classify.js";
 
 /** At most this many "this address takes no replies" answers per sender address per 24 hours. */
@@ -29,7 +29,7 @@ function answerKey(address: string, outboxEntryId: number): string {
 }
 
 function ownDomain(): string {
-  return (/@([^>\s]+)/.exec(env().MAIL_FROM)?.[1] ?? "").toLowerCase();
+  return mailFromDomain();
 }
 
 export type AnswerDecision = { answer: true; to: string; key: string } | { answer: false; why: string };

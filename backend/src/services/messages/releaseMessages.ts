@@ -2,7 +2,7 @@ import { Op, type Transaction } from "sequelize";
 import { MailboxEntry } from "../../models/MailboxEntry.js";
 import { KeyEnvelope } from "../../models/KeyEnvelope.js";
 import { Message } from "../../models/Message.js";
-import { db } from "../../db.js";
+import { dialect } from "../../db.js";
 import { shredMessage } from "./shredMessage.js";
 import { dropIndex } from "../search/index.js";
 
@@ -20,7 +20,7 @@ export async function releaseMessages(t: Transaction, userId: string, messageIds
   const messages = await Message.findAll({
     where: { id: { [Op.in]: messageIds } },
     transaction: t,
-    lock: db().getDialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
+    lock: dialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
   });
   for (const message of messages) {
     const remaining = await MailboxEntry.count({ where: { messageId: message.id }, transaction: t });

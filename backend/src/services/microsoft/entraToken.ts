@@ -15,6 +15,7 @@
  */
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from "jose";
 import { env, type Env } from "../../env.js";
+import { clock } from "../clock.js";
 
 export interface EntraConfig {
   clientId: string;
@@ -124,6 +125,7 @@ export async function verifyEntraToken(token: string, config: EntraConfig): Prom
       issuer: issuers,
       audience: config.audiences,
       clockTolerance: config.clockToleranceSeconds,
+      currentDate: clock.now(),
       requiredClaims: ["exp", "iat", "iss", "aud", "tid"],
     }));
   } catch (err) {
