@@ -3,7 +3,8 @@ import type { AuthState } from "../services/sessions.js";
 import { User } from "../models/User.js";
 import { MailboxEntry } from "../models/MailboxEntry.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
-import { authorizeMessageReader, mayListAllRecipients, type MessageAccess } from "../policies/messages.js";
+import { mayListAllRecipients } from "../policies/messages.js";
+import { authorizeMessageReader, type MessageAccess } from "../services/messages/messageAccess.js";
 import { presentMessage } from "../presenters/message.js";
 import {
   assertReadable,

@@ -4,7 +4,7 @@ import { KeyEnvelope } from "../models/KeyEnvelope.js";
 import { Message } from "../models/Message.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
 import { User } from "../models/User.js";
-import { authorizeMessageReader } from "../policies/messages.js";
+import { authorizeMessageReader } from "../services/messages/messageAccess.js";
 import { presentMessage } from "../presenters/message.js";
 import { decryptMessage, KeysLockedError, requestPrivateKey } from "../services/messages/readMessage.js";
 import type { MessageContent } from "../services/messages/content.js";

@@ -1,9 +1,7 @@
-import type { Transaction } from "sequelize";
-import { NotFoundError } from "../errors.js";
 import type { User } from "../models/User.js";
-import { Message } from "../models/Message.js";
-import { KeyEnvelope } from "../models/KeyEnvelope.js";
-import { MessageRecipient } from "../models/MessageRecipient.js";
+import type { Message } from "../models/Message.js";
+import type { KeyEnvelope } from "../models/KeyEnvelope.js";
+import type { MessageRecipient } from "../models/MessageRecipient.js";
 
 /** How the caller relates to a message they may read. */
 export interface MessageAccess {
@@ -14,23 +12,39 @@ export interface MessageAccess {
   recipient: MessageRecipient | null;
 }
 
+/** The rows that decide whether a user reads a message, as loaded for them (null where there is none). */
+export interface LoadedMessageAccess {
+  message: Message | null;
+  envelope: KeyEnvelope | null;
+  recipient: MessageRecipient | null;
+}
+
 /**
  * A reader is a user holding a key envelope for the message: its sender and its recipients,
- * until they delete it for good (the envelope goes with it). Everyone else gets the same 404
- * as for a message that does not exist (S4), so ids reveal nothing.
+ * until they delete it for good (the envelope goes with it). A draft is its sender's only.
+ * Returns the access, or null for everyone else — who gets the same 404 as for a message that
+ * does not exist (S4), so ids reveal nothing.
  */
-export async function authorizeMessageReader(user: User, messageId: string, t?: Transaction): Promise<MessageAccess> {
-  const envelope = await KeyEnvelope.findOne({ where: { messageId, userId: user.id }, transaction: t });
-  const message = envelope ? await Message.findByPk(messageId, { transaction: t }) : null;
-  if (!envelope || !message || (message.state === "draft" && message.senderId !== user.id))
-    throw NotFoundError("Message not found");
+export function messageReaderAccess(user: User, loaded: LoadedMessageAccess): MessageAccess | null {
+  const { message, envelope, recipient } = loaded;
+  if (!message || !envelope) return null;
   const isSender = message.senderId === user.id;
-  const recipient = await MessageRecipient.findOne({ where: { messageId, userId: user.id }, transaction: t });
-  if (!isSender && !recipient) throw NotFoundError("Message not found");
+  if (message.state === "draft" && !isSender) return null;
+  if (!isSender && !recipient) return null;
   return { message, envelope, isSender, recipient };
 }
 
 /** Only the sender sees every recipient and their delivery status, unless recipients are hidden. */
 export function mayListAllRecipients(access: Pick<MessageAccess, "isSender" | "message">): boolean {
   return access.isSender || !access.message.hideRecipients;
+}
+
+/** A draft is changed (attachments, uploads, send) only by its sender. */
+export function isOwnDraft(user: User, message: Message): boolean {
+  return message.senderId === user.id;
+}
+
+/** The add-in's neutral notification of a sent message is for its sender only. */
+export function mayGetSenderNotification(user: User, message: Message | null): message is Message {
+  return !!message && message.senderId === user.id && message.state !== "draft";
 }

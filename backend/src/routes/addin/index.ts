@@ -1,14 +1,15 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
-import { env } from "../../env.js";
 import { NotFoundError } from "../../errors.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
 import { rateLimit } from "../../middlewares/rateLimit.js";
-import { Message } from "../../models/Message.js";
-import { renderEmail } from "../../services/templates.js";
 import { transaction } from "../../db.js";
-import { applyMessagePolicy, messagePolicyFor, optionNames } from "../../services/messages/orgPolicy.js";
+import { mayGetSenderNotification } from "../../policies/messages.js";
+import { optionNames } from "../../services/messages/orgPolicy.js";
+import { messageOptionDefaults } from "../../services/messages/composeDefaults.js";
+import { messageById } from "../../services/messages/messageAccess.js";
+import { senderNotification } from "../../services/messages/senderNotification.js";
 
 const NotificationQuery = z.object({
   messageId: z.uuid(),
@@ -48,10 +49,10 @@ export function addinRoutes(router: Router): void {
     },
     async (ctx) => {
       const user = currentUser(ctx);
-      const policy = await transaction((t) => messagePolicyFor(t, user));
-      const { expiresAt: _unused, ...defaults } = applyMessagePolicy(policy, {});
-      void _unused;
-      ctx.body = { options: { defaults, forced: policy.forced, defaultExpiryDays: policy.defaultExpiryDays } };
+      const options = await transaction((t) => messageOptionDefaults(t, user));
+      ctx.body = {
+        options: { defaults: options.defaults, forced: options.forced, defaultExpiryDays: options.defaultExpiryDays },
+      };
     },
   );
 
@@ -74,16 +75,10 @@ export function addinRoutes(router: Router): void {
     },
     async (ctx, { query }) => {
       const user = currentUser(ctx);
-      const message = await Message.findByPk(query.messageId);
-      if (!message || message.senderId !== user.id || message.state === "draft") throw NotFoundError();
-      const link = `${env().PUBLIC_URL}/mailbox/inbox/${message.id}`;
-      const rendered = renderEmail("notification", query.locale, {
-        subject: "",
-        senderName: user.name ?? "",
-        link,
-        expiresAt: message.expiresAt ? message.expiresAt.toISOString().slice(0, 10) : "",
-      });
-      ctx.body = { subject: rendered.subject, html: rendered.html, link };
+      const message = await messageById(query.messageId);
+      if (!mayGetSenderNotification(user, message)) throw NotFoundError();
+      const notification = senderNotification(user, message, query.locale);
+      ctx.body = { subject: notification.subject, html: notification.html, link: notification.link };
     },
   );
 }

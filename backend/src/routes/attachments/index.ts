@@ -1,21 +1,24 @@
 import type Router from "@koa/router";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { transaction } from "../../db.js";
-import { UnsupportedMediaTypeError, ValidationError, appError } from "../../errors.js";
+import { NotFoundError, UnsupportedMediaTypeError, ValidationError, appError } from "../../errors.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import { rateLimit } from "../../middlewares/rateLimit.js";
-import { Attachment } from "../../models/Attachment.js";
-import { authorizeMessageReader } from "../../policies/messages.js";
-import { blobStore } from "../../services/blobs/index.js";
-import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
-import { openContentKey } from "../../services/messages/contentCrypto.js";
-import { createDraft, loadOwnDraft } from "../../services/attachments/drafts.js";
+import { createDraftMessage } from "../../commands/createDraftMessage.js";
+import { removeDraftAttachment } from "../../commands/removeDraftAttachment.js";
+import { KeysLockedError } from "../../services/messages/readMessage.js";
+import { loadOwnDraft, openDraftContentKey } from "../../services/attachments/drafts.js";
 import { openAttachmentDownload, openCiphertextDownload } from "../../services/attachments/download.js";
 import { contentDisposition, safeMimeType, uploadFileName } from "../../services/attachments/httpHeaders.js";
 import { attachmentLimitBytes } from "../../services/attachments/limits.js";
 import { declaredLength, requestBody } from "../../services/attachments/requestStream.js";
-import { storeCiphertextAttachment, storePlaintextAttachment } from "../../services/attachments/upload.js";
-import { storageRegion, tooLargeError, withConnectionClose } from "./shared.js";
+import {
+  attachmentExists,
+  storeCiphertextAttachment,
+  storePlaintextAttachment,
+} from "../../services/attachments/upload.js";
+import { storageRegion } from "../../services/attachments/storageRegion.js";
+import { tooLargeError, withConnectionClose } from "./connectionClose.js";
 import { uploadRoutes } from "./uploads.js";
 import {
   AttachmentParams,
@@ -69,10 +72,9 @@ export function attachmentRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
-      const draft = await transaction(async (t) => {
-        const parent = body.replyTo ? (await authorizeMessageReader(user, body.replyTo, t)).message : null;
-        return createDraft(t, { sender: user, parent, encrypted: body.encrypted ?? null });
-      });
+      const draft = await transaction((t) =>
+        createDraftMessage(t, { sender: user, replyTo: body.replyTo ?? null, encrypted: body.encrypted ?? null }),
+      );
       ctx.status = 201;
       ctx.body = { id: draft.id, threadId: draft.threadId, state: draft.state };
     },
@@ -115,12 +117,9 @@ export function attachmentRoutes(router: Router): void {
       const auth = authState(ctx);
       const limit = attachmentLimitBytes();
       const length = declaredLength(ctx.req);
-      const privateKey = await requestPrivateKey(auth);
-      const cek = await transaction(async (t) => {
-        const { envelope } = await loadOwnDraft(t, auth.user, params.id);
-        if (!privateKey) throw KeysLockedError();
-        return openContentKey(envelope.jwe, privateKey);
-      });
+      const key = await openDraftContentKey(auth, params.id);
+      if (key.kind === "keys_locked") throw KeysLockedError();
+      const { cek } = key;
       if (length !== null && length > limit) {
         cek.fill(0);
         throw tooLargeError(limit);
@@ -182,8 +181,7 @@ export function attachmentRoutes(router: Router): void {
       const declaredPlaintextSize = Number(sizeHeader);
       const limit = attachmentLimitBytes();
       await transaction((t) => loadOwnDraft(t, user, params.id));
-      if (await Attachment.findByPk(params.aid, { attributes: ["id"] }))
-        throw appError("attachment_exists", "An attachment with this id exists");
+      if (await attachmentExists(params.aid)) throw appError("attachment_exists", "An attachment with this id exists");
       if (declaredPlaintextSize > limit) throw tooLargeError(limit);
       const region = await storageRegion(user);
       const row = await withConnectionClose(ctx, () =>
@@ -221,15 +219,8 @@ export function attachmentRoutes(router: Router): void {
       },
     },
     async (ctx, { params }) => {
-      const user = currentUser(ctx);
-      const blobKey = await transaction(async (t) => {
-        await loadOwnDraft(t, user, params.id);
-        const row = await Attachment.findOne({ where: { id: params.aid, messageId: params.id }, transaction: t });
-        if (!row) throw appError("not_found", "Attachment not found");
-        await row.destroy({ transaction: t });
-        return row.blobKey;
-      });
-      await blobStore().overwriteAndDelete(blobKey);
+      const result = await removeDraftAttachment(currentUser(ctx), params.id, params.aid);
+      if (result.kind === "not_found") throw NotFoundError("Attachment not found");
       ctx.status = 204;
     },
   );

@@ -1,25 +1,23 @@
 import type Router from "@koa/router";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
-import { transaction } from "../../db.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import { rateLimit } from "../../middlewares/rateLimit.js";
-import { openContentKey } from "../../services/messages/contentCrypto.js";
-import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
-import { loadOwnDraft } from "../../services/attachments/drafts.js";
+import { KeysLockedError } from "../../services/messages/readMessage.js";
+import { openDraftContentKey } from "../../services/attachments/drafts.js";
 import {
   abortUpload,
   commitUpload,
   presentUpload,
   putChunk,
-  startUpload,
+  uploadState,
 } from "../../services/attachments/chunkedUpload.js";
-import { AttachmentUpload } from "../../models/AttachmentUpload.js";
-import { NotFoundError } from "../../errors.js";
+import { startAttachmentUpload } from "../../commands/startAttachmentUpload.js";
 import { safeMimeType } from "../../services/attachments/httpHeaders.js";
 import { attachmentLimitBytes } from "../../services/attachments/limits.js";
 import { declaredLength, requestBody } from "../../services/attachments/requestStream.js";
 import { ChunkParams, DraftParams, StartUploadBody, UploadParams, UploadResponse } from "./schema.js";
-import { storageRegion, tooLargeError, withConnectionClose } from "./shared.js";
+import { storageRegion } from "../../services/attachments/storageRegion.js";
+import { tooLargeError, withConnectionClose } from "./connectionClose.js";
 
 const e401 = { description: "`authentication_required`", schema: ErrorSchema };
 const notFound = { description: "`not_found`: no such draft or upload of the caller's (S4)", schema: ErrorSchema };
@@ -58,24 +56,16 @@ export function uploadRoutes(router: Router): void {
     async (ctx, { params, body }) => {
       const auth = authState(ctx);
       const limit = attachmentLimitBytes();
-      const privateKey = await requestPrivateKey(auth);
-      const upload = await transaction(async (t) => {
-        const { envelope } = await loadOwnDraft(t, auth.user, params.id);
-        if (!privateKey) throw KeysLockedError();
-        if (body.size > limit) throw tooLargeError(limit);
-        const cek = await openContentKey(envelope.jwe, privateKey);
-        try {
-          return await startUpload(t, params.id, cek, {
-            name: body.name,
-            type: safeMimeType(body.type),
-            size: body.size,
-          });
-        } finally {
-          cek.fill(0);
-        }
+      const result = await startAttachmentUpload({
+        auth,
+        messageId: params.id,
+        file: { name: body.name, type: safeMimeType(body.type), size: body.size },
+        limit,
       });
+      if (result.kind === "keys_locked") throw KeysLockedError();
+      if (result.kind === "too_large") throw tooLargeError(result.limit);
       ctx.status = 201;
-      ctx.body = presentUpload(upload);
+      ctx.body = presentUpload(result.upload);
     },
   );
 
@@ -97,16 +87,7 @@ export function uploadRoutes(router: Router): void {
       },
     },
     async (ctx, { params }) => {
-      const user = currentUser(ctx);
-      ctx.body = await transaction(async (t) => {
-        await loadOwnDraft(t, user, params.id);
-        const upload = await AttachmentUpload.findOne({
-          where: { id: params.uid, messageId: params.id },
-          transaction: t,
-        });
-        if (!upload) throw NotFoundError("Upload not found");
-        return presentUpload(upload);
-      });
+      ctx.body = await uploadState(currentUser(ctx), params.id, params.uid);
     },
   );
 
@@ -136,12 +117,9 @@ export function uploadRoutes(router: Router): void {
     },
     async (ctx, { params }) => {
       const auth = authState(ctx);
-      const privateKey = await requestPrivateKey(auth);
-      const cek = await transaction(async (t) => {
-        const { envelope } = await loadOwnDraft(t, auth.user, params.id);
-        if (!privateKey) throw KeysLockedError();
-        return openContentKey(envelope.jwe, privateKey);
-      });
+      const key = await openDraftContentKey(auth, params.id);
+      if (key.kind === "keys_locked") throw KeysLockedError();
+      const { cek } = key;
       const region = await storageRegion(auth.user);
       ctx.body = await withConnectionClose(ctx, () =>
         putChunk({

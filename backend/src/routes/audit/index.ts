@@ -1,8 +1,7 @@
 import type Router from "@koa/router";
-import { Op, type WhereOptions } from "sequelize";
 import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
-import { AuditEvent } from "../../models/AuditEvent.js";
+import { auditPage, type AuditScope } from "../../services/audit/auditPage.js";
 import { authenticated, authState } from "../../middlewares/authenticate.js";
 import { AuditEventSchema, presentAuditEvent } from "../../presenters/auditEvent.js";
 
@@ -12,19 +11,10 @@ const PageQuery = z.object({
 });
 const PageSchema = z.object({ events: z.array(AuditEventSchema), nextBefore: z.number().nullable() });
 
-/** Newest first, keyset-paginated by id: pass `nextBefore` as `before` for the next page. */
-async function page(
-  where: WhereOptions<AuditEvent>,
-  query: z.infer<typeof PageQuery>,
-): Promise<z.infer<typeof PageSchema>> {
-  const rows = await AuditEvent.findAll({
-    where: query.before ? { ...where, id: { [Op.lt]: query.before } } : where,
-    order: [["id", "DESC"]],
-    limit: query.limit + 1,
-  });
-  const more = rows.length > query.limit;
-  const events = rows.slice(0, query.limit).map(presentAuditEvent);
-  return { events, nextBefore: more ? events[events.length - 1].id : null };
+/** A page of events, newest first; pass `nextBefore` as `before` for the next page. */
+async function page(scope: AuditScope, query: z.infer<typeof PageQuery>): Promise<z.infer<typeof PageSchema>> {
+  const found = await auditPage(scope, query);
+  return { events: found.events.map(presentAuditEvent), nextBefore: found.nextBefore };
 }
 
 export function auditRoutes(router: Router): void {
@@ -69,7 +59,7 @@ export function auditRoutes(router: Router): void {
         ctx.body = { events: [], nextBefore: null };
         return;
       }
-      ctx.body = await page({ organisationId: orgId, ...(query.userId ? { userId: query.userId } : {}) }, query);
+      ctx.body = await page({ organisationId: orgId, userId: query.userId }, query);
     },
   );
 }

@@ -2,7 +2,7 @@ import type Router from "@koa/router";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { transaction } from "../../db.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
-import { Contact } from "../../models/Contact.js";
+import { searchContacts } from "../../services/contacts/searchContacts.js";
 import { saveContact } from "../../commands/saveContact.js";
 import { deleteContact } from "../../commands/deleteContact.js";
 import { presentContact } from "../../presenters/contact.js";
@@ -35,15 +35,8 @@ export function contactRoutes(router: Router): void {
       responses: { 200: { description: "Contacts", schema: ContactListResponse }, 401: e401 },
     },
     async (ctx, { query }) => {
-      const contacts = await Contact.findAll({ where: { ownerId: currentUser(ctx).id }, order: [["email", "ASC"]] });
-      const q = query.q?.toLocaleLowerCase("sv");
-      const shown = q
-        ? contacts.filter((c) =>
-            [c.email, c.name ?? "", c.mobile ?? ""].some((v) => v.toLocaleLowerCase("sv").includes(q)),
-          )
-        : contacts;
-      shown.sort((a, b) => (a.name ?? a.email).localeCompare(b.name ?? b.email, "sv"));
-      ctx.body = { contacts: shown.map(presentContact) };
+      const contacts = await searchContacts(currentUser(ctx), query.q);
+      ctx.body = { contacts: contacts.map(presentContact) };
     },
   );
 

@@ -5,8 +5,7 @@ import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
 import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
-import { resolveRecipients } from "../../services/messages/resolveRecipients.js";
-import { effectivePlan } from "../../services/messages/plans.js";
+import { lookupRecipientKeys } from "../../commands/lookupRecipientKeys.js";
 import { RecipientSchema } from "../messages/schema.js";
 
 const LookupBody = z.object({ recipients: z.array(RecipientSchema).min(1).max(100) }).strict();
@@ -48,12 +47,7 @@ export function keyRoutes(router: Router): void {
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       await consumeRateLimit("keys-lookup-user", user.id, { points: 60, durationSeconds: 60 });
-      const resolved = await transaction(async (t) =>
-        resolveRecipients(t, user, body.recipients, {
-          mayCreatePending: (await effectivePlan(t, user)) !== "basic",
-          ip: requestMeta(ctx).ip,
-        }),
-      );
+      const resolved = await transaction((t) => lookupRecipientKeys(t, user, body.recipients, requestMeta(ctx).ip));
       ctx.body = {
         keys: resolved.map((r) => ({
           email: r.email,

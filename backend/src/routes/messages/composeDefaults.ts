@@ -4,9 +4,8 @@ import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { transaction } from "../../db.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
 import { rateLimit } from "../../middlewares/rateLimit.js";
-import { Organisation } from "../../models/Organisation.js";
-import { UserSettings } from "../../models/UserSettings.js";
-import { applyMessagePolicy, messagePolicyFor, optionNames } from "../../services/messages/orgPolicy.js";
+import { optionNames } from "../../services/messages/orgPolicy.js";
+import { composeDefaultsFor } from "../../services/messages/composeDefaults.js";
 
 const OptionFlags = z.object(
   Object.fromEntries(optionNames.map((n) => [n, z.boolean()])) as Record<(typeof optionNames)[number], z.ZodBoolean>,
@@ -22,12 +21,6 @@ export const ComposeDefaultsResponse = z.object({
     .nullable()
     .describe("The personal signature, else the organisation's default (policy.signature)"),
 });
-
-/** The org's default signature: organisations.policy.signature, when it is a non-empty string. */
-function orgSignature(policy: Record<string, unknown> | undefined): string | null {
-  const s = policy?.signature;
-  return typeof s === "string" && s.trim() ? s : null;
-}
 
 /**
  * What the web composer starts from (F4, F5): the organisation's defaults and forced security
@@ -50,22 +43,7 @@ export function composeDefaultsRoutes(router: Router): void {
     },
     async (ctx) => {
       const user = currentUser(ctx);
-      const { policy, settings, org } = await transaction(async (t) => ({
-        policy: await messagePolicyFor(t, user),
-        settings: await UserSettings.findByPk(user.id, { attributes: ["userId", "signature"], transaction: t }),
-        org: user.organisationId
-          ? await Organisation.findByPk(user.organisationId, { attributes: ["id", "policy"], transaction: t })
-          : null,
-      }));
-      const { expiresAt: _unused, ...defaults } = applyMessagePolicy(policy, {});
-      void _unused;
-      const personal = settings?.signature?.trim() ? settings.signature : null;
-      ctx.body = {
-        defaults,
-        forced: policy.forced,
-        defaultExpiryDays: policy.defaultExpiryDays,
-        signature: personal ?? orgSignature(org?.policy),
-      };
+      ctx.body = await transaction((t) => composeDefaultsFor(t, user));
     },
   );
 }

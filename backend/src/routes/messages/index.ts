@@ -4,25 +4,19 @@ import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
-import { sendAutoReplies } from "../../commands/sendAutoReplies.js";
-import { sendMessage } from "../../commands/sendMessage.js";
 import {
   encryptedMessageForReader,
   openMessageForReader,
   revealMessageForReader,
 } from "../../commands/openMessageForReader.js";
 import { openThreadForReader } from "../../commands/openThreadForReader.js";
-import { authorizeMessageReader } from "../../policies/messages.js";
+import { submitMessage } from "../../commands/submitMessage.js";
 import { presentPerson } from "../../presenters/message.js";
-import { replyTargets } from "../../services/messages/replies.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
-import { takeEncryptedDraft } from "../../services/messages/preEncrypted.js";
-import { applyMessagePolicy, messagePolicyFor } from "../../services/messages/orgPolicy.js";
-import { takeDraftForSend } from "../../services/attachments/drafts.js";
-import type { SendDraft } from "../../services/messages/sendDraft.js";
 import { saveDraft } from "../../commands/saveDraft.js";
 import { correctRecipientMobile } from "../../commands/correctRecipientMobile.js";
-import { passIdCheck, sendIdCheckCode } from "../../services/messages/idCheck.js";
+import { sendIdCheck } from "../../commands/sendIdCheck.js";
+import { verifyIdCheck } from "../../commands/verifyIdCheck.js";
 import { appError } from "../../errors.js";
 import { z } from "zod";
 import { composeDefaultsRoutes } from "./composeDefaults.js";
@@ -72,61 +66,31 @@ export function messageRoutes(router: Router): void {
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       await consumeRateLimit("send-user", user.id, { points: 60, durationSeconds: 60 });
-      const meta = requestMeta(ctx);
       const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
       const html = typeof body.body === "string" ? null : (body.body.html ?? null);
-      const o = body.options;
-      const auth = authState(ctx);
-      const privateKey = body.draftId && !body.encrypted ? await requestPrivateKey(auth) : null;
-      let draftKey: Buffer | null = null;
-      try {
-        const result = await transaction(async (t) => {
-          let draft: SendDraft | null = null;
-          if (body.draftId && body.encrypted) draft = await takeEncryptedDraft(t, user, body.draftId);
-          else if (body.draftId) {
-            if (!privateKey) throw KeysLockedError();
-            draft = await takeDraftForSend(t, user, body.draftId, privateKey);
-            draftKey = draft.cek;
-          }
-          const parentId = draft ? draft.message.parentId : (body.replyTo ?? null);
-          const parent = parentId ? (await authorizeMessageReader(user, parentId, t)).message : null;
-          if (parent) await replyTargets(t, user, parent, body.to);
-          const sent = await sendMessage(t, {
-            sender: user,
-            to: body.to,
-            subject: body.subject,
-            text,
-            html,
-            options: applyMessagePolicy(await messagePolicyFor(t, user), {
-              ...o,
-              expiresAt: o.expiresAt ? new Date(o.expiresAt) : null,
-            }),
-            parent,
-            draft,
-            encrypted: body.encrypted ?? null,
-            ip: meta.ip,
-            userAgent: meta.userAgent,
-          });
-          await sendAutoReplies(
-            t,
-            sent.message,
-            user,
-            sent.recipients.map((r) => r.resolved.user),
-          );
-          return sent;
-        });
-        ctx.status = 201;
-        ctx.body = {
-          id: result.message.id,
-          threadId: result.message.threadId,
-          recipients: result.recipients.map(({ recipient, resolved }) => ({
-            ...presentPerson(resolved.user),
-            status: recipient.status,
-          })),
-        };
-      } finally {
-        (draftKey as Buffer | null)?.fill(0);
-      }
+      const { expiresAt, ...options } = body.options;
+      const result = await submitMessage({
+        auth: authState(ctx),
+        to: body.to,
+        subject: body.subject,
+        text,
+        html,
+        options: { ...options, expiresAt: expiresAt ? new Date(expiresAt) : null },
+        draftId: body.draftId ?? null,
+        encrypted: body.encrypted ?? null,
+        replyTo: body.replyTo ?? null,
+        meta: requestMeta(ctx),
+      });
+      if (result.kind === "keys_locked") throw KeysLockedError();
+      ctx.status = 201;
+      ctx.body = {
+        id: result.message.id,
+        threadId: result.message.threadId,
+        recipients: result.recipients.map(({ recipient, resolved }) => ({
+          ...presentPerson(resolved.user),
+          status: recipient.status,
+        })),
+      };
     },
   );
   defineRoute(
@@ -234,14 +198,11 @@ export function messageRoutes(router: Router): void {
     async (ctx, { params }) => {
       const auth = authState(ctx);
       await consumeRateLimit("id-check-send", `${auth.user.id}:${params.id}`, { points: 5, durationSeconds: 15 * 60 });
-      const mobile = await transaction(async (t) => {
-        const access = await authorizeMessageReader(auth.user, params.id, t);
-        if (!access.message.idCheck || !access.recipient)
-          throw appError("id_check_not_required", "This message has no ID check for you");
-        return sendIdCheckCode(t, auth.user, access.message, access.recipient);
-      });
+      const result = await transaction((t) => sendIdCheck(t, auth.user, params.id));
+      if (result.kind === "not_required")
+        throw appError("id_check_not_required", "This message has no ID check for you");
       ctx.status = 202;
-      ctx.body = { mobile };
+      ctx.body = { mobile: result.mobile };
     },
   );
 
@@ -269,11 +230,8 @@ export function messageRoutes(router: Router): void {
         points: 10,
         durationSeconds: 15 * 60,
       });
-      const ok = await transaction(async (t) => {
-        const access = await authorizeMessageReader(auth.user, params.id, t);
-        return passIdCheck(t, auth, access.message, body.code);
-      });
-      if (!ok) throw appError("invalid_code", "The code is wrong or no longer valid");
+      const result = await transaction((t) => verifyIdCheck(t, auth, params.id, body.code));
+      if (result.kind === "invalid_code") throw appError("invalid_code", "The code is wrong or no longer valid");
       ctx.body = { verified: true };
     },
   );

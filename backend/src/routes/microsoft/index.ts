@@ -3,11 +3,9 @@ import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { loginIpLimit } from "../../api/authLimits.js";
-import { transaction } from "../../db.js";
 import { ServiceUnavailableError, appError } from "../../errors.js";
-import { recordAudit } from "../../services/audit/recordAudit.js";
-import { signInWithMicrosoft } from "../../commands/signInWithMicrosoft.js";
-import { entraConfig, verifyEntraToken } from "../../services/microsoft/entraToken.js";
+import { signInWithEntraToken } from "../../commands/signInWithEntraToken.js";
+import { entraConfig } from "../../services/microsoft/entraToken.js";
 import { MeSchema, presentMe } from "../../presenters/me.js";
 
 const MicrosoftBody = z.object({ token: z.string().trim().min(1).max(16_384) });
@@ -49,18 +47,10 @@ export function microsoftAuthRoutes(router: Router): void {
     async (ctx, { body }) => {
       const config = entraConfig();
       if (!config) throw appError("microsoft_sign_in_disabled", "Microsoft sign-in is not configured on this server");
-      const meta = requestMeta(ctx);
-      // Verify outside the transaction: it may fetch Microsoft's key set.
-      const verified = await verifyEntraToken(body.token, config);
-      if (!verified.ok) {
-        if (verified.reason === "jwks_unavailable")
-          throw ServiceUnavailableError("Microsoft sign-in is unavailable right now; try again");
-        await transaction((t) =>
-          recordAudit(t, { type: "login.microsoft.failed", ...meta, data: { reason: verified.reason } }),
-        );
-        throw invalidToken();
-      }
-      const result = await transaction((t) => signInWithMicrosoft(t, verified.identity, meta));
+      const result = await signInWithEntraToken(body.token, config, requestMeta(ctx));
+      if (result.kind === "jwks_unavailable")
+        throw ServiceUnavailableError("Microsoft sign-in is unavailable right now; try again");
+      if (result.kind === "invalid_token") throw invalidToken();
       if (result.kind === "unknown_tenant" || result.kind === "unknown_user") throw noAccount();
       if (result.kind === "locked")
         throw appError("account_locked", "The account is locked. Reset your password to unlock it.");

@@ -3,14 +3,16 @@ import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
-import { ForbiddenError } from "../../errors.js";
+import { ForbiddenError, NotFoundError } from "../../errors.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
 import { rateLimit } from "../../middlewares/rateLimit.js";
-import { recordAudit } from "../../services/audit/recordAudit.js";
-import { MessageTemplate, templateLocales } from "../../models/MessageTemplate.js";
 import type { User } from "../../models/User.js";
+import { templateAdminOrganisation } from "../../policies/templates.js";
 import { presentTemplate, TemplateSchema } from "../../presenters/template.js";
-import { ownTemplate, templatesFor } from "../../services/messageTemplates/index.js";
+import { templateLocales, templatesFor } from "../../services/messageTemplates/index.js";
+import { createTemplate } from "../../commands/createTemplate.js";
+import { changeTemplate } from "../../commands/changeTemplate.js";
+import { deleteTemplate } from "../../commands/deleteTemplate.js";
 
 const IdParams = z.object({ id: z.uuid() });
 const TemplateBody = z
@@ -28,10 +30,11 @@ const unauthenticated = { description: "`authentication_required`", schema: Erro
 const invalid = { description: "`validation_error`", schema: ErrorSchema };
 const notFound = { description: "`not_found`: no such template in the caller's organisation", schema: ErrorSchema };
 
-/** An admin acts only inside their own organisation. */
+/** An admin acts only inside their own organisation (policies/templates.ts). */
 function adminOrg(user: User): string {
-  if (!user.organisationId) throw ForbiddenError();
-  return user.organisationId;
+  const organisationId = templateAdminOrganisation(user);
+  if (!organisationId) throw ForbiddenError();
+  return organisationId;
 }
 
 /**
@@ -86,17 +89,9 @@ export function templateRoutes(router: Router): void {
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       const organisationId = adminOrg(user);
-      const row = await transaction(async (t) => {
-        const created = await MessageTemplate.create({ organisationId, ...body }, { transaction: t });
-        await recordAudit(t, {
-          type: "template.created",
-          userId: user.id,
-          organisationId,
-          ...requestMeta(ctx),
-          data: { templateId: created.id },
-        });
-        return created;
-      });
+      const row = await transaction((t) =>
+        createTemplate(t, { admin: user, organisationId, template: body, meta: requestMeta(ctx) }),
+      );
       ctx.status = 201;
       ctx.body = presentTemplate({ id: row.id, name: row.name, body: row.body, locale: row.locale, builtIn: false });
     },
@@ -127,18 +122,17 @@ export function templateRoutes(router: Router): void {
     async (ctx, { params, body }) => {
       const user = currentUser(ctx);
       const organisationId = adminOrg(user);
-      const row = await transaction(async (t) => {
-        const found = await ownTemplate(t, organisationId, params.id);
-        await found.update(body, { transaction: t });
-        await recordAudit(t, {
-          type: "template.changed",
-          userId: user.id,
+      const result = await transaction((t) =>
+        changeTemplate(t, {
+          admin: user,
           organisationId,
-          ...requestMeta(ctx),
-          data: { templateId: found.id },
-        });
-        return found;
-      });
+          templateId: params.id,
+          changes: body,
+          meta: requestMeta(ctx),
+        }),
+      );
+      if (result.kind === "not_found") throw NotFoundError();
+      const row = result.template;
       ctx.body = presentTemplate({ id: row.id, name: row.name, body: row.body, locale: row.locale, builtIn: false });
     },
   );
@@ -161,17 +155,10 @@ export function templateRoutes(router: Router): void {
     async (ctx, { params }) => {
       const user = currentUser(ctx);
       const organisationId = adminOrg(user);
-      await transaction(async (t) => {
-        const found = await ownTemplate(t, organisationId, params.id);
-        await found.destroy({ transaction: t });
-        await recordAudit(t, {
-          type: "template.deleted",
-          userId: user.id,
-          organisationId,
-          ...requestMeta(ctx),
-          data: { templateId: params.id },
-        });
-      });
+      const result = await transaction((t) =>
+        deleteTemplate(t, { admin: user, organisationId, templateId: params.id, meta: requestMeta(ctx) }),
+      );
+      if (result.kind === "not_found") throw NotFoundError();
       ctx.status = 204;
     },
   );

@@ -218,6 +218,11 @@ export async function commitUpload(
   return { id: upload.id, size: upload.size };
 }
 
+/** Which chunks of the caller's upload have arrived; 404 for another's draft or upload (S4), 409 once sent. */
+export async function uploadState(user: User, messageId: string, uploadId: string): Promise<UploadState> {
+  return presentUpload(await transaction((t) => loadUpload(t, user, messageId, uploadId)));
+}
+
 /** Abandons an upload: its chunks are overwritten and removed. */
 export async function abortUpload(user: User, messageId: string, uploadId: string): Promise<void> {
   const keys = await transaction(async (t) => {

@@ -3,7 +3,7 @@ import { NotFoundError, appError } from "../../errors.js";
 import { logger } from "../../logger.js";
 import { Attachment } from "../../models/Attachment.js";
 import type { AuthState } from "../sessions.js";
-import { authorizeMessageReader, type MessageAccess } from "../../policies/messages.js";
+import { authorizeMessageReader, type MessageAccess } from "../messages/messageAccess.js";
 import { assertReadable, decryptMessage, KeysLockedError, requestPrivateKey } from "../messages/readMessage.js";
 import { openContentKey } from "../messages/contentCrypto.js";
 import { assertIdChecked } from "../messages/idCheck.js";

@@ -13,6 +13,10 @@ import { sealMessage, openContentKey, FORMAT_VERSION } from "../messages/content
 import { assertMaySend } from "../messages/plans.js";
 import type { AttachmentInfo, MessageContent } from "../messages/content.js";
 import { openAttachmentInfo } from "./meta.js";
+import { isOwnDraft } from "../../policies/messages.js";
+import { transaction } from "../../db.js";
+import type { AuthState } from "../sessions.js";
+import { requestPrivateKey } from "../messages/readMessage.js";
 
 export const NotADraftError = () =>
   appError("not_a_draft", "Attachments can only be added to or removed from a draft that has not been sent");
@@ -80,7 +84,7 @@ export async function loadOwnDraft(
   const envelope = message
     ? await KeyEnvelope.findOne({ where: { messageId, userId: user.id }, transaction: t })
     : null;
-  if (!message || !envelope || message.senderId !== user.id) throw NotFoundError("Message not found");
+  if (!message || !envelope || !isOwnDraft(user, message)) throw NotFoundError("Message not found");
   if (message.state !== "draft") throw NotADraftError();
   return { message, envelope };
 }
@@ -134,4 +138,20 @@ export async function takeDraftForSend(
   await envelope.destroy({ transaction: t });
   await MailboxEntry.destroy({ where: { userId: sender.id, messageId: message.id, folder: "drafts" }, transaction: t });
   return { message, cek, attachments };
+}
+
+export type DraftKeyResult = { kind: "opened"; cek: Buffer } | { kind: "keys_locked" };
+
+/**
+ * The content key of the caller's own draft (plaintext uploads encrypt under it), opened with
+ * the request's unlocked private key; `keys_locked` when it has none. 404 for anyone else's
+ * draft (S4), 409 once sent — checked before the key. The caller zeroes the key.
+ */
+export async function openDraftContentKey(auth: AuthState, messageId: string): Promise<DraftKeyResult> {
+  const privateKey = await requestPrivateKey(auth);
+  return transaction(async (t) => {
+    const { envelope } = await loadOwnDraft(t, auth.user, messageId);
+    if (!privateKey) return { kind: "keys_locked" };
+    return { kind: "opened", cek: await openContentKey(envelope.jwe, privateKey) };
+  });
 }

@@ -20,6 +20,11 @@ import {
   recordCount,
 } from "./streamCrypto.js";
 
+/** Whether an attachment with this id is stored already (pre-encrypted uploads choose their ids). */
+export async function attachmentExists(attachmentId: string): Promise<boolean> {
+  return !!(await Attachment.findByPk(attachmentId, { attributes: ["id"] }));
+}
+
 export const InvalidAttachmentStreamError = (message: string) => appError("invalid_attachment_stream", message);
 
 /**

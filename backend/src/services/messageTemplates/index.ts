@@ -1,6 +1,7 @@
 import type { Transaction } from "sequelize";
-import { NotFoundError } from "../../errors.js";
 import { MessageTemplate, type TemplateLocale } from "../../models/MessageTemplate.js";
+
+export { templateLocales } from "../../models/MessageTemplate.js";
 
 export interface TemplateView {
   id: string | null;
@@ -45,9 +46,11 @@ export async function templatesFor(organisationId: string | null): Promise<Templ
   return rows.map((r) => ({ id: r.id, name: r.name, body: r.body, locale: r.locale, builtIn: false }));
 }
 
-/** One template of the caller's organisation; another organisation's is "not found" (S4). */
-export async function ownTemplate(t: Transaction, organisationId: string | null, id: string): Promise<MessageTemplate> {
-  const row = organisationId ? await MessageTemplate.findOne({ where: { id, organisationId }, transaction: t }) : null;
-  if (!row) throw NotFoundError();
-  return row;
+/** One template of the caller's organisation; another organisation's is null (S4). */
+export async function findOwnTemplate(
+  t: Transaction,
+  organisationId: string,
+  id: string,
+): Promise<MessageTemplate | null> {
+  return MessageTemplate.findOne({ where: { id, organisationId }, transaction: t });
 }

@@ -1,15 +1,6 @@
 import type { Ctx } from "../../api/route.js";
 import { AppError } from "../../errors.js";
-import { Organisation } from "../../models/Organisation.js";
-import type { User } from "../../models/User.js";
 import { AttachmentTooLargeError } from "../../services/attachments/limits.js";
-
-/** The sender's organisation's storage region (F26); users without one store in Sweden. */
-export async function storageRegion(user: User): Promise<string> {
-  if (!user.organisationId) return "se";
-  const org = await Organisation.findByPk(user.organisationId, { attributes: ["id", "region"] });
-  return org?.region ?? "se";
-}
 
 /** 413 with the connection closed, so the rest of an oversized body is not read. */
 export function tooLargeError(limit: number): AppError {

@@ -1,0 +1,17 @@
+import type { Transaction } from "sequelize";
+import type { User } from "../models/User.js";
+import { authorizeMessageReader } from "../services/messages/messageAccess.js";
+import { sendIdCheckCode } from "../services/messages/idCheck.js";
+
+export type SendIdCheckResult = { kind: "sent"; mobile: string | null } | { kind: "not_required" };
+
+/**
+ * ID check (F4), first step: for a reader of a message with an ID check, sends the SMS code to
+ * the number the sender gave (or the reader's own) and returns it masked. A message without one
+ * for this reader (or the sender's own copy) is `not_required`; a non-reader gets 404 (S4).
+ */
+export async function sendIdCheck(t: Transaction, user: User, messageId: string): Promise<SendIdCheckResult> {
+  const access = await authorizeMessageReader(user, messageId, t);
+  if (!access.message.idCheck || !access.recipient) return { kind: "not_required" };
+  return { kind: "sent", mobile: await sendIdCheckCode(t, user, access.message, access.recipient) };
+}

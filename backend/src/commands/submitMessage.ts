@@ -1,0 +1,85 @@
+import { transaction } from "../db.js";
+import type { User } from "../models/User.js";
+import type { AuthState } from "../services/sessions.js";
+import type { RequestMeta } from "../services/lockout.js";
+import { requestPrivateKey } from "../services/messages/readMessage.js";
+import { takeEncryptedDraft, type PreEncrypted } from "../services/messages/preEncrypted.js";
+import { applyMessagePolicy, messagePolicyFor, type OptionName } from "../services/messages/orgPolicy.js";
+import { authorizeMessageReader } from "../services/messages/messageAccess.js";
+import { replyTargets } from "../services/messages/replies.js";
+import { takeDraftForSend } from "../services/attachments/drafts.js";
+import type { RecipientInput } from "../services/messages/resolveRecipients.js";
+import type { SendDraft } from "../services/messages/sendDraft.js";
+import { sendMessage, type SendMessageResult } from "./sendMessage.js";
+import { sendAutoReplies } from "./sendAutoReplies.js";
+
+export type SubmitMessageResult = ({ kind: "sent" } & SendMessageResult) | { kind: "keys_locked" };
+
+export interface SubmitMessageProps {
+  auth: AuthState;
+  to: RecipientInput[];
+  subject: string;
+  text: string | null;
+  html: string | null;
+  /** What the sender asked for; organisation defaults fill the gaps and forced functions win. */
+  options: Partial<Record<OptionName, boolean>> & { expiresAt: Date | null };
+  /** Send this draft (with the attachments streamed into it) instead of a new message. */
+  draftId: string | null;
+  /** The add-in's pre-encrypted form: content JWE and one envelope per reader. */
+  encrypted: PreEncrypted | null;
+  /** The message answered (ignored when sending a draft, which keeps its own parent). */
+  replyTo: string | null;
+  meta: RequestMeta;
+}
+
+/**
+ * POST /api/messages: sends a new message or a draft, in the plaintext or the pre-encrypted
+ * form, in one transaction — takes the draft, checks that a reply's parent is readable and its
+ * recipients allowed, applies the organisation's policy, sends, and sends the recipients'
+ * auto-replies. A plaintext draft needs the sender's unlocked key: without one the result is
+ * `keys_locked`. The draft's content key is wiped afterwards.
+ */
+export async function submitMessage(props: SubmitMessageProps): Promise<SubmitMessageResult> {
+  const { auth, meta } = props;
+  const sender: User = auth.user;
+  const plaintextDraft = !!props.draftId && !props.encrypted;
+  const privateKey = plaintextDraft ? await requestPrivateKey(auth) : null;
+  if (plaintextDraft && !privateKey) return { kind: "keys_locked" };
+  let draftKey: Buffer | null = null;
+  try {
+    const sent = await transaction(async (t) => {
+      let draft: SendDraft | null = null;
+      if (props.draftId && props.encrypted) draft = await takeEncryptedDraft(t, sender, props.draftId);
+      else if (props.draftId && privateKey) {
+        draft = await takeDraftForSend(t, sender, props.draftId, privateKey);
+        draftKey = draft.cek;
+      }
+      const parentId = draft ? draft.message.parentId : props.replyTo;
+      const parent = parentId ? (await authorizeMessageReader(sender, parentId, t)).message : null;
+      if (parent) await replyTargets(t, sender, parent, props.to);
+      const result = await sendMessage(t, {
+        sender,
+        to: props.to,
+        subject: props.subject,
+        text: props.text,
+        html: props.html,
+        options: applyMessagePolicy(await messagePolicyFor(t, sender), props.options),
+        parent,
+        draft,
+        encrypted: props.encrypted,
+        ip: meta.ip,
+        userAgent: meta.userAgent,
+      });
+      await sendAutoReplies(
+        t,
+        result.message,
+        sender,
+        result.recipients.map((r) => r.resolved.user),
+      );
+      return result;
+    });
+    return { kind: "sent", ...sent };
+  } finally {
+    (draftKey as Buffer | null)?.fill(0);
+  }
+}

@@ -1,0 +1,30 @@
+import type { Transaction } from "sequelize";
+import { NotFoundError } from "../../errors.js";
+import type { User } from "../../models/User.js";
+import { Message } from "../../models/Message.js";
+import { KeyEnvelope } from "../../models/KeyEnvelope.js";
+import { MessageRecipient } from "../../models/MessageRecipient.js";
+import { messageReaderAccess, type MessageAccess } from "../../policies/messages.js";
+
+export type { MessageAccess };
+
+/**
+ * Loads the rows that make the caller a reader of a message and asks the policy
+ * (`messageReaderAccess`); anyone who is not a reader gets the same 404 as for a message that
+ * does not exist (S4).
+ */
+export async function authorizeMessageReader(user: User, messageId: string, t?: Transaction): Promise<MessageAccess> {
+  const envelope = await KeyEnvelope.findOne({ where: { messageId, userId: user.id }, transaction: t });
+  const message = envelope ? await Message.findByPk(messageId, { transaction: t }) : null;
+  const recipient = message
+    ? await MessageRecipient.findOne({ where: { messageId, userId: user.id }, transaction: t })
+    : null;
+  const access = messageReaderAccess(user, { message, envelope, recipient });
+  if (!access) throw NotFoundError("Message not found");
+  return access;
+}
+
+/** A message by id, or null; authorisation is the caller's (a policy). */
+export async function messageById(messageId: string, t?: Transaction): Promise<Message | null> {
+  return Message.findByPk(messageId, { transaction: t });
+}

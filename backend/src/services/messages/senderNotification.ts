@@ -1,0 +1,27 @@
+import { env } from "../../env.js";
+import type { Message } from "../../models/Message.js";
+import type { User } from "../../models/User.js";
+import { renderEmail } from "../templates.js";
+
+export interface SenderNotification {
+  subject: string;
+  html: string;
+  /** The message in the secure web mailbox. */
+  link: string;
+}
+
+/**
+ * The neutral notification the add-in turns the Outlook item into after Send securely (F1):
+ * the backend's own notification template (no subject, no content) with a link to the message.
+ * The caller has checked that `sender` sent `message` (policies/messages.ts).
+ */
+export function senderNotification(sender: User, message: Message, locale: "sv" | "en"): SenderNotification {
+  const link = `${env().PUBLIC_URL}/mailbox/inbox/${message.id}`;
+  const rendered = renderEmail("notification", locale, {
+    subject: "",
+    senderName: sender.name ?? "",
+    link,
+    expiresAt: message.expiresAt ? message.expiresAt.toISOString().slice(0, 10) : "",
+  });
+  return { subject: rendered.subject, html: rendered.html, link };
+}
