@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { buildUser } from "../../support/factories.js";
 import { signIn, sleep } from "../../support/auth.js";
-import { codeLimits } from "../../../backend/src/routes/account/shared.js";
+import { codeLimits } from "../../../backend/src/api/codeLimits.js";
 import "../../support/secondFactor.js";
 
 describe("code sending and checking limits", () => {
