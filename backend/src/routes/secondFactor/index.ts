@@ -12,20 +12,11 @@ import { confirmSecurityChange } from "../../commands/confirmSecurityChange.js";
 import { issueSmsCode } from "../../services/smsCodes.js";
 import { disableTotp, startTotpEnrolment, totpStatus } from "../../services/totp.js";
 import { generateBackupCodes, remainingBackupCodes } from "../../services/backupCodes.js";
-import { secondFactorMethodNames, secondFactorStatus } from "../../services/secondFactor.js";
+import { secondFactorStatus } from "../../services/secondFactor.js";
 import { maskPhone } from "../../services/phones.js";
+import { presentSecondFactorStatus, SecondFactorStatusSchema } from "../../presenters/secondFactor.js";
 
 const smsCodePurposes = ["totp_enable", "backup_codes", "confirm"] as const;
-
-const StatusSchema = z
-  .object({
-    enabled: z.boolean().describe("2FA is on: an authenticator app is active"),
-    totp: z.object({ enabled: z.boolean(), enabledAt: z.string().nullable(), enrolmentPending: z.boolean() }),
-    methods: z.array(z.enum(secondFactorMethodNames)).describe("Factors usable now (to confirm changes)"),
-    backupCodesRemaining: z.number().int(),
-    mobile: z.string().describe("The primary mobile, masked"),
-  })
-  .meta({ id: "SecondFactorStatus" });
 
 const EnrolmentSchema = z.object({
   secret: z.string().describe("Base32 secret, for typing into the app"),
@@ -47,12 +38,11 @@ export function secondFactorRoutes(router: Router): void {
       summary: "Two-factor status: authenticator, usable factors, one-time codes left",
       tags: ["account"],
       security: "session",
-      responses: { 200: { description: "Status", schema: StatusSchema }, 401: unauth },
+      responses: { 200: { description: "Status", schema: SecondFactorStatusSchema }, 401: unauth },
       before: [authenticated()],
     },
     async (ctx) => {
-      const status = await secondFactorStatus(currentUser(ctx));
-      ctx.body = { ...status, totp: { ...status.totp, enabledAt: status.totp.enabledAt?.toISOString() ?? null } };
+      ctx.body = presentSecondFactorStatus(await secondFactorStatus(currentUser(ctx)));
     },
   );
 
