@@ -8,7 +8,7 @@ import { testWorker, drain } from "./outbox.js";
 import { clock } from "../../backend/src/services/clock.js";
 import { restoreClock, setClockOffset } from "./clock.js";
 import type { OutboxWorker } from "../../backend/src/outbox/worker.js";
-import { codeLimits } from "../../backend/src/routes/account/shared.js";
+import { codeLimits } from "../../backend/src/api/codeLimits.js";
 
 // Every test file in a run shares one client IP (127.0.0.1) and one database, so the per-IP
 // limits on sending and checking codes would trip across files. They are raised here; the

@@ -4,8 +4,7 @@ import { Contact } from "../models/Contact.js";
 import { Message } from "../models/Message.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
 import { User } from "../models/User.js";
-import { parsePhone } from "../services/phones.js";
-import { maskMobile } from "../services/messages/recipientLink.js";
+import { maskPhone, parsePhone } from "../services/phones.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
 
 /**
@@ -42,5 +41,5 @@ export async function correctRecipientMobile(
     organisationId: sender.organisationId,
     data: { messageId, recipientId: user.id },
   });
-  return maskMobile(parsed.e164);
+  return maskPhone(parsed.e164);
 }

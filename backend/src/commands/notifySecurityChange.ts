@@ -27,7 +27,7 @@ export async function notifySecurityChange(
   t: Transaction,
   user: User,
   event: SecurityChange,
-  vars: { phone?: string; method?: string } = {},
+  vars: { phone?: string | null; method?: string } = {},
 ): Promise<void> {
   await enqueueEmail(t, {
     to: user.email,

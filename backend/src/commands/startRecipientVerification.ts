@@ -3,7 +3,8 @@ import { appError } from "../errors.js";
 import { normaliseEmail } from "../models/User.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
 import { issueSmsCode } from "../services/smsCodes.js";
-import { findRecipientLink, maskMobile, recipientCodePurpose } from "../services/messages/recipientLink.js";
+import { findRecipientLink, recipientCodePurpose } from "../services/messages/recipientLink.js";
+import { maskPhone } from "../services/phones.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
 
 export type StartResult = { next: "sign_in" } | { next: "sms_code"; mobile: string | null };
@@ -40,5 +41,5 @@ export async function startRecipientVerification(
     userAgent: meta.userAgent,
     data: { messageId: recipient.messageId },
   });
-  return { next: "sms_code", mobile: maskMobile(mobile) };
+  return { next: "sms_code", mobile: maskPhone(mobile) };
 }

@@ -8,18 +8,13 @@ import {
   type Sequelize,
 } from "sequelize";
 import type { Plan } from "./Organisation.js";
+import { normaliseEmail, type Locale } from "#shared/accountNames.js";
 
 export const roles = ["admin", "staff", "recipient"] as const;
 export type Role = (typeof roles)[number];
 export const userStatuses = ["active", "invited", "pending", "deactivated"] as const;
 export type UserStatus = (typeof userStatuses)[number];
-export const locales = ["sv", "en"] as const;
-export type Locale = (typeof locales)[number];
-
-/** Normalises an e-mail address for storage and lookup: trimmed, lower case. */
-export function normaliseEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+export { locales, normaliseEmail, type Locale } from "#shared/accountNames.js";
 
 /** An e-mail address column: validated, stored normalised (users and contacts alike). */
 export function emailAttribute(): ModelAttributeColumnOptions {

@@ -29,6 +29,19 @@ export function parsePhone(input: string, defaultCountry?: string): ParsedPhone 
   return { e164: parsed.number, country: parsed.country };
 }
 
+/**
+ * A number shown without revealing it whole, the one masked form everywhere (codes sent,
+ * security e-mails, the recipient's ID check): the country calling code, five bullets (so the
+ * length stays hidden) and the last two digits, e.g. `+46•••••67`. Null without a number.
+ */
+export function maskPhone(number: string | null | undefined): string | null {
+  if (!number) return null;
+  const parsed = parsePhoneNumberFromString(number);
+  const prefix = parsed ? `+${parsed.countryCallingCode}` : number.slice(0, 3);
+  const digits = parsed ? String(parsed.nationalNumber) : number.slice(3);
+  return `${prefix}•••••${digits.slice(-2)}`;
+}
+
 export const phoneVerifyPurpose = (phoneId: string) => `phone_verify:${phoneId}` as const;
 
 /**
@@ -103,6 +116,13 @@ export async function addPhone(
 export async function sendPhoneVerification(t: Transaction, user: User, phone: Phone): Promise<void> {
   if (phone.verifiedAt) throw appError("phone_already_verified", "That phone is already verified");
   await issueSmsCode(t, user, phoneVerifyPurpose(phone.id), phone.e164);
+}
+
+/** Sends a new verification code to one of the user's unverified phones; returns the phone. */
+export async function resendPhoneVerification(t: Transaction, user: User, phoneId: string): Promise<Phone> {
+  const phone = await findPhone(t, user, phoneId);
+  await sendPhoneVerification(t, user, phone);
+  return phone;
 }
 
 /** Checks the code sent to the phone; marks it verified. Commit `t` on false (tries count). */

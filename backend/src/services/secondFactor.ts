@@ -1,7 +1,8 @@
 import type { Transaction } from "sequelize";
 import type { User } from "../models/User.js";
 import { checkSmsCode, type SmsCodePurpose } from "./smsCodes.js";
-import { totpEnabled, verifyTotp } from "./totp.js";
+import { totpEnabled, totpStatus, verifyTotp } from "./totp.js";
+import { maskPhone } from "./phones.js";
 import { remainingBackupCodes, useBackupCode } from "./backupCodes.js";
 
 export const secondFactorMethodNames = ["totp", "sms", "backup_code"] as const;
@@ -62,4 +63,27 @@ export async function verifyConfirmation(
   code: string,
 ): Promise<boolean> {
   return verifySecondFactor(t, user, method, code, "confirm");
+}
+
+export interface SecondFactorStatus {
+  /** 2FA is on: an authenticator app is active. */
+  enabled: boolean;
+  totp: { enabled: boolean; enabledAt: Date | null; enrolmentPending: boolean };
+  /** Factors usable now (to confirm changes). */
+  methods: SecondFactorMethod[];
+  backupCodesRemaining: number;
+  /** The primary mobile, masked; "" without one. */
+  mobile: string;
+}
+
+/** The user's second factors as the security settings show them. */
+export async function secondFactorStatus(user: User, t?: Transaction): Promise<SecondFactorStatus> {
+  const totp = await totpStatus(user.id, t);
+  return {
+    enabled: totp.enabled,
+    totp,
+    methods: await availableMethods(user, t),
+    backupCodesRemaining: await remainingBackupCodes(user.id, t),
+    mobile: maskPhone(user.mobile) ?? "",
+  };
 }

@@ -112,6 +112,19 @@ export async function totpEnabled(userId: string, t?: Transaction): Promise<bool
   return Boolean(r?.enabled && r.secretSealed);
 }
 
+/** The authenticator as its owner sees it: on since when, and whether an enrolment waits for its first code. */
+export async function totpStatus(
+  userId: string,
+  t?: Transaction,
+): Promise<{ enabled: boolean; enabledAt: Date | null; enrolmentPending: boolean }> {
+  const r = await UserTotp.findByPk(userId, { transaction: t });
+  return {
+    enabled: Boolean(r?.enabled),
+    enabledAt: r?.enabledAt ?? null,
+    enrolmentPending: Boolean(r?.pendingSecretSealed),
+  };
+}
+
 /**
  * Starts enrolment: a new pending secret (sealed), replacing any earlier pending one. The
  * active secret (if any) stays active until a first valid code confirms the new one.

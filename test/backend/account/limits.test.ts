@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { buildUser } from "../../support/factories.js";
 import { signIn } from "../../support/auth.js";
 import { advanceClock, useFakeNow } from "../../support/clock.js";
-import { codeLimits } from "../../../backend/src/routes/account/shared.js";
+import { codeLimits } from "../../../backend/src/api/codeLimits.js";
 import "../../support/secondFactor.js";
 
 describe("code sending and checking limits", () => {

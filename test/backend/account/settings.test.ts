@@ -95,6 +95,15 @@ describe("account settings, export and deletion (F20, F21; HTTP API)", () => {
     });
     expect(backwards.status).to.equal(422);
     expect(backwards.body.error).to.equal("auto_reply_period_invalid");
+
+    const mixed = await api.patch("/api/account", {
+      name: "Not saved",
+      signature: "Not saved",
+      autoReply: { enabled: true },
+    });
+    expect(mixed.status).to.equal(422);
+    const after = await api.get<{ name: string | null; signature: string | null }>("/api/account");
+    expect(after.body, "a refused change saves none of its fields").to.include({ name: user.name, signature: null });
   });
 
   it("exports my data as a streamed zip archive, audited", async () => {

@@ -1,21 +1,21 @@
 import type Router from "@koa/router";
 import { z } from "zod";
+import { locales } from "#shared/accountNames.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { requestMeta } from "../../api/requestMeta.js";
+import { codeCheckIpLimit, limitPerKey } from "../../api/codeLimits.js";
+import { InvalidCodeError, SecondFactorFields } from "../../api/codeFields.js";
 import { transaction } from "../../db.js";
 import { appError } from "../../errors.js";
-import { locales } from "../../models/User.js";
-import { Organisation } from "../../models/Organisation.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
 import { cookieOptions, CSRF_COOKIE, SESSION_COOKIE } from "../../services/sessions.js";
-import { recordAudit } from "../../services/audit/recordAudit.js";
-import { deleteAccount } from "../../commands/deleteAccount.js";
-import { verifySecret } from "../../services/passwords.js";
-import { verifyConfirmation } from "../../services/secondFactor.js";
-import { AUTO_REPLY_MAX_LENGTH, plainText, settingsFor, SIGNATURE_MAX_LENGTH } from "../../services/accountSettings.js";
-import { exportArchive } from "../../services/account/exportArchive.js";
+import { AUTO_REPLY_MAX_LENGTH, SIGNATURE_MAX_LENGTH } from "../../services/accountSettings.js";
+import { accountDetails } from "../../services/account/accountDetails.js";
+import { updateAccountSettings } from "../../commands/updateAccountSettings.js";
+import { deleteOwnAccount } from "../../commands/deleteOwnAccount.js";
+import { exportAccount } from "../../commands/exportAccount.js";
 import { AccountSchema, presentAccount } from "../../presenters/account.js";
-import { codeCheckIpLimit, InvalidCodeError, limitPerKey, requestMeta, SecondFactorFields } from "./shared.js";
 
 const PatchBody = z
   .object({
@@ -55,9 +55,8 @@ export function accountRoutes(router: Router): void {
     },
     async (ctx) => {
       const user = currentUser(ctx);
-      const org = user.organisationId ? await Organisation.findByPk(user.organisationId) : null;
-      const settings = await transaction((t) => settingsFor(t, user.id));
-      ctx.body = presentAccount(user, org, settings);
+      const { organisation, settings } = await accountDetails(user);
+      ctx.body = presentAccount(user, organisation, settings);
     },
   );
 
@@ -80,40 +79,14 @@ export function accountRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
-      const org = user.organisationId ? await Organisation.findByPk(user.organisationId) : null;
-      const settings = await transaction(async (t) => {
-        const s = await settingsFor(t, user.id);
-        if (body.name !== undefined) user.name = body.name;
-        if (body.locale !== undefined) user.locale = body.locale;
-        if (user.changed()) await user.save({ transaction: t });
-        if (body.neutralNotifications !== undefined) s.neutralNotifications = body.neutralNotifications;
-        if (body.signature !== undefined)
-          s.signature = body.signature === null ? null : plainText(body.signature) || null;
-        const ar = body.autoReply;
-        if (ar) {
-          if (ar.text !== undefined) s.autoReplyText = ar.text === null ? null : plainText(ar.text) || null;
-          if (ar.from !== undefined) s.autoReplyFrom = ar.from === null ? null : new Date(ar.from);
-          if (ar.to !== undefined) s.autoReplyTo = ar.to === null ? null : new Date(ar.to);
-          if (ar.enabled !== undefined) s.autoReplyEnabled = ar.enabled;
-          if (s.autoReplyEnabled && !s.autoReplyText)
-            throw appError("auto_reply_text_required", "Write the auto-reply text before turning it on");
-          if (s.autoReplyFrom && s.autoReplyTo && s.autoReplyFrom >= s.autoReplyTo) {
-            throw appError("auto_reply_period_invalid", "The auto-reply must end after it starts");
-          }
-        }
-        if (s.changed()) {
-          await s.save({ transaction: t });
-          await recordAudit(t, {
-            type: "account.settings_changed",
-            organisationId: user.organisationId,
-            userId: user.id,
-            ...requestMeta(ctx),
-            data: { fields: s.changed() || [] },
-          });
-        }
-        return s;
-      });
-      ctx.body = presentAccount(user, org, settings);
+      const result = await transaction((t) =>
+        updateAccountSettings(t, { user, changes: body, meta: requestMeta(ctx) }),
+      );
+      if (result.kind === "auto_reply_text_required")
+        throw appError("auto_reply_text_required", "Write the auto-reply text before turning it on");
+      if (result.kind === "auto_reply_period_invalid")
+        throw appError("auto_reply_period_invalid", "The auto-reply must end after it starts");
+      ctx.body = presentAccount(user, result.organisation, result.settings);
     },
   );
 
@@ -136,19 +109,12 @@ export function accountRoutes(router: Router): void {
       const auth = authState(ctx);
       const user = auth.user;
       await consumeRateLimit("account-export", user.id, exportLimit);
-      await transaction((t) =>
-        recordAudit(t, {
-          type: "account.exported",
-          organisationId: user.organisationId,
-          userId: user.id,
-          ...requestMeta(ctx),
-        }),
-      );
+      const archive = await exportAccount({ auth, meta: requestMeta(ctx) });
       const day = new Date().toISOString().slice(0, 10);
       ctx.set("Content-Type", "application/zip");
       ctx.set("Content-Disposition", `attachment; filename="kuvert-export-${day}.zip"`);
       ctx.set("Cache-Control", "no-store");
-      ctx.body = exportArchive({ auth });
+      ctx.body = archive;
     },
   );
 
@@ -172,24 +138,17 @@ export function accountRoutes(router: Router): void {
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       await limitPerKey("account-delete-user", "checkPerUser", user.id);
-      if (!(await verifySecret(body.password, user.passwordHash))) {
-        await transaction((t) =>
-          recordAudit(t, {
-            type: "account.delete_failed",
-            organisationId: user.organisationId,
-            userId: user.id,
-            ...requestMeta(ctx),
-            data: { reason: "password" },
-          }),
-        );
-        throw appError("invalid_password", "The password is wrong");
-      }
-      const ok = await transaction(async (t) => {
-        if (!(await verifyConfirmation(t, user, body.method, body.code))) return false;
-        await deleteAccount(t, user, requestMeta(ctx));
-        return true;
-      });
-      if (!ok) throw InvalidCodeError();
+      const result = await transaction((t) =>
+        deleteOwnAccount(t, {
+          user,
+          password: body.password,
+          method: body.method,
+          code: body.code,
+          meta: requestMeta(ctx),
+        }),
+      );
+      if (result.kind === "invalid_password") throw appError("invalid_password", "The password is wrong");
+      if (result.kind === "invalid_code") throw InvalidCodeError();
       ctx.cookies.set(SESSION_COOKIE, "", { ...cookieOptions(true), maxAge: 0 });
       ctx.cookies.set(CSRF_COOKIE, "", { ...cookieOptions(false), maxAge: 0 });
       ctx.status = 204;

@@ -1,19 +1,18 @@
 import type Router from "@koa/router";
 import { z } from "zod";
+import { normaliseEmail } from "#shared/accountNames.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { loginAccountLimit, loginIpLimit } from "../../api/authLimits.js";
 import { transaction } from "../../db.js";
 import { AppError, appError } from "../../errors.js";
-import { normaliseEmail } from "../../models/User.js";
-import { Organisation } from "../../models/Organisation.js";
 import { authenticated, authState } from "../../middlewares/authenticate.js";
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
 import { login } from "../../commands/login.js";
 import { completeSecondFactor } from "../../commands/completeSecondFactor.js";
-import { destroySession } from "../../services/sessions.js";
+import { logout } from "../../commands/logout.js";
 import { secondFactorMethodNames } from "../../services/secondFactor.js";
-import { recordAudit } from "../../services/audit/recordAudit.js";
+import { organisationOf } from "../../services/account/accountDetails.js";
 import { MeSchema, presentMe } from "../../presenters/me.js";
 
 const LoginBody = z.object({
@@ -126,16 +125,7 @@ export function authRoutes(router: Router): void {
       const auth = authState(ctx);
       if (auth.via !== "session")
         throw appError("not_a_session", "Bearer tokens are revoked with DELETE /api/account/tokens/{id}");
-      await transaction(async (t) => {
-        await recordAudit(t, {
-          type: "logout",
-          organisationId: auth.user.organisationId,
-          userId: auth.user.id,
-          ...requestMeta(ctx),
-          data: {},
-        });
-        await destroySession(ctx, t);
-      });
+      await transaction((t) => logout(ctx, t, { auth, meta: requestMeta(ctx) }));
       ctx.status = 204;
     },
   );
@@ -156,8 +146,7 @@ export function authRoutes(router: Router): void {
     },
     async (ctx) => {
       const { user, stage } = authState(ctx);
-      const org = user.organisationId ? await Organisation.findByPk(user.organisationId) : null;
-      ctx.body = presentMe(user, org, stage);
+      ctx.body = presentMe(user, await organisationOf(user), stage);
     },
   );
 }

@@ -1,34 +1,18 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { requestMeta } from "../../api/requestMeta.js";
+import { codeCheckIpLimit, limitPerKey, smsSendIpLimit } from "../../api/codeLimits.js";
+import { InvalidCodeError, SecondFactorFields, SentSchema } from "../../api/codeFields.js";
 import { transaction } from "../../db.js";
+import { appError } from "../../errors.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
-import { recordAudit } from "../../services/audit/recordAudit.js";
-import { notifySecurityChange } from "../../commands/notifySecurityChange.js";
-import { verifyConfirmation } from "../../services/secondFactor.js";
-import { useBackupCode } from "../../services/backupCodes.js";
-import {
-  addPhone,
-  findPhone,
-  listPhones,
-  makePrimary,
-  removePhone,
-  sendPhoneVerification,
-  verifyPhone,
-} from "../../services/phones.js";
+import { confirmSecurityChange } from "../../commands/confirmSecurityChange.js";
+import { verifyPhoneNumber } from "../../commands/verifyPhoneNumber.js";
+import { makePhonePrimary } from "../../commands/makePhonePrimary.js";
+import { removeBackupPhone } from "../../commands/removeBackupPhone.js";
+import { addPhone, listPhones, maskPhone, resendPhoneVerification } from "../../services/phones.js";
 import { PhoneSchema, presentPhone } from "../../presenters/phone.js";
-import type { User } from "../../models/User.js";
-import type { ParameterizedContext } from "koa";
-import {
-  codeCheckIpLimit,
-  InvalidCodeError,
-  limitPerKey,
-  requestMeta,
-  SecondFactorFields,
-  SentSchema,
-  smsSendIpLimit,
-  maskPhone,
-} from "../account/shared.js";
 
 const IdParams = z.object({ id: z.uuid() });
 const NewPhone = {
@@ -48,10 +32,6 @@ const NewPhone = {
 const invalid = { description: "`invalid_code`", schema: ErrorSchema };
 const limited = { description: "`rate_limited`", schema: ErrorSchema };
 const notFound = { description: "`not_found`", schema: ErrorSchema };
-
-function audit(ctx: ParameterizedContext, user: User, type: string, data: Record<string, unknown>) {
-  return { type, organisationId: user.organisationId, userId: user.id, ...requestMeta(ctx), data };
-}
 
 export function phoneRoutes(router: Router): void {
   defineRoute(
@@ -94,16 +74,24 @@ export function phoneRoutes(router: Router): void {
       const user = currentUser(ctx);
       await limitPerKey("code-check-user", "checkPerUser", user.id);
       await limitPerKey("sms-send-user", "sendPerUser", user.id);
-      const phone = await transaction(async (t) => {
-        if (!(await verifyConfirmation(t, user, body.method, body.code))) return null;
-        const added = await addPhone(t, user, { number: body.mobile, country: body.country, name: body.name });
-        await recordAudit(t, audit(ctx, user, "phone.added", { phoneId: added.id, confirmedWith: body.method }));
-        await notifySecurityChange(t, user, "phone_added", { phone: maskPhone(added.e164) });
-        return added;
-      });
-      if (!phone) throw InvalidCodeError();
+      const result = await transaction((t) =>
+        confirmSecurityChange(t, {
+          user,
+          meta: requestMeta(ctx),
+          factor: { method: body.method, code: body.code },
+          change: async (t) => {
+            const added = await addPhone(t, user, { number: body.mobile, country: body.country, name: body.name });
+            return {
+              value: added,
+              audit: [{ type: "phone.added", data: { phoneId: added.id, confirmedWith: body.method } }],
+              notify: { event: "phone_added", phone: maskPhone(added.e164) },
+            };
+          },
+        }),
+      );
+      if (result.kind === "invalid_code") throw InvalidCodeError();
       ctx.status = 201;
-      ctx.body = { phone: presentPhone(phone) };
+      ctx.body = { phone: presentPhone(result.value) };
     },
   );
 
@@ -132,20 +120,30 @@ export function phoneRoutes(router: Router): void {
       const user = currentUser(ctx);
       await limitPerKey("code-check-user", "checkPerUser", user.id);
       await limitPerKey("sms-send-user", "sendPerUser", user.id);
-      const phone = await transaction(async (t) => {
-        if (!(await useBackupCode(t, user.id, body.backupCode))) return null;
-        const added = await addPhone(t, user, { number: body.mobile, country: body.country, name: body.name });
-        await recordAudit(
-          t,
-          audit(ctx, user, "phone.added", { phoneId: added.id, confirmedWith: "backup_code", replacesPrimary: true }),
-        );
-        await recordAudit(t, audit(ctx, user, "backup_code.used", { for: "phone_replace" }));
-        await notifySecurityChange(t, user, "phone_added", { phone: maskPhone(added.e164) });
-        return added;
-      });
-      if (!phone) throw InvalidCodeError();
+      const result = await transaction((t) =>
+        confirmSecurityChange(t, {
+          user,
+          meta: requestMeta(ctx),
+          factor: { method: "backup_code", code: body.backupCode },
+          change: async (t) => {
+            const added = await addPhone(t, user, { number: body.mobile, country: body.country, name: body.name });
+            return {
+              value: added,
+              audit: [
+                {
+                  type: "phone.added",
+                  data: { phoneId: added.id, confirmedWith: "backup_code", replacesPrimary: true },
+                },
+                { type: "backup_code.used", data: { for: "phone_replace" } },
+              ],
+              notify: { event: "phone_added", phone: maskPhone(added.e164) },
+            };
+          },
+        }),
+      );
+      if (result.kind === "invalid_code") throw InvalidCodeError();
       ctx.status = 201;
-      ctx.body = { phone: presentPhone(phone) };
+      ctx.body = { phone: presentPhone(result.value) };
     },
   );
 
@@ -169,13 +167,9 @@ export function phoneRoutes(router: Router): void {
     async (ctx, { params }) => {
       const user = currentUser(ctx);
       await limitPerKey("sms-send-user", "sendPerUser", user.id);
-      const phone = await transaction(async (t) => {
-        const p = await findPhone(t, user, params.id);
-        await sendPhoneVerification(t, user, p);
-        return p;
-      });
+      const phone = await transaction((t) => resendPhoneVerification(t, user, params.id));
       ctx.status = 202;
-      ctx.body = { sent: true, to: maskPhone(phone.e164) };
+      ctx.body = { sent: true, to: maskPhone(phone.e164) ?? "" };
     },
   );
 
@@ -200,15 +194,11 @@ export function phoneRoutes(router: Router): void {
     async (ctx, { params, body }) => {
       const user = currentUser(ctx);
       await limitPerKey("code-check-user", "checkPerUser", user.id);
-      const result = await transaction(async (t) => {
-        const phone = await findPhone(t, user, params.id);
-        const wasVerified = Boolean(phone.verifiedAt);
-        if (!(await verifyPhone(t, user, phone, body.code))) return null;
-        if (!wasVerified) await recordAudit(t, audit(ctx, user, "phone.verified", { phoneId: phone.id }));
-        return phone;
-      });
-      if (!result) throw InvalidCodeError();
-      ctx.body = { phone: presentPhone(result) };
+      const result = await transaction((t) =>
+        verifyPhoneNumber(t, { user, phoneId: params.id, code: body.code, meta: requestMeta(ctx) }),
+      );
+      if (result.kind === "invalid_code") throw InvalidCodeError();
+      ctx.body = { phone: presentPhone(result.phone) };
     },
   );
 
@@ -230,14 +220,7 @@ export function phoneRoutes(router: Router): void {
     },
     async (ctx, { params }) => {
       const user = currentUser(ctx);
-      const phone = await transaction(async (t) => {
-        const p = await findPhone(t, user, params.id);
-        if (p.isPrimary) return p;
-        await makePrimary(t, user, p);
-        await recordAudit(t, audit(ctx, user, "phone.primary_changed", { phoneId: p.id }));
-        await notifySecurityChange(t, user, "primary_phone_changed", { phone: maskPhone(p.e164) });
-        return p;
-      });
+      const phone = await transaction((t) => makePhonePrimary(t, { user, phoneId: params.id, meta: requestMeta(ctx) }));
       ctx.body = { phone: presentPhone(phone) };
     },
   );
@@ -264,15 +247,18 @@ export function phoneRoutes(router: Router): void {
     async (ctx, { params, body }) => {
       const user = currentUser(ctx);
       await limitPerKey("code-check-user", "checkPerUser", user.id);
-      const ok = await transaction(async (t) => {
-        const phone = await findPhone(t, user, params.id);
-        if (!(await verifyConfirmation(t, user, body.method, body.code))) return false;
-        await removePhone(t, phone);
-        await recordAudit(t, audit(ctx, user, "phone.removed", { phoneId: phone.id, confirmedWith: body.method }));
-        await notifySecurityChange(t, user, "phone_removed", { phone: maskPhone(phone.e164) });
-        return true;
-      });
-      if (!ok) throw InvalidCodeError();
+      const result = await transaction((t) =>
+        removeBackupPhone(t, {
+          user,
+          phoneId: params.id,
+          method: body.method,
+          code: body.code,
+          meta: requestMeta(ctx),
+        }),
+      );
+      if (result.kind === "phone_is_primary")
+        throw appError("phone_is_primary", "Make another verified phone primary before removing this one");
+      if (result.kind === "invalid_code") throw InvalidCodeError();
       ctx.status = 204;
     },
   );

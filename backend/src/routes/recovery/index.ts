@@ -1,26 +1,21 @@
 import type Router from "@koa/router";
 import { z } from "zod";
+import { normaliseEmail } from "#shared/accountNames.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { requestMeta } from "../../api/requestMeta.js";
 import { loginAccountLimit } from "../../api/authLimits.js";
+import { codeCheckIpLimit, limitPerKey, smsSendIpLimit } from "../../api/codeLimits.js";
+import { InvalidCodeError, SentSchema } from "../../api/codeFields.js";
 import { transaction } from "../../db.js";
 import { AppError, appError } from "../../errors.js";
-import { User, normaliseEmail } from "../../models/User.js";
 import { authenticated, authState } from "../../middlewares/authenticate.js";
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
-import { recordAudit } from "../../services/audit/recordAudit.js";
+import { requestPasswordReset } from "../../commands/requestPasswordReset.js";
 import { resetPasswordWithCode } from "../../commands/resetPasswordWithCode.js";
 import { recoverWithoutAuthenticator } from "../../commands/recoverWithoutAuthenticator.js";
 import { checkPasswordPolicy } from "../../services/passwordPolicy.js";
 import { issueSmsCode } from "../../services/smsCodes.js";
-import {
-  codeCheckIpLimit,
-  InvalidCodeError,
-  limitPerKey,
-  maskPhone,
-  requestMeta,
-  SentSchema,
-  smsSendIpLimit,
-} from "../account/shared.js";
+import { maskPhone } from "../../services/phones.js";
 
 const invalid = { description: "`invalid_code`", schema: ErrorSchema };
 const limited = { description: "`rate_limited`, with Retry-After", schema: ErrorSchema };
@@ -57,7 +52,7 @@ export function recoveryRoutes(router: Router): void {
       await limitPerKey("sms-send-user", "sendPerUser", user.id);
       await transaction((t) => issueSmsCode(t, user, "login"));
       ctx.status = 202;
-      ctx.body = { sent: true, to: maskPhone(user.mobile) };
+      ctx.body = { sent: true, to: maskPhone(user.mobile) ?? "" };
     },
   );
 
@@ -82,17 +77,7 @@ export function recoveryRoutes(router: Router): void {
     async (ctx, { body }) => {
       const email = normaliseEmail(body.email);
       await limitPerKey("password-reset-email", "resetPerEmail", email);
-      await transaction(async (t) => {
-        const user = await User.findOne({ where: { email }, transaction: t });
-        if (!user || user.status !== "active" || !user.mobile) return;
-        await issueSmsCode(t, user, "password_reset");
-        await recordAudit(t, {
-          type: "password_reset.requested",
-          organisationId: user.organisationId,
-          userId: user.id,
-          ...requestMeta(ctx),
-        });
-      });
+      await transaction((t) => requestPasswordReset(t, { email, meta: requestMeta(ctx) }));
       ctx.status = 202;
       ctx.body = { next: "code" };
     },

@@ -2,39 +2,21 @@ import type Router from "@koa/router";
 import { z } from "zod";
 import QRCode from "qrcode";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { requestMeta } from "../../api/requestMeta.js";
+import { codeCheckIpLimit, limitPerKey, smsSendIpLimit } from "../../api/codeLimits.js";
+import { InvalidCodeError, noStore, SecondFactorFields, SentSchema } from "../../api/codeFields.js";
 import { transaction } from "../../db.js";
 import { appError } from "../../errors.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
-import { recordAudit } from "../../services/audit/recordAudit.js";
-import { notifySecurityChange } from "../../commands/notifySecurityChange.js";
-import { checkSmsCode, issueSmsCode } from "../../services/smsCodes.js";
-import { confirmTotpEnrolment, disableTotp, startTotpEnrolment } from "../../services/totp.js";
+import { confirmSecurityChange } from "../../commands/confirmSecurityChange.js";
+import { issueSmsCode } from "../../services/smsCodes.js";
+import { disableTotp, startTotpEnrolment, totpStatus } from "../../services/totp.js";
 import { generateBackupCodes, remainingBackupCodes } from "../../services/backupCodes.js";
-import { availableMethods, secondFactorMethodNames, verifyConfirmation } from "../../services/secondFactor.js";
-import { UserTotp } from "../../models/UserTotp.js";
-import {
-  codeCheckIpLimit,
-  InvalidCodeError,
-  limitPerKey,
-  maskPhone,
-  noStore,
-  requestMeta,
-  SecondFactorFields,
-  SentSchema,
-  smsSendIpLimit,
-} from "../account/shared.js";
+import { secondFactorStatus } from "../../services/secondFactor.js";
+import { maskPhone } from "../../services/phones.js";
+import { presentSecondFactorStatus, SecondFactorStatusSchema } from "../../presenters/secondFactor.js";
 
 const smsCodePurposes = ["totp_enable", "backup_codes", "confirm"] as const;
-
-const StatusSchema = z
-  .object({
-    enabled: z.boolean().describe("2FA is on: an authenticator app is active"),
-    totp: z.object({ enabled: z.boolean(), enabledAt: z.string().nullable(), enrolmentPending: z.boolean() }),
-    methods: z.array(z.enum(secondFactorMethodNames)).describe("Factors usable now (to confirm changes)"),
-    backupCodesRemaining: z.number().int(),
-    mobile: z.string().describe("The primary mobile, masked"),
-  })
-  .meta({ id: "SecondFactorStatus" });
 
 const EnrolmentSchema = z.object({
   secret: z.string().describe("Base32 secret, for typing into the app"),
@@ -56,24 +38,11 @@ export function secondFactorRoutes(router: Router): void {
       summary: "Two-factor status: authenticator, usable factors, one-time codes left",
       tags: ["account"],
       security: "session",
-      responses: { 200: { description: "Status", schema: StatusSchema }, 401: unauth },
+      responses: { 200: { description: "Status", schema: SecondFactorStatusSchema }, 401: unauth },
       before: [authenticated()],
     },
     async (ctx) => {
-      const user = currentUser(ctx);
-      const totp = await UserTotp.findByPk(user.id);
-      const enabled = Boolean(totp?.enabled);
-      ctx.body = {
-        enabled,
-        totp: {
-          enabled,
-          enabledAt: totp?.enabledAt?.toISOString() ?? null,
-          enrolmentPending: Boolean(totp?.pendingSecretSealed),
-        },
-        methods: await availableMethods(user),
-        backupCodesRemaining: await remainingBackupCodes(user.id),
-        mobile: maskPhone(user.mobile),
-      };
+      ctx.body = presentSecondFactorStatus(await secondFactorStatus(currentUser(ctx)));
     },
   );
 
@@ -99,7 +68,7 @@ export function secondFactorRoutes(router: Router): void {
       await limitPerKey("sms-send-user", "sendPerUser", user.id);
       await transaction((t) => issueSmsCode(t, user, body.purpose));
       ctx.status = 202;
-      ctx.body = { sent: true, to: maskPhone(user.mobile) };
+      ctx.body = { sent: true, to: maskPhone(user.mobile) ?? "" };
     },
   );
 
@@ -124,28 +93,28 @@ export function secondFactorRoutes(router: Router): void {
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       await limitPerKey("code-check-user", "checkPerUser", user.id);
-      const result = await transaction(async (t) => {
-        const totp = await UserTotp.findByPk(user.id, { transaction: t });
-        if (totp?.enabled) return null;
-        if (!(await checkSmsCode(t, user, "totp_enable", body.smsCode))) return false;
-        const enrolment = await startTotpEnrolment(t, user);
-        await recordAudit(t, {
-          type: "2fa.totp_enrolment_started",
-          organisationId: user.organisationId,
-          userId: user.id,
-          ...requestMeta(ctx),
-        });
-        return enrolment;
-      });
-      if (result === null)
+      const result = await transaction((t) =>
+        confirmSecurityChange(t, {
+          user,
+          meta: requestMeta(ctx),
+          factor: { method: "sms", purpose: "totp_enable", code: body.smsCode },
+          refuse: async (t) => ((await totpStatus(user.id, t)).enabled ? "totp_already_enabled" : null),
+          change: async (t) => ({
+            value: await startTotpEnrolment(t, user),
+            audit: [{ type: "2fa.totp_enrolment_started" }],
+          }),
+        }),
+      );
+      if (result.kind === "totp_already_enabled")
         throw appError("totp_already_enabled", "An authenticator app is already active; turn it off first");
-      if (result === false) throw InvalidCodeError();
+      if (result.kind === "invalid_code") throw InvalidCodeError();
+      const enrolment = result.value;
       noStore(ctx);
       ctx.body = {
-        secret: result.secret,
-        otpauthUri: result.otpauthUri,
-        qrSvg: await QRCode.toString(result.otpauthUri, { type: "svg", errorCorrectionLevel: "M", margin: 1 }),
-        qrDataUrl: await QRCode.toDataURL(result.otpauthUri, { errorCorrectionLevel: "M", margin: 1 }),
+        secret: enrolment.secret,
+        otpauthUri: enrolment.otpauthUri,
+        qrSvg: await QRCode.toString(enrolment.otpauthUri, { type: "svg", errorCorrectionLevel: "M", margin: 1 }),
+        qrDataUrl: await QRCode.toDataURL(enrolment.otpauthUri, { errorCorrectionLevel: "M", margin: 1 }),
       };
     },
   );
@@ -169,18 +138,19 @@ export function secondFactorRoutes(router: Router): void {
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       await limitPerKey("code-check-user", "checkPerUser", user.id);
-      const ok = await transaction(async (t) => {
-        if (!(await confirmTotpEnrolment(t, user, body.code))) return false;
-        await recordAudit(t, {
-          type: "2fa.totp_enabled",
-          organisationId: user.organisationId,
-          userId: user.id,
-          ...requestMeta(ctx),
-        });
-        await notifySecurityChange(t, user, "totp_enabled");
-        return true;
-      });
-      if (!ok) throw InvalidCodeError();
+      const result = await transaction((t) =>
+        confirmSecurityChange(t, {
+          user,
+          meta: requestMeta(ctx),
+          factor: { method: "totp_enrolment", code: body.code },
+          change: async () => ({
+            value: null,
+            audit: [{ type: "2fa.totp_enabled" }],
+            notify: { event: "totp_enabled" },
+          }),
+        }),
+      );
+      if (result.kind === "invalid_code") throw InvalidCodeError();
       ctx.body = { enabled: true };
     },
   );
@@ -205,21 +175,22 @@ export function secondFactorRoutes(router: Router): void {
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       await limitPerKey("code-check-user", "checkPerUser", user.id);
-      const ok = await transaction(async (t) => {
-        if (!(await verifyConfirmation(t, user, body.method, body.code))) return false;
-        if (await disableTotp(t, user.id)) {
-          await recordAudit(t, {
-            type: "2fa.totp_disabled",
-            organisationId: user.organisationId,
-            userId: user.id,
-            ...requestMeta(ctx),
-            data: { method: body.method },
-          });
-          await notifySecurityChange(t, user, "totp_disabled");
-        }
-        return true;
-      });
-      if (!ok) throw InvalidCodeError();
+      const result = await transaction((t) =>
+        confirmSecurityChange(t, {
+          user,
+          meta: requestMeta(ctx),
+          factor: { method: body.method, code: body.code },
+          change: async (t) =>
+            (await disableTotp(t, user.id))
+              ? {
+                  value: null,
+                  audit: [{ type: "2fa.totp_disabled", data: { method: body.method } }],
+                  notify: { event: "totp_disabled" },
+                }
+              : { value: null, audit: [] },
+        }),
+      );
+      if (result.kind === "invalid_code") throw InvalidCodeError();
       ctx.body = { enabled: false };
     },
   );
@@ -244,23 +215,25 @@ export function secondFactorRoutes(router: Router): void {
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       await limitPerKey("code-check-user", "checkPerUser", user.id);
-      const codes = await transaction(async (t) => {
-        if (!(await checkSmsCode(t, user, "backup_codes", body.smsCode))) return null;
-        const fresh = await generateBackupCodes(t, user.id);
-        await recordAudit(t, {
-          type: "backup_codes.generated",
-          organisationId: user.organisationId,
-          userId: user.id,
-          ...requestMeta(ctx),
-          data: { count: fresh.length },
-        });
-        await notifySecurityChange(t, user, "backup_codes_generated");
-        return fresh;
-      });
-      if (!codes) throw InvalidCodeError();
+      const result = await transaction((t) =>
+        confirmSecurityChange(t, {
+          user,
+          meta: requestMeta(ctx),
+          factor: { method: "sms", purpose: "backup_codes", code: body.smsCode },
+          change: async (t) => {
+            const codes = await generateBackupCodes(t, user.id);
+            return {
+              value: codes,
+              audit: [{ type: "backup_codes.generated", data: { count: codes.length } }],
+              notify: { event: "backup_codes_generated" },
+            };
+          },
+        }),
+      );
+      if (result.kind === "invalid_code") throw InvalidCodeError();
       noStore(ctx);
       ctx.status = 201;
-      ctx.body = { codes };
+      ctx.body = { codes: result.value };
     },
   );
 

@@ -4,13 +4,15 @@ import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
 import { NotFoundError, appError } from "../../errors.js";
-import { Session } from "../../models/Session.js";
 import { authenticated, authState } from "../../middlewares/authenticate.js";
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
-import { destroySession, listSessions, revokeAllSessions } from "../../services/sessions.js";
-import { issueApiToken, listApiTokens, revokeApiToken } from "../../services/apiTokens.js";
+import { listSessions } from "../../services/sessions.js";
+import { listApiTokens } from "../../services/apiTokens.js";
 import { changePassword } from "../../commands/changePassword.js";
-import { recordAudit } from "../../services/audit/recordAudit.js";
+import { revokeSession } from "../../commands/revokeSession.js";
+import { signOutEverywhere } from "../../commands/signOutEverywhere.js";
+import { createApiToken } from "../../commands/createApiToken.js";
+import { deleteApiToken } from "../../commands/deleteApiToken.js";
 import { SessionSchema, presentSession } from "../../presenters/session.js";
 import { ApiTokenSchema, presentApiToken } from "../../presenters/apiToken.js";
 
@@ -56,19 +58,10 @@ export function sessionRoutes(router: Router): void {
     },
     async (ctx, { params }) => {
       const auth = authState(ctx);
-      await transaction(async (t) => {
-        const session = await Session.findOne({ where: { id: params.id, userId: auth.user.id }, transaction: t });
-        if (!session) throw NotFoundError("No such session");
-        if (session.id === auth.sessionId) await destroySession(ctx, t);
-        else await session.destroy({ transaction: t });
-        await recordAudit(t, {
-          type: "session.revoked",
-          organisationId: auth.user.organisationId,
-          userId: auth.user.id,
-          ...requestMeta(ctx),
-          data: { current: session.id === auth.sessionId },
-        });
-      });
+      const result = await transaction((t) =>
+        revokeSession(ctx, t, { auth, sessionId: params.id, meta: requestMeta(ctx) }),
+      );
+      if (result.kind === "not_found") throw NotFoundError("No such session");
       ctx.status = 204;
     },
   );
@@ -86,18 +79,7 @@ export function sessionRoutes(router: Router): void {
     },
     async (ctx) => {
       const auth = authState(ctx);
-      const revoked = await transaction(async (t) => {
-        const n = await revokeAllSessions(t, auth.user.id);
-        if (auth.via === "session") await destroySession(ctx, t);
-        await recordAudit(t, {
-          type: "session.revoked_all",
-          organisationId: auth.user.organisationId,
-          userId: auth.user.id,
-          ...requestMeta(ctx),
-          data: { count: n },
-        });
-        return n;
-      });
+      const revoked = await transaction((t) => signOutEverywhere(ctx, t, { auth, meta: requestMeta(ctx) }));
       ctx.body = { revoked };
     },
   );
@@ -168,21 +150,9 @@ export function sessionRoutes(router: Router): void {
     async (ctx, { body }) => {
       const auth = authState(ctx);
       if (auth.via !== "session") throw appError("forbidden", sessionOnly);
-      const { row, token } = await transaction(async (t) => {
-        // The session's unlocked private key goes with the token (sealed under its secret).
-        const from =
-          auth.sessionId && auth.sessionKey ? { sessionId: auth.sessionId, sessionKey: auth.sessionKey } : undefined;
-        const issued = await issueApiToken(t, auth.user, body.label, from);
-        await recordAudit(t, {
-          type: "token.created",
-          organisationId: auth.user.organisationId,
-          userId: auth.user.id,
-          ...requestMeta(ctx),
-          data: { tokenId: issued.id, label: body.label },
-        });
-        const [created] = await listApiTokens(auth.user.id, t, issued.id);
-        return { row: created, token: issued.token };
-      });
+      const { row, token } = await transaction((t) =>
+        createApiToken(t, { auth, label: body.label, meta: requestMeta(ctx) }),
+      );
       ctx.status = 201;
       ctx.body = { ...presentApiToken(row), token };
     },
@@ -223,17 +193,10 @@ export function sessionRoutes(router: Router): void {
     },
     async (ctx, { params }) => {
       const auth = authState(ctx);
-      await transaction(async (t) => {
-        const row = await revokeApiToken(t, auth.user.id, params.id);
-        if (!row) throw NotFoundError("No such token");
-        await recordAudit(t, {
-          type: "token.revoked",
-          organisationId: auth.user.organisationId,
-          userId: auth.user.id,
-          ...requestMeta(ctx),
-          data: { tokenId: row.id },
-        });
-      });
+      const result = await transaction((t) =>
+        deleteApiToken(t, { user: auth.user, tokenId: params.id, meta: requestMeta(ctx) }),
+      );
+      if (result.kind === "not_found") throw NotFoundError("No such token");
       ctx.status = 204;
     },
   );

@@ -6,7 +6,7 @@ import type { User } from "../../models/User.js";
 import { MessageIdCheck } from "../../models/MessageIdCheck.js";
 import type { AuthState } from "../sessions.js";
 import { checkSmsCode, issueSmsCode } from "../smsCodes.js";
-import { maskMobile } from "./recipientLink.js";
+import { maskPhone } from "../phones.js";
 
 export const IdCheckRequiredError = () =>
   appError("id_check_required", "This message needs an SMS code: request one with POST /api/messages/{id}/id-check");
@@ -48,7 +48,7 @@ export async function sendIdCheckCode(
 ): Promise<string | null> {
   const mobile = recipient.mobile ?? user.mobile;
   await issueSmsCode(t, user, idCheckPurpose(message.id), mobile ?? undefined);
-  return maskMobile(mobile);
+  return maskPhone(mobile);
 }
 
 /** Checks the code; on success the session passes for this message. A wrong code is a result (commit `t`). */

@@ -1,5 +1,4 @@
 import crypto from "node:crypto";
-import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { Transaction } from "sequelize";
 import { appError } from "../../errors.js";
 import { Message } from "../../models/Message.js";
@@ -42,15 +41,6 @@ export async function findRecipientLink(token: string, t?: Transaction, now = ne
 /** The purpose of the ID-check code for one recipient row: bound to its link and its number. */
 export function recipientCodePurpose(recipient: MessageRecipient): `phone_verify:${string}` {
   return `phone_verify:recipient-${recipient.id}`;
-}
-
-/** The number with all but the country code and the last two digits hidden, e.g. +46 ******67. */
-export function maskMobile(mobile: string | null): string | null {
-  if (!mobile) return null;
-  const parsed = parsePhoneNumberFromString(mobile);
-  if (!parsed) return null;
-  const national = String(parsed.nationalNumber);
-  return `+${parsed.countryCallingCode} ${"*".repeat(Math.max(0, national.length - 2))}${national.slice(-2)}`;
 }
 
 /** The cookie that binds the steps after the SMS code to the browser that entered it. */

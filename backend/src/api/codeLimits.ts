@@ -1,10 +1,4 @@
-import type { ParameterizedContext } from "koa";
-import { z } from "zod";
-import { appError } from "../../errors.js";
-import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
-import { secondFactorMethodNames } from "../../services/secondFactor.js";
-
-export { requestMeta } from "../../api/requestMeta.js";
+import { consumeRateLimit, rateLimit } from "../middlewares/rateLimit.js";
 
 /**
  * Limits on sending and checking codes (SPEC S3, issue 3: bots slowed, SMS cost bounded).
@@ -42,23 +36,3 @@ export async function limitPerKey(name: string, limit: LimitName, key: string): 
     durationSeconds: () => codeLimits[limit].durationSeconds,
   });
 }
-
-export const InvalidCodeError = () => appError("invalid_code", "The code is wrong, used or expired");
-
-/** A second factor that confirms a sensitive change. */
-export const SecondFactorFields = {
-  method: z.enum(secondFactorMethodNames),
-  code: z.string().trim().min(1).max(64),
-};
-
-export const SentSchema = z.object({ sent: z.literal(true), to: z.string() });
-
-/** A number shown back to its owner without revealing it whole: +46 ••• •• 67. */
-export function maskPhone(e164: string | null): string {
-  if (!e164) return "";
-  return `${e164.slice(0, 3)}•••••${e164.slice(-2)}`;
-}
-
-export const noStore = (ctx: ParameterizedContext) => {
-  ctx.set("Cache-Control", "no-store");
-};
