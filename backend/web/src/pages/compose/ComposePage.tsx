@@ -23,7 +23,7 @@ import {
 } from "../../api/messages.js";
 import { MailError, mailErrorText } from "../mailbox/mailErrors.js";
 import { registerMailIcons } from "../mailbox/icons.js";
-import { looksLikeEmail } from "../SignInPage.js";
+import { looksLikeEmail } from "../../components/EmailStepForm.js";
 import { AttachmentList, type UploadState } from "./AttachmentList.js";
 import { RichTextEditor, textToHtml, type RichText } from "./RichTextEditor.js";
 import { defaultOptions, splitAddresses, toggleKeys } from "./securityOptions.js";

@@ -20,7 +20,7 @@ import { useNavigate } from "react-router";
 import { contactsApi, type Contact } from "../../api/contacts.js";
 import { MailError } from "../mailbox/mailErrors.js";
 import { registerMailIcons } from "../mailbox/icons.js";
-import { looksLikeEmail } from "../SignInPage.js";
+import { looksLikeEmail } from "../../components/EmailStepForm.js";
 
 registerMailIcons();
 
