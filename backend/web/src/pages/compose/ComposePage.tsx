@@ -27,6 +27,7 @@ import { looksLikeEmail } from "../../components/EmailStepForm.js";
 import { AttachmentList, type UploadState } from "./AttachmentList.js";
 import { RichTextEditor, textToHtml, type RichText } from "./RichTextEditor.js";
 import { defaultOptions, splitAddresses, toggleKeys } from "./securityOptions.js";
+import { colors } from "../../theme.js";
 
 registerMailIcons();
 
@@ -34,8 +35,8 @@ const classes = mergeStyleSets({
   page: { maxWidth: 820, margin: "0 auto" },
   title: { fontSize: 26, fontWeight: 600, margin: "0 0 16px" },
   card: {
-    background: "#fff",
-    border: "1px solid #d6dde3",
+    background: colors.surface,
+    border: `1px solid ${colors.border}`,
     borderRadius: 8,
     padding: "16px 18px 20px",
     display: "flex",
@@ -46,7 +47,7 @@ const classes = mergeStyleSets({
     display: "flex",
     flexDirection: "column",
     gap: 10,
-    background: "#f1f7fb",
+    background: colors.primaryTint,
     borderRadius: 6,
     padding: "10px 12px",
   },
@@ -55,12 +56,12 @@ const classes = mergeStyleSets({
     display: "inline-flex",
     alignItems: "center",
     gap: 4,
-    background: "#e1f5df",
-    color: "#0b4f0b",
+    background: colors.successBackground,
+    color: colors.successText,
     borderRadius: 10,
     padding: "2px 8px",
   },
-  fieldset: { border: "1px solid #d6dde3", borderRadius: 8, padding: "8px 14px 12px", margin: 0 },
+  fieldset: { border: `1px solid ${colors.border}`, borderRadius: 8, padding: "8px 14px 12px", margin: 0 },
   legend: { fontWeight: 600, padding: "0 6px" },
   toggles: { display: "grid", gridTemplateColumns: "repeat(auto-fill, minmax(240px, 1fr))", gap: "4px 20px" },
   forced: {
@@ -69,19 +70,19 @@ const classes = mergeStyleSets({
     gap: 4,
     fontSize: 12,
     fontWeight: 600,
-    color: "#0b4f0b",
+    color: colors.successText,
     margin: "-4px 0 10px",
   },
-  help: { fontSize: 13, color: "#545454", margin: "-6px 0 8px", lineHeight: "1.4" },
+  help: { fontSize: 13, color: colors.textMuted, margin: "-6px 0 8px", lineHeight: "1.4" },
   actions: { display: "flex", flexWrap: "wrap", gap: 12, alignItems: "center" },
   hiddenInput: { position: "absolute", width: 1, height: 1, opacity: 0, overflow: "hidden" },
 });
 
 /** A forced function's toggle: on and locked, drawn in a muted blue instead of disabled grey. */
 const lockedToggle = {
-  pill: { background: "#5b7fa6 !important", borderColor: "#5b7fa6 !important" },
-  thumb: { background: "#fff !important" },
-  label: { color: "#242424" },
+  pill: { background: `${colors.locked} !important`, borderColor: `${colors.locked} !important` },
+  thumb: { background: `${colors.surface} !important` },
+  label: { color: colors.text },
 };
 
 /** Today's date as yyyy-mm-dd, the minimum of the expiry field. */
