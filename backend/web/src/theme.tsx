@@ -16,7 +16,7 @@ export const colors = {
   primaryTint: "#f1f7fb",
   /** Text and icons on the primary colours. */
   onPrimary: "#ffffff",
-  /** The page behind the cards. */
+  /** The page behind the cards before the theme has painted the body. */
   page: "#f5f7f9",
   /** Cards, lists and inputs. */
   surface: "#ffffff",
@@ -76,7 +76,7 @@ export const statusColors = {
   away: { fg: "#6b3200", bg: "#fdeadb", border: "#c2621a" },
 } as const;
 
-/** Kuvert's calm blue as a Fluent theme; ThemeProvider paints the body with it. */
+/** Kuvert's calm blue as a Fluent theme (ThemeProvider paints the body in its white and text colour). */
 export const kuvertTheme = createTheme({
   palette: {
     themePrimary: colors.primary,
@@ -89,10 +89,6 @@ export const kuvertTheme = createTheme({
     themeDark: colors.primaryDark,
     themeDarker: colors.primaryDarker,
     white: colors.surface,
-  },
-  semanticColors: {
-    bodyBackground: colors.page,
-    bodyText: colors.text,
   },
   defaultFontStyle: {
     fontFamily:
