@@ -129,6 +129,8 @@ describe("web app: settings (browser)", function () {
       await expectNoSeriousAxe(page, "turn off two-step verification");
       await page.getByRole("button", { name: "Stäng av tvåstegsverifiering" }).click();
       await page.getByTestId("totp-done").filter({ hasText: "Tvåstegsverifiering är avstängd." }).waitFor();
+      // As above: the status reloads after the change, so wait for it.
+      await page.getByTestId("totp-status").filter({ hasText: "Av" }).waitFor({ timeout: 10_000 });
       expect(await page.getByTestId("totp-status").textContent()).to.contain("Av");
     });
 

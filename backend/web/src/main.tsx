@@ -5,10 +5,11 @@ import "./styles.css";
 import { App } from "./App.js";
 import { initI18n } from "./i18n.js";
 import { SessionProvider } from "./session/SessionContext.js";
-import { kuvertTheme, registerKuvertIcons } from "./theme.js";
+import { applyThemeColours, kuvertTheme, registerKuvertIcons } from "./theme.js";
 
 async function start(): Promise<void> {
   registerKuvertIcons();
+  applyThemeColours();
   await initI18n();
   const root = document.getElementById("root");
   if (!root) throw new Error("#root missing");

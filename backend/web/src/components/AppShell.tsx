@@ -4,6 +4,7 @@ import { mergeStyleSets } from "@fluentui/react";
 import { LanguageSwitch } from "./LanguageSwitch.js";
 import { UserMenu } from "./UserMenu.js";
 import { useSession } from "../session/SessionContext.js";
+import { colors } from "../theme.js";
 
 const classes = mergeStyleSets({
   header: {
@@ -12,18 +13,18 @@ const classes = mergeStyleSets({
     gap: 4,
     padding: "0 8px 0 12px",
     minHeight: 52,
-    background: "#0c466a",
-    color: "#ffffff",
+    background: colors.primaryDark,
+    color: colors.onPrimary,
   },
   brand: {
-    color: "#ffffff",
+    color: colors.onPrimary,
     fontSize: 20,
     fontWeight: 600,
     textDecoration: "none",
     marginRight: "auto",
     flexShrink: 0,
     padding: "4px 2px",
-    selectors: { ":focus-visible": { outline: "2px solid #ffffff", outlineOffset: 2 } },
+    selectors: { ":focus-visible": { outline: `2px solid ${colors.onPrimary}`, outlineOffset: 2 } },
   },
   main: { padding: "24px 16px 48px", maxWidth: 1040, margin: "0 auto", outline: "none" },
 });

@@ -1,15 +1,16 @@
 import { mergeStyleSets } from "@fluentui/react";
 import type { ReactNode } from "react";
+import { colors } from "../theme.js";
 
 const classes = mergeStyleSets({
   card: {
     maxWidth: 440,
     margin: "16px auto",
-    background: "#ffffff",
-    border: "1px solid #d6dde3",
+    background: colors.surface,
+    border: `1px solid ${colors.border}`,
     borderRadius: 8,
     padding: "24px 20px",
-    boxShadow: "0 1px 3px rgba(0,0,0,0.08)",
+    boxShadow: `0 1px 3px ${colors.shadow}`,
     "@media (max-width: 400px)": { padding: "20px 14px", margin: "4px auto" },
   },
   title: { fontSize: 24, fontWeight: 600, margin: "0 0 16px", lineHeight: "1.25" },

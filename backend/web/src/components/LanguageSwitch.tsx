@@ -1,14 +1,15 @@
 import { ActionButton } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { currentLanguage, setLanguage } from "../i18n.js";
+import { colors } from "../theme.js";
 
 const onDark = {
-  root: { color: "#ffffff", height: 40, flexShrink: 0, padding: "0 6px" },
-  rootHovered: { color: "#ffffff", background: "#09344e" },
-  rootPressed: { color: "#ffffff", background: "#09344e" },
-  icon: { color: "#ffffff" },
-  iconHovered: { color: "#ffffff" },
-  iconPressed: { color: "#ffffff" },
+  root: { color: colors.onPrimary, height: 40, flexShrink: 0, padding: "0 6px" },
+  rootHovered: { color: colors.onPrimary, background: colors.primaryDarker },
+  rootPressed: { color: colors.onPrimary, background: colors.primaryDarker },
+  icon: { color: colors.onPrimary },
+  iconHovered: { color: colors.onPrimary },
+  iconPressed: { color: colors.onPrimary },
 };
 
 /** One button that offers the other language, named in that language. */

@@ -1,12 +1,13 @@
 import { FontIcon, mergeStyleSets } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { checkPasswordRules } from "../passwordRules.js";
+import { colors } from "../theme.js";
 
 const classes = mergeStyleSets({
   list: { listStyle: "none", margin: "4px 0 0", padding: 0, fontSize: 14 },
   item: { display: "flex", alignItems: "center", gap: 6, padding: "2px 0" },
-  ok: { color: "#0e7a0d" },
-  pending: { color: "#5c5c5c" },
+  ok: { color: colors.success },
+  pending: { color: colors.textMuted },
 });
 
 /** The rules under a new-password field, ticked off as the user types. */

@@ -3,18 +3,19 @@ import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import type { CurrentUser } from "../api/auth.js";
 import { useSession } from "../session/SessionContext.js";
+import { colors } from "../theme.js";
 
 const onDark: IButtonStyles = {
-  root: { color: "#ffffff", height: 40, maxWidth: "min(240px, 45vw)", minWidth: 0, flexShrink: 1 },
+  root: { color: colors.onPrimary, height: 40, maxWidth: "min(240px, 45vw)", minWidth: 0, flexShrink: 1 },
   flexContainer: { minWidth: 0 },
   textContainer: { minWidth: 0, overflow: "hidden" },
-  rootHovered: { color: "#ffffff", background: "#09344e" },
-  rootPressed: { color: "#ffffff", background: "#09344e" },
-  rootExpanded: { color: "#ffffff", background: "#09344e" },
+  rootHovered: { color: colors.onPrimary, background: colors.primaryDarker },
+  rootPressed: { color: colors.onPrimary, background: colors.primaryDarker },
+  rootExpanded: { color: colors.onPrimary, background: colors.primaryDarker },
   label: { display: "block", overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
-  menuIcon: { color: "#ffffff" },
-  menuIconHovered: { color: "#ffffff" },
-  menuIconExpanded: { color: "#ffffff" },
+  menuIcon: { color: colors.onPrimary },
+  menuIconHovered: { color: colors.onPrimary },
+  menuIconExpanded: { color: colors.onPrimary },
 };
 
 /** The name menu in the header: the place to sign out, as in the product. */

@@ -1,4 +1,5 @@
 import { mergeStyleSets } from "@fluentui/react";
+import { colors } from "../theme.js";
 
 /** Shared layout for the small forms in cards. */
 export const formClasses = mergeStyleSets({
@@ -12,7 +13,7 @@ export const formClasses = mergeStyleSets({
     justifyContent: "space-between",
     gap: 8,
     flexWrap: "wrap",
-    background: "#f1f7fb",
+    background: colors.primaryTint,
     borderRadius: 4,
     padding: "6px 10px",
     wordBreak: "break-all",

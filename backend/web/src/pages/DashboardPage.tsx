@@ -3,10 +3,11 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { useSession } from "../session/SessionContext.js";
 import { UnreadSummary } from "./UnreadSummary.js";
+import { colors } from "../theme.js";
 
 const classes = mergeStyleSets({
   title: { fontSize: 28, fontWeight: 600, margin: "8px 0 4px" },
-  lead: { margin: "0 0 24px", color: "#424242" },
+  lead: { margin: "0 0 24px", color: colors.textSecondary },
   grid: {
     display: "grid",
     gridTemplateColumns: "repeat(auto-fill, minmax(220px, 1fr))",
@@ -21,19 +22,19 @@ const classes = mergeStyleSets({
     gap: 14,
     minHeight: 84,
     padding: "16px 18px",
-    background: "#ffffff",
-    border: "1px solid #d6dde3",
+    background: colors.surface,
+    border: `1px solid ${colors.border}`,
     borderRadius: 8,
-    color: "#1b1b1b",
+    color: colors.text,
     textDecoration: "none",
     selectors: {
-      ":hover": { borderColor: "#0f5c8c", background: "#f1f7fb" },
-      ":focus-visible": { outline: "2px solid #0c466a", outlineOffset: 2 },
+      ":hover": { borderColor: colors.primary, background: colors.primaryTint },
+      ":focus-visible": { outline: `2px solid ${colors.primaryDark}`, outlineOffset: 2 },
     },
   },
-  icon: { fontSize: 26, color: "#0f5c8c", display: "flex" },
+  icon: { fontSize: 26, color: colors.primary, display: "flex" },
   name: { fontSize: 17, fontWeight: 600, display: "block" },
-  hint: { fontSize: 14, color: "#545454", display: "block", marginTop: 2 },
+  hint: { fontSize: 14, color: colors.textMuted, display: "block", marginTop: 2 },
 });
 
 const shortcuts = [

@@ -1,17 +1,21 @@
 import { useState, type FormEvent } from "react";
-import { ChoiceGroup, DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField } from "@fluentui/react";
+import { DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation } from "react-router";
 import { authApi } from "../api/auth.js";
 import { CenteredCard } from "../components/CenteredCard.js";
+import { CodeKindChoice } from "../components/CodeStepForm.js";
+import { EmailStepForm } from "../components/EmailStepForm.js";
 import { ErrorMessage } from "../components/ErrorMessage.js";
+import { OneTimeCodeField } from "../components/OneTimeCodeField.js";
+import { cleanCode } from "../components/useAction.js";
 import { PasswordRules } from "../components/PasswordRules.js";
 import { formClasses } from "../components/formStyles.js";
 import { passwordRulesOk } from "../passwordRules.js";
-import { looksLikeEmail } from "./SignInPage.js";
 
 type Step = "email" | "reset" | "done";
-type CodeKind = "sms" | "backup_code";
+type ResetKind = "sms" | "backup_code";
+const resetKinds: readonly ResetKind[] = ["sms", "backup_code"];
 
 /** Forgot password: e-mail → SMS code or one-time code plus a new password (SPEC F15, F19). */
 export function ForgotPasswordPage() {
@@ -20,8 +24,7 @@ export function ForgotPasswordPage() {
   const initialEmail = (location.state as { email?: string } | null)?.email ?? "";
   const [step, setStep] = useState<Step>("email");
   const [email, setEmail] = useState(initialEmail);
-  const [emailError, setEmailError] = useState<string | undefined>();
-  const [kind, setKind] = useState<CodeKind>("sms");
+  const [kind, setKind] = useState<ResetKind>("sms");
   const [code, setCode] = useState("");
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
@@ -42,13 +45,7 @@ export function ForgotPasswordPage() {
     }
   };
 
-  const handleEmail = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!looksLikeEmail(email)) {
-      setEmailError(t("signIn.emailInvalid"));
-      return;
-    }
-    setEmailError(undefined);
+  const handleEmail = async () => {
     if (await requestCode()) setStep("reset");
   };
 
@@ -63,7 +60,7 @@ export function ForgotPasswordPage() {
     setBusy(true);
     setError(null);
     try {
-      await authApi.confirmPasswordReset(email.trim(), code.trim().replace(/\s+/g, ""), password);
+      await authApi.confirmPasswordReset(email.trim(), cleanCode(code), password);
       setPassword("");
       setStep("done");
     } catch (err) {
@@ -76,52 +73,40 @@ export function ForgotPasswordPage() {
   return (
     <CenteredCard title={t("forgot.title")}>
       {step === "email" ? (
-        <form className={formClasses.form} onSubmit={handleEmail} noValidate>
-          <p className={formClasses.lead}>{t("forgot.lead")}</p>
-          <TextField
-            label={t("signIn.email")}
-            type="email"
-            value={email}
-            onChange={(_, v) => setEmail(v ?? "")}
-            autoComplete="username"
-            errorMessage={emailError}
-            autoFocus
-            required
-            data-testid="email"
-          />
-          <ErrorMessage error={error} />
-          <div className={formClasses.actions}>
-            <PrimaryButton type="submit" disabled={busy} data-testid="next">
-              {t("signIn.next")}
-            </PrimaryButton>
-          </div>
-        </form>
+        <EmailStepForm
+          lead={t("forgot.lead")}
+          label={t("signIn.email")}
+          autoComplete="username"
+          email={email}
+          onEmailChange={setEmail}
+          error={<ErrorMessage error={error} />}
+          busy={busy}
+          onNext={() => void handleEmail()}
+          emailTestId="email"
+          nextTestId="next"
+        />
       ) : null}
       {step === "reset" ? (
         <form className={formClasses.form} onSubmit={handleReset} noValidate>
           <MessageBar messageBarType={MessageBarType.info} isMultiline>
             {t("forgot.codeSent", { email: email.trim() })}
           </MessageBar>
-          <ChoiceGroup
+          <CodeKindChoice
             label={t("forgot.codeKind")}
-            selectedKey={kind}
-            options={[
-              { key: "sms", text: t("forgot.kind.sms") },
-              { key: "backup_code", text: t("forgot.kind.backup_code") },
-            ]}
-            onChange={(_, option) => {
-              if (option) setKind(option.key as CodeKind);
+            kinds={resetKinds}
+            kindText={(k) => t(`forgot.kind.${k}`)}
+            selected={kind}
+            onChange={(k) => {
+              setKind(k);
               setCode("");
             }}
           />
-          <TextField
-            label={kind === "sms" ? t("secondFactor.codeLabel.sms") : t("secondFactor.codeLabel.backup_code")}
+          <OneTimeCodeField
+            label={t(`secondFactor.codeLabel.${kind}`)}
             value={code}
-            onChange={(_, v) => setCode(v ?? "")}
-            autoComplete="one-time-code"
-            inputMode={kind === "sms" ? "numeric" : "text"}
-            required
-            data-testid="code"
+            onChange={setCode}
+            numeric={kind === "sms"}
+            testId="code"
           />
           {kind === "sms" ? (
             <div>

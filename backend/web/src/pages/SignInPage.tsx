@@ -5,15 +5,12 @@ import { Link } from "react-router";
 import { authApi, type SecondFactorMethod } from "../api/auth.js";
 import { CenteredCard } from "../components/CenteredCard.js";
 import { ErrorMessage } from "../components/ErrorMessage.js";
+import { EmailStepForm } from "../components/EmailStepForm.js";
 import { formClasses } from "../components/formStyles.js";
 import { useSession } from "../session/SessionContext.js";
 import { SecondFactorStep } from "./SecondFactorStep.js";
 
 type Step = { name: "email" } | { name: "password" } | { name: "second_factor"; methods: SecondFactorMethod[] };
-
-export function looksLikeEmail(value: string): boolean {
-  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim());
-}
 
 /** Sign in: e-mail → Next → password → second factor when enabled (SPEC F15, F16). */
 export function SignInPage() {
@@ -21,7 +18,6 @@ export function SignInPage() {
   const { refresh, signedOut } = useSession();
   const [step, setStep] = useState<Step>({ name: "email" });
   const [email, setEmail] = useState("");
-  const [emailError, setEmailError] = useState<string | undefined>();
   const [password, setPassword] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -30,13 +26,7 @@ export function SignInPage() {
     if (!(await refresh())) setError(new Error("no session after sign-in"));
   };
 
-  const handleEmail = (e: FormEvent) => {
-    e.preventDefault();
-    if (!looksLikeEmail(email)) {
-      setEmailError(t("signIn.emailInvalid"));
-      return;
-    }
-    setEmailError(undefined);
+  const handleEmail = () => {
     setError(null);
     setStep({ name: "password" });
   };
@@ -70,24 +60,15 @@ export function SignInPage() {
         </MessageBar>
       ) : null}
       {step.name === "email" ? (
-        <form className={formClasses.form} onSubmit={handleEmail} noValidate>
-          <TextField
-            label={t("signIn.email")}
-            type="email"
-            value={email}
-            onChange={(_, v) => setEmail(v ?? "")}
-            autoComplete="username"
-            errorMessage={emailError}
-            autoFocus
-            required
-            data-testid="email"
-          />
-          <div className={formClasses.actions}>
-            <PrimaryButton type="submit" data-testid="next">
-              {t("signIn.next")}
-            </PrimaryButton>
-          </div>
-        </form>
+        <EmailStepForm
+          label={t("signIn.email")}
+          autoComplete="username"
+          email={email}
+          onEmailChange={setEmail}
+          onNext={handleEmail}
+          emailTestId="email"
+          nextTestId="next"
+        />
       ) : null}
       {step.name === "password" ? (
         <form className={formClasses.form} onSubmit={handlePassword} noValidate>

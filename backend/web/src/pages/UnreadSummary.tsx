@@ -3,6 +3,7 @@ import { mergeStyleSets, Spinner, SpinnerSize } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api } from "../api/client.js";
+import { colors } from "../theme.js";
 
 /** The part of GET /api/mailbox/inbox the dashboard shows. */
 interface InboxSummary {
@@ -17,24 +18,30 @@ interface InboxSummary {
 }
 
 const classes = mergeStyleSets({
-  box: { background: "#ffffff", border: "1px solid #d6dde3", borderRadius: 8, padding: "16px 18px", marginBottom: 24 },
+  box: {
+    background: colors.surface,
+    border: `1px solid ${colors.border}`,
+    borderRadius: 8,
+    padding: "16px 18px",
+    marginBottom: 24,
+  },
   title: { fontSize: 18, fontWeight: 600, margin: "0 0 8px" },
   list: { listStyle: "none", margin: "8px 0 0", padding: 0 },
-  item: { borderTop: "1px solid #edf0f2", padding: "8px 0" },
+  item: { borderTop: `1px solid ${colors.divider}`, padding: "8px 0" },
   link: {
     display: "flex",
     flexWrap: "wrap",
     gap: "2px 12px",
-    color: "#1b1b1b",
+    color: colors.text,
     textDecoration: "none",
     selectors: {
       ":hover .subject": { textDecoration: "underline" },
-      ":focus-visible": { outline: "2px solid #0c466a", outlineOffset: 2 },
+      ":focus-visible": { outline: `2px solid ${colors.primaryDark}`, outlineOffset: 2 },
     },
   },
   sender: { fontWeight: 600, minWidth: 0, overflowWrap: "anywhere" },
   subject: { flex: "1 1 200px", minWidth: 0, overflowWrap: "anywhere" },
-  date: { color: "#545454", fontSize: 14 },
+  date: { color: colors.textMuted, fontSize: 14 },
 });
 
 const shown = 5;

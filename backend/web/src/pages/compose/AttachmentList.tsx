@@ -1,6 +1,7 @@
 import { FontIcon, IconButton, mergeStyleSets, ProgressIndicator } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { formatSize } from "../mailbox/MessageView.js";
+import { colors } from "../../theme.js";
 
 export interface UploadState {
   key: string;
@@ -15,11 +16,16 @@ export interface UploadState {
 
 const classes = mergeStyleSets({
   list: { listStyle: "none", padding: 0, margin: "8px 0 0", display: "flex", flexDirection: "column", gap: 8 },
-  item: { border: "1px solid #d6dde3", borderRadius: 6, padding: "6px 6px 6px 10px", background: "#fff" },
+  item: {
+    border: `1px solid ${colors.border}`,
+    borderRadius: 6,
+    padding: "6px 6px 6px 10px",
+    background: colors.surface,
+  },
   head: { display: "flex", alignItems: "center", gap: 8, minWidth: 0, fontSize: 14 },
   name: { flex: "1 1 auto", minWidth: 0, overflowWrap: "anywhere" },
-  size: { color: "#545454", flexShrink: 0, fontSize: 13 },
-  failed: { color: "#a4262c", fontSize: 13 },
+  size: { color: colors.textMuted, flexShrink: 0, fontSize: 13 },
+  failed: { color: colors.danger, fontSize: 13 },
 });
 
 interface AttachmentListProps {
@@ -69,7 +75,7 @@ export function AttachmentList({ uploads, onCancel, onRemove }: AttachmentListPr
                     : t("mail.compose.uploading", { percent: Math.round(percent * 100) })
                 }
                 ariaLabel={t("mail.compose.progressOf", { name: u.name })}
-                styles={{ itemDescription: { fontSize: 12, color: "#424242" }, root: { paddingRight: 8 } }}
+                styles={{ itemDescription: { fontSize: 12, color: colors.textSecondary }, root: { paddingRight: 8 } }}
               />
             ) : (
               <p className={classes.failed} role="alert">

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { Label, mergeStyleSets } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
+import { colors } from "../../theme.js";
 
 /** The body as the editor holds it: HTML for body.html, plain text for body.text (F1). */
 export interface RichText {
@@ -10,18 +11,18 @@ export interface RichText {
 
 const classes = mergeStyleSets({
   wrap: {
-    border: "1px solid #8a8886",
+    border: `1px solid ${colors.inputBorder}`,
     borderRadius: 4,
-    background: "#fff",
-    selectors: { ":focus-within": { borderColor: "#0f6cbd", boxShadow: "0 0 0 1px #0f6cbd" } },
+    background: colors.surface,
+    selectors: { ":focus-within": { borderColor: colors.primary, boxShadow: `0 0 0 1px ${colors.primary}` } },
   },
   toolbar: {
     display: "flex",
     flexWrap: "wrap",
     gap: 2,
     padding: 4,
-    borderBottom: "1px solid #e1e1e1",
-    background: "#faf9f8",
+    borderBottom: `1px solid ${colors.divider}`,
+    background: colors.surfaceSubtle,
     borderRadius: "4px 4px 0 0",
   },
   tool: {
@@ -33,13 +34,13 @@ const classes = mergeStyleSets({
     border: "1px solid transparent",
     borderRadius: 4,
     background: "transparent",
-    color: "#242424",
+    color: colors.text,
     fontSize: 14,
     cursor: "pointer",
     selectors: {
-      ":hover": { background: "#edebe9" },
-      ":focus-visible": { outline: "2px solid #0f6cbd", outlineOffset: 1 },
-      "&[aria-pressed='true']": { background: "#deecf9", borderColor: "#0f6cbd" },
+      ":hover": { background: colors.hover },
+      ":focus-visible": { outline: `2px solid ${colors.primary}`, outlineOffset: 1 },
+      "&[aria-pressed='true']": { background: colors.selected, borderColor: colors.primary },
     },
   },
   area: {

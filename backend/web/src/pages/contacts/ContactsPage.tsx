@@ -20,7 +20,8 @@ import { useNavigate } from "react-router";
 import { contactsApi, type Contact } from "../../api/contacts.js";
 import { MailError } from "../mailbox/mailErrors.js";
 import { registerMailIcons } from "../mailbox/icons.js";
-import { looksLikeEmail } from "../SignInPage.js";
+import { looksLikeEmail } from "../../components/EmailStepForm.js";
+import { colors } from "../../theme.js";
 
 registerMailIcons();
 
@@ -28,27 +29,34 @@ const classes = mergeStyleSets({
   head: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: 12, marginBottom: 12 },
   title: { fontSize: 26, fontWeight: 600, margin: 0, marginRight: "auto" },
   search: { flex: "1 1 220px", maxWidth: 360, minWidth: 0 },
-  list: { listStyle: "none", padding: 0, margin: 0, background: "#fff", border: "1px solid #d6dde3", borderRadius: 8 },
+  list: {
+    listStyle: "none",
+    padding: 0,
+    margin: 0,
+    background: colors.surface,
+    border: `1px solid ${colors.border}`,
+    borderRadius: 8,
+  },
   row: {
     display: "flex",
     flexWrap: "wrap",
     alignItems: "center",
     gap: "6px 12px",
     padding: "12px 14px",
-    borderBottom: "1px solid #e6eaee",
+    borderBottom: `1px solid ${colors.divider}`,
     selectors: { ":last-child": { borderBottom: "none" } },
   },
   who: { flex: "1 1 220px", minWidth: 0 },
   name: { fontWeight: 600, overflowWrap: "anywhere" },
-  detail: { fontSize: 13, color: "#424242", overflowWrap: "anywhere" },
+  detail: { fontSize: 13, color: colors.textSecondary, overflowWrap: "anywhere" },
   verified: {
     display: "inline-flex",
     alignItems: "center",
     gap: 4,
     fontSize: 12,
     fontWeight: 600,
-    color: "#0b4f0b",
-    background: "#e1f5df",
+    color: colors.successText,
+    background: colors.successBackground,
     borderRadius: 10,
     padding: "1px 8px",
     marginLeft: 8,
@@ -58,14 +66,14 @@ const classes = mergeStyleSets({
     alignItems: "center",
     gap: 4,
     fontSize: 12,
-    color: "#424242",
-    background: "#f0f0f0",
+    color: colors.textSecondary,
+    background: colors.neutralBackground,
     borderRadius: 10,
     padding: "1px 8px",
     marginLeft: 8,
   },
   actions: { display: "flex", alignItems: "center", gap: 4 },
-  empty: { padding: 24, textAlign: "center", color: "#545454" },
+  empty: { padding: 24, textAlign: "center", color: colors.textMuted },
   form: { display: "flex", flexDirection: "column", gap: 12 },
 });
 
@@ -154,7 +162,7 @@ export function ContactsPage() {
           {t("mail.contacts.add")}
         </PrimaryButton>
       </div>
-      <p style={{ margin: "0 0 12px", color: "#424242", lineHeight: "1.5" }}>{t("mail.contacts.lead")}</p>
+      <p style={{ margin: "0 0 12px", color: colors.textSecondary, lineHeight: "1.5" }}>{t("mail.contacts.lead")}</p>
       <div role="status" aria-live="polite">
         {notice ? (
           <MessageBar

@@ -15,6 +15,7 @@ import { Link } from "react-router";
 import { messagesApi, systemFolders, type Folder } from "../../api/messages.js";
 import { MailError } from "./mailErrors.js";
 import { dragType, readDraggedIds } from "./dragData.js";
+import { colors } from "../../theme.js";
 
 const classes = mergeStyleSets({
   nav: { minWidth: 0 },
@@ -28,27 +29,31 @@ const classes = mergeStyleSets({
     minWidth: 0,
     padding: "8px 10px",
     borderRadius: 6,
-    color: "#1b1b1b",
+    color: colors.text,
     textDecoration: "none",
-    selectors: { ":hover": { background: "#e8eef3" } },
+    selectors: { ":hover": { background: colors.hover } },
   },
-  active: { background: "#dce9f3", fontWeight: 600, selectors: { ":hover": { background: "#d0e2ef" } } },
-  dropping: { outline: "2px dashed #0f5c8c", outlineOffset: -2, background: "#eef5fa" },
+  active: {
+    background: colors.selected,
+    fontWeight: 600,
+    selectors: { ":hover": { background: colors.selectedHover } },
+  },
+  dropping: { outline: `2px dashed ${colors.primary}`, outlineOffset: -2, background: colors.dropTarget },
   name: { flex: "1 1 auto", overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" },
   count: {
     fontSize: 12,
     fontWeight: 600,
-    background: "#0f5c8c",
-    color: "#fff",
+    background: colors.primary,
+    color: colors.onPrimary,
     borderRadius: 10,
     padding: "0 7px",
     lineHeight: "20px",
   },
-  icon: { color: "#0f5c8c", fontSize: 16, display: "flex" },
+  icon: { color: colors.primary, fontSize: 16, display: "flex" },
   heading: {
     fontSize: 13,
     fontWeight: 600,
-    color: "#424242",
+    color: colors.textSecondary,
     margin: "16px 10px 6px",
     display: "flex",
     alignItems: "center",
@@ -191,7 +196,7 @@ export function FolderList({ current, folders, unread, onDropMessages, onChanged
           </li>
         ))}
         {folders.length === 0 ? (
-          <li style={{ fontSize: 13, color: "#545454", padding: "0 10px" }}>{t("mail.folders.none")}</li>
+          <li style={{ fontSize: 13, color: colors.textMuted, padding: "0 10px" }}>{t("mail.folders.none")}</li>
         ) : null}
       </ul>
       <Dialog

@@ -23,6 +23,7 @@ import { MailError } from "./mailErrors.js";
 import { Toolbar, type ToolbarItem } from "./Toolbar.js";
 import { StatusLegend } from "./StatusBadge.js";
 import { registerMailIcons } from "./icons.js";
+import { colors } from "../../theme.js";
 
 registerMailIcons();
 
@@ -44,10 +45,10 @@ const classes = mergeStyleSets({
   search: { flex: "1 1 200px", minWidth: 0 },
   more: { display: "flex", justifyContent: "center", marginTop: 12 },
   placeholder: {
-    color: "#545454",
+    color: colors.textMuted,
     padding: 24,
-    background: "#fff",
-    border: "1px dashed #c5ced6",
+    background: colors.surface,
+    border: `1px dashed ${colors.borderStrong}`,
     borderRadius: 8,
     textAlign: "center",
   },
@@ -372,7 +373,7 @@ export function MailboxPage() {
         </div>
         <MailError error={error} />
         {folder === "drafts" && items.length > 0 ? (
-          <p style={{ margin: "6px 0 10px", fontSize: 14, color: "#424242" }}>{t("mail.list.draftsHelp")}</p>
+          <p style={{ margin: "6px 0 10px", fontSize: 14, color: colors.textSecondary }}>{t("mail.list.draftsHelp")}</p>
         ) : null}
         {loading && items.length === 0 ? (
           <Spinner size={SpinnerSize.medium} label={t("common.loading")} styles={{ root: { margin: 24 } }} />
@@ -439,8 +440,8 @@ export function MailboxPage() {
             onClick={() => void handleConfirm()}
             data-testid="confirm-delete"
             styles={{
-              root: { background: "#a4262c", borderColor: "#a4262c" },
-              rootHovered: { background: "#8a1f24", borderColor: "#8a1f24" },
+              root: { background: colors.danger, borderColor: colors.danger },
+              rootHovered: { background: colors.dangerHover, borderColor: colors.dangerHover },
             }}
           >
             {confirm?.kind === "empty" ? t("mail.confirm.emptyButton") : t("mail.confirm.deleteButton")}

@@ -5,14 +5,15 @@ import type { MailboxItem } from "../../api/messages.js";
 import { useSession } from "../../session/SessionContext.js";
 import { StatusBadge } from "./StatusBadge.js";
 import { dragType } from "./dragData.js";
+import { colors } from "../../theme.js";
 
 const classes = mergeStyleSets({
   list: {
     listStyle: "none",
     margin: 0,
     padding: 0,
-    background: "#fff",
-    border: "1px solid #d6dde3",
+    background: colors.surface,
+    border: `1px solid ${colors.border}`,
     borderRadius: 8,
     overflow: "hidden",
   },
@@ -20,11 +21,11 @@ const classes = mergeStyleSets({
     display: "flex",
     alignItems: "flex-start",
     gap: 4,
-    borderBottom: "1px solid #e6eaee",
+    borderBottom: `1px solid ${colors.divider}`,
     selectors: { ":last-child": { borderBottom: "none" } },
   },
-  selected: { background: "#e6f0f7" },
-  open: { boxShadow: "inset 3px 0 0 #0f5c8c" },
+  selected: { background: colors.selectedRow },
+  open: { boxShadow: `inset 3px 0 0 ${colors.primary}` },
   check: { padding: "12px 0 0 10px" },
   button: {
     flex: "1 1 auto",
@@ -34,9 +35,9 @@ const classes = mergeStyleSets({
     border: "none",
     padding: "10px 12px 10px 6px",
     font: "inherit",
-    color: "#1b1b1b",
+    color: colors.text,
     cursor: "pointer",
-    selectors: { ":focus-visible": { outline: "2px solid #0c466a", outlineOffset: -2 } },
+    selectors: { ":focus-visible": { outline: `2px solid ${colors.primaryDark}`, outlineOffset: -2 } },
   },
   top: { display: "flex", alignItems: "baseline", gap: 8, minWidth: 0 },
   who: {
@@ -47,19 +48,19 @@ const classes = mergeStyleSets({
     whiteSpace: "nowrap",
     fontSize: 14,
   },
-  date: { flexShrink: 0, fontSize: 12, color: "#545454" },
+  date: { flexShrink: 0, fontSize: 12, color: colors.textMuted },
   subject: { display: "flex", alignItems: "center", gap: 6, marginTop: 2, fontSize: 14, minWidth: 0 },
   subjectText: { overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap", minWidth: 0 },
   unread: { fontWeight: 700 },
-  unreadDot: { width: 8, height: 8, borderRadius: 4, background: "#0f5c8c", flexShrink: 0 },
+  unreadDot: { width: 8, height: 8, borderRadius: 4, background: colors.primary, flexShrink: 0 },
   badges: { display: "flex", flexWrap: "wrap", gap: 4, marginTop: 4 },
-  small: { fontSize: 12, color: "#545454" },
+  small: { fontSize: 12, color: colors.textMuted },
   empty: {
     padding: 24,
     textAlign: "center",
-    color: "#545454",
-    background: "#fff",
-    border: "1px solid #d6dde3",
+    color: colors.textMuted,
+    background: colors.surface,
+    border: `1px solid ${colors.border}`,
     borderRadius: 8,
   },
 });

@@ -21,12 +21,19 @@ import { MailError } from "./mailErrors.js";
 import { Toolbar, type ToolbarItem } from "./Toolbar.js";
 import { formatDate } from "./MessageList.js";
 import { StatusBadge } from "./StatusBadge.js";
+import { colors } from "../../theme.js";
 
 const classes = mergeStyleSets({
-  view: { background: "#fff", border: "1px solid #d6dde3", borderRadius: 8, padding: "12px 16px 20px", minWidth: 0 },
+  view: {
+    background: colors.surface,
+    border: `1px solid ${colors.border}`,
+    borderRadius: 8,
+    padding: "12px 16px 20px",
+    minWidth: 0,
+  },
   subject: { fontSize: 22, fontWeight: 600, margin: "8px 0 10px", overflowWrap: "anywhere", outline: "none" },
   meta: { display: "grid", gridTemplateColumns: "auto 1fr", gap: "4px 10px", fontSize: 14, margin: "0 0 12px" },
-  metaLabel: { color: "#545454" },
+  metaLabel: { color: colors.textMuted },
   people: { display: "flex", flexWrap: "wrap", gap: "4px 10px", minWidth: 0, overflowWrap: "anywhere" },
   flags: { display: "flex", flexWrap: "wrap", gap: 6, margin: "0 0 12px" },
   flag: {
@@ -34,8 +41,8 @@ const classes = mergeStyleSets({
     alignItems: "center",
     gap: 4,
     fontSize: 12,
-    background: "#f1f7fb",
-    color: "#0c466a",
+    background: colors.primaryTint,
+    color: colors.primaryDark,
     borderRadius: 10,
     padding: "2px 8px",
   },
@@ -44,7 +51,7 @@ const classes = mergeStyleSets({
     fontSize: 15,
     overflowWrap: "anywhere",
     whiteSpace: "pre-wrap",
-    borderTop: "1px solid #e6eaee",
+    borderTop: `1px solid ${colors.divider}`,
     paddingTop: 12,
   },
   html: { whiteSpace: "normal", selectors: { img: { maxWidth: "100%" }, table: { maxWidth: "100%" } } },
@@ -55,22 +62,22 @@ const classes = mergeStyleSets({
     alignItems: "center",
     gap: 8,
     padding: "8px 10px",
-    border: "1px solid #d6dde3",
+    border: `1px solid ${colors.border}`,
     borderRadius: 6,
     fontSize: 14,
     minWidth: 0,
   },
   fileName: { flex: "1 1 auto", minWidth: 0, overflowWrap: "anywhere" },
   thread: { listStyle: "none", padding: 0, margin: "12px 0 0", display: "flex", flexDirection: "column", gap: 12 },
-  threadItem: { border: "1px solid #e6eaee", borderRadius: 6, padding: "10px 12px" },
-  threadCurrent: { borderColor: "#0f5c8c" },
+  threadItem: { border: `1px solid ${colors.divider}`, borderRadius: 6, padding: "10px 12px" },
+  threadCurrent: { borderColor: colors.primary },
   threadHead: {
     display: "flex",
     flexWrap: "wrap",
     justifyContent: "space-between",
     gap: 6,
     fontSize: 13,
-    color: "#424242",
+    color: colors.textSecondary,
     marginBottom: 6,
   },
 });
@@ -310,14 +317,16 @@ export function MessageView({
                       {t("mail.view.attachments", { count: message.attachments.length })}
                     </h3>
                     {message.options.eyesOnly ? (
-                      <p style={{ fontSize: 14, color: "#424242" }}>{t("mail.view.eyesOnlyNoDownload")}</p>
+                      <p style={{ fontSize: 14, color: colors.textSecondary }}>{t("mail.view.eyesOnlyNoDownload")}</p>
                     ) : null}
                     <ul className={classes.attachments}>
                       {message.attachments.map((a) => (
                         <li key={a.id} className={classes.attachment}>
                           <FontIcon iconName="Attach" aria-hidden="true" />
                           <span className={classes.fileName}>{a.name}</span>
-                          <span style={{ color: "#545454", flexShrink: 0 }}>{formatSize(a.size, i18n.language)}</span>
+                          <span style={{ color: colors.textMuted, flexShrink: 0 }}>
+                            {formatSize(a.size, i18n.language)}
+                          </span>
                           {message.options.eyesOnly ? null : (
                             <a
                               href={messagesApi.attachmentUrl(message.id, a.id)}

@@ -1,18 +1,10 @@
 import { mergeStyleSets } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { deliveryStatuses, type DeliveryStatus } from "../../api/messages.js";
+import { colors, statusColors } from "../../theme.js";
 
 /** Sent-status colours (F11): dark text on a light tint, every pair above 4.5:1 (WCAG AA). */
-export const statusColours: Record<DeliveryStatus, { fg: string; bg: string; border: string }> = {
-  queued: { fg: "#3b3b3b", bg: "#f0f0f0", border: "#8a8a8a" },
-  notified: { fg: "#0c3f66", bg: "#e3f0fb", border: "#2b7bc0" },
-  opened: { fg: "#07494a", bg: "#dff4f3", border: "#1a8c8a" },
-  read: { fg: "#0b4f0b", bg: "#e1f5df", border: "#2f8f2d" },
-  expired: { fg: "#5c3d00", bg: "#fdf0d5", border: "#b07a00" },
-  burned: { fg: "#4b1d6b", bg: "#f1e6f8", border: "#7f3fae" },
-  bounced: { fg: "#8a1010", bg: "#fde7e7", border: "#c62828" },
-  away: { fg: "#6b3200", bg: "#fdeadb", border: "#c2621a" },
-};
+export const statusColours: Record<DeliveryStatus, { fg: string; bg: string; border: string }> = statusColors;
 
 const classes = mergeStyleSets({
   badge: {
@@ -30,7 +22,7 @@ const classes = mergeStyleSets({
   },
   dot: { width: 8, height: 8, borderRadius: 4, display: "inline-block" },
   legend: { display: "flex", flexWrap: "wrap", gap: "6px 10px", listStyle: "none", padding: 0, margin: "8px 0 0" },
-  legendTitle: { fontSize: 13, fontWeight: 600, margin: "12px 0 0", color: "#424242" },
+  legendTitle: { fontSize: 13, fontWeight: 600, margin: "12px 0 0", color: colors.textSecondary },
 });
 
 export function StatusBadge({ status }: { status: DeliveryStatus }) {

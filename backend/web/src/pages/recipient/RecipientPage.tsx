@@ -5,12 +5,14 @@ import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../../api/client.js";
 import { recipientApi } from "../../api/messages.js";
 import { CenteredCard } from "../../components/CenteredCard.js";
+import { EmailStepForm } from "../../components/EmailStepForm.js";
+import { OneTimeCodeField } from "../../components/OneTimeCodeField.js";
+import { cleanCode } from "../../components/useAction.js";
 import { MailError } from "../mailbox/mailErrors.js";
 import { PasswordRules } from "../../components/PasswordRules.js";
 import { formClasses } from "../../components/formStyles.js";
 import { passwordRulesOk } from "../../passwordRules.js";
 import { useSession } from "../../session/SessionContext.js";
-import { looksLikeEmail } from "../SignInPage.js";
 
 type Step = "email" | "code" | "password" | "sign_in" | "gone" | "invalid";
 
@@ -71,12 +73,7 @@ export function RecipientPage() {
     }
   };
 
-  const handleEmail = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!looksLikeEmail(email)) {
-      setEmailError(t("signIn.emailInvalid"));
-      return;
-    }
+  const handleEmail = async () => {
     setEmailError(undefined);
     if (await start()) setStep("code");
   };
@@ -104,7 +101,7 @@ export function RecipientPage() {
     setBusy(true);
     setError(null);
     try {
-      await recipientApi.verify(token, code.replace(/\s+/g, ""));
+      await recipientApi.verify(token, cleanCode(code));
       setStep("password");
     } catch (err) {
       if (err instanceof ApiError && err.id === "account_exists") setStep("sign_in");
@@ -171,42 +168,33 @@ export function RecipientPage() {
         {t("mail.recipient.stepOf", { step: stepNumber, total: 3 })}
       </p>
       {step === "email" ? (
-        <form className={formClasses.form} onSubmit={handleEmail} noValidate>
-          <p className={formClasses.lead}>{t("mail.recipient.emailLead")}</p>
-          <TextField
-            label={t("mail.recipient.email")}
-            type="email"
-            value={email}
-            onChange={(_, v) => setEmail(v ?? "")}
-            autoComplete="email"
-            errorMessage={emailError}
-            autoFocus
-            required
-            data-testid="recipient-email"
-          />
-          <MailError error={error} />
-          <div className={formClasses.actions}>
-            <PrimaryButton type="submit" disabled={busy} data-testid="recipient-next">
-              {t("signIn.next")}
-            </PrimaryButton>
-          </div>
-        </form>
+        <EmailStepForm
+          lead={t("mail.recipient.emailLead")}
+          label={t("mail.recipient.email")}
+          autoComplete="email"
+          email={email}
+          onEmailChange={setEmail}
+          emailError={emailError}
+          error={<MailError error={error} />}
+          busy={busy}
+          onNext={() => void handleEmail()}
+          emailTestId="recipient-email"
+          nextTestId="recipient-next"
+        />
       ) : null}
       {step === "code" ? (
         <form className={formClasses.form} onSubmit={handleCode} noValidate>
           <MessageBar messageBarType={MessageBarType.info} isMultiline>
             {mobile ? t("mail.recipient.codeSentTo", { mobile }) : t("mail.recipient.codeSent")}
           </MessageBar>
-          <TextField
+          <OneTimeCodeField
             label={t("secondFactor.codeLabel.sms")}
             description={t("secondFactor.codeHelp.sms")}
             value={code}
-            onChange={(_, v) => setCode(v ?? "")}
-            autoComplete="one-time-code"
-            inputMode="numeric"
+            onChange={setCode}
+            numeric
             autoFocus
-            required
-            data-testid="recipient-code"
+            testId="recipient-code"
           />
           <MailError error={error} />
           <div className={formClasses.actions}>

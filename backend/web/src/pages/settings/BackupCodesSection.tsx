@@ -1,13 +1,14 @@
-import { useState, type FormEvent } from "react";
-import { DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField } from "@fluentui/react";
+import { useState } from "react";
+import { DefaultButton, MessageBar, MessageBarType, PrimaryButton } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { accountApi, type TwoFactorStatus } from "../../api/account.js";
 import { formClasses } from "../../components/formStyles.js";
+import { useAction } from "../../components/useAction.js";
 import { useSession } from "../../session/SessionContext.js";
 import { codesStore } from "./codesStore.js";
 import { SettingsCard } from "./SettingsCard.js";
-import { SettingsError } from "./SettingsError.js";
+import { SmsCodeForm } from "./SmsCodeForm.js";
 import { settingsClasses } from "./settingsStyles.js";
 
 interface BackupCodesSectionProps {
@@ -28,22 +29,8 @@ export function BackupCodesSection({ status, onChanged }: BackupCodesSectionProp
   const [codes, setCodes] = useState<string[] | null>(() => codesStore.get(userId));
   const [asking, setAsking] = useState(false);
   const [sentTo, setSentTo] = useState<string | null>(null);
-  const [smsCode, setSmsCode] = useState("");
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
   const [copied, setCopied] = useState<boolean | null>(null);
-  const [error, setError] = useState<unknown>(null);
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const handleSend = () =>
     run(async () => {
@@ -51,21 +38,16 @@ export function BackupCodesSection({ status, onChanged }: BackupCodesSectionProp
       setSentTo(res.to);
     });
 
-  const handleGenerate = (e: FormEvent) => {
-    e.preventDefault();
-    const code = smsCode.trim().replace(/\s+/g, "");
-    if (!code) return;
+  const handleGenerate = (code: string) =>
     void run(async () => {
       const res = await accountApi.generateBackupCodes(code);
       codesStore.set(userId, res.codes);
       setCodes(res.codes);
       setAsking(false);
-      setSmsCode("");
       setSentTo(null);
       setCopied(null);
       await onChanged();
     });
-  };
 
   const handleCopy = async () => {
     if (!codes) return;
@@ -134,47 +116,26 @@ export function BackupCodesSection({ status, onChanged }: BackupCodesSectionProp
       ) : null}
 
       {!codes && asking ? (
-        <form className={`${formClasses.form} ${settingsClasses.narrow}`} onSubmit={handleGenerate} noValidate>
-          <p className={formClasses.lead}>{t("settings.codes.smsLead", { to: status.mobile })}</p>
+        <SmsCodeForm
+          lead={t("settings.codes.smsLead", { to: status.mobile })}
+          sentTo={sentTo}
+          onSend={() => void handleSend()}
+          busy={busy}
+          error={error}
+          submitLabel={t("settings.codes.create")}
+          onSubmit={handleGenerate}
+          onCancel={() => {
+            setAsking(false);
+            setError(null);
+          }}
+          testIds={{ send: "codes-send-sms", code: "codes-sms-code", submit: "codes-create" }}
+        >
           {status.backupCodesRemaining > 0 ? (
             <MessageBar messageBarType={MessageBarType.warning} isMultiline>
               {t("settings.codes.replaceWarning")}
             </MessageBar>
           ) : null}
-          <div>
-            <DefaultButton onClick={() => void handleSend()} disabled={busy} data-testid="codes-send-sms">
-              {sentTo ? t("settings.confirm.resendSms") : t("settings.confirm.sendSms")}
-            </DefaultButton>
-          </div>
-          {sentTo ? (
-            <MessageBar messageBarType={MessageBarType.success}>
-              {t("settings.confirm.smsSent", { to: sentTo })}
-            </MessageBar>
-          ) : null}
-          <TextField
-            label={t("settings.confirm.codeLabel.sms")}
-            value={smsCode}
-            onChange={(_, v) => setSmsCode(v ?? "")}
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            required
-            data-testid="codes-sms-code"
-          />
-          <SettingsError error={error} />
-          <div className={formClasses.actions}>
-            <PrimaryButton type="submit" disabled={busy || !smsCode.trim()} data-testid="codes-create">
-              {t("settings.codes.create")}
-            </PrimaryButton>
-            <DefaultButton
-              onClick={() => {
-                setAsking(false);
-                setError(null);
-              }}
-            >
-              {t("settings.cancel")}
-            </DefaultButton>
-          </div>
-        </form>
+        </SmsCodeForm>
       ) : null}
     </SettingsCard>
   );

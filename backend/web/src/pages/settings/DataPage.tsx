@@ -10,6 +10,7 @@ import { SettingsCard } from "./SettingsCard.js";
 import { SettingsError } from "./SettingsError.js";
 import { settingsClasses } from "./settingsStyles.js";
 import { useLoad } from "./useLoad.js";
+import { colors } from "../../theme.js";
 
 const linkButton = {
   display: "inline-flex",
@@ -17,8 +18,8 @@ const linkButton = {
   minHeight: 32,
   padding: "0 16px",
   borderRadius: 2,
-  background: "#0f5c8c",
-  color: "#ffffff",
+  background: colors.primary,
+  color: colors.onPrimary,
   fontWeight: 600,
   fontSize: 14,
   textDecoration: "none",
@@ -107,10 +108,10 @@ export function DataPage() {
                 type="submit"
                 disabled={busy || !password || !confirmation.code.trim() || !understood}
                 styles={{
-                  root: { background: "#a4262c", borderColor: "#a4262c" },
-                  rootHovered: { background: "#8a1f24", borderColor: "#8a1f24" },
-                  rootPressed: { background: "#751a1f", borderColor: "#751a1f" },
-                  rootDisabled: { background: "#f3f2f1", borderColor: "#f3f2f1" },
+                  root: { background: colors.danger, borderColor: colors.danger },
+                  rootHovered: { background: colors.dangerHover, borderColor: colors.dangerHover },
+                  rootPressed: { background: colors.dangerPressed, borderColor: colors.dangerPressed },
+                  rootDisabled: { background: colors.disabledBackground, borderColor: colors.disabledBackground },
                 }}
                 data-testid="delete-submit"
               >

@@ -11,6 +11,8 @@ import {
 import { useTranslation } from "react-i18next";
 import { accountApi, type Confirmation, type Phone, type TwoFactorStatus } from "../../api/account.js";
 import { formClasses } from "../../components/formStyles.js";
+import { OneTimeCodeField } from "../../components/OneTimeCodeField.js";
+import { cleanCode, useAction } from "../../components/useAction.js";
 import { SecondFactorConfirm, cleanConfirmation } from "./SecondFactorConfirm.js";
 import { SettingsCard } from "./SettingsCard.js";
 import { SettingsError, SettingsSuccess } from "./SettingsError.js";
@@ -64,8 +66,7 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
   const [name, setName] = useState("");
   const [code, setCode] = useState("");
   const [confirmation, setConfirmation] = useState<Confirmation>({ method: "totp", code: "" });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const [done, setDone] = useState<string | null>(null);
 
   const show = (next: Open) => {
@@ -74,18 +75,6 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
     setCode("");
     setConfirmation({ method: "totp", code: "" });
     if (next.kind !== "none") setDone(null);
-  };
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
   };
 
   const handleAdd = (e: FormEvent) => {
@@ -112,7 +101,7 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
 
   const handleVerify = (e: FormEvent, id: string) => {
     e.preventDefault();
-    const clean = code.trim().replace(/\s+/g, "");
+    const clean = cleanCode(code);
     if (!clean) return;
     void run(async () => {
       await accountApi.verifyPhone(id, clean);
@@ -208,14 +197,12 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
                 : t("settings.phones.verifyLead", { number: p.number })}
             </p>
             <div className={settingsClasses.narrow}>
-              <TextField
+              <OneTimeCodeField
                 label={t("settings.phones.verifyCode")}
                 value={code}
-                onChange={(_, v) => setCode(v ?? "")}
-                autoComplete="one-time-code"
-                inputMode="numeric"
-                required
-                data-testid="phone-code"
+                onChange={setCode}
+                numeric
+                testId="phone-code"
               />
             </div>
             <SettingsError error={error} />

@@ -6,19 +6,20 @@ import { formClasses } from "../../components/formStyles.js";
 import { useSession } from "../../session/SessionContext.js";
 import { codesStore } from "./codesStore.js";
 import { formatDateTime } from "./format.js";
+import { colors } from "../../theme.js";
 
 const classes = mergeStyleSets({
   sheet: {
     maxWidth: 640,
     margin: "8px auto",
-    background: "#ffffff",
-    border: "1px solid #d6dde3",
+    background: colors.surface,
+    border: `1px solid ${colors.border}`,
     borderRadius: 8,
     padding: "28px 24px",
     "@media (max-width: 480px)": { padding: "18px 14px" },
   },
   title: { fontSize: 24, fontWeight: 600, margin: "0 0 8px" },
-  meta: { margin: "0 0 16px", color: "#424242", lineHeight: "1.5" },
+  meta: { margin: "0 0 16px", color: colors.textSecondary, lineHeight: "1.5" },
   codes: {
     display: "grid",
     gridTemplateColumns: "repeat(2, minmax(0, 1fr))",
@@ -30,12 +31,18 @@ const classes = mergeStyleSets({
     fontSize: 20,
     "@media (max-width: 360px)": { gridTemplateColumns: "1fr" },
   },
-  code: { borderBottom: "1px dashed #8a8886", padding: "4px 0", display: "flex", gap: 10, alignItems: "center" },
+  code: {
+    borderBottom: `1px dashed ${colors.inputBorder}`,
+    padding: "4px 0",
+    display: "flex",
+    gap: 10,
+    alignItems: "center",
+  },
   box: {
     display: "inline-block",
     width: 14,
     height: 14,
-    border: "1.5px solid #424242",
+    border: `1.5px solid ${colors.textSecondary}`,
     borderRadius: 2,
     flexShrink: 0,
   },

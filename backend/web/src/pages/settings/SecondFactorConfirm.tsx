@@ -1,15 +1,11 @@
 import { useId, useState } from "react";
-import {
-  ChoiceGroup,
-  DefaultButton,
-  MessageBar,
-  MessageBarType,
-  TextField,
-  type IChoiceGroupOption,
-} from "@fluentui/react";
+import { ChoiceGroup, MessageBar, MessageBarType, type IChoiceGroupOption } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { accountApi, type Confirmation } from "../../api/account.js";
 import type { SecondFactorMethod } from "../../api/auth.js";
+import { OneTimeCodeField } from "../../components/OneTimeCodeField.js";
+import { SendSmsButton } from "../../components/SendSmsButton.js";
+import { cleanCode } from "../../components/useAction.js";
 import { SettingsError } from "./SettingsError.js";
 
 interface SecondFactorConfirmProps {
@@ -69,26 +65,23 @@ export function SecondFactorConfirm({ methods, value, onChange, idPrefix }: Seco
         />
       ) : null}
       {method === "sms" ? (
-        <div>
-          <DefaultButton onClick={() => void handleSend()} disabled={sending} data-testid={`${idPrefix}-send-sms`}>
-            {sent ? t("settings.confirm.resendSms") : t("settings.confirm.sendSms")}
-          </DefaultButton>
-          {sent ? (
-            <MessageBar messageBarType={MessageBarType.success} styles={{ root: { marginTop: 8 } }}>
-              {t("settings.confirm.smsSent", { to: sent })}
-            </MessageBar>
-          ) : null}
-        </div>
+        <SendSmsButton
+          sent={!!sent}
+          sendLabel={t("settings.confirm.sendSms")}
+          resendLabel={t("settings.confirm.resendSms")}
+          sentText={t("settings.confirm.smsSent", { to: sent })}
+          disabled={sending}
+          onSend={() => void handleSend()}
+          testId={`${idPrefix}-send-sms`}
+        />
       ) : null}
       <SettingsError error={error} />
-      <TextField
+      <OneTimeCodeField
         label={t(`settings.confirm.codeLabel.${method}`)}
         value={value.code}
-        onChange={(_, v) => onChange({ method, code: v ?? "" })}
-        autoComplete="one-time-code"
-        inputMode={method === "backup_code" ? "text" : "numeric"}
-        required
-        data-testid={`${idPrefix}-code`}
+        onChange={(code) => onChange({ method, code })}
+        numeric={method !== "backup_code"}
+        testId={`${idPrefix}-code`}
       />
     </fieldset>
   );
@@ -99,5 +92,5 @@ export function cleanConfirmation(methods: SecondFactorMethod[], value: Confirma
   const method = order.filter((m) => methods.includes(m)).includes(value.method)
     ? value.method
     : (order.find((m) => methods.includes(m)) ?? value.method);
-  return { method, code: value.code.trim().replace(/\s+/g, "") };
+  return { method, code: cleanCode(value.code) };
 }

@@ -1,10 +1,13 @@
 import { useState, type FormEvent } from "react";
-import { DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField } from "@fluentui/react";
+import { DefaultButton, MessageBar, MessageBarType, PrimaryButton } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { accountApi, type Confirmation, type TotpEnrolment, type TwoFactorStatus } from "../../api/account.js";
 import { formClasses } from "../../components/formStyles.js";
+import { OneTimeCodeField } from "../../components/OneTimeCodeField.js";
+import { cleanCode, useAction } from "../../components/useAction.js";
 import { SecondFactorConfirm, cleanConfirmation } from "./SecondFactorConfirm.js";
 import { SettingsCard } from "./SettingsCard.js";
+import { SmsCodeForm } from "./SmsCodeForm.js";
 import { SettingsError, SettingsSuccess } from "./SettingsError.js";
 import { formatDate, groupSecret } from "./format.js";
 import { settingsClasses } from "./settingsStyles.js";
@@ -20,8 +23,6 @@ interface TwoFactorSectionProps {
   onChanged(): Promise<void>;
 }
 
-const digitsOnly = (code: string) => code.trim().replace(/\s+/g, "");
-
 /**
  * Two-step verification with an authenticator app (F16): SMS code → QR code and secret →
  * first app code. Turning it off needs a second factor.
@@ -31,8 +32,7 @@ export function TwoFactorSection({ status, onChanged }: TwoFactorSectionProps) {
   const [step, setStep] = useState<Step>({ name: "idle" });
   const [code, setCode] = useState("");
   const [confirmation, setConfirmation] = useState<Confirmation>({ method: "totp", code: "" });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run } = useAction();
   const [done, setDone] = useState<string | null>(null);
 
   const reset = (next: Step) => {
@@ -41,38 +41,23 @@ export function TwoFactorSection({ status, onChanged }: TwoFactorSectionProps) {
     setError(null);
   };
 
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
-
   const handleSendSms = () =>
     run(async () => {
       const res = await accountApi.sendSmsCode("totp_enable");
       setStep({ name: "sms", sentTo: res.to });
     });
 
-  const handleSmsCode = (e: FormEvent) => {
-    e.preventDefault();
-    if (!digitsOnly(code)) return;
+  const handleSmsCode = (smsCode: string) =>
     void run(async () => {
-      const enrolment = await accountApi.startTotp(digitsOnly(code));
+      const enrolment = await accountApi.startTotp(smsCode);
       reset({ name: "scan", enrolment });
     });
-  };
 
   const handleAppCode = (e: FormEvent) => {
     e.preventDefault();
-    if (!digitsOnly(code)) return;
+    if (!cleanCode(code)) return;
     void run(async () => {
-      await accountApi.confirmTotp(digitsOnly(code));
+      await accountApi.confirmTotp(cleanCode(code));
       reset({ name: "idle" });
       setDone(t("settings.totp.enabled"));
       await onChanged();
@@ -144,38 +129,22 @@ export function TwoFactorSection({ status, onChanged }: TwoFactorSectionProps) {
       ) : null}
 
       {step.name === "sms" ? (
-        <form className={`${formClasses.form} ${settingsClasses.narrow}`} onSubmit={handleSmsCode} noValidate>
-          <p className={formClasses.lead}>
-            <strong>{t("settings.totp.step", { n: 1, of: 2 })}</strong>{" "}
-            {t("settings.totp.smsLead", { to: status.mobile })}
-          </p>
-          <div>
-            <DefaultButton onClick={() => void handleSendSms()} disabled={busy} data-testid="totp-send-sms">
-              {step.sentTo ? t("settings.confirm.resendSms") : t("settings.confirm.sendSms")}
-            </DefaultButton>
-          </div>
-          {step.sentTo ? (
-            <MessageBar messageBarType={MessageBarType.success}>
-              {t("settings.confirm.smsSent", { to: step.sentTo })}
-            </MessageBar>
-          ) : null}
-          <TextField
-            label={t("settings.confirm.codeLabel.sms")}
-            value={code}
-            onChange={(_, v) => setCode(v ?? "")}
-            autoComplete="one-time-code"
-            inputMode="numeric"
-            required
-            data-testid="totp-sms-code"
-          />
-          <SettingsError error={error} />
-          <div className={formClasses.actions}>
-            <PrimaryButton type="submit" disabled={busy || !digitsOnly(code)} data-testid="totp-sms-next">
-              {t("settings.next")}
-            </PrimaryButton>
-            {cancel}
-          </div>
-        </form>
+        <SmsCodeForm
+          lead={
+            <>
+              <strong>{t("settings.totp.step", { n: 1, of: 2 })}</strong>{" "}
+              {t("settings.totp.smsLead", { to: status.mobile })}
+            </>
+          }
+          sentTo={step.sentTo}
+          onSend={() => void handleSendSms()}
+          busy={busy}
+          error={error}
+          submitLabel={t("settings.next")}
+          onSubmit={handleSmsCode}
+          onCancel={() => reset({ name: "idle" })}
+          testIds={{ send: "totp-send-sms", code: "totp-sms-code", submit: "totp-sms-next" }}
+        />
       ) : null}
 
       {step.name === "scan" ? (
@@ -204,20 +173,18 @@ export function TwoFactorSection({ status, onChanged }: TwoFactorSectionProps) {
             </code>
           </div>
           <div className={settingsClasses.narrow}>
-            <TextField
+            <OneTimeCodeField
               label={t("settings.totp.appCode")}
               description={t("settings.totp.appCodeHelp")}
               value={code}
-              onChange={(_, v) => setCode(v ?? "")}
-              autoComplete="one-time-code"
-              inputMode="numeric"
-              required
-              data-testid="totp-app-code"
+              onChange={setCode}
+              numeric
+              testId="totp-app-code"
             />
           </div>
           <SettingsError error={error} />
           <div className={formClasses.actions}>
-            <PrimaryButton type="submit" disabled={busy || !digitsOnly(code)} data-testid="totp-confirm">
+            <PrimaryButton type="submit" disabled={busy || !cleanCode(code)} data-testid="totp-confirm">
               {t("settings.totp.confirm")}
             </PrimaryButton>
             {cancel}
