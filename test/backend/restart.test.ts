@@ -63,9 +63,18 @@ describe("the server process across restarts", function () {
       second.child.kill("SIGTERM");
       expect(await waitForExit(second.child)).to.equal(0);
 
-      // 3. A third instance finds nothing left to send.
+      // 3. A third instance finds nothing left to send: once it has delivered a later entry (so its
+      // worker has run), the first one has still gone out exactly once.
       const third = await startServerProcess({ SMTP_URL: smtp.url, WORKER_INTERVAL_MS: "50" });
-      await new Promise((r) => setTimeout(r, 1500));
+      await transaction((t) =>
+        enqueueEmail(t, {
+          to: "probe@example.test",
+          template: "notification",
+          locale: "sv",
+          vars: { link: "http://kuvert.test/r/def" },
+        }),
+      );
+      await smtp.waitFor((m) => m.envelopeTo[0] === "probe@example.test", 20_000);
       third.child.kill("SIGTERM");
       await waitForExit(third.child);
 
