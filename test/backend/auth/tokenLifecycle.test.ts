@@ -27,9 +27,10 @@ async function expectDead(api: ApiClient, why: string): Promise<void> {
   const me = await api.get("/api/auth/me");
   expect(me.status, why).to.equal(401);
   expect(me.body.error, why).to.equal("invalid_token");
-  // Not only reads: the token can no longer send or empty the trash either.
+  // Not only reads: the token can no longer send, search or empty the trash either.
   expect((await api.post("/api/messages/drafts", {})).status, `${why}: drafts`).to.equal(401);
   expect((await api.post("/api/mailbox/trash/empty")).status, `${why}: empty trash`).to.equal(401);
+  expect((await api.get("/api/mailbox/inbox?q=hemlig")).status, `${why}: search`).to.equal(401);
 }
 
 describe("API token lifecycle: what ends a token, minting needs the password, tokens expire (issue 13)", () => {
