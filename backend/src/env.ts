@@ -76,6 +76,9 @@ const EnvSchema = z.object({
     .int()
     .min(1)
     .default(12 * 60 * 60),
+  // API tokens (services/apiTokens.ts): each use renews the lifetime, never past the maximum from creation.
+  API_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  API_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   RATE_LIMIT_LOGIN_IP_POINTS: z.coerce.number().int().min(1).default(100),
   RATE_LIMIT_LOGIN_ACCOUNT_POINTS: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_LOGIN_WINDOW_SECONDS: z.coerce
@@ -148,6 +151,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     throw new ConfigError(
       "Configuration error: ELKS_API_USERNAME and ELKS_API_PASSWORD are required when SMS_PROVIDER=46elks",
     );
+  }
+  if (e.API_TOKEN_TTL_DAYS > e.API_TOKEN_MAX_DAYS) {
+    throw new ConfigError("Configuration error: API_TOKEN_TTL_DAYS must not exceed API_TOKEN_MAX_DAYS");
   }
   const varDir = path.resolve(e.VAR_DIR);
   return {

@@ -16,7 +16,7 @@ import { Message } from "../../backend/src/models/Message.js";
 import { PROFESSIONAL_MONTHLY_MESSAGES } from "../../backend/src/services/messages/plans.js";
 import { createOrganisation } from "../../backend/src/commands/createOrganisation.js";
 import type { User } from "../../backend/src/models/User.js";
-import { buildUser, uniqueEmail } from "../support/factories.js";
+import { buildUser, defaultPassword, uniqueEmail } from "../support/factories.js";
 import { signIn } from "../support/auth.js";
 import { hasHorizontalScroll, seriousAxeViolations, usePage } from "../support/browser.js";
 
@@ -499,8 +499,13 @@ describe("Outlook add-in task pane (browser)", function () {
       body: "Dekrypterad i tillägget",
     });
     expect(sent.status, sent.text).to.equal(201);
-    // The Kuvert sign-in dialog's path: a full password sign-in creates the token.
-    const created = await (await signIn(alice)).post<{ token: string }>("/api/account/tokens", { label: "Outlook" });
+    // The Kuvert sign-in dialog's path: a full password sign-in creates the token with that password.
+    const created = await (
+      await signIn(alice)
+    ).post<{ token: string }>("/api/account/tokens", {
+      label: "Outlook",
+      password: defaultPassword,
+    });
     expect(created.status, created.text).to.equal(201);
     const link = `${baseUrl}/mailbox/inbox/${sent.body.id}`;
     const notification = `<p>Du har fått ett säkert meddelande.</p><p><a href="${link}">Läs meddelandet</a></p>`;

@@ -5,7 +5,7 @@ import { hashSecret, verifySecret } from "../services/passwords.js";
 import { checkPasswordPolicy, type PasswordPolicyResult } from "../services/passwordPolicy.js";
 import { revokeAllSessions, upgradeSession, type AuthState } from "../services/sessions.js";
 import { rewrapUserKeys } from "../services/keys/userKeys.js";
-import { clearApiTokenKeys } from "../services/apiTokens.js";
+import { revokeAllApiTokens } from "../services/apiTokens.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import type { RequestMeta } from "../services/lockout.js";
 import { env } from "../env.js";
@@ -26,8 +26,8 @@ export interface ChangePasswordProps {
 
 /**
  * Changes the password of the signed-in user: checks the current one and the policy, re-wraps
- * the private key (KEYS), signs out every other session, rotates this one (new id and secret),
- * audits and e-mails the owner. Expected failures come back as values.
+ * the private key (KEYS), signs out every other session, ends every API token, rotates this one
+ * (new id and secret), audits and e-mails the owner. Expected failures come back as values.
  */
 export async function changePassword(
   ctx: ParameterizedContext,
@@ -54,8 +54,8 @@ export async function changePassword(
   user.passwordChangedAt = new Date();
   await user.save({ transaction: t });
   await rewrapUserKeys(t, user, props.newPassword, props.currentPassword);
-  // API tokens lose their sealed key (they stay valid; reads answer keys_locked until a new sign-in).
-  await clearApiTokenKeys(t, user.id);
+  // Every API token ends (row revoked, sealed key dropped): a stolen token must not outlive the old password.
+  const tokensRevoked = await revokeAllApiTokens(t, user.id);
 
   const auth = ctx.state.auth as AuthState;
   const session = auth.via === "session" ? await upgradeSession(ctx, t, "full") : null;
@@ -68,6 +68,16 @@ export async function changePassword(
     userAgent: meta.userAgent,
     data: { otherSessionsRevoked },
   });
+  if (tokensRevoked > 0) {
+    await recordAudit(t, {
+      type: "token.revoked_all",
+      organisationId: user.organisationId,
+      userId: user.id,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      data: { count: tokensRevoked, reason: "password_changed" },
+    });
+  }
   await enqueueEmail(t, {
     to: user.email,
     template: "password-changed",

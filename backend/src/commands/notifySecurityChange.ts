@@ -10,7 +10,8 @@ export type SecurityChange =
   | "phone_added"
   | "phone_removed"
   | "primary_phone_changed"
-  | "account_deleted";
+  | "account_deleted"
+  | "api_token_created";
 
 export function formatTime(d: Date, locale: "sv" | "en"): string {
   return (

@@ -6,7 +6,7 @@ import { useBackupCode } from "../services/backupCodes.js";
 import { unlockAccount, type RequestMeta } from "../services/lockout.js";
 import { revokeAllSessions } from "../services/sessions.js";
 import { rewrapUserKeys } from "../services/keys/userKeys.js";
-import { clearApiTokenKeys } from "../services/apiTokens.js";
+import { revokeAllApiTokens } from "../services/apiTokens.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
 import { formatTime } from "./notifySecurityChange.js";
@@ -31,8 +31,8 @@ export function codeKind(code: string): "sms" | "backup_code" {
 /**
  * Forgot password (F19): with a right SMS code or one-time code, sets the new password, lifts
  * a lock, re-wraps the private key from escrow (KEYS; zero-access orgs get a new key pair),
- * ends every session, audits and tells the owner by e-mail. A wrong code returns a value (the
- * try must be committed). Unknown or inactive accounts answer exactly like a wrong code.
+ * ends every session and API token, audits and tells the owner by e-mail. A wrong code returns
+ * a value (the try must be committed). Unknown or inactive accounts answer exactly like a wrong code.
  */
 export async function resetPasswordWithCode(t: Transaction, props: ResetPasswordProps): Promise<ResetPasswordResult> {
   const user = await User.findOne({ where: { email: normaliseEmail(props.email) }, transaction: t });
@@ -57,8 +57,17 @@ export async function resetPasswordWithCode(t: Transaction, props: ResetPassword
   await user.save({ transaction: t });
   const unlocked = await unlockAccount(t, user, { reason: "password_reset", ...props.meta });
   await rewrapUserKeys(t, user, props.password, null);
-  await clearApiTokenKeys(t, user.id);
   await revokeAllSessions(t, user.id);
+  const tokensRevoked = await revokeAllApiTokens(t, user.id);
+  if (tokensRevoked > 0) {
+    await recordAudit(t, {
+      type: "token.revoked_all",
+      organisationId: user.organisationId,
+      userId: user.id,
+      ...props.meta,
+      data: { count: tokensRevoked, reason: "password_reset" },
+    });
+  }
   if (method === "backup_code") {
     await recordAudit(t, {
       type: "backup_code.used",

@@ -2,6 +2,7 @@ import type { ParameterizedContext } from "koa";
 import type { Transaction } from "sequelize";
 import type { RequestMeta } from "../services/lockout.js";
 import { destroySession, revokeAllSessions, type AuthState } from "../services/sessions.js";
+import { revokeAllApiTokens } from "../services/apiTokens.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
 
 export interface SignOutEverywhereProps {
@@ -9,14 +10,23 @@ export interface SignOutEverywhereProps {
   meta: RequestMeta;
 }
 
-/** Ends every session of the user, this browser's included; records `session.revoked_all`. Returns how many. */
+export interface SignOutEverywhereResult {
+  sessions: number;
+  tokens: number;
+}
+
+/**
+ * Ends every session of the user, this browser's included, and every API token (the calling
+ * one too); records `session.revoked_all` (and `token.revoked_all` when tokens ended).
+ */
 export async function signOutEverywhere(
   ctx: ParameterizedContext,
   t: Transaction,
   props: SignOutEverywhereProps,
-): Promise<number> {
+): Promise<SignOutEverywhereResult> {
   const { auth, meta } = props;
   const count = await revokeAllSessions(t, auth.user.id);
+  const tokens = await revokeAllApiTokens(t, auth.user.id);
   if (auth.via === "session") await destroySession(ctx, t);
   await recordAudit(t, {
     type: "session.revoked_all",
@@ -26,5 +36,15 @@ export async function signOutEverywhere(
     userAgent: meta.userAgent,
     data: { count },
   });
-  return count;
+  if (tokens > 0) {
+    await recordAudit(t, {
+      type: "token.revoked_all",
+      organisationId: auth.user.organisationId,
+      userId: auth.user.id,
+      ip: meta.ip,
+      userAgent: meta.userAgent,
+      data: { count: tokens, reason: "sign_out_everywhere" },
+    });
+  }
+  return { sessions: count, tokens };
 }

@@ -24,7 +24,8 @@ function usable(user: User | null): user is User {
 
 async function fromBearer(header: string): Promise<AuthState> {
   const found = await authenticateApiToken(header.slice("Bearer ".length).trim());
-  if (!found || !usable(found.user)) throw AuthenticationRequiredError("The API token is not valid");
+  // Unknown, revoked (sign-out-everywhere, password change or reset) or expired: one answer.
+  if (!found || !usable(found.user)) throw appError("invalid_token", "The API token is not valid, expired or revoked");
   return {
     user: found.user,
     via: "token",
@@ -58,7 +59,8 @@ async function fromCookie(ctx: ParameterizedContext, allowPartial: boolean): Pro
 }
 
 /**
- * Requires a valid session cookie or bearer token (401 `authentication_required`). Cookie
+ * Requires a valid session cookie (401 `authentication_required`) or bearer token (401
+ * `invalid_token`: unknown, revoked or expired; a valid use renews it). Cookie
  * requests that change state must carry X-CSRF-Token (403 `csrf_failed`); bearer requests need
  * none. Partial sessions (second factor due) pass only with `allowPartial`; `roles` limits
  * who may call (403). Sets ctx.state.auth.

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ApiToken } from "../models/ApiToken.js";
+import { apiTokenExpiresAt } from "../services/apiTokens.js";
 
 export const ApiTokenSchema = z
   .object({
@@ -7,6 +8,8 @@ export const ApiTokenSchema = z
     label: z.string(),
     createdAt: z.string(),
     lastUsedAt: z.string().nullable(),
+    /** Ends then unless used before (each use renews it, up to the absolute maximum). */
+    expiresAt: z.string(),
   })
   .meta({ id: "ApiToken" });
 
@@ -17,5 +20,6 @@ export function presentApiToken(t: ApiToken): z.infer<typeof ApiTokenSchema> {
     label: t.label,
     createdAt: t.createdAt.toISOString(),
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    expiresAt: apiTokenExpiresAt(t).toISOString(),
   };
 }

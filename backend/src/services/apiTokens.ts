@@ -2,11 +2,26 @@ import crypto from "node:crypto";
 import type { Transaction } from "sequelize";
 import { ApiToken } from "../models/ApiToken.js";
 import { User } from "../models/User.js";
+import { env } from "../env.js";
+import { clock } from "./clock.js";
 import { sealSessionKeyForToken } from "./keys/userKeys.js";
 
 const PREFIX = "kvt_";
-/** last_used_at is written at most this often per token. */
+/** last_used_at is written at most this often per token (so the sliding expiry lags by at most this). */
 const TOUCH_INTERVAL_MS = 60_000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * When the token ends unless it is used before: API_TOKEN_TTL_DAYS after its last use (or its
+ * creation), never later than API_TOKEN_MAX_DAYS after its creation. Computed, not stored, so
+ * a shorter configured lifetime applies to existing tokens at once.
+ */
+export function apiTokenExpiresAt(row: Pick<ApiToken, "createdAt" | "lastUsedAt">): Date {
+  const { API_TOKEN_TTL_DAYS, API_TOKEN_MAX_DAYS } = env();
+  const created = row.createdAt.getTime();
+  const last = Math.max(created, row.lastUsedAt?.getTime() ?? 0);
+  return new Date(Math.min(last + API_TOKEN_TTL_DAYS * DAY_MS, created + API_TOKEN_MAX_DAYS * DAY_MS));
+}
 
 function sha256Hex(data: Buffer): string {
   return crypto.createHash("sha256").update(data).digest("hex");
@@ -41,8 +56,9 @@ export async function issueApiToken(
   const privateKeySealed = from
     ? await sealSessionKeyForToken(t, from.sessionId, from.sessionKey, id, tokenKeyOf(secret))
     : null;
+  // createdAt from the backend clock: the lifetime counts from it.
   await ApiToken.create(
-    { id, userId: user.id, label, secretHash: sha256Hex(secret), privateKeySealed },
+    { id, userId: user.id, label, secretHash: sha256Hex(secret), privateKeySealed, createdAt: clock.now() },
     { transaction: t },
   );
   return { id, token: `${PREFIX}${id}.${secret.toString("base64url")}` };
@@ -50,7 +66,8 @@ export async function issueApiToken(
 
 /**
  * The token row, its user and the token key (opens the row's sealed private key) for a
- * presented bearer token, or null (unknown, revoked, wrong secret).
+ * presented bearer token, or null (unknown, revoked, expired, wrong secret). A valid use
+ * renews the lifetime (last_used_at moves forward), within the absolute maximum.
  */
 export async function authenticateApiToken(
   token: string,
@@ -63,38 +80,48 @@ export async function authenticateApiToken(
   const secret = Buffer.from(m[2], "base64url");
   const actual = Buffer.from(sha256Hex(secret), "hex");
   if (expected.length !== actual.length || !crypto.timingSafeEqual(expected, actual)) return null;
+  const now = clock.now().getTime();
+  if (now >= apiTokenExpiresAt(row).getTime()) return null;
   const user = await User.findByPk(row.userId);
   if (!user) return null;
-  const now = Date.now();
   if (!row.lastUsedAt || now - row.lastUsedAt.getTime() >= TOUCH_INTERVAL_MS) {
-    await ApiToken.update({ lastUsedAt: new Date(now) }, { where: { id: row.id } });
+    // Not past revocation: a token revoked since it was read is not renewed back to life.
+    await ApiToken.update({ lastUsedAt: new Date(now) }, { where: { id: row.id, revokedAt: null } });
+    row.lastUsedAt = new Date(now);
   }
   return { token: row, user, tokenKey: tokenKeyOf(secret) };
 }
 
-/** The user's tokens that are not revoked, newest first. */
-export function listApiTokens(userId: string, t?: Transaction, id?: string): Promise<ApiToken[]> {
-  return ApiToken.findAll({
+/** The user's tokens that are neither revoked nor expired, newest first. */
+export async function listApiTokens(userId: string, t?: Transaction, id?: string): Promise<ApiToken[]> {
+  const rows = await ApiToken.findAll({
     where: { userId, revokedAt: null, ...(id ? { id } : {}) },
     order: [["createdAt", "DESC"]],
     transaction: t,
   });
+  const now = clock.now().getTime();
+  return rows.filter((r) => apiTokenExpiresAt(r).getTime() > now);
 }
 
 /** Revokes one of the user's tokens; null when it is not theirs or already revoked. */
 export async function revokeApiToken(t: Transaction, userId: string, id: string): Promise<ApiToken | null> {
   const row = await ApiToken.findOne({ where: { id, userId, revokedAt: null }, transaction: t });
   if (!row) return null;
-  row.revokedAt = new Date();
+  row.revokedAt = clock.now();
   row.privateKeySealed = null;
   await row.save({ transaction: t });
   return row;
 }
 
 /**
- * Drops the sealed private key from every token of the user (password change or reset): the
- * tokens keep working for sending, reads answer keys_locked until the add-in signs in again.
+ * Ends every live token of the user (sign out everywhere, password change, password reset):
+ * the rows are revoked and their sealed keys dropped, so a stolen token can neither read nor
+ * send. Returns how many ended.
  */
-export async function clearApiTokenKeys(t: Transaction, userId: string): Promise<void> {
-  await ApiToken.update({ privateKeySealed: null }, { where: { userId }, transaction: t });
+export async function revokeAllApiTokens(t: Transaction, userId: string): Promise<number> {
+  const [count] = await ApiToken.update(
+    { revokedAt: clock.now(), privateKeySealed: null },
+    { where: { userId, revokedAt: null }, transaction: t },
+  );
+  return count;
 }

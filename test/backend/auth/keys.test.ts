@@ -50,7 +50,10 @@ describe("sessions carry the unlocked private key through rotations", () => {
       (await other.post("/api/auth/login", { email: me.email, password: "Nytt-lösenord-2027" })).body.next,
     ).to.equal("second_factor");
 
-    const token = await api.post<{ token: string }>("/api/account/tokens", { label: "add-in" });
+    const token = await api.post<{ token: string }>("/api/account/tokens", {
+      label: "add-in",
+      password: "Nytt-lösenord-2027",
+    });
     const bearer = await ApiClient.create();
     bearer.bearer = token.body.token;
     // A token made from this rotated session carries its key (tokenKeys.test.ts covers the rest).

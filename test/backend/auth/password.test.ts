@@ -99,7 +99,10 @@ describe("password policy and change", () => {
   it("a bearer token cannot change the password", async () => {
     const user = await buildUser();
     const browser = await signIn(user);
-    const token = await browser.post<{ token: string }>("/api/account/tokens", { label: "t" });
+    const token = await browser.post<{ token: string }>("/api/account/tokens", {
+      label: "t",
+      password: defaultPassword,
+    });
     const api = await ApiClient.create();
     api.bearer = token.body.token;
     const res = await api.post("/api/account/password", {

@@ -19,8 +19,15 @@ interface ReadBody {
 }
 
 /** A token created through POST /api/account/tokens from a full password sign-in. */
-async function tokenFromSession(browser: ApiClient, label = "Outlook add-in"): Promise<{ id: string; api: ApiClient }> {
-  const created = await browser.post<{ id: string; token: string }>("/api/account/tokens", { label });
+async function tokenFromSession(
+  browser: ApiClient,
+  label = "Outlook add-in",
+  password = defaultPassword,
+): Promise<{ id: string; api: ApiClient }> {
+  const created = await browser.post<{ id: string; token: string }>("/api/account/tokens", {
+    label,
+    password,
+  });
   expect(created.status, created.text).to.equal(201);
   const api = await ApiClient.create();
   api.bearer = created.body.token;
@@ -101,7 +108,7 @@ describe("API tokens carry the signed-in user's key (read in the add-in)", () =>
     expect((await browser.delete(`/api/account/tokens/${mine.id}`)).status).to.equal(204);
     const revoked = await mine.api.get(`/api/messages/${messageId}`);
     expect(revoked.status).to.equal(401);
-    expect(revoked.body.error).to.equal("authentication_required");
+    expect(revoked.body.error).to.equal("invalid_token");
     expect((await ApiToken.findByPk(mine.id))?.privateKeySealed).to.equal(null);
   });
 
@@ -121,7 +128,7 @@ describe("API tokens carry the signed-in user's key (read in the add-in)", () =>
     expect((await otherRow.get(`/api/messages/${messageId}`)).status).to.equal(401);
   });
 
-  it("after a password change the old token stays signed in but can no longer decrypt (keys_locked)", async () => {
+  it("after a password change the old token ends (401) and its sealed key is gone; a new token reads", async () => {
     const bob = await buildUser();
     const messageId = await send(bob, "Före bytet");
     const browser = await signIn(bob);
@@ -132,13 +139,16 @@ describe("API tokens carry the signed-in user's key (read in the add-in)", () =>
       newPassword: "Another9horse-staple",
     });
     expect(changed.status, changed.text).to.equal(200);
-    expect((await api.get("/api/auth/me")).status).to.equal(200);
-    const locked = await api.get(`/api/messages/${messageId}`);
-    expect(locked.status).to.equal(403);
-    expect(locked.body.error).to.equal("keys_locked");
+    const ended = await api.get(`/api/messages/${messageId}`);
+    expect(ended.status).to.equal(401);
+    expect(ended.body.error).to.equal("invalid_token");
     expect((await ApiToken.findByPk(id))?.privateKeySealed).to.equal(null);
     // A token made after signing in with the new password reads again.
-    const fresh = await tokenFromSession(await signIn(bob, "Another9horse-staple"));
+    const fresh = await tokenFromSession(
+      await signIn(bob, "Another9horse-staple"),
+      "Outlook add-in",
+      "Another9horse-staple",
+    );
     expect((await fresh.api.get(`/api/messages/${messageId}`)).status).to.equal(200);
   });
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ApiClient } from "../../support/server.js";
-import { buildUser } from "../../support/factories.js";
+import { buildUser, defaultPassword } from "../../support/factories.js";
 import { signIn } from "../../support/auth.js";
 
 describe("API tokens", () => {
@@ -9,6 +9,7 @@ describe("API tokens", () => {
     const browser = await signIn(user);
     const created = await browser.post<{ id: string; token: string; label: string }>("/api/account/tokens", {
       label: "Outlook add-in",
+      password: defaultPassword,
     });
     expect(created.status).to.equal(201);
     expect(created.body.token).to.match(/^kvt_[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);
@@ -16,7 +17,7 @@ describe("API tokens", () => {
 
     const list = await browser.get<{ tokens: Array<Record<string, unknown>> }>("/api/account/tokens");
     expect(list.body.tokens).to.have.length(1);
-    expect(list.body.tokens[0]).to.have.keys(["id", "label", "createdAt", "lastUsedAt"]);
+    expect(list.body.tokens[0]).to.have.keys(["id", "label", "createdAt", "lastUsedAt", "expiresAt"]);
     expect(JSON.stringify(list.body)).to.not.contain(created.body.token.split(".")[1]);
 
     const addin = await ApiClient.create();
@@ -25,11 +26,15 @@ describe("API tokens", () => {
     expect(me.status).to.equal(200);
     expect(me.body.id).to.equal(user.id);
     // A state change with a bearer token and no cookie needs no CSRF header.
-    const other = await browser.post<{ id: string }>("/api/account/tokens", { label: "second" });
+    const other = await browser.post<{ id: string }>("/api/account/tokens", {
+      label: "second",
+      password: defaultPassword,
+    });
     expect((await addin.delete(`/api/account/tokens/${other.body.id}`)).status).to.equal(204);
-    expect((await addin.post("/api/account/tokens", { label: "more" })).status, "a token cannot mint tokens").to.equal(
-      403,
-    );
+    expect(
+      (await addin.post("/api/account/tokens", { label: "more", password: defaultPassword })).status,
+      "a token cannot mint tokens",
+    ).to.equal(403);
 
     const tampered = await ApiClient.create();
     tampered.bearer = created.body.token.slice(0, -2) + (created.body.token.endsWith("AA") ? "BB" : "AA");
@@ -38,7 +43,7 @@ describe("API tokens", () => {
     expect((await browser.delete(`/api/account/tokens/${created.body.id}`)).status).to.equal(204);
     const revoked = await addin.get("/api/auth/me");
     expect(revoked.status).to.equal(401);
-    expect(revoked.body.error).to.equal("authentication_required");
+    expect(revoked.body.error).to.equal("invalid_token");
 
     const audit = await browser.get<{ events: Array<{ type: string }> }>("/api/account/audit");
     expect(audit.body.events.map((e) => e.type)).to.include.members(["token.created", "token.revoked"]);
@@ -47,7 +52,10 @@ describe("API tokens", () => {
   it("another user cannot revoke or see my tokens", async () => {
     const alice = await signIn(await buildUser());
     const bob = await signIn(await buildUser());
-    const created = await alice.post<{ id: string; token: string }>("/api/account/tokens", { label: "mine" });
+    const created = await alice.post<{ id: string; token: string }>("/api/account/tokens", {
+      label: "mine",
+      password: defaultPassword,
+    });
     expect((await bob.delete(`/api/account/tokens/${created.body.id}`)).status).to.equal(404);
     expect((await bob.get<{ tokens: unknown[] }>("/api/account/tokens")).body.tokens).to.have.length(0);
     const addin = await ApiClient.create();

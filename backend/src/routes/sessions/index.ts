@@ -71,16 +71,21 @@ export function sessionRoutes(router: Router): void {
     {
       method: "post",
       path: "/api/account/sessions/revoke-all",
-      summary: "Sign out everywhere (every session, this one included)",
+      summary: "Sign out everywhere (every session, this one included, and every API token)",
       tags: ["account"],
       security: "session",
-      responses: { 200: { description: "How many sessions ended", schema: z.object({ revoked: z.number() }) } },
+      responses: {
+        200: {
+          description: "How many sessions and API tokens ended",
+          schema: z.object({ revoked: z.number(), tokensRevoked: z.number() }),
+        },
+      },
       before: [authenticated()],
     },
     async (ctx) => {
       const auth = authState(ctx);
-      const revoked = await transaction((t) => signOutEverywhere(ctx, t, { auth, meta: requestMeta(ctx) }));
-      ctx.body = { revoked };
+      const ended = await transaction((t) => signOutEverywhere(ctx, t, { auth, meta: requestMeta(ctx) }));
+      ctx.body = { revoked: ended.sessions, tokensRevoked: ended.tokens };
     },
   );
 
@@ -134,27 +139,36 @@ export function sessionRoutes(router: Router): void {
     {
       method: "post",
       path: "/api/account/tokens",
-      summary: "Create an API token (bearer) for an API client such as the add-in; shown once",
+      summary:
+        "Create an API token (bearer) for an API client such as the add-in; needs the current password, e-mails the owner; shown once",
       tags: ["account"],
       security: "session",
-      body: z.object({ label: z.string().trim().min(1).max(100) }),
+      // The password is checked by the command; a missing one answers like a wrong one (403).
+      body: z.object({ label: z.string().trim().min(1).max(100), password: z.string().max(1024).default("") }),
       responses: {
         201: {
           description: "The token; store it now, it is not shown again",
           schema: ApiTokenSchema.extend({ token: z.string() }),
         },
-        403: { description: "Only a browser session can create tokens", schema: ErrorSchema },
+        403: {
+          description:
+            "`invalid_password` (missing or wrong), or `forbidden` (only a browser session can create tokens)",
+          schema: ErrorSchema,
+        },
+        429: { description: "`rate_limited`", schema: ErrorSchema },
       },
       before: [authenticated()],
     },
     async (ctx, { body }) => {
       const auth = authState(ctx);
       if (auth.via !== "session") throw appError("forbidden", sessionOnly);
-      const { row, token } = await transaction((t) =>
-        createApiToken(t, { auth, label: body.label, meta: requestMeta(ctx) }),
+      await consumeRateLimit("token-create", auth.user.id, { points: 10, durationSeconds: 15 * 60 });
+      const result = await transaction((t) =>
+        createApiToken(t, { auth, label: body.label, password: body.password, meta: requestMeta(ctx) }),
       );
+      if (result.kind === "wrong_password") throw appError("invalid_password", "The password is wrong");
       ctx.status = 201;
-      ctx.body = { ...presentApiToken(row), token };
+      ctx.body = { ...presentApiToken(result.row), token: result.token };
     },
   );
 

@@ -112,7 +112,7 @@ export const accountApi = {
 
   sessions: () => api.get<{ sessions: SessionInfo[] }>("/api/account/sessions"),
   revokeSession: (id: string) => api.delete<null>(`/api/account/sessions/${encodeURIComponent(id)}`),
-  revokeAllSessions: () => api.post<{ revoked: number }>("/api/account/sessions/revoke-all"),
+  revokeAllSessions: () => api.post<{ revoked: number; tokensRevoked: number }>("/api/account/sessions/revoke-all"),
 
   audit: (before?: number, limit = 25) =>
     api.get<{ events: AuditEventInfo[]; nextBefore: number | null }>(
