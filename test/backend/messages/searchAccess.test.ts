@@ -6,6 +6,7 @@ import type { User } from "../../../backend/src/models/User.js";
 import { ApiClient } from "../../support/server.js";
 import { signIn } from "../../support/auth.js";
 import { buildOrganisation, buildUser } from "../../support/factories.js";
+import { startDelivery, type Delivery } from "../../support/secondFactor.js";
 
 type Page = { items: Array<{ id: string }>; total: number };
 
@@ -19,12 +20,17 @@ describe("mailbox search respects the key, the ID check and burn after reading (
   let alice: User;
   let bob: User;
   let staffApi: ApiClient;
+  let delivery: Delivery;
 
   before(async () => {
+    delivery = await startDelivery();
     staff = await buildUser({ organisation: await buildOrganisation() });
     alice = await buildUser({ organisation: null });
     bob = await buildUser({ organisation: null });
     staffApi = await signIn(staff);
+  });
+  after(async () => {
+    await delivery.close();
   });
 
   async function send(to: User[], subject: string, body: string, options: Record<string, boolean>): Promise<string> {
@@ -69,6 +75,12 @@ describe("mailbox search respects the key, the ID check and burn after reading (
     expect(await hits(aliceApi, "hjärtsvikt")).to.deep.equal([]);
     // The sender is not asked for the check and finds their own message.
     expect(await hits(staffApi, "hjärtsvikt", "sent")).to.deep.equal([id]);
+    // Once this session passed the check it finds the message; another session still does not.
+    expect((await aliceApi.post(`/api/messages/${id}/id-check`)).status).to.equal(202);
+    const code = await delivery.smsCode(alice.mobile!);
+    expect((await aliceApi.post(`/api/messages/${id}/id-check/verify`, { code })).status).to.equal(200);
+    expect(await hits(aliceApi, "hjärtsv")).to.deep.equal([id]);
+    expect(await hits(await signIn(alice), "hjärtsv")).to.deep.equal([]);
   });
 
   it("leaves an unrevealed burn-after-reading message out of the matches; a reader who revealed finds it", async () => {
