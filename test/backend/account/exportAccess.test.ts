@@ -122,6 +122,16 @@ describe("export of my data keeps the security functions (issue 13)", () => {
 
   it("with the factor: exports what I can read, and leaves out ID-check, burn, eyes-only and expired content", async () => {
     const api = await signIn(me);
+    // An ID check this session passed counts, as it does for reading.
+    const checked = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: me.email }],
+      subject: "Kontrollerat",
+      body: "Granskat i den här sessionen.",
+      options: { idCheck: true },
+    });
+    expect((await api.post(`/api/messages/${checked.body.id}/id-check`)).status).to.equal(202);
+    const idCode = await delivery.smsCode(me.mobile!);
+    expect((await api.post(`/api/messages/${checked.body.id}/id-check/verify`, { code: idCode })).status).to.equal(200);
     expect((await api.post("/api/account/2fa/sms-code", { purpose: "confirm" })).status).to.equal(202);
     const code = await delivery.smsCode(me.mobile!);
     const res = await exportAs(api, { method: "sms", code });
@@ -135,6 +145,7 @@ describe("export of my data keeps the security functions (issue 13)", () => {
     const byId = contentOf(zip);
 
     expect(byId.get(ids.plain)).to.include({ subject: "Ämne plain", bodyText: secrets.plain });
+    expect(byId.get(checked.body.id)).to.include({ bodyText: "Granskat i den här sessionen." });
     expect(byId.get(ids.idCheck)).to.include({ content: null, leftOut: "id_check_pending" });
     expect(byId.get(ids.burn)).to.include({ content: null, leftOut: "burn_after_reading" });
     expect(byId.get(ids.eyesOnly)).to.include({ content: null, leftOut: "eyes_only" });
