@@ -392,10 +392,15 @@ describe("web app: settings (browser)", function () {
       const user = await buildUser();
       await signInThroughUi(page, user.email, defaultPassword);
       await page.goto("/settings/data");
-      const [download] = await Promise.all([
-        page.waitForEvent("download"),
-        page.getByRole("link", { name: "Ladda ner mina uppgifter" }).click(),
-      ]);
+      // The export is confirmed with a second factor each time (issue 13): a wrong code is refused.
+      const exportButton = page.getByRole("button", { name: "Ladda ner mina uppgifter" });
+      expect(await exportButton.isDisabled(), "not before a code").to.equal(true);
+      const exportCode = await clickForSms(page, "export-send-sms", delivery, user.mobile!);
+      await page.getByTestId("export-code").fill(exportCode === "000000" ? "111111" : "000000");
+      await exportButton.click();
+      await page.getByText("Koden stämmer inte eller har gått ut").waitFor();
+      await page.getByTestId("export-code").fill(exportCode);
+      const [download] = await Promise.all([page.waitForEvent("download"), exportButton.click()]);
       expect(download.suggestedFilename()).to.match(/^kuvert-export-\d{4}-\d{2}-\d{2}\.zip$/);
       const zip = await download.createReadStream();
       const chunks: Buffer[] = [];

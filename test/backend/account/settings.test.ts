@@ -109,7 +109,17 @@ describe("account settings, export and deletion (F20, F21; HTTP API)", () => {
   it("exports my data as a streamed zip archive, audited", async () => {
     const user = await buildUser({ name: "Export Person" });
     const api = await signIn(user);
-    const res = await fetch(`${api.baseUrl}/api/account/export`, { headers: { Cookie: api.cookieHeader() } });
+    expect((await api.post("/api/account/2fa/sms-code", { purpose: "confirm" })).status).to.equal(202);
+    const code = await delivery.smsCode(user.mobile!);
+    const res = await fetch(`${api.baseUrl}/api/account/export`, {
+      method: "POST",
+      headers: {
+        Cookie: api.cookieHeader(),
+        "Content-Type": "application/json",
+        "X-CSRF-Token": api.cookies.get("kuvert_csrf") ?? "",
+      },
+      body: JSON.stringify({ method: "sms", code }),
+    });
     expect(res.status).to.equal(200);
     expect(res.headers.get("content-type")).to.equal("application/zip");
     expect(res.headers.get("content-disposition")).to.match(
@@ -122,7 +132,7 @@ describe("account settings, export and deletion (F20, F21; HTTP API)", () => {
     for (const name of ["README.txt", "account/account.json", "account/phones.json", "account/audit-log-0001.json"])
       expect(text).to.contain(name);
     const anon = await ApiClient.create();
-    expect((await anon.get("/api/account/export")).status).to.equal(401);
+    expect((await anon.post("/api/account/export", { method: "sms", code })).status).to.equal(401);
     const audit = await api.get<{ events: Array<{ type: string }> }>("/api/account/audit?limit=200");
     expect(audit.body.events.map((e) => e.type)).to.include("account.exported");
   });

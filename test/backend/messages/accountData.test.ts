@@ -58,7 +58,17 @@ describe("my data (F21): messages in the export, crypto-shredded at deletion", (
     const m1 = await send(sender, [me], "Beslut om bistånd", "Du har beviljats stöd.");
     const m2 = await send(sender, [me], "Kallelse", "Välkommen på möte.");
     const api = await signIn(me);
-    const res = await fetch(`${api.baseUrl}/api/account/export`, { headers: { Cookie: api.cookieHeader() } });
+    expect((await api.post("/api/account/2fa/sms-code", { purpose: "confirm" })).status).to.equal(202);
+    const code = await delivery.smsCode(me.mobile!);
+    const res = await fetch(`${api.baseUrl}/api/account/export`, {
+      method: "POST",
+      headers: {
+        Cookie: api.cookieHeader(),
+        "Content-Type": "application/json",
+        "X-CSRF-Token": api.cookies.get("kuvert_csrf") ?? "",
+      },
+      body: JSON.stringify({ method: "sms", code }),
+    });
     expect(res.status).to.equal(200);
     const zip = new AdmZip(Buffer.from(await res.arrayBuffer()));
     const messages = zip

@@ -38,6 +38,15 @@ const PatchBody = z
 
 const exportLimit = { points: 5, durationSeconds: 60 * 60 };
 
+/** A second factor when the user has one, else the password (issue 13). */
+const ExportBody = z
+  .object({
+    method: SecondFactorFields.method.optional(),
+    code: SecondFactorFields.code.optional(),
+    password: z.string().min(1).max(1024).optional(),
+  })
+  .strict();
+
 export function accountRoutes(router: Router): void {
   defineRoute(
     router,
@@ -93,28 +102,45 @@ export function accountRoutes(router: Router): void {
   defineRoute(
     router,
     {
-      method: "get",
+      method: "post",
       path: "/api/account/export",
-      summary: "Export my data (F21): a zip archive, streamed",
+      summary:
+        "Export my data (F21): a zip archive, streamed; a signed-in session only, confirmed with a second factor (or the password without one)",
       tags: ["account"],
       security: "session",
+      body: ExportBody,
       responses: {
         200: { description: "application/zip", contentType: "application/zip" },
+        400: { description: "`invalid_code`", schema: ErrorSchema },
         401: { description: "`authentication_required`", schema: ErrorSchema },
+        403: {
+          description:
+            "`forbidden` (an API token), `verification_required` (no factor or password given), `invalid_password`",
+          schema: ErrorSchema,
+        },
         429: { description: "`rate_limited`", schema: ErrorSchema },
       },
-      before: [authenticated()],
+      before: [codeCheckIpLimit(), authenticated()],
     },
-    async (ctx) => {
+    async (ctx, { body }) => {
       const auth = authState(ctx);
-      const user = auth.user;
-      await consumeRateLimit("account-export", user.id, exportLimit);
-      const archive = await exportAccount({ auth, meta: requestMeta(ctx) });
+      if (auth.via !== "session") throw appError("forbidden", "Only a signed-in browser session can export data");
+      await consumeRateLimit("account-export", auth.user.id, exportLimit);
+      const result = await exportAccount({
+        auth,
+        meta: requestMeta(ctx),
+        factor: body.method && body.code ? { method: body.method, code: body.code } : undefined,
+        password: body.password,
+      });
+      if (result.kind === "verification_required")
+        throw appError("verification_required", "Confirm the export with a second factor (or your password)");
+      if (result.kind === "invalid_code") throw InvalidCodeError();
+      if (result.kind === "invalid_password") throw appError("invalid_password", "The password is wrong");
       const day = new Date().toISOString().slice(0, 10);
       ctx.set("Content-Type", "application/zip");
       ctx.set("Content-Disposition", `attachment; filename="kuvert-export-${day}.zip"`);
       ctx.set("Cache-Control", "no-store");
-      ctx.body = archive;
+      ctx.body = result.archive;
     },
   );
 

@@ -2,9 +2,13 @@ import type Router from "@koa/router";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { authenticated, authState } from "../../middlewares/authenticate.js";
 import { listMailbox, resolveFolder, unreadCounts } from "../../services/messages/mailbox.js";
-import { requestPrivateKey } from "../../services/messages/readMessage.js";
+import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
+import { consumeRateLimit } from "../../middlewares/rateLimit.js";
 import { presentMailboxItem } from "../../presenters/mailbox.js";
 import { MailboxParams, MailboxQuery, MailboxResponse } from "../messages/schema.js";
+
+/** Searches per user and window (issue 13); mutable so a test can tighten it. */
+export const searchLimit = { points: 60, durationSeconds: 60 };
 
 export function mailboxRoutes(router: Router): void {
   defineRoute(
@@ -25,13 +29,22 @@ export function mailboxRoutes(router: Router): void {
           schema: MailboxResponse,
         },
         401: { description: "`authentication_required`", schema: ErrorSchema },
+        403: {
+          description: "`keys_locked`: a search (`q`) needs the private key unlocked (key-less tokens cannot search)",
+          schema: ErrorSchema,
+        },
         404: { description: "`not_found`: no such folder of the caller's", schema: ErrorSchema },
+        429: { description: "`rate_limited`: too many searches by this user", schema: ErrorSchema },
       },
     },
     async (ctx, { params, query }) => {
       const auth = authState(ctx);
+      // The blind index answers for content: only a caller who could read it may ask (issue 13).
+      if (query.q) await consumeRateLimit("mailbox-search-user", auth.user.id, searchLimit);
+      const privateKey = await requestPrivateKey(auth);
+      if (query.q && !privateKey) throw KeysLockedError();
       const ref = await resolveFolder(auth.user, params.folder);
-      const page = await listMailbox(auth.user, ref, query, await requestPrivateKey(auth), auth.sessionId);
+      const page = await listMailbox(auth.user, ref, query, privateKey, auth.sessionId);
       ctx.body = {
         folder: ref.kind === "custom" ? ref.folder.id : ref.kind,
         total: page.total,

@@ -8,6 +8,13 @@ const README = `Kuvert — export av dina uppgifter / export of your data
 
 account/   kontouppgifter, inställningar, telefoner och din granskningslogg (JSON)
            account information, settings, phones and your audit log (JSON)
+messages/  dina meddelanden, dekrypterade, en mapp per meddelande; left-out.json listar de
+           meddelanden vars innehåll inte följer med, och varför: id_check_pending (ID-kontroll
+           inte gjord i den här sessionen), burn_after_reading och eyes_only (följer aldrig med
+           i en export), expired, gone, key_locked
+           your messages, decrypted, one folder each; left-out.json lists the messages whose
+           content is not included, and why: id_check_pending (ID check not passed in this
+           session), burn_after_reading and eyes_only (never exported), expired, gone, key_locked
 `;
 
 /**

@@ -8,7 +8,11 @@ import { Folder } from "../../models/Folder.js";
 import { Contact } from "../../models/Contact.js";
 import { User } from "../../models/User.js";
 import { releaseMessages } from "./releaseMessages.js";
-import { decryptMessage, requestPrivateKey } from "./readMessage.js";
+import { MessageRecipient } from "../../models/MessageRecipient.js";
+import type { AuthState } from "../sessions.js";
+import { clock } from "../clock.js";
+import { assertReadable, decryptMessage, requestPrivateKey } from "./readMessage.js";
+import { idCheckPending } from "./idCheck.js";
 import { openAttachmentDownload } from "../attachments/download.js";
 
 /**
@@ -46,17 +50,46 @@ function safeName(name: string): string {
   return cleaned.slice(0, 120) || "attachment";
 }
 
+/** Why a message's content is not in the export; the archive names it, without content. */
+export type LeftOutReason = "key_locked" | "gone" | "expired" | "id_check_pending" | "burn_after_reading" | "eyes_only";
+
+/**
+ * Whether the export may carry a message's content, with the same checks as reading it
+ * (issue 13): gone or past its expiry date (`assertReadable`), an ID check this session has not
+ * passed (`idCheckPending`), and — stricter than reading, because an archive outlives the
+ * message — nothing of burn-after-reading or for-your-eyes-only messages, for anyone.
+ */
+async function leftOutReason(
+  auth: AuthState,
+  message: Message,
+  recipient: MessageRecipient | null,
+  readable: boolean,
+): Promise<LeftOutReason | null> {
+  if (!readable || message.state !== "active") return "gone";
+  try {
+    assertReadable(message, clock.now());
+  } catch {
+    return "expired";
+  }
+  if (await idCheckPending(auth, message, recipient)) return "id_check_pending";
+  if (message.burnAfterReading) return "burn_after_reading";
+  if (message.eyesOnly) return "eyes_only";
+  return null;
+}
+
 /**
  * Export (F21): every message in the owner's mailbox, decrypted with the key unlocked in their
  * session, one folder per message with message.json and its attachments (streamed, one at a
- * time). Messages that are gone (expired, burned, shredded) are listed without content;
- * for-your-eyes-only attachments are left out, as they cannot be downloaded either.
+ * time). What reading would refuse — gone, expired, ID check pending — and every
+ * burn-after-reading and for-your-eyes-only message are listed without content, with the
+ * reason in `leftOut` and in `messages/left-out.json` (issue 13).
  */
 export const messagesExportSection: ExportSection = {
   name: "messages",
   async *entries({ auth }) {
     const privateKey = await requestPrivateKey(auth);
     const userId = auth.user.id;
+    const leftOut: Array<{ id: string; folder: string; reason: LeftOutReason }> = [];
     let offset = 0;
     for (;;) {
       const entries = await MailboxEntry.findAll({
@@ -74,6 +107,12 @@ export const messagesExportSection: ExportSection = {
       const messages = new Map((await Message.findAll({ where: { id: { [Op.in]: ids } } })).map((m) => [m.id, m]));
       const envelopes = new Map(
         (await KeyEnvelope.findAll({ where: { userId, messageId: { [Op.in]: ids } } })).map((e) => [e.messageId, e]),
+      );
+      const recipients = new Map(
+        (await MessageRecipient.findAll({ where: { userId, messageId: { [Op.in]: ids } } })).map((r) => [
+          r.messageId,
+          r,
+        ]),
       );
       const senders = new Map(
         (
@@ -96,14 +135,15 @@ export const messagesExportSection: ExportSection = {
           from: sender?.email ?? null,
           state: message.state,
         };
-        if (!privateKey || !envelope || !message.content || message.state !== "active") {
+        const reason: LeftOutReason | null = !privateKey
+          ? "key_locked"
+          : await leftOutReason(auth, message, recipients.get(message.id) ?? null, !!envelope && !!message.content);
+        if (reason || !privateKey || !envelope) {
+          const why = reason ?? "gone";
+          leftOut.push({ id: message.id, folder: entry.folder, reason: why });
           yield {
             path: `${dir}/message.json`,
-            content: json({
-              ...base,
-              content: null,
-              note: privateKey ? "no longer readable" : "key locked in this session",
-            }),
+            content: json({ ...base, content: null, leftOut: why }),
             date: message.createdAt,
           };
           continue;
@@ -120,7 +160,7 @@ export const messagesExportSection: ExportSection = {
           }),
           date: message.createdAt,
         };
-        if (!content || message.eyesOnly) continue;
+        if (!content) continue;
         for (const a of content.attachments) {
           const file: ExportEntry | null = await openAttachmentDownload(auth, message.id, a.id)
             .then((d) => ({
@@ -133,5 +173,6 @@ export const messagesExportSection: ExportSection = {
         }
       }
     }
+    yield { path: "left-out.json", content: json(leftOut) };
   },
 };

@@ -12,6 +12,7 @@ import { decryptMessage } from "./readMessage.js";
 import { indexForReader, indexedMessageIds, searchMessageIds } from "../search/index.js";
 import { searchableContent } from "./searchable.js";
 import type { MessageContent } from "./content.js";
+import { clock } from "../clock.js";
 
 export type FolderRef = { kind: SystemFolder } | { kind: "custom"; folder: Folder };
 
@@ -45,6 +46,47 @@ function folderWhere(user: User, ref: FolderRef) {
 }
 
 /**
+ * Of the messages the blind index matched, those whose content the reader may see now
+ * (issue 13): not gone or expired, no ID check pending in this session (API tokens never pass
+ * one), and no burn-after-reading message the reader has not revealed. Mirrors the checks of
+ * reading a message, so a search never answers for content a read would refuse.
+ */
+async function visibleMatches(user: User, messageIds: string[], sessionId: string | null): Promise<string[]> {
+  if (messageIds.length === 0) return [];
+  const messages = await Message.findAll({
+    attributes: ["id", "senderId", "state", "expiresAt", "idCheck", "burnAfterReading"],
+    where: { id: { [Op.in]: messageIds } },
+  });
+  const recipients = new Map(
+    (
+      await MessageRecipient.findAll({
+        attributes: ["messageId", "readAt"],
+        where: { userId: user.id, messageId: { [Op.in]: messageIds } },
+      })
+    ).map((r) => [r.messageId, r]),
+  );
+  const checkedIds = messages.filter((m) => m.idCheck && m.senderId !== user.id).map((m) => m.id);
+  const passed = new Set(
+    checkedIds.length && sessionId
+      ? (await MessageIdCheck.findAll({ where: { sessionId, messageId: { [Op.in]: checkedIds } } })).map(
+          (p) => p.messageId,
+        )
+      : [],
+  );
+  const now = clock.now().getTime();
+  return messages
+    .filter((m) => {
+      if (m.state !== "active" && m.state !== "draft") return false;
+      if (m.expiresAt && m.expiresAt.getTime() <= now) return false;
+      const recipient = recipients.get(m.id);
+      if (!recipient) return true;
+      if (m.idCheck && m.senderId !== user.id && !passed.has(m.id)) return false;
+      return !(m.burnAfterReading && !recipient.readAt);
+    })
+    .map((m) => m.id);
+}
+
+/**
  * One page of a folder, newest first. Subjects are decrypted in the reader's session with the
  * unlocked private key (one ECDH per row); without it items come back without content.
  */
@@ -59,7 +101,7 @@ export async function listMailbox(
   const where: Record<string, unknown> = folderWhere(user, ref);
   if (page.q) {
     const matches = await searchMessageIds(user.id, page.q);
-    if (matches) where.messageId = { [Op.in]: matches };
+    if (matches) where.messageId = { [Op.in]: await visibleMatches(user, matches, sessionId) };
   }
   const { rows: entries, count: total } = await MailboxEntry.findAndCountAll({
     where,

@@ -1,4 +1,4 @@
-import { api, apiRequest } from "./client.js";
+import { api, apiErrorFromAnswer, apiRequest, networkError, readCookie } from "./client.js";
 import type { SecondFactorMethod } from "./auth.js";
 
 /** GET/PATCH /api/account (F20). */
@@ -81,7 +81,29 @@ export interface Confirmation {
 
 export type SmsPurpose = "totp_enable" | "backup_codes" | "confirm";
 
-export const exportUrl = "/api/account/export";
+/** What confirms an export: a second factor, or the password for a user without one. */
+export type ExportConfirmation = Confirmation | { password: string };
+
+/**
+ * POST /api/account/export (F21, issue 13): a session action confirmed each time. Resolves with
+ * the zip archive and the server's file name; rejects with ApiError like the other calls.
+ */
+export async function downloadExport(confirmation: ExportConfirmation): Promise<{ blob: Blob; fileName: string }> {
+  let res: Response;
+  try {
+    res = await fetch("/api/account/export", {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": readCookie("kuvert_csrf") ?? "" },
+      body: JSON.stringify(confirmation),
+    });
+  } catch {
+    throw networkError();
+  }
+  if (!res.ok) throw apiErrorFromAnswer(res.status, await res.text(), res.headers.get("Retry-After"));
+  const fileName = /filename="([^"]+)"/.exec(res.headers.get("Content-Disposition") ?? "")?.[1] ?? "kuvert-export.zip";
+  return { blob: await res.blob(), fileName };
+}
 
 export const accountApi = {
   get: () => api.get<Account>("/api/account"),

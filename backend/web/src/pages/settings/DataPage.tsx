@@ -2,7 +2,7 @@ import { useState, type FormEvent } from "react";
 import { Checkbox, MessageBar, MessageBarType, PrimaryButton, Spinner, TextField } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
-import { accountApi, exportUrl, type Confirmation } from "../../api/account.js";
+import { accountApi, downloadExport, type Confirmation } from "../../api/account.js";
 import { formClasses } from "../../components/formStyles.js";
 import { useSession } from "../../session/SessionContext.js";
 import { SecondFactorConfirm, cleanConfirmation } from "./SecondFactorConfirm.js";
@@ -12,18 +12,17 @@ import { settingsClasses } from "./settingsStyles.js";
 import { useLoad } from "./useLoad.js";
 import { colors } from "../../theme.js";
 
-const linkButton = {
-  display: "inline-flex",
-  alignItems: "center",
-  minHeight: 32,
-  padding: "0 16px",
-  borderRadius: 2,
-  background: colors.primary,
-  color: colors.onPrimary,
-  fontWeight: 600,
-  fontSize: 14,
-  textDecoration: "none",
-} as const;
+/** Hands a downloaded Blob to the browser as a file. */
+function saveFile(blob: Blob, fileName: string): void {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = fileName;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+}
 
 /** Export my data and delete my account (F21). */
 export function DataPage() {
@@ -36,6 +35,30 @@ export function DataPage() {
   const [understood, setUnderstood] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
+  const [exportPassword, setExportPassword] = useState("");
+  const [exportConfirmation, setExportConfirmation] = useState<Confirmation>({ method: "totp", code: "" });
+  const [exporting, setExporting] = useState(false);
+  const [exportError, setExportError] = useState<unknown>(null);
+  const exportNeedsPassword = !!status.data && status.data.methods.length === 0;
+
+  const handleExport = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!status.data) return;
+    const c = cleanConfirmation(status.data.methods, exportConfirmation);
+    if (exportNeedsPassword ? !exportPassword : !c.code) return;
+    setExporting(true);
+    setExportError(null);
+    try {
+      const { blob, fileName } = await downloadExport(exportNeedsPassword ? { password: exportPassword } : c);
+      saveFile(blob, fileName);
+      setExportConfirmation({ method: c.method, code: "" });
+      setExportPassword("");
+    } catch (err) {
+      setExportError(err);
+    } finally {
+      setExporting(false);
+    }
+  };
 
   const handleDelete = async (e: FormEvent) => {
     e.preventDefault();
@@ -57,9 +80,45 @@ export function DataPage() {
   return (
     <>
       <SettingsCard id="export" title={t("settings.data.exportTitle")} lead={t("settings.data.exportLead")}>
-        <a href={exportUrl} download style={linkButton} className="kuvert-link-button" data-testid="export">
-          {t("settings.data.export")}
-        </a>
+        <p className={settingsClasses.cardLead}>{t("settings.data.exportConfirm")}</p>
+        {status.data ? (
+          <form
+            className={`${formClasses.form} ${settingsClasses.narrow}`}
+            onSubmit={(e) => void handleExport(e)}
+            noValidate
+          >
+            {exportNeedsPassword ? (
+              <TextField
+                label={t("settings.data.password")}
+                type="password"
+                canRevealPassword
+                revealPasswordAriaLabel={t("signIn.showPassword")}
+                value={exportPassword}
+                onChange={(_, v) => setExportPassword(v ?? "")}
+                autoComplete="current-password"
+                required
+                data-testid="export-password"
+              />
+            ) : (
+              <SecondFactorConfirm
+                methods={status.data.methods}
+                value={exportConfirmation}
+                onChange={setExportConfirmation}
+                idPrefix="export"
+              />
+            )}
+            <SettingsError error={exportError} />
+            <div className={formClasses.actions}>
+              <PrimaryButton
+                type="submit"
+                disabled={exporting || (exportNeedsPassword ? !exportPassword : !exportConfirmation.code.trim())}
+                data-testid="export"
+              >
+                {t("settings.data.export")}
+              </PrimaryButton>
+            </div>
+          </form>
+        ) : null}
       </SettingsCard>
       <SettingsCard id="delete" title={t("settings.data.deleteTitle")} danger>
         <MessageBar
