@@ -109,6 +109,10 @@ export const errorCatalogue = {
   invalid_attachment_stream: { status: 400, message: "The encrypted attachment stream is not valid" },
   chunk_size_mismatch: { status: 400, message: "The chunk does not have the expected size" },
   upload_incomplete: { status: 409, message: "The upload is missing chunks" },
+  chunk_mismatch: {
+    status: 409,
+    message: "This chunk was received before with other content; start the upload again",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** An error id the API can answer with. */
