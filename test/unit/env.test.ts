@@ -53,5 +53,11 @@ describe("configuration", () => {
       expectConfigError(without, name);
     }
     expectConfigError({ ...prod, SMS_PROVIDER: "file" }, "SMS_PROVIDER");
+    expectConfigError({ ...prod, PASSWORD_SCRYPT_LOG2_N: "15" }, "PASSWORD_SCRYPT_LOG2_N");
+    expect(loadEnv({ ...prod, PASSWORD_SCRYPT_LOG2_N: "18" }).PASSWORD_SCRYPT_LOG2_N).to.equal(18);
+  });
+
+  it("password scrypt cost defaults to OWASP's minimum (N=2^17) when PASSWORD_SCRYPT_LOG2_N is unset", () => {
+    expect(loadEnv({ MASTER_KEY: key, VAR_DIR: os.tmpdir() }).PASSWORD_SCRYPT_LOG2_N).to.equal(17);
   });
 });
