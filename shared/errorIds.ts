@@ -26,6 +26,10 @@ export const errorCatalogue = {
   account_not_found: { status: 401, message: "No account matches that sign-in" },
   forbidden: { status: 403, message: "You are not allowed to do that" },
   csrf_failed: { status: 403, message: "The request is missing its CSRF token; reload the page" },
+  https_required: {
+    status: 400,
+    message: "This server only signs in over HTTPS; the request arrived without TLS",
+  },
   account_locked: { status: 423, message: "The account is locked. Reset your password to unlock it." },
   not_a_session: { status: 400, message: "That is only possible in a signed-in browser session" },
   not_signing_in: {

@@ -142,6 +142,17 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     for (const name of requiredInProduction) {
       if (!e[name]) throw new ConfigError(`Configuration error: ${name} is required in production`);
     }
+    // The server speaks plain HTTP; it learns that a request came over TLS only from a trusted
+    // proxy's X-Forwarded-Proto. Without that, sign-in could not set its Secure cookies.
+    if (!e.PUBLIC_URL!.startsWith("https://")) {
+      throw new ConfigError("Configuration error: PUBLIC_URL must be an https:// address in production");
+    }
+    if (!e.TRUST_PROXY) {
+      throw new ConfigError(
+        "Configuration error: TRUST_PROXY must be true in production: PUBLIC_URL is https but this server " +
+          "speaks plain HTTP, so it needs a TLS proxy in front that sends X-Forwarded-Proto",
+      );
+    }
     if (e.PASSWORD_SCRYPT_LOG2_N < 17) {
       throw new ConfigError("Configuration error: PASSWORD_SCRYPT_LOG2_N must be at least 17 in production");
     }
