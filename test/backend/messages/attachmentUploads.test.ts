@@ -217,4 +217,24 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
     expect(res.status).to.equal(200);
     expect(Buffer.from(await res.arrayBuffer()).equals(original)).to.equal(true);
   });
+
+  it("a chunk of an upload begun before chunk hashes were kept cannot be re-sent (no hash to compare)", async () => {
+    const data = pseudoRandomBytes(3000, "legacy");
+    const draftId = await newDraft();
+    const started = await senderApi.post<UploadState>(`/api/messages/${draftId}/attachments/uploads`, {
+      name: "old.bin",
+      size: data.length,
+    });
+    const uploadId = started.body.id;
+    expect((await putChunk(senderApi, draftId, uploadId, 0, data)).status).to.equal(200);
+    const row = (await AttachmentUpload.findByPk(uploadId))!;
+    // The layout before: a bare blob key per received chunk.
+    await row.update({ chunks: JSON.stringify(row.chunkKeys()) });
+    const resent = await putChunk(senderApi, draftId, uploadId, 0, data);
+    expect(resent.status, resent.text).to.equal(409);
+    expect(resent.body.error).to.equal("chunk_mismatch");
+    const state = await senderApi.get<UploadState>(`/api/messages/${draftId}/attachments/uploads/${uploadId}`);
+    expect(state.body.received).to.deep.equal([0]);
+    expect((await senderApi.delete(`/api/messages/${draftId}/attachments/uploads/${uploadId}`)).status).to.equal(204);
+  });
 });
