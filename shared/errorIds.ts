@@ -26,6 +26,10 @@ export const errorCatalogue = {
   account_not_found: { status: 401, message: "No account matches that sign-in" },
   forbidden: { status: 403, message: "You are not allowed to do that" },
   csrf_failed: { status: 403, message: "The request is missing its CSRF token; reload the page" },
+  https_required: {
+    status: 400,
+    message: "This server only signs in over HTTPS; the request arrived without TLS",
+  },
   account_locked: { status: 423, message: "The account is locked. Reset your password to unlock it." },
   not_a_session: { status: 400, message: "That is only possible in a signed-in browser session" },
   not_signing_in: {
@@ -109,6 +113,10 @@ export const errorCatalogue = {
   invalid_attachment_stream: { status: 400, message: "The encrypted attachment stream is not valid" },
   chunk_size_mismatch: { status: 400, message: "The chunk does not have the expected size" },
   upload_incomplete: { status: 409, message: "The upload is missing chunks" },
+  chunk_mismatch: {
+    status: 409,
+    message: "This chunk was received before with other content; start the upload again",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** An error id the API can answer with. */

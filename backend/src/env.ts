@@ -86,6 +86,11 @@ const EnvSchema = z.object({
     .int()
     .min(1)
     .default(15 * 60),
+  /**
+   * log2 of scrypt's N for password hashes and password-wrapped keys (services/passwords.ts).
+   * Default and production minimum 17 (OWASP); tests may lower it to run fast.
+   */
+  PASSWORD_SCRYPT_LOG2_N: z.coerce.number().int().min(10).max(20).default(17),
   DEMO: bool.optional(),
   // Microsoft sign-in for the add-in (Entra ID): off unless ENTRA_CLIENT_ID is set (services/microsoft/entraToken.ts).
   ENTRA_CLIENT_ID: z.guid().optional(),
@@ -139,6 +144,20 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (isProduction) {
     for (const name of requiredInProduction) {
       if (!e[name]) throw new ConfigError(`Configuration error: ${name} is required in production`);
+    }
+    // The server speaks plain HTTP; it learns that a request came over TLS only from a trusted
+    // proxy's X-Forwarded-Proto. Without that, sign-in could not set its Secure cookies.
+    if (!e.PUBLIC_URL!.startsWith("https://")) {
+      throw new ConfigError("Configuration error: PUBLIC_URL must be an https:// address in production");
+    }
+    if (!e.TRUST_PROXY) {
+      throw new ConfigError(
+        "Configuration error: TRUST_PROXY must be true in production: PUBLIC_URL is https but this server " +
+          "speaks plain HTTP, so it needs a TLS proxy in front that sends X-Forwarded-Proto",
+      );
+    }
+    if (e.PASSWORD_SCRYPT_LOG2_N < 17) {
+      throw new ConfigError("Configuration error: PASSWORD_SCRYPT_LOG2_N must be at least 17 in production");
     }
     if (e.SMS_PROVIDER === "file") {
       throw new ConfigError("Configuration error: SMS_PROVIDER must be http or 46elks in production");

@@ -39,7 +39,7 @@ describe("operator CLI (bin/kuvert.js)", function () {
     expect(JSON.parse(ok.stdout)).to.include({ email, role: "admin" });
     const user = await User.findOne({ where: { email } });
     expect(user?.role).to.equal("admin");
-    expect(user?.passwordHash).to.match(/^scrypt\$/);
+    expect(user?.passwordHash).to.match(/^scrypt\+pepper\$/);
 
     const missing = await runCli(["user:create", "--org", name, "--email", "x@example.test"]);
     expect(missing.code).to.equal(64);

@@ -30,7 +30,7 @@ export function pseudoRandomBytes(size: number, seed: string): Buffer {
 export function authHeaders(api: ApiClient): Record<string, string> {
   const h: Record<string, string> = {};
   if (api.cookies.size) h.Cookie = api.cookieHeader();
-  const csrf = api.cookies.get("kuvert_csrf");
+  const csrf = api.cookies.get("kuvert_csrf") ?? api.cookies.get("__Host-kuvert_csrf");
   if (csrf) h["X-CSRF-Token"] = csrf;
   if (api.bearer) h.Authorization = `Bearer ${api.bearer}`;
   return h;

@@ -16,6 +16,7 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     MASTER_KEY: e.MASTER_KEY,
     VAR_DIR: e.VAR_DIR,
     MAIL_FROM: e.MAIL_FROM,
+    PASSWORD_SCRYPT_LOG2_N: String(e.PASSWORD_SCRYPT_LOG2_N),
     ...extra,
   };
 }

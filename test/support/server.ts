@@ -53,7 +53,8 @@ export class ApiClient {
   ): Promise<ApiResponse<T>> {
     const h: Record<string, string> = { ...headers };
     if (this.cookies.size) h.Cookie = this.cookieHeader();
-    const csrf = this.cookies.get("kuvert_csrf");
+    // `__Host-kuvert_csrf` when the app runs as production (services/sessions.ts).
+    const csrf = this.cookies.get("kuvert_csrf") ?? this.cookies.get("__Host-kuvert_csrf");
     if (csrf && method !== "GET" && method !== "HEAD") h["X-CSRF-Token"] ??= csrf;
     if (this.bearer) h.Authorization ??= `Bearer ${this.bearer}`;
     let payload: BodyInit | undefined;

@@ -45,6 +45,7 @@ describe("configuration", () => {
       PUBLIC_URL: "https://kuvert.example.se",
       SMS_PROVIDER: "http",
       SMS_HTTP_URL: "https://sms.example.se/send",
+      TRUST_PROXY: "true",
     };
     expect(loadEnv(prod).isProduction).to.equal(true);
     for (const name of ["DATABASE_URL", "MASTER_KEY", "SMTP_URL", "PUBLIC_URL"]) {
@@ -53,5 +54,17 @@ describe("configuration", () => {
       expectConfigError(without, name);
     }
     expectConfigError({ ...prod, SMS_PROVIDER: "file" }, "SMS_PROVIDER");
+    expectConfigError({ ...prod, PASSWORD_SCRYPT_LOG2_N: "15" }, "PASSWORD_SCRYPT_LOG2_N");
+    // Plain HTTP to this server with no trusted proxy: sign-in could not set its Secure cookies.
+    const noProxy: Record<string, string> = { ...prod };
+    delete noProxy.TRUST_PROXY;
+    expect(() => loadEnv(noProxy)).to.throw(ConfigError, /TRUST_PROXY must be true.*PUBLIC_URL is https/);
+    expectConfigError({ ...prod, TRUST_PROXY: "false" }, "TRUST_PROXY");
+    expectConfigError({ ...prod, PUBLIC_URL: "http://kuvert.example.se" }, "PUBLIC_URL must be an https");
+    expect(loadEnv({ ...prod, PASSWORD_SCRYPT_LOG2_N: "18" }).PASSWORD_SCRYPT_LOG2_N).to.equal(18);
+  });
+
+  it("password scrypt cost defaults to OWASP's minimum (N=2^17) when PASSWORD_SCRYPT_LOG2_N is unset", () => {
+    expect(loadEnv({ MASTER_KEY: key, VAR_DIR: os.tmpdir() }).PASSWORD_SCRYPT_LOG2_N).to.equal(17);
   });
 });

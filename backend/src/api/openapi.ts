@@ -79,7 +79,12 @@ export function openApiDocument(serverUrl: string): Record<string, unknown> {
     paths,
     components: {
       securitySchemes: {
-        session: { type: "apiKey", in: "cookie", name: "kuvert_session" },
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: "kuvert_session",
+          description: "`__Host-kuvert_session` in production (HTTPS only); state changes also send X-CSRF-Token",
+        },
         bearer: { type: "http", scheme: "bearer" },
       },
     },

@@ -2,7 +2,7 @@ import crypto from "node:crypto";
 import type { Middleware, ParameterizedContext } from "koa";
 import { AuthenticationRequiredError, ForbiddenError, appError } from "../errors.js";
 import { User, type Role } from "../models/User.js";
-import { CSRF_COOKIE, loadSession, type AuthState } from "../services/sessions.js";
+import { csrfCookieName, loadSession, type AuthState } from "../services/sessions.js";
 import { authenticateApiToken } from "../services/apiTokens.js";
 
 export type { AuthState } from "../services/sessions.js";
@@ -52,7 +52,7 @@ async function fromCookie(ctx: ParameterizedContext, allowPartial: boolean): Pro
     // Double submit, bound to the session: the header must equal the cookie, and both must be
     // the token derived from this session's secret (a planted cookie does not pass).
     const header = ctx.get("X-CSRF-Token");
-    const cookie = ctx.cookies.get(CSRF_COOKIE) ?? "";
+    const cookie = ctx.cookies.get(csrfCookieName()) ?? "";
     if (!header || !sameSecret(header, cookie) || !sameSecret(header, csrfToken)) throw CsrfFailedError();
   }
   return { user, via: "session", sessionId: session.id, tokenId: null, stage: session.stage, sessionKey };

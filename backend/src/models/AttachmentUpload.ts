@@ -9,8 +9,10 @@ import {
 
 /**
  * A resumable attachment upload in progress (services/attachments/chunkedUpload.ts). `id` becomes
- * the attachment's id; `meta` is encrypted like Attachment.meta; `chunks` is a JSON list with
- * the blob key of each received (encrypted) chunk, or null.
+ * the attachment's id; `meta` is encrypted like Attachment.meta; `chunks` is a JSON list with,
+ * for each received (encrypted) chunk, `{key, mac}` — its blob key and a keyed hash of its
+ * plaintext, so a re-sent chunk is only accepted with the same bytes (no GCM nonce reuse) — or
+ * null. Uploads started before the hash was kept hold a bare blob key.
  */
 export class AttachmentUpload extends Model<
   InferAttributes<AttachmentUpload>,
@@ -49,7 +51,18 @@ export class AttachmentUpload extends Model<
     );
   }
 
-  chunkKeys(): Array<string | null> {
-    return JSON.parse(this.chunks) as Array<string | null>;
+  chunkEntries(): Array<UploadChunk | null> {
+    const raw = JSON.parse(this.chunks) as Array<string | UploadChunk | null>;
+    return raw.map((c) => (typeof c === "string" ? { key: c, mac: null } : c));
   }
+
+  chunkKeys(): Array<string | null> {
+    return this.chunkEntries().map((c) => c?.key ?? null);
+  }
+}
+
+/** One received chunk: its blob key and the hex HMAC of its plaintext (null for legacy rows). */
+export interface UploadChunk {
+  key: string;
+  mac: string | null;
 }

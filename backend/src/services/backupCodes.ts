@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import type { Transaction } from "sequelize";
 import { BackupCode } from "../models/BackupCode.js";
-import { hashSecret, verifySecret } from "./passwords.js";
+import { hashCode, verifyCode } from "./passwords.js";
 import { deriveKey } from "./crypto/masterKey.js";
 import { clock } from "./clock.js";
 
@@ -53,7 +53,7 @@ export function isBackupCodeShape(code: string): boolean {
 export async function generateBackupCodes(t: Transaction, userId: string): Promise<string[]> {
   const codes = Array.from({ length: BACKUP_CODE_COUNT }, generateBackupCode);
   const hashes = await Promise.all(
-    codes.map(async (c) => `${selector(userId, normaliseBackupCode(c))}:${await hashSecret(normaliseBackupCode(c))}`),
+    codes.map(async (c) => `${selector(userId, normaliseBackupCode(c))}:${await hashCode(normaliseBackupCode(c))}`),
   );
   await BackupCode.destroy({ where: { userId }, transaction: t });
   await BackupCode.bulkCreate(
@@ -79,9 +79,9 @@ export async function useBackupCode(t: Transaction, userId: string, code: string
   const tag = selector(userId, normalised);
   const candidates = rows.filter((r) => splitStored(r.codeHash).tag === tag);
   // Usually one candidate (10 codes over 65,536 tags); each is checked with scrypt in constant time.
-  const matches = await Promise.all(candidates.map((r) => verifySecret(normalised, splitStored(r.codeHash).hash)));
+  const matches = await Promise.all(candidates.map((r) => verifyCode(normalised, splitStored(r.codeHash).hash)));
   // No candidate: spend one scrypt anyway, so a miss takes as long as a near miss.
-  if (candidates.length === 0) await verifySecret(normalised, null);
+  if (candidates.length === 0) await verifyCode(normalised, null);
   const hit = candidates.find((_, i) => matches[i]);
   if (!hit) return false;
   const [used] = await BackupCode.update(

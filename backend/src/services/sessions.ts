@@ -4,11 +4,21 @@ import { Op, type Transaction } from "sequelize";
 import { Session, type SessionStage } from "../models/Session.js";
 import type { User } from "../models/User.js";
 import { env } from "../env.js";
+import { appError } from "../errors.js";
 import { resealSessionKey } from "./keys/userKeys.js";
 import { clock } from "./clock.js";
 
-export const SESSION_COOKIE = "kuvert_session";
-export const CSRF_COOKIE = "kuvert_csrf";
+/**
+ * Cookie names: `__Host-kuvert_session` and `__Host-kuvert_csrf` in production (the browser
+ * then only accepts them Secure, Path=/ and without Domain, so a sibling subdomain cannot plant
+ * or overwrite them), plain `kuvert_session` / `kuvert_csrf` over http in development and tests.
+ */
+export function sessionCookieName(): string {
+  return `${env().isProduction ? "__Host-" : ""}kuvert_session`;
+}
+export function csrfCookieName(): string {
+  return `${env().isProduction ? "__Host-" : ""}kuvert_csrf`;
+}
 /** A partial session (password done, second factor due) lives at most this long. */
 export const PARTIAL_SESSION_SECONDS = 10 * 60;
 /** last_seen_at is written at most this often per session (idle timeout granularity). */
@@ -50,25 +60,41 @@ function csrfTokenOf(secret: Buffer): string {
   return derive(secret, "kuvert:csrf:v1").toString("base64url");
 }
 
-export function cookieOptions(httpOnly: boolean) {
-  const e = env();
+function cookieOptions(httpOnly: boolean) {
   return {
     httpOnly,
     sameSite: "lax" as const,
-    secure: e.NODE_ENV === "production",
+    secure: env().isProduction,
     path: "/",
     overwrite: true,
   };
 }
 
-function setCookies(ctx: Ctx, id: string, secret: Buffer): void {
-  ctx.cookies.set(SESSION_COOKIE, `${id}.${secret.toString("base64url")}`, cookieOptions(true));
-  ctx.cookies.set(CSRF_COOKIE, csrfTokenOf(secret), cookieOptions(false));
+export const HttpsRequiredError = () =>
+  appError(
+    "https_required",
+    "This server only sets its sign-in cookies over HTTPS; the request arrived without TLS (check TRUST_PROXY and X-Forwarded-Proto)",
+  );
+
+/**
+ * Secure cookies need a request the server knows came over TLS (directly or, with TRUST_PROXY,
+ * X-Forwarded-Proto: https); otherwise a clear 400 instead of the cookie library's 500.
+ */
+function assertCookiesCanBeSet(ctx: Ctx): void {
+  if (env().isProduction && !ctx.secure) throw HttpsRequiredError();
 }
 
-function clearCookies(ctx: Ctx): void {
-  ctx.cookies.set(SESSION_COOKIE, "", { ...cookieOptions(true), maxAge: 0 });
-  ctx.cookies.set(CSRF_COOKIE, "", { ...cookieOptions(false), maxAge: 0 });
+function setCookies(ctx: Ctx, id: string, secret: Buffer): void {
+  assertCookiesCanBeSet(ctx);
+  ctx.cookies.set(sessionCookieName(), `${id}.${secret.toString("base64url")}`, cookieOptions(true));
+  ctx.cookies.set(csrfCookieName(), csrfTokenOf(secret), cookieOptions(false));
+}
+
+/** Removes the session and CSRF cookies from the browser (sign-out, account deleted). */
+export function clearSessionCookies(ctx: Ctx): void {
+  assertCookiesCanBeSet(ctx);
+  ctx.cookies.set(sessionCookieName(), "", { ...cookieOptions(true), maxAge: 0 });
+  ctx.cookies.set(csrfCookieName(), "", { ...cookieOptions(false), maxAge: 0 });
 }
 
 function parseCookie(value: string | undefined): { id: string; secret: Buffer } | null {
@@ -93,7 +119,7 @@ function expired(s: Session, now: number): boolean {
  * Expired rows are deleted. Refreshes last_seen_at (sliding idle timeout).
  */
 export async function loadSession(ctx: Ctx): Promise<LoadedSession | null> {
-  const parsed = parseCookie(ctx.cookies.get(SESSION_COOKIE));
+  const parsed = parseCookie(ctx.cookies.get(sessionCookieName()));
   if (!parsed) return null;
   const session = await Session.findByPk(parsed.id);
   if (!session) return null;
@@ -153,10 +179,10 @@ function setAuth(ctx: Ctx, user: User, session: Session, secret: Buffer): void {
 /**
  * Starts a new session for `user` with a fresh id and secret (never one the client brought:
  * session fixation), deletes the session the request came with, and sets the cookies
- * kuvert_session (HttpOnly) and kuvert_csrf. Afterwards ctx.state.auth is the new session.
+ * kuvert_session (HttpOnly) and kuvert_csrf (`__Host-` in production). Afterwards ctx.state.auth is the new session.
  */
 export async function createSession(ctx: Ctx, t: Transaction, user: User, stage: SessionStage): Promise<Session> {
-  const previous = parseCookie(ctx.cookies.get(SESSION_COOKIE));
+  const previous = parseCookie(ctx.cookies.get(sessionCookieName()));
   if (previous) {
     const old = await Session.findByPk(previous.id, { transaction: t });
     if (old && secretMatches(old, previous.secret)) await old.destroy({ transaction: t });
@@ -187,9 +213,9 @@ export async function upgradeSession(ctx: Ctx, t: Transaction, stage: SessionSta
 /** Ends the request's session (row and cookies). */
 export async function destroySession(ctx: Ctx, t: Transaction): Promise<void> {
   const auth = ctx.state.auth as AuthState | undefined;
-  const id = auth?.sessionId ?? parseCookie(ctx.cookies.get(SESSION_COOKIE))?.id;
+  const id = auth?.sessionId ?? parseCookie(ctx.cookies.get(sessionCookieName()))?.id;
   if (id && (auth?.sessionId || (await loadSession(ctx)))) await Session.destroy({ where: { id }, transaction: t });
-  clearCookies(ctx);
+  clearSessionCookies(ctx);
 }
 
 /** Deletes every session of a user except `exceptSessionId`; returns how many. */

@@ -111,7 +111,7 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
     expect((await putChunk(strangerApi, draftId, uploadId, 1, chunk(1))).status).to.equal(404);
 
     expect((await putChunk(senderApi, draftId, uploadId, 1, chunk(1))).status).to.equal(200);
-    // Resend chunk 0 (as after a lost answer): it replaces the first copy.
+    // Resend chunk 0 (as after a lost answer): the same bytes are accepted and nothing is rewritten.
     const again = await putChunk(senderApi, draftId, uploadId, 0, chunk(0));
     expect(again.body.received).to.deep.equal([0, 1, 2]);
     expect(newFiles(filesBefore)).to.have.length(3);
@@ -175,5 +175,66 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
     );
     expect(newFiles(filesBefore)).to.deep.equal([]);
     expect(await AttachmentUpload.count({ where: { messageId: draftId } })).to.equal(0);
+  });
+
+  it("a chunk re-sent with different bytes is refused (no GCM nonce reuse); the same bytes again are accepted", async () => {
+    const size = 5000;
+    const original = pseudoRandomBytes(size, "original");
+    const forged = pseudoRandomBytes(size, "forged");
+    const draftId = await newDraft();
+    const started = await senderApi.post<UploadState>(`/api/messages/${draftId}/attachments/uploads`, {
+      name: "nonce.bin",
+      type: "application/octet-stream",
+      size,
+    });
+    const uploadId = started.body.id;
+    expect((await putChunk(senderApi, draftId, uploadId, 0, original)).status).to.equal(200);
+    const storedKey = () => AttachmentUpload.findByPk(uploadId).then((u) => JSON.stringify(u!.chunkKeys()));
+    const firstKey = await storedKey();
+    const filesBefore = blobFiles();
+
+    // The attack: the same chunk index with other plaintext would be encrypted under the same
+    // key, nonce prefix and record indices as the first (XOR of plaintexts, GHASH key).
+    const resent = await putChunk(senderApi, draftId, uploadId, 0, forged);
+    expect(resent.status, resent.text).to.equal(409);
+    expect(resent.body.error).to.equal("chunk_mismatch");
+    expect(newFiles(filesBefore)).to.deep.equal([]);
+    expect(await storedKey()).to.equal(firstKey);
+
+    // An idempotent retry (lost answer) is accepted and rewrites nothing.
+    const retry = await putChunk(senderApi, draftId, uploadId, 0, original);
+    expect(retry.status, retry.text).to.equal(200);
+    expect(retry.body.received).to.deep.equal([0]);
+    expect(await storedKey()).to.equal(firstKey);
+    expect(newFiles(filesBefore)).to.deep.equal([]);
+
+    const committed = await senderApi.post(`/api/messages/${draftId}/attachments/uploads/${uploadId}/commit`, {});
+    expect(committed.status, committed.text).to.equal(201);
+    await sendDraft(senderApi, draftId, [recipient]);
+    const res = await fetch(`${recipientApi.baseUrl}/api/messages/${draftId}/attachments/${uploadId}`, {
+      headers: { Cookie: recipientApi.cookieHeader() },
+    });
+    expect(res.status).to.equal(200);
+    expect(Buffer.from(await res.arrayBuffer()).equals(original)).to.equal(true);
+  });
+
+  it("a chunk of an upload begun before chunk hashes were kept cannot be re-sent (no hash to compare)", async () => {
+    const data = pseudoRandomBytes(3000, "legacy");
+    const draftId = await newDraft();
+    const started = await senderApi.post<UploadState>(`/api/messages/${draftId}/attachments/uploads`, {
+      name: "old.bin",
+      size: data.length,
+    });
+    const uploadId = started.body.id;
+    expect((await putChunk(senderApi, draftId, uploadId, 0, data)).status).to.equal(200);
+    const row = (await AttachmentUpload.findByPk(uploadId))!;
+    // The layout before: a bare blob key per received chunk.
+    await row.update({ chunks: JSON.stringify(row.chunkKeys()) });
+    const resent = await putChunk(senderApi, draftId, uploadId, 0, data);
+    expect(resent.status, resent.text).to.equal(409);
+    expect(resent.body.error).to.equal("chunk_mismatch");
+    const state = await senderApi.get<UploadState>(`/api/messages/${draftId}/attachments/uploads/${uploadId}`);
+    expect(state.body.received).to.deep.equal([0]);
+    expect((await senderApi.delete(`/api/messages/${draftId}/attachments/uploads/${uploadId}`)).status).to.equal(204);
   });
 });

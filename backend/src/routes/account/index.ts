@@ -9,7 +9,7 @@ import { transaction } from "../../db.js";
 import { appError } from "../../errors.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
-import { cookieOptions, CSRF_COOKIE, SESSION_COOKIE } from "../../services/sessions.js";
+import { clearSessionCookies } from "../../services/sessions.js";
 import { AUTO_REPLY_MAX_LENGTH, SIGNATURE_MAX_LENGTH } from "../../services/accountSettings.js";
 import { accountDetails } from "../../services/account/accountDetails.js";
 import { updateAccountSettings } from "../../commands/updateAccountSettings.js";
@@ -175,8 +175,7 @@ export function accountRoutes(router: Router): void {
       );
       if (result.kind === "invalid_password") throw appError("invalid_password", "The password is wrong");
       if (result.kind === "invalid_code") throw InvalidCodeError();
-      ctx.cookies.set(SESSION_COOKIE, "", { ...cookieOptions(true), maxAge: 0 });
-      ctx.cookies.set(CSRF_COOKIE, "", { ...cookieOptions(false), maxAge: 0 });
+      clearSessionCookies(ctx);
       ctx.status = 204;
     },
   );

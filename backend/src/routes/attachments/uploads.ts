@@ -24,7 +24,7 @@ const notFound = { description: "`not_found`: no such draft or upload of the cal
 
 /**
  * Resumable uploads (plaintext form) for big files: start with name/type/size, PUT 8 MiB chunks
- * in any order (again after a failure; GET shows which arrived), then commit. Each chunk is
+ * in any order (again after a failure, with the same bytes; GET shows which arrived), then commit. Each chunk is
  * encrypted on arrival as exactly the records it holds in the final stream.
  */
 export function uploadRoutes(router: Router): void {
@@ -96,7 +96,7 @@ export function uploadRoutes(router: Router): void {
     {
       method: "put",
       path: "/api/messages/:id/attachments/uploads/:uid/chunks/:n",
-      summary: "Send one chunk of a resumable upload (again to replace it)",
+      summary: "Send one chunk of a resumable upload (again, with the same bytes, after a lost answer)",
       tags: ["attachments"],
       security: "session",
       params: ChunkParams,
@@ -106,12 +106,19 @@ export function uploadRoutes(router: Router): void {
       },
       before: before(),
       responses: {
-        200: { description: "Stored encrypted; the upload's state", schema: UploadResponse },
+        200: {
+          description: "Stored encrypted (or received before with the same bytes); the upload's state",
+          schema: UploadResponse,
+        },
         400: { description: "`chunk_size_mismatch`", schema: ErrorSchema },
         401: e401,
         403: { description: "`keys_locked`", schema: ErrorSchema },
         404: notFound,
-        409: { description: "`not_a_draft`", schema: ErrorSchema },
+        409: {
+          description:
+            "`chunk_mismatch`: this chunk was received before with other bytes (no GCM nonce reuse); `not_a_draft`",
+          schema: ErrorSchema,
+        },
         415: { description: "`unsupported_media_type`", schema: ErrorSchema },
       },
     },

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
-import { Readable } from "node:stream";
+import { Readable, Transform, Writable, type TransformCallback } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Transaction } from "sequelize";
 import { NotFoundError, appError } from "../../errors.js";
 import { transaction } from "../../db.js";
@@ -26,6 +27,8 @@ export const CHUNK_SIZE = 128 * RECORD_SIZE; // 8 MiB
 
 export const ChunkSizeError = (expected: number) =>
   appError("chunk_size_mismatch", `This chunk must be exactly ${expected} bytes`);
+export const ChunkMismatchError = () =>
+  appError("chunk_mismatch", "This chunk was received before with other content; start the upload again");
 export const UploadIncompleteError = (missing: number[]) =>
   appError(
     "upload_incomplete",
@@ -114,13 +117,46 @@ export interface ChunkProps {
 }
 
 /**
- * Encrypts one chunk as the records it holds in the final stream and stores it. Sending a chunk
- * again replaces it (resume after a failure). 400 chunk_size_mismatch unless it is exactly the
- * expected length.
+ * The key of the chunk hashes of one upload: HKDF-SHA256 of the draft's content key, salted with
+ * the upload id. Keyed by the content key (not MASTER_KEY) so the database and the master key
+ * together still cannot confirm a guess at a short chunk's plaintext.
+ */
+function chunkMacKey(cek: Buffer, uploadId: string): Buffer {
+  return Buffer.from(crypto.hkdfSync("sha256", cek, Buffer.from(uploadId), "kuvert:upload-chunk-mac", 32));
+}
+
+/** Passes bytes through while feeding them to `mac`. */
+function macTap(mac: crypto.Hmac): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb: TransformCallback) {
+      mac.update(chunk);
+      cb(null, chunk);
+    },
+  });
+}
+
+function sameMac(stored: string | null, mac: string): boolean {
+  if (!stored || stored.length !== mac.length) return false;
+  return crypto.timingSafeEqual(Buffer.from(stored, "hex"), Buffer.from(mac, "hex"));
+}
+
+function newMac(key: Buffer, index: number): crypto.Hmac {
+  const position = Buffer.alloc(8);
+  position.writeBigUInt64BE(BigInt(index));
+  return crypto.createHmac("sha256", key).update(position);
+}
+
+/**
+ * Encrypts one chunk as the records it holds in the final stream and stores it, with a keyed
+ * hash of its plaintext. A chunk sent again (resume after a lost answer) is only hashed, never
+ * encrypted again: the same bytes answer 200 and change nothing; other bytes answer 409
+ * chunk_mismatch, because encrypting them under the same key, nonce prefix and record indices
+ * would reuse GCM nonces. 400 chunk_size_mismatch unless it is exactly the expected length.
  */
 export async function putChunk(p: ChunkProps): Promise<UploadState> {
   let upload: AttachmentUpload;
   let stored: { key: string; size: number };
+  let mac: string;
   const limit = { bytes: () => 0 };
   let expected: number;
   try {
@@ -131,12 +167,24 @@ export async function putChunk(p: ChunkProps): Promise<UploadState> {
     if (p.contentLength !== null && p.contentLength !== expected) throw ChunkSizeError(expected);
     const counter = byteLimit(expected, () => ChunkSizeError(expected));
     limit.bytes = counter.bytes;
+    const macKey = chunkMacKey(p.cek, upload.id);
+    const hmac = newMac(macKey, p.index);
+    macKey.fill(0);
+    const existing = upload.chunkEntries()[p.index];
+    if (existing) {
+      await pipeline(p.source, counter, macTap(hmac), discard());
+      if (counter.bytes() !== expected) throw ChunkSizeError(expected);
+      if (!sameMac(existing.mac, hmac.digest("hex"))) throw ChunkMismatchError();
+      return presentUpload(upload);
+    }
     const firstIndex = (p.index * CHUNK_SIZE) / RECORD_SIZE;
     stored = await streamToBlob(p.region, p.source, [
       counter,
+      macTap(hmac),
       createChunkEncryptor(p.cek, upload.id, Buffer.from(upload.noncePrefix, "hex"), firstIndex, p.index === count - 1),
       coalesce(),
     ]);
+    mac = hmac.digest("hex");
   } finally {
     p.cek.fill(0);
   }
@@ -148,10 +196,16 @@ export async function putChunk(p: ChunkProps): Promise<UploadState> {
   try {
     upload = await transaction(async (t) => {
       const row = await loadUpload(t, p.user, p.messageId, p.uploadId, true);
-      const keys = row.chunkKeys();
-      replaced = keys[p.index];
-      keys[p.index] = stored.key;
-      row.chunks = JSON.stringify(keys);
+      const entries = row.chunkEntries();
+      const raced = entries[p.index];
+      if (raced) {
+        // The same chunk arrived twice at once: keep the first; ours is the same or refused.
+        if (!sameMac(raced.mac, mac)) throw ChunkMismatchError();
+        replaced = stored.key;
+        return row;
+      }
+      entries[p.index] = { key: stored.key, mac };
+      row.chunks = JSON.stringify(entries);
       await row.save({ transaction: t });
       return row;
     });
@@ -161,6 +215,15 @@ export async function putChunk(p: ChunkProps): Promise<UploadState> {
   }
   if (replaced) await blobStore().overwriteAndDelete(replaced);
   return presentUpload(upload);
+}
+
+/** A sink that drops what it is given (a re-sent chunk is hashed, not stored). */
+function discard(): Writable {
+  return new Writable({
+    write(_chunk, _enc, cb) {
+      cb();
+    },
+  });
 }
 
 async function* joined(header: Buffer, keys: string[]): AsyncGenerator<Buffer> {

@@ -1,5 +1,6 @@
 import crypto from "node:crypto";
-import { promisify } from "node:util";
+import { currentPasswordParams, scryptKey } from "../passwords.js";
+import { deriveKey } from "../crypto/masterKey.js";
 import {
   fromBase64url,
   IV_BYTES,
@@ -10,24 +11,20 @@ import {
   type SealedBytes,
 } from "../crypto/aesGcm.js";
 
-const scrypt = promisify(crypto.scrypt) as (
-  password: crypto.BinaryLike,
-  salt: crypto.BinaryLike,
-  keylen: number,
-  options: crypto.ScryptOptions,
-) => Promise<Buffer>;
-
 /**
  * Wrapping of a private key under a key derived from the user's password.
  *
  * The wrapping key comes from its own scrypt run with its own random salt, so it has nothing
  * in common with the password verifier in users.password_hash. The wrapped value is JSON:
- * `{"v":1,"kdf":"scrypt","N","r","p","salt","iv","ct"}` (base64url), AES-256-GCM with the
- * 16-byte tag at the end of `ct` and the AAD `kuvert:pk-password:v1:<userId>`, so a wrapped
- * key copied to another user's row does not open.
+ * `{"v":2,"kdf":"scrypt","N","r","p","salt","iv","ct"}` (base64url), AES-256-GCM with the
+ * 16-byte tag at the end of `ct` and the AAD `kuvert:pk-password:v2:<userId>`, so a wrapped
+ * key copied to another user's row does not open. In v2 the key-encryption key is
+ * HMAC-SHA256(pepper, scrypt(password)) with a pepper derived from MASTER_KEY, so the GCM tag
+ * does not confirm a password guess to someone who has only the database. v1 (no pepper,
+ * AAD `…:v1:…`) still opens and is re-wrapped at the next sign-in (`needsRewrap`).
  */
 export interface PasswordWrapped {
-  v: 1;
+  v: 1 | 2;
   kdf: "scrypt";
   N: number;
   r: number;
@@ -37,29 +34,50 @@ export interface PasswordWrapped {
   ct: string;
 }
 
-export const wrapParams = { N: 2 ** 15, r: 8, p: 1 };
-
-function aad(userId: string): Buffer {
-  return Buffer.from(`kuvert:pk-password:v1:${userId}`);
+/** Today's wrapping parameters: the same cost as password hashes (services/passwords.ts). */
+export function wrapParams(): { N: number; r: number; p: number } {
+  const { N, r, p } = currentPasswordParams();
+  return { N, r, p };
 }
 
-function deriveWrappingKey(password: string, salt: Buffer, p: { N: number; r: number; p: number }): Promise<Buffer> {
-  return scrypt(password.normalize("NFKC"), salt, 32, { N: p.N, r: p.r, p: p.p, maxmem: 256 * p.N * p.r });
+function aad(userId: string, v: 1 | 2): Buffer {
+  return Buffer.from(`kuvert:pk-password:v${v}:${userId}`);
+}
+
+async function deriveWrappingKey(
+  password: string,
+  salt: Buffer,
+  p: { v: 1 | 2; N: number; r: number; p: number },
+): Promise<Buffer> {
+  const stretched = await scryptKey(password, salt, p);
+  if (p.v === 1) return stretched;
+  return crypto.createHmac("sha256", deriveKey("password-pepper:wrap")).update(stretched).digest();
 }
 
 export async function wrapWithPassword(userId: string, password: string, plaintext: Buffer): Promise<string> {
   const salt = crypto.randomBytes(16);
-  const key = await deriveWrappingKey(password, salt, wrapParams);
-  const { iv, data: ct } = sealBytes(key, plaintext, aad(userId));
+  const params = { v: 2 as const, ...wrapParams() };
+  const key = await deriveWrappingKey(password, salt, params);
+  const { iv, data: ct } = sealBytes(key, plaintext, aad(userId, 2));
+  key.fill(0);
   const wrapped: PasswordWrapped = {
-    v: 1,
+    v: 2,
     kdf: "scrypt",
-    ...wrapParams,
+    N: params.N,
+    r: params.r,
+    p: params.p,
     salt: salt.toString("base64url"),
     iv: iv.toString("base64url"),
     ct: ct.toString("base64url"),
   };
   return JSON.stringify(wrapped);
+}
+
+/** True when a wrapped key lacks the pepper (v1) or uses weaker scrypt parameters than today's. */
+export function needsRewrap(stored: string): boolean {
+  const w = parseWrapped(stored);
+  const now = wrapParams();
+  return !w || w.v !== 2 || w.N < now.N || w.r < now.r;
 }
 
 function parseWrapped(stored: string): PasswordWrapped | null {
@@ -72,7 +90,13 @@ function parseWrapped(stored: string): PasswordWrapped | null {
   if (typeof value !== "object" || value === null) return null;
   const w = value as Partial<PasswordWrapped>;
   const okNumber = (n: unknown, max: number) => typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= max;
-  if (w.v !== 1 || w.kdf !== "scrypt" || !okNumber(w.N, 2 ** 20) || !okNumber(w.r, 32) || !okNumber(w.p, 16))
+  if (
+    (w.v !== 1 && w.v !== 2) ||
+    w.kdf !== "scrypt" ||
+    !okNumber(w.N, 2 ** 20) ||
+    !okNumber(w.r, 32) ||
+    !okNumber(w.p, 16)
+  )
     return null;
   if (typeof w.salt !== "string" || typeof w.iv !== "string" || typeof w.ct !== "string") return null;
   return w as PasswordWrapped;
@@ -93,7 +117,7 @@ export async function unwrapWithPassword(userId: string, password: string, store
   if (sealed.iv.length !== IV_BYTES || sealed.data.length < TAG_BYTES) return null;
   const key = await deriveWrappingKey(password, salt, w);
   try {
-    return openBytes(key, sealed, aad(userId));
+    return openBytes(key, sealed, aad(userId, w.v));
   } catch (err) {
     if (err instanceof SealError) return null;
     throw err;

@@ -8,7 +8,7 @@ import { ApiToken } from "../../models/ApiToken.js";
 import { Organisation } from "../../models/Organisation.js";
 import { recordAudit } from "../audit/recordAudit.js";
 import { open, seal } from "../crypto/seal.js";
-import { unwrapWithPassword, wrapWithPassword } from "./passwordWrap.js";
+import { needsRewrap, unwrapWithPassword, wrapWithPassword } from "./passwordWrap.js";
 import { openForSession, sealForSession } from "./sessionSeal.js";
 
 /**
@@ -113,7 +113,8 @@ export async function createUserKeys(t: Transaction, user: User, password: strin
 
 /**
  * After a successful full sign-in: unwraps the private key with `password` and stores it
- * sealed under `sessionKey` in sessions.private_key_sealed. Also repairs the stored form: a
+ * sealed under `sessionKey` in sessions.private_key_sealed. Also upgrades and repairs the
+ * stored form: an older password wrap (v1, or weaker scrypt) is re-wrapped; a
  * user with only an escrow copy (pending identity, legacy row) gets a password-wrapped copy;
  * a user with no keys gets a pair; a zero-access user whose wrap no longer matches the
  * password gets a new pair (old messages unreadable, audited).
@@ -129,7 +130,16 @@ export async function unlockKeysForSession(
   let key: jose.JWK.Key | null = null;
   if (cols.privateKeyPassword) {
     const plain = await unwrapWithPassword(user.id, password, cols.privateKeyPassword);
-    if (plain) key = await parsePrivate(plain);
+    if (plain) {
+      key = await parsePrivate(plain);
+      // An older wrap (no pepper, lower cost) is re-wrapped now that the password is at hand.
+      if (needsRewrap(cols.privateKeyPassword)) {
+        const privateKeyPassword = await wrapWithPassword(user.id, password, plain);
+        await User.update({ privateKeyPassword }, { where: { id: user.id }, transaction: t });
+        user.set({ privateKeyPassword }, { raw: true });
+      }
+      plain.fill(0);
+    }
   }
   if (!key) {
     key = await repairKeys(t, user, cols, password);

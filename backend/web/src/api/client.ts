@@ -32,7 +32,8 @@ export function readCookie(name: string): string | null {
 
 /** The web app's client: same origin, cookie session, CSRF double-submit. */
 export const api = createApiClient({
-  csrfToken: () => readCookie("kuvert_csrf"),
+  // `__Host-kuvert_csrf` in production (Secure, Path=/, no Domain), `kuvert_csrf` over http in development.
+  csrfToken: () => readCookie("__Host-kuvert_csrf") ?? readCookie("kuvert_csrf"),
   onUnauthorized: (path) => {
     if (path.startsWith("/api/auth/")) return;
     for (const listener of unauthorizedListeners) listener();
