@@ -83,6 +83,9 @@ const EnvSchema = z.object({
     .int()
     .min(1)
     .default(15 * 60),
+  // A first-time recipient's SMS code through a link (S3): wrong codes a day, and in all before the link is retired.
+  RECIPIENT_CODE_DAILY_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  RECIPIENT_CODE_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
   DEMO: bool.optional(),
   // Microsoft sign-in for the add-in (Entra ID): off unless ENTRA_CLIENT_ID is set (services/microsoft/entraToken.ts).
   ENTRA_CLIENT_ID: z.guid().optional(),

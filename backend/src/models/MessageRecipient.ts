@@ -44,6 +44,11 @@ export class MessageRecipient extends Model<
   /** SHA-256 of the secret in the browser's cookie that did the verification (binds register to it). */
   declare verifySecretHash: CreationOptional<string | null>;
   declare verifyExpiresAt: CreationOptional<Date | null>;
+  /** Wrong SMS codes entered through the link, in all (at the limit the link is retired). */
+  declare codeFailures: CreationOptional<number>;
+  /** Wrong SMS codes in the 24-hour window that began at `codeFailureWindowStart`. */
+  declare codeFailuresToday: CreationOptional<number>;
+  declare codeFailureWindowStart: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -65,6 +70,9 @@ export class MessageRecipient extends Model<
         verifiedAt: date(),
         verifySecretHash: { type: DataTypes.STRING(64), allowNull: true },
         verifyExpiresAt: date(),
+        codeFailures: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        codeFailuresToday: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        codeFailureWindowStart: date(),
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },
