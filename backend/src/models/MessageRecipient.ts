@@ -31,7 +31,7 @@ export class MessageRecipient extends Model<
   declare messageId: string;
   declare userId: string;
   declare status: CreationOptional<DeliveryStatus>;
-  /** The mobile number the sender gave for this recipient; the ID-check SMS goes here. */
+  /** The mobile number the sender gave; a first-time recipient's codes go here (a registered reader's go to their own verified primary phone). */
   declare mobile: string | null;
   declare tokenHash: string | null;
   declare tokenExpiresAt: Date | null;
