@@ -33,7 +33,10 @@ export async function verifyRecipientCode(
   if (user.status !== "pending") return { ok: false, reason: "not_pending" };
   const block = await reserveCodeCheck(t, recipient);
   if (block) return { ok: false, ...block };
-  const ok = await checkSmsCode(t, user, recipientCodePurpose(recipient), code);
+  // Bound to the number it was sent to: a code sent before the sender corrected it never counts.
+  const ok = await checkSmsCode(t, user, recipientCodePurpose(recipient), code, {
+    target: recipient.mobile ?? user.mobile ?? "",
+  });
   if (ok) await releaseCodeCheck(t, recipient);
   await recordAudit(t, {
     type: ok ? "recipient.code_verified" : "recipient.code_failed",
