@@ -44,6 +44,7 @@ export const errorCatalogue = {
 
   // Codes, passwords, second factors, phones
   invalid_code: { status: 400, message: "The code is wrong or has expired" },
+  too_many_code_failures: { status: 429, message: "Too many wrong codes today; try again tomorrow" },
   invalid_password: { status: 403, message: "The password is wrong" },
   same_password: { status: 400, message: "Choose a password other than the current one" },
   password_too_short: { status: 422, message: "The password is too short" },
@@ -101,6 +102,10 @@ export const errorCatalogue = {
   eyes_only: { status: 403, message: "This message is for your eyes only: it cannot be downloaded" },
   invalid_link: { status: 404, message: "The link is not valid" },
   link_expired: { status: 410, message: "The link has expired" },
+  link_retired: {
+    status: 410,
+    message: "Too many wrong codes were entered with this link; ask the sender to send the message again",
+  },
   message_expired: { status: 410, message: "The message has expired and can no longer be read" },
   message_burned: { status: 410, message: "The message has been destroyed and can no longer be read" },
   message_shredded: { status: 410, message: "The message has been deleted for good and can no longer be read" },

@@ -91,6 +91,9 @@ const EnvSchema = z.object({
    * Default and production minimum 17 (OWASP); tests may lower it to run fast.
    */
   PASSWORD_SCRYPT_LOG2_N: z.coerce.number().int().min(10).max(20).default(17),
+  // A first-time recipient's SMS code through a link (S3): wrong codes a day, and in all before the link is retired.
+  RECIPIENT_CODE_DAILY_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
+  RECIPIENT_CODE_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
   DEMO: bool.optional(),
   // Microsoft sign-in for the add-in (Entra ID): off unless ENTRA_CLIENT_ID is set (services/microsoft/entraToken.ts).
   ENTRA_CLIENT_ID: z.guid().optional(),

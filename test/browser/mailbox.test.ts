@@ -118,6 +118,8 @@ describe("web mailbox (browser)", function () {
       await r.getByTestId("recipient-email").fill(email);
       await r.getByTestId("recipient-next").click();
       await r.getByTestId("recipient-code").waitFor();
+      // The page says what too many wrong codes lead to (S3): waiting a day, then a new link from the sender.
+      expect(await r.getByTestId("recipient-code-limits").innerText()).to.match(/nästa dag.*avsändaren/s);
       await drain(worker);
       const code = await sms.waitForCode(mobile);
       await r.getByTestId("recipient-code").fill(code === "000000" ? "000001" : "000000");

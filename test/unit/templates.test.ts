@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect } from "chai";
-import { renderEmail, renderSms, templatesDir } from "../../backend/src/services/templates.js";
+import { plainName, renderEmail, renderSms, templatesDir } from "../../backend/src/services/templates.js";
 
 describe("templates", () => {
   const emailFiles = fs.readdirSync(path.join(templatesDir, "email")).filter((f) => !f.startsWith("_"));
@@ -46,5 +46,20 @@ describe("templates", () => {
   it("keeps subjects on one line", () => {
     const r = renderEmail("notification", "sv", { link: "x", subject: "Rad ett\r\nBcc: evil@example.test" });
     expect(r.subject).to.not.match(/[\r\n]/);
+  });
+
+  it("puts every user-supplied name through plainName", () => {
+    for (const file of emailFiles) {
+      const source = fs.readFileSync(path.join(templatesDir, "email", file), "utf8");
+      expect(source, file).to.not.match(/\{\{\s*(name|senderName|reader)\s*\}\}/);
+    }
+  });
+  it("plainName drops line breaks and web addresses, keeps names and e-mail addresses", () => {
+    expect(
+      plainName("Eva Ek\r\nLog in: https://evil.example/x?y=1 or www.evil.example or evil.example/login"),
+    ).to.equal("Eva Ek Log in: or or");
+    expect(plainName("J.Smith\u2028Dr. Åsa Öberg")).to.equal("J.Smith Dr. Åsa Öberg");
+    expect(plainName("Anna Berg <anna@kommun.example.se>")).to.equal("Anna Berg <anna@kommun.example.se>");
+    expect(plainName(null)).to.equal("");
   });
 });

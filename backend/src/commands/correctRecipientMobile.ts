@@ -5,12 +5,15 @@ import { Message } from "../models/Message.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
 import { User } from "../models/User.js";
 import { maskPhone, parsePhone } from "../services/phones.js";
+import { revokeSmsCodesFor } from "../services/smsCodes.js";
+import { recipientCodePurpose } from "../services/messages/recipientLink.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
 
 /**
  * After "Notify the sender" (F9): the sender gives the right mobile number for a first-time
- * recipient of their message. The next SMS code for that link goes there; the sender's contact
- * is updated and is no longer a safe contact until the new number is verified.
+ * recipient of their message. The code already sent to the wrong number is voided, the next SMS
+ * code for that link goes to the new one; the sender's contact is updated and is no longer a
+ * safe contact until the new number is verified.
  */
 export async function correctRecipientMobile(
   t: Transaction,
@@ -31,6 +34,7 @@ export async function correctRecipientMobile(
     throw appError("invalid_mobile", "The mobile number is not valid; use international form, e.g. +46701234567");
   recipient.mobile = parsed.e164;
   await recipient.save({ transaction: t });
+  await revokeSmsCodesFor(t, user.id, recipientCodePurpose(recipient));
   await Contact.update(
     { mobile: parsed.e164, verified: false },
     { where: { ownerId: sender.id, email: user.email }, transaction: t },

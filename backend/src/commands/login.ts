@@ -8,10 +8,9 @@ import {
   isLocked,
   lockRemainingSeconds,
   registerFailure,
-  DEFAULT_LOCKOUT,
+  registerUnknownFailure,
   type RequestMeta,
 } from "../services/lockout.js";
-import { consumeRateLimit as countAttempt } from "../services/rateLimits.js";
 import { secondFactorMethods, type SecondFactorMethod } from "../services/secondFactor.js";
 import { unlockKeysForSession } from "../services/keys/userKeys.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
@@ -28,13 +27,11 @@ export interface LoginProps {
   meta: RequestMeta;
 }
 
-/** Bucket that makes unknown addresses "lock" like real ones, so 423 reveals nothing. */
-const UNKNOWN_ACCOUNT_WINDOW_SECONDS = 24 * 60 * 60;
-
 /**
  * The password step of sign-in. Never reveals whether the address exists: unknown addresses,
  * wrong passwords and inactive accounts all answer invalid_credentials after the same scrypt
- * work, and unknown addresses "lock" after the default threshold like real ones. A locked
+ * work, and unknown addresses "lock" like real ones under the policy of the organisation at
+ * their domain (threshold, hard or temporary, the same Retry-After). A locked
  * account answers locked even with the right password. On success a session starts (partial
  * when a second factor is due) and the private key is unlocked into it.
  *
@@ -46,19 +43,16 @@ export async function login(ctx: ParameterizedContext, t: Transaction, props: Lo
 
   if (!user) {
     await verifySecret(props.password, null);
-    const attempt = await countAttempt(
-      "login-unknown",
-      email,
-      { points: DEFAULT_LOCKOUT.threshold - 1, durationSeconds: UNKNOWN_ACCOUNT_WINDOW_SECONDS },
-      t,
-    );
+    const attempt = await registerUnknownFailure(t, email);
     await recordAudit(t, {
       type: "login.failed",
       ip: props.meta.ip,
       userAgent: props.meta.userAgent,
       data: { step: "password", reason: "unknown_account" },
     });
-    return attempt.allowed ? { kind: "invalid_credentials" } : { kind: "locked", retryAfterSeconds: null };
+    return attempt.locked
+      ? { kind: "locked", retryAfterSeconds: attempt.retryAfterSeconds }
+      : { kind: "invalid_credentials" };
   }
 
   if (isLocked(user)) {

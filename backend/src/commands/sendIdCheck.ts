@@ -7,7 +7,7 @@ export type SendIdCheckResult = { kind: "sent"; mobile: string | null } | { kind
 
 /**
  * ID check (F4), first step: for a reader of a message with an ID check, sends the SMS code to
- * the number the sender gave (or the reader's own) and returns it masked. A message without one
+ * the reader's own verified primary phone (never a number the sender chose) and returns it masked. A message without one
  * for this reader (or the sender's own copy) is `not_required`; a non-reader gets 404 (S4).
  */
 export async function sendIdCheck(t: Transaction, user: User, messageId: string): Promise<SendIdCheckResult> {

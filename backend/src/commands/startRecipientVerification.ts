@@ -5,9 +5,11 @@ import { MessageRecipient } from "../models/MessageRecipient.js";
 import { issueSmsCode } from "../services/smsCodes.js";
 import { findRecipientLink, recipientCodePurpose } from "../services/messages/recipientLink.js";
 import { maskPhone } from "../services/phones.js";
+import { codeCheckBlock } from "../services/messages/recipientCodeLimits.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
 
-export type StartResult = { next: "sign_in" } | { next: "sms_code"; mobile: string | null };
+export type StartResult =
+  { next: "sign_in" } | { next: "sms_code"; mobile: string | null } | { next: "wait"; retryAfterSeconds: number };
 
 export const EmailMismatchError = () =>
   appError("email_mismatch", "That is not the e-mail address this message was sent to");
@@ -15,7 +17,8 @@ export const EmailMismatchError = () =>
 /**
  * Step 1 of opening a link (F9): the visitor confirms the address the message was sent to.
  * Account holders are sent to sign in; a first-time recipient gets an SMS code on the number
- * the sender gave (calling again resends; the route rate-limits).
+ * the sender gave (calling again resends; the route rate-limits). While the link's daily cap on
+ * wrong codes is used up no code is sent (`wait`).
  */
 export async function startRecipientVerification(
   t: Transaction,
@@ -32,6 +35,8 @@ export async function startRecipientVerification(
     );
   }
   if (user.status !== "pending") return { next: "sign_in" };
+  const block = codeCheckBlock(recipient);
+  if (block?.reason === "too_many_today") return { next: "wait", retryAfterSeconds: block.retryAfterSeconds };
   const mobile = recipient.mobile ?? user.mobile;
   await issueSmsCode(t, user, recipientCodePurpose(recipient), mobile ?? undefined);
   await recordAudit(t, {

@@ -8,14 +8,20 @@ import {
   recipientCodePurpose,
   VERIFY_WINDOW_MS,
 } from "../services/messages/recipientLink.js";
+import { releaseCodeCheck, reserveCodeCheck, type CodeCheckBlock } from "../services/messages/recipientCodeLimits.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
 
-export type VerifyResult = { ok: true; secret: string } | { ok: false; reason: "invalid_code" | "not_pending" };
+export type VerifyResult =
+  | { ok: true; secret: string }
+  | { ok: false; reason: "invalid_code" | "not_pending" }
+  | ({ ok: false } & CodeCheckBlock);
 
 /**
  * Step 2 (F9): checks the SMS code of a first-time recipient. On success a fresh secret is
  * returned for the caller's cookie; only its hash is kept, so the password step works only in
  * the browser that entered the code. A wrong code is a result (the try counter must commit).
+ * Each link takes RECIPIENT_CODE_DAILY_FAILURES wrong codes a day and RECIPIENT_CODE_MAX_FAILURES
+ * in all; beyond them no code is checked, the right one included (S3).
  */
 export async function verifyRecipientCode(
   t: Transaction,
@@ -25,7 +31,13 @@ export async function verifyRecipientCode(
 ): Promise<VerifyResult> {
   const { recipient, user } = await findRecipientLink(token, t);
   if (user.status !== "pending") return { ok: false, reason: "not_pending" };
-  const ok = await checkSmsCode(t, user, recipientCodePurpose(recipient), code);
+  const block = await reserveCodeCheck(t, recipient);
+  if (block) return { ok: false, ...block };
+  // Bound to the number it was sent to: a code sent before the sender corrected it never counts.
+  const ok = await checkSmsCode(t, user, recipientCodePurpose(recipient), code, {
+    target: recipient.mobile ?? user.mobile ?? "",
+  });
+  if (ok) await releaseCodeCheck(t, recipient);
   await recordAudit(t, {
     type: ok ? "recipient.code_verified" : "recipient.code_failed",
     userId: user.id,

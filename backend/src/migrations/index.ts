@@ -16,6 +16,7 @@ import { auditRefs } from "./20261122001410-audit-refs.js";
 import { auditChainHead } from "./20261122001500-audit-chain-head.js";
 import { messageTemplates } from "./20261122001600-message-templates.js";
 import { tokenKeys } from "./20261122001700-token-keys.js";
+import { recipientCodeFailures } from "./20261202000100-recipient-code-failures.js";
 
 /** Every migration, in order. Add new ones at the end. */
 export const migrations: Migration[] = [
@@ -36,4 +37,5 @@ export const migrations: Migration[] = [
   auditChainHead,
   messageTemplates,
   tokenKeys,
+  recipientCodeFailures,
 ];

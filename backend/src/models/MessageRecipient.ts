@@ -31,7 +31,7 @@ export class MessageRecipient extends Model<
   declare messageId: string;
   declare userId: string;
   declare status: CreationOptional<DeliveryStatus>;
-  /** The mobile number the sender gave for this recipient; the ID-check SMS goes here. */
+  /** The mobile number the sender gave; a first-time recipient's codes go here (a registered reader's go to their own verified primary phone). */
   declare mobile: string | null;
   declare tokenHash: string | null;
   declare tokenExpiresAt: Date | null;
@@ -44,6 +44,11 @@ export class MessageRecipient extends Model<
   /** SHA-256 of the secret in the browser's cookie that did the verification (binds register to it). */
   declare verifySecretHash: CreationOptional<string | null>;
   declare verifyExpiresAt: CreationOptional<Date | null>;
+  /** Wrong SMS codes entered through the link, in all (at the limit the link is retired). */
+  declare codeFailures: CreationOptional<number>;
+  /** Wrong SMS codes in the 24-hour window that began at `codeFailureWindowStart`. */
+  declare codeFailuresToday: CreationOptional<number>;
+  declare codeFailureWindowStart: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -65,6 +70,9 @@ export class MessageRecipient extends Model<
         verifiedAt: date(),
         verifySecretHash: { type: DataTypes.STRING(64), allowNull: true },
         verifyExpiresAt: date(),
+        codeFailures: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        codeFailuresToday: { type: DataTypes.INTEGER, allowNull: false, defaultValue: 0 },
+        codeFailureWindowStart: date(),
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

@@ -1,5 +1,7 @@
-import { literal, type Transaction } from "sequelize";
+import crypto from "node:crypto";
+import { Op, literal, type Transaction } from "sequelize";
 import { User } from "../models/User.js";
+import { RateLimitBucket } from "../models/RateLimitBucket.js";
 import { Organisation, type OrgPolicy } from "../models/Organisation.js";
 import { recordAudit } from "./audit/recordAudit.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
@@ -161,4 +163,70 @@ export async function unlockAccount(
     });
   }
   return wasLocked;
+}
+
+/**
+ * The lockout policy a real account at `email` would most likely have: that of the
+ * organisation with the earliest account at the same domain, else the default. Unknown
+ * addresses follow it, so the lock (and its Retry-After) does not tell them from real ones.
+ */
+export async function lockoutPolicyForAddress(email: string, t?: Transaction): Promise<LockoutPolicy> {
+  const domain = email.slice(email.lastIndexOf("@") + 1);
+  // LIKE has no portable escape: a domain with a wildcard character gets the default.
+  if (!domain || /[%_\\]/.test(domain)) return DEFAULT_LOCKOUT;
+  const colleague = await User.findOne({
+    where: { email: { [Op.like]: `%@${domain}` }, organisationId: { [Op.ne]: null } },
+    order: [["createdAt", "ASC"]],
+    transaction: t,
+  });
+  return colleague ? lockoutPolicy(colleague, t) : DEFAULT_LOCKOUT;
+}
+
+/** Rows in rate_limit_buckets holding an unknown address's simulated lock state (hashed address). */
+function unknownKey(kind: "fails" | "until" | "count", email: string): string {
+  return `lockout-unknown-${kind}:${crypto.createHash("sha256").update(email).digest("base64url")}`;
+}
+
+async function putBucket(t: Transaction, key: string, points: number, expiresAt: Date): Promise<void> {
+  const [updated] = await RateLimitBucket.update({ points, expiresAt }, { where: { bucketKey: key }, transaction: t });
+  if (updated === 0) await RateLimitBucket.create({ bucketKey: key, points, expiresAt }, { transaction: t });
+}
+
+const live = (row: RateLimitBucket | null, now: Date) => !!row && row.expiresAt.getTime() > now.getTime();
+
+/**
+ * One failed sign-in for an address with no account, answered exactly like a real account
+ * under `lockoutPolicyForAddress`: the threshold, then a hard lock (kept 24 hours) or a
+ * temporary one with the same doubling delay and Retry-After. State sits in hashed
+ * rate-limit rows, written in `t` (the caller commits on failure).
+ */
+export async function registerUnknownFailure(
+  t: Transaction,
+  email: string,
+): Promise<{ locked: boolean; retryAfterSeconds: number | null }> {
+  const policy = await lockoutPolicyForAddress(email, t);
+  const now = clock.now();
+  const until = await RateLimitBucket.findByPk(unknownKey("until", email), { transaction: t });
+  if (until && live(until, now)) {
+    const left = Math.max(1, Math.ceil((until.expiresAt.getTime() - now.getTime()) / 1000));
+    return { locked: true, retryAfterSeconds: until.points === 0 ? null : left };
+  }
+  const fails = await RateLimitBucket.findByPk(unknownKey("fails", email), { transaction: t });
+  const failures = (live(fails, now) ? fails!.points : 0) + 1;
+  if (failures < policy.threshold) {
+    await putBucket(t, unknownKey("fails", email), failures, new Date(now.getTime() + MAX_DELAY_SECONDS * 1000));
+    return { locked: false, retryAfterSeconds: null };
+  }
+  await putBucket(t, unknownKey("fails", email), 0, now);
+  if (policy.mode === "hard") {
+    // points 0 marks a hard lock (no Retry-After); it lapses after a day instead of never.
+    await putBucket(t, unknownKey("until", email), 0, new Date(now.getTime() + MAX_DELAY_SECONDS * 1000));
+    return { locked: true, retryAfterSeconds: null };
+  }
+  const count = await RateLimitBucket.findByPk(unknownKey("count", email), { transaction: t });
+  const lockCount = live(count, now) ? count!.points : 0;
+  const delay = Math.min(policy.baseDelaySeconds * 2 ** Math.min(lockCount, 20), MAX_DELAY_SECONDS);
+  await putBucket(t, unknownKey("until", email), 1, new Date(now.getTime() + delay * 1000));
+  await putBucket(t, unknownKey("count", email), lockCount + 1, new Date(now.getTime() + 2 * MAX_DELAY_SECONDS * 1000));
+  return { locked: true, retryAfterSeconds: delay };
 }

@@ -120,3 +120,8 @@ export async function checkSmsCode(
 export async function revokeSmsCodes(t: Transaction, userId: string): Promise<void> {
   await VerificationCode.update({ usedAt: clock.now() }, { where: { userId, usedAt: null }, transaction: t });
 }
+
+/** Invalidates the user's live code for one purpose (e.g. a code sent to a number since corrected). */
+export async function revokeSmsCodesFor(t: Transaction, userId: string, purpose: SmsCodePurpose): Promise<void> {
+  await VerificationCode.update({ usedAt: clock.now() }, { where: { userId, purpose, usedAt: null }, transaction: t });
+}

@@ -16,6 +16,29 @@ const textEnv = new nunjucks.Environment(new nunjucks.FileSystemLoader(templates
   throwOnUndefined: true,
 });
 
+/**
+ * A user-supplied name (sender, reader, account holder) as plain text for an e-mail: line
+ * breaks and other control characters become spaces (a name cannot start lines of its own,
+ * e.g. a fake "Log in here:" paragraph), web addresses are removed (mail clients turn them into
+ * links in the sender's trusted notification), spaces are collapsed. E-mail addresses stay.
+ */
+export function plainName(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  return (
+    String(value)
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
+      .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S*/gi, " ")
+      .replace(/\bwww\.\S*/gi, " ")
+      // Bare domains (lower-case top-level label, not the domain of an e-mail address).
+      .replace(/(?<![@\w.-])[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,24}\b(?:\/\S*)?/g, " ")
+      .replace(/\s+/g, " ")
+      .trim()
+  );
+}
+
+for (const environment of [htmlEnv, textEnv]) environment.addFilter("plainName", plainName);
+
 export type TemplateVars = Record<string, unknown>;
 
 export interface RenderedEmail {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { ApiClient } from "../../support/server.js";
-import { buildOrganisation, buildUser, defaultPassword } from "../../support/factories.js";
+import { buildOrganisation, buildUser, defaultPassword, uniqueEmail } from "../../support/factories.js";
 import { startSmtpCatcher, type SmtpCatcher } from "../../support/smtp.js";
 import { startSmsCatcher, type SmsCatcher } from "../../support/sms.js";
 import { testWorker, drain } from "../../support/outbox.js";
@@ -137,5 +137,44 @@ describe("lockout", () => {
     const mails = smtp.mails.filter((m) => m.envelopeTo.includes(user.email));
     expect(mails).to.have.length(2);
     expect(mails[0].parsed.text).to.contain("Du kan logga in igen efter");
+  });
+
+  it("temporary mode: an unknown address at the organisation's domain answers with the same Retry-After as a real account", async () => {
+    const org = await buildOrganisation();
+    await Organisation.update(
+      { policy: { lockoutThreshold: 2, lockoutMode: "temporary", lockoutBaseDelaySeconds: 60 } },
+      { where: { id: org.id } },
+    );
+    const domain = `kommun-${uniqueEmail("d").split("@")[0].slice(2)}.example.test`;
+    const real = await buildUser({ organisation: org, email: `anna@${domain}` });
+    const unknown = `nobody@${domain}`;
+    const api = await ApiClient.create();
+    useFakeNow();
+
+    const answers = async (email: string) => {
+      const seen: Array<[number, string | null, string]> = [];
+      const record = async (password: string) => {
+        const r = await login(api, email, password);
+        seen.push([r.status, r.headers.get("retry-after"), String(r.body.message)]);
+      };
+      await record(wrong);
+      await record(wrong); // the threshold: locked for the base delay
+      advanceClock(30_000);
+      await record(wrong); // during the lock: the time left
+      advanceClock(30_000);
+      await record(wrong); // after it: counting again
+      await record(wrong); // the second lock doubles
+      return seen;
+    };
+    const forReal = await answers(real.email);
+    const forUnknown = await answers(unknown);
+    expect(forReal.map(([status, retry]) => [status, retry])).to.deep.equal([
+      [401, null],
+      [423, "60"],
+      [423, "30"],
+      [401, null],
+      [423, "120"],
+    ]);
+    expect(forUnknown).to.deep.equal(forReal);
   });
 });

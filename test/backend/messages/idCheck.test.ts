@@ -3,7 +3,7 @@ import type { OutboxWorker } from "../../../backend/src/outbox/worker.js";
 import type { User } from "../../../backend/src/models/User.js";
 import type { ApiClient } from "../../support/server.js";
 import { signIn } from "../../support/auth.js";
-import { buildOrganisation, buildUser } from "../../support/factories.js";
+import { buildOrganisation, buildUser, uniqueMobile } from "../../support/factories.js";
 import { startSmtpCatcher, type SmtpCatcher } from "../../support/smtp.js";
 import { startSmsCatcher, type SmsCatcher } from "../../support/sms.js";
 import { testWorker, drain } from "../../support/outbox.js";
@@ -96,5 +96,38 @@ describe("messages: ID check, an SMS code per opening session (F4)", () => {
     const res = await aliceApi.post(`/api/messages/${sent.body.id}/id-check`);
     expect(res.status).to.equal(409);
     expect(res.body.error).to.equal("id_check_not_required");
+  });
+
+  it("sends the code of a registered reader to their own verified primary phone, not the sender's number", async () => {
+    const bob = await buildUser({ organisation: null });
+    // The sender's contact holds a stale number, and the compose input gives yet another one.
+    const staleContact = uniqueMobile();
+    const staleInput = uniqueMobile();
+    const contact = await staffApi.post("/api/contacts", { email: bob.email, name: "Bob", mobile: staleContact });
+    expect(contact.status, contact.text).to.equal(201);
+    const viaContact = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: bob.email }],
+      subject: "Kontakt",
+      body: "x",
+      options: { idCheck: true },
+    });
+    const viaInput = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: bob.email, mobile: staleInput }],
+      subject: "Inmatning",
+      body: "y",
+      options: { idCheck: true },
+    });
+    expect(viaContact.status, viaContact.text).to.equal(201);
+    expect(viaInput.status, viaInput.text).to.equal(201);
+    const bobApi = await signIn(bob);
+    for (const id of [viaContact.body.id, viaInput.body.id]) {
+      const requested = await bobApi.post<{ mobile: string }>(`/api/messages/${id}/id-check`);
+      expect(requested.status, requested.text).to.equal(202);
+      expect(requested.body.mobile).to.equal(`+46•••••${bob.mobile!.slice(-2)}`);
+      await drain(worker);
+      const code = await sms.waitForCode(bob.mobile!);
+      expect((await bobApi.post(`/api/messages/${id}/id-check/verify`, { code })).status).to.equal(200);
+    }
+    expect(sms.messages.filter((m) => m.to === staleContact || m.to === staleInput)).to.deep.equal([]);
   });
 });

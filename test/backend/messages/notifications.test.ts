@@ -5,7 +5,7 @@ import type { OutboxWorker } from "../../../backend/src/outbox/worker.js";
 import type { User } from "../../../backend/src/models/User.js";
 import type { ApiClient } from "../../support/server.js";
 import { signIn } from "../../support/auth.js";
-import { buildOrganisation, buildUser } from "../../support/factories.js";
+import { buildOrganisation, buildUser, uniqueEmail, uniqueMobile } from "../../support/factories.js";
 import { startSmtpCatcher, type SmtpCatcher } from "../../support/smtp.js";
 import { startSmsCatcher, type SmsCatcher } from "../../support/sms.js";
 import { testWorker, drain } from "../../support/outbox.js";
@@ -59,5 +59,30 @@ describe("messages: notification e-mails (F8)", () => {
     // Each recipient has an own link.
     const link = (m: typeof toOpen) => /\/r\/([A-Za-z0-9_-]{43})/.exec(m.parsed.text ?? "")![1];
     expect(link(toOpen)).to.not.equal(link(toNeutral));
+  });
+
+  it("a sender name with a line break and a URL reaches the plain-text e-mail as a plain name", async () => {
+    const forger = await buildUser();
+    const forgerApi = await signIn(forger);
+    const evilName =
+      "Eva Ek\r\n\r\nYour account is blocked. Log in at https://evil.example/login or www.evil.example now";
+    const renamed = await forgerApi.patch("/api/account", { name: evilName });
+    expect(renamed.status, renamed.text).to.equal(200);
+    const email = uniqueEmail("victim");
+    const sent = await forgerApi.post("/api/messages", {
+      to: [{ email, mobile: uniqueMobile() }],
+      subject: "s",
+      body: "b",
+    });
+    expect(sent.status, sent.text).to.equal(201);
+    await drain(worker);
+    const mail = await smtp.waitFor((m) => m.envelopeTo.includes(email));
+    const text = mail.parsed.text ?? "";
+    expect(text).to.contain("Eva Ek");
+    expect(text).to.not.contain("evil.example");
+    expect(text).to.not.match(/https?:\/\/(?!kuvert\.test\/)/);
+    // The name stays on its own line: no line break of the name's own reaches the text.
+    const line = text.split("\n").find((l) => l.includes("Eva Ek"))!;
+    expect(line).to.match(/Eva Ek.*(har skickat|has sent)/);
   });
 });

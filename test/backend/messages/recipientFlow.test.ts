@@ -222,4 +222,34 @@ describe("messages: a first-time recipient (F3, F8, F9)", () => {
     await drain(worker);
     expect(await sms.waitForCode(right)).to.match(/^\d{6}$/);
   });
+
+  it("correcting the number voids the code already sent to the wrong one", async () => {
+    const email = uniqueEmail("corrected");
+    const wrongMobile = uniqueMobile();
+    const sent = await senderApi.post<{ id: string }>("/api/messages", {
+      to: [{ email, mobile: wrongMobile }],
+      subject: "s",
+      body: "b",
+    });
+    expect(sent.status, sent.text).to.equal(201);
+    await drain(worker);
+    const mail = await smtp.waitFor((m) => m.envelopeTo.includes(email));
+    const token = linkPattern.exec(mail.parsed.text ?? "")![1];
+    const visitor = await ApiClient.create();
+    expect((await visitor.post(`/api/recipient/${token}/start`, { email })).status).to.equal(200);
+    await drain(worker);
+    // Whoever holds the wrong number has this code.
+    const strayCode = await sms.waitForCode(wrongMobile);
+
+    const recipientId = (await senderApi.get<{ recipients: Array<{ id: string }> }>(`/api/messages/${sent.body.id}`))
+      .body.recipients[0].id;
+    const fixed = await senderApi.put(`/api/messages/${sent.body.id}/recipients/${recipientId}/mobile`, {
+      mobile: uniqueMobile(),
+    });
+    expect(fixed.status, fixed.text).to.equal(200);
+
+    const stray = await visitor.post(`/api/recipient/${token}/verify`, { code: strayCode });
+    expect(stray.status, stray.text).to.equal(400);
+    expect(stray.body.error).to.equal("invalid_code");
+  });
 });

@@ -11,7 +11,7 @@ import { verifyRecipientCode } from "../../commands/verifyRecipientCode.js";
 import { registerRecipient } from "../../commands/registerRecipient.js";
 import { assertLinkEmail, reportWrongNumber } from "../../commands/reportWrongNumber.js";
 import { hashLinkToken } from "../../services/messages/linkTokens.js";
-import { VERIFY_COOKIE, VERIFY_WINDOW_MS } from "../../services/messages/recipientLink.js";
+import { LinkRetiredError, VERIFY_COOKIE, VERIFY_WINDOW_MS } from "../../services/messages/recipientLink.js";
 
 const TokenParams = z.object({ token: z.string().min(1).max(100) });
 const StartBody = z.object({ email: z.string().trim().min(3).max(320) }).strict();
@@ -20,9 +20,20 @@ const RegisterBody = z.object({ password: z.string().min(1).max(1024), acceptTer
 
 const linkErrors = {
   404: { description: "`invalid_link`", schema: ErrorSchema },
-  410: { description: "`link_expired`: the message has expired", schema: ErrorSchema },
-  429: { description: "`rate_limited`, with Retry-After", schema: ErrorSchema },
+  410: {
+    description: "`link_expired`: the message has expired; `link_retired`: too many wrong SMS codes in all",
+    schema: ErrorSchema,
+  },
+  429: {
+    description: "`rate_limited`, or `too_many_code_failures` (the link's wrong codes today), with Retry-After",
+    schema: ErrorSchema,
+  },
 };
+
+const TooManyCodeFailuresError = (retryAfterSeconds: number) =>
+  appError("too_many_code_failures", "Too many wrong codes today; try again tomorrow", {
+    headers: { "Retry-After": String(retryAfterSeconds) },
+  });
 
 const ipLimit = (name: string) => rateLimit({ name, points: 30, durationSeconds: 15 * 60 });
 /** Per link: resends and guesses are bounded whatever IPs they come from (S3). */
@@ -56,7 +67,11 @@ export function recipientRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       await perLink("recipient-start-link", params.token, 5);
-      ctx.body = await transaction((t) => startRecipientVerification(t, params.token, body.email, requestMeta(ctx)));
+      const result = await transaction((t) =>
+        startRecipientVerification(t, params.token, body.email, requestMeta(ctx)),
+      );
+      if (result.next === "wait") throw TooManyCodeFailuresError(result.retryAfterSeconds);
+      ctx.body = result;
     },
   );
 
@@ -85,6 +100,8 @@ export function recipientRoutes(router: Router): void {
       await perLink("recipient-verify-link", params.token, 10);
       const result = await transaction((t) => verifyRecipientCode(t, params.token, body.code, requestMeta(ctx)));
       if (!result.ok) {
+        if (result.reason === "retired") throw LinkRetiredError();
+        if (result.reason === "too_many_today") throw TooManyCodeFailuresError(result.retryAfterSeconds);
         if (result.reason === "not_pending")
           throw appError("account_exists", "You already have an account; sign in instead");
         throw appError("invalid_code", "The code is wrong or no longer valid");

@@ -6,7 +6,7 @@ import type { User } from "../../models/User.js";
 import { MessageIdCheck } from "../../models/MessageIdCheck.js";
 import type { AuthState } from "../sessions.js";
 import { checkSmsCode, issueSmsCode } from "../smsCodes.js";
-import { maskPhone } from "../phones.js";
+import { listPhones, maskPhone } from "../phones.js";
 
 export const IdCheckRequiredError = () =>
   appError("id_check_required", "This message needs an SMS code: request one with POST /api/messages/{id}/id-check");
@@ -39,15 +39,28 @@ export async function assertIdChecked(
   if (await idCheckPending(auth, message, recipient)) throw IdCheckRequiredError();
 }
 
-/** Sends the ID-check code to the number the sender gave (or the user's). Returns the masked number. */
+/**
+ * The number the ID-check code goes to. A registered reader proves themselves with their own
+ * verified primary phone, never a number the sender chose (the sender's contact or compose
+ * input may be stale or wrong); only a first-time recipient, who has no verified phone yet,
+ * gets it on the number the sender gave.
+ */
+export async function idCheckNumber(t: Transaction, user: User, recipient: MessageRecipient): Promise<string | null> {
+  if (user.status === "pending") return recipient.mobile ?? user.mobile;
+  const primary = (await listPhones(t, user)).find((p) => p.isPrimary && p.verifiedAt);
+  return primary?.e164 ?? null;
+}
+
+/** Sends the ID-check code (see `idCheckNumber`). Returns the masked number. */
 export async function sendIdCheckCode(
   t: Transaction,
   user: User,
   message: Message,
   recipient: MessageRecipient,
 ): Promise<string | null> {
-  const mobile = recipient.mobile ?? user.mobile;
-  await issueSmsCode(t, user, idCheckPurpose(message.id), mobile ?? undefined);
+  const mobile = await idCheckNumber(t, user, recipient);
+  if (!mobile) throw appError("no_phone", "There is no verified primary phone to send the ID-check code to");
+  await issueSmsCode(t, user, idCheckPurpose(message.id), mobile);
   return maskPhone(mobile);
 }
 

@@ -5,10 +5,16 @@ import { Message } from "../../models/Message.js";
 import { MessageRecipient } from "../../models/MessageRecipient.js";
 import { User } from "../../models/User.js";
 import { hashLinkToken, linkTokenPattern } from "./linkTokens.js";
+import { isLinkRetired } from "./recipientCodeLimits.js";
 
 export const InvalidLinkError = () =>
   appError("invalid_link", "This link is not valid. Open the newest e-mail about the message.");
 export const LinkExpiredError = () => appError("link_expired", "This link has expired, and so has the message");
+export const LinkRetiredError = () =>
+  appError(
+    "link_retired",
+    "Too many wrong codes were entered with this link; ask the sender to send the message again",
+  );
 
 export interface RecipientLink {
   recipient: MessageRecipient;
@@ -19,7 +25,8 @@ export interface RecipientLink {
 /**
  * The recipient row a link token belongs to (only its hash is stored), with its message and
  * user. Unknown tokens, deactivated users and removed messages → 404 `invalid_link`; expired
- * tokens or messages → 410 `link_expired`.
+ * tokens or messages → 410 `link_expired`; the link of a first-time recipient through which too
+ * many wrong SMS codes were entered → 410 `link_retired` (S3).
  */
 export async function findRecipientLink(token: string, t?: Transaction, now = new Date()): Promise<RecipientLink> {
   if (!linkTokenPattern.test(token)) throw InvalidLinkError();
@@ -35,6 +42,7 @@ export async function findRecipientLink(token: string, t?: Transaction, now = ne
     (message.expiresAt && message.expiresAt.getTime() <= now.getTime()) ||
     message.state !== "active";
   if (expired) throw LinkExpiredError();
+  if (user.status === "pending" && isLinkRetired(recipient)) throw LinkRetiredError();
   return { recipient, message, user };
 }
 

@@ -206,6 +206,9 @@ export function RecipientPage() {
             </DefaultButton>
           </div>
           {resent ? <p role="status">{t("mail.recipient.resent")}</p> : null}
+          <p className={formClasses.lead} data-testid="recipient-code-limits">
+            {t("mail.recipient.codeLimits")}
+          </p>
           <div className={formClasses.links}>
             <p className={formClasses.lead} style={{ margin: 0 }}>
               {t("mail.recipient.wrongNumber")}
