@@ -141,6 +141,9 @@ export async function recordRead(
       }
     }
   }
+  // The reveal was the last time this recipient sees a burn-after-reading body: their search
+  // terms for it go now, not only when the whole message burns.
+  if (firstRead && message.burnAfterReading) await dropIndex(t, [message.id], recipient.userId);
   let burned = false;
   if (message.burnAfterReading && message.state === "active" && (await allRecipientsRead(t, message))) {
     if ((await Attachment.count({ where: { messageId: message.id }, transaction: t })) === 0) {

@@ -9,6 +9,7 @@ import { signIn } from "../../support/auth.js";
 import { ApiClient } from "../../support/server.js";
 import { pseudoRandomBytes, sendDraft } from "../../support/attachments.js";
 import { advanceClock } from "../../support/clock.js";
+import { indexedMessageIds } from "../../../backend/src/services/search/index.js";
 
 async function newDraft(api: ApiClient): Promise<string> {
   const res = await api.post("/api/messages/drafts", {});
@@ -52,9 +53,13 @@ describe("burn after reading: the body is gone at the reveal, attachments only i
     // Bob has not read yet, so the message itself is not burned when Alice reveals.
     const draftId = await newDraft(senderApi);
     await sendDraft(senderApi, draftId, [alice, bob], { text: "Engångskod 4711", burnAfterReading: true });
+    expect([...(await indexedMessageIds(alice.id, [draftId]))]).to.deep.equal([draftId]);
     const reveal = await aliceApi.post<{ text: string }>(`/api/messages/${draftId}/reveal`, {});
     expect(reveal.status, reveal.text).to.equal(200);
     expect(reveal.body.text).to.equal("Engångskod 4711");
+    // Her search terms for the body go with it; Bob's stay until he reveals.
+    expect((await indexedMessageIds(alice.id, [draftId])).size).to.equal(0);
+    expect((await indexedMessageIds(bob.id, [draftId])).size).to.equal(1);
 
     const again = await aliceApi.get(`/api/messages/${draftId}`);
     expect(again.status).to.equal(410);
