@@ -109,6 +109,10 @@ export const errorCatalogue = {
   message_expired: { status: 410, message: "The message has expired and can no longer be read" },
   message_burned: { status: 410, message: "The message has been destroyed and can no longer be read" },
   message_shredded: { status: 410, message: "The message has been deleted for good and can no longer be read" },
+  message_key_lost: {
+    status: 410,
+    message: "The message was encrypted to a key that no longer exists (zero-access password reset)",
+  },
 
   // Attachments
   attachment_too_large: { status: 413, message: "The attachment is too large" },

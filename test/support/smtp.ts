@@ -4,6 +4,8 @@ import { simpleParser, type ParsedMail } from "mailparser";
 
 export interface CapturedMail {
   envelopeTo: string[];
+  /** The SMTP envelope sender (MAIL FROM); "" for the null sender. */
+  envelopeFrom: string;
   raw: Buffer;
   parsed: ParsedMail;
 }
@@ -61,7 +63,13 @@ export async function startSmtpCatcher(port = 0, options: Partial<SMTPServerOpti
           }
           const raw = Buffer.concat(chunks);
           const parsed = await simpleParser(raw);
-          catcher.mails.push({ envelopeTo: session.envelope.rcptTo.map((r) => r.address), raw, parsed });
+          const mailFrom = session.envelope.mailFrom;
+          catcher.mails.push({
+            envelopeTo: session.envelope.rcptTo.map((r) => r.address),
+            envelopeFrom: mailFrom === false ? "" : mailFrom.address,
+            raw,
+            parsed,
+          });
           waiters.splice(0).forEach((w) => w());
           callback();
         };

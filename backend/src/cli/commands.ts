@@ -11,6 +11,7 @@ import { resetSecondFactor } from "../commands/resetSecondFactor.js";
 import { verifyAuditChain } from "../services/audit/auditChain.js";
 import { checkPasswordPolicy } from "../services/passwordPolicy.js";
 import { microsoftCommands } from "./microsoftCommands.js";
+import { setZeroAccess } from "../commands/setZeroAccess.js";
 
 type Values = Record<string, string | undefined>;
 
@@ -114,6 +115,19 @@ export const commands: Record<string, CliCommand> = {
         name: v.name ?? null,
       });
       return { id: user.id, email: user.email, role: user.role, organisation: org.name };
+    },
+  },
+  "org:policy": {
+    usage:
+      "--org N --set zeroAccess=true|false   switch zero-access (on: staff escrow copies are deleted now, audited)",
+    options: { org: { type: "string" }, set: { type: "string" } },
+    required: ["org", "set"],
+    async run(t, v) {
+      const org = await Organisation.findOne({ where: { slug: slugify(v.org!) }, transaction: t });
+      if (!org) throw NotFoundError(`No organisation named "${v.org}"`);
+      const m = /^zeroAccess=(true|false)$/.exec(v.set!);
+      if (!m) throw appError("invalid_argument", "--set: must be zeroAccess=true or zeroAccess=false");
+      return { organisation: org.name, ...(await setZeroAccess(t, org, m[1] === "true")) };
     },
   },
   ...microsoftCommands,

@@ -10,8 +10,10 @@ import {
   assertReadable,
   decryptMessage,
   KeysLockedError,
+  MessageGoneError,
   requestPrivateKey,
 } from "../services/messages/readMessage.js";
+import { openContentKey } from "../services/messages/contentCrypto.js";
 import type { MessageContent } from "../services/messages/content.js";
 import { assertIdChecked } from "../services/messages/idCheck.js";
 import { recordRead } from "./recordRead.js";
@@ -42,8 +44,16 @@ async function visibleRecipients(access: MessageAccess) {
   };
 }
 
-async function decryptFor(auth: AuthState, access: MessageAccess): Promise<MessageContent> {
+/** The reveal response is the last time a burn-after-reading body is served to a recipient. */
+function assertNotRevealedBurn(access: MessageAccess): void {
+  if (access.recipient && access.message.burnAfterReading && access.recipient.readAt) {
+    throw MessageGoneError("burned");
+  }
+}
+
+async function decryptWithKey(auth: AuthState, access: MessageAccess) {
   assertReadable(access.message);
+  assertNotRevealedBurn(access);
   await assertIdChecked(auth, access.message, access.recipient);
   // Burn after reading is revealed (and counted) only in the web mailbox: a bearer token that
   // carries a key answers for an unrevealed one exactly as a key-less token does.
@@ -51,7 +61,14 @@ async function decryptFor(auth: AuthState, access: MessageAccess): Promise<Messa
     throw KeysLockedError();
   const privateKey = await requestPrivateKey(auth);
   if (!privateKey) throw KeysLockedError();
-  return decryptMessage(access.message, auth.user.id, access.envelope.jwe, privateKey);
+  return {
+    content: await decryptMessage(access.message, auth.user.id, access.envelope.jwe, privateKey),
+    privateKey,
+  };
+}
+
+async function decryptFor(auth: AuthState, access: MessageAccess): Promise<MessageContent> {
+  return (await decryptWithKey(auth, access)).content;
 }
 
 /**
@@ -86,16 +103,31 @@ export async function openMessageForReader(auth: AuthState, messageId: string) {
  * POST reveal: the recipient explicitly shows the message. Only this counts as a read (a link
  * scanner's GET never does): first read, read receipt, and burn after reading once every
  * recipient has read — the content is decrypted before it is destroyed and returned this once.
+ * A burn-after-reading message is revealed once per recipient (then 410 message_burned).
  */
 export async function revealMessageForReader(auth: AuthState, messageId: string, meta: RequestMeta) {
   const access = await authorizeMessageReader(auth.user, messageId);
-  const content = await decryptFor(auth, access);
+  const { content, privateKey } = await decryptWithKey(auth, access);
   const people = await visibleRecipients(access);
   if (access.recipient) {
     const recipient = access.recipient;
-    await transaction((t) =>
-      recordRead(t, access.message, recipient, { ip: meta.ip ?? undefined, userAgent: meta.userAgent ?? undefined }),
-    );
+    const burn = access.message.burnAfterReading;
+    const cek = burn ? await openContentKey(access.envelope.jwe, privateKey) : null;
+    try {
+      const result = await transaction((t) =>
+        recordRead(
+          t,
+          access.message,
+          recipient,
+          { ip: meta.ip ?? undefined, userAgent: meta.userAgent ?? undefined },
+          cek ? { cek, attachments: content.attachments } : undefined,
+        ),
+      );
+      // A concurrent reveal of the same burn-after-reading message got there first.
+      if (burn && !result.firstRead) throw MessageGoneError("burned");
+    } finally {
+      cek?.fill(0);
+    }
   } else {
     await MailboxEntry.update({ unread: false }, { where: { userId: auth.user.id, messageId, unread: true } });
   }
@@ -117,6 +149,7 @@ export async function revealMessageForReader(auth: AuthState, messageId: string,
 export async function encryptedMessageForReader(auth: AuthState, messageId: string) {
   const access = await authorizeMessageReader(auth.user, messageId);
   assertReadable(access.message);
+  assertNotRevealedBurn(access);
   await assertIdChecked(auth, access.message, access.recipient);
   if (access.recipient && access.message.burnAfterReading && !access.recipient.readAt) {
     throw appError("reveal_in_web", "This message is destroyed after reading; open it in the web mailbox");

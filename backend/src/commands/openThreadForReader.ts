@@ -9,6 +9,7 @@ import { presentMessage } from "../presenters/message.js";
 import { decryptMessage, KeysLockedError, requestPrivateKey } from "../services/messages/readMessage.js";
 import type { MessageContent } from "../services/messages/content.js";
 import { idCheckPending } from "../services/messages/idCheck.js";
+import { clock } from "../services/clock.js";
 
 /** Threads longer than this are cut to their newest messages. */
 export const THREAD_LIMIT = 200;
@@ -59,9 +60,11 @@ export async function openThreadForReader(auth: AuthState, messageId: string) {
           ? [own]
           : [];
     let content: MessageContent | null = null;
-    const expired = message.expiresAt !== null && message.expiresAt.getTime() <= Date.now();
+    const expired = message.expiresAt !== null && message.expiresAt.getTime() <= clock.now().getTime();
     const idCheck = await idCheckPending(auth, message, own);
-    if (envelope && message.content && message.state === "active" && !expired && !idCheck) {
+    // A burn-after-reading body is served once, by the reveal; never again in the thread.
+    const revealedBurn = message.burnAfterReading && !!own?.readAt;
+    if (envelope && message.content && message.state === "active" && !expired && !idCheck && !revealedBurn) {
       content = await decryptMessage(message, user.id, envelope.jwe, privateKey);
     }
     const withheld = !!own && message.burnAfterReading && !own.readAt;
@@ -82,7 +85,7 @@ export async function openThreadForReader(auth: AuthState, messageId: string) {
         viewerIsSender,
         revealRequired: withheld,
       }),
-      state: expired && message.state === "active" ? "expired" : message.state,
+      state: revealedBurn ? "burned" : expired && message.state === "active" ? "expired" : message.state,
       available: content !== null,
       idCheckRequired: idCheck,
     });

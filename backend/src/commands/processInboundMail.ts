@@ -7,12 +7,15 @@ import { logger } from "../logger.js";
 import { classifyInbound, type ClassifiedInbound, type InboundClassification } from "../services/inbound/classify.js";
 import { emitInbound } from "../services/inbound/events.js";
 import { ANSWER_REFERENCE_PREFIX, decideAnswer, senderHash } from "../services/inbound/answer.js";
+import { messageIdFromReturnPath } from "../services/inbound/returnPath.js";
 
 export interface ProcessInboundProps {
   /** "smtp" (listener) or "http" (POST /api/inbound/mail). */
   via: "smtp" | "http";
   /** The SMTP envelope sender; "" for the null sender; undefined when not known (HTTP). */
   envelopeFrom?: string;
+  /** The SMTP envelope recipients (RCPT TO); undefined when not known (HTTP). */
+  envelopeTo?: string[];
   now?: Date;
 }
 
@@ -25,9 +28,14 @@ export interface ProcessInboundResult {
   duplicate: boolean;
 }
 
-/** The outbox e-mail the inbound mail refers to, by Message-ID (most specific first) or envelope id. */
+/**
+ * The outbox e-mail the inbound mail refers to: by its signed return path (VERP, the address the
+ * mail was sent to — works for auto-replies that carry no reference), then by Message-ID (most
+ * specific first) or envelope id. A forged return path verifies to nothing.
+ */
 async function findOutboxEntry(t: Transaction, mail: ClassifiedInbound): Promise<OutboxEntry | null> {
   const candidates = [
+    ...mail.returnPaths.flatMap((a) => messageIdFromReturnPath(a) ?? []),
     ...mail.referencedIds,
     ...mail.envelopeIds.flatMap((id) => (id.startsWith("<") ? [id] : [id, `<${id}>`])),
   ].slice(0, 50);
@@ -141,6 +149,7 @@ function unparseable(): ClassifiedInbound {
     reason: "unparseable",
     referencedIds: [],
     envelopeIds: [],
+    returnPaths: [],
     messageId: null,
     from: null,
     responseAddress: null,
@@ -156,8 +165,8 @@ function unparseable(): ClassifiedInbound {
  * onInboundClassified in the same transaction, and answers a human reply at most once.
  */
 export async function processInboundMail(raw: Buffer, props: ProcessInboundProps): Promise<ProcessInboundResult> {
-  const mail = await classifyInbound(raw, { envelopeFrom: props.envelopeFrom }).catch((): ClassifiedInbound =>
-    unparseable(),
+  const mail = await classifyInbound(raw, { envelopeFrom: props.envelopeFrom, envelopeTo: props.envelopeTo }).catch(
+    (): ClassifiedInbound => unparseable(),
   );
   const now = props.now ?? new Date();
   try {

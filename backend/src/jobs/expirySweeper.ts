@@ -5,7 +5,8 @@ import { shredMessage } from "../services/messages/shredMessage.js";
 import { allRecipientsRead } from "../commands/recordRead.js";
 
 /**
- * Crypto-shreds every active message whose expiry date has passed. Each message is handled in
+ * Crypto-shreds every active message whose expiry date has passed, and every burned one whose
+ * grace period for attachment downloads ended (its body went at the last reveal). Each message is handled in
  * its own short transaction; on MySQL the row is locked with SKIP LOCKED so instances share the
  * work. Reading is refused from the expiry instant on even before this runs (see the read
  * policy); this makes it permanent. Returns how many were shredded.
@@ -13,7 +14,7 @@ import { allRecipientsRead } from "../commands/recordRead.js";
 export async function sweepExpiredMessages(now = new Date(), batch = 100): Promise<number> {
   const due = await Message.findAll({
     attributes: ["id"],
-    where: { state: "active", expiresAt: { [Op.lte]: now } },
+    where: { [Op.or]: [{ state: "active" }, { state: "burned", shreddedAt: null }], expiresAt: { [Op.lte]: now } },
     order: [["expiresAt", "ASC"]],
     limit: batch,
   });
@@ -21,7 +22,7 @@ export async function sweepExpiredMessages(now = new Date(), batch = 100): Promi
   for (const { id } of due) {
     const done = await transaction(async (t) => {
       const message = await Message.findOne({
-        where: { id, state: "active" },
+        where: { id, [Op.or]: [{ state: "active" }, { state: "burned", shreddedAt: null }] },
         transaction: t,
         lock: dialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
         skipLocked: dialect() !== "sqlite",

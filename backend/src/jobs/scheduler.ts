@@ -1,6 +1,6 @@
 import { logger } from "../logger.js";
 import { sweepExpiredMessages } from "./expirySweeper.js";
-import { reapBlobs } from "./blobReaper.js";
+import { reapBlobs, sweepOrphanBlobs } from "./blobReaper.js";
 import { blobDeletionEvents } from "../services/messages/shredMessage.js";
 
 export interface PeriodicJob {
@@ -9,11 +9,12 @@ export interface PeriodicJob {
   run(): Promise<unknown>;
 }
 
-/** The in-process periodic jobs besides the outbox: expiry sweeping and blob reaping. */
+/** The in-process periodic jobs besides the outbox: expiry sweeping, blob reaping and the orphan-blob sweep. */
 export function defaultJobs(): PeriodicJob[] {
   return [
     { name: "expiry-sweeper", everyMs: 30_000, run: () => sweepExpiredMessages() },
     { name: "blob-reaper", everyMs: 30_000, run: () => reapBlobs() },
+    { name: "orphan-blob-sweep", everyMs: 60 * 60 * 1000, run: () => sweepOrphanBlobs() },
   ];
 }
 

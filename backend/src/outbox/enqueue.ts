@@ -7,6 +7,7 @@ import { renderEmail, renderSms, type TemplateVars } from "../services/templates
 import { seal, openText } from "../services/crypto/seal.js";
 import { mailFromDomain } from "../env.js";
 import { clock } from "../services/clock.js";
+import { returnPathFor } from "../services/inbound/returnPath.js";
 
 /** Emits "enqueued" after a transaction that wrote outbox rows commits; the worker listens. */
 export const outboxEvents = new EventEmitter();
@@ -20,6 +21,8 @@ export interface EmailPayload {
   messageId: string;
   headers: Record<string, string>;
   replyTo?: string;
+  /** SMTP envelope sender: the e-mail's own return path (VERP), when replies are routed back. */
+  returnPath?: string;
 }
 
 export interface SmsPayload {
@@ -74,15 +77,21 @@ export interface EnqueueEmail {
 /**
  * Renders an e-mail and writes it to the outbox inside `t`, so it is sent if and only if the
  * change that caused it commits. The payload is sealed at rest and erased once delivered.
+ * An e-mail with a `reference` (a notification, a receipt) is sent with its own signed return
+ * path (`bounce+…@<MAIL_FROM domain>`, services/inbound/returnPath.ts) as envelope sender, so
+ * that bounces and auto-replies without any reference header still find their way back.
  */
 export async function enqueueEmail(t: Transaction, mail: EnqueueEmail): Promise<OutboxEntry> {
   const rendered = renderEmail(mail.template, mail.locale, mail.vars);
+  // Stable per entry: a re-delivery after a crash carries the same Message-ID.
+  const messageId = `<${crypto.randomUUID()}@${mailDomain()}>`;
+  const returnPath = mail.reference ? returnPathFor(messageId) : null;
   const payload: EmailPayload = {
     kind: "email",
     to: mail.to,
     ...rendered,
-    // Stable per entry: a re-delivery after a crash carries the same Message-ID.
-    messageId: `<${crypto.randomUUID()}@${mailDomain()}>`,
+    messageId,
+    ...(returnPath ? { returnPath } : {}),
     headers: { "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All", ...mail.headers },
     replyTo: mail.replyTo,
   };

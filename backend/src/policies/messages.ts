@@ -34,6 +34,36 @@ export function messageReaderAccess(user: User, loaded: LoadedMessageAccess): Me
   return { message, envelope, isSender, recipient };
 }
 
+/**
+ * A burned message's former readers (its sender and recipients, whose key envelopes went with
+ * the content) learn that it is burned (410 message_burned) instead of the 404 everyone else
+ * gets, so ids still reveal nothing to outsiders.
+ */
+export function mayLearnMessageBurned(
+  user: User,
+  message: Message | null,
+  recipient: MessageRecipient | null,
+): boolean {
+  if (!message || message.state !== "burned") return false;
+  return message.senderId === user.id || (!!recipient && recipient.messageId === message.id);
+}
+
+/**
+ * Burn after reading with attachments: the body is destroyed at the last reveal, and for a
+ * short grace period (until `expiresAt`) only a recipient who revealed the message may still
+ * download its attachments. Nobody else, and nothing after the grace period.
+ */
+export function mayDownloadInBurnGrace(access: Pick<MessageAccess, "message" | "recipient">, now: Date): boolean {
+  const { message, recipient } = access;
+  return (
+    message.state === "burned" &&
+    !message.shreddedAt &&
+    !!message.expiresAt &&
+    message.expiresAt.getTime() > now.getTime() &&
+    !!recipient?.readAt
+  );
+}
+
 /** Only the sender sees every recipient and their delivery status, unless recipients are hidden. */
 export function mayListAllRecipients(access: Pick<MessageAccess, "isSender" | "message">): boolean {
   return access.isSender || !access.message.hideRecipients;

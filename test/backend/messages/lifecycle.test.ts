@@ -162,14 +162,21 @@ describe("message lifecycle: trash, permanent deletion, expiry", () => {
     expect((await Message.findByPk(expired.id))!.state).to.equal("expired");
   });
 
-  it("burn after reading with attachments leaves the last reader a grace period to download, then burns", async () => {
+  it("burn after reading with attachments burns the body at the last reveal, the attachments after a grace period", async () => {
     const message = await send(sender, [alice], { burnAfterReading: true });
     const blobKey = await attachBlob(message);
     const recipient = (await MessageRecipient.findOne({ where: { messageId: message.id, userId: alice.id } }))!;
     const result = await transaction((t) => recordRead(t, message, recipient));
-    expect(result).to.deep.equal({ firstRead: true, burned: false });
+    expect(result).to.deep.equal({ firstRead: true, burned: true });
     const waiting = (await Message.findByPk(message.id))!;
-    expect(waiting.state).to.equal("active");
+    expect(waiting.state).to.equal("burned");
+    expect(waiting.content).to.equal(null);
+    expect(waiting.shreddedAt).to.equal(null);
+    // Only the recipient keeps an envelope (for the attachments); the sender's went with the body.
+    expect((await KeyEnvelope.findAll({ where: { messageId: message.id } })).map((e) => e.userId)).to.deep.equal([
+      alice.id,
+    ]);
+    expect(await blobStore().size(blobKey)).to.not.equal(null);
     const grace = waiting.expiresAt!.getTime() - Date.now();
     expect(grace).to.be.within(BURN_GRACE_MS - 5_000, BURN_GRACE_MS);
 
@@ -177,6 +184,8 @@ describe("message lifecycle: trash, permanent deletion, expiry", () => {
     const burned = (await Message.findByPk(message.id))!;
     expect(burned.state).to.equal("burned");
     expect(burned.content).to.equal(null);
+    expect(burned.shreddedAt).to.not.equal(null);
+    expect(await KeyEnvelope.count({ where: { messageId: message.id } })).to.equal(0);
     expect((await MessageRecipient.findByPk(recipient.id))!.status).to.equal("burned");
     await reapBlobs();
     expect(await blobStore().size(blobKey)).to.equal(null);

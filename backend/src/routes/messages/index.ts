@@ -115,7 +115,10 @@ export function messageRoutes(router: Router): void {
           schema: ErrorSchema,
         },
         404: notFound,
-        410: { description: "`message_expired`, `message_burned` or `message_shredded`", schema: ErrorSchema },
+        410: {
+          description: "`message_expired`, `message_burned`, `message_shredded` or `message_key_lost`",
+          schema: ErrorSchema,
+        },
       },
     },
     async (ctx, { params }) => {
@@ -142,7 +145,10 @@ export function messageRoutes(router: Router): void {
         401: { description: "`authentication_required`", schema: ErrorSchema },
         403: { description: "`keys_locked` or `csrf_failed`", schema: ErrorSchema },
         404: notFound,
-        410: { description: "`message_expired`, `message_burned` or `message_shredded`", schema: ErrorSchema },
+        410: {
+          description: "`message_expired`, `message_burned`, `message_shredded` or `message_key_lost`",
+          schema: ErrorSchema,
+        },
       },
     },
     async (ctx, { params }) => {

@@ -4,6 +4,8 @@ import { logger } from "../../logger.js";
 import { Attachment } from "../../models/Attachment.js";
 import type { AuthState } from "../sessions.js";
 import { authorizeMessageReader, type MessageAccess } from "../messages/messageAccess.js";
+import { mayDownloadInBurnGrace } from "../../policies/messages.js";
+import { clock } from "../clock.js";
 import { assertReadable, decryptMessage, KeysLockedError, requestPrivateKey } from "../messages/readMessage.js";
 import { openContentKey } from "../messages/contentCrypto.js";
 import { assertIdChecked } from "../messages/idCheck.js";
@@ -26,7 +28,9 @@ const AttachmentNotFound = () => NotFoundError("Attachment not found");
  * message's; 410 when the message is gone; 403 eyes_only when the message is for-your-eyes-only
  * (the sender's own draft excepted); the same ID check as reading the message (403
  * id_check_required); burn-after-reading attachments only after the recipient revealed it
- * (403 reveal_required), as GET /api/messages/:id withholds them until then.
+ * (403 reveal_required), as GET /api/messages/:id withholds them until then. After the last
+ * reveal the body is gone (410 message_burned) and only the recipients who revealed may still
+ * download the attachments, until the grace period ends (`mayDownloadInBurnGrace`).
  */
 async function authorizeAttachment(
   auth: AuthState,
@@ -34,7 +38,7 @@ async function authorizeAttachment(
   attachmentId: string,
 ): Promise<{ access: MessageAccess; row: Attachment }> {
   const access = await authorizeMessageReader(auth.user, messageId);
-  assertReadable(access.message);
+  if (!mayDownloadInBurnGrace(access, clock.now())) assertReadable(access.message, clock.now());
   const row = await Attachment.findOne({ where: { id: attachmentId, messageId } });
   if (!row) throw AttachmentNotFound();
   if (access.message.eyesOnly && access.message.state !== "draft") throw EyesOnlyError();
@@ -62,13 +66,16 @@ export async function openAttachmentDownload(
   const { access, row } = await authorizeAttachment(auth, messageId, attachmentId);
   const privateKey = await requestPrivateKey(auth);
   if (!privateKey) throw KeysLockedError();
-  const content = await decryptMessage(access.message, auth.user.id, access.envelope.jwe, privateKey);
+  // In a burn grace period the content (body) is gone; the row keeps the sealed metadata.
+  const content = access.message.content
+    ? await decryptMessage(access.message, auth.user.id, access.envelope.jwe, privateKey)
+    : null;
   const cek = await openContentKey(access.envelope.jwe, privateKey);
   let stream: Readable;
   let meta: AttachmentInfo | null;
   try {
     meta =
-      content.attachments.find((a) => a.id === row.id) ??
+      content?.attachments.find((a) => a.id === row.id) ??
       (row.meta ? openAttachmentInfo(cek, messageId, row.id, row.meta) : null);
     if (!meta) throw AttachmentNotFound();
     const blobSize = await blobStore().size(row.blobKey);

@@ -4,7 +4,7 @@ import path from "node:path";
 import crypto from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import { Writable, type Readable } from "node:stream";
-import { assertBlobKey, BlobNotFoundError, type BlobStore } from "./BlobStore.js";
+import { assertBlobKey, BlobNotFoundError, blobKeyPattern as keyPattern, type BlobStore } from "./BlobStore.js";
 
 const regionPattern = /^[a-z]{2,8}$/;
 const overwriteChunk = 1024 * 1024;
@@ -68,6 +68,26 @@ export class FileBlobStore implements BlobStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
       throw err;
+    }
+  }
+
+  async *listOlderThan(before: Date): AsyncIterable<{ key: string; modifiedAt: Date }> {
+    let regions: string[];
+    try {
+      regions = (await fsp.readdir(this.root)).filter((r) => regionPattern.test(r));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return;
+      throw err;
+    }
+    for (const region of regions) {
+      const dir = path.join(this.root, region);
+      for (const name of await fsp.readdir(dir)) {
+        const key = `${region}/${name}`;
+        // Temporary files (".<id>.tmp") and anything else that is not a blob key are skipped.
+        if (!keyPattern.test(key)) continue;
+        const stat = await fsp.stat(path.join(dir, name)).catch(() => null);
+        if (stat?.isFile() && stat.mtime.getTime() < before.getTime()) yield { key, modifiedAt: stat.mtime };
+      }
     }
   }
 

@@ -30,6 +30,12 @@ export interface ClassifiedInbound {
   referencedIds: string[];
   /** RFC 3464 Original-Envelope-Id values. */
   envelopeIds: string[];
+  /**
+   * Our return paths (VERP, `bounce+…`) the mail was addressed to, from the SMTP envelope
+   * recipients and the To, Cc, Delivered-To and X-Original-To headers; unverified (the caller
+   * checks the tag).
+   */
+  returnPaths: string[];
   /** The inbound mail's own Message-ID. */
   messageId: string | null;
   /** The From address, lower case. */
@@ -61,6 +67,17 @@ export interface ClassifiedInbound {
 export interface ClassifyOptions {
   /** The SMTP envelope sender (MAIL FROM); "" for the null sender; undefined when not known. */
   envelopeFrom?: string;
+  /** The SMTP envelope recipients (RCPT TO); undefined when not known (HTTP). */
+  envelopeTo?: string[];
+}
+
+const RETURN_PATH_IN_TEXT = /bounce\+[0-9a-z-]{1,80}@[^\s<>,;"']{1,255}/gi;
+
+/** Return-path-shaped addresses among the envelope recipients and the addressing headers. */
+function returnPathsOf(headers: HeaderMap, envelopeTo: string[] = []): string[] {
+  const values = [...envelopeTo, ...["to", "cc", "delivered-to", "x-original-to"].flatMap((h) => headers.get(h) ?? [])];
+  const found = values.flatMap((v) => v.slice(0, 2000).match(RETURN_PATH_IN_TEXT) ?? []);
+  return [...new Set(found.map((a) => a.toLowerCase()))].slice(0, 10);
 }
 
 const AUTO_SUBJECT =
@@ -246,6 +263,7 @@ export async function classifyInbound(raw: Buffer | string, opts: ClassifyOption
   const statusParts = attachmentsOf(mail, "message/delivery-status", "message/global-delivery-status");
 
   const base = {
+    returnPaths: returnPathsOf(headers, opts.envelopeTo),
     messageId: messageIds(first(headers, "message-id"))[0] ?? null,
     from,
     responseAddress: nullSender ? null : sender,

@@ -2,6 +2,7 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { logger } from "../../logger.js";
 import { INBOUND_MAX_BYTES } from "./limits.js";
+import { looksLikeReturnPath, messageIdFromReturnPath } from "./returnPath.js";
 
 export interface InboundSmtpListener {
   port: number;
@@ -15,7 +16,7 @@ export interface InboundSmtpOptions {
   /** Parallel SMTP connections; more wait at TCP level. */
   maxClients?: number;
   /** Handles one accepted message; a rejection answers 451 so the MTA retries. */
-  onMessage: (raw: Buffer, meta: { via: "smtp"; envelopeFrom: string }) => Promise<unknown>;
+  onMessage: (raw: Buffer, meta: { via: "smtp"; envelopeFrom: string; envelopeTo: string[] }) => Promise<unknown>;
 }
 
 interface SmtpError extends Error {
@@ -29,7 +30,8 @@ function smtpError(code: number, message: string): SmtpError {
 /**
  * The inbound SMTP listener (smtp-server) that the organisation's MTA hands bounces,
  * auto-replies and replies to. Every message goes to `onMessage` (processInboundMail in the server); a message over
- * `maxBytes` is refused with 552, a processing failure with 451 (the MTA retries).
+ * `maxBytes` is refused with 552, a processing failure with 451 (the MTA retries). A
+ * return-path recipient (`bounce+…`) whose tag does not verify is refused at RCPT TO with 550.
  */
 export async function startInboundSmtp(opts: InboundSmtpOptions): Promise<InboundSmtpListener> {
   const maxBytes = opts.maxBytes ?? INBOUND_MAX_BYTES;
@@ -42,6 +44,13 @@ export async function startInboundSmtp(opts: InboundSmtpOptions): Promise<Inboun
     maxClients: opts.maxClients ?? 20,
     socketTimeout: 60_000,
     logger: false,
+    onRcptTo(address, _session, callback) {
+      if (looksLikeReturnPath(address.address) && !messageIdFromReturnPath(address.address)) {
+        callback(smtpError(550, "No such recipient"));
+        return;
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       let bytes = 0;
@@ -57,7 +66,8 @@ export async function startInboundSmtp(opts: InboundSmtpOptions): Promise<Inboun
         }
         const mailFrom = session.envelope.mailFrom;
         const envelopeFrom = mailFrom === false ? "" : mailFrom.address;
-        opts.onMessage(Buffer.concat(chunks), { via: "smtp", envelopeFrom }).then(
+        const envelopeTo = session.envelope.rcptTo.map((r) => r.address);
+        opts.onMessage(Buffer.concat(chunks), { via: "smtp", envelopeFrom, envelopeTo }).then(
           () => callback(),
           (err: Error) => {
             logger.error({ err: { name: err.name, message: err.message } }, "inbound mail could not be processed");

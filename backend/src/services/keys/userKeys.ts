@@ -1,6 +1,6 @@
 import crypto from "node:crypto";
 import jose from "node-jose";
-import { QueryTypes, type Transaction } from "sequelize";
+import { Op, QueryTypes, type Transaction } from "sequelize";
 import { db } from "../../db.js";
 import { logger } from "../../logger.js";
 import { User } from "../../models/User.js";
@@ -218,6 +218,28 @@ export async function rewrapUserKeys(
       data: { reason: oldPassword === null ? "reset" : "change" },
     });
   }
+}
+
+/**
+ * Zero-access switched on (services never wait for the next password change): deletes the
+ * escrow copy of every member of the organisation who also has a password-wrapped copy, in `t`.
+ * Members with no password copy (none normally; a pending identity or a Microsoft-only account)
+ * keep theirs, since it is their only copy; they are counted as `kept`. Sessions and API
+ * tokens keep their own seals until they end.
+ */
+export async function dropOrganisationEscrow(
+  t: Transaction,
+  organisationId: string,
+): Promise<{ dropped: number; kept: number }> {
+  const [dropped] = await User.update(
+    { privateKeyEscrow: null },
+    {
+      where: { organisationId, privateKeyEscrow: { [Op.ne]: null }, privateKeyPassword: { [Op.ne]: null } },
+      transaction: t,
+    },
+  );
+  const kept = await User.count({ where: { organisationId, privateKeyEscrow: { [Op.ne]: null } }, transaction: t });
+  return { dropped, kept };
 }
 
 /** The user's public key (JWK, kid = thumbprint), or null when the user has none yet. */

@@ -12,6 +12,14 @@ export interface OutgoingEmail {
   messageId: string;
   headers?: Record<string, string>;
   replyTo?: string;
+  /** The SMTP envelope sender (MAIL FROM) when it differs from From: the e-mail's return path. */
+  returnPath?: string;
+}
+
+/** nodemailer's message options: From, and the envelope when the e-mail has its own return path. */
+function messageOptions(mail: OutgoingEmail, from: string) {
+  const { returnPath, ...rest } = mail;
+  return { ...rest, from, ...(returnPath ? { envelope: { from: returnPath, to: mail.to } } : {}) };
 }
 
 export interface MailTransport {
@@ -38,7 +46,7 @@ export function smtpTransport(url: string, from: string): MailTransport {
   return {
     async send(mail) {
       try {
-        const info = await transporter.sendMail({ ...mail, from });
+        const info = await transporter.sendMail(messageOptions(mail, from));
         return { providerId: info.messageId };
       } catch (err) {
         throw classifySmtpError(err);
@@ -53,7 +61,7 @@ export function fileTransport(dir: string, from: string): MailTransport {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: "unix" });
   return {
     async send(mail) {
-      const info = await transporter.sendMail({ ...mail, from });
+      const info = await transporter.sendMail(messageOptions(mail, from));
       await fs.mkdir(dir, { recursive: true });
       const safeId = mail.messageId.replace(/[^A-Za-z0-9.-]/g, "_");
       const file = path.join(dir, `${safeId}.eml`);

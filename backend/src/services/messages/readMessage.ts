@@ -3,7 +3,7 @@ import { appError } from "../../errors.js";
 import type { Message } from "../../models/Message.js";
 import type { AuthState } from "../sessions.js";
 import { sessionPrivateKey, tokenPrivateKey } from "../keys/userKeys.js";
-import { openMessage } from "./contentCrypto.js";
+import { MessageDecryptError, openMessage } from "./contentCrypto.js";
 import type { MessageContent } from "./content.js";
 
 export const KeysLockedError = () =>
@@ -33,7 +33,11 @@ export function assertReadable(message: Message, now = new Date()): void {
   throw MessageGoneError(message.state === "expired" ? "expired" : message.state === "burned" ? "burned" : "shredded");
 }
 
-/** Decrypts a message for one reader with their unlocked private key. */
+/**
+ * Decrypts a message for one reader with their unlocked private key. A key that does not open
+ * the reader's envelope (a zero-access member whose password was reset got a new key pair)
+ * answers 410 message_key_lost, not a 500.
+ */
 export async function decryptMessage(
   message: Message,
   _userId: string,
@@ -41,5 +45,10 @@ export async function decryptMessage(
   privateKey: jose.JWK.Key,
 ): Promise<MessageContent> {
   if (!message.content) throw MessageGoneError("shredded");
-  return openMessage(message.content, envelopeJwe, privateKey);
+  try {
+    return await openMessage(message.content, envelopeJwe, privateKey);
+  } catch (err) {
+    if (err instanceof MessageDecryptError) throw appError("message_key_lost");
+    throw err;
+  }
 }

@@ -1,0 +1,40 @@
+import type { Transaction } from "sequelize";
+import type { Organisation } from "../models/Organisation.js";
+import { recordAudit } from "../services/audit/recordAudit.js";
+import { dropOrganisationEscrow } from "../services/keys/userKeys.js";
+
+export interface SetZeroAccessResult {
+  zeroAccess: boolean;
+  /** Escrow copies of staff keys deleted now (switching on only). */
+  escrowCopiesDropped: number;
+  /** Members whose escrow copy is their only copy and stays (see dropOrganisationEscrow). */
+  escrowCopiesKept: number;
+}
+
+/**
+ * Switches an organisation's zero-access policy. Switching it on is retroactive: the escrow
+ * copies of its staff's private keys are deleted in the same transaction (audited
+ * `organisation.zero_access_enabled` with the counts), so from the commit on a password reset
+ * gives a new key pair and older messages stay closed (docs/security.md, *Zero-access*).
+ * Switching it off keeps what is there; escrow copies come back at each member's next
+ * password change or reset.
+ */
+export async function setZeroAccess(
+  t: Transaction,
+  organisation: Organisation,
+  enabled: boolean,
+  actorId: string | null = null,
+): Promise<SetZeroAccessResult> {
+  const previous = organisation.policy.zeroAccess === true;
+  organisation.policy = { ...organisation.policy, zeroAccess: enabled };
+  organisation.changed("policy", true);
+  await organisation.save({ transaction: t });
+  const escrow = enabled ? await dropOrganisationEscrow(t, organisation.id) : { dropped: 0, kept: 0 };
+  await recordAudit(t, {
+    type: enabled ? "organisation.zero_access_enabled" : "organisation.zero_access_disabled",
+    organisationId: organisation.id,
+    actorId,
+    data: { previous, escrowCopiesDropped: escrow.dropped, escrowCopiesKept: escrow.kept },
+  });
+  return { zeroAccess: enabled, escrowCopiesDropped: escrow.dropped, escrowCopiesKept: escrow.kept };
+}
