@@ -41,6 +41,14 @@ export const errorCatalogue = {
     status: 409,
     message: "That Microsoft tenant is already connected to another organisation",
   },
+  microsoft_account_mismatch: {
+    status: 403,
+    message: "This Kuvert account is linked to another Microsoft account",
+  },
+  microsoft_second_factor_required: {
+    status: 401,
+    message: "Sign in with Kuvert's two-step verification; Microsoft sign-in does not replace it here",
+  },
 
   // Codes, passwords, second factors, phones
   invalid_code: { status: 400, message: "The code is wrong or has expired" },

@@ -3,7 +3,9 @@
  * shape of Microsoft Entra ID v2.0: one issuer per tenant, `{base}/{tenant}/v2.0`, all tenants
  * signing with the same RS256 key set (as Entra's common key set), ID tokens with `tid`, `oid`,
  * `preferred_username`, `name`, `ver`, and JWT access tokens for the add-in's API
- * (`api://<host>/<client id>`) through resource indicators.
+ * (`api://<host>/<client id>`) through resource indicators, carrying the delegated scopes in
+ * `scp` (as Entra does: `access_as_user`, or another scope of the API when asked for) and the
+ * account's `amr` (authentication methods) when it has one.
  *
  * Tokens come out of a real authorization-code flow: the test client follows the redirects,
  * an interaction endpoint here signs in the chosen account and grants consent, and the code is
@@ -21,6 +23,9 @@ export interface EntraAccount {
   preferred_username: string;
   name: string;
   email?: string;
+  upn?: string;
+  /** Authentication methods for `amr` (e.g. ["pwd", "mfa"]); none by default. */
+  amr?: string[];
 }
 
 export interface IssuedTokens {
@@ -37,17 +42,23 @@ export interface EntraTestProvider {
   /** The private signing key (for hand-made tokens in negative tests). */
   privateJwk: JWK & { kid: string };
   addAccount(account: EntraAccount): string;
+  /** Changes an account's claims (e.g. a renamed preferred_username); the oid stays unless given. */
+  updateAccount(accountId: string, patch: Partial<EntraAccount>): void;
   /** Runs the code flow at issuer `{base}/{segment}/v2.0` for the account; returns its tokens. */
   signIn(opts: {
     segment: string;
     accountId: string;
     clientId?: string;
     idTokenTtlSeconds?: number;
+    /** The API scopes asked for (space-separated); default `access_as_user`. */
+    scope?: string;
   }): Promise<IssuedTokens>;
   close(): Promise<void>;
 }
 
 const redirectUri = "https://addin.example.test/callback";
+/** The scopes the add-in's API exposes in the test (Entra: "Expose an API"). */
+const apiScopes = ["access_as_user", "Files.Read"];
 
 export async function startEntraProvider(opts: {
   clientIds: string[];
@@ -64,6 +75,7 @@ export async function startEntraProvider(opts: {
   const providers = new Map<string, Provider>();
   let idTokenTtl = 3600;
   let pendingAccount: string | null = null;
+  let pendingScope = "access_as_user";
 
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -95,8 +107,22 @@ export async function startEntraProvider(opts: {
       async extraTokenClaims(_ctx, token) {
         if (token.kind !== "AccessToken" || !token.accountId) return undefined;
         const a = accounts.get(token.accountId);
+        const scp = (token.scope ?? "")
+          .split(" ")
+          .filter((s) => apiScopes.includes(s))
+          .join(" ");
         return a
-          ? { ver: "2.0", tid: a.tid, oid: a.oid, preferred_username: a.preferred_username, name: a.name }
+          ? {
+              ver: "2.0",
+              tid: a.tid,
+              oid: a.oid,
+              preferred_username: a.preferred_username,
+              name: a.name,
+              ...(a.upn ? { upn: a.upn } : {}),
+              ...(a.email ? { email: a.email } : {}),
+              ...(scp ? { scp } : {}),
+              ...(a.amr ? { amr: a.amr } : {}),
+            }
           : undefined;
       },
       ttl: { IdToken: () => idTokenTtl, AccessToken: () => idTokenTtl, Interaction: 600, Grant: 600, Session: 600 },
@@ -108,7 +134,7 @@ export async function startEntraProvider(opts: {
           defaultResource: (ctx) => opts.apiResource(ctx.oidc.client?.clientId ?? opts.clientIds[0]),
           useGrantedResource: () => true,
           getResourceServerInfo: (_ctx, resourceIndicator) => ({
-            scope: "access_as_user",
+            scope: apiScopes.join(" "),
             audience: resourceIndicator,
             accessTokenFormat: "jwt",
             jwt: { sign: { alg: "RS256" } },
@@ -132,7 +158,7 @@ export async function startEntraProvider(opts: {
     const clientId = String(details.params.client_id);
     const grant = new provider.Grant({ accountId, clientId });
     grant.addOIDCScope("openid email profile");
-    grant.addResourceScope(opts.apiResource(clientId), "access_as_user");
+    grant.addResourceScope(opts.apiResource(clientId), pendingScope);
     const grantId = await grant.save();
     await provider.interactionFinished(
       req,
@@ -167,17 +193,19 @@ export async function startEntraProvider(opts: {
     accountId: string;
     clientId?: string;
     idTokenTtlSeconds?: number;
+    scope?: string;
   }): Promise<IssuedTokens> {
     const clientId = o.clientId ?? opts.clientIds[0];
     const issuer = `${baseUrl}/${o.segment}/v2.0`;
     const jar = new Map<string, string>();
     pendingAccount = o.accountId;
+    pendingScope = o.scope ?? "access_as_user";
     idTokenTtl = o.idTokenTtlSeconds ?? 3600;
     try {
       let next = `${issuer}/auth?${new URLSearchParams({
         client_id: clientId,
         response_type: "code",
-        scope: "openid email profile access_as_user",
+        scope: `openid email profile ${pendingScope}`,
         redirect_uri: redirectUri,
         resource: opts.apiResource(clientId),
         state: crypto.randomBytes(8).toString("hex"),
@@ -229,6 +257,7 @@ export async function startEntraProvider(opts: {
       return { idToken: body.id_token, accessToken: body.access_token };
     } finally {
       pendingAccount = null;
+      pendingScope = "access_as_user";
       idTokenTtl = 3600;
     }
   }
@@ -242,6 +271,11 @@ export async function startEntraProvider(opts: {
       const id = crypto.randomUUID();
       accounts.set(id, account);
       return id;
+    },
+    updateAccount(accountId, patch) {
+      const a = accounts.get(accountId);
+      if (!a) throw new Error("no such account");
+      accounts.set(accountId, { ...a, ...patch });
     },
     signIn,
     close: () =>

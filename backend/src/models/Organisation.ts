@@ -22,6 +22,11 @@ export interface OrgPolicy {
   lockoutMode?: "hard" | "temporary";
   /** First delay of a temporary lock in seconds (default 300); doubles with each lock, capped at 24 h. */
   lockoutBaseDelaySeconds?: number;
+  /**
+   * Microsoft sign-in: whether Entra MFA (the access token's `amr` contains "mfa") stands in for
+   * the Kuvert second factor of users who have one (default false; `kuvert org:microsoft --trust-mfa`).
+   */
+  entraMfaSatisfiesSecondFactor?: boolean;
   [key: string]: unknown;
 }
 

@@ -53,6 +53,9 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   declare lockedAt: CreationOptional<Date | null>;
   declare lockUntil: CreationOptional<Date | null>;
   declare passwordChangedAt: CreationOptional<Date | null>;
+  /** Microsoft sign-in: the Entra tenant and object id bound at the first sign-in (both or neither). */
+  declare entraTenantId: CreationOptional<string | null>;
+  declare entraObjectId: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -78,6 +81,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         lockedAt: { type: DataTypes.DATE(3), allowNull: true },
         lockUntil: { type: DataTypes.DATE(3), allowNull: true },
         passwordChangedAt: { type: DataTypes.DATE(3), allowNull: true },
+        entraTenantId: { type: DataTypes.STRING(36), allowNull: true },
+        entraObjectId: { type: DataTypes.STRING(36), allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

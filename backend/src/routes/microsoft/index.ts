@@ -26,7 +26,8 @@ export function microsoftAuthRoutes(router: Router): void {
     {
       method: "post",
       path: "/api/auth/microsoft",
-      summary: "Sign in the Outlook add-in with a Microsoft Entra ID token; returns a revocable API token",
+      summary:
+        "Sign in the Outlook add-in with a Microsoft Entra ID access token for the add-in's API (scope access_as_user); returns a revocable API token",
       tags: ["auth"],
       security: "none",
       body: MicrosoftBody,
@@ -34,7 +35,12 @@ export function microsoftAuthRoutes(router: Router): void {
         200: { description: "A bearer token for the add-in (shown once) and the user", schema: MicrosoftResponse },
         401: {
           description:
-            "`invalid_token` (signature, issuer, audience, expiry, claims) or `account_not_found` (tenant not connected, no active staff user)",
+            "`invalid_token` (signature, issuer, audience, expiry; not an access token with scp access_as_user, e.g. an ID token; no tid/oid), `account_not_found` (tenant not connected, no active staff user) or `microsoft_second_factor_required` (the user has Kuvert 2FA and Entra MFA does not stand in for it)",
+          schema: ErrorSchema,
+        },
+        403: {
+          description:
+            "`microsoft_account_mismatch`: the Kuvert account with this sign-in name is bound to another Entra person (oid + tid)",
           schema: ErrorSchema,
         },
         404: { description: "`microsoft_sign_in_disabled`: ENTRA_CLIENT_ID is not configured", schema: ErrorSchema },
@@ -52,6 +58,16 @@ export function microsoftAuthRoutes(router: Router): void {
         throw ServiceUnavailableError("Microsoft sign-in is unavailable right now; try again");
       if (result.kind === "invalid_token") throw invalidToken();
       if (result.kind === "unknown_tenant" || result.kind === "unknown_user") throw noAccount();
+      if (result.kind === "identity_mismatch")
+        throw appError(
+          "microsoft_account_mismatch",
+          "This Kuvert account is linked to another Microsoft account. Sign in with your e-mail address and password.",
+        );
+      if (result.kind === "second_factor_required")
+        throw appError(
+          "microsoft_second_factor_required",
+          "Sign in with your e-mail address, password and second factor; Microsoft sign-in does not replace it here.",
+        );
       if (result.kind === "locked")
         throw appError("account_locked", "The account is locked. Reset your password to unlock it.");
       ctx.body = {

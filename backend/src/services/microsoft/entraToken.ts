@@ -1,14 +1,23 @@
 /**
- * Validates a Microsoft Entra ID token that the add-in got through Office SSO or nested app
- * authentication (an ID token of the add-in's app registration, or an access token for its
- * own API, `api://<host>/<client id>`):
+ * Validates the Microsoft Entra ID access token that the add-in got for its own API through
+ * nested app authentication (MSAL) or legacy Office SSO (`Office.auth.getAccessToken`):
  *
  * - signature with the tenant-independent Entra key set (JWKS, `jose`; RS256 only);
  * - issuer: the tenant's own issuer, built from the token's `tid` and the issuer template(s)
  *   (multi-tenant apps must check it per tenant; v2.0 tokens: `{authority}/{tid}/v2.0`);
- * - audience: the client id or the configured Application ID URI;
+ * - audience: the add-in's API — its client id (v2.0 access tokens always carry the API's
+ *   client id) or its Application ID URI `api://<host>/<client id>` (v1.0 tokens);
  * - `exp` / `nbf` with a small clock tolerance;
- * - a tenant id (`tid`, a GUID) and a user name (`preferred_username`, `upn` or `email`).
+ * - an ACCESS token for the API scope: `scp` (delegated scopes) contains `access_as_user`.
+ *   ID tokens are refused: they have no `scp`, and may carry `nonce`, `at_hash` or `c_hash`,
+ *   which an access token never does; an app-only token (`idtyp` "app", `roles` without `scp`)
+ *   is refused the same way. The audience alone cannot tell them apart (a v2.0 ID token and a
+ *   v2.0 access token for the add-in's own API both have aud = client id);
+ * - a tenant id (`tid`) and the user's object id (`oid`), both GUIDs: the person is bound by
+ *   this pair (commands/signInWithMicrosoft.ts). The sign-in name (`preferred_username`, `upn`
+ *   or `email`) is mutable and only used to find the Kuvert account at the first sign-in;
+ * - `amr` (authentication methods, v1.0 tokens) is passed on: "mfa" there is the only proof
+ *   of Entra multi-factor authentication this server accepts.
  *
  * Only the token's own claims are used. Calling Microsoft Graph on the user's behalf
  * (on-behalf-of flow with @azure/msal-node) is not needed for sign-in and not done here.
@@ -26,19 +35,26 @@ export interface EntraConfig {
   clockToleranceSeconds: number;
 }
 
+/** The delegated scope the add-in's API exposes; a token must carry it in `scp`. */
+export const apiScope = "access_as_user";
+
 export interface EntraIdentity {
   tenantId: string;
-  /** The user's object id in the tenant (`oid`), when present. */
-  objectId: string | null;
-  /** Lower-cased sign-in name: preferred_username, upn or email. */
-  username: string;
+  /** The user's immutable object id in the tenant (`oid`), lower-cased. */
+  objectId: string;
+  /** Lower-cased sign-in name: preferred_username, upn or email (mutable; first binding only). */
+  username: string | null;
   name: string | null;
+  /** True when `amr` names multi-factor authentication ("mfa"). */
+  mfa: boolean;
 }
 
 export type EntraFailure =
   | "malformed"
   | "no_tenant"
-  | "no_username"
+  | "no_object_id"
+  | "not_access_token"
+  | "wrong_scope"
   | "wrong_issuer"
   | "wrong_audience"
   | "bad_signature"
@@ -106,6 +122,20 @@ function stringClaim(claims: JWTPayload, name: string): string | null {
   return typeof v === "string" && v.trim() ? v.trim() : null;
 }
 
+/** Claims only an ID token carries (OpenID Connect Core 2, 3.1.3.6, 3.3.2.11). */
+const idTokenOnlyClaims = ["nonce", "at_hash", "c_hash"];
+
+/**
+ * Whether the verified claims are a user's access token for the API scope: `scp` (a
+ * space-separated list) contains `access_as_user`, no ID-token-only claim, not an app token.
+ */
+function tokenKind(claims: JWTPayload): "ok" | "not_access_token" | "wrong_scope" {
+  if (idTokenOnlyClaims.some((c) => c in claims)) return "not_access_token";
+  if (claims.idtyp !== undefined && claims.idtyp !== "user") return "not_access_token";
+  if (typeof claims.scp !== "string") return "not_access_token";
+  return claims.scp.split(" ").includes(apiScope) ? "ok" : "wrong_scope";
+}
+
 /** Verifies `token` against `config`; never throws for a bad token. */
 export async function verifyEntraToken(token: string, config: EntraConfig): Promise<EntraTokenResult> {
   let unverified: JWTPayload;
@@ -132,17 +162,21 @@ export async function verifyEntraToken(token: string, config: EntraConfig): Prom
     return { ok: false, reason: failureOf(err) };
   }
   if (typeof claims.tid !== "string" || claims.tid.toLowerCase() !== tid) return { ok: false, reason: "no_tenant" };
+  const kind = tokenKind(claims);
+  if (kind !== "ok") return { ok: false, reason: kind };
+  const oid = stringClaim(claims, "oid")?.toLowerCase() ?? "";
+  if (!guid.test(oid)) return { ok: false, reason: "no_object_id" };
   const username =
     stringClaim(claims, "preferred_username") ?? stringClaim(claims, "upn") ?? stringClaim(claims, "email");
-  if (!username || !username.includes("@")) return { ok: false, reason: "no_username" };
   return {
     ok: true,
     claims,
     identity: {
       tenantId: tid,
-      objectId: stringClaim(claims, "oid"),
-      username: username.toLowerCase(),
+      objectId: oid,
+      username: username && username.includes("@") ? username.toLowerCase() : null,
       name: stringClaim(claims, "name"),
+      mfa: Array.isArray(claims.amr) && claims.amr.includes("mfa"),
     },
   };
 }
