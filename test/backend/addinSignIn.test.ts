@@ -107,9 +107,9 @@ describe("add-in sign-in: Microsoft first, Kuvert dialog as fallback", function 
       preferred_username: uniqueEmail("stranger"),
       name: "Stranger",
     });
-    const { idToken } = await op.signIn({ segment: TENANT, accountId: stranger });
+    const { accessToken } = await op.signIn({ segment: TENANT, accountId: stranger });
     const { token } = await transaction((t) => issueApiToken(t, staff, "test dialog"));
-    const { fake, deps } = setup(async () => idToken);
+    const { fake, deps } = setup(async () => accessToken);
     const [result] = await Promise.all([signIn(deps), dialogAnswers(fake, JSON.stringify({ token }))]);
     expect(result.via).to.equal("kuvert");
   });

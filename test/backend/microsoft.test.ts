@@ -493,6 +493,25 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
     await expect401((await op.signIn({ segment: TENANT, accountId: recipient })).accessToken, "unknown_user");
   });
 
+  it("tells the add-in its NAA settings (GET /api/auth/microsoft/config), 404 when Microsoft sign-in is off", async () => {
+    const res = await api.get<{ clientId: string; scope: string; authority: string }>("/api/auth/microsoft/config");
+    expect(res.status, res.text).to.equal(200);
+    expect(res.body).to.deep.equal({
+      clientId: CLIENT_ID,
+      scope: `${apiResource(CLIENT_ID)}/access_as_user`,
+      authority: "https://login.microsoftonline.com/organizations",
+    });
+    const configured = env();
+    try {
+      setEnv({ ...configured, ENTRA_CLIENT_ID: undefined });
+      const off = await api.get<{ error: string }>("/api/auth/microsoft/config");
+      expect(off.status).to.equal(404);
+      expect(off.body.error).to.equal("microsoft_sign_in_disabled");
+    } finally {
+      setEnv(configured);
+    }
+  });
+
   it("answers 503 when the key set cannot be fetched, and 404 when Microsoft sign-in is off", async () => {
     const { accessToken } = await op.signIn({ segment: TENANT, accountId: staffAccount });
     const configured = env();

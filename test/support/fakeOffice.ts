@@ -1,7 +1,8 @@
 /// <reference types="office-js" />
 /**
  * A small in-memory stand-in for the Office.js mailbox surface that addin/src/office/adapter.ts
- * uses (OfficeLike). Asynchronous like the real thing: callbacks run on a later tick.
+ * uses (OfficeLike). Asynchronous like the real thing: callbacks run on a later tick. Runs in
+ * Node and, bundled by officeInPage.ts, as the Outlook host of a page in Chromium.
  */
 import type {
   AsyncResultLike,
@@ -157,7 +158,7 @@ export class FakeComposeItem implements ComposeItemLike {
       this.attachmentList.map((a) => ({
         id: a.id,
         name: a.name,
-        size: Buffer.from(a.content, "base64").length,
+        size: atob(a.content).length, // atob: in Node and in the browser (officeInPage.ts)
         attachmentType: a.attachmentType ?? "file",
         isInline: a.isInline ?? false,
       })),
@@ -260,7 +261,12 @@ export interface FakeOffice extends OfficeLike {
 /** A fake Office namespace around `item` (compose or read), UI language `displayLanguage`. */
 export function fakeOffice(
   item: ComposeItemLike | ReadItemLike | null,
-  opts: { displayLanguage?: string; mailbox?: string } = {},
+  opts: {
+    displayLanguage?: string;
+    mailbox?: string;
+    /** Accept http:// dialog pages (the test server on loopback); Office itself refuses them (12003). */
+    httpDialogs?: boolean;
+  } = {},
 ): FakeOffice {
   const settings = new Map<string, unknown>();
   const savedSettings = new Map<string, unknown>();
@@ -309,7 +315,7 @@ export function fakeOffice(
       },
       ui: {
         displayDialogAsync(url, _options, cb) {
-          if (!url.startsWith("https://")) {
+          if (!url.startsWith("https://") && !(opts.httpDialogs && /^http:\/\/127\.0\.0\.1[:/]/.test(url))) {
             failures.displayDialogAsync ??= { code: 12003, name: "Error", message: "HTTPS is required" };
           }
           const dialog = new FakeDialog(url);

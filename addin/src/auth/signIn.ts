@@ -1,13 +1,17 @@
 /**
- * Signing the add-in in to Kuvert: first Microsoft (Office SSO token → POST /api/auth/microsoft
- * → a revocable Kuvert API token); where that is not possible (no SSO in this Outlook, the
- * organisation is not connected to Microsoft, Microsoft sign-in is off on the server), the
+ * Signing the add-in in to Kuvert: first Microsoft — an Entra access token for the add-in's API
+ * through nested app authentication (./naa.ts), or where NAA is not supported through legacy
+ * Office SSO — → POST /api/auth/microsoft → a revocable Kuvert API token; where that is not
+ * possible (no NAA nor SSO in this Outlook, the organisation is not connected to Microsoft,
+ * Microsoft sign-in is off on the server, the account is bound to another Microsoft account,
+ * Kuvert's two-step verification is required), the
  * Kuvert sign-in page in an Office dialog (password and second factor), which posts
  * `{"token": "kvt_…"}` back with Office.context.ui.messageParent. Either way the token is
  * checked with GET /api/auth/me before it is used.
  */
 import { ApiError, createApiClient } from "#shared/api/client.js";
 import { OfficeApiError, type OfficeAdapter } from "../office/adapter.js";
+import { NaaCancelled, naaAccessToken, type NaaClientFactory } from "./naa.js";
 
 export interface SignedInUser {
   id: string;
@@ -42,6 +46,8 @@ export interface SignInDeps {
   fetch: typeof fetch;
   /** The Kuvert sign-in page for the dialog; default `${apiBase}/addin/signin.html`. */
   dialogUrl?: string;
+  /** MSAL for nested app authentication; default the real @azure/msal-browser (naa.ts). */
+  naaClient?: NaaClientFactory;
 }
 
 /** Office SSO: the user closed or refused the Microsoft prompt. */
@@ -72,16 +78,28 @@ async function whoAmI(deps: SignInDeps, token: string): Promise<SignedInUser | n
   };
 }
 
-/** Microsoft first; null means "use the Kuvert sign-in instead". */
-async function viaMicrosoft(deps: SignInDeps): Promise<SignInResult | null> {
-  let ssoToken: string;
+/** A Microsoft token for the API: NAA first, then legacy Office SSO; null when neither gives one. */
+async function microsoftToken(deps: SignInDeps): Promise<string | null> {
   try {
-    ssoToken = await deps.office.getSsoToken();
+    const naa = await naaAccessToken({ ...deps, client: deps.naaClient });
+    if (naa) return naa;
+  } catch (err) {
+    if (err instanceof NaaCancelled) throw new SignInError("cancelled", err.message);
+    throw err;
+  }
+  try {
+    return await deps.office.getSsoToken();
   } catch (err) {
     if (err instanceof OfficeApiError && err.code === ssoAborted)
       throw new SignInError("cancelled", "Microsoft sign-in was cancelled");
     return null; // no SSO here, not signed in to Office, consent missing, …
   }
+}
+
+/** Microsoft first; null means "use the Kuvert sign-in instead". */
+async function viaMicrosoft(deps: SignInDeps): Promise<SignInResult | null> {
+  const ssoToken = await microsoftToken(deps);
+  if (ssoToken === null) return null;
   let body: { token?: unknown } | null;
   try {
     body = await createApiClient({ base: deps.apiBase, fetch: deps.fetch }).post<{ token?: unknown }>(
@@ -90,7 +108,9 @@ async function viaMicrosoft(deps: SignInDeps): Promise<SignInResult | null> {
     );
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
-    if (err.status === 401 || err.status === 404) return null; // not connected / unknown account / Microsoft sign-in off
+    // Not connected / unknown account / Kuvert 2FA required (401), bound to another Microsoft
+    // account (403), Microsoft sign-in off (404): the Kuvert sign-in in the dialog instead.
+    if (err.status === 401 || err.status === 403 || err.status === 404) return null;
     throw new SignInError(err.status === 423 ? "failed" : "unavailable", err.message);
   }
   if (typeof body?.token !== "string") throw new SignInError("unavailable", "Kuvert sent an unexpected answer");

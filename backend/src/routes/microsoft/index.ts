@@ -13,6 +13,16 @@ const MicrosoftResponse = z
   .object({ token: z.string(), tokenId: z.string(), user: MeSchema })
   .meta({ id: "MicrosoftSignIn" });
 
+const MicrosoftConfigResponse = z
+  .object({
+    clientId: z.string().meta({ description: "The Entra app registration's client id" }),
+    scope: z.string().meta({ description: "The API scope, api://<host>/<client id>/access_as_user" }),
+    authority: z
+      .string()
+      .meta({ description: "The MSAL authority, e.g. https://login.microsoftonline.com/organizations" }),
+  })
+  .meta({ id: "MicrosoftSignInConfig" });
+
 const invalidToken = () => appError("invalid_token", "The Microsoft sign-in could not be verified. Sign in again.");
 const noAccount = () =>
   appError(
@@ -21,6 +31,26 @@ const noAccount = () =>
   );
 
 export function microsoftAuthRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/auth/microsoft/config",
+      summary:
+        "The add-in's Microsoft sign-in settings for nested app authentication (MSAL): client id, API scope, authority",
+      tags: ["auth"],
+      security: "none",
+      responses: {
+        200: { description: "Microsoft sign-in is on", schema: MicrosoftConfigResponse },
+        404: { description: "`microsoft_sign_in_disabled`: ENTRA_CLIENT_ID is not configured", schema: ErrorSchema },
+      },
+    },
+    async (ctx) => {
+      const config = entraConfig();
+      if (!config) throw appError("microsoft_sign_in_disabled", "Microsoft sign-in is not configured on this server");
+      ctx.body = { clientId: config.clientId, scope: config.addinScope, authority: config.addinAuthority };
+    },
+  );
   defineRoute(
     router,
     {

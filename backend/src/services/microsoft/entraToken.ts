@@ -28,6 +28,10 @@ import { clock } from "../clock.js";
 
 export interface EntraConfig {
   clientId: string;
+  /** The scope the add-in asks for: `api://<PUBLIC_URL host>/<client id>/access_as_user`. */
+  addinScope: string;
+  /** The MSAL authority for the add-in (multi-tenant, work accounts): `{authority}/organizations`. */
+  addinAuthority: string;
   audiences: string[];
   /** Templates with `{tenantid}`; a token's issuer must equal one of them filled with its tid. */
   issuerTemplates: string[];
@@ -73,10 +77,13 @@ export function entraConfig(e: Env = env()): EntraConfig | null {
   if (!e.ENTRA_CLIENT_ID) return null;
   const clientId = e.ENTRA_CLIENT_ID.toLowerCase();
   const authority = e.ENTRA_AUTHORITY_URL.replace(/\/+$/, "");
-  const audiences = new Set([clientId, `api://${new URL(e.PUBLIC_URL).host}/${clientId}`]);
+  const appIdUri = `api://${new URL(e.PUBLIC_URL).host}/${clientId}`;
+  const audiences = new Set([clientId, appIdUri]);
   for (const a of e.ENTRA_AUDIENCE?.split(",") ?? []) if (a.trim()) audiences.add(a.trim());
   return {
     clientId,
+    addinScope: `${appIdUri}/${apiScope}`,
+    addinAuthority: `${authority}/organizations`,
     audiences: [...audiences],
     issuerTemplates: (e.ENTRA_ISSUER_TEMPLATE ?? `${authority}/{tenantid}/v2.0`).split(",").map((s) => s.trim()),
     jwksUrl: e.ENTRA_JWKS_URL ?? `${authority}/common/discovery/v2.0/keys`,
