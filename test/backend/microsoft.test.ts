@@ -361,6 +361,21 @@ describe("Microsoft sign-in for the add-in (POST /api/auth/microsoft)", function
     expect(still.body.user.id).to.equal(david.id);
   });
 
+  it("two different Entra people racing for one unbound account: exactly one binds it", async () => {
+    const email = uniqueEmail("race");
+    const user = await buildUser({ organisation: org, email });
+    const a = op.addAccount({ tid: TENANT, oid: crypto.randomUUID(), preferred_username: email, name: "A" });
+    const b = op.addAccount({ tid: TENANT, oid: crypto.randomUUID(), preferred_username: email, name: "B" });
+    const [ta, tb] = [
+      (await op.signIn({ segment: TENANT, accountId: a })).accessToken,
+      (await op.signIn({ segment: TENANT, accountId: b })).accessToken,
+    ];
+    const results = await Promise.all([post(ta), post(tb)]);
+    expect(results.map((r) => r.status).sort()).to.deep.equal([200, 403]);
+    const winner = results[0].status === 200 ? ta : tb;
+    expect((await User.findByPk(user.id))?.entraObjectId).to.equal(decodeJwt(winner).oid);
+  });
+
   it("refuses the same oid and name from another tenant, connected or not", async () => {
     const email = uniqueEmail("erik");
     await buildUser({ organisation: org, email });

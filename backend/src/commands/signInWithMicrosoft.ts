@@ -100,9 +100,15 @@ export async function signInWithMicrosoft(
     return { kind: "second_factor_required" };
   }
   if (firstBinding) {
-    user.entraTenantId = identity.tenantId;
-    user.entraObjectId = identity.objectId;
-    await user.save({ transaction: t });
+    // Conditional: of two first sign-ins racing for one account, only one binds it.
+    const [bound] = await User.update(
+      { entraTenantId: identity.tenantId, entraObjectId: identity.objectId },
+      { where: { id: user.id, entraObjectId: null }, transaction: t },
+    );
+    if (bound !== 1) {
+      await fail("identity_mismatch", user);
+      return { kind: "identity_mismatch" };
+    }
     await recordAudit(t, {
       type: "user.microsoft_bound",
       organisationId: organisation.id,
