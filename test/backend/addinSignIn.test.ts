@@ -2,6 +2,7 @@ import crypto from "node:crypto";
 import { expect } from "chai";
 import { createOfficeAdapter } from "../../addin/src/office/adapter.js";
 import { signIn, SignInError, type SignInDeps } from "../../addin/src/auth/signIn.js";
+import type { NaaClientFactory, NaaSettings } from "../../addin/src/auth/naa.js";
 import { env, setEnv, type Env } from "../../backend/src/env.js";
 import { transaction } from "../../backend/src/db.js";
 import { issueApiToken } from "../../backend/src/services/apiTokens.js";
@@ -147,5 +148,83 @@ describe("add-in sign-in: Microsoft first, Kuvert dialog as fallback", function 
     } finally {
       setEnv(configured);
     }
+  });
+
+  describe("nested app authentication (MSAL replaced by a stub; the real one runs in test/browser/addin-naa.test.ts)", () => {
+    /** A host with NestedAppAuth 1.1 and Office SSO; `naa` stands in for MSAL. */
+    function naaSetup(naa: NaaClientFactory, sso: () => Promise<string>) {
+      const s = setup(sso);
+      s.fake.supported.NestedAppAuth = "1.1";
+      return { ...s, deps: { ...s.deps, naaClient: naa } };
+    }
+
+    it("asks MSAL for the server's API scope and signs in with that token, without Office SSO", async () => {
+      const seen: NaaSettings[] = [];
+      let ssoCalls = 0;
+      const { accessToken } = await op.signIn({ segment: TENANT, accountId: staffAccount });
+      const { deps } = naaSetup(
+        async (settings) => {
+          seen.push(settings);
+          return { silent: async () => accessToken, interactive: async () => accessToken };
+        },
+        async () => {
+          ssoCalls += 1;
+          return "unused";
+        },
+      );
+      const result = await signIn(deps);
+      expect(result).to.deep.include({ via: "microsoft" });
+      expect(result.user.id).to.equal(staff.id);
+      expect(seen).to.deep.equal([
+        {
+          clientId: CLIENT_ID,
+          scope: `api://kuvert.test/${CLIENT_ID}/access_as_user`,
+          authority: "https://login.microsoftonline.com/organizations",
+        },
+      ]);
+      expect(ssoCalls).to.equal(0);
+    });
+
+    it("falls back to Office SSO when MSAL fails for another reason than a needed prompt", async () => {
+      const { accessToken } = await op.signIn({ segment: TENANT, accountId: staffAccount });
+      let interactive = 0;
+      const { fake, deps } = naaSetup(
+        async () => ({
+          silent: async () => {
+            throw Object.assign(new Error("bridge broke"), { errorCode: "persistent_error" });
+          },
+          interactive: async () => {
+            interactive += 1;
+            return "unused";
+          },
+        }),
+        async () => accessToken,
+      );
+      const result = await signIn(deps);
+      expect(result.via).to.equal("microsoft");
+      expect(interactive, "no prompt for a broken bridge").to.equal(0);
+      expect(fake.dialogs).to.have.length(0);
+    });
+
+    it("skips MSAL when Microsoft sign-in is off on the server, and ends in the dialog", async () => {
+      let msal = 0;
+      const configured = env();
+      setEnv({ ...configured, ENTRA_CLIENT_ID: undefined });
+      try {
+        const { token } = await transaction((t) => issueApiToken(t, staff, "test dialog"));
+        const { fake, deps } = naaSetup(
+          async () => {
+            msal += 1;
+            return null;
+          },
+          async () => "an SSO token the server will not take",
+        );
+        const [result] = await Promise.all([signIn(deps), dialogAnswers(fake, JSON.stringify({ token }))]);
+        expect(result.via).to.equal("kuvert");
+        expect(msal).to.equal(0);
+      } finally {
+        setEnv(configured);
+      }
+    });
   });
 });
