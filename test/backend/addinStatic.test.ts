@@ -24,10 +24,16 @@ describe("add-in static files under /addin/", function () {
     urls.delete("/addin/taskpane.html");
     expect([...urls].sort()).to.deep.equal([
       "/addin/assets/icon-128.png",
+      "/addin/assets/icon-144.png",
       "/addin/assets/icon-16.png",
+      "/addin/assets/icon-25.png",
       "/addin/assets/icon-32.png",
+      "/addin/assets/icon-48.png",
+      "/addin/assets/icon-50.png",
       "/addin/assets/icon-64.png",
+      "/addin/assets/icon-75.png",
       "/addin/assets/icon-80.png",
+      "/addin/assets/icon-96.png",
       "/addin/commands.html",
       "/addin/launchevent.html",
       "/addin/launchevent.js",

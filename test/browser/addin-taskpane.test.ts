@@ -46,7 +46,7 @@ interface HostState extends HostItem {
  * no Office SSO, and dialogs in real popup windows (outlookDialogHost in test/support/fakeOffice.ts):
  * the sign-in dialog is the real /addin/signin.html.
  */
-function outlookHost(init: { item: HostItem; displayLanguage: string; read: boolean }): void {
+function outlookHost(init: { item: HostItem; displayLanguage: string; read: boolean; mailbox: number }): void {
   const state: HostState = { ...init.item, sent: false, dialogs: [], calls: [] };
   (window as unknown as { __outlook: HostState }).__outlook = state;
   type Cb<T> = (r: { status: number; value?: T; error?: { code: number; name: string; message: string } }) => void;
@@ -128,7 +128,7 @@ function outlookHost(init: { item: HostItem; displayLanguage: string; read: bool
     context: {
       displayLanguage: init.displayLanguage,
       requirements: {
-        isSetSupported: (name: string, v = "1.1") => name === "Mailbox" && Number(v.split(".")[1] ?? 0) <= 15,
+        isSetSupported: (name: string, v = "1.1") => name === "Mailbox" && Number(v.split(".")[1] ?? 0) <= init.mailbox,
       },
       roamingSettings: {
         get: (k: string) => settings.get(k),
@@ -163,6 +163,8 @@ async function openPane(
   displayLanguage = "sv-SE",
   errors: string[] = [],
   read = false,
+  /** The newest Mailbox 1.x set this Outlook supports (15: sendAsync; 5: Outlook on iOS/Android). */
+  mailbox = 15,
 ): Promise<void> {
   const context = page.context();
   // For the pane and its dialog popups alike: office.js from Microsoft's CDN answers empty.
@@ -172,7 +174,7 @@ async function openPane(
   // tsx compiles with keepNames: the serialised host functions call esbuild's __name helper.
   await context.addInitScript({ content: "globalThis.__name = (f) => f;" });
   await context.addInitScript(outlookDialogHost);
-  await page.addInitScript(outlookHost, { item, displayLanguage, read });
+  await page.addInitScript(outlookHost, { item, displayLanguage, read, mailbox });
   if (token) {
     await page.addInitScript((t: string) => {
       if (location.pathname === "/addin/taskpane.html") localStorage.setItem("kuvert.addin.token", t);
@@ -553,6 +555,28 @@ describe("Outlook add-in task pane (browser)", function () {
     );
     expect(thread.status, thread.text).to.equal(200);
     expect(thread.body.messages.map((m) => m.text)).to.include("Tack, jag har läst.");
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("an Outlook with only Mailbox 1.5 (mobile): reading works, composing says it needs a newer Outlook", async () => {
+    const { page, errors } = current();
+    const token = await apiToken(alice);
+    const item: HostItem = {
+      to: [alice.email],
+      cc: [],
+      bcc: [],
+      subject: "Lunch?",
+      bodyHtml: "<p>Hej</p>",
+      attachments: [],
+    };
+    await openPane(page, item, token, "en-US", errors, true, 5);
+    await page.getByTestId("read-none").waitFor();
+    const compose = await page.context().newPage();
+    await openPane(compose, item, token, "en-US", errors, false, 5);
+    const warning = compose.getByTestId("compose-unsupported");
+    await warning.waitFor();
+    expect(await warning.textContent()).to.contain("cannot encrypt and send from the Kuvert add-in");
+    expect(await compose.getByTestId("send-securely").count()).to.equal(0);
     expect(errors).to.deep.equal([]);
   });
 
