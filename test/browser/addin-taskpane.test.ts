@@ -420,6 +420,42 @@ describe("Outlook add-in task pane (browser)", function () {
     });
   });
 
+  it("an attachment added in Outlook during the upload stops the send with a clear text; the item is untouched", async () => {
+    const { page, errors } = current();
+    const item: HostItem = {
+      to: [alice.email],
+      cc: [],
+      bcc: [],
+      subject: "Med bilaga",
+      bodyHtml: "<p>Se bilagan</p>",
+      attachments: [
+        { id: "a", name: "a.txt", contentType: "text/plain", content: Buffer.from("abc").toString("base64") },
+      ],
+    };
+    await openPane(page, item, await apiToken(sender), "sv-SE", errors);
+    // The user drops another file into the Outlook draft while the first one is uploading.
+    await page.route("**/ciphertext", async (route) => {
+      await page.evaluate(() =>
+        (window as unknown as { __outlook: HostState }).__outlook.attachments.push({
+          id: "late",
+          name: "sen.pdf",
+          contentType: "application/pdf",
+          content: btoa("klartext"),
+        }),
+      );
+      await route.continue();
+    });
+    await page.getByTestId("send-securely").click();
+    const error = page.getByTestId("send-error");
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).to.contain("En bilaga lades till i Outlook medan Kuvert skickade (sen.pdf)");
+    const host = await hostState(page);
+    expect(host.calls, "nothing changed in Outlook").to.deep.equal([]);
+    expect(host.sent).to.equal(false);
+    expect(host.subject).to.equal("Med bilaga");
+    expect(host.attachments.map((a) => a.id)).to.deep.equal(["a", "late"]);
+  });
+
   it("offline, then an expired sign-in: clear errors, and the Outlook item is untouched", async () => {
     const { page, errors } = current();
     const item: HostItem = {
