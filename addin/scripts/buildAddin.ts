@@ -6,6 +6,8 @@
  * - assets/icon-*.png.
  * - taskpane.html + taskpane.js: the compose and read task pane (React + Fluent UI, IIFE for
  *   modern browsers; it renders after Office.onReady).
+ * - signin.html + signin.js: the Kuvert sign-in page the pane opens in an Office dialog
+ *   (displayDialogAsync) where Microsoft sign-in is not possible; loads office.js like the pane.
  * Run: `npx tsx addin/scripts/buildAddin.ts`.
  */
 import crypto from "node:crypto";
@@ -44,14 +46,15 @@ const page = (title: string, script: string) => `<!doctype html>
 </html>
 `;
 
-const taskpaneHtml = `<!doctype html>
+/** A React page (the task pane, the sign-in dialog): office.js first, then its bundle. */
+const reactPage = (title: string, script: string) => `<!doctype html>
 <html lang="sv">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Kuvert</title>
+<title>${title}</title>
 <script src="${officeJsUrl}"></script>
-<script src="taskpane.js" defer></script>
+<script src="${script}" defer></script>
 </head>
 <body>
 <div id="root"></div>
@@ -82,7 +85,10 @@ export async function buildAddin(opts: { outDir?: string; minify?: boolean } = {
   });
   await esbuild.build({
     absWorkingDir: projectRoot,
-    entryPoints: { taskpane: path.join(addinRoot, "src/taskpane/index.tsx") },
+    entryPoints: {
+      taskpane: path.join(addinRoot, "src/taskpane/index.tsx"),
+      signin: path.join(addinRoot, "src/signin/index.tsx"),
+    },
     bundle: true,
     format: "iife",
     platform: "browser",
@@ -96,7 +102,8 @@ export async function buildAddin(opts: { outDir?: string; minify?: boolean } = {
     // Fluent registers no web fonts from Microsoft's CDN (the CSP allows this site only).
     banner: { js: 'globalThis.FabricConfig = Object.assign(globalThis.FabricConfig || {}, { fontBaseUrl: "" });' },
   });
-  fs.writeFileSync(path.join(tmp, "taskpane.html"), taskpaneHtml);
+  fs.writeFileSync(path.join(tmp, "taskpane.html"), reactPage("Kuvert", "taskpane.js"));
+  fs.writeFileSync(path.join(tmp, "signin.html"), reactPage("Logga in på Kuvert", "signin.js"));
   fs.writeFileSync(path.join(tmp, "launchevent.html"), page("Kuvert", "launchevent.js"));
   fs.writeFileSync(path.join(tmp, "commands.html"), page("Kuvert", "commands.js"));
   fs.writeFileSync(path.join(tmp, "commands.js"), commandsJs);

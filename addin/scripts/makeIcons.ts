@@ -8,7 +8,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { encodePng, type RgbaImage } from "./png.js";
 
-export const iconSizes = [16, 32, 64, 80, 128] as const;
+/** Desktop 16/32/80, the add-in's 64/128, and Outlook mobile's 25/32/48 at scales 1–3. */
+export const iconSizes = [16, 25, 32, 48, 50, 64, 75, 80, 96, 128, 144] as const;
 
 type Rgb = readonly [number, number, number];
 const blue: Rgb = [15, 108, 189];

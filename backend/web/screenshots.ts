@@ -16,6 +16,7 @@ import { logger } from "../src/logger.js";
 import { ensureWebApp } from "./build.js";
 import { settingsScreenshots } from "./screenshotsSettings.js";
 import { mailScreenshots } from "./screenshotsMail.js";
+import { addinSignInScreenshots } from "./screenshotsAddin.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const outDir = path.join(root, "docs", "screenshots");
@@ -219,6 +220,7 @@ async function main(): Promise<void> {
 
     await settingsScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
     await mailScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
+    await addinSignInScreenshots({ browser, baseUrl: server.url, password, withTotp, locked, shot });
   } finally {
     await browser.close();
     await server.stop();

@@ -24,10 +24,16 @@ describe("add-in static files under /addin/", function () {
     urls.delete("/addin/taskpane.html");
     expect([...urls].sort()).to.deep.equal([
       "/addin/assets/icon-128.png",
+      "/addin/assets/icon-144.png",
       "/addin/assets/icon-16.png",
+      "/addin/assets/icon-25.png",
       "/addin/assets/icon-32.png",
+      "/addin/assets/icon-48.png",
+      "/addin/assets/icon-50.png",
       "/addin/assets/icon-64.png",
+      "/addin/assets/icon-75.png",
       "/addin/assets/icon-80.png",
+      "/addin/assets/icon-96.png",
       "/addin/commands.html",
       "/addin/launchevent.html",
       "/addin/launchevent.js",
@@ -53,10 +59,29 @@ describe("add-in static files under /addin/", function () {
     expect(res.text).to.contain('<script src="launchevent.js"></script>');
     expect(res.headers.get("x-frame-options")).to.equal(null);
     const csp = res.headers.get("content-security-policy") ?? "";
-    expect(csp).to.contain("frame-ancestors 'self' https://outlook.office.com");
+    expect(csp).to.contain("frame-ancestors 'self' https://outlook.cloud.microsoft ");
     expect(csp).to.contain("script-src 'self' https://appsforoffice.microsoft.com;");
     expect(csp).to.contain("object-src 'none'");
     expect(res.headers.get("x-content-type-options")).to.equal("nosniff");
+    // Outlook on the web's documented origins, for every page Outlook shows (pane, dialog, events).
+    for (const page of ["/addin/taskpane.html", "/addin/signin.html", "/addin/launchevent.html"]) {
+      const served = await api.get(page);
+      expect(served.status, page).to.equal(200);
+      const ancestors = (/frame-ancestors ([^;]+)/.exec(served.headers.get("content-security-policy") ?? "") ?? [])[1];
+      expect(ancestors?.split(" "), page).to.include.members([
+        "'self'",
+        "https://outlook.cloud.microsoft",
+        "https://outlook.office.com",
+        "https://outlook.office365.com",
+        "https://outlook.live.com",
+      ]);
+      expect(served.headers.get("x-frame-options"), page).to.equal(null);
+    }
+    // The sign-in dialog loads office.js the way the pane does, then its own bundle.
+    const dialog = await api.get("/addin/signin.html");
+    expect(dialog.text).to.contain(`<script src="${officeJsUrl}"></script>`);
+    expect(dialog.text).to.contain('<script src="signin.js" defer></script>');
+    expect((await api.get("/addin/signin.js")).status).to.equal(200);
     // The rest of the site keeps the strict defaults.
     const other = await api.get("/health");
     expect(other.headers.get("x-frame-options")).to.equal("DENY");

@@ -17,8 +17,13 @@ import { PROFESSIONAL_MONTHLY_MESSAGES } from "../../backend/src/services/messag
 import { createOrganisation } from "../../backend/src/commands/createOrganisation.js";
 import type { User } from "../../backend/src/models/User.js";
 import { buildUser, defaultPassword, uniqueEmail } from "../support/factories.js";
-import { signIn } from "../support/auth.js";
+import { enableTotp, signIn, withEnv } from "../support/auth.js";
+import { ApiClient } from "../support/server.js";
+import { totpCodeAt } from "../../backend/src/services/totp.js";
+import { generateBackupCodes } from "../../backend/src/services/backupCodes.js";
+import { startDelivery } from "../support/secondFactor.js";
 import { hasHorizontalScroll, seriousAxeViolations, usePage } from "../support/browser.js";
+import { outlookDialogHost, type DialogHostRecord } from "../support/fakeOffice.js";
 
 interface HostItem {
   to: string[];
@@ -38,9 +43,10 @@ interface HostState extends HostItem {
 /**
  * The Outlook host, evaluated in the page before any script: the Office.js mailbox surface that
  * addin/src/office/adapter.ts uses (async callbacks on a later tick), Mailbox 1.15 (sendAsync),
- * no Office SSO, and a sign-in dialog that answers with the token — as the Kuvert sign-in page does.
+ * no Office SSO, and dialogs in real popup windows (outlookDialogHost in test/support/fakeOffice.ts):
+ * the sign-in dialog is the real /addin/signin.html.
  */
-function outlookHost(init: { item: HostItem; token: string; displayLanguage: string; read: boolean }): void {
+function outlookHost(init: { item: HostItem; displayLanguage: string; read: boolean; mailbox: number }): void {
   const state: HostState = { ...init.item, sent: false, dialogs: [], calls: [] };
   (window as unknown as { __outlook: HostState }).__outlook = state;
   type Cb<T> = (r: { status: number; value?: T; error?: { code: number; name: string; message: string } }) => void;
@@ -122,7 +128,7 @@ function outlookHost(init: { item: HostItem; token: string; displayLanguage: str
     context: {
       displayLanguage: init.displayLanguage,
       requirements: {
-        isSetSupported: (name: string, v = "1.1") => name === "Mailbox" && Number(v.split(".")[1] ?? 0) <= 15,
+        isSetSupported: (name: string, v = "1.1") => name === "Mailbox" && Number(v.split(".")[1] ?? 0) <= init.mailbox,
       },
       roamingSettings: {
         get: (k: string) => settings.get(k),
@@ -131,22 +137,14 @@ function outlookHost(init: { item: HostItem; token: string; displayLanguage: str
         saveAsync: (cb?: Cb<void>) => cb && ok(cb),
       },
       ui: {
-        displayDialogAsync(url: string, _o: unknown, cb: Cb<unknown>) {
+        displayDialogAsync(url: string, o: { width?: number; height?: number }, cb: Cb<unknown>) {
           state.dialogs.push(url);
-          const handlers: Record<string, (arg: unknown) => void> = {};
-          const dialog = {
-            addEventHandler: (type: string, h: (arg: unknown) => void) => (handlers[type] = h),
-            close() {},
-          };
-          ok(cb, dialog);
-          setTimeout(
-            () =>
-              handlers.dialogMessageReceived?.({
-                message: JSON.stringify({ token: init.token }),
-                origin: location.origin,
-              }),
-            20,
-          );
+          const dialogs = (window as unknown as { __outlookDialogs: { display(...a: unknown[]): void } })
+            .__outlookDialogs;
+          dialogs.display(url, o, cb);
+        },
+        messageParent() {
+          throw new Error("messageParent is for dialog pages");
         },
       },
       mailbox: { item: init.read ? readItem : item },
@@ -154,29 +152,41 @@ function outlookHost(init: { item: HostItem; token: string; displayLanguage: str
   };
 }
 
+/**
+ * Opens the task pane in the in-test Outlook host. With `token`, the pane starts signed in (the
+ * token it keeps in its localStorage, as after an earlier sign-in); with null it shows Sign in.
+ */
 async function openPane(
   page: Page,
   item: HostItem,
-  token: string,
+  token: string | null,
   displayLanguage = "sv-SE",
   errors: string[] = [],
   read = false,
+  /** The newest Mailbox 1.x set this Outlook supports (15: sendAsync; 5: Outlook on iOS/Android). */
+  mailbox = 15,
 ): Promise<void> {
-  await page.route(`${officeJsOrigin}/**`, (route) =>
+  const context = page.context();
+  // For the pane and its dialog popups alike: office.js from Microsoft's CDN answers empty.
+  await context.route(`${officeJsOrigin}/**`, (route) =>
     route.fulfill({ status: 200, contentType: "text/javascript", body: "" }),
   );
-  // tsx compiles with keepNames: the serialised host function calls esbuild's __name helper.
-  await page.addInitScript({ content: "globalThis.__name = (f) => f;" });
-  await page.addInitScript(outlookHost, { item, token, displayLanguage, read });
+  // tsx compiles with keepNames: the serialised host functions call esbuild's __name helper.
+  await context.addInitScript({ content: "globalThis.__name = (f) => f;" });
+  await context.addInitScript(outlookDialogHost);
+  await page.addInitScript(outlookHost, { item, displayLanguage, read, mailbox });
+  if (token) {
+    await page.addInitScript((t: string) => {
+      if (location.pathname === "/addin/taskpane.html") localStorage.setItem("kuvert.addin.token", t);
+    }, token);
+  }
   await page.goto(`/addin/taskpane.html?mode=${read ? "read" : "compose"}`);
   await page
-    .getByTestId("sign-in")
+    .getByTestId(token ? "signed-in-as" : "sign-in")
     .waitFor({ timeout: 15_000 })
     .catch((err: Error) => {
       throw new Error(`the pane did not render: ${errors.join("; ") || err.message}`);
     });
-  await page.getByTestId("sign-in").click();
-  await page.getByTestId("signed-in-as").waitFor();
 }
 
 const hostState = (page: Page) => page.evaluate(() => (window as unknown as { __outlook: HostState }).__outlook);
@@ -410,6 +420,42 @@ describe("Outlook add-in task pane (browser)", function () {
     });
   });
 
+  it("an attachment added in Outlook during the upload stops the send with a clear text; the item is untouched", async () => {
+    const { page, errors } = current();
+    const item: HostItem = {
+      to: [alice.email],
+      cc: [],
+      bcc: [],
+      subject: "Med bilaga",
+      bodyHtml: "<p>Se bilagan</p>",
+      attachments: [
+        { id: "a", name: "a.txt", contentType: "text/plain", content: Buffer.from("abc").toString("base64") },
+      ],
+    };
+    await openPane(page, item, await apiToken(sender), "sv-SE", errors);
+    // The user drops another file into the Outlook draft while the first one is uploading.
+    await page.route("**/ciphertext", async (route) => {
+      await page.evaluate(() =>
+        (window as unknown as { __outlook: HostState }).__outlook.attachments.push({
+          id: "late",
+          name: "sen.pdf",
+          contentType: "application/pdf",
+          content: btoa("klartext"),
+        }),
+      );
+      await route.continue();
+    });
+    await page.getByTestId("send-securely").click();
+    const error = page.getByTestId("send-error");
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).to.contain("En bilaga lades till i Outlook medan Kuvert skickade (sen.pdf)");
+    const host = await hostState(page);
+    expect(host.calls, "nothing changed in Outlook").to.deep.equal([]);
+    expect(host.sent).to.equal(false);
+    expect(host.subject).to.equal("Med bilaga");
+    expect(host.attachments.map((a) => a.id)).to.deep.equal(["a", "late"]);
+  });
+
   it("offline, then an expired sign-in: clear errors, and the Outlook item is untouched", async () => {
     const { page, errors } = current();
     const item: HostItem = {
@@ -539,12 +585,34 @@ describe("Outlook add-in task pane (browser)", function () {
 
     await page.getByLabel("Ditt svar").fill("Tack, jag har läst.");
     await page.getByTestId("reply-send").click();
-    expect(await page.getByTestId("read-notice").textContent()).to.contain("skickats säkert");
+    await page.getByTestId("read-notice").filter({ hasText: "skickats säkert" }).waitFor();
     const thread = await senderApi.get<{ messages: Array<{ subject: string; text: string | null }> }>(
       `/api/messages/${sent.body.id}/thread`,
     );
     expect(thread.status, thread.text).to.equal(200);
     expect(thread.body.messages.map((m) => m.text)).to.include("Tack, jag har läst.");
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("an Outlook with only Mailbox 1.5 (mobile): reading works, composing says it needs a newer Outlook", async () => {
+    const { page, errors } = current();
+    const token = await apiToken(alice);
+    const item: HostItem = {
+      to: [alice.email],
+      cc: [],
+      bcc: [],
+      subject: "Lunch?",
+      bodyHtml: "<p>Hej</p>",
+      attachments: [],
+    };
+    await openPane(page, item, token, "en-US", errors, true, 5);
+    await page.getByTestId("read-none").waitFor();
+    const compose = await page.context().newPage();
+    await openPane(compose, item, token, "en-US", errors, false, 5);
+    const warning = compose.getByTestId("compose-unsupported");
+    await warning.waitFor();
+    expect(await warning.textContent()).to.contain("cannot encrypt and send from the Kuvert add-in");
+    expect(await compose.getByTestId("send-securely").count()).to.equal(0);
     expect(errors).to.deep.equal([]);
   });
 
@@ -566,5 +634,203 @@ describe("Outlook add-in task pane (browser)", function () {
       true,
     );
     await page.getByTestId("read-none").waitFor();
+  });
+});
+
+describe("Outlook add-in: the Kuvert sign-in page in a real dialog window (browser)", function () {
+  this.timeout(90_000);
+  const current = usePage({ viewport: { width: 360, height: 900 } });
+  let alice: User;
+  const draft = (to: string[]): HostItem => ({
+    to,
+    cc: [],
+    bcc: [],
+    subject: "Inloggad via dialogen",
+    bodyHtml: "<p>Hej</p>",
+    attachments: [],
+  });
+
+  before(async function () {
+    this.timeout(120_000);
+    await ensureAddin();
+    alice = await buildUser({ name: "Alice" });
+  });
+
+  /** Presses Sign in in the pane and returns the dialog's popup window once its page has rendered. */
+  async function openDialog(page: Page, popupErrors: string[]): Promise<Page> {
+    const [popup] = await Promise.all([page.waitForEvent("popup"), page.getByTestId("sign-in").click()]);
+    popup.on("pageerror", (err) => popupErrors.push(`pageerror: ${err.message}`));
+    popup.on("console", (msg) => {
+      if (msg.type() === "error") popupErrors.push(`console: ${msg.text()}`);
+    });
+    await popup.getByTestId("dialog-email").waitFor({ timeout: 15_000 });
+    expect(new URL(popup.url()).pathname).to.equal("/addin/signin.html");
+    return popup;
+  }
+
+  async function enterPassword(popup: Page, email: string, password: string, sv = true): Promise<void> {
+    await popup.getByLabel(sv ? "E-postadress" : "E-mail address").fill(email);
+    await popup.getByLabel(sv ? "Lösenord" : "Password").fill(password);
+    await popup.getByTestId("dialog-submit").click();
+  }
+
+  const paneToken = (page: Page) => page.evaluate(() => localStorage.getItem("kuvert.addin.token"));
+
+  it("password + authenticator code: the pane gets a key-carrying API token, the dialog's session ends, and the pane sends", async () => {
+    const { page, baseUrl, errors } = current();
+    const user = await buildUser({ name: "Dialog Användare" });
+    const secret = await enableTotp(user);
+    await transaction((t) => generateBackupCodes(t, user.id));
+    const popupErrors: string[] = [];
+    await openPane(page, draft([alice.email]), null, "sv-SE", errors);
+    const popup = await openDialog(page, popupErrors);
+    await popup.screenshot({ path: "/tmp/addin-signin-sv-password.png" });
+    expect(await hasHorizontalScroll(popup), "fits a 360 px dialog").to.equal(false);
+    expect(await seriousAxeViolations(popup)).to.deep.equal([]);
+    await enterPassword(popup, user.email, defaultPassword);
+    await popup.getByRole("heading", { name: "Tvåstegsverifiering" }).waitFor();
+    // Authenticator app, SMS and one-time code are on offer; the app is chosen first.
+    expect(await popup.getByRole("radio", { name: "Kod från appen" }).isChecked()).to.equal(true);
+    expect(await popup.getByRole("radio", { name: "Kod via SMS" }).count()).to.equal(1);
+    expect(await popup.getByRole("radio", { name: "Engångskod" }).count()).to.equal(1);
+    await popup.screenshot({ path: "/tmp/addin-signin-sv-code.png" });
+    expect(await paneToken(page), "no token before the second factor").to.equal(null);
+    await popup.getByTestId("dialog-code").fill(totpCodeAt(secret, Date.now() / 1000));
+    const closed = popup.waitForEvent("close", { timeout: 30_000 });
+    await popup.getByTestId("dialog-verify").click();
+    await closed; // the pane closes the dialog when the token has arrived
+
+    await page.getByTestId("signed-in-as").waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId("signed-in-as").textContent()).to.contain(user.email);
+    const token = await paneToken(page);
+    expect(token).to.match(/^kvt_/);
+    const host = await hostState(page);
+    expect(host.dialogs).to.deep.equal([`${baseUrl}/addin/signin.html`]);
+    const dialogs = await page.evaluate(
+      () => (window as unknown as { __outlookDialogs: DialogHostRecord }).__outlookDialogs,
+    );
+    expect(dialogs.refused, "messageParent named the pane's origin").to.deep.equal([]);
+    // The browser session the dialog used to mint the token is gone.
+    const session = await page.evaluate(async () => (await fetch("/api/auth/session")).json());
+    expect(session).to.deep.equal({ state: "signed_out" });
+
+    await page.getByTestId("send-securely").click();
+    await page.getByTestId("send-done").waitFor({ timeout: 30_000 });
+    const sent = await hostState(page);
+    expect(sent.sent).to.equal(true);
+    const link = /\/mailbox\/inbox\/([0-9a-f-]{36})/.exec(sent.bodyHtml);
+    expect(link, sent.bodyHtml).to.not.equal(null);
+    // The token carries the unlocked key: the sender's own copy opens with it.
+    const own = await fetch(`${baseUrl}/api/messages/${link![1]}`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(own.status).to.equal(200);
+    expect(((await own.json()) as { subject: string }).subject).to.equal("Inloggad via dialogen");
+    expect(errors).to.deep.equal([]);
+    expect(popupErrors).to.deep.equal([]);
+  });
+
+  it("an SMS code, then (after signing out in the pane) a one-time code: each gives the pane a token", async () => {
+    const { page, errors } = current();
+    const user = await buildUser();
+    await enableTotp(user);
+    const [backupCode] = await transaction((t) => generateBackupCodes(t, user.id));
+    const delivery = await startDelivery();
+    const popupErrors: string[] = [];
+    try {
+      await openPane(page, draft([alice.email]), null, "en-US", errors);
+      let popup = await openDialog(page, popupErrors);
+      await enterPassword(popup, user.email, defaultPassword, false);
+      await popup.getByRole("radio", { name: "Code by SMS" }).check();
+      await popup.getByTestId("dialog-send-sms").click();
+      await popup.getByTestId("dialog-sms-sent").waitFor();
+      expect(await popup.getByTestId("dialog-sms-sent").textContent()).to.match(/^The code was sent to .*\d{2}\.$/);
+      await popup.screenshot({ path: "/tmp/addin-signin-en-sms.png" });
+      await popup.getByTestId("dialog-code").fill(await delivery.smsCode(user.mobile!));
+      let closed = popup.waitForEvent("close", { timeout: 30_000 });
+      await popup.getByTestId("dialog-verify").click();
+      await closed;
+      await page.getByTestId("signed-in-as").waitFor({ timeout: 15_000 });
+      const first = await paneToken(page);
+      expect(first).to.match(/^kvt_/);
+
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await page.getByTestId("sign-in").waitFor();
+      popup = await openDialog(page, popupErrors);
+      await enterPassword(popup, user.email, defaultPassword, false);
+      await popup.getByRole("radio", { name: "One-time code" }).check();
+      await popup.getByTestId("dialog-code").fill(backupCode);
+      closed = popup.waitForEvent("close", { timeout: 30_000 });
+      await popup.getByTestId("dialog-verify").click();
+      await closed;
+      await page.getByTestId("signed-in-as").waitFor({ timeout: 15_000 });
+      const second = await paneToken(page);
+      expect(second).to.match(/^kvt_/);
+      expect(second).not.to.equal(first);
+      expect(popupErrors).to.deep.equal([]);
+    } finally {
+      await delivery.close();
+    }
+  });
+
+  it("a wrong password: the dialog says so and stays open; closing it leaves the pane signed out", async () => {
+    const { page, errors } = current();
+    const user = await buildUser();
+    const popupErrors: string[] = [];
+    await openPane(page, draft([alice.email]), null, "sv-SE", errors);
+    const popup = await openDialog(page, popupErrors);
+    await enterPassword(popup, user.email, "Fel-lösenord-1");
+    const error = popup.getByTestId("dialog-error");
+    await error.waitFor();
+    expect(await error.textContent()).to.contain("E-postadressen eller lösenordet stämmer inte");
+    expect(await paneToken(page)).to.equal(null);
+    await popup.close();
+    await page.getByText("Inloggningen avbröts.").waitFor();
+    expect(await page.getByTestId("signed-in-as").count()).to.equal(0);
+    expect(await paneToken(page)).to.equal(null);
+    expect(popupErrors.filter((e) => !e.includes("401"))).to.deep.equal([]);
+  });
+
+  it("a locked account (English): the locked text and the way out, no token", async () => {
+    const { page, errors } = current();
+    const user = await buildUser();
+    const api = await ApiClient.create();
+    for (let i = 0; i < 3; i++) await api.post("/api/auth/login", { email: user.email, password: `Wrong-${i}-pass` });
+    const popupErrors: string[] = [];
+    await openPane(page, draft([alice.email]), null, "en-US", errors);
+    const popup = await openDialog(page, popupErrors);
+    await popup.getByRole("heading", { name: "Sign in to Kuvert" }).waitFor();
+    await popup.screenshot({ path: "/tmp/addin-signin-en-password.png" });
+    await enterPassword(popup, user.email, defaultPassword, false);
+    const locked = popup.getByTestId("dialog-locked");
+    await locked.waitFor();
+    expect(await locked.textContent()).to.contain("The account is locked");
+    expect(await locked.textContent()).to.contain("Choose a new password to unlock the account.");
+    const reset = popup.getByRole("link", { name: "Choose a new password (opens in the browser)" });
+    expect(await reset.getAttribute("href")).to.match(/\/forgot-password$/);
+    expect(await reset.getAttribute("target")).to.equal("_blank");
+    await popup.screenshot({ path: "/tmp/addin-signin-en-locked.png" });
+    expect(await hasHorizontalScroll(popup)).to.equal(false);
+    expect(await paneToken(page)).to.equal(null);
+  });
+
+  it("rate-limited: the dialog shows how long to wait and holds the button until then", async () => {
+    const { page, errors } = current();
+    const user = await buildUser();
+    const popupErrors: string[] = [];
+    await openPane(page, draft([alice.email]), null, "sv-SE", errors);
+    const popup = await openDialog(page, popupErrors);
+    // One attempt per account and window: the second is refused with 429 and Retry-After.
+    await withEnv({ RATE_LIMIT_LOGIN_ACCOUNT_POINTS: 1, RATE_LIMIT_LOGIN_WINDOW_SECONDS: 600 }, async () => {
+      await enterPassword(popup, user.email, "Fel-lösenord-1");
+      await popup.getByTestId("dialog-error").waitFor();
+      const limited = popup.waitForResponse((r) => r.url().endsWith("/api/auth/login") && r.status() === 429);
+      await popup.getByTestId("dialog-submit").click();
+      await limited;
+    });
+    const bar = popup.getByTestId("dialog-rate-limited");
+    await bar.waitFor();
+    expect(await bar.textContent()).to.match(/För många försök\. Försök igen om (9|10) minuter\./);
+    expect(await popup.getByTestId("dialog-submit").isDisabled()).to.equal(true);
+    await popup.screenshot({ path: "/tmp/addin-signin-sv-limited.png" });
+    expect(await paneToken(page)).to.equal(null);
   });
 });

@@ -42,14 +42,26 @@ function later(fn: () => void): void {
   setTimeout(fn, 0);
 }
 
+/** Office calls in flight at once (Outlook allows at most three). */
+export interface Concurrency {
+  inFlight: number;
+  max: number;
+}
+
 function respond<T>(
   failures: FakeFailures,
   operation: string,
   cb: Callback<T>,
   value: () => T,
   apply?: () => void,
+  track?: Concurrency,
 ): void {
+  if (track) {
+    track.inFlight += 1;
+    track.max = Math.max(track.max, track.inFlight);
+  }
   later(() => {
+    if (track) track.inFlight -= 1;
     const failure = failures[operation];
     if (failure) {
       delete failures[operation];
@@ -73,6 +85,8 @@ export class FakeComposeItem implements ComposeItemLike {
   bodyHtml = "<p></p>";
   attachmentList: FakeAttachment[] = [];
   failures: FakeFailures = {};
+  /** How many of this item's Office calls ran at once. */
+  concurrency: Concurrency = { inFlight: 0, max: 0 };
   saved = 0;
   sent = false;
   sendAsync?: (callback: Callback<void>) => void;
@@ -86,13 +100,22 @@ export class FakeComposeItem implements ComposeItemLike {
           cb,
           () => undefined,
           () => (this.sent = true),
+          this.concurrency,
         );
     }
   }
 
   private recipients(key: "toList" | "ccList" | "bccList", field: string): RecipientsLike {
     return {
-      getAsync: (cb) => respond(this.failures, `${field}.getAsync`, cb, () => this[key].map((r) => ({ ...r }))),
+      getAsync: (cb) =>
+        respond(
+          this.failures,
+          `${field}.getAsync`,
+          cb,
+          () => this[key].map((r) => ({ ...r })),
+          undefined,
+          this.concurrency,
+        ),
       addAsync: (list, cb) =>
         respond(
           this.failures,
@@ -100,6 +123,7 @@ export class FakeComposeItem implements ComposeItemLike {
           cb,
           () => undefined,
           () => this[key].push(...toDetails(list)),
+          this.concurrency,
         ),
       setAsync: (list, cb) =>
         respond(
@@ -108,6 +132,7 @@ export class FakeComposeItem implements ComposeItemLike {
           cb,
           () => undefined,
           () => (this[key] = toDetails(list)),
+          this.concurrency,
         ),
     };
   }
@@ -123,7 +148,8 @@ export class FakeComposeItem implements ComposeItemLike {
   }
   get subject() {
     return {
-      getAsync: (cb: Callback<string>) => respond(this.failures, "subject.getAsync", cb, () => this.subjectText),
+      getAsync: (cb: Callback<string>) =>
+        respond(this.failures, "subject.getAsync", cb, () => this.subjectText, undefined, this.concurrency),
       setAsync: (s: string, cb: Callback<void>) =>
         respond(
           this.failures,
@@ -131,14 +157,20 @@ export class FakeComposeItem implements ComposeItemLike {
           cb,
           () => undefined,
           () => (this.subjectText = s),
+          this.concurrency,
         ),
     };
   }
   get body() {
     return {
       getAsync: (type: string, cb: Callback<string>) =>
-        respond(this.failures, "body.getAsync", cb, () =>
-          type === "html" ? this.bodyHtml : this.bodyHtml.replace(/<[^>]+>/g, ""),
+        respond(
+          this.failures,
+          "body.getAsync",
+          cb,
+          () => (type === "html" ? this.bodyHtml : this.bodyHtml.replace(/<[^>]+>/g, "")),
+          undefined,
+          this.concurrency,
         ),
       setAsync: (data: string, options: { coercionType?: string }, cb: Callback<void>) =>
         respond(
@@ -150,18 +182,25 @@ export class FakeComposeItem implements ComposeItemLike {
             if (options.coercionType !== "html") throw new Error("fake: only HTML bodies");
             this.bodyHtml = data;
           },
+          this.concurrency,
         ),
     };
   }
   getAttachmentsAsync(cb: Callback<AttachmentDetailsLike[]>): void {
-    respond(this.failures, "getAttachmentsAsync", cb, () =>
-      this.attachmentList.map((a) => ({
-        id: a.id,
-        name: a.name,
-        size: atob(a.content).length, // atob: in Node and in the browser (officeInPage.ts)
-        attachmentType: a.attachmentType ?? "file",
-        isInline: a.isInline ?? false,
-      })),
+    respond(
+      this.failures,
+      "getAttachmentsAsync",
+      cb,
+      () =>
+        this.attachmentList.map((a) => ({
+          id: a.id,
+          name: a.name,
+          size: atob(a.content).length, // atob: in Node and in the browser (officeInPage.ts)
+          attachmentType: a.attachmentType ?? "file",
+          isInline: a.isInline ?? false,
+        })),
+      undefined,
+      this.concurrency,
     );
   }
   getAttachmentContentAsync(id: string, cb: Callback<{ content: string; format: string }>): void {
@@ -172,7 +211,14 @@ export class FakeComposeItem implements ComposeItemLike {
         name: "InvalidAttachmentId",
         message: "The attachment identifier does not exist.",
       };
-    respond(this.failures, "getAttachmentContentAsync", cb, () => ({ content: a!.content, format: "base64" }));
+    respond(
+      this.failures,
+      "getAttachmentContentAsync",
+      cb,
+      () => ({ content: a!.content, format: "base64" }),
+      undefined,
+      this.concurrency,
+    );
   }
   removeAttachmentAsync(id: string, cb: Callback<void>): void {
     if (!this.attachmentList.some((x) => x.id === id)) {
@@ -188,6 +234,7 @@ export class FakeComposeItem implements ComposeItemLike {
       cb,
       () => undefined,
       () => (this.attachmentList = this.attachmentList.filter((x) => x.id !== id)),
+      this.concurrency,
     );
   }
   saveAsync(cb: Callback<string>): void {
@@ -197,6 +244,7 @@ export class FakeComposeItem implements ComposeItemLike {
       cb,
       () => "AAMkADraft=",
       () => (this.saved += 1),
+      this.concurrency,
     );
   }
 }
@@ -240,9 +288,9 @@ export class FakeDialog implements DialogLike {
   close(): void {
     this.closed = true;
   }
-  /** The dialog page calls Office.context.ui.messageParent(message). */
-  post(message: string): void {
-    for (const h of this.handlers.get(DialogMessageReceived) ?? []) h({ message, origin: new URL(this.url).origin });
+  /** The dialog page calls Office.context.ui.messageParent(message); `origin` is the page's (default: the URL's). */
+  post(message: string, origin: string | undefined = new URL(this.url).origin): void {
+    for (const h of this.handlers.get(DialogMessageReceived) ?? []) h({ message, origin });
   }
   /** The user closes the dialog (Office reports error 12006). */
   closeByUser(): void {
@@ -254,6 +302,8 @@ export interface FakeOffice extends OfficeLike {
   settings: Map<string, unknown>;
   savedSettings: Map<string, unknown>;
   dialogs: FakeDialog[];
+  /** What a dialog page sent with messageParent: [message, targetOrigin]. */
+  parentMessages: Array<[string, string | undefined]>;
   supported: Record<string, string>;
   failures: FakeFailures;
 }
@@ -271,6 +321,7 @@ export function fakeOffice(
   const settings = new Map<string, unknown>();
   const savedSettings = new Map<string, unknown>();
   const dialogs: FakeDialog[] = [];
+  const parentMessages: Array<[string, string | undefined]> = [];
   const failures: FakeFailures = {};
   const supported: Record<string, string> = { Mailbox: opts.mailbox ?? "1.15" };
   const version = (v: string) => v.split(".").map(Number);
@@ -278,6 +329,7 @@ export function fakeOffice(
     settings,
     savedSettings,
     dialogs,
+    parentMessages,
     supported,
     failures,
     AsyncResultStatus: { Succeeded },
@@ -327,8 +379,131 @@ export function fakeOffice(
             () => dialogs.push(dialog),
           );
         },
+        messageParent(message, options) {
+          parentMessages.push([message, options?.targetOrigin]);
+        },
       },
       mailbox: { item },
     },
   };
+}
+
+/** What the in-page dialog host records (window.__outlookDialogs in the task pane's page). */
+export interface DialogHostRecord {
+  /** URLs opened with displayDialogAsync. */
+  opened: string[];
+  /** messageParent calls refused because their targetOrigin was not the pane's origin. */
+  refused: Array<{ targetOrigin: string | undefined }>;
+}
+
+/**
+ * The dialogs of the in-test Outlook host, for browser tests: a function run in every page of
+ * the browser context (`context.addInitScript(outlookDialogHost)`, so that it also runs in the
+ * popup). In the task pane's page it installs `window.__outlookDialogs.display(url, options,
+ * callback)`, which the host's `Office.context.ui.displayDialogAsync` calls: the page opens in a
+ * real popup window (window.open, as Outlook on the web does), a popup the user closes reports
+ * Office's error 12006, and `close()` closes it. In the popup (its opener has the host) it
+ * defines the Office.js surface of a dialog page: onReady, context.displayLanguage (the
+ * pane's) and context.ui.messageParent, which reaches the pane's DialogMessageReceived handler
+ * with the dialog's origin only when `targetOrigin` is the pane's origin (as Office checks).
+ * Serialised into the page: it uses nothing from this module.
+ */
+export function outlookDialogHost(): void {
+  type Handler = (arg: unknown) => void;
+  interface Entry {
+    win: Window;
+    handlers: Record<string, Handler>;
+    closedByAddin: boolean;
+  }
+  interface Host {
+    opened: string[];
+    refused: Array<{ targetOrigin: string | undefined }>;
+    display(url: string, options: { width?: number; height?: number }, cb: (r: unknown) => void): void;
+    deliver(source: Window, message: string, targetOrigin: string | undefined, origin: string): void;
+  }
+  const g = window as unknown as { __outlookDialogs?: Host; Office?: unknown };
+  type Opener = { __outlookDialogs?: Host; Office?: { context?: { displayLanguage?: string } } };
+  const openerOf = (): Opener | null => {
+    try {
+      return (window.opener as Opener | null) ?? null;
+    } catch {
+      return null; // another origin's window
+    }
+  };
+  const opener = openerOf();
+  const parentHost = opener?.__outlookDialogs;
+  if (parentHost) {
+    // The dialog page: office.js (answered empty by the test) would define this.
+    const info = { host: "Outlook", platform: "OfficeOnline" };
+    g.Office = {
+      AsyncResultStatus: { Succeeded: 0, Failed: 1 },
+      CoercionType: { Html: "html", Text: "text" },
+      EventType: { DialogMessageReceived: "dialogMessageReceived", DialogEventReceived: "dialogEventReceived" },
+      onReady(cb?: (i: typeof info) => void) {
+        return new Promise((resolve) =>
+          setTimeout(() => {
+            cb?.(info);
+            resolve(info);
+          }, 0),
+        );
+      },
+      context: {
+        displayLanguage: opener?.Office?.context?.displayLanguage ?? "sv-SE",
+        requirements: { isSetSupported: (name: string) => name === "DialogApi" },
+        ui: {
+          messageParent(message: string, options?: { targetOrigin?: string }) {
+            parentHost.deliver(window, String(message), options?.targetOrigin, location.origin);
+          },
+        },
+        mailbox: { item: null },
+      },
+    };
+    return;
+  }
+  if (window.top !== window) return;
+  const dialogs: Entry[] = [];
+  const host: Host = {
+    opened: [],
+    refused: [],
+    display(url, options, cb) {
+      host.opened.push(url);
+      if (dialogs.some((d) => !d.win.closed)) {
+        setTimeout(() => cb({ status: 1, error: { code: 12007, name: "Error", message: "A dialog is already open" } }));
+        return;
+      }
+      // Office sizes dialogs in percent of the display; the test's display is a 1280 × 800 laptop.
+      const width = Math.round((1280 * (options.width ?? 40)) / 100);
+      const height = Math.round((800 * (options.height ?? 60)) / 100);
+      const win = window.open(url, "", `popup,width=${width},height=${height}`);
+      if (!win) {
+        setTimeout(() => cb({ status: 1, error: { code: 12009, name: "Error", message: "The dialog was blocked" } }));
+        return;
+      }
+      const entry: Entry = { win, handlers: {}, closedByAddin: false };
+      dialogs.push(entry);
+      const watch = setInterval(() => {
+        if (!win.closed) return;
+        clearInterval(watch);
+        if (!entry.closedByAddin) entry.handlers.dialogEventReceived?.({ error: 12006 });
+      }, 100);
+      const dialog = {
+        addEventHandler: (type: string, h: Handler) => (entry.handlers[type] = h),
+        close() {
+          entry.closedByAddin = true;
+          win.close();
+        },
+      };
+      setTimeout(() => cb({ status: 0, value: dialog }));
+    },
+    deliver(source, message, targetOrigin, origin) {
+      const entry = dialogs.find((d) => d.win === source);
+      if (!entry) return;
+      if (targetOrigin !== location.origin) {
+        host.refused.push({ targetOrigin });
+        return;
+      }
+      setTimeout(() => entry.handlers.dialogMessageReceived?.({ message, origin }));
+    },
+  };
+  g.__outlookDialogs = host;
 }

@@ -125,7 +125,8 @@ export async function onMessageSend(
     lang = languageOf(office.displayLanguage());
     const policy = readPolicy(office);
     const [subject, bodyHtml, attachments] = await withTimeout(
-      Promise.all([office.getSubject(), office.getBodyHtml(), office.getAttachments()]),
+      // One Office call at a time (Outlook allows at most three in flight).
+      (async () => [await office.getSubject(), await office.getBodyHtml(), await office.getAttachments()] as const)(),
       opts.timeoutMs ?? handlerTimeoutMs,
     );
     const report = checkMessage(

@@ -83,11 +83,14 @@ export interface OfficeAdapter {
   setRecipients(field: RecipientField, recipients: Recipient[]): Promise<void>;
   /** Saves the draft; returns its item id. */
   save(): Promise<string>;
-  /** True where item.sendAsync exists (Mailbox 1.15); elsewhere the user presses Send. */
+  /** True while composing where Outlook supports Mailbox 1.15 (item.sendAsync); elsewhere the user presses Send. */
   canSend(): boolean;
   send(): Promise<void>;
 
+  /** Opens `url` in an Office dialog; only messages from the URL's origin are handed over. */
   openDialog(url: string, size?: { width?: number; height?: number }): Promise<DialogHandle>;
+  /** Inside a dialog page: answers the page that opened it, only if that page has `targetOrigin`. */
+  messageParent(message: string, targetOrigin: string): void;
   /** Office SSO token (IdentityAPI 1.3); rejects with Office's code (13001 not signed in, 13002 aborted, …). */
   getSsoToken(): Promise<string>;
 
@@ -178,12 +181,13 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
     async getRecipients() {
       const current = item();
       if (isRead(current)) return { to: current.to.map(toRecipient), cc: current.cc.map(toRecipient), bcc: [] };
-      const [to, cc, bcc] = await Promise.all(
-        (["to", "cc", "bcc"] as const).map((f) =>
-          call<EmailAddressLike[]>(office, `${f}.getAsync`, (cb) => current[f].getAsync(cb)),
-        ),
-      );
-      return { to: to.map(toRecipient), cc: cc.map(toRecipient), bcc: bcc.map(toRecipient) };
+      // One Office call at a time (Outlook allows at most three in flight).
+      const out: Recipients = { to: [], cc: [], bcc: [] };
+      for (const f of ["to", "cc", "bcc"] as const) {
+        const list = await call<EmailAddressLike[]>(office, `${f}.getAsync`, (cb) => current[f].getAsync(cb));
+        out[f] = list.map(toRecipient);
+      }
+      return out;
     },
     async getSubject() {
       const current = item();
@@ -238,12 +242,12 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
     },
     canSend() {
       const current = office.context.mailbox.item;
-      return !!current && !isRead(current) && typeof current.sendAsync === "function";
+      return !!current && !isRead(current) && office.context.requirements.isSetSupported("Mailbox", "1.15");
     },
     async send() {
       const current = compose("sendAsync");
       const sendAsync = current.sendAsync;
-      if (typeof sendAsync !== "function") {
+      if (!office.context.requirements.isSetSupported("Mailbox", "1.15") || typeof sendAsync !== "function") {
         throw new OfficeApiError(
           "sendAsync",
           null,
@@ -262,6 +266,9 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
           cb,
         ),
       );
+      // Office reports the sender's origin; a message from any other origin (a page the dialog
+      // was navigated to) is ignored. Older clients report no origin.
+      const expectedOrigin = new URL(url).origin;
       const messages: string[] = [];
       let failure: OfficeApiError | null = null;
       let waiter: { resolve(m: string): void; reject(e: Error): void } | null = null;
@@ -277,7 +284,7 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
         }
       };
       dialog.addEventHandler(office.EventType.DialogMessageReceived, (arg) => {
-        if ("message" in arg) messages.push(arg.message);
+        if ("message" in arg && (arg.origin === undefined || arg.origin === expectedOrigin)) messages.push(arg.message);
         settle();
       });
       dialog.addEventHandler(office.EventType.DialogEventReceived, (arg) => {
@@ -298,6 +305,10 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
           }),
         close: () => dialog.close(),
       };
+    },
+
+    messageParent(message, targetOrigin) {
+      office.context.ui.messageParent(message, { targetOrigin });
     },
 
     async getSsoToken() {

@@ -123,6 +123,8 @@ export interface OfficeLike {
         options: { height?: number; width?: number; displayInIframe?: boolean; promptBeforeOpen?: boolean },
         callback: Callback<DialogLike>,
       ): void;
+      /** Inside a dialog: hands a message to the page that opened it (DialogApi 1.1; targetOrigin 1.2+). */
+      messageParent(message: string, options?: { targetOrigin: string }): void;
     };
     mailbox: { item?: ComposeItemLike | ReadItemLike | null };
   };

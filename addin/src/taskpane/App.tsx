@@ -89,6 +89,11 @@ export function App({ office, apiBase, lang }: AppProps) {
           </Stack>
           {mode === "read" ? (
             <ReadPane office={office} api={api} onExpired={handleExpired} />
+          ) : !office.isSetSupported("Mailbox", "1.8") ? (
+            // The manifest asks only for what reading needs (Outlook mobile); encrypting needs 1.8.
+            <MessageBar data-testid="compose-unsupported" messageBarType={MessageBarType.warning}>
+              {t("sendGuard.composeNeedsNewer")}
+            </MessageBar>
           ) : (
             <ComposePane office={office} api={api} user={signed.user} lang={lang} onExpired={handleExpired} />
           )}

@@ -5,7 +5,10 @@
  *    each attachment as a v1 stream uploaded as ciphertext, then the content JWE and one
  *    envelope per reader in the pre-encrypted POST /api/messages;
  * 3. only after the server accepted the message: turn the Outlook item into the neutral
- *    notification (subject, body with the link, no attachments) and send it where Office allows.
+ *    notification (subject, body with the link, no attachments) and send it where Office allows
+ *    (Mailbox 1.15). The attachment list is read again before sending and before the item is
+ *    changed: one added in Outlook meanwhile stops the send (AttachmentAddedError).
+ * Office calls are made one at a time (Outlook allows at most three simultaneous calls).
  * Any failure before step 3 leaves the Outlook item exactly as it was.
  */
 import type { Attachment, OfficeAdapter, Recipients } from "../office/adapter.js";
@@ -156,11 +159,10 @@ function apiOptions(o: Partial<SecurityOptions>): Record<string, unknown> {
 export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<SendResult> {
   const { office, api } = deps;
   deps.onStep?.("encrypting");
-  const [subject, bodyHtml, outlookAttachments] = await Promise.all([
-    office.getSubject(),
-    office.getBodyHtml(),
-    office.getAttachments(),
-  ]);
+  // Office calls one at a time: Outlook allows at most three in flight.
+  const subject = await office.getSubject();
+  const bodyHtml = await office.getBodyHtml();
+  const outlookAttachments = await office.getAttachments();
   const keys = await lookupKeys(api, [...input.addresses, input.sender.email], input.mobiles);
   const own = keys.find((k) => k.userId === input.sender.id);
   if (!own) throw new Error("own_key_missing");
@@ -206,6 +208,9 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
     attachments.push({ id: s.id, name: s.name, type: s.type, size: s.blob.size });
   }
 
+  // An attachment added in Outlook during the upload would not be encrypted: stop before sending.
+  await stopIfAttachmentAdded(office, outlookAttachments, null);
+
   deps.onStep?.("sending");
   const options = apiOptions(input.options);
   const content = await encryptContent(
@@ -226,6 +231,9 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
   });
 
   deps.onStep?.("notifying");
+  // Read the list again right before the item becomes the notification: an attachment added
+  // meanwhile would go out with it unencrypted, so the item is left untouched instead.
+  await stopIfAttachmentAdded(office, outlookAttachments, sent.id);
   try {
     const note = await apiJson<{ subject: string; html: string }>(
       api,
@@ -242,6 +250,31 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
   } catch (err) {
     throw new ItemUpdateError(sent.id, err instanceof Error ? err.message : String(err));
   }
+}
+
+/**
+ * The user added an attachment in Outlook while the pane was sending. `messageId` is null when
+ * nothing was sent yet (Send securely again includes it), or the id of the secure message that
+ * went without it (the Outlook item was not changed and must not be sent as it is).
+ */
+export class AttachmentAddedError extends Error {
+  constructor(
+    readonly names: string[],
+    readonly messageId: string | null,
+  ) {
+    super(`attachment_added:${names.join(", ")}`);
+    this.name = "AttachmentAddedError";
+  }
+}
+
+async function stopIfAttachmentAdded(office: OfficeAdapter, known: Attachment[], messageId: string | null) {
+  const ids = new Set(known.map((a) => a.id));
+  const added = (await office.getAttachments()).filter((a) => !ids.has(a.id));
+  if (added.length)
+    throw new AttachmentAddedError(
+      added.map((a) => a.name),
+      messageId,
+    );
 }
 
 /** The secure message was sent, but the Outlook item could not be turned into the notification. */

@@ -5,7 +5,7 @@ import { transaction } from "../../../backend/src/db.js";
 import { issueApiToken } from "../../../backend/src/services/apiTokens.js";
 import type { User } from "../../../backend/src/models/User.js";
 import { createOfficeAdapter } from "../../../addin/src/office/adapter.js";
-import { ItemUpdateError, sendSecurely } from "../../../addin/src/taskpane/secureSend.js";
+import { AttachmentAddedError, ItemUpdateError, sendSecurely } from "../../../addin/src/taskpane/secureSend.js";
 import type { KuvertApi } from "../../../addin/src/taskpane/api.js";
 import { FakeComposeItem, fakeOffice } from "../../support/fakeOffice.js";
 import { buildUser } from "../../support/factories.js";
@@ -70,6 +70,84 @@ describe("sendSecurely (compose pane logic)", () => {
     expect(err).to.be.instanceOf(ItemUpdateError);
     const messageId = (err as ItemUpdateError).messageId;
     expect((await (await signIn(reader)).get(`/api/messages/${messageId}`)).status).to.equal(200);
+  });
+
+  it("makes one Office call at a time (Outlook allows at most three in flight)", async () => {
+    const item = composeItem();
+    item.ccList = [{ emailAddress: reader.email, displayName: "Reader" }];
+    const office = createOfficeAdapter(fakeOffice(item, { mailbox: "1.8" }));
+    await office.getRecipients();
+    await sendSecurely(
+      { office, api },
+      { sender, addresses: [reader.email], mobiles: {}, options: {}, files: [], locale: "sv" },
+    );
+    expect(item.concurrency.max).to.equal(1);
+  });
+
+  it("an attachment added in Outlook during the upload stops the send: nothing is sent, the item is untouched", async () => {
+    const item = composeItem();
+    const office = createOfficeAdapter(fakeOffice(item, { mailbox: "1.15" }));
+    const before = await (await signIn(reader)).get<{ total: number }>("/api/mailbox/inbox");
+    const err = await sendSecurely(
+      {
+        office,
+        api,
+        onStep: (step) => {
+          if (step === "uploading")
+            item.attachmentList.push({
+              id: "late",
+              name: "sen.pdf",
+              content: Buffer.from("klartext").toString("base64"),
+            });
+        },
+      },
+      { sender, addresses: [reader.email], mobiles: {}, options: {}, files: [], locale: "sv" },
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(AttachmentAddedError);
+    expect((err as AttachmentAddedError).messageId).to.equal(null);
+    expect((err as AttachmentAddedError).names).to.deep.equal(["sen.pdf"]);
+    expect(item.subjectText).to.equal("Ärende 42");
+    expect(item.attachmentList.map((a) => a.id)).to.deep.equal(["a1", "late"]);
+    const after = await (await signIn(reader)).get<{ total: number }>("/api/mailbox/inbox");
+    expect(after.status, after.text).to.equal(200);
+    expect(after.body.total, "nothing reached the reader").to.equal(before.body.total);
+  });
+
+  it("an attachment added after the secure message went out: the item is not turned into the notification nor sent", async () => {
+    const item = new FakeComposeItem({ canSend: true });
+    Object.assign(item, composeItem());
+    const office = createOfficeAdapter(fakeOffice(item, { mailbox: "1.15" }));
+    const err = await sendSecurely(
+      {
+        office,
+        api,
+        onStep: (step) => {
+          if (step === "notifying")
+            item.attachmentList.push({
+              id: "late",
+              name: "sen.pdf",
+              content: Buffer.from("klartext").toString("base64"),
+            });
+        },
+      },
+      { sender, addresses: [reader.email], mobiles: {}, options: {}, files: [], locale: "sv" },
+    ).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err).to.be.instanceOf(AttachmentAddedError);
+    const messageId = (err as AttachmentAddedError).messageId;
+    expect(messageId).to.be.a("string");
+    expect(item.sent).to.equal(false);
+    expect(item.subjectText).to.equal("Ärende 42");
+    expect(item.bodyHtml).to.equal("<p>Innehåll &amp; mer</p>");
+    const got = await (
+      await signIn(reader)
+    ).get<{ attachments: Array<{ name: string }> }>(`/api/messages/${messageId}`);
+    expect(got.body.attachments.map((a) => a.name)).to.deep.equal(["x.txt"]);
   });
 
   it("a cloud attachment stops the send before anything is uploaded or changed", async () => {

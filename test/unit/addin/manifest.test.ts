@@ -160,10 +160,42 @@ describe("add-in manifest", () => {
     expect(v11).to.match(
       /<LaunchEvent Type="OnMessageSend" FunctionName="onMessageSendHandler" SendMode="SoftBlock"\/>/,
     );
-    expect(v11).to.contain('<bt:Sets DefaultMinVersion="1.12">');
     expect(v11).to.contain("<WebApplicationInfo>");
     expect(v10).not.to.contain("LaunchEvent");
-    expect(committed).to.contain('<Set Name="Mailbox" MinVersion="1.8"/>');
+  });
+
+  it("asks only for what the read surface needs (Mailbox 1.3), so Outlook mobile can load it", () => {
+    const { v10, v11 } = versionOverrides(committed);
+    expect(committed).to.contain('<Set Name="Mailbox" MinVersion="1.3"/>');
+    expect(v10).to.contain('<bt:Sets DefaultMinVersion="1.3">');
+    expect(v11).to.contain('<bt:Sets DefaultMinVersion="1.3">');
+    expect([...committed.matchAll(/MinVersion="([\d.]+)"/g)].map((m) => m[1])).to.deep.equal(["1.3", "1.3", "1.3"]);
+  });
+
+  it("declares SupportsSharedFolders first in the 1.1 DesktopFormFactor, and the XSD enforces the order", () => {
+    const { v10, v11 } = versionOverrides(committed);
+    expect(v11).to.match(/<DesktopFormFactor>\s*<SupportsSharedFolders>true<\/SupportsSharedFolders>\s*<FunctionFile /);
+    expect(v10).not.to.contain("SupportsSharedFolders");
+    if (!hasXmllint()) return;
+    const late = committed.replace(
+      /(<DesktopFormFactor>\s*)<SupportsSharedFolders>true<\/SupportsSharedFolders>(\s*<FunctionFile resid="Commands.Url"\/>)/,
+      "$1$2<SupportsSharedFolders>true</SupportsSharedFolders>",
+    );
+    expect(late).not.to.equal(committed);
+    expect(validate(tmpFile("late-shared.xml", late)).status).to.equal(3);
+  });
+
+  it("offers the read pane on Outlook mobile (MobileFormFactor, read surface only, nine icons)", () => {
+    const { v11 } = versionOverrides(committed);
+    const mobile = /<MobileFormFactor>([\s\S]*?)<\/MobileFormFactor>/.exec(v11)?.[1] ?? "";
+    expect(mobile).to.contain('<ExtensionPoint xsi:type="MobileMessageReadCommandSurface">');
+    expect(mobile).to.contain('<SourceLocation resid="ReadTaskpane.Url"/>');
+    expect(mobile).not.to.contain("Compose");
+    const images = [...mobile.matchAll(/<bt:Image size="(\d+)" scale="(\d)" resid="Icon\.(\d+)x\d+"\/>/g)];
+    expect(images.map((m) => `${m[1]}@${m[2]}`)).to.deep.equal(
+      ["25", "32", "48"].flatMap((size) => ["1", "2", "3"].map((scale) => `${size}@${scale}`)),
+    );
+    for (const [, size, scale, px] of images) expect(Number(px)).to.equal(Number(size) * Number(scale));
   });
 
   it("defines every resid it uses, in each VersionOverrides, with an en-US override for every string", () => {

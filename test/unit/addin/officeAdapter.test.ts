@@ -71,7 +71,7 @@ describe("add-in Office adapter (against a fake Office)", () => {
       expect(item.saved).to.equal(1);
     });
 
-    it("sends only where item.sendAsync exists (Mailbox 1.15)", async () => {
+    it("sends only where Outlook supports Mailbox 1.15 (asked with isSetSupported, not by probing sendAsync)", async () => {
       const old = createOfficeAdapter(fakeOffice(composeItem(), { mailbox: "1.12" }));
       expect(old.canSend()).to.equal(false);
       const err = await rejection(old.send());
@@ -177,6 +177,21 @@ describe("add-in Office adapter (against a fake Office)", () => {
       const err = await rejection(pending);
       expect(err.code).to.equal(12006);
       expect(err.message).to.contain("closed");
+    });
+
+    it("ignores a message from another origin (the dialog navigated elsewhere); accepts one without origin (older Office)", async () => {
+      const fake = fakeOffice(new FakeComposeItem());
+      const office = createOfficeAdapter(fake);
+      const dialog = await office.openDialog("https://kuvert.test/addin/signin.html");
+      fake.dialogs[0].post('{"token":"from-elsewhere"}', "https://evil.example");
+      fake.dialogs[0].post('{"token":"t"}', undefined);
+      expect(await dialog.nextMessage()).to.equal('{"token":"t"}');
+    });
+
+    it("answers the pane from a dialog page with the pane's target origin", () => {
+      const fake = fakeOffice(null);
+      createOfficeAdapter(fake).messageParent('{"token":"t"}', "https://kuvert.test");
+      expect(fake.parentMessages).to.deep.equal([['{"token":"t"}', "https://kuvert.test"]]);
     });
 
     it("rejects when the dialog cannot open (HTTP URL: 12003)", async () => {

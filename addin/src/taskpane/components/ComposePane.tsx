@@ -79,11 +79,10 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
   }, [api]);
 
   const readItem = useCallback(async () => {
-    const [recipients, subject, attachments] = await Promise.all([
-      office.getRecipients(),
-      office.getSubject(),
-      office.getAttachments(),
-    ]);
+    // One Office call at a time (Outlook allows at most three in flight).
+    const recipients = await office.getRecipients();
+    const subject = await office.getSubject();
+    const attachments = await office.getAttachments();
     setItem({ addresses: allAddresses(recipients), hasBcc: recipients.bcc.length > 0, subject, attachments });
   }, [office]);
 
