@@ -15,22 +15,29 @@ import { advanceClock } from "../support/clock.js";
 
 /** The test workers' backoff cap: a retry is due at most this long after a failure. */
 const BACKOFF_CAP_MS = 5;
+/** The test workers' retry window: entries are given up this long after they were queued. */
+const RETRY_FOR_MS = 10_000;
+
+/** Workers made by a test, stopped after it (pooled SMTP connections are closed). */
+const made: OutboxWorker[] = [];
 
 function worker(
   mail: MailTransport,
   smsUrl: string,
   overrides: Partial<ConstructorParameters<typeof OutboxWorker>[0]> = {},
 ) {
-  return new OutboxWorker({
+  const w = new OutboxWorker({
     mail,
     sms: httpSmsProvider({ url: smsUrl, token: "sms-secret-token", from: "Kuvert", timeoutMs: 300 }),
     intervalMs: 50,
-    maxAttempts: 4,
+    retryForMs: RETRY_FOR_MS,
     backoffBaseMs: 1,
     backoffCapMs: BACKOFF_CAP_MS,
     leaseMs: 60_000,
     ...overrides,
   });
+  made.push(w);
+  return w;
 }
 
 async function queueNotification(to: string, link = "http://kuvert.test/r/secret-link-token") {
@@ -63,10 +70,14 @@ describe("outbox", () => {
     await smtp.close();
     await sms.close();
   });
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((w) => w.stop()));
+  });
   beforeEach(async () => {
     await clearTables("outbox_entries");
     smtp.mails.length = 0;
     smtp.rejectWith = null;
+    smtp.delayMs = 0;
     sms.messages.length = 0;
     sms.failWith = [];
     sms.hang = 0;
@@ -154,20 +165,27 @@ describe("outbox", () => {
     expect(smtp.mails).to.have.length(0);
   });
 
-  it("gives up after the maximum number of attempts", async () => {
-    sms.failWith = [503, 503, 503, 503, 503];
+  it("retries by time, not by count: many attempts within the window, given up at its end", async () => {
+    sms.failWith = Array.from({ length: 50 }, () => 503);
     const entry = await transaction((t) =>
       enqueueSms(t, { to: "+46701234567", template: "code", locale: "en", vars: { code: "123456", minutes: 10 } }),
     );
     const w = worker(smtpTransport(smtp.url, env().MAIL_FROM), sms.url);
-    for (let i = 0; i < 4; i++) {
-      expect((await w.runOnce()).claimed, `attempt ${i + 1}`).to.equal(1);
+    for (let i = 0; i < 12; i++) {
+      expect(await w.runOnce(), `attempt ${i + 1}`).to.include({ claimed: 1, retried: 1 });
       advanceClock(BACKOFF_CAP_MS);
     }
+    expect((await reload(entry.id)).status).to.equal("pending");
+    // The last attempt is due at the window's end, not later.
+    advanceClock(RETRY_FOR_MS);
+    const last = await reload(entry.id);
+    expect(last.nextAttemptAt.getTime()).to.be.at.most(last.createdAt.getTime() + RETRY_FOR_MS);
+    expect(await w.runOnce()).to.include({ claimed: 1, failed: 1 });
     const gaveUp = await reload(entry.id);
     expect(gaveUp.status).to.equal("failed");
-    expect(gaveUp.attempts).to.equal(4);
-    expect(gaveUp.lastError).to.match(/gave up after 4 attempts/);
+    expect(gaveUp.attempts).to.equal(13);
+    expect(gaveUp.lastError).to.match(/gave up after 13 attempts/);
+    expect(gaveUp.payload).to.equal(null);
   });
 
   it("never sends an entry twice: a worker that dies mid-delivery loses its claim to the next one", async () => {
