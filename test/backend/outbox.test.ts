@@ -19,7 +19,7 @@ import { drain } from "../support/outbox.js";
 import { childEnv, root, waitForExit } from "../support/processes.js";
 import { startSmsCatcher, type SmsCatcher } from "../support/sms.js";
 import { clearTables } from "../support/db.js";
-import { advanceClock } from "../support/clock.js";
+import { advanceClock, useFakeNow } from "../support/clock.js";
 
 /** The test workers' backoff cap: a retry is due at most this long after a failure. */
 const BACKOFF_CAP_MS = 5;
@@ -174,6 +174,7 @@ describe("outbox", () => {
   });
 
   it("retries by time, not by count: many attempts within the window, given up at its end", async () => {
+    useFakeNow(); // only the steps below move the clock, however slow the machine
     sms.failWith = Array.from({ length: 50 }, () => 503);
     const entry = await transaction((t) =>
       enqueueSms(t, { to: "+46701234567", template: "code", locale: "en", vars: { code: "123456", minutes: 10 } }),
@@ -184,15 +185,21 @@ describe("outbox", () => {
       advanceClock(BACKOFF_CAP_MS);
     }
     expect((await reload(entry.id)).status).to.equal("pending");
-    // The last attempt is due at the window's end, not later.
-    advanceClock(RETRY_FOR_MS);
+    // Near the window's end a retry whose backoff would reach past it is due at the end itself.
+    advanceClock(RETRY_FOR_MS - 1_000);
+    const late = worker(smtpTransport(smtp.url, env().MAIL_FROM), sms.url, {
+      backoffBaseMs: 5_000,
+      backoffCapMs: 5_000,
+    });
+    expect(await late.runOnce()).to.include({ claimed: 1, retried: 1 });
     const last = await reload(entry.id);
-    expect(last.nextAttemptAt.getTime()).to.be.at.most(last.createdAt.getTime() + RETRY_FOR_MS);
-    expect(await w.runOnce()).to.include({ claimed: 1, failed: 1 });
+    expect(last.nextAttemptAt.getTime()).to.equal(last.createdAt.getTime() + RETRY_FOR_MS);
+    advanceClock(1_000);
+    expect(await late.runOnce()).to.include({ claimed: 1, failed: 1 });
     const gaveUp = await reload(entry.id);
     expect(gaveUp.status).to.equal("failed");
-    expect(gaveUp.attempts).to.equal(13);
-    expect(gaveUp.lastError).to.match(/gave up after 13 attempts/);
+    expect(gaveUp.attempts).to.equal(14);
+    expect(gaveUp.lastError).to.match(/gave up after 14 attempts/);
     expect(gaveUp.payload).to.equal(null);
   });
 
@@ -391,6 +398,7 @@ describe("outbox: keeping up, outages and the time bound", function () {
     });
 
     it("after the time bound: the recipient shows 'not_delivered' to the sender, who is told by e-mail without content", async () => {
+      useFakeNow();
       const sent = await api.post<{ id: string; recipients: Array<{ status: string }> }>("/api/messages", {
         to: [{ email: reader.email }],
         subject: "Beslut om bistånd",

@@ -153,7 +153,14 @@ export class OutboxWorker {
     for (;;) {
       const free = Math.min(this.concurrency - inFlight, budget);
       if (free > 0 && !drained && !this.stopRequested) {
-        const claimed = await this.claim(free, [...seen]);
+        let claimed: OutboxEntry[];
+        try {
+          claimed = await this.claim(free, [...seen]);
+        } catch (err) {
+          // The database is away: finish what is in flight; the next pass claims again.
+          logger.error({ err: { message: (err as Error).message } }, "outbox claim failed");
+          claimed = [];
+        }
         if (claimed.length < free) drained = true;
         for (const entry of claimed) {
           seen.add(entry.id);
@@ -278,10 +285,10 @@ export class OutboxWorker {
 
   private async deliver(entry: OutboxEntry): Promise<Outcome> {
     let payload: OutboxPayload | undefined;
+    let providerId: string;
     try {
       if (!entry.payload) throw new DeliveryError("payload missing", true);
       payload = openPayload(entry.payload);
-      let providerId: string;
       if (payload.kind === "email") {
         const { kind: _kind, template: _template, ...mail } = payload;
         ({ providerId } = await this.opts.mail.send(mail));
@@ -292,53 +299,55 @@ export class OutboxWorker {
           idempotencyKey: `outbox-${entry.id}`,
         }));
       }
-      await this.record(async (t) => {
-        await OutboxEntry.update(
-          {
-            status: "sent",
-            sentAt: clock.now(),
-            payload: null,
-            leaseUntil: null,
-            lastError: null,
-            providerId: providerId.slice(0, 200),
-          },
-          { where: this.mine(entry), transaction: t },
-        );
-      });
-      return "sent";
     } catch (err) {
-      const permanent = err instanceof DeliveryError ? err.permanent : false;
-      const message = (err instanceof DeliveryError ? err.message : `unexpected: ${(err as Error).name}`).slice(0, 500);
-      const now = clock.now();
-      const giveUpAt = entry.createdAt.getTime() + this.opts.retryForMs;
-      if (permanent || now.getTime() >= giveUpAt) {
-        await this.giveUp(
-          entry,
-          payload,
-          permanent ? message : `${message} (gave up after ${entry.attempts} attempts)`,
-        );
-        logger.warn(
-          { outboxId: entry.id, channel: entry.channel, attempts: entry.attempts, error: message },
-          "outbox delivery failed permanently",
-        );
-        return "failed";
-      }
-      // The last attempt is made at the bound itself.
-      const next = new Date(
-        Math.min(giveUpAt, now.getTime() + backoffMs(entry.attempts, this.opts.backoffBaseMs, this.opts.backoffCapMs)),
-      );
-      await this.record(async (t) => {
-        await OutboxEntry.update(
-          { status: "pending", lastError: message, nextAttemptAt: next, leaseUntil: null, claimedBy: null },
-          { where: this.mine(entry), transaction: t },
-        );
-      });
-      logger.info(
-        { outboxId: entry.id, channel: entry.channel, attempt: entry.attempts, error: message },
-        "outbox delivery will be retried",
-      );
-      return "retried";
+      return this.failed(entry, payload, err);
     }
+    // Delivered: a failure to record it from here on is not a delivery failure (the entry stays
+    // `sending` until its lease lapses, the one window of a second delivery).
+    await this.record(async (t) => {
+      await OutboxEntry.update(
+        {
+          status: "sent",
+          sentAt: clock.now(),
+          payload: null,
+          leaseUntil: null,
+          lastError: null,
+          providerId: providerId.slice(0, 200),
+        },
+        { where: this.mine(entry), transaction: t },
+      );
+    });
+    return "sent";
+  }
+
+  private async failed(entry: OutboxEntry, payload: OutboxPayload | undefined, err: unknown): Promise<Outcome> {
+    const permanent = err instanceof DeliveryError ? err.permanent : false;
+    const message = (err instanceof DeliveryError ? err.message : `unexpected: ${(err as Error).name}`).slice(0, 500);
+    const now = clock.now();
+    const giveUpAt = entry.createdAt.getTime() + this.opts.retryForMs;
+    if (permanent || now.getTime() >= giveUpAt) {
+      await this.giveUp(entry, payload, permanent ? message : `${message} (gave up after ${entry.attempts} attempts)`);
+      logger.warn(
+        { outboxId: entry.id, channel: entry.channel, attempts: entry.attempts, error: message },
+        "outbox delivery failed permanently",
+      );
+      return "failed";
+    }
+    // The last attempt is made at the bound itself.
+    const next = new Date(
+      Math.min(giveUpAt, now.getTime() + backoffMs(entry.attempts, this.opts.backoffBaseMs, this.opts.backoffCapMs)),
+    );
+    await this.record(async (t) => {
+      await OutboxEntry.update(
+        { status: "pending", lastError: message, nextAttemptAt: next, leaseUntil: null, claimedBy: null },
+        { where: this.mine(entry), transaction: t },
+      );
+    });
+    logger.info(
+      { outboxId: entry.id, channel: entry.channel, attempt: entry.attempts, error: message },
+      "outbox delivery will be retried",
+    );
+    return "retried";
   }
 
   /** Marks the entry failed and, for a notification, its recipient not delivered (one transaction). */
