@@ -8,7 +8,7 @@ import { smtpTransport } from "../../backend/src/services/mail/transport.js";
 import { httpSmsProvider } from "../../backend/src/services/sms/httpProvider.js";
 import type { MailTransport } from "../../backend/src/services/mail/index.js";
 import { env } from "../../backend/src/env.js";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { startSmtpCatcher, type CapturedMail, type SmtpCatcher } from "../support/smtp.js";
 import { User } from "../../backend/src/models/User.js";
@@ -16,7 +16,7 @@ import { buildOrganisation, buildUser } from "../support/factories.js";
 import { signIn } from "../support/auth.js";
 import type { ApiClient } from "../support/server.js";
 import { drain } from "../support/outbox.js";
-import { childEnv, root, waitForExit } from "../support/processes.js";
+import { childEnv, root, startServerProcess, waitForExit } from "../support/processes.js";
 import { startSmsCatcher, type SmsCatcher } from "../support/sms.js";
 import { clearTables } from "../support/db.js";
 import { advanceClock, useFakeNow } from "../support/clock.js";
@@ -512,6 +512,43 @@ describe("outbox: keeping up, outages and the time bound", function () {
     expect(recipientsOf(smtp.mails)).to.deep.equal([...expected].sort());
     const byWorker = await OutboxEntry.findAll({ attributes: ["claimedBy"] });
     expect(new Set(byWorker.map((e) => e.claimedBy))).to.have.property("size", 2);
+  });
+
+  it("a web process with OUTBOX_WORKER=off delivers nothing itself; `kuvert worker` delivers it all", async () => {
+    const web = await startServerProcess({ OUTBOX_WORKER: "off", SMTP_URL: smtp.url, WORKER_INTERVAL_MS: "20" });
+    let child: ChildProcess | undefined;
+    try {
+      const n = 10;
+      for (let i = 0; i < n; i++) await queueNotification(`offweb${i}@example.test`);
+      // Had the web process a worker, it would take these (it polls every 20 ms) before ours starts.
+      child = spawn(process.execPath, [path.join(root, "bin/kuvert.js"), "worker"], {
+        env: childEnv({ SMTP_URL: smtp.url, WORKER_INTERVAL_MS: "50", LOG_LEVEL: "info" }),
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      child.stdout!.on("data", (c) => (stdout += c));
+      child.stderr!.on("data", (c) => (stdout += c));
+      const deadline = Date.now() + 60_000;
+      while ((await OutboxEntry.count({ where: { status: "sent" } })) < n) {
+        if (Date.now() > deadline) throw new Error("not all delivered in time" + stdout);
+        await smtp.waitFor(() => false, 100).catch(() => undefined);
+      }
+      while (!stdout.includes('"started"')) {
+        if (Date.now() > deadline) throw new Error("the worker process did not start");
+        await smtp.waitFor(() => false, 100).catch(() => undefined);
+      }
+      const childId = (JSON.parse(stdout.split("\n").find((l) => l.includes('"started"'))!) as { id: string }).id;
+      const claimedBy = [...new Set((await OutboxEntry.findAll()).map((e) => e.claimedBy))];
+      expect(claimedBy, "claimed by the worker process only").to.deep.equal([childId]);
+      expect(smtp.mails).to.have.length(n);
+      expect((await fetch(`${web.url}/health`)).status).to.equal(200);
+    } finally {
+      child?.kill("SIGTERM");
+      web.child.kill("SIGTERM");
+      if (child) await waitForExit(child);
+      await waitForExit(web.child);
+    }
   });
 
   it("`kuvert worker` delivers in its own process beside an in-process worker, nothing twice, and stops on SIGTERM", async () => {
