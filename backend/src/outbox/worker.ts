@@ -350,17 +350,33 @@ export class OutboxWorker {
     return "retried";
   }
 
-  /** Marks the entry failed and, for a notification, its recipient not delivered (one transaction). */
-  private giveUp(entry: OutboxEntry, payload: OutboxPayload | undefined, lastError: string): Promise<void> {
-    return this.record(async (t) => {
+  /**
+   * Marks the entry failed and, for a notification, its recipient not delivered (one
+   * transaction). Should the second part fail, the entry is still marked failed, so it is not
+   * taken up again when its lease lapses.
+   */
+  private async giveUp(entry: OutboxEntry, payload: OutboxPayload | undefined, lastError: string): Promise<void> {
+    const markFailed = async (t: Transaction) => {
       const [changed] = await OutboxEntry.update(
         { status: "failed", lastError, leaseUntil: null, payload: null },
         { where: this.mine(entry), transaction: t },
       );
-      if (changed !== 1) return; // the claim lapsed: the entry is someone else's now
-      if (payload?.kind === "email" && payload.template === "notification" && entry.reference) {
-        await recordUndeliveredNotification(t, entry.reference);
-      }
-    });
+      return changed === 1; // 0: the claim lapsed, the entry is someone else's now
+    };
+    const notification = payload?.kind === "email" && payload.template === "notification" && entry.reference;
+    try {
+      await this.record(async (t) => {
+        if ((await markFailed(t)) && notification) await recordUndeliveredNotification(t, entry.reference!);
+      });
+    } catch (err) {
+      if (!notification) throw err;
+      logger.error(
+        { outboxId: entry.id, err: { message: (err as Error).message } },
+        "outbox could not record an undelivered notification",
+      );
+      await this.record(async (t) => {
+        await markFailed(t);
+      });
+    }
   }
 }
