@@ -51,13 +51,23 @@ const EnvSchema = z.object({
     .default(1024 * 1024),
   WORKER_ENABLED: bool.default(true),
   WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
-  OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  // The outbox (outbox/worker.ts): `off` leaves delivery to a separate `kuvert worker` process.
+  OUTBOX_WORKER: z.enum(["on", "off"]).default("on"),
+  OUTBOX_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  /** How long an entry is retried after it was queued before it is given up (hours). */
+  OUTBOX_RETRY_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 14)
+    .default(24),
   OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
   OUTBOX_BACKOFF_CAP_MS: z.coerce
     .number()
     .int()
     .min(1)
-    .default(60 * 60 * 1000),
+    .default(5 * 60 * 1000),
+  SMTP_POOL_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100).default(5),
+  SMTP_POOL_MAX_MESSAGES: z.coerce.number().int().min(1).default(100),
   OUTBOX_LEASE_MS: z.coerce
     .number()
     .int()

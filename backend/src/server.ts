@@ -5,9 +5,8 @@ import { env } from "./env.js";
 import { connect, disconnect } from "./db.js";
 import { migrateUp } from "./migrate.js";
 import { createApp } from "./app.js";
-import { OutboxWorker } from "./outbox/worker.js";
-import { mailTransportFromEnv } from "./services/mail/index.js";
-import { smsProviderFromEnv } from "./services/sms/index.js";
+import type { OutboxWorker } from "./outbox/worker.js";
+import { workerFromEnv } from "./outbox/fromEnv.js";
 import { logger } from "./logger.js";
 import { startInboundSmtp, type InboundSmtpListener } from "./services/inbound/smtpListener.js";
 import { Scheduler, defaultJobs } from "./jobs/scheduler.js";
@@ -24,20 +23,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export function workerFromEnv(): OutboxWorker {
-  const e = env();
-  return new OutboxWorker({
-    mail: mailTransportFromEnv(e),
-    sms: smsProviderFromEnv(e),
-    intervalMs: e.WORKER_INTERVAL_MS,
-    maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
-    backoffBaseMs: e.OUTBOX_BACKOFF_BASE_MS,
-    backoffCapMs: e.OUTBOX_BACKOFF_CAP_MS,
-    leaseMs: e.OUTBOX_LEASE_MS,
-  });
-}
+export { workerFromEnv };
 
-/** Connects, migrates, listens and starts the outbox worker. */
+/** Connects, migrates, listens and starts the outbox worker (unless OUTBOX_WORKER=off). */
 export async function startServer(opts: { port?: number; host?: string } = {}): Promise<RunningServer> {
   const e = env();
   const sequelize = await connect();
@@ -51,7 +39,8 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
     server.listen(opts.port ?? e.PORT, opts.host ?? e.HOST, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  const worker = e.WORKER_ENABLED ? workerFromEnv() : null;
+  // OUTBOX_WORKER=off: delivery runs in its own process (`kuvert worker`), out of reach of request load.
+  const worker = e.WORKER_ENABLED && e.OUTBOX_WORKER === "on" ? workerFromEnv() : null;
   worker?.start();
   const inbound =
     e.INBOUND_SMTP_PORT === undefined

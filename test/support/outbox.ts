@@ -1,21 +1,26 @@
-import { OutboxWorker } from "../../backend/src/outbox/worker.js";
+import { OutboxWorker, type WorkerOptions } from "../../backend/src/outbox/worker.js";
 import { smtpTransport } from "../../backend/src/services/mail/transport.js";
 import { httpSmsProvider } from "../../backend/src/services/sms/httpProvider.js";
 import { env } from "../../backend/src/env.js";
 
 /**
- * An outbox worker delivering to a real SMTP server and the local SMS endpoint, polling
- * fast. Start it in `before` and stop it in `after`.
+ * An outbox worker delivering to a real SMTP server (pooled) and the local SMS endpoint,
+ * polling fast; entries are retried for one minute of the backend clock. Start it in `before`
+ * and stop it in `after`.
  */
-export function testWorker(opts: { smtpUrl: string; smsUrl: string; leaseMs?: number }): OutboxWorker {
+export function testWorker(
+  opts: { smtpUrl: string; smsUrl: string; leaseMs?: number } & Partial<Omit<WorkerOptions, "mail" | "sms">>,
+): OutboxWorker {
+  const { smtpUrl, smsUrl, ...overrides } = opts;
   return new OutboxWorker({
-    mail: smtpTransport(opts.smtpUrl, env().MAIL_FROM),
-    sms: httpSmsProvider({ url: opts.smsUrl, token: "test-sms-token", from: "Kuvert", timeoutMs: 2000 }),
+    mail: smtpTransport(smtpUrl, env().MAIL_FROM),
+    sms: httpSmsProvider({ url: smsUrl, token: "test-sms-token", from: "Kuvert", timeoutMs: 2000 }),
     intervalMs: 50,
-    maxAttempts: 5,
+    retryForMs: 60_000,
     backoffBaseMs: 20,
     backoffCapMs: 200,
-    leaseMs: opts.leaseMs ?? 30_000,
+    leaseMs: 30_000,
+    ...overrides,
   });
 }
 

@@ -18,6 +18,10 @@ export interface SmtpCatcher {
   rejectWith: number | null;
   /** Delay before accepting DATA, in ms. */
   delayMs: number;
+  /** SMTP connections accepted so far (a pooled client reuses a few for many mails). */
+  connections: number;
+  /** Most DATA commands in progress at once so far (several means deliveries in parallel). */
+  maxParallel: number;
   waitFor(predicate: (m: CapturedMail) => boolean, timeoutMs?: number): Promise<CapturedMail>;
   close(): Promise<void>;
 }
@@ -25,12 +29,15 @@ export interface SmtpCatcher {
 /** A real SMTP server (smtp-server) that parses what it receives with mailparser. */
 export async function startSmtpCatcher(port = 0, options: Partial<SMTPServerOptions> = {}): Promise<SmtpCatcher> {
   const waiters: Array<() => void> = [];
+  let parallel = 0;
   const catcher: SmtpCatcher = {
     port: 0,
     url: "",
     mails: [],
     rejectWith: null,
     delayMs: 0,
+    connections: 0,
+    maxParallel: 0,
     async waitFor(predicate, timeoutMs = 10_000) {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -49,8 +56,20 @@ export async function startSmtpCatcher(port = 0, options: Partial<SMTPServerOpti
     authOptional: true,
     disabledCommands: ["STARTTLS"],
     logger: false,
+    // Pooled clients keep connections open: close() ends them at once instead of after 30 s.
+    closeTimeout: 100,
+    onConnect(_session, callback) {
+      catcher.connections += 1;
+      callback();
+    },
     ...options,
     onData(stream, session, callback) {
+      parallel += 1;
+      catcher.maxParallel = Math.max(catcher.maxParallel, parallel);
+      const done = (err?: Error) => {
+        parallel -= 1;
+        callback(err);
+      };
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
@@ -59,7 +78,7 @@ export async function startSmtpCatcher(port = 0, options: Partial<SMTPServerOpti
           if (catcher.rejectWith) {
             const err = new Error(`rejected with ${catcher.rejectWith}`) as Error & { responseCode: number };
             err.responseCode = catcher.rejectWith;
-            return callback(err);
+            return done(err);
           }
           const raw = Buffer.concat(chunks);
           const parsed = await simpleParser(raw);
@@ -71,9 +90,9 @@ export async function startSmtpCatcher(port = 0, options: Partial<SMTPServerOpti
             parsed,
           });
           waiters.splice(0).forEach((w) => w());
-          callback();
+          done();
         };
-        finish().catch((err: Error) => callback(err));
+        finish().catch((err: Error) => done(err));
       });
     },
   });

@@ -4,6 +4,7 @@ import { connect, disconnect, transaction } from "../db.js";
 import { migrateUp } from "../migrate.js";
 import { AppError } from "../errors.js";
 import { commands, type CliCommand } from "./commands.js";
+import { runWorkerProcess } from "../outbox/fromEnv.js";
 
 class UsageError extends Error {}
 
@@ -11,11 +12,31 @@ function usage(): string {
   return [
     "usage: kuvert <command> [options]",
     ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)} ${c.usage}`),
+    `  ${"worker".padEnd(16)} deliver the outbox (e-mail, SMS) until SIGTERM; see docs/operations.md`,
   ].join("\n");
+}
+
+/** `kuvert worker`: a long-running outbox worker (no transaction around it, no JSON result until it stops). */
+async function runWorker(rest: string[]): Promise<unknown> {
+  if (rest.length) throw new UsageError(`worker takes no options\n  worker`);
+  setEnv(loadEnv());
+  const sequelize = await connect();
+  try {
+    await migrateUp(sequelize);
+    let id = "";
+    await runWorkerProcess((worker) => {
+      id = worker.id;
+      process.stdout.write(JSON.stringify({ worker: "started", id, concurrency: worker.concurrency }) + "\n");
+    });
+    return { worker: "stopped", id };
+  } finally {
+    await disconnect();
+  }
 }
 
 async function run(argv: string[]): Promise<unknown> {
   const [name, ...rest] = argv;
+  if (name === "worker") return runWorker(rest);
   const command: CliCommand | undefined = name ? commands[name] : undefined;
   if (!command) throw new UsageError(name ? `unknown command "${name}"\n${usage()}` : usage());
   let values: Record<string, string | undefined>;

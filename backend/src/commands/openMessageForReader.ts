@@ -80,11 +80,13 @@ export async function openMessageForReader(auth: AuthState, messageId: string) {
   const access = await authorizeMessageReader(auth.user, messageId);
   const content = await decryptFor(auth, access);
   const recipient = access.recipient;
-  if (recipient && (recipient.status === "queued" || recipient.status === "notified")) {
+  // A registered reader may open it from their inbox although the notification was not delivered.
+  const beforeOpened = ["queued", "notified", "not_delivered"] as const;
+  if (recipient && (beforeOpened as readonly string[]).includes(recipient.status)) {
     const now = new Date();
     await MessageRecipient.update(
       { status: "opened", openedAt: recipient.openedAt ?? now },
-      { where: { id: recipient.id, status: ["queued", "notified"] } },
+      { where: { id: recipient.id, status: [...beforeOpened] } },
     );
     recipient.status = "opened";
   }

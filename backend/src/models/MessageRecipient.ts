@@ -16,6 +16,7 @@ export const deliveryStatuses = [
   "burned",
   "bounced",
   "away",
+  "not_delivered",
 ] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 

@@ -23,6 +23,8 @@ export interface EmailPayload {
   replyTo?: string;
   /** SMTP envelope sender: the e-mail's own return path (VERP), when replies are routed back. */
   returnPath?: string;
+  /** The template it was rendered from (not sent): the worker tells a failed notification apart. */
+  template?: string;
 }
 
 export interface SmsPayload {
@@ -45,13 +47,16 @@ async function insert(
   payload: OutboxPayload,
   reference?: string,
 ): Promise<OutboxEntry> {
+  const now = clock.now();
   const entry = await OutboxEntry.create(
     {
       channel,
       payload: seal(SEAL_PURPOSE, JSON.stringify(payload)),
       status: "pending",
-      // Due now on the one clock the worker claims by (tests step it).
-      nextAttemptAt: clock.now(),
+      // Due now on the one clock the worker claims by (tests step it); the retry window runs
+      // from createdAt on the same clock.
+      nextAttemptAt: now,
+      createdAt: now,
       messageId: payload.kind === "email" ? payload.messageId : null,
       reference: reference ?? null,
     },
@@ -94,6 +99,7 @@ export async function enqueueEmail(t: Transaction, mail: EnqueueEmail): Promise<
     ...(returnPath ? { returnPath } : {}),
     headers: { "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All", ...mail.headers },
     replyTo: mail.replyTo,
+    template: mail.template,
   };
   return insert(t, "email", payload, mail.reference);
 }

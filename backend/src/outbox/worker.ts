@@ -1,23 +1,28 @@
 import crypto from "node:crypto";
-import { Op } from "sequelize";
+import { Op, type Transaction } from "sequelize";
 import { OutboxEntry } from "../models/OutboxEntry.js";
 import { dialect, transaction } from "../db.js";
 import { logger } from "../logger.js";
 import { DeliveryError } from "../services/delivery.js";
 import type { MailTransport } from "../services/mail/index.js";
 import type { SmsProvider } from "../services/sms/index.js";
-import { openPayload, outboxEvents } from "./enqueue.js";
+import { openPayload, outboxEvents, type OutboxPayload } from "./enqueue.js";
 import { backoffMs } from "./backoff.js";
 import { clock } from "../services/clock.js";
+import { recordUndeliveredNotification } from "../commands/recordUndeliveredNotification.js";
 
 export interface WorkerOptions {
   mail: MailTransport;
   sms: SmsProvider;
   intervalMs: number;
-  maxAttempts: number;
+  /** An entry is retried until it has been queued this long, then given up (`failed`). */
+  retryForMs: number;
   backoffBaseMs: number;
   backoffCapMs: number;
   leaseMs: number;
+  /** Deliveries in flight at once (default 8). */
+  concurrency?: number;
+  /** The most entries one runOnce() claims (default 100). */
   batchSize?: number;
 }
 
@@ -28,11 +33,33 @@ export interface RunResult {
   failed: number;
 }
 
+type Outcome = "sent" | "retried" | "failed";
+
+/** A database write the worker has to make, queued to go with others in one transaction. */
+interface PendingWrite {
+  apply(t: Transaction): Promise<void>;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 /**
- * Delivers outbox entries. Claiming is a short transaction that locks due rows (FOR UPDATE
- * SKIP LOCKED on MySQL, so several instances share the work) and marks them `sending` under a
- * lease; delivery happens outside any transaction; the result is written with a guard on the
- * claim. A worker that dies mid-delivery leaves a lapsed lease, and the entry is claimed again.
+ * Delivers outbox entries, several at once (`concurrency`). Claiming is a short transaction that
+ * locks due rows (FOR UPDATE SKIP LOCKED on MySQL, so several workers share the work; SQLite's
+ * transactions hold the write lock from BEGIN, so there a claim is alone) and marks them
+ * `sending` under a lease, counting the attempt. Delivery happens outside any transaction; the
+ * result is written guarded by the claim: the worker's id *and* the attempt number, so a late
+ * result from a claim that lapsed (a hung send, a stalled process) changes nothing, even when
+ * the same worker has claimed the entry again since.
+ *
+ * The worker's database work (claims, results) runs one transaction at a time, results that
+ * finish together are written in one transaction, so a worker holds at most one pooled
+ * connection and never competes with requests for more.
+ *
+ * Retries are bounded by time, not by a count: a temporary failure is tried again after a
+ * backoff (base doubling up to a cap, with jitter) until the entry has been queued for
+ * `retryForMs`; the last attempt is made at that bound, and if it fails too the entry is
+ * `failed`. A notification e-mail that is given up marks its recipient `not_delivered` and
+ * tells the sender (commands/recordUndeliveredNotification.ts), in the same transaction.
  */
 export class OutboxWorker {
   /** Workers started in this process and not yet stopped. */
@@ -41,11 +68,19 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<RunResult> | undefined;
   private stopped = true;
-  /** Set by stop() so a batch in flight releases what it has not started on. */
+  /** Set by stop() so a pass in flight claims nothing more. */
   private stopRequested = false;
   private readonly onEnqueued = () => this.kick();
+  /** The tail of this worker's database work: one transaction at a time. */
+  private lane: Promise<unknown> = Promise.resolve();
+  private writes: PendingWrite[] = [];
+  private flushing = false;
 
   constructor(private readonly opts: WorkerOptions) {}
+
+  get concurrency(): number {
+    return this.opts.concurrency ?? 8;
+  }
 
   start(): void {
     if (!this.stopped) return;
@@ -56,7 +91,7 @@ export class OutboxWorker {
     this.schedule(0);
   }
 
-  /** Stops polling and waits for the batch in flight. */
+  /** Stops polling, waits for the deliveries in flight and closes the mail connections. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.stopRequested = true;
@@ -64,9 +99,11 @@ export class OutboxWorker {
     outboxEvents.off("enqueued", this.onEnqueued);
     if (this.timer) clearTimeout(this.timer);
     await this.running?.catch(() => undefined);
+    // Pooled SMTP connections are closed; a later start() opens new ones.
+    this.opts.mail.close();
   }
 
-  /** Looks for due entries now, or, while a batch is in flight, as soon as it ends. */
+  /** Looks for due entries now, or, while a pass is in flight, as soon as it ends. */
   kick(): void {
     if (this.stopped) return;
     if (!this.running) return this.schedule(0);
@@ -84,7 +121,7 @@ export class OutboxWorker {
     if (this.stopped) return;
     let result: RunResult | undefined;
     try {
-      // A batch already in flight (a direct runOnce()) is awaited, so the polling goes on after it.
+      // A pass already in flight (a direct runOnce()) is awaited, so the polling goes on after it.
       result = await this.runOnce();
     } catch (err) {
       logger.error({ err: { message: (err as Error).message } }, "outbox run failed");
@@ -92,76 +129,182 @@ export class OutboxWorker {
     if (!this.stopped) this.schedule(result && result.claimed > 0 ? 0 : this.opts.intervalMs);
   }
 
-  /** Claims and delivers one batch. */
+  /**
+   * One pass: claims due entries as delivery slots free up, with at most `concurrency` in flight,
+   * until nothing more is due or `batchSize` entries were claimed; each entry at most once per
+   * pass. Resolves when every delivery it started has its result recorded.
+   */
   runOnce(): Promise<RunResult> {
     if (this.running) return this.running;
-    this.running = this.claimAndDeliver().finally(() => {
+    this.running = this.pass().finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
-  private async claim(): Promise<OutboxEntry[]> {
-    const now = clock.now();
-    return transaction(async (t) => {
-      const due = await OutboxEntry.findAll({
-        where: {
-          [Op.or]: [
-            { status: "pending", nextAttemptAt: { [Op.lte]: now } },
-            { status: "sending", leaseUntil: { [Op.lt]: now } },
-          ],
-        },
-        order: [["id", "ASC"]],
-        limit: this.opts.batchSize ?? 20,
-        transaction: t,
-        lock: dialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
-        skipLocked: dialect() !== "sqlite",
-      });
-      for (const entry of due) {
-        entry.status = "sending";
-        entry.claimedBy = this.id;
-        entry.leaseUntil = new Date(now.getTime() + this.opts.leaseMs);
-        entry.attempts = entry.attempts + 1;
-        await entry.save({ transaction: t });
+  private async pass(): Promise<RunResult> {
+    const result: RunResult = { claimed: 0, sent: 0, retried: 0, failed: 0 };
+    const seen = new Set<number>();
+    let budget = this.opts.batchSize ?? 100;
+    let inFlight = 0;
+    let drained = false;
+    let wake: () => void = () => undefined;
+    const deliveries: Promise<void>[] = [];
+    for (;;) {
+      const free = Math.min(this.concurrency - inFlight, budget);
+      if (free > 0 && !drained && !this.stopRequested) {
+        let claimed: OutboxEntry[];
+        try {
+          claimed = await this.claim(free, [...seen]);
+        } catch (err) {
+          // The database is away: finish what is in flight; the next pass claims again.
+          logger.error({ err: { message: (err as Error).message } }, "outbox claim failed");
+          claimed = [];
+        }
+        if (claimed.length < free) drained = true;
+        for (const entry of claimed) {
+          seen.add(entry.id);
+          budget -= 1;
+          inFlight += 1;
+          result.claimed += 1;
+          deliveries.push(
+            this.deliver(entry)
+              .then(
+                (outcome) => {
+                  result[outcome] += 1;
+                },
+                (err: Error) =>
+                  logger.error({ outboxId: entry.id, err: { message: err.message } }, "outbox result lost"),
+              )
+              .finally(() => {
+                inFlight -= 1;
+                wake();
+              }),
+          );
+        }
+        if (claimed.length > 0) continue;
       }
-      return due;
-    });
-  }
-
-  private async claimAndDeliver(): Promise<RunResult> {
-    const claimed = await this.claim();
-    const result: RunResult = { claimed: claimed.length, sent: 0, retried: 0, failed: 0 };
-    for (const entry of claimed) {
-      if (this.stopRequested) {
-        // Stopping: release the rest at once instead of waiting for their leases.
-        await this.release(entry);
-        continue;
-      }
-      const outcome = await this.deliver(entry);
-      result[outcome] += 1;
+      if (inFlight === 0) break;
+      await new Promise<void>((resolve) => (wake = resolve));
     }
+    await Promise.all(deliveries);
     return result;
   }
 
-  private async release(entry: OutboxEntry): Promise<void> {
-    await OutboxEntry.update(
-      { status: "pending", leaseUntil: null, claimedBy: null, attempts: Math.max(0, entry.attempts - 1) },
-      { where: { id: entry.id, claimedBy: this.id, status: "sending" } },
-    );
+  /** Runs `fn` after the worker's earlier database work. */
+  private inLane<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.lane.then(fn, fn);
+    this.lane = run.catch(() => undefined);
+    return run;
   }
 
-  private async deliver(entry: OutboxEntry): Promise<"sent" | "retried" | "failed"> {
+  private claim(limit: number, exclude: number[]): Promise<OutboxEntry[]> {
+    return this.inLane(() => {
+      const now = clock.now();
+      return transaction(async (t) => {
+        const due = await OutboxEntry.findAll({
+          where: {
+            [Op.or]: [
+              { status: "pending", nextAttemptAt: { [Op.lte]: now } },
+              { status: "sending", leaseUntil: { [Op.lt]: now } },
+            ],
+            ...(exclude.length ? { id: { [Op.notIn]: exclude } } : {}),
+          },
+          order: [["id", "ASC"]],
+          limit,
+          transaction: t,
+          lock: dialect() === "sqlite" ? undefined : t.LOCK.UPDATE,
+          skipLocked: dialect() !== "sqlite",
+        });
+        if (due.length === 0) return due;
+        const leaseUntil = new Date(now.getTime() + this.opts.leaseMs);
+        // The rows are ours: locked (MySQL) or under SQLite's single write lock.
+        await OutboxEntry.update(
+          {
+            status: "sending",
+            claimedBy: this.id,
+            leaseUntil,
+            attempts: OutboxEntry.sequelize!.literal("attempts + 1"),
+          },
+          { where: { id: due.map((e) => e.id) }, transaction: t },
+        );
+        for (const entry of due) {
+          entry.status = "sending";
+          entry.claimedBy = this.id;
+          entry.leaseUntil = leaseUntil;
+          entry.attempts = entry.attempts + 1;
+        }
+        return due;
+      });
+    });
+  }
+
+  /**
+   * Queues a write guarded by this claim and resolves once it is committed. Writes that queue
+   * up while another transaction runs go together in the next one; if that transaction fails,
+   * each is tried again alone, so one bad write cannot lose the others' results.
+   */
+  private record(apply: (t: Transaction) => Promise<void>): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.writes.push({ apply, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    try {
+      while (this.writes.length > 0) {
+        const batch = this.writes.splice(0);
+        try {
+          await this.inLane(() =>
+            transaction(async (t) => {
+              for (const w of batch) await w.apply(t);
+            }),
+          );
+          batch.forEach((w) => w.resolve());
+        } catch (err) {
+          if (batch.length === 1) {
+            batch[0].reject(err);
+            continue;
+          }
+          for (const w of batch) {
+            await this.inLane(() => transaction((t) => w.apply(t))).then(w.resolve, w.reject);
+          }
+        }
+      }
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  /** Where-clause of this claim: the entry, still ours, at the attempt we claimed. */
+  private mine(entry: OutboxEntry) {
+    return { id: entry.id, claimedBy: this.id, attempts: entry.attempts, status: "sending" };
+  }
+
+  private async deliver(entry: OutboxEntry): Promise<Outcome> {
+    let payload: OutboxPayload | undefined;
+    let providerId: string;
     try {
       if (!entry.payload) throw new DeliveryError("payload missing", true);
-      const payload = openPayload(entry.payload);
-      const { providerId } =
-        payload.kind === "email"
-          ? await this.opts.mail.send(payload)
-          : await this.opts.sms.send({
-              to: payload.to,
-              message: payload.message,
-              idempotencyKey: `outbox-${entry.id}`,
-            });
+      payload = openPayload(entry.payload);
+      if (payload.kind === "email") {
+        const { kind: _kind, template: _template, ...mail } = payload;
+        ({ providerId } = await this.opts.mail.send(mail));
+      } else {
+        ({ providerId } = await this.opts.sms.send({
+          to: payload.to,
+          message: payload.message,
+          idempotencyKey: `outbox-${entry.id}`,
+        }));
+      }
+    } catch (err) {
+      return this.failed(entry, payload, err);
+    }
+    // Delivered: a failure to record it from here on is not a delivery failure (the entry stays
+    // `sending` until its lease lapses, the one window of a second delivery).
+    await this.record(async (t) => {
       await OutboxEntry.update(
         {
           status: "sent",
@@ -171,41 +314,69 @@ export class OutboxWorker {
           lastError: null,
           providerId: providerId.slice(0, 200),
         },
-        { where: { id: entry.id, claimedBy: this.id } },
+        { where: this.mine(entry), transaction: t },
       );
-      return "sent";
-    } catch (err) {
-      const permanent = err instanceof DeliveryError ? err.permanent : false;
-      const message = (err instanceof DeliveryError ? err.message : `unexpected: ${(err as Error).name}`).slice(0, 500);
-      const exhausted = entry.attempts >= this.opts.maxAttempts;
-      if (permanent || exhausted) {
-        await OutboxEntry.update(
-          {
-            status: "failed",
-            lastError: permanent ? message : `${message} (gave up after ${entry.attempts} attempts)`,
-            leaseUntil: null,
-            payload: null,
-          },
-          { where: { id: entry.id, claimedBy: this.id } },
-        );
-        logger.warn(
-          { outboxId: entry.id, channel: entry.channel, error: message },
-          "outbox delivery failed permanently",
-        );
-        return "failed";
-      }
-      const next = new Date(
-        clock.now().getTime() + backoffMs(entry.attempts, this.opts.backoffBaseMs, this.opts.backoffCapMs),
+    });
+    return "sent";
+  }
+
+  private async failed(entry: OutboxEntry, payload: OutboxPayload | undefined, err: unknown): Promise<Outcome> {
+    const permanent = err instanceof DeliveryError ? err.permanent : false;
+    const message = (err instanceof DeliveryError ? err.message : `unexpected: ${(err as Error).name}`).slice(0, 500);
+    const now = clock.now();
+    const giveUpAt = entry.createdAt.getTime() + this.opts.retryForMs;
+    if (permanent || now.getTime() >= giveUpAt) {
+      await this.giveUp(entry, payload, permanent ? message : `${message} (gave up after ${entry.attempts} attempts)`);
+      logger.warn(
+        { outboxId: entry.id, channel: entry.channel, attempts: entry.attempts, error: message },
+        "outbox delivery failed permanently",
       );
+      return "failed";
+    }
+    // The last attempt is made at the bound itself.
+    const next = new Date(
+      Math.min(giveUpAt, now.getTime() + backoffMs(entry.attempts, this.opts.backoffBaseMs, this.opts.backoffCapMs)),
+    );
+    await this.record(async (t) => {
       await OutboxEntry.update(
         { status: "pending", lastError: message, nextAttemptAt: next, leaseUntil: null, claimedBy: null },
-        { where: { id: entry.id, claimedBy: this.id } },
+        { where: this.mine(entry), transaction: t },
       );
-      logger.info(
-        { outboxId: entry.id, channel: entry.channel, attempt: entry.attempts, error: message },
-        "outbox delivery will be retried",
+    });
+    logger.info(
+      { outboxId: entry.id, channel: entry.channel, attempt: entry.attempts, error: message },
+      "outbox delivery will be retried",
+    );
+    return "retried";
+  }
+
+  /**
+   * Marks the entry failed and, for a notification, its recipient not delivered (one
+   * transaction). Should the second part fail, the entry is still marked failed, so it is not
+   * taken up again when its lease lapses.
+   */
+  private async giveUp(entry: OutboxEntry, payload: OutboxPayload | undefined, lastError: string): Promise<void> {
+    const markFailed = async (t: Transaction) => {
+      const [changed] = await OutboxEntry.update(
+        { status: "failed", lastError, leaseUntil: null, payload: null },
+        { where: this.mine(entry), transaction: t },
       );
-      return "retried";
+      return changed === 1; // 0: the claim lapsed, the entry is someone else's now
+    };
+    const notification = payload?.kind === "email" && payload.template === "notification" && entry.reference;
+    try {
+      await this.record(async (t) => {
+        if ((await markFailed(t)) && notification) await recordUndeliveredNotification(t, entry.reference!);
+      });
+    } catch (err) {
+      if (!notification) throw err;
+      logger.error(
+        { outboxId: entry.id, err: { message: (err as Error).message } },
+        "outbox could not record an undelivered notification",
+      );
+      await this.record(async (t) => {
+        await markFailed(t);
+      });
     }
   }
 }

@@ -74,6 +74,7 @@ export const statusColors = {
   burned: { fg: "#4b1d6b", bg: "#f1e6f8", border: "#7f3fae" },
   bounced: { fg: "#8a1010", bg: "#fde7e7", border: "#c62828" },
   away: { fg: "#6b3200", bg: "#fdeadb", border: "#c2621a" },
+  not_delivered: { fg: "#8a1010", bg: "#fff4f4", border: "#8a1010" },
 } as const;
 
 /** Kuvert's calm blue as a Fluent theme (ThemeProvider paints the body in its white and text colour). */

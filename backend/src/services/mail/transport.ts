@@ -1,7 +1,7 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
-import type SMTPTransport from "nodemailer/lib/smtp-transport/index.js";
+import type SMTPPool from "nodemailer/lib/smtp-pool/index.js";
 import { DeliveryError } from "../delivery.js";
 
 export interface OutgoingEmail {
@@ -41,10 +41,42 @@ export function classifySmtpError(err: unknown): DeliveryError {
   return new DeliveryError(text, permanent);
 }
 
-export function smtpTransport(url: string, from: string): MailTransport {
-  const transporter = nodemailer.createTransport(url, { from } as SMTPTransport.Options);
+export interface SmtpPoolOptions {
+  /** Connections kept open to the SMTP server (nodemailer's `maxConnections`). */
+  maxConnections: number;
+  /** Messages sent over one connection before it is replaced (nodemailer's `maxMessages`). */
+  maxMessages: number;
+}
+
+/**
+ * SMTP through a pool of kept-open connections (nodemailer's `pool: true`): several e-mails are
+ * sent at once, each over a connection that is already greeted and authenticated. A connection
+ * that goes quiet is dropped after two minutes, well inside the outbox lease, so a hung server
+ * cannot outlive the claim and cause a second delivery.
+ */
+export function smtpTransport(
+  url: string,
+  from: string,
+  pool: SmtpPoolOptions = { maxConnections: 5, maxMessages: 100 },
+): MailTransport {
+  const create = () =>
+    nodemailer.createTransport(
+      {
+        url,
+        pool: true,
+        maxConnections: pool.maxConnections,
+        maxMessages: pool.maxMessages,
+        connectionTimeout: 30_000,
+        greetingTimeout: 30_000,
+        socketTimeout: 120_000,
+      } as SMTPPool.Options & { url: string },
+      { from },
+    );
+  // Opened on first use; close() ends the pool's connections and the next send opens a new one.
+  let transporter: ReturnType<typeof create> | null = null;
   return {
     async send(mail) {
+      transporter ??= create();
       try {
         const info = await transporter.sendMail(messageOptions(mail, from));
         return { providerId: info.messageId };
@@ -52,7 +84,10 @@ export function smtpTransport(url: string, from: string): MailTransport {
         throw classifySmtpError(err);
       }
     },
-    close: () => transporter.close(),
+    close() {
+      transporter?.close();
+      transporter = null;
+    },
   };
 }
 

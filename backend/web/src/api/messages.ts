@@ -6,7 +6,8 @@ export interface Person {
   name: string | null;
 }
 
-export type DeliveryStatus = "queued" | "notified" | "opened" | "read" | "expired" | "burned" | "bounced" | "away";
+export type DeliveryStatus =
+  "queued" | "notified" | "opened" | "read" | "expired" | "burned" | "bounced" | "away" | "not_delivered";
 export const deliveryStatuses: DeliveryStatus[] = [
   "queued",
   "notified",
@@ -16,6 +17,7 @@ export const deliveryStatuses: DeliveryStatus[] = [
   "burned",
   "bounced",
   "away",
+  "not_delivered",
 ];
 
 export interface SecurityOptions {
