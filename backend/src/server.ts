@@ -5,6 +5,7 @@ import { env } from "./env.js";
 import { connect, disconnect } from "./db.js";
 import { migrateUp } from "./migrate.js";
 import { createApp } from "./app.js";
+import { createHttpServer } from "./httpServer.js";
 import { OutboxWorker } from "./outbox/worker.js";
 import { mailTransportFromEnv } from "./services/mail/index.js";
 import { smsProviderFromEnv } from "./services/sms/index.js";
@@ -43,7 +44,7 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
   const sequelize = await connect();
   await migrateUp(sequelize);
   const app = createApp();
-  const server = http.createServer(app.callback());
+  const server = createHttpServer(app);
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 0; // large uploads stream for a long time; idle sockets still time out
   await new Promise<void>((resolve, reject) => {
