@@ -51,6 +51,8 @@ const EnvSchema = z.object({
     .default(1024 * 1024),
   WORKER_ENABLED: bool.default(true),
   WORKER_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  /** Diagnostics: every response names the process that answered (X-Kuvert-Worker-Pid). */
+  WORKER_PID_HEADER: bool.default(false),
   OUTBOX_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
   OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
   OUTBOX_BACKOFF_CAP_MS: z.coerce

@@ -45,6 +45,12 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
   await migrateUp(sequelize);
   const app = createApp();
   const server = createHttpServer(app);
+  if (e.WORKER_PID_HEADER) {
+    // Diagnostics (and the cluster test): which worker process answered.
+    server.prependListener("request", (_req, res: http.ServerResponse) =>
+      res.setHeader("X-Kuvert-Worker-Pid", String(process.pid)),
+    );
+  }
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 0; // large uploads stream for a long time; idle sockets still time out
   await new Promise<void>((resolve, reject) => {
