@@ -14,6 +14,7 @@ export const errorCatalogue = {
   method_not_allowed: { status: 405, message: "Method not allowed" },
   conflict: { status: 409, message: "That already exists" },
   payload_too_large: { status: 413, message: "The request body is too large" },
+  request_headers_too_large: { status: 431, message: "The address or the request headers are too long" },
   unsupported_media_type: { status: 415, message: "Unsupported content type" },
   rate_limited: { status: 429, message: "Too many requests; try again later" },
   internal_error: { status: 500, message: "Something went wrong on our side" },

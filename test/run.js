@@ -1,7 +1,18 @@
 #!/usr/bin/env node
 // `npm test`: every suite on SQLite, then the database-backed suites (test/backend) again on
-// MySQL/MariaDB when TEST_MYSQL_URL is set. Exits non-zero if any run fails.
+// MySQL/MariaDB when TEST_MYSQL_URL is set. Exits non-zero if any run fails. First makes sure the
+// system programs the tests need are there (test/systemDeps.js): installs them with apt-get when
+// running as root, or stops at once with one line naming the command to run.
 import { spawnSync } from "node:child_process";
+import { ensureSystemPrograms, needsSystemPrograms, systemProbe } from "./systemDeps.js";
+
+if (needsSystemPrograms(process.env.TEST_SPEC)) {
+  const problem = ensureSystemPrograms(systemProbe());
+  if (problem) {
+    process.stderr.write(`${problem}\n`);
+    process.exit(1);
+  }
+}
 
 const mocha = ["node_modules/mocha/bin/mocha.js"];
 const extra = process.argv.slice(2);

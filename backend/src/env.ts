@@ -60,6 +60,8 @@ const EnvSchema = z.object({
     .positive()
     .max(24 * 14)
     .default(24),
+  /** Diagnostics: every response names the process that answered (X-Kuvert-Worker-Pid). */
+  WORKER_PID_HEADER: bool.default(false),
   OUTBOX_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(5_000),
   OUTBOX_BACKOFF_CAP_MS: z.coerce
     .number()

@@ -16,7 +16,9 @@ async function main(): Promise<void> {
   const e = env();
   const server = await startServer();
   logger.info({ port: server.port, env: e.NODE_ENV }, "listening");
-  if (e.DEMO ?? e.isDev) {
+  // Under the production cluster (bin/start.js) only the lead worker creates the demo and greets.
+  const lead = process.env.KUVERT_LEAD_WORKER !== "0";
+  if (lead && (e.DEMO ?? e.isDev)) {
     const demo = await ensureDemo();
     if (demo) {
       process.stdout.write(
@@ -36,8 +38,12 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
-  process.once("SIGTERM", () => shutdown("SIGTERM"));
-  process.once("SIGINT", () => shutdown("SIGINT"));
+  // `on`, not `once`: a second signal (the cluster primary forwards one too) must not kill the
+  // process halfway through its graceful stop; server.stop() runs once.
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  // A cluster worker whose primary is gone (bin/start.js) stops too rather than serve on alone.
+  process.on("disconnect", () => shutdown("disconnect"));
 }
 
 main().catch((err: Error) => {

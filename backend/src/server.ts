@@ -7,6 +7,7 @@ import { migrateUp } from "./migrate.js";
 import { createApp } from "./app.js";
 import type { OutboxWorker } from "./outbox/worker.js";
 import { workerFromEnv } from "./outbox/fromEnv.js";
+import { createHttpServer } from "./httpServer.js";
 import { logger } from "./logger.js";
 import { startInboundSmtp, type InboundSmtpListener } from "./services/inbound/smtpListener.js";
 import { Scheduler, defaultJobs } from "./jobs/scheduler.js";
@@ -31,7 +32,13 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
   const sequelize = await connect();
   await migrateUp(sequelize);
   const app = createApp();
-  const server = http.createServer(app.callback());
+  const server = createHttpServer(app);
+  if (e.WORKER_PID_HEADER) {
+    // Diagnostics (and the cluster test): which worker process answered.
+    server.prependListener("request", (_req, res: http.ServerResponse) =>
+      res.setHeader("X-Kuvert-Worker-Pid", String(process.pid)),
+    );
+  }
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 0; // large uploads stream for a long time; idle sockets still time out
   await new Promise<void>((resolve, reject) => {

@@ -42,6 +42,13 @@ describe("bad input at the edge", () => {
     expect(await User.count()).to.equal(before);
   });
 
+  it("answers a request line over Node's 16 KiB header limit with 431 JSON, not an empty body", async () => {
+    const res = await api.get(`/api/auth/me?q=${"a".repeat(20_000)}`);
+    expect(res.status).to.equal(431);
+    expect(res.headers.get("content-type")).to.match(/application\/json/);
+    expect(res.body).to.deep.include({ error: "request_headers_too_large" });
+  });
+
   it("never answers 500 to a JSON array, null or a huge number", async () => {
     for (const body of ["[]", "null", "1e400", '"text"']) {
       const res = await api.request("POST", "/api/auth/login", body, { "Content-Type": "application/json" });

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { env } from "../../backend/src/env.js";
 
@@ -45,6 +46,7 @@ export function runCli(args: string[], extraEnv: Record<string, string> = {}): P
 /** Starts the real server (`bin/start.js`) as a child process and waits for /health. */
 export async function startServerProcess(
   extraEnv: Record<string, string>,
+  startDeadlineMs = 30_000,
 ): Promise<{ child: ChildProcess; url: string }> {
   const port = 20000 + Math.floor(Math.random() * 20000);
   const child = spawn(process.execPath, [path.join(root, "bin/start.js")], {
@@ -55,7 +57,7 @@ export async function startServerProcess(
   let stderr = "";
   child.stderr!.on("data", (c) => (stderr += c));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + startDeadlineMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`server exited early: ${stderr}`);
     try {
@@ -68,6 +70,41 @@ export async function startServerProcess(
   }
   child.kill("SIGKILL");
   throw new Error(`server did not start: ${stderr}`);
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
+    else if (/\.tsx?$/.test(e.name)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Makes dist/ hold the compiled server of the current sources (tsc -p tsconfig.build.json and
+ * dist/package.json, the server part of `npm run build`); compiles only when a source is newer.
+ */
+export function ensureCompiledServer(): void {
+  const main = path.join(root, "dist/backend/src/main.js");
+  const sources = Math.max(newestMtime(path.join(root, "backend/src")), newestMtime(path.join(root, "shared")));
+  if (fs.existsSync(main) && fs.statSync(main).mtimeMs >= sources) return;
+  const tsc = spawnSync(
+    process.execPath,
+    [path.join(root, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+    {
+      cwd: root,
+      encoding: "utf8",
+    },
+  );
+  if (tsc.status !== 0) throw new Error(`tsc -p tsconfig.build.json failed: ${tsc.stdout}${tsc.stderr}`);
+  const pkg = spawnSync(process.execPath, [path.join(root, "bin/writeDistPackage.js")], {
+    cwd: root,
+    encoding: "utf8",
+  });
+  if (pkg.status !== 0) throw new Error(`bin/writeDistPackage.js failed: ${pkg.stderr}`);
+  fs.utimesSync(main, new Date(), new Date());
 }
 
 export function waitForExit(child: ChildProcess): Promise<number | null> {

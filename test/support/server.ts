@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { createApp } from "../../backend/src/app.js";
+import { createHttpServer } from "../../backend/src/httpServer.js";
 
 let server: http.Server | undefined;
 let baseUrl: string | undefined;
@@ -8,7 +9,7 @@ let baseUrl: string | undefined;
 /** The real Koa app on an ephemeral port (one per test process), on the test database. */
 export async function getTestServer(): Promise<string> {
   if (baseUrl) return baseUrl;
-  server = http.createServer(createApp().callback());
+  server = createHttpServer(createApp());
   await new Promise<void>((resolve) => server!.listen(0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return baseUrl;
