@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Sequelize } from "sequelize";
 import { env } from "./env.js";
@@ -14,6 +16,7 @@ import { Scheduler, defaultJobs } from "./jobs/scheduler.js";
 import { processInboundMail } from "./commands/processInboundMail.js";
 
 export interface RunningServer {
+  /** http://127.0.0.1:<port>, or https:// when HTTPS_CERT_FILE/HTTPS_KEY_FILE are set. */
   url: string;
   port: number;
   http: http.Server;
@@ -43,7 +46,12 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
   const sequelize = await connect();
   await migrateUp(sequelize);
   const app = createApp();
-  const server = http.createServer(app.callback());
+  // HTTPS_CERT_FILE/HTTPS_KEY_FILE: this process speaks TLS itself (Koa's ctx.secure is then true).
+  const tls =
+    e.HTTPS_CERT_FILE && e.HTTPS_KEY_FILE
+      ? { cert: fs.readFileSync(e.HTTPS_CERT_FILE), key: fs.readFileSync(e.HTTPS_KEY_FILE) }
+      : null;
+  const server: http.Server = tls ? https.createServer(tls, app.callback()) : http.createServer(app.callback());
   server.keepAliveTimeout = 5_000;
   server.requestTimeout = 0; // large uploads stream for a long time; idle sockets still time out
   await new Promise<void>((resolve, reject) => {
@@ -61,7 +69,7 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
   scheduler?.start();
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     http: server,
     sequelize,
