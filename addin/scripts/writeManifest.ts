@@ -3,7 +3,10 @@
  * addin/manifest.template.xml for the configured public URL.
  *
  * Config (environment or .env):
- *   PUBLIC_URL       where the backend serves the add-in (default http://localhost:$PORT, PORT 3000)
+ *   PUBLIC_URL       where the backend serves the add-in (default http://localhost:$PORT, PORT 3000).
+ *                    Outlook loads add-ins only over https: an http URL is refused unless it is
+ *                    localhost (the committed manifest.xml); `npm run dev:https` writes an https
+ *                    manifest for development (addin/scripts/devHttps.ts).
  *   ADDIN_SEND_MODE  SoftBlock (default) or Block: what Outlook does when the Smart Alerts
  *                    check finds sensitive content in a message sent the ordinary way
  *   ENTRA_CLIENT_ID  the Entra ID app registration's client id (default: all zeros = no
@@ -105,10 +108,20 @@ function main(argv: string[]): void {
   const i = argv.indexOf("--out");
   const out = i >= 0 && argv[i + 1] ? path.resolve(argv[i + 1]) : defaultOutPath;
   const config = manifestConfigFrom(process.env);
-  writeManifest(config, out);
   const host = new URL(config.publicUrl).hostname;
-  if (!config.publicUrl.startsWith("https:") && host !== "localhost" && host !== "127.0.0.1") {
-    process.stderr.write(`warning: Outlook loads add-ins only over https; PUBLIC_URL is ${config.publicUrl}\n`);
+  const local = host === "localhost" || host === "127.0.0.1";
+  if (!config.publicUrl.startsWith("https:") && !local) {
+    // Outlook loads add-ins only over https: an http manifest for a real host would never work.
+    throw new Error(
+      `PUBLIC_URL is ${config.publicUrl}, but Outlook loads add-ins only over https: set an https:// PUBLIC_URL`,
+    );
+  }
+  writeManifest(config, out);
+  if (!config.publicUrl.startsWith("https:")) {
+    process.stderr.write(
+      `note: Outlook will not load an add-in from ${config.publicUrl} (http); to sideload in development run ` +
+        "`npm run dev:https`, which writes an https manifest to var/manifest-https.xml\n",
+    );
   }
   if (config.entraClientId === unsetClientId) {
     process.stderr.write("note: ENTRA_CLIENT_ID is not set; the manifest carries no Microsoft sign-in app id\n");

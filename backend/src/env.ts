@@ -117,6 +117,9 @@ const EnvSchema = z.object({
   ENTRA_JWKS_URL: z.url().optional(),
   ENTRA_AUDIENCE: z.string().min(1).optional(),
   ENTRA_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  // HTTPS served by this process (PEM files), e.g. `npm run dev:https`; unset: plain HTTP behind a TLS proxy.
+  HTTPS_CERT_FILE: z.string().optional(),
+  HTTPS_KEY_FILE: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema> & {
@@ -132,6 +135,15 @@ export class ConfigError extends Error {}
 
 /** Variables that must be set explicitly in production (no embedded default). */
 const requiredInProduction = ["DATABASE_URL", "MASTER_KEY", "SMTP_URL", "PUBLIC_URL"] as const;
+
+function isReadableFile(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
 
 function devMasterKey(varDir: string): string {
   const file = path.join(varDir, "master.key");
@@ -188,6 +200,15 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   if (e.API_TOKEN_TTL_DAYS > e.API_TOKEN_MAX_DAYS) {
     throw new ConfigError("Configuration error: API_TOKEN_TTL_DAYS must not exceed API_TOKEN_MAX_DAYS");
+  }
+  if (Boolean(e.HTTPS_CERT_FILE) !== Boolean(e.HTTPS_KEY_FILE)) {
+    throw new ConfigError("Configuration error: HTTPS_CERT_FILE and HTTPS_KEY_FILE must be set together");
+  }
+  for (const name of ["HTTPS_CERT_FILE", "HTTPS_KEY_FILE"] as const) {
+    const file = e[name];
+    if (file !== undefined && !isReadableFile(file)) {
+      throw new ConfigError(`Configuration error: ${name} ${file} is not a readable file`);
+    }
   }
   const varDir = path.resolve(e.VAR_DIR);
   return {

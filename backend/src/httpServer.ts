@@ -1,4 +1,5 @@
 import http from "node:http";
+import https from "node:https";
 import type { Duplex } from "node:stream";
 import type Koa from "koa";
 import { appError, type AppError } from "./errors.js";
@@ -13,9 +14,12 @@ function parserError(err: NodeJS.ErrnoException): AppError {
   return appError("bad_request", "The request could not be read");
 }
 
-/** The HTTP server for the Koa app (production and tests alike). */
-export function createHttpServer(app: Koa): http.Server {
-  const server = http.createServer(app.callback());
+/**
+ * The HTTP server for the Koa app (production and tests alike); with `tls` it speaks HTTPS itself
+ * (HTTPS_CERT_FILE/HTTPS_KEY_FILE; Koa's ctx.secure is then true).
+ */
+export function createHttpServer(app: Koa, tls?: { cert: Buffer; key: Buffer } | null): http.Server {
+  const server: http.Server = tls ? https.createServer(tls, app.callback()) : http.createServer(app.callback());
   server.on("clientError", (err: NodeJS.ErrnoException, socket: Duplex) => {
     if (err.code === "ECONNRESET" || !socket.writable) {
       socket.destroy();

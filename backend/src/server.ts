@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Sequelize } from "sequelize";
@@ -14,6 +15,7 @@ import { Scheduler, defaultJobs } from "./jobs/scheduler.js";
 import { processInboundMail } from "./commands/processInboundMail.js";
 
 export interface RunningServer {
+  /** http://127.0.0.1:<port>, or https:// when HTTPS_CERT_FILE/HTTPS_KEY_FILE are set. */
   url: string;
   port: number;
   http: http.Server;
@@ -32,7 +34,11 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
   const sequelize = await connect();
   await migrateUp(sequelize);
   const app = createApp();
-  const server = createHttpServer(app);
+  const tls =
+    e.HTTPS_CERT_FILE && e.HTTPS_KEY_FILE
+      ? { cert: fs.readFileSync(e.HTTPS_CERT_FILE), key: fs.readFileSync(e.HTTPS_KEY_FILE) }
+      : null;
+  const server = createHttpServer(app, tls);
   if (e.WORKER_PID_HEADER) {
     // Diagnostics (and the cluster test): which worker process answered.
     server.prependListener("request", (_req, res: http.ServerResponse) =>
@@ -57,7 +63,7 @@ export async function startServer(opts: { port?: number; host?: string } = {}): 
   scheduler?.start();
   let stopping: Promise<void> | undefined;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     port,
     http: server,
     sequelize,

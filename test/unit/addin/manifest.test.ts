@@ -271,5 +271,29 @@ describe("add-in manifest", () => {
       expect(bad.status).to.equal(1);
       expect(bad.stderr).to.contain("ADDIN_SEND_MODE");
     });
+
+    it("the npm script refuses an http PUBLIC_URL other than localhost: Outlook loads add-ins only over https", () => {
+      const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "kuvert-manifest-")), "m.xml");
+      const run = (publicUrl: string) =>
+        spawnSync(
+          process.execPath,
+          ["--import", import.meta.resolve("tsx/esm"), path.join(root, "addin/scripts/writeManifest.ts"), "--out", out],
+          {
+            encoding: "utf8",
+            cwd: os.tmpdir(),
+            env: { PATH: process.env.PATH, PUBLIC_URL: publicUrl },
+            timeout: 20_000,
+          },
+        );
+      const refused = run("http://mail.example.org");
+      expect(refused.status).to.equal(1);
+      expect(refused.stderr).to.contain("http://mail.example.org").and.contain("only over https");
+      expect(fs.existsSync(out)).to.equal(false);
+      // localhost over http is still written (the committed manifest.xml), with a pointer to dev:https.
+      const local = run("http://localhost:3000");
+      expect(local.status, local.stderr).to.equal(0);
+      expect(local.stderr).to.contain("npm run dev:https");
+      expect(fs.readFileSync(out, "utf8")).to.contain("http://localhost:3000/addin/commands.html");
+    });
   });
 });
