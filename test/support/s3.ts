@@ -3,6 +3,7 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
+import { spawn } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { env, setEnv } from "../../backend/src/env.js";
@@ -30,21 +31,59 @@ export interface TestS3 {
   stop(): Promise<void>;
 }
 
+/** s3rver in a child process (its memory then does not count in this process's RSS). */
+async function s3rverProcess(options: Record<string, unknown>): Promise<{ port: number; close(): Promise<void> }> {
+  const code =
+    `const S3rver = require("s3rver");` +
+    `new S3rver(${JSON.stringify(options)}).run().then((a) => console.log(JSON.stringify({ port: a.port })));`;
+  const child = spawn(process.execPath, ["-e", code], {
+    cwd: path.resolve(import.meta.dirname, "../.."),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let buf = "";
+    child.stdout!.on("data", (c: Buffer) => {
+      buf += c.toString();
+      if (buf.includes("\n")) resolve((JSON.parse(buf.slice(0, buf.indexOf("\n"))) as { port: number }).port);
+    });
+    child.once("exit", (code) => reject(new Error(`s3rver exited with ${code}`)));
+  });
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
 /**
  * Starts s3rver on 127.0.0.1 (a free port) with `buckets`, in a temporary folder, and puts its
- * credentials in this process's environment for the AWS SDK.
+ * credentials in this process's environment for the AWS SDK. `inChildProcess`: run it in its own
+ * process (the memory-bound tests measure Kuvert, not the storage server).
  */
-export async function startS3(buckets: string[]): Promise<TestS3> {
+export async function startS3(buckets: string[], opts: { inChildProcess?: boolean } = {}): Promise<TestS3> {
   Object.assign(process.env, s3Credentials, { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), "kuvert-s3-"));
-  const server = new S3rver({
+  const options = {
     address: "127.0.0.1",
     port: 0,
     silent: true,
     directory,
     configureBuckets: buckets.map((name) => ({ name })),
-  });
-  const { port } = await server.run();
+  };
+  let server: { close(): Promise<void> };
+  let port: number;
+  if (opts.inChildProcess) {
+    const child = await s3rverProcess(options);
+    server = child;
+    port = child.port;
+  } else {
+    const inProcess = new S3rver(options);
+    port = (await inProcess.run()).port;
+    server = inProcess;
+  }
   const endpoint = `http://127.0.0.1:${port}`;
   const client = new S3Client({ endpoint, region: "eu-north-1", forcePathStyle: true });
   return {

@@ -130,9 +130,9 @@ describe("blob store on S3-compatible storage (s3rver on loopback, the real AWS 
       await proxy.stop();
     }
     const object = `/kuvert-de/${key}`;
-    // 8 MiB parts (the default): create, two parts, complete; never one PutObject of the whole.
+    // 5 MiB parts (the default): create, three parts, complete; never one PutObject of the whole.
     expect(proxy.requests.filter((r) => r.startsWith(`POST ${object}?uploads`))).to.have.length(1);
-    expect(proxy.requests.filter((r) => r.startsWith(`PUT ${object}?`) && /partNumber=\d/.test(r))).to.have.length(2);
+    expect(proxy.requests.filter((r) => r.startsWith(`PUT ${object}?`) && /partNumber=\d/.test(r))).to.have.length(3);
     expect(proxy.requests.filter((r) => r.startsWith(`POST ${object}?uploadId=`))).to.have.length(1);
     expect(proxy.requests).to.not.include(`PUT ${object}`);
     expect(await blobStore().size(key)).to.equal(size);
@@ -148,7 +148,7 @@ describe("blob store on S3-compatible storage (s3rver on loopback, the real AWS 
   });
 
   it("leaves nothing readable when the upload is interrupted, before or after the first part went up", async () => {
-    for (const good of [100_000, 9 * MiB]) {
+    for (const good of [100_000, 6 * MiB]) {
       const proxy = await startCuttableProxy(s3.endpoint);
       const undo = useBlobStores({ se: s3.config("kuvert-se", proxy.endpoint) });
       let error: Error | null;
@@ -156,7 +156,7 @@ describe("blob store on S3-compatible storage (s3rver on loopback, the real AWS 
         error = await blobStore()
           .put(
             "se",
-            good > 8 * MiB
+            good > 5 * MiB
               ? failingAfter(good, () => proxy.requests.some((r) => r.startsWith("PUT ") && r.includes("partNumber=1")))
               : failingAfter(good),
           )
@@ -170,8 +170,8 @@ describe("blob store on S3-compatible storage (s3rver on loopback, the real AWS 
       }
       expect(error?.message, `after ${good} bytes`).to.equal("client went away");
       expect(await s3.keys("kuvert-se"), `after ${good} bytes`).to.deep.equal([]);
-      if (good > 8 * MiB) {
-        // The first 8 MiB part went up; the multipart upload was then aborted, never completed.
+      if (good > 5 * MiB) {
+        // The first 5 MiB part went up; the multipart upload was then aborted, never completed.
         expect(proxy.requests.some((r) => /^PUT \/kuvert-se\/se\/.*partNumber=1/.test(r))).to.equal(true);
         expect(proxy.requests.some((r) => /^DELETE \/kuvert-se\/se\/.*uploadId=/.test(r))).to.equal(true);
         expect(proxy.requests.some((r) => /^POST \/kuvert-se\/se\/.*uploadId=/.test(r))).to.equal(false);

@@ -8,6 +8,11 @@ import type { Readable } from "node:stream";
  */
 export interface BlobStore {
   /**
+   * Whether the store gathers writes into large parts itself (S3 multipart): a writer then
+   * sends its chunks as they come, without batching them first (one copy fewer per byte).
+   */
+  readonly gathersWrites?: boolean;
+  /**
    * Streams `source` into a new blob in `region`; visible under its key only when complete.
    * `id` names the blob (org:move-region keeps a blob's id across regions); default: a new UUID.
    */

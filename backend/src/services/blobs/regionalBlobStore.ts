@@ -24,6 +24,11 @@ export class RegionalBlobStore implements BlobStore {
     return this.regions[region] ?? this.fallback;
   }
 
+  /** Whether `region`'s store batches writes itself (see BlobStore.gathersWrites). */
+  gathersWritesIn(region: string): boolean {
+    return this.storeFor(region).store.gathersWrites === true;
+  }
+
   /** Each distinct store once (two regions may share one). */
   stores(): ConfiguredStore[] {
     const seen = new Map<string, ConfiguredStore>();

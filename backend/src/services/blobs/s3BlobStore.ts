@@ -21,12 +21,12 @@ export interface S3StoreOptions {
   client: S3ClientConfig;
   /** Multipart part size in bytes (S3's minimum is 5 MiB). */
   partSize: number;
-  /** Parts uploaded at once; memory per upload is about partSize × (queueSize + 1). */
+  /** Parts uploaded at once; memory per upload is about partSize × (queueSize + 2). */
   queueSize: number;
 }
 
 /**
- * Parses `s3://bucket[/prefix]?endpoint=…&region=…&forcePathStyle=true&partSize=8&queueSize=2
+ * Parses `s3://bucket[/prefix]?endpoint=…&region=…&forcePathStyle=true&partSize=5&queueSize=1
  * &checksums=when_required`. Credentials are never in the URL: the AWS SDK's standard chain finds
  * them (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, AWS_PROFILE and ~/.aws, web identity, ECS or
  * EC2 instance roles).
@@ -41,9 +41,9 @@ export function parseS3Config(config: string): S3StoreOptions {
     if (!known.includes(name)) throw new Error(`unknown S3 blob store option "${name}" (known: ${known.join(", ")})`);
   }
   const prefix = decodeURIComponent(url.pathname.replace(/^\/+/, ""));
-  const partMiB = Number(q.get("partSize") ?? "8");
+  const partMiB = Number(q.get("partSize") ?? "5");
   if (!Number.isInteger(partMiB) || partMiB < 5 || partMiB > 512) throw new Error("partSize is whole MiB, 5 to 512");
-  const queueSize = Number(q.get("queueSize") ?? "2");
+  const queueSize = Number(q.get("queueSize") ?? "1");
   if (!Number.isInteger(queueSize) || queueSize < 1 || queueSize > 16) throw new Error("queueSize is 1 to 16");
   const checksums = q.get("checksums") ?? "when_supported";
   if (checksums !== "when_supported" && checksums !== "when_required")
@@ -91,7 +91,7 @@ function counter(): Transform & { bytes: () => number } {
  * Blobs as objects `<prefix><region>/<id>` in one S3 bucket (AWS S3 or any S3-compatible
  * service: MinIO, Ceph, Garage, a cloud provider's object storage). Uploads stream through
  * lib-storage's multipart Upload (one PutObject below the part size): memory stays at about
- * partSize × (queueSize + 1) whatever the blob's size, nothing is written to a local file, and
+ * partSize × (queueSize + 2) whatever the blob's size, nothing is written to a local file, and
  * an object exists only once the upload completed; a failed upload is aborted. Downloads stream
  * the GetObject body. Deleting is DeleteObject: object storage cannot overwrite bytes in place,
  * so crypto-shredding rests on the destroyed key (docs/security.md), and the bucket should keep
@@ -99,6 +99,7 @@ function counter(): Transform & { bytes: () => number } {
  */
 export class S3BlobStore implements BlobStore {
   readonly client: S3Client;
+  readonly gathersWrites = true;
 
   constructor(readonly options: S3StoreOptions) {
     this.client = new S3Client(options.client);
