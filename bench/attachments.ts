@@ -3,7 +3,10 @@
 // server and blob store in the same run, plus the server's peak RSS growth.
 //
 // The server runs in a child process (so its RSS is measured alone, sampled from /proc); the
-// plain baseline endpoints exist only in this benchmark's server, not in the product.
+// plain baseline endpoints exist only in this benchmark's server, not in the product. The same
+// rounds run twice in one run: on the filesystem blob store, then on S3-compatible storage (an
+// s3rver on loopback, started here, through the real AWS SDK) with a second server whose region
+// "se" is stored there (BLOB_STORE_SE), encrypted and plain against the same endpoint.
 // Usage: npx tsx bench/attachments.ts [megabytes, default 500] [rounds, default 3]
 import fs from "node:fs";
 import os from "node:os";
@@ -14,6 +17,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AddressInfo } from "node:net";
+import { createRequire } from "node:module";
 
 const MB = 1024 * 1024;
 
@@ -45,6 +49,7 @@ async function serve(): Promise<void> {
       WORKER_ENABLED: "false",
       LOG_LEVEL: "silent",
       PUBLIC_URL: "http://kuvert.bench",
+      ...(process.env.BENCH_BLOB_STORE_SE ? { BLOB_STORE_SE: process.env.BENCH_BLOB_STORE_SE } : {}),
     }),
   );
   await migrateUp(await connect());
@@ -99,9 +104,10 @@ async function serve(): Promise<void> {
 
 // ---------------------------------------------------------------- driver (parent process)
 
-function startServer(): Promise<{ child: ChildProcess; info: ServerInfo }> {
+function startServer(extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; info: ServerInfo }> {
   const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--serve"], {
     stdio: ["ignore", "pipe", "inherit"],
+    env: { ...process.env, ...extraEnv },
   });
   return new Promise((resolve, reject) => {
     let buf = "";
@@ -201,12 +207,9 @@ interface Row {
   rssGrowth: number;
 }
 
-async function drive(): Promise<void> {
-  const megabytes = Number(process.argv[2] ?? 500);
-  const rounds = Number(process.argv[3] ?? 3);
-  const size = megabytes * MB;
-  const loadBefore = os.loadavg();
-  const { child, info } = await startServer();
+/** `rounds` × (plain upload, encrypted upload, plain download, encrypted download) on one server. */
+async function runRounds(size: number, rounds: number, extraEnv: Record<string, string> = {}): Promise<Row[]> {
+  const { child, info } = await startServer(extraEnv);
   const rows: Row[] = [];
   try {
     const auth = await signIn(info.url, info.email, info.password);
@@ -274,14 +277,43 @@ async function drive(): Promise<void> {
   } finally {
     child.kill("SIGTERM");
   }
-  const loadAfter = os.loadavg();
+  return rows;
+}
 
-  // Each round runs plain and encrypted back to back; the ratio is the median of the per-round
-  // ratios, which is less sensitive to other load on the machine than best-of across rounds.
-  const median = (xs: number[]) => {
-    const v = [...xs].sort((a, b) => a - b);
-    return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+interface S3rverInstance {
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+
+/** An S3 protocol server (s3rver, filesystem-backed) on loopback for the S3 rounds. */
+async function startS3rver(): Promise<{ config: string; stop(): Promise<void> }> {
+  const S3rver = createRequire(import.meta.url)("s3rver") as new (o: Record<string, unknown>) => S3rverInstance;
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), "kuvert-bench-s3-"));
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: "kuvert-bench" }],
+  });
+  const { port } = await server.run();
+  return {
+    config: `s3://kuvert-bench?endpoint=http://127.0.0.1:${port}&region=eu-north-1&forcePathStyle=true`,
+    async stop() {
+      await server.close();
+      fs.rmSync(directory, { recursive: true, force: true });
+    },
   };
+}
+
+// Each round runs plain and encrypted back to back; the ratio is the median of the per-round
+// ratios, which is less sensitive to other load on the machine than best-of across rounds.
+function median(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+}
+
+function summarise(rows: Row[], megabytes: number) {
   const times = (kind: Row["kind"], direction: Row["direction"]) =>
     rows.filter((r) => r.kind === kind && r.direction === direction).map((r) => r.seconds);
   const summary = (direction: Row["direction"]) => {
@@ -294,44 +326,88 @@ async function drive(): Promise<void> {
     };
   };
   const peak = (kind: Row["kind"]) => Math.max(...rows.filter((r) => r.kind === kind).map((r) => r.rssGrowth));
-  const result = {
-    bench: "attachments",
-    megabytes,
-    rounds,
+  return {
     upload: summary("upload"),
     download: summary("download"),
     peakRssGrowthMB: { encrypted: peak("encrypted") / MB, plain: peak("plain") / MB },
+    runs: rows.map((r) => ({ ...r, seconds: +r.seconds.toFixed(2), rssGrowthMB: +(r.rssGrowth / MB).toFixed(1) })),
+  };
+}
+
+async function drive(): Promise<void> {
+  const megabytes = Number(process.argv[2] ?? 500);
+  const rounds = Number(process.argv[3] ?? 3);
+  const size = megabytes * MB;
+  const loadBefore = os.loadavg();
+  const fileRows = await runRounds(size, rounds);
+  const s3 = await startS3rver();
+  let s3Rows: Row[];
+  try {
+    s3Rows = await runRounds(size, rounds, {
+      BENCH_BLOB_STORE_SE: s3.config,
+      AWS_ACCESS_KEY_ID: "S3RVER",
+      AWS_SECRET_ACCESS_KEY: "S3RVER",
+      AWS_EC2_METADATA_DISABLED: "true",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    });
+  } finally {
+    await s3.stop();
+  }
+  const loadAfter = os.loadavg();
+  const common = {
+    megabytes,
+    rounds,
     loadavg: { before: loadBefore.map((l) => +l.toFixed(2)), after: loadAfter.map((l) => +l.toFixed(2)) },
     cpus: os.cpus().length,
     node: process.version,
-    runs: rows.map((r) => ({ ...r, seconds: +r.seconds.toFixed(2), rssGrowthMB: +(r.rssGrowth / MB).toFixed(1) })),
   };
+  const result = { bench: "attachments", ...common, ...summarise(fileRows, megabytes) };
+  const s3Result = { bench: "attachments-s3", ...common, ...summarise(s3Rows, megabytes) };
   process.stdout.write(`${JSON.stringify(result)}\n`);
-  if (!process.env.BENCH_NO_DOCS) writeDocs(result);
+  process.stdout.write(`${JSON.stringify(s3Result)}\n`);
+  if (!process.env.BENCH_NO_DOCS) {
+    writeDocs(result);
+    writeDocs(s3Result, "s3");
+  }
 }
 
-function writeDocs(r: {
-  megabytes: number;
-  rounds: number;
-  upload: { plainMBps: number; encryptedMBps: number; ratio: number };
-  download: { plainMBps: number; encryptedMBps: number; ratio: number };
-  peakRssGrowthMB: { encrypted: number; plain: number };
-  loadavg: { before: number[]; after: number[] };
-  cpus: number;
-  node: string;
-  runs: Array<{ kind: string; direction: string; seconds: number; rssGrowthMB: number }>;
-}): void {
+function writeDocs(
+  r: {
+    megabytes: number;
+    rounds: number;
+    upload: { plainMBps: number; encryptedMBps: number; ratio: number };
+    download: { plainMBps: number; encryptedMBps: number; ratio: number };
+    peakRssGrowthMB: { encrypted: number; plain: number };
+    loadavg: { before: number[]; after: number[] };
+    cpus: number;
+    node: string;
+    runs: Array<{ kind: string; direction: string; seconds: number; rssGrowthMB: number }>;
+  },
+  store: "file" | "s3" = "file",
+): void {
   const file = path.join(import.meta.dirname, "..", "docs", "benchmarks.md");
-  const start = "<!-- bench:attachments:start -->";
-  const end = "<!-- bench:attachments:end -->";
+  const tag = store === "s3" ? "attachments-s3" : "attachments";
+  const start = `<!-- bench:${tag}:start -->`;
+  const end = `<!-- bench:${tag}:end -->`;
+  const title =
+    store === "s3"
+      ? "## Attachments on S3-compatible storage (bench/attachments.ts)"
+      : "## Attachments (bench/attachments.ts)";
+  const baseline =
+    store === "s3"
+      ? "The baseline is a plain streaming upload/download of the same bytes through the same server into the same S3 endpoint " +
+        "(s3rver on loopback, started by the benchmark; lib-storage multipart upload with the default 5 MiB parts, one in flight; GetObject download), " +
+        "without encryption, in the same run as the filesystem rounds above."
+      : "The baseline is a plain streaming upload/download of the same bytes " +
+        "through the same server and the same filesystem blob store (temp file, fsync, rename), without encryption, in the same run.";
   const f = (n: number, d = 0) => n.toFixed(d);
   const section = [
     start,
-    "## Attachments (bench/attachments.ts)",
+    title,
     "",
     `${r.megabytes} MB file, ${r.rounds} rounds (medians; the ratio is the median of per-round ratios), run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${r.cpus} cores, Node ${r.node}, SQLite. ` +
-      "The server runs in its own process; the client streams over loopback HTTP. The baseline is a plain streaming upload/download of the same bytes " +
-      "through the same server and the same filesystem blob store (temp file, fsync, rename), without encryption, in the same run.",
+      "The server runs in its own process; the client streams over loopback HTTP. " +
+      baseline,
     "",
     "| | plain (baseline) | encrypted (Kuvert) | ratio (target ≥ 0.8) |",
     "|---|---|---|---|",
@@ -352,8 +428,13 @@ function writeDocs(r: {
     : "# Benchmarks\n\nResults of `npm run bench` (one section per benchmark).\n";
   const i = doc.indexOf(start);
   const j = doc.indexOf(end);
+  const fileEnd = "<!-- bench:attachments:end -->";
   if (i >= 0 && j > i) doc = doc.slice(0, i) + section + doc.slice(j + end.length);
-  else doc = `${doc.trimEnd()}\n\n${section}\n`;
+  else if (store === "s3" && doc.includes(fileEnd)) {
+    // The S3 section goes right after the filesystem one.
+    const k = doc.indexOf(fileEnd) + fileEnd.length;
+    doc = `${doc.slice(0, k)}\n\n${section}${doc.slice(k)}`;
+  } else doc = `${doc.trimEnd()}\n\n${section}\n`;
   fs.writeFileSync(file, doc);
 }
 

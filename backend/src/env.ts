@@ -127,6 +127,8 @@ export type Env = z.infer<typeof EnvSchema> & {
   DATABASE_URL: string;
   MASTER_KEY: string;
   BLOB_STORE: string;
+  /** Per-region blob stores from BLOB_STORE_<REGION> (key: the region in lower case, e.g. "de"). */
+  BLOB_STORES: Record<string, string>;
   isProduction: boolean;
   isDev: boolean;
 };
@@ -210,6 +212,16 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
       throw new ConfigError(`Configuration error: ${name} ${file} is not a readable file`);
     }
   }
+  // BLOB_STORE and BLOB_STORE_<REGION>: file:<dir> or s3://bucket[/prefix]?… (services/blobs/config.ts).
+  const blobStores: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    const m = /^BLOB_STORE(?:_([A-Za-z]{2,8}))?$/.exec(name);
+    if (!m || value === undefined) continue;
+    if (!/^(file:|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|\?|$))/.test(value)) {
+      throw new ConfigError(`Configuration error: ${name} must be file:<folder> or s3://<bucket>?endpoint=…&region=…`);
+    }
+    if (m[1]) blobStores[m[1].toLowerCase()] = value;
+  }
   const varDir = path.resolve(e.VAR_DIR);
   return {
     ...e,
@@ -220,6 +232,7 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     DATABASE_URL: e.DATABASE_URL ?? `sqlite:${path.join(varDir, "kuvert.sqlite")}`,
     MASTER_KEY: e.MASTER_KEY ?? devMasterKey(varDir),
     BLOB_STORE: e.BLOB_STORE ?? `file:${path.join(varDir, "blobs")}`,
+    BLOB_STORES: blobStores,
     isProduction,
     isDev: e.NODE_ENV === "development",
   };

@@ -2,10 +2,12 @@ import { ConfigError, env, setEnv, loadEnv } from "./env.js";
 import { startServer } from "./server.js";
 import { ensureDemo } from "./commands/ensureDemo.js";
 import { logger } from "./logger.js";
+import { checkBlobStoreConfig } from "./services/blobs/index.js";
 
 async function main(): Promise<void> {
   try {
     setEnv(loadEnv());
+    checkBlobStoreConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);

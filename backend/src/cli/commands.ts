@@ -12,6 +12,7 @@ import { verifyAuditChain } from "../services/audit/auditChain.js";
 import { checkPasswordPolicy } from "../services/passwordPolicy.js";
 import { microsoftCommands } from "./microsoftCommands.js";
 import { setZeroAccess } from "../commands/setZeroAccess.js";
+import { moveOrganisationRegion } from "../commands/moveOrganisationRegion.js";
 
 type Values = Record<string, string | undefined>;
 
@@ -20,6 +21,14 @@ export interface CliCommand {
   options: Record<string, { type: "string" | "boolean" }>;
   required?: string[];
   run(t: Transaction, values: Values): Promise<unknown>;
+}
+
+/** An operator command for long work that commits step by step (resumable), outside one transaction. */
+export interface StepwiseCliCommand {
+  usage: string;
+  options: Record<string, { type: "string" | "boolean" }>;
+  required?: string[];
+  runStepwise(values: Values): Promise<unknown>;
 }
 
 function check<T>(schema: z.ZodType<T>, value: unknown, flag: string): T {
@@ -131,4 +140,20 @@ export const commands: Record<string, CliCommand> = {
     },
   },
   ...microsoftCommands,
+};
+
+/** The operator commands that are not one transaction. */
+export const stepwiseCommands: Record<string, StepwiseCliCommand> = {
+  "org:move-region": {
+    usage:
+      "--org N --to se|de|us   move the organisation's attachment ciphertext to another storage region (verified, resumable: run again after an interruption; audited)",
+    options: { org: { type: "string" }, to: { type: "string" } },
+    required: ["org", "to"],
+    async runStepwise(v) {
+      const to = check(z.enum(regions), v.to, "to");
+      const org = await Organisation.findOne({ where: { slug: slugify(v.org!) } });
+      if (!org) throw NotFoundError(`No organisation named "${v.org}"`);
+      return moveOrganisationRegion(org.id, to);
+    },
+  },
 };

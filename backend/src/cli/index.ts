@@ -3,15 +3,16 @@ import { ConfigError, loadEnv, setEnv } from "../env.js";
 import { connect, disconnect, transaction } from "../db.js";
 import { migrateUp } from "../migrate.js";
 import { AppError } from "../errors.js";
-import { commands, type CliCommand } from "./commands.js";
 import { runWorkerProcess } from "../outbox/fromEnv.js";
+import { checkBlobStoreConfig, closeBlobStores } from "../services/blobs/index.js";
+import { commands, stepwiseCommands, type CliCommand, type StepwiseCliCommand } from "./commands.js";
 
 class UsageError extends Error {}
 
 function usage(): string {
   return [
     "usage: kuvert <command> [options]",
-    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(16)} ${c.usage}`),
+    ...Object.entries({ ...commands, ...stepwiseCommands }).map(([name, c]) => `  ${name.padEnd(16)} ${c.usage}`),
     `  ${"worker".padEnd(16)} deliver the outbox (e-mail, SMS) until SIGTERM; see docs/operations.md`,
   ].join("\n");
 }
@@ -37,7 +38,8 @@ async function runWorker(rest: string[]): Promise<unknown> {
 async function run(argv: string[]): Promise<unknown> {
   const [name, ...rest] = argv;
   if (name === "worker") return runWorker(rest);
-  const command: CliCommand | undefined = name ? commands[name] : undefined;
+  const stepwise: StepwiseCliCommand | undefined = name ? stepwiseCommands[name] : undefined;
+  const command: CliCommand | StepwiseCliCommand | undefined = name ? (commands[name] ?? stepwise) : undefined;
   if (!command) throw new UsageError(name ? `unknown command "${name}"\n${usage()}` : usage());
   let values: Record<string, string | undefined>;
   try {
@@ -50,12 +52,15 @@ async function run(argv: string[]): Promise<unknown> {
     if (!values[required]) throw new UsageError(`--${required} is required\n  ${name} ${command.usage}`);
   }
   setEnv(loadEnv());
+  checkBlobStoreConfig();
   const sequelize = await connect();
   try {
     const applied = await migrateUp(sequelize);
     if (name === "migrate") return { ok: true, applied };
-    return await transaction((t) => command.run(t, values));
+    if (stepwise) return await stepwise.runStepwise(values);
+    return await transaction((t) => (command as CliCommand).run(t, values));
   } finally {
+    closeBlobStores();
     await disconnect();
   }
 }

@@ -2,12 +2,14 @@ import { Op } from "sequelize";
 import { BlobDeletion } from "../models/BlobDeletion.js";
 import { Attachment } from "../models/Attachment.js";
 import { AttachmentUpload } from "../models/AttachmentUpload.js";
+import { BlobMove } from "../models/BlobMove.js";
 import { clock } from "../services/clock.js";
 import { blobStore } from "../services/blobs/index.js";
 import { logger } from "../logger.js";
 
 /**
- * Overwrites and removes blobs scheduled by shredMessage. Idempotent: a blob already gone
+ * Overwrites and removes blobs scheduled by shredMessage, in whichever store holds the blob's
+ * region (the filesystem or S3-compatible storage: services/blobs). Idempotent: a blob already gone
  * counts as done, so two instances racing on one row do no harm. Returns how many were removed.
  */
 export async function reapBlobs(batch = 50): Promise<number> {
@@ -36,13 +38,22 @@ export async function reapBlobs(batch = 50): Promise<number> {
  */
 export const ORPHAN_BLOB_GRACE_MS = 24 * 60 * 60 * 1000;
 
-/** Blob keys some row still points to: attachments, upload chunks, and pending deletions. */
+/**
+ * Blob keys some row still points to: attachments, upload chunks, pending deletions, and both
+ * copies of a blob that org:move-region is moving (an interrupted move's verified copy waits
+ * for the run that resumes it).
+ */
 async function referencedKeys(keys: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   const attachments = await Attachment.findAll({ attributes: ["blobKey"], where: { blobKey: keys } });
   for (const a of attachments) found.add(a.blobKey);
   const deletions = await BlobDeletion.findAll({ attributes: ["blobKey"], where: { blobKey: keys } });
   for (const d of deletions) found.add(d.blobKey);
+  const moving = await BlobMove.findAll({
+    attributes: ["fromKey", "toKey"],
+    where: { [Op.or]: [{ fromKey: keys }, { toKey: keys }] },
+  });
+  for (const m of moving) found.add(m.fromKey).add(m.toKey);
   // Upload chunks are a JSON list on the row; uploads in progress are few, so read them all.
   const uploads = await AttachmentUpload.findAll({ attributes: ["id", "chunks"] });
   const wanted = new Set(keys);

@@ -17,6 +17,7 @@ import { auditChainHead } from "./20261122001500-audit-chain-head.js";
 import { messageTemplates } from "./20261122001600-message-templates.js";
 import { tokenKeys } from "./20261122001700-token-keys.js";
 import { recipientCodeFailures } from "./20261202000100-recipient-code-failures.js";
+import { blobMoves } from "./20261203000300-blob-moves.js";
 import { entraIdentity } from "./20261203000400-entra-identity.js";
 
 /** Every migration, in order. Add new ones at the end. */
@@ -39,5 +40,6 @@ export const migrations: Migration[] = [
   messageTemplates,
   tokenKeys,
   recipientCodeFailures,
+  blobMoves,
   entraIdentity,
 ];

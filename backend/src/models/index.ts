@@ -25,6 +25,7 @@ import { BlobDeletion } from "./BlobDeletion.js";
 import { AutoReplyLog } from "./AutoReplyLog.js";
 import { AttachmentUpload } from "./AttachmentUpload.js";
 import { SearchTerm } from "./SearchTerm.js";
+import { BlobMove } from "./BlobMove.js";
 
 export { Organisation, User, OutboxEntry, AuditEvent };
 export { InboundMail };
@@ -55,6 +56,7 @@ export function initModels(sequelize: Sequelize): void {
   AttachmentUpload.initModel(sequelize);
   SearchTerm.initModel(sequelize);
   MessageTemplate.initModel(sequelize);
+  BlobMove.initModel(sequelize);
   User.belongsTo(Organisation, { foreignKey: "organisationId", as: "organisation" });
   Organisation.hasMany(User, { foreignKey: "organisationId", as: "users" });
 }

@@ -12,10 +12,9 @@ import { blobStore } from "../blobs/index.js";
 import { loadOwnDraft } from "./drafts.js";
 import { byteLimit } from "./limits.js";
 import { openAttachmentInfo, sealAttachmentInfo } from "./meta.js";
-import { streamToBlob } from "./upload.js";
+import { streamToBlob, writeBatching } from "./upload.js";
 import {
   RECORD_SIZE,
-  coalesce,
   createChunkEncryptor,
   encodeHeader,
   encryptedAttachmentSize,
@@ -182,7 +181,7 @@ export async function putChunk(p: ChunkProps): Promise<UploadState> {
       counter,
       macTap(hmac),
       createChunkEncryptor(p.cek, upload.id, Buffer.from(upload.noncePrefix, "hex"), firstIndex, p.index === count - 1),
-      coalesce(),
+      ...writeBatching(p.region),
     ]);
     mac = hmac.digest("hex");
   } finally {

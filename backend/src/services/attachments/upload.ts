@@ -53,6 +53,14 @@ export async function streamToBlob(
   return stored;
 }
 
+/**
+ * 1 MiB write batches for a store that writes what it gets (the filesystem); none for one that
+ * gathers its own parts (S3 multipart), which would only copy every byte once more.
+ */
+export function writeBatching(region: string): Transform[] {
+  return blobStore().gathersWritesIn(region) ? [] : [coalesce()];
+}
+
 /** Records the attachment row for a stored blob, if the draft is still a draft; otherwise removes the blob. */
 async function recordAttachment(
   user: User,
@@ -111,7 +119,11 @@ export async function storePlaintextAttachment(
   let sealedMeta: string;
   let meta: AttachmentInfo;
   try {
-    stored = await streamToBlob(p.region, p.source, [limit, createAttachmentEncryptor(p.cek, id), coalesce()]);
+    stored = await streamToBlob(p.region, p.source, [
+      limit,
+      createAttachmentEncryptor(p.cek, id),
+      ...writeBatching(p.region),
+    ]);
     meta = { id, name: p.name, type: p.type, size: limit.bytes() };
     sealedMeta = sealAttachmentInfo(p.cek, p.messageId, meta);
   } finally {

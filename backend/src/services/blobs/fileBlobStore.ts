@@ -4,9 +4,15 @@ import path from "node:path";
 import crypto from "node:crypto";
 import { pipeline } from "node:stream/promises";
 import { Writable, type Readable } from "node:stream";
-import { assertBlobKey, BlobNotFoundError, blobKeyPattern as keyPattern, type BlobStore } from "./BlobStore.js";
+import {
+  assertBlobKey,
+  BlobNotFoundError,
+  blobKeyPattern as keyPattern,
+  blobRegionPattern as regionPattern,
+  newBlobKey,
+  type BlobStore,
+} from "./BlobStore.js";
 
-const regionPattern = /^[a-z]{2,8}$/;
 const overwriteChunk = 1024 * 1024;
 
 /**
@@ -21,12 +27,13 @@ export class FileBlobStore implements BlobStore {
     return path.join(this.root, key);
   }
 
-  async put(region: string, source: Readable): Promise<{ key: string; size: number }> {
-    if (!regionPattern.test(region)) throw new Error("invalid region");
+  async put(region: string, source: Readable, options: { id?: string } = {}): Promise<{ key: string; size: number }> {
+    const key = newBlobKey(region, options.id);
+    const id = key.slice(region.length + 1);
     const dir = path.join(this.root, region);
     await fsp.mkdir(dir, { recursive: true });
-    const id = crypto.randomUUID();
-    const tmp = path.join(dir, `.${id}.tmp`);
+    // A random temporary name: two writers of one id (a re-run move) never share a temp file.
+    const tmp = path.join(dir, `.${id}.${crypto.randomBytes(4).toString("hex")}.tmp`);
     let size = 0;
     const handle = await fsp.open(tmp, "wx", 0o600);
     try {
@@ -47,7 +54,7 @@ export class FileBlobStore implements BlobStore {
     }
     await handle.close();
     await fsp.rename(tmp, path.join(dir, id));
-    return { key: `${region}/${id}`, size };
+    return { key, size };
   }
 
   async get(key: string): Promise<Readable> {
