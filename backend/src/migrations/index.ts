@@ -17,6 +17,7 @@ import { auditChainHead } from "./20261122001500-audit-chain-head.js";
 import { messageTemplates } from "./20261122001600-message-templates.js";
 import { tokenKeys } from "./20261122001700-token-keys.js";
 import { recipientCodeFailures } from "./20261202000100-recipient-code-failures.js";
+import { adminIndexes } from "./20261203000500-admin-indexes.js";
 
 /** Every migration, in order. Add new ones at the end. */
 export const migrations: Migration[] = [
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   messageTemplates,
   tokenKeys,
   recipientCodeFailures,
+  adminIndexes,
 ];
