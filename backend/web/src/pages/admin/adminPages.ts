@@ -1,0 +1,2 @@
+// The admin console's pages as one lazily loaded chunk (routes.tsx imports it on first visit).
+export { UsersPage } from "./UsersPage.js";

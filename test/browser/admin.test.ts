@@ -1,0 +1,148 @@
+import { expect } from "chai";
+import type { Page } from "playwright-core";
+import sv from "../../backend/web/src/locales/sv.json" with { type: "json" };
+import { buildOrganisation, buildUser, defaultPassword } from "../support/factories.js";
+import { hasHorizontalScroll, seriousAxeViolations, signInThroughUi, usePage } from "../support/browser.js";
+import { User } from "../../backend/src/models/User.js";
+import type { Organisation } from "../../backend/src/models/Organisation.js";
+
+/** Text that looks like an untranslated i18next key ("admin.users.title"). */
+const rawKey = new RegExp(`\\b(${[...Object.keys(sv), "settings", "mail", "admin"].join("|")})\\.[A-Za-z_0-9]`);
+
+/** Every admin page and a test id that shows it has loaded. */
+const adminPages = [["/admin", "users-table"]] as const;
+
+async function expectNoRawKeys(page: Page, where: string): Promise<void> {
+  const text = await page.evaluate(() => {
+    const attrs = [...document.querySelectorAll("[aria-label],[title],[placeholder],[alt]")].flatMap((el) =>
+      ["aria-label", "title", "placeholder", "alt"].map((a) => el.getAttribute(a) ?? ""),
+    );
+    return [document.title, document.body.innerText, ...attrs].join("\n");
+  });
+  expect(rawKey.exec(text)?.[0] ?? null, `${where}: untranslated key`).to.equal(null);
+}
+
+async function expectNoSeriousAxe(page: Page, where: string): Promise<void> {
+  const found = (await seriousAxeViolations(page)).map(
+    (v) => `${where}: ${v.id} ${v.help} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`,
+  );
+  expect(found).to.deep.equal([]);
+}
+
+async function useEnglish(page: Page): Promise<void> {
+  await page.context().addInitScript(() => window.localStorage.setItem("kuvert.language", "en"));
+}
+
+describe("web app: admin console (browser)", function () {
+  this.timeout(120_000);
+  let org: Organisation;
+  let admin: User;
+  let staff: User;
+
+  before(async () => {
+    org = await buildOrganisation({ name: "Sundsvalls kommun" });
+    admin = await buildUser({ organisation: org, role: "admin", name: "Ada Admin" });
+    staff = await buildUser({ organisation: org, role: "staff", name: "Sven Staff" });
+    await buildUser({ organisation: org, role: "staff", name: "Lisa Låst" }).then((u) =>
+      User.update({ lockedAt: new Date(), failedLoginCount: 3 }, { where: { id: u.id } }),
+    );
+  });
+
+  describe("on a desktop", () => {
+    const current = usePage();
+
+    for (const lang of ["sv", "en"] as const) {
+      it(`shows every admin page in ${lang === "sv" ? "Swedish" : "English"} with no serious axe violations`, async () => {
+        const { page, errors } = current();
+        if (lang === "en") await useEnglish(page);
+        await signInThroughUi(page, admin.email, defaultPassword);
+        await page.getByTestId("user-menu").click();
+        await page.getByTestId("menu-admin").click();
+        await page.waitForURL(/\/admin$/);
+        for (const [path, ready] of adminPages) {
+          await page.goto(path);
+          await page.getByTestId(ready).waitFor();
+          await page.waitForLoadState("networkidle");
+          await expectNoRawKeys(page, `${lang} ${path}`);
+          await expectNoSeriousAxe(page, `${lang} ${path}`);
+        }
+        expect(await page.getByRole("heading", { level: 1 }).innerText()).to.equal("Administration");
+        expect(errors).to.deep.equal([]);
+      });
+    }
+
+    it("staff and signed-out visitors do not get the admin area", async () => {
+      const { page } = current();
+      await signInThroughUi(page, staff.email, defaultPassword);
+      await page.getByTestId("user-menu").click();
+      await page.getByRole("menuitem").first().waitFor();
+      expect(await page.getByTestId("menu-admin").count()).to.equal(0);
+      await page.keyboard.press("Escape");
+      await page.goto("/admin");
+      await page.getByText("Sidan finns inte").waitFor();
+      expect(await page.getByTestId("users-table").count()).to.equal(0);
+    });
+
+    it("users: search, filter by status, and deactivate through the confirmation dialog", async () => {
+      const { page } = current();
+      const target = await buildUser({ organisation: org, role: "staff", name: "Tove Tillfällig" });
+      await signInThroughUi(page, admin.email, defaultPassword);
+      await page.goto("/admin");
+      await page.getByTestId("users-table").waitFor();
+      await page.getByTestId("users-search").fill("tove");
+      await page.locator(`[data-testid=user-row][data-email="${target.email}"]`).waitFor();
+      const rows = async () => page.getByTestId("user-row").count();
+      for (let i = 0; i < 50 && (await rows()) !== 1; i++) await page.waitForTimeout(100);
+      expect(await rows()).to.equal(1);
+
+      await page.getByTestId("user-actions").click();
+      await page.getByTestId("action-deactivate").click();
+      await page.getByTestId("confirm-action").waitFor();
+      await expectNoSeriousAxe(page, "deactivate dialog");
+      await page.getByTestId("confirm-action").click();
+      await page.getByTestId("users-done").waitFor();
+      expect(await page.getByTestId("user-status").innerText()).to.equal("Inaktiverad");
+      expect((await User.findByPk(target.id))!.status).to.equal("deactivated");
+
+      await page.getByTestId("users-search").fill("");
+      await page.waitForFunction(() => document.querySelectorAll("[data-testid=user-row]").length > 1);
+      await page.waitForLoadState("networkidle");
+      await page.getByTestId("users-status").click();
+      await page.getByRole("option", { name: "Låst" }).click();
+      await page.waitForFunction(() => document.querySelectorAll("[data-testid=user-row]").length === 1);
+      expect(await page.getByTestId("user-status").innerText()).to.equal("Låst");
+    });
+
+    it("users: the last admin's demotion is refused with a clear message", async () => {
+      const { page } = current();
+      const o = await buildOrganisation();
+      const only = await buildUser({ organisation: o, role: "admin", name: "Ensam Admin" });
+      await signInThroughUi(page, only.email, defaultPassword);
+      await page.goto("/admin");
+      await page.getByTestId("user-actions").click();
+      await page.getByTestId("action-changeRole").click();
+      await page.getByTestId("confirm-action").click();
+      await page.getByTestId("settings-error").waitFor();
+      expect(await page.getByTestId("settings-error").innerText()).to.contain("minst en aktiv administratör");
+    });
+  });
+
+  describe("on a 360 px phone", () => {
+    const current = usePage({ viewport: { width: 360, height: 740 } });
+
+    for (const lang of ["sv", "en"] as const) {
+      it(`fits every admin page without sideways scrolling (${lang})`, async () => {
+        const { page } = current();
+        if (lang === "en") await useEnglish(page);
+        await signInThroughUi(page, admin.email, defaultPassword);
+        for (const [path, ready] of adminPages) {
+          await page.goto(path);
+          await page.getByTestId(ready).waitFor();
+          await page.waitForLoadState("networkidle");
+          expect(await hasHorizontalScroll(page), `${lang} ${path}`).to.equal(false);
+          await expectNoSeriousAxe(page, `360 px ${lang} ${path}`);
+        }
+      });
+    }
+  });
+});
