@@ -41,6 +41,15 @@ const calls: Call[] = [
     path: (id) => `/api/admin/users/${id}/mobile`,
     body: { mobile: "+46709990000" },
   },
+  { method: "GET", route: "/api/admin/policies", path: () => "/api/admin/policies", ownScope: true },
+  {
+    method: "PATCH",
+    route: "/api/admin/policies",
+    path: () => "/api/admin/policies",
+    body: { lockout: { threshold: 7 }, zeroAccess: true, confirmZeroAccess: true },
+    ownScope: true,
+  },
+  { method: "GET", route: "/api/admin/usage", path: () => "/api/admin/usage", ownScope: true },
 ];
 const elsewhere = new Set(["/api/admin/templates", "/api/admin/templates/:id"]);
 
@@ -101,7 +110,10 @@ describe("admin console: refusals over every /api/admin route (staff 403, other 
       const byOther = await otherAdmin.request(call.method, path, call.body);
       if (call.ownScope) {
         expect(byOther.status, byOther.text).to.equal(200);
-        expect(byOther.text, "another organisation's data").to.not.contain(target.email).and.not.contain(target.id);
+        expect(byOther.text, "another organisation's data")
+          .to.not.contain(target.email)
+          .and.not.contain(target.id)
+          .and.not.contain(org.name);
       } else {
         expect(byOther.status, `other organisation: ${byOther.text}`).to.equal(404);
         expect(byOther.body.error).to.equal("not_found");

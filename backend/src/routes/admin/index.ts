@@ -1,7 +1,11 @@
 import type Router from "@koa/router";
 import { adminUserRoutes } from "./users.js";
+import { adminPolicyRoutes } from "./policies.js";
+import { adminUsageRoutes } from "./usage.js";
 
 /** The admin console's API (issue 10): /api/admin/…, admins of an organisation only. */
 export function adminRoutes(router: Router): void {
   adminUserRoutes(router);
+  adminPolicyRoutes(router);
+  adminUsageRoutes(router);
 }
