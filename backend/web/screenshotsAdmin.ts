@@ -25,7 +25,11 @@ const desktop = { width: 1280, height: 800 };
 const phone = { width: 360, height: 740 };
 
 /** The admin pages and a test id that shows each has loaded. */
-const pages = [["/admin", "users-table", "users"]] as const;
+const pages = [
+  ["/admin", "users-table", "users"],
+  ["/admin/policies", "functions-table", "policies"],
+  ["/admin/usage", "usage-numbers", "usage"],
+] as const;
 
 export async function adminScreenshots(p: AdminShotsProps): Promise<void> {
   const admin = await transaction((t) =>
@@ -73,6 +77,12 @@ export async function adminScreenshots(p: AdminShotsProps): Promise<void> {
   await page.getByTestId("confirm-action").waitFor();
   await page.waitForTimeout(400);
   await p.shot(page, "admin-users-deactivate-dialog", { fullPage: false });
+  await page.keyboard.press("Escape");
+  await page.goto("/admin/policies");
+  await page.getByTestId("zero-access-toggle").click();
+  await page.getByTestId("zero-access-confirm").waitFor();
+  await page.waitForTimeout(400);
+  await p.shot(page, "admin-policies-zero-access-dialog", { fullPage: false });
   await page.context().close();
 
   page = await p.newPage(p.browser, p.baseUrl, desktop, "en");

@@ -4,13 +4,17 @@ import sv from "../../backend/web/src/locales/sv.json" with { type: "json" };
 import { buildOrganisation, buildUser, defaultPassword } from "../support/factories.js";
 import { hasHorizontalScroll, seriousAxeViolations, signInThroughUi, usePage } from "../support/browser.js";
 import { User } from "../../backend/src/models/User.js";
-import type { Organisation } from "../../backend/src/models/Organisation.js";
+import { Organisation } from "../../backend/src/models/Organisation.js";
 
 /** Text that looks like an untranslated i18next key ("admin.users.title"). */
 const rawKey = new RegExp(`\\b(${[...Object.keys(sv), "settings", "mail", "admin"].join("|")})\\.[A-Za-z_0-9]`);
 
 /** Every admin page and a test id that shows it has loaded. */
-const adminPages = [["/admin", "users-table"]] as const;
+const adminPages = [
+  ["/admin", "users-table"],
+  ["/admin/policies", "functions-table"],
+  ["/admin/usage", "usage-numbers"],
+] as const;
 
 async function expectNoRawKeys(page: Page, where: string): Promise<void> {
   const text = await page.evaluate(() => {
@@ -124,6 +128,35 @@ describe("web app: admin console (browser)", function () {
       await page.getByTestId("confirm-action").click();
       await page.getByTestId("settings-error").waitFor();
       expect(await page.getByTestId("settings-error").innerText()).to.contain("minst en aktiv administratör");
+    });
+
+    it("policies: a bad number is explained, a good one saved; zero-access only after its consequence is confirmed", async () => {
+      const { page } = current();
+      const o = await buildOrganisation();
+      const a = await buildUser({ organisation: o, role: "admin" });
+      await buildUser({ organisation: o, role: "staff" });
+      await signInThroughUi(page, a.email, defaultPassword);
+      await page.goto("/admin/policies");
+      await page.getByTestId("lockout-threshold").fill("12");
+      await page.getByTestId("policies-save").click();
+      await page.getByTestId("policies-invalid").waitFor();
+      await page.getByTestId("lockout-threshold").fill("5");
+      await page.getByTestId("forced-idCheck").locator("label").click();
+      await page.getByTestId("policies-save").click();
+      await page.getByTestId("policies-saved").waitFor();
+      const saved = (await Organisation.findByPk(o.id))!.policy;
+      expect(saved.lockoutThreshold).to.equal(5);
+      expect((saved.messages as { forced: string[] }).forced).to.deep.equal(["idCheck"]);
+
+      await page.getByTestId("zero-access-toggle").click();
+      await page.getByTestId("zero-access-understand").waitFor();
+      await expectNoSeriousAxe(page, "zero-access dialog");
+      expect(await page.getByTestId("zero-access-confirm").isDisabled()).to.equal(true);
+      await page.getByTestId("zero-access-understand").locator("label").click();
+      await page.getByTestId("zero-access-confirm").click();
+      await page.getByTestId("zero-access-done").waitFor();
+      expect(await page.getByTestId("zero-access-done").innerText()).to.contain("2 reservkopior raderades");
+      expect((await Organisation.findByPk(o.id))!.policy.zeroAccess).to.equal(true);
     });
   });
 

@@ -50,3 +50,52 @@ export const adminApi = {
   changeMobile: (id: string, mobile: string) =>
     api.put<AdminActionAnswer>(`/api/admin/users/${encodeURIComponent(id)}/mobile`, { mobile }),
 };
+
+export const securityFunctions = [
+  "idCheck",
+  "burnAfterReading",
+  "eyesOnly",
+  "readReceipt",
+  "notify",
+  "hideRecipients",
+] as const;
+export type SecurityFunction = (typeof securityFunctions)[number];
+
+/** GET /api/admin/policies. */
+export interface AdminPolicies {
+  zeroAccess: boolean;
+  lockout: { threshold: number; mode: "hard" | "temporary"; baseDelaySeconds: number };
+  messages: {
+    defaults: Record<SecurityFunction, boolean>;
+    forced: SecurityFunction[];
+    defaultExpiryDays: number | null;
+  };
+  subjectInNotifications: boolean;
+}
+
+export type AdminPoliciesPatch = Partial<{
+  zeroAccess: boolean;
+  confirmZeroAccess: true;
+  lockout: Partial<AdminPolicies["lockout"]>;
+  messages: Partial<AdminPolicies["messages"]>;
+  subjectInNotifications: boolean;
+}>;
+
+/** GET /api/admin/usage. */
+export interface AdminUsage {
+  organisation: { name: string; plan: "basic" | "professional" | "organisation" };
+  monthStart: string;
+  messagesThisMonth: number;
+  topSenderThisMonth: number;
+  monthlyQuotaPerSender: number | null;
+  storageBytes: number;
+  users: { active: number; invited: number; deactivated: number; admins: number };
+  attachmentLimitBytes: number;
+}
+
+export const adminPolicyApi = {
+  policies: () => api.get<AdminPolicies>("/api/admin/policies"),
+  changePolicies: (patch: AdminPoliciesPatch) =>
+    api.patch<{ policies: AdminPolicies; escrowCopiesDropped: number | null }>("/api/admin/policies", patch),
+  usage: () => api.get<AdminUsage>("/api/admin/usage"),
+};

@@ -12,6 +12,8 @@ import { settingsClasses } from "../settings/settingsStyles.js";
  */
 export const adminSections = [
   { key: "users", to: "/admin", end: true },
+  { key: "policies", to: "/admin/policies", end: false },
+  { key: "usage", to: "/admin/usage", end: false },
 ] as const;
 
 /** Admins only: anyone else (staff, recipients) gets the app's 404 page, as for an address that does not exist. */

@@ -9,5 +9,16 @@ export const adminClasses = mergeStyleSets({
   person: { minWidth: 0, wordBreak: "break-word" },
   name: { display: "block", fontWeight: 600 },
   email: { display: "block", color: colors.textMuted, fontSize: 13 },
+  saveBar: { display: "flex", flexDirection: "column", alignItems: "flex-start", gap: 10, margin: "0 0 24px" },
+  invalid: { color: colors.danger, margin: 0, fontWeight: 600 },
+  numbers: {
+    display: "grid",
+    gridTemplateColumns: "repeat(auto-fit, minmax(200px, 1fr))",
+    gap: 16,
+    margin: 0,
+  },
+  number: { fontSize: 28, fontWeight: 600, margin: "4px 0 0", lineHeight: "1.2" },
+  meter: { height: 8, borderRadius: 4, background: colors.neutralBackground, overflow: "hidden", marginTop: 8 },
+  meterFill: { height: "100%", background: colors.primary },
   paging: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: 12, marginTop: 14 },
 });

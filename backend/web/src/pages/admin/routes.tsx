@@ -23,6 +23,10 @@ export const adminRoutes: RouteObject[] = [
       </RequireAuth>
     ),
     handle: { titleKey: "admin.title" },
-    children: [{ index: true, ...page((p) => p.UsersPage), handle: { titleKey: "admin.nav.users" } }],
+    children: [
+      { index: true, ...page((p) => p.UsersPage), handle: { titleKey: "admin.nav.users" } },
+      { path: "policies", ...page((p) => p.PoliciesPage), handle: { titleKey: "admin.nav.policies" } },
+      { path: "usage", ...page((p) => p.UsagePage), handle: { titleKey: "admin.nav.usage" } },
+    ],
   },
 ];
