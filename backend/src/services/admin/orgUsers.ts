@@ -153,3 +153,8 @@ export async function replacePrimaryMobile(t: Transaction, user: User, e164: str
   await user.save({ transaction: t });
   await revokeSmsCodes(t, user.id);
 }
+
+/** Whether `userId` is a member (of any role) of the organisation. */
+export async function memberOf(organisationId: string, userId: string): Promise<boolean> {
+  return (await User.count({ where: { id: userId, organisationId } })) > 0;
+}
