@@ -29,6 +29,7 @@ const pages = [
   ["/admin", "users-table", "users"],
   ["/admin/policies", "functions-table", "policies"],
   ["/admin/usage", "usage-numbers", "usage"],
+  ["/admin/audit", "chain-intact", "audit"],
 ] as const;
 
 export async function adminScreenshots(p: AdminShotsProps): Promise<void> {

@@ -14,6 +14,7 @@ const adminPages = [
   ["/admin", "users-table"],
   ["/admin/policies", "functions-table"],
   ["/admin/usage", "usage-numbers"],
+  ["/admin/audit", "chain-intact"],
 ] as const;
 
 async function expectNoRawKeys(page: Page, where: string): Promise<void> {
@@ -157,6 +158,33 @@ describe("web app: admin console (browser)", function () {
       await page.getByTestId("zero-access-done").waitFor();
       expect(await page.getByTestId("zero-access-done").innerText()).to.contain("2 reservkopior raderades");
       expect((await Organisation.findByPk(o.id))!.policy.zeroAccess).to.equal(true);
+    });
+
+    it("audit log: the chain is shown intact, events filter by type and person, the CSV export follows the filters", async () => {
+      const { page } = current();
+      await signInThroughUi(page, admin.email, defaultPassword);
+      await page.goto("/admin/audit");
+      await page.getByTestId("chain-intact").waitFor();
+      expect(await page.getByTestId("chain-intact").innerText()).to.match(/Loggen är hel: \d+ händelser kontrollerade/);
+      await page.getByTestId("audit-table").waitFor();
+      await page.getByTestId("audit-person").fill(staff.email);
+      await page.waitForResponse((r) => r.url().includes("/api/admin/audit?") && r.url().includes("email="));
+      await page.getByTestId("audit-type").click();
+      await page.getByRole("option", { name: "Inloggad" }).click();
+      await page.waitForResponse((r) => r.url().includes("type=login.succeeded"));
+      await page.waitForFunction(() => {
+        const rows = [...document.querySelectorAll("[data-testid=audit-row]")];
+        return rows.length > 0 && rows.every((r) => r.getAttribute("data-type") === "login.succeeded");
+      });
+      const href = await page.getByTestId("audit-export").getAttribute("href");
+      expect(href)
+        .to.contain("type=login.succeeded")
+        .and.contain(`email=${encodeURIComponent(staff.email)}`);
+      const csv = await page.request.get(href!);
+      expect(csv.status()).to.equal(200);
+      const text = await csv.text();
+      expect(text.split("\r\n")[0]).to.equal("id,time,type,person,actor,ip,user_agent,data");
+      expect(text).to.contain(staff.email).and.not.contain(admin.email);
     });
   });
 

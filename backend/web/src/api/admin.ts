@@ -99,3 +99,41 @@ export const adminPolicyApi = {
     api.patch<{ policies: AdminPolicies; escrowCopiesDropped: number | null }>("/api/admin/policies", patch),
   usage: () => api.get<AdminUsage>("/api/admin/usage"),
 };
+
+export interface AdminAuditEvent {
+  id: number;
+  type: string;
+  userId: string | null;
+  actorId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+  person: { id: string; name: string | null; email: string } | null;
+  actor: { id: string; name: string | null; email: string } | null;
+}
+
+export interface AuditFilters {
+  email?: string;
+  type?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface ChainStatus {
+  intact: boolean;
+  checked: number;
+  reason: "hash_mismatch" | "broken_link" | "newest_events_missing" | null;
+  brokenAt: { id: number; type: string | null; createdAt: string | null; inOrganisation: boolean } | null;
+}
+
+export const adminAuditApi = {
+  events: (filters: AuditFilters, before?: number) =>
+    api.get<{ events: AdminAuditEvent[]; nextBefore: number | null }>(
+      `/api/admin/audit${query({ ...filters, before, limit: 50 })}`,
+    ),
+  types: () => api.get<{ types: string[] }>("/api/admin/audit/types"),
+  verify: () => api.get<ChainStatus>("/api/admin/audit/verify"),
+  /** The CSV export's address (a plain download link: the session cookie goes along). */
+  exportUrl: (filters: AuditFilters) => `/api/admin/audit/export${query(filters)}`,
+};

@@ -110,9 +110,9 @@ export function UsersPage() {
         } as const;
         await adminApi.userAction(user.id, path[action]);
       }
+      await load();
       setPending(null);
       setDone(t(`admin.users.done.${action}`, { name: user.name ?? user.email }));
-      await load();
     } catch (err) {
       setActionError(err);
     } finally {

@@ -2,3 +2,4 @@
 export { UsersPage } from "./UsersPage.js";
 export { PoliciesPage } from "./PoliciesPage.js";
 export { UsagePage } from "./UsagePage.js";
+export { AuditPage } from "./AuditPage.js";

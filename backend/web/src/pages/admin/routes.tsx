@@ -27,6 +27,7 @@ export const adminRoutes: RouteObject[] = [
       { index: true, ...page((p) => p.UsersPage), handle: { titleKey: "admin.nav.users" } },
       { path: "policies", ...page((p) => p.PoliciesPage), handle: { titleKey: "admin.nav.policies" } },
       { path: "usage", ...page((p) => p.UsagePage), handle: { titleKey: "admin.nav.usage" } },
+      { path: "audit", ...page((p) => p.AuditPage), handle: { titleKey: "admin.nav.audit" } },
     ],
   },
 ];
