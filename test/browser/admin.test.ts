@@ -143,11 +143,21 @@ describe("web app: admin console (browser)", function () {
       await page.getByTestId("policies-invalid").waitFor();
       await page.getByTestId("lockout-threshold").fill("5");
       await page.getByTestId("forced-idCheck").locator("label").click();
+      await page.getByTestId("expiry-on").locator("label").click();
+      await page.getByTestId("expiry-days").fill("60");
+      await page.getByTestId("longest-on").locator("label").click();
+      await page.getByTestId("longest-days").fill("30");
+      await page.getByTestId("policies-save").click();
+      await page
+        .getByTestId("policies-invalid")
+        .getByText(/längre än ett meddelandes längsta/)
+        .waitFor();
+      await page.getByTestId("expiry-days").fill("14");
       await page.getByTestId("policies-save").click();
       await page.getByTestId("policies-saved").waitFor();
       const saved = (await Organisation.findByPk(o.id))!.policy;
       expect(saved.lockoutThreshold).to.equal(5);
-      expect((saved.messages as { forced: string[] }).forced).to.deep.equal(["idCheck"]);
+      expect(saved.messages).to.deep.include({ forced: ["idCheck"], defaultExpiryDays: 14, longestExpiryDays: 30 });
 
       await page.getByTestId("zero-access-toggle").click();
       await page.getByTestId("zero-access-understand").waitFor();

@@ -12,7 +12,9 @@ import type { RequestMeta } from "../services/lockout.js";
 import { setZeroAccess } from "./setZeroAccess.js";
 
 export type ChangeOrgPoliciesResult =
-  { kind: "done"; policies: AdminPolicies; escrowCopiesDropped: number | null } | { kind: "not_found" };
+  | { kind: "done"; policies: AdminPolicies; escrowCopiesDropped: number | null }
+  | { kind: "not_found" }
+  | { kind: "invalid"; message: string };
 
 /** The members that differ between two policy readings, as {from, to}. */
 function differences(a: AdminPolicies, b: AdminPolicies): Record<string, { from: unknown; to: unknown }> {
@@ -24,6 +26,7 @@ function differences(a: AdminPolicies, b: AdminPolicies): Record<string, { from:
     "messages.defaults": p.messages.defaults,
     "messages.forced": p.messages.forced,
     "messages.defaultExpiryDays": p.messages.defaultExpiryDays,
+    "messages.longestExpiryDays": p.messages.longestExpiryDays,
     subjectInNotifications: p.subjectInNotifications,
   });
   const x = flat(a);
@@ -47,7 +50,11 @@ export async function changeOrgPolicies(
   const org = await lockOrganisation(t, organisationId);
   if (!org) return { kind: "not_found" };
   const before = adminPoliciesOf(org.policy);
-  org.policy = applyPoliciesPatch(org, patch);
+  const next = applyPoliciesPatch(org, patch);
+  const { defaultExpiryDays, longestExpiryDays } = adminPoliciesOf(next).messages;
+  if (defaultExpiryDays && longestExpiryDays && defaultExpiryDays > longestExpiryDays)
+    return { kind: "invalid", message: "messages.defaultExpiryDays: must not be longer than longestExpiryDays" };
+  org.policy = next;
   org.changed("policy", true);
   await org.save({ transaction: t });
   const changes = differences(before, adminPoliciesOf(org.policy));

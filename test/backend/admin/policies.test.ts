@@ -5,11 +5,17 @@ import { buildOrganisation, buildUser, defaultPassword } from "../../support/fac
 import { AuditEvent } from "../../../backend/src/models/AuditEvent.js";
 import { Organisation } from "../../../backend/src/models/Organisation.js";
 import { User } from "../../../backend/src/models/User.js";
+import { Message } from "../../../backend/src/models/Message.js";
 
 interface Policies {
   zeroAccess: boolean;
   lockout: { threshold: number; mode: "hard" | "temporary"; baseDelaySeconds: number };
-  messages: { defaults: Record<string, boolean>; forced: string[]; defaultExpiryDays: number | null };
+  messages: {
+    defaults: Record<string, boolean>;
+    forced: string[];
+    defaultExpiryDays: number | null;
+    longestExpiryDays: number | null;
+  };
   subjectInNotifications: boolean;
 }
 
@@ -43,6 +49,7 @@ describe("admin console: policies (issue 10)", function () {
         },
         forced: [],
         defaultExpiryDays: null,
+        longestExpiryDays: null,
       },
       subjectInNotifications: false,
     });
@@ -57,6 +64,8 @@ describe("admin console: policies (issue 10)", function () {
       { lockout: { mode: "never" } },
       { messages: { defaultExpiryDays: 0 } },
       { messages: { defaultExpiryDays: 4000 } },
+      { messages: { longestExpiryDays: 0 } },
+      { messages: { defaultExpiryDays: 60, longestExpiryDays: 30 } },
       { messages: { forced: ["selfDestruct"] } },
       { messages: { defaults: { idCheck: true } } },
       { sessionTimeout: 5 },
@@ -112,6 +121,31 @@ describe("admin console: policies (issue 10)", function () {
     expect(await AuditEvent.count({ where: { organisationId: org.id, type: "organisation.policy_changed" } })).to.equal(
       1,
     );
+  });
+
+  it("a longest expiry shortens a later or missing expiry of a sent message", async () => {
+    const o = await buildOrganisation();
+    const a = await signIn(await buildUser({ organisation: o, role: "admin" }));
+    const sender = await signIn(await buildUser({ organisation: o, role: "staff" }));
+    const set = await a.patch("/api/admin/policies", { messages: { longestExpiryDays: 10 } });
+    expect(set.status, set.text).to.equal(200);
+    const day = 24 * 3600_000;
+    const send = async (expiresAt?: string) => {
+      const res = await sender.post<{ id: string }>("/api/messages", {
+        to: [{ email: `r-${Math.random().toString(16).slice(2)}@example.test`, mobile: "+46701234596" }],
+        subject: "Utgång",
+        body: { text: "Hej" },
+        ...(expiresAt ? { options: { expiresAt } } : {}),
+      });
+      expect(res.status, res.text).to.equal(201);
+      return (await Message.findByPk(res.body.id))!.expiresAt!.getTime();
+    };
+    for (const asked of [undefined, new Date(Date.now() + 40 * day).toISOString()]) {
+      const at = await send(asked);
+      expect(Math.abs(at - (Date.now() + 10 * day)), String(asked)).to.be.below(60_000);
+    }
+    const sooner = new Date(Date.now() + 3 * day);
+    expect(Math.abs((await send(sooner.toISOString())) - sooner.getTime())).to.be.below(1000);
   });
 
   it("zero-access with confirmation: the staff's escrow copies are deleted at once, audited with the admin as actor", async () => {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { defineRoute } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
-import { NotFoundError } from "../../errors.js";
+import { appError, NotFoundError } from "../../errors.js";
 import { currentUser } from "../../middlewares/authenticate.js";
 import { optionNames } from "../../services/messages/orgPolicy.js";
 import { adminPoliciesOf } from "../../services/admin/orgPolicies.js";
@@ -43,6 +43,13 @@ const Messages = z.object({
     .min(policyBounds.defaultExpiryDays.min)
     .max(policyBounds.defaultExpiryDays.max)
     .nullable(),
+  longestExpiryDays: z
+    .number()
+    .int()
+    .min(policyBounds.defaultExpiryDays.min)
+    .max(policyBounds.defaultExpiryDays.max)
+    .nullable()
+    .describe("Longest a message may live; a later or missing expiry is shortened to it"),
 });
 
 export const PoliciesSchema = z
@@ -119,6 +126,7 @@ export function adminPolicyRoutes(router: Router): void {
         changeOrgPolicies(t, { admin, organisationId, patch, meta: requestMeta(ctx) }),
       );
       if (result.kind === "not_found") throw NotFoundError();
+      if (result.kind === "invalid") throw appError("validation_error", result.message);
       ctx.body = { policies: result.policies, escrowCopiesDropped: result.escrowCopiesDropped };
     },
   );

@@ -16,6 +16,8 @@ export interface AdminPolicies {
     forced: OptionName[];
     /** Days until a new message expires unless the sender chooses; null: no default expiry. */
     defaultExpiryDays: number | null;
+    /** Longest a message may live, in days; null: no limit. */
+    longestExpiryDays: number | null;
   };
   /** Notification e-mails show the real subject instead of a neutral one. */
   subjectInNotifications: boolean;
@@ -29,7 +31,12 @@ export function adminPoliciesOf(policy: OrgPolicy): AdminPolicies {
   return {
     zeroAccess: policy.zeroAccess === true,
     lockout: policyFrom(policy),
-    messages: { defaults, forced: messages.forced, defaultExpiryDays: messages.defaultExpiryDays },
+    messages: {
+      defaults,
+      forced: messages.forced,
+      defaultExpiryDays: messages.defaultExpiryDays,
+      longestExpiryDays: messages.longestExpiryDays,
+    },
     subjectInNotifications: policy.subjectInNotifications === true,
   };
 }
@@ -63,6 +70,7 @@ export function applyPoliciesPatch(org: Organisation, patch: AdminPoliciesPatch)
       defaults: m.defaults,
       forced: m.forced,
       defaultExpiryDays: m.defaultExpiryDays,
+      longestExpiryDays: m.longestExpiryDays,
     };
   }
   if (patch.subjectInNotifications !== undefined) next.subjectInNotifications = patch.subjectInNotifications;

@@ -69,6 +69,7 @@ export interface AdminPolicies {
     defaults: Record<SecurityFunction, boolean>;
     forced: SecurityFunction[];
     defaultExpiryDays: number | null;
+    longestExpiryDays: number | null;
   };
   subjectInNotifications: boolean;
 }

@@ -29,6 +29,8 @@ interface Draft {
   forced: Set<string>;
   expiryOn: boolean;
   expiryDays: string;
+  longestOn: boolean;
+  longestDays: string;
   subjectInNotifications: boolean;
 }
 
@@ -41,6 +43,8 @@ function draftOf(p: AdminPolicies): Draft {
     forced: new Set(p.messages.forced),
     expiryOn: p.messages.defaultExpiryDays !== null,
     expiryDays: String(p.messages.defaultExpiryDays ?? 30),
+    longestOn: p.messages.longestExpiryDays !== null,
+    longestDays: String(p.messages.longestExpiryDays ?? 365),
     subjectInNotifications: p.subjectInNotifications,
   };
 }
@@ -176,6 +180,10 @@ export function PoliciesPage() {
     if (threshold === null) return setInvalid(t("admin.policies.lockout.thresholdInvalid"));
     if (delay === null) return setInvalid(t("admin.policies.lockout.delayInvalid"));
     if (draft.expiryOn && days === null) return setInvalid(t("admin.policies.messages.expiryInvalid"));
+    const longest = draft.longestOn ? whole(draft.longestDays, 1, 3650) : null;
+    if (draft.longestOn && longest === null) return setInvalid(t("admin.policies.messages.longestInvalid"));
+    if (days !== null && longest !== null && days > longest)
+      return setInvalid(t("admin.policies.messages.defaultOverLongest"));
     setInvalid(null);
     setBusy(true);
     try {
@@ -185,6 +193,7 @@ export function PoliciesPage() {
           defaults: draft.defaults,
           forced: securityFunctions.filter((f) => draft.forced.has(f)),
           defaultExpiryDays: days,
+          longestExpiryDays: longest,
         },
         subjectInNotifications: draft.subjectInNotifications,
       });
@@ -301,6 +310,25 @@ export function PoliciesPage() {
               value={draft.expiryDays}
               onChange={(_e, v) => set({ expiryDays: v ?? "" })}
               data-testid="expiry-days"
+            />
+          ) : null}
+          <span data-testid="longest-on">
+            <Checkbox
+              label={t("admin.policies.messages.longestOn")}
+              checked={draft.longestOn}
+              onChange={(_e, v) => set({ longestOn: !!v })}
+            />
+          </span>
+          {draft.longestOn ? (
+            <TextField
+              label={t("admin.policies.messages.longestDays")}
+              description={t("admin.policies.messages.longestHelp")}
+              type="number"
+              min={1}
+              max={3650}
+              value={draft.longestDays}
+              onChange={(_e, v) => set({ longestDays: v ?? "" })}
+              data-testid="longest-days"
             />
           ) : null}
           <Toggle
