@@ -256,7 +256,7 @@ export function PoliciesPage() {
           <tbody>
             {securityFunctions.map((f) => (
               <tr key={f}>
-                <td data-label={t("admin.policies.messages.function")}>
+                <td>
                   <span className={adminClasses.name} id={`fn-${f}`}>
                     {t(`mail.security.${f}.name`)}
                   </span>

@@ -190,7 +190,7 @@ export function UsersPage() {
             <tbody>
               {page.users.map((u) => (
                 <tr key={u.id} data-testid="user-row" data-email={u.email}>
-                  <td data-label={t("admin.users.person")} className={adminClasses.person}>
+                  <td className={adminClasses.person}>
                     <span className={adminClasses.name} id={`user-${u.id}`}>
                       {u.name ?? u.email}
                       {u.id === me?.id ? ` (${t("admin.users.you")})` : ""}
