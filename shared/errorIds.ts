@@ -135,6 +135,11 @@ export const errorCatalogue = {
     status: 409,
     message: "This chunk was received before with other content; start the upload again",
   },
+  // Admin console (issue 10)
+  last_admin: {
+    status: 409,
+    message: "The organisation's last active admin can be neither demoted nor deactivated",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** An error id the API can answer with. */

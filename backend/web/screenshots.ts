@@ -17,6 +17,7 @@ import { ensureWebApp } from "./build.js";
 import { settingsScreenshots } from "./screenshotsSettings.js";
 import { mailScreenshots } from "./screenshotsMail.js";
 import { addinSignInScreenshots } from "./screenshotsAddin.js";
+import { adminScreenshots } from "./screenshotsAdmin.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const outDir = path.join(root, "docs", "screenshots");
@@ -105,6 +106,12 @@ async function main(): Promise<void> {
   });
   try {
     const org = await transaction((t) => createOrganisation(t, { name: "Sundsvalls kommun" }));
+    if (process.argv.includes("admin")) {
+      // `npm run screenshots -- admin`: only the admin console.
+      fs.mkdirSync(outDir, { recursive: true });
+      await adminScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
+      return;
+    }
     const staff = await transaction((t) =>
       createUser(t, {
         organisation: org,
@@ -221,6 +228,7 @@ async function main(): Promise<void> {
     await settingsScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
     await mailScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
     await addinSignInScreenshots({ browser, baseUrl: server.url, password, withTotp, locked, shot });
+    await adminScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
   } finally {
     await browser.close();
     await server.stop();

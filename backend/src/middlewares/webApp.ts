@@ -18,6 +18,7 @@ const clientRoutes = [
   /^\/compose(\/.*)?$/,
   /^\/contacts(\/.*)?$/,
   /^\/settings(\/.*)?$/,
+  /^\/admin(\/.*)?$/,
 ];
 
 const serverPrefixes = ["/api/", "/health"];

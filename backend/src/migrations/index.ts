@@ -19,6 +19,7 @@ import { tokenKeys } from "./20261122001700-token-keys.js";
 import { recipientCodeFailures } from "./20261202000100-recipient-code-failures.js";
 import { blobMoves } from "./20261203000300-blob-moves.js";
 import { entraIdentity } from "./20261203000400-entra-identity.js";
+import { adminIndexes } from "./20261203000500-admin-indexes.js";
 
 /** Every migration, in order. Add new ones at the end. */
 export const migrations: Migration[] = [
@@ -42,4 +43,5 @@ export const migrations: Migration[] = [
   recipientCodeFailures,
   blobMoves,
   entraIdentity,
+  adminIndexes,
 ];

@@ -21,6 +21,7 @@ import { microsoftAuthRoutes } from "./microsoft/index.js";
 import { contactRoutes } from "./contacts/index.js";
 import { addinRoutes } from "./addin/index.js";
 import { templateRoutes } from "./templates/index.js";
+import { adminRoutes } from "./admin/index.js";
 
 /** Route groups, mounted in this order. Add new groups to this list. */
 const groups: Array<(router: Router) => void> = [
@@ -44,6 +45,7 @@ groups.push(attachmentRoutes);
 groups.push(templateRoutes);
 groups.push(contactRoutes);
 groups.push(addinRoutes);
+groups.push(adminRoutes);
 
 export function buildRouter(): Router {
   const router = new Router();

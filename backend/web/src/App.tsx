@@ -13,6 +13,7 @@ import { MailboxPage } from "./pages/mailbox/MailboxPage.js";
 import { ComposePage } from "./pages/compose/ComposePage.js";
 import { ContactsPage } from "./pages/contacts/ContactsPage.js";
 import { settingsRoutes } from "./pages/settings/routes.js";
+import { adminRoutes } from "./pages/admin/routes.js";
 
 interface RouteHandle {
   titleKey: string;
@@ -105,6 +106,7 @@ const router = createBrowserRouter([
         handle: { titleKey: "mail.titles.contacts" },
       },
       ...settingsRoutes,
+      ...adminRoutes,
       { path: "*", element: <NotFoundPage />, handle: { titleKey: "notFound.title" } },
     ],
   },

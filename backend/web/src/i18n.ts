@@ -6,6 +6,8 @@ import settingsSv from "./locales/settings.sv.json" with { type: "json" };
 import settingsEn from "./locales/settings.en.json" with { type: "json" };
 import mailSv from "./locales/mail.sv.json" with { type: "json" };
 import mailEn from "./locales/mail.en.json" with { type: "json" };
+import adminSv from "./locales/admin.sv.json" with { type: "json" };
+import adminEn from "./locales/admin.en.json" with { type: "json" };
 
 export const languages = ["sv", "en"] as const;
 export type Language = (typeof languages)[number];
@@ -41,8 +43,8 @@ export async function initI18n(): Promise<void> {
   });
   await i18next.use(initReactI18next).init({
     resources: {
-      sv: { translation: { ...sv, settings: settingsSv, mail: mailSv } },
-      en: { translation: { ...en, settings: settingsEn, mail: mailEn } },
+      sv: { translation: { ...sv, settings: settingsSv, mail: mailSv, admin: adminSv } },
+      en: { translation: { ...en, settings: settingsEn, mail: mailEn, admin: adminEn } },
     },
     lng: storedLanguage(),
     fallbackLng: "sv",

@@ -175,6 +175,8 @@ export function registerKuvertIcons(): void {
       CircleRing: svg("M12 20a8 8 0 1 0 0-16 8 8 0 0 0 0 16z"),
       Lock: svg("M5 11h14v10H5z", "M8 11V7a4 4 0 0 1 8 0v4"),
       Inbox: svg("M3 13h5l1 3h6l1-3h5", "M5 5h14l2 8v6H3v-6z"),
+      // The admin console (issue 10)
+      Admin: svg("M12 2l8 4v6c0 5-3.5 8.5-8 10-4.5-1.5-8-5-8-10V6z"),
     },
   });
 }

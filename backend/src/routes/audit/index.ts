@@ -37,29 +37,5 @@ export function auditRoutes(router: Router): void {
       ctx.body = await page({ userId: authState(ctx).user.id }, query);
     },
   );
-
-  defineRoute(
-    router,
-    {
-      method: "get",
-      path: "/api/admin/audit",
-      summary: "Security events of my organisation (admins)",
-      tags: ["admin"],
-      security: "session",
-      query: PageQuery.extend({ userId: z.uuid().optional() }),
-      responses: {
-        200: { description: "A page of events, newest first", schema: PageSchema },
-        403: { description: "Not an admin", schema: ErrorSchema },
-      },
-      before: [authenticated({ roles: ["admin"] })],
-    },
-    async (ctx, { query }) => {
-      const orgId = authState(ctx).user.organisationId;
-      if (!orgId) {
-        ctx.body = { events: [], nextBefore: null };
-        return;
-      }
-      ctx.body = await page({ organisationId: orgId, userId: query.userId }, query);
-    },
-  );
+  // The organisation's log for admins is in routes/admin/audit.ts.
 }

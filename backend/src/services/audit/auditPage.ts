@@ -14,17 +14,29 @@ export interface AuditPage {
   nextBefore: number | null;
 }
 
-/** Whose events: a user's own, or an organisation's (optionally one of its users). */
-export type AuditScope = { userId: string } | { organisationId: string; userId?: string };
+/**
+ * Whose events: a user's own, or an organisation's — optionally narrowed to one person (events
+ * about them or done by them), one event type and a period [from, to).
+ */
+export type AuditScope =
+  { userId: string } | { organisationId: string; userId?: string; type?: string; from?: Date; to?: Date };
+
+/** The WHERE of a scope (also used by the admin console's CSV export). */
+export function auditScopeWhere(scope: AuditScope): WhereOptions<AuditEvent> {
+  if (!("organisationId" in scope)) return { userId: scope.userId };
+  const and: WhereOptions<AuditEvent>[] = [{ organisationId: scope.organisationId }];
+  if (scope.userId) and.push({ [Op.or]: [{ userId: scope.userId }, { actorId: scope.userId }] });
+  if (scope.type) and.push({ type: scope.type });
+  if (scope.from) and.push({ createdAt: { [Op.gte]: scope.from } });
+  if (scope.to) and.push({ createdAt: { [Op.lt]: scope.to } });
+  return { [Op.and]: and };
+}
 
 /** A page of audit events, newest first, keyset-paginated by id. */
 export async function auditPage(scope: AuditScope, query: AuditPageQuery): Promise<AuditPage> {
-  const where: WhereOptions<AuditEvent> =
-    "organisationId" in scope
-      ? { organisationId: scope.organisationId, ...(scope.userId ? { userId: scope.userId } : {}) }
-      : { userId: scope.userId };
+  const where = auditScopeWhere(scope);
   const rows = await AuditEvent.findAll({
-    where: query.before ? { ...where, id: { [Op.lt]: query.before } } : where,
+    where: query.before ? { [Op.and]: [where, { id: { [Op.lt]: query.before } }] } : where,
     order: [["id", "DESC"]],
     limit: query.limit + 1,
   });

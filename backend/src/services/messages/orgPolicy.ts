@@ -24,6 +24,8 @@ export interface MessagePolicy {
   defaults: Partial<Record<OptionName, boolean>>;
   forced: OptionName[];
   defaultExpiryDays: number | null;
+  /** Longest a message may live (days); a later or missing expiry is shortened to it. */
+  longestExpiryDays: number | null;
 }
 
 const builtIn: Record<OptionName, boolean> = {
@@ -42,14 +44,14 @@ export function parseMessagePolicy(raw: unknown): MessagePolicy {
   const d = (typeof p.defaults === "object" && p.defaults !== null ? p.defaults : {}) as Record<string, unknown>;
   for (const name of optionNames) if (typeof d[name] === "boolean") defaults[name] = d[name] as boolean;
   const forced = Array.isArray(p.forced) ? optionNames.filter((n) => (p.forced as unknown[]).includes(n)) : [];
-  const days =
-    typeof p.defaultExpiryDays === "number" &&
-    Number.isInteger(p.defaultExpiryDays) &&
-    p.defaultExpiryDays > 0 &&
-    p.defaultExpiryDays <= 3650
-      ? p.defaultExpiryDays
-      : null;
-  return { defaults, forced, defaultExpiryDays: days };
+  const dayCount = (v: unknown): number | null =>
+    typeof v === "number" && Number.isInteger(v) && v > 0 && v <= 3650 ? v : null;
+  return {
+    defaults,
+    forced,
+    defaultExpiryDays: dayCount(p.defaultExpiryDays),
+    longestExpiryDays: dayCount(p.longestExpiryDays),
+  };
 }
 
 export async function messagePolicyFor(t: Transaction, user: User): Promise<MessagePolicy> {
@@ -58,7 +60,10 @@ export async function messagePolicyFor(t: Transaction, user: User): Promise<Mess
   return parseMessagePolicy(org?.policy.messages);
 }
 
-/** The options a message is sent with: asked for → org default → built-in default; forced ones on. */
+/**
+ * The options a message is sent with: asked for → org default → built-in default; forced ones
+ * on. With a longest expiry, an expiry asked for beyond it (or none at all) becomes the longest.
+ */
 export function applyMessagePolicy(
   policy: MessagePolicy,
   requested: Partial<Record<OptionName, boolean>> & { expiresAt?: Date | null },
@@ -67,8 +72,12 @@ export function applyMessagePolicy(
   const out = {} as Record<OptionName, boolean>;
   for (const name of optionNames)
     out[name] = policy.forced.includes(name) ? true : (requested[name] ?? policy.defaults[name] ?? builtIn[name]);
-  const expiresAt =
-    requested.expiresAt ??
-    (policy.defaultExpiryDays ? new Date(now.getTime() + policy.defaultExpiryDays * 24 * 60 * 60 * 1000) : null);
+  const day = 24 * 60 * 60 * 1000;
+  let expiresAt =
+    requested.expiresAt ?? (policy.defaultExpiryDays ? new Date(now.getTime() + policy.defaultExpiryDays * day) : null);
+  if (policy.longestExpiryDays) {
+    const longest = new Date(now.getTime() + policy.longestExpiryDays * day);
+    if (!expiresAt || expiresAt > longest) expiresAt = longest;
+  }
   return { ...out, expiresAt };
 }

@@ -35,6 +35,19 @@ export function UserMenu({ user }: { user: CurrentUser }) {
           navigate("/settings");
         },
       },
+      ...(user.role === "admin" && user.organisation
+        ? [
+            {
+              key: "admin",
+              text: t("shell.admin"),
+              iconProps: { iconName: "Admin" },
+              "data-testid": "menu-admin",
+              onClick: () => {
+                navigate("/admin");
+              },
+            },
+          ]
+        : []),
       {
         key: "signout",
         text: t("shell.signOut"),

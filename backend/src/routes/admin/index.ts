@@ -1,0 +1,13 @@
+import type Router from "@koa/router";
+import { adminUserRoutes } from "./users.js";
+import { adminPolicyRoutes } from "./policies.js";
+import { adminUsageRoutes } from "./usage.js";
+import { adminAuditRoutes } from "./audit.js";
+
+/** The admin console's API (issue 10): /api/admin/…, admins of an organisation only. */
+export function adminRoutes(router: Router): void {
+  adminUserRoutes(router);
+  adminPolicyRoutes(router);
+  adminUsageRoutes(router);
+  adminAuditRoutes(router);
+}

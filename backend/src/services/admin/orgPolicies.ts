@@ -1,0 +1,78 @@
+import type { Organisation, OrgPolicy } from "../../models/Organisation.js";
+import { policyFrom, type LockoutPolicy } from "../lockout.js";
+import { applyMessagePolicy, optionNames, parseMessagePolicy, type OptionName } from "../messages/orgPolicy.js";
+
+/**
+ * The organisation policies an admin sets in the console (issue 10, *Policies*): the ones the
+ * product enforces today, read as they take effect (defaults filled in).
+ */
+export interface AdminPolicies {
+  zeroAccess: boolean;
+  lockout: LockoutPolicy;
+  messages: {
+    /** Each security function's default for a new message. */
+    defaults: Record<OptionName, boolean>;
+    /** Functions always on, whatever the sender chooses. */
+    forced: OptionName[];
+    /** Days until a new message expires unless the sender chooses; null: no default expiry. */
+    defaultExpiryDays: number | null;
+    /** Longest a message may live, in days; null: no limit. */
+    longestExpiryDays: number | null;
+  };
+  /** Notification e-mails show the real subject instead of a neutral one. */
+  subjectInNotifications: boolean;
+}
+
+/** The organisation's policies as they apply now. */
+export function adminPoliciesOf(policy: OrgPolicy): AdminPolicies {
+  const messages = parseMessagePolicy(policy.messages);
+  const effective = applyMessagePolicy({ ...messages, forced: [] }, {});
+  const defaults = Object.fromEntries(optionNames.map((n) => [n, effective[n]])) as Record<OptionName, boolean>;
+  return {
+    zeroAccess: policy.zeroAccess === true,
+    lockout: policyFrom(policy),
+    messages: {
+      defaults,
+      forced: messages.forced,
+      defaultExpiryDays: messages.defaultExpiryDays,
+      longestExpiryDays: messages.longestExpiryDays,
+    },
+    subjectInNotifications: policy.subjectInNotifications === true,
+  };
+}
+
+/** A change to the policies; every member optional (only what is given changes). */
+export interface AdminPoliciesPatch {
+  zeroAccess?: boolean;
+  lockout?: Partial<LockoutPolicy>;
+  messages?: Partial<AdminPolicies["messages"]>;
+  subjectInNotifications?: boolean;
+}
+
+/**
+ * The stored policy JSON after `patch` (zero-access aside: setZeroAccess switches it). Keys
+ * the console does not manage (signature, …) are kept as they are.
+ */
+export function applyPoliciesPatch(org: Organisation, patch: AdminPoliciesPatch): OrgPolicy {
+  const current = adminPoliciesOf(org.policy);
+  const next: OrgPolicy = { ...org.policy };
+  if (patch.lockout) {
+    const l = { ...current.lockout, ...patch.lockout };
+    next.lockoutThreshold = l.threshold;
+    next.lockoutMode = l.mode;
+    next.lockoutBaseDelaySeconds = l.baseDelaySeconds;
+  }
+  if (patch.messages) {
+    const m = { ...current.messages, ...patch.messages };
+    const stored = (typeof org.policy.messages === "object" && org.policy.messages) || {};
+    next.messages = {
+      ...stored,
+      defaults: m.defaults,
+      forced: m.forced,
+      defaultExpiryDays: m.defaultExpiryDays,
+      longestExpiryDays: m.longestExpiryDays,
+    };
+  }
+  if (patch.subjectInNotifications !== undefined) next.subjectInNotifications = patch.subjectInNotifications;
+  return next;
+}

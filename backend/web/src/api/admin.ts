@@ -1,0 +1,140 @@
+import { api } from "./client.js";
+
+/** A member of the organisation in the admin console (GET /api/admin/users). */
+export interface AdminUser {
+  id: string;
+  name: string | null;
+  email: string;
+  mobile: string | null;
+  role: "admin" | "staff";
+  status: "active" | "invited" | "locked" | "deactivated";
+  locale: string;
+  twoFactor: boolean;
+  createdAt: string;
+}
+
+export interface AdminUserPage {
+  users: AdminUser[];
+  next: string | null;
+}
+
+export interface AdminUserQuery {
+  q?: string;
+  role?: AdminUser["role"];
+  status?: AdminUser["status"];
+  after?: string;
+  limit?: number;
+}
+
+export type AdminUserActionPath = "deactivate" | "reactivate" | "unlock" | "reset-2fa" | "sign-out-everywhere";
+
+export interface AdminActionAnswer {
+  user: AdminUser;
+  changed: boolean;
+}
+
+function query(params: object): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== "") q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+/** The admin console's API (/api/admin/…). */
+export const adminApi = {
+  users: (params: AdminUserQuery) => api.get<AdminUserPage>(`/api/admin/users${query(params)}`),
+  userAction: (id: string, action: AdminUserActionPath) =>
+    api.post<AdminActionAnswer>(`/api/admin/users/${encodeURIComponent(id)}/${action}`, {}),
+  changeRole: (id: string, role: AdminUser["role"]) =>
+    api.put<AdminActionAnswer>(`/api/admin/users/${encodeURIComponent(id)}/role`, { role }),
+  changeMobile: (id: string, mobile: string) =>
+    api.put<AdminActionAnswer>(`/api/admin/users/${encodeURIComponent(id)}/mobile`, { mobile }),
+};
+
+export const securityFunctions = [
+  "idCheck",
+  "burnAfterReading",
+  "eyesOnly",
+  "readReceipt",
+  "notify",
+  "hideRecipients",
+] as const;
+export type SecurityFunction = (typeof securityFunctions)[number];
+
+/** GET /api/admin/policies. */
+export interface AdminPolicies {
+  zeroAccess: boolean;
+  lockout: { threshold: number; mode: "hard" | "temporary"; baseDelaySeconds: number };
+  messages: {
+    defaults: Record<SecurityFunction, boolean>;
+    forced: SecurityFunction[];
+    defaultExpiryDays: number | null;
+    longestExpiryDays: number | null;
+  };
+  subjectInNotifications: boolean;
+}
+
+export type AdminPoliciesPatch = Partial<{
+  zeroAccess: boolean;
+  confirmZeroAccess: true;
+  lockout: Partial<AdminPolicies["lockout"]>;
+  messages: Partial<AdminPolicies["messages"]>;
+  subjectInNotifications: boolean;
+}>;
+
+/** GET /api/admin/usage. */
+export interface AdminUsage {
+  organisation: { name: string; plan: "basic" | "professional" | "organisation" };
+  monthStart: string;
+  messagesThisMonth: number;
+  topSenderThisMonth: number;
+  monthlyQuotaPerSender: number | null;
+  storageBytes: number;
+  users: { active: number; invited: number; deactivated: number; admins: number };
+  attachmentLimitBytes: number;
+}
+
+export const adminPolicyApi = {
+  policies: () => api.get<AdminPolicies>("/api/admin/policies"),
+  changePolicies: (patch: AdminPoliciesPatch) =>
+    api.patch<{ policies: AdminPolicies; escrowCopiesDropped: number | null }>("/api/admin/policies", patch),
+  usage: () => api.get<AdminUsage>("/api/admin/usage"),
+};
+
+export interface AdminAuditEvent {
+  id: number;
+  type: string;
+  userId: string | null;
+  actorId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  data: Record<string, unknown>;
+  createdAt: string;
+  person: { id: string; name: string | null; email: string } | null;
+  actor: { id: string; name: string | null; email: string } | null;
+}
+
+export interface AuditFilters {
+  email?: string;
+  type?: string;
+  from?: string;
+  to?: string;
+}
+
+export interface ChainStatus {
+  intact: boolean;
+  checked: number;
+  reason: "hash_mismatch" | "broken_link" | "newest_events_missing" | null;
+  brokenAt: { id: number; type: string | null; createdAt: string | null; inOrganisation: boolean } | null;
+}
+
+export const adminAuditApi = {
+  events: (filters: AuditFilters, before?: number) =>
+    api.get<{ events: AdminAuditEvent[]; nextBefore: number | null }>(
+      `/api/admin/audit${query({ ...filters, before, limit: 50 })}`,
+    ),
+  types: () => api.get<{ types: string[] }>("/api/admin/audit/types"),
+  verify: () => api.get<ChainStatus>("/api/admin/audit/verify"),
+  /** The CSV export's address (a plain download link: the session cookie goes along). */
+  exportUrl: (filters: AuditFilters) => `/api/admin/audit/export${query(filters)}`,
+};

@@ -1,0 +1,362 @@
+import { useEffect, useState } from "react";
+import {
+  Checkbox,
+  ChoiceGroup,
+  DefaultButton,
+  Dialog,
+  DialogFooter,
+  DialogType,
+  PrimaryButton,
+  Spinner,
+  TextField,
+  Toggle,
+} from "@fluentui/react";
+import { useTranslation } from "react-i18next";
+import { adminPolicyApi, securityFunctions, type AdminPolicies } from "../../api/admin.js";
+import { formClasses } from "../../components/formStyles.js";
+import { SettingsCard } from "../settings/SettingsCard.js";
+import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
+import { settingsClasses } from "../settings/settingsStyles.js";
+import { useLoad } from "../settings/useLoad.js";
+import { adminClasses } from "./adminStyles.js";
+
+/** The form's values: numbers as typed, checked against the bounds when saved. */
+interface Draft {
+  threshold: string;
+  mode: "hard" | "temporary";
+  delayMinutes: string;
+  defaults: AdminPolicies["messages"]["defaults"];
+  forced: Set<string>;
+  expiryOn: boolean;
+  expiryDays: string;
+  longestOn: boolean;
+  longestDays: string;
+  subjectInNotifications: boolean;
+}
+
+function draftOf(p: AdminPolicies): Draft {
+  return {
+    threshold: String(p.lockout.threshold),
+    mode: p.lockout.mode,
+    delayMinutes: String(Math.round(p.lockout.baseDelaySeconds / 60)),
+    defaults: { ...p.messages.defaults },
+    forced: new Set(p.messages.forced),
+    expiryOn: p.messages.defaultExpiryDays !== null,
+    expiryDays: String(p.messages.defaultExpiryDays ?? 30),
+    longestOn: p.messages.longestExpiryDays !== null,
+    longestDays: String(p.messages.longestExpiryDays ?? 365),
+    subjectInNotifications: p.subjectInNotifications,
+  };
+}
+
+const whole = (s: string, min: number, max: number): number | null => {
+  const n = Number(s.trim());
+  return Number.isInteger(n) && n >= min && n <= max ? n : null;
+};
+
+function ZeroAccessCard({ policies, reload }: { policies: AdminPolicies; reload(): Promise<void> }) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState(false);
+  const [understood, setUnderstood] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const on = policies.zeroAccess;
+
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await adminPolicyApi.changePolicies(
+        on ? { zeroAccess: false } : { zeroAccess: true, confirmZeroAccess: true },
+      );
+      setOpen(false);
+      setDone(
+        on
+          ? t("admin.policies.zeroAccess.turnedOff")
+          : t("admin.policies.zeroAccess.turnedOn", { count: res.escrowCopiesDropped ?? 0 }),
+      );
+      await reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <SettingsCard id="zero-access" title={t("admin.policies.zeroAccess.title")} danger={!on}>
+      <p className={settingsClasses.status}>
+        <span
+          className={`${settingsClasses.badge} ${on ? settingsClasses.badgeOk : ""}`}
+          data-testid="zero-access-state"
+        >
+          {on ? t("admin.policies.zeroAccess.on") : t("admin.policies.zeroAccess.off")}
+        </span>
+      </p>
+      <p className={settingsClasses.cardLead}>{t("admin.policies.zeroAccess.explain")}</p>
+      <p className={settingsClasses.cardLead}>
+        <strong>{t("admin.policies.zeroAccess.consequenceTitle")}</strong> {t("admin.policies.zeroAccess.consequence")}
+      </p>
+      <SettingsSuccess text={done} testId="zero-access-done" />
+      <div className={formClasses.actions}>
+        <DefaultButton
+          onClick={() => {
+            setUnderstood(false);
+            setError(null);
+            setOpen(true);
+          }}
+          data-testid="zero-access-toggle"
+        >
+          {on ? t("admin.policies.zeroAccess.turnOff") : t("admin.policies.zeroAccess.turnOn")}
+        </DefaultButton>
+      </div>
+      <Dialog
+        hidden={!open}
+        onDismiss={() => setOpen(false)}
+        dialogContentProps={{
+          type: DialogType.normal,
+          title: on ? t("admin.policies.zeroAccess.confirmOffTitle") : t("admin.policies.zeroAccess.confirmOnTitle"),
+          subText: on ? t("admin.policies.zeroAccess.confirmOffText") : t("admin.policies.zeroAccess.confirmOnText"),
+        }}
+        modalProps={{ isBlocking: true }}
+      >
+        {!on ? (
+          <span data-testid="zero-access-understand">
+            <Checkbox
+              label={t("admin.policies.zeroAccess.understand")}
+              checked={understood}
+              onChange={(_e, v) => setUnderstood(!!v)}
+            />
+          </span>
+        ) : null}
+        <SettingsError error={error} />
+        <DialogFooter>
+          <PrimaryButton
+            onClick={() => void confirm()}
+            disabled={busy || (!on && !understood)}
+            data-testid="zero-access-confirm"
+          >
+            {on ? t("admin.policies.zeroAccess.turnOff") : t("admin.policies.zeroAccess.turnOn")}
+          </PrimaryButton>
+          <DefaultButton onClick={() => setOpen(false)}>{t("settings.cancel")}</DefaultButton>
+        </DialogFooter>
+      </Dialog>
+    </SettingsCard>
+  );
+}
+
+/** The organisation's policies (issue 10, *Policies*): what the product enforces today. */
+export function PoliciesPage() {
+  const { t } = useTranslation();
+  const loaded = useLoad(adminPolicyApi.policies);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [invalid, setInvalid] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  useEffect(() => {
+    if (loaded.data) setDraft(draftOf(loaded.data));
+  }, [loaded.data]);
+
+  if (!loaded.data || !draft)
+    return (
+      <>
+        <SettingsError error={loaded.error} />
+        {!loaded.error ? <Spinner label={t("common.loading")} /> : null}
+      </>
+    );
+  const set = (change: Partial<Draft>) => {
+    setDone(null);
+    setDraft({ ...draft, ...change });
+  };
+
+  const save = async () => {
+    setError(null);
+    setDone(null);
+    const threshold = whole(draft.threshold, 3, 10);
+    const delay = whole(draft.delayMinutes, 1, 1440);
+    const days = draft.expiryOn ? whole(draft.expiryDays, 1, 3650) : null;
+    if (threshold === null) return setInvalid(t("admin.policies.lockout.thresholdInvalid"));
+    if (delay === null) return setInvalid(t("admin.policies.lockout.delayInvalid"));
+    if (draft.expiryOn && days === null) return setInvalid(t("admin.policies.messages.expiryInvalid"));
+    const longest = draft.longestOn ? whole(draft.longestDays, 1, 3650) : null;
+    if (draft.longestOn && longest === null) return setInvalid(t("admin.policies.messages.longestInvalid"));
+    if (days !== null && longest !== null && days > longest)
+      return setInvalid(t("admin.policies.messages.defaultOverLongest"));
+    setInvalid(null);
+    setBusy(true);
+    try {
+      await adminPolicyApi.changePolicies({
+        lockout: { threshold, mode: draft.mode, baseDelaySeconds: delay * 60 },
+        messages: {
+          defaults: draft.defaults,
+          forced: securityFunctions.filter((f) => draft.forced.has(f)),
+          defaultExpiryDays: days,
+          longestExpiryDays: longest,
+        },
+        subjectInNotifications: draft.subjectInNotifications,
+      });
+      setDone(t("admin.policies.saved"));
+      await loaded.reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <SettingsCard id="lockout" title={t("admin.policies.lockout.title")} lead={t("admin.policies.lockout.lead")}>
+        <div className={`${formClasses.form} ${settingsClasses.narrow}`}>
+          <TextField
+            label={t("admin.policies.lockout.threshold")}
+            description={t("admin.policies.lockout.thresholdHelp")}
+            type="number"
+            min={3}
+            max={10}
+            value={draft.threshold}
+            onChange={(_e, v) => set({ threshold: v ?? "" })}
+            data-testid="lockout-threshold"
+          />
+          <ChoiceGroup
+            label={t("admin.policies.lockout.mode")}
+            selectedKey={draft.mode}
+            onChange={(_e, o) => set({ mode: o?.key as Draft["mode"] })}
+            options={[
+              { key: "hard", text: t("admin.policies.lockout.hard") },
+              { key: "temporary", text: t("admin.policies.lockout.temporary") },
+            ]}
+          />
+          {draft.mode === "temporary" ? (
+            <TextField
+              label={t("admin.policies.lockout.delay")}
+              description={t("admin.policies.lockout.delayHelp")}
+              type="number"
+              min={1}
+              max={1440}
+              value={draft.delayMinutes}
+              onChange={(_e, v) => set({ delayMinutes: v ?? "" })}
+              data-testid="lockout-delay"
+            />
+          ) : null}
+        </div>
+      </SettingsCard>
+      <SettingsCard id="messages" title={t("admin.policies.messages.title")} lead={t("admin.policies.messages.lead")}>
+        <table className={settingsClasses.table} data-testid="functions-table">
+          <caption className="visually-hidden">{t("admin.policies.messages.title")}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t("admin.policies.messages.function")}</th>
+              <th scope="col">{t("admin.policies.messages.defaultOn")}</th>
+              <th scope="col">{t("admin.policies.messages.required")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {securityFunctions.map((f) => (
+              <tr key={f}>
+                <td>
+                  <span className={adminClasses.name} id={`fn-${f}`}>
+                    {t(`mail.security.${f}.name`)}
+                  </span>
+                  <span className={adminClasses.email}>{t(`mail.security.${f}.help`)}</span>
+                </td>
+                <td>
+                  <span data-testid={`default-${f}`}>
+                    <Checkbox
+                      label={t("admin.policies.messages.defaultOn")}
+                      ariaDescribedBy={`fn-${f}`}
+                      checked={draft.defaults[f] || draft.forced.has(f)}
+                      disabled={draft.forced.has(f)}
+                      onChange={(_e, v) => set({ defaults: { ...draft.defaults, [f]: !!v } })}
+                    />
+                  </span>
+                </td>
+                <td>
+                  <span data-testid={`forced-${f}`}>
+                    <Checkbox
+                      label={t("admin.policies.messages.required")}
+                      ariaDescribedBy={`fn-${f}`}
+                      checked={draft.forced.has(f)}
+                      onChange={(_e, v) => {
+                        const forced = new Set(draft.forced);
+                        if (v) forced.add(f);
+                        else forced.delete(f);
+                        set({ forced });
+                      }}
+                    />
+                  </span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className={`${formClasses.form} ${settingsClasses.narrow}`} style={{ marginTop: 16 }}>
+          <span data-testid="expiry-on">
+            <Checkbox
+              label={t("admin.policies.messages.expiryOn")}
+              checked={draft.expiryOn}
+              onChange={(_e, v) => set({ expiryOn: !!v })}
+            />
+          </span>
+          {draft.expiryOn ? (
+            <TextField
+              label={t("admin.policies.messages.expiryDays")}
+              description={t("admin.policies.messages.expiryHelp")}
+              type="number"
+              min={1}
+              max={3650}
+              value={draft.expiryDays}
+              onChange={(_e, v) => set({ expiryDays: v ?? "" })}
+              data-testid="expiry-days"
+            />
+          ) : null}
+          <span data-testid="longest-on">
+            <Checkbox
+              label={t("admin.policies.messages.longestOn")}
+              checked={draft.longestOn}
+              onChange={(_e, v) => set({ longestOn: !!v })}
+            />
+          </span>
+          {draft.longestOn ? (
+            <TextField
+              label={t("admin.policies.messages.longestDays")}
+              description={t("admin.policies.messages.longestHelp")}
+              type="number"
+              min={1}
+              max={3650}
+              value={draft.longestDays}
+              onChange={(_e, v) => set({ longestDays: v ?? "" })}
+              data-testid="longest-days"
+            />
+          ) : null}
+          <Toggle
+            label={t("admin.policies.messages.subjectInNotifications")}
+            checked={draft.subjectInNotifications}
+            onChange={(_e, v) => set({ subjectInNotifications: !!v })}
+            onText={t("admin.users.on")}
+            offText={t("admin.users.off")}
+            data-testid="subject-in-notifications"
+          />
+          <p className={settingsClasses.itemMeta} style={{ marginTop: -8 }}>
+            {t("admin.policies.messages.subjectHelp")}
+          </p>
+        </div>
+      </SettingsCard>
+      <div className={adminClasses.saveBar}>
+        {invalid ? (
+          <p role="alert" className={adminClasses.invalid} data-testid="policies-invalid">
+            {invalid}
+          </p>
+        ) : null}
+        <SettingsError error={error} />
+        <SettingsSuccess text={done} testId="policies-saved" />
+        <PrimaryButton onClick={() => void save()} disabled={busy} data-testid="policies-save">
+          {t("admin.policies.save")}
+        </PrimaryButton>
+      </div>
+      <ZeroAccessCard policies={loaded.data} reload={loaded.reload} />
+    </>
+  );
+}

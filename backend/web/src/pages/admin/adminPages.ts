@@ -1,0 +1,5 @@
+// The admin console's pages as one lazily loaded chunk (routes.tsx imports it on first visit).
+export { UsersPage } from "./UsersPage.js";
+export { PoliciesPage } from "./PoliciesPage.js";
+export { UsagePage } from "./UsagePage.js";
+export { AuditPage } from "./AuditPage.js";

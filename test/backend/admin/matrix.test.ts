@@ -1,0 +1,128 @@
+import { expect } from "chai";
+import { ApiClient } from "../../support/server.js";
+import { signIn } from "../../support/auth.js";
+import { buildOrganisation, buildUser } from "../../support/factories.js";
+import { registeredRoutes } from "../../../backend/src/api/route.js";
+import { AuditEvent } from "../../../backend/src/models/AuditEvent.js";
+import { Organisation } from "../../../backend/src/models/Organisation.js";
+import { OutboxEntry } from "../../../backend/src/models/OutboxEntry.js";
+import { Session } from "../../../backend/src/models/Session.js";
+import { User } from "../../../backend/src/models/User.js";
+
+interface Call {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Koa path as registered (the coverage check compares it). */
+  route: string;
+  /** The path with another organisation's member's id filled in. */
+  path: (targetId: string) => string;
+  body?: unknown;
+  /** Routes without an id of another organisation: an admin there gets their own data instead. */
+  ownScope?: boolean;
+}
+
+/** Every /api/admin/… route this console adds (the templates routes have their own suite). */
+const calls: Call[] = [
+  { method: "GET", route: "/api/admin/users", path: () => "/api/admin/users", ownScope: true },
+  ...["deactivate", "reactivate", "unlock", "reset-2fa", "sign-out-everywhere"].map((a): Call => ({
+    method: "POST",
+    route: `/api/admin/users/:id/${a}`,
+    path: (id) => `/api/admin/users/${id}/${a}`,
+    body: {},
+  })),
+  {
+    method: "PUT",
+    route: "/api/admin/users/:id/role",
+    path: (id) => `/api/admin/users/${id}/role`,
+    body: { role: "admin" },
+  },
+  {
+    method: "PUT",
+    route: "/api/admin/users/:id/mobile",
+    path: (id) => `/api/admin/users/${id}/mobile`,
+    body: { mobile: "+46709990000" },
+  },
+  { method: "GET", route: "/api/admin/policies", path: () => "/api/admin/policies", ownScope: true },
+  {
+    method: "PATCH",
+    route: "/api/admin/policies",
+    path: () => "/api/admin/policies",
+    body: { lockout: { threshold: 7 }, zeroAccess: true, confirmZeroAccess: true },
+    ownScope: true,
+  },
+  { method: "GET", route: "/api/admin/usage", path: () => "/api/admin/usage", ownScope: true },
+  { method: "GET", route: "/api/admin/audit", path: (id) => `/api/admin/audit?userId=${id}` },
+  { method: "GET", route: "/api/admin/audit/types", path: () => "/api/admin/audit/types", ownScope: true },
+  { method: "GET", route: "/api/admin/audit/export", path: (id) => `/api/admin/audit/export?userId=${id}` },
+  { method: "GET", route: "/api/admin/audit/verify", path: () => "/api/admin/audit/verify", ownScope: true },
+];
+const elsewhere = new Set(["/api/admin/templates", "/api/admin/templates/:id"]);
+
+describe("admin console: refusals over every /api/admin route (staff 403, other organisation 404, anonymous 401)", function () {
+  this.timeout(120_000);
+  let staff: ApiClient;
+  let otherAdmin: ApiClient;
+  let anonymous: ApiClient;
+  let target: User;
+  let org: Organisation;
+
+  async function snapshot(): Promise<string> {
+    const u = await User.findByPk(target.id);
+    const o = await Organisation.findByPk(org.id);
+    return JSON.stringify({
+      user: [u!.role, u!.status, u!.mobile, u!.lockedAt, u!.failedLoginCount, u!.updatedAt],
+      policy: o!.policy,
+      audit: await AuditEvent.count({ where: { organisationId: org.id } }),
+      sessions: await Session.count({ where: { userId: target.id } }),
+      outbox: await OutboxEntry.count(),
+    });
+  }
+
+  before(async () => {
+    org = await buildOrganisation();
+    const other = await buildOrganisation();
+    await buildUser({ organisation: org, role: "admin" });
+    const staffUser = await buildUser({ organisation: org, role: "staff" });
+    target = await buildUser({ organisation: org, role: "staff", name: "Target Person" });
+    const otherAdminUser = await buildUser({ organisation: other, role: "admin" });
+    staff = await signIn(staffUser);
+    otherAdmin = await signIn(otherAdminUser);
+    anonymous = await ApiClient.create();
+    // The target keeps a live session and is locked, so a refused sign-out, deactivation or unlock would show.
+    await signIn(target);
+    await User.update({ lockedAt: new Date(), failedLoginCount: 3 }, { where: { id: target.id } });
+    expect(await Session.count({ where: { userId: target.id } })).to.equal(1);
+  });
+
+  it("covers every /api/admin route the console registers", () => {
+    const registered = registeredRoutes()
+      .filter((r) => r.path.startsWith("/api/admin/") && !elsewhere.has(r.path))
+      .map((r) => `${r.method.toUpperCase()} ${r.path}`)
+      .sort();
+    const covered = calls.map((c) => `${c.method} ${c.route}`).sort();
+    expect(registered.filter((r) => !covered.includes(r))).to.deep.equal([]);
+  });
+
+  for (const call of calls) {
+    it(`${call.method} ${call.route}`, async () => {
+      const before = await snapshot();
+      const path = call.path(target.id);
+      const anon = await anonymous.request(call.method, path, call.body);
+      expect(anon.status, `anonymous: ${anon.text}`).to.equal(401);
+      const byStaff = await staff.request(call.method, path, call.body);
+      expect(byStaff.status, `staff: ${byStaff.text}`).to.equal(403);
+      expect(byStaff.body.error).to.equal("forbidden");
+      const byOther = await otherAdmin.request(call.method, path, call.body);
+      if (call.ownScope) {
+        expect(byOther.status, byOther.text).to.equal(200);
+        expect(byOther.text, "another organisation's data")
+          .to.not.contain(target.email)
+          .and.not.contain(target.id)
+          .and.not.contain(org.name);
+      } else {
+        expect(byOther.status, `other organisation: ${byOther.text}`).to.equal(404);
+        expect(byOther.body.error).to.equal("not_found");
+      }
+      expect(await snapshot(), "nothing changed by the refused calls").to.equal(before);
+    });
+  }
+});

@@ -1,0 +1,172 @@
+import { expect } from "chai";
+import { ApiClient } from "../../support/server.js";
+import { signIn } from "../../support/auth.js";
+import { buildOrganisation, buildUser, defaultPassword } from "../../support/factories.js";
+import { AuditEvent } from "../../../backend/src/models/AuditEvent.js";
+import { Organisation } from "../../../backend/src/models/Organisation.js";
+import { User } from "../../../backend/src/models/User.js";
+import { Message } from "../../../backend/src/models/Message.js";
+
+interface Policies {
+  zeroAccess: boolean;
+  lockout: { threshold: number; mode: "hard" | "temporary"; baseDelaySeconds: number };
+  messages: {
+    defaults: Record<string, boolean>;
+    forced: string[];
+    defaultExpiryDays: number | null;
+    longestExpiryDays: number | null;
+  };
+  subjectInNotifications: boolean;
+}
+
+describe("admin console: policies (issue 10)", function () {
+  this.timeout(60_000);
+  let org: Organisation;
+  let admin: ApiClient;
+  let adminId: string;
+
+  before(async () => {
+    org = await buildOrganisation();
+    const a = await buildUser({ organisation: org, role: "admin" });
+    adminId = a.id;
+    admin = await signIn(a);
+  });
+
+  it("shows the policies as they apply, defaults filled in", async () => {
+    const res = await admin.get<Policies>("/api/admin/policies");
+    expect(res.status, res.text).to.equal(200);
+    expect(res.body).to.deep.equal({
+      zeroAccess: false,
+      lockout: { threshold: 3, mode: "hard", baseDelaySeconds: 300 },
+      messages: {
+        defaults: {
+          idCheck: false,
+          burnAfterReading: false,
+          eyesOnly: false,
+          readReceipt: false,
+          notify: true,
+          hideRecipients: false,
+        },
+        forced: [],
+        defaultExpiryDays: null,
+        longestExpiryDays: null,
+      },
+      subjectInNotifications: false,
+    });
+  });
+
+  it("refuses values outside the safe bounds, unknown members and zero-access without confirmation; nothing changes", async () => {
+    const before = JSON.stringify((await Organisation.findByPk(org.id))!.policy);
+    const bad = [
+      { lockout: { threshold: 2 } },
+      { lockout: { threshold: 11 } },
+      { lockout: { baseDelaySeconds: 10 } },
+      { lockout: { mode: "never" } },
+      { messages: { defaultExpiryDays: 0 } },
+      { messages: { defaultExpiryDays: 4000 } },
+      { messages: { longestExpiryDays: 0 } },
+      { messages: { defaultExpiryDays: 60, longestExpiryDays: 30 } },
+      { messages: { forced: ["selfDestruct"] } },
+      { messages: { defaults: { idCheck: true } } },
+      { sessionTimeout: 5 },
+      { zeroAccess: true },
+      { zeroAccess: true, confirmZeroAccess: false },
+    ];
+    for (const body of bad) {
+      const res = await admin.patch("/api/admin/policies", body);
+      expect(res.status, JSON.stringify(body)).to.equal(400);
+      expect(res.body.error).to.equal("validation_error");
+    }
+    expect(JSON.stringify((await Organisation.findByPk(org.id))!.policy)).to.equal(before);
+  });
+
+  it("changes take effect: forced functions reach the composer, the lockout threshold applies; each change audited", async () => {
+    const staff = await buildUser({ organisation: org, role: "staff" });
+    const res = await admin.patch<{ policies: Policies }>("/api/admin/policies", {
+      lockout: { threshold: 5 },
+      messages: { forced: ["idCheck"], defaultExpiryDays: 30 },
+      subjectInNotifications: true,
+    });
+    expect(res.status, res.text).to.equal(200);
+    expect(res.body.policies.lockout).to.deep.equal({ threshold: 5, mode: "hard", baseDelaySeconds: 300 });
+    expect(res.body.policies.messages.forced).to.deep.equal(["idCheck"]);
+
+    const composer = await signIn(staff);
+    const defaults = await composer.get<{ forced: string[]; defaultExpiryDays: number }>(
+      "/api/messages/compose-defaults",
+    );
+    expect(defaults.body.forced).to.deep.equal(["idCheck"]);
+    expect(defaults.body.defaultExpiryDays).to.equal(30);
+
+    const api = await ApiClient.create();
+    for (let i = 0; i < 4; i++)
+      expect((await api.post("/api/auth/login", { email: staff.email, password: "Wrong-password-1" })).status).to.equal(
+        401,
+      );
+    expect((await api.post("/api/auth/login", { email: staff.email, password: "Wrong-password-1" })).status).to.equal(
+      423,
+    );
+
+    const events = await AuditEvent.findAll({ where: { organisationId: org.id, type: "organisation.policy_changed" } });
+    expect(events).to.have.length(1);
+    expect(events[0].actorId).to.equal(adminId);
+    expect(events[0].data.changes).to.deep.include({
+      "lockout.threshold": { from: 3, to: 5 },
+      "messages.forced": { from: [], to: ["idCheck"] },
+      "messages.defaultExpiryDays": { from: null, to: 30 },
+      subjectInNotifications: { from: false, to: true },
+    });
+    // The same values again change nothing and record nothing.
+    await admin.patch("/api/admin/policies", { lockout: { threshold: 5 } });
+    expect(await AuditEvent.count({ where: { organisationId: org.id, type: "organisation.policy_changed" } })).to.equal(
+      1,
+    );
+  });
+
+  it("a longest expiry shortens a later or missing expiry of a sent message", async () => {
+    const o = await buildOrganisation();
+    const a = await signIn(await buildUser({ organisation: o, role: "admin" }));
+    const sender = await signIn(await buildUser({ organisation: o, role: "staff" }));
+    const set = await a.patch("/api/admin/policies", { messages: { longestExpiryDays: 10 } });
+    expect(set.status, set.text).to.equal(200);
+    const day = 24 * 3600_000;
+    const send = async (expiresAt?: string) => {
+      const res = await sender.post<{ id: string }>("/api/messages", {
+        to: [{ email: `r-${Math.random().toString(16).slice(2)}@example.test`, mobile: "+46701234596" }],
+        subject: "Utgång",
+        body: { text: "Hej" },
+        ...(expiresAt ? { options: { expiresAt } } : {}),
+      });
+      expect(res.status, res.text).to.equal(201);
+      return (await Message.findByPk(res.body.id))!.expiresAt!.getTime();
+    };
+    for (const asked of [undefined, new Date(Date.now() + 40 * day).toISOString()]) {
+      const at = await send(asked);
+      expect(Math.abs(at - (Date.now() + 10 * day)), String(asked)).to.be.below(60_000);
+    }
+    const sooner = new Date(Date.now() + 3 * day);
+    expect(Math.abs((await send(sooner.toISOString())) - sooner.getTime())).to.be.below(1000);
+  });
+
+  it("zero-access with confirmation: the staff's escrow copies are deleted at once, audited with the admin as actor", async () => {
+    const o = await buildOrganisation();
+    const a = await buildUser({ organisation: o, role: "admin" });
+    const s = await buildUser({ organisation: o, role: "staff" });
+    expect((await User.findByPk(s.id))!.privateKeyEscrow).to.not.equal(null);
+    const api = await signIn(a);
+    const res = await api.patch<{ policies: Policies; escrowCopiesDropped: number }>("/api/admin/policies", {
+      zeroAccess: true,
+      confirmZeroAccess: true,
+    });
+    expect(res.status, res.text).to.equal(200);
+    expect(res.body.policies.zeroAccess).to.equal(true);
+    expect(res.body.escrowCopiesDropped).to.equal(2);
+    expect((await User.findByPk(s.id))!.privateKeyEscrow).to.equal(null);
+    const event = await AuditEvent.findOne({
+      where: { organisationId: o.id, type: "organisation.zero_access_enabled" },
+    });
+    expect(event?.actorId).to.equal(a.id);
+    // Signing in still works (the password copy stays).
+    await signIn(s, defaultPassword);
+  });
+});
