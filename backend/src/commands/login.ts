@@ -2,7 +2,7 @@ import type { ParameterizedContext } from "koa";
 import type { Transaction } from "sequelize";
 import { transaction } from "../db.js";
 import { User, normaliseEmail } from "../models/User.js";
-import { hashSecret, needsRehash, verifySecret } from "../services/passwords.js";
+import { hashSecret, needsRehash, verifySecret, withPasswordSlot } from "../services/passwords.js";
 import { createSession, type AuthState } from "../services/sessions.js";
 import {
   clearFailures,
@@ -86,7 +86,7 @@ async function check(email: string, password: string, t?: Transaction): Promise<
 export async function login(ctx: ParameterizedContext, props: LoginProps): Promise<LoginResult> {
   const email = normaliseEmail(props.email);
   for (let attempt = 1; attempt < 3; attempt++) {
-    const checked = await check(email, props.password);
+    const checked = await withPasswordSlot(() => check(email, props.password));
     const result = await transaction((t) => finish(ctx, t, email, props, checked));
     if (result) return result;
   }
