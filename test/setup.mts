@@ -35,6 +35,9 @@ setEnv(
     // Every suite signs in from 127.0.0.1; the auth tests lower these limits where they test them.
     RATE_LIMIT_LOGIN_IP_POINTS: "100000",
     RATE_LIMIT_LOGIN_ACCOUNT_POINTS: "1000",
+    // Likewise the per-IP limits on anonymous code sending and checking (test/backend/account/limits.test.ts lowers them).
+    RATE_LIMIT_SMS_SEND_IP_POINTS: "100000",
+    RATE_LIMIT_CODE_CHECK_IP_POINTS: "100000",
     // Password scrypt at 2^15 instead of production's 2^17, so sign-ins stay fast; the
     // configuration test proves the production default.
     PASSWORD_SCRYPT_LOG2_N: "15",

@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import path from "node:path";
 import { Sequelize, Transaction, type Options } from "sequelize";
 import { env } from "./env.js";
+import { logger } from "./logger.js";
 import { initModels } from "./models/index.js";
 
 export type Dialect = "sqlite" | "mysql";
@@ -50,6 +51,7 @@ export async function connect(url = env().DATABASE_URL): Promise<Sequelize> {
     await sequelize.query("PRAGMA foreign_keys = ON");
   }
   await sequelize.authenticate();
+  installTransactionGuard(sequelize);
   initModels(sequelize);
   instance = sequelize;
   return sequelize;
@@ -81,8 +83,34 @@ function isRetryableConflict(err: unknown): boolean {
   );
 }
 
-/** Set while a transaction callback runs, so a nested transaction() does not wait for itself. */
-const insideTransaction = new AsyncLocalStorage<true>();
+/**
+ * The transaction whose callback is running in this async context. A query in it that does not
+ * name it would take a second connection while the transaction holds the first (on MySQL a
+ * burst of such requests exhausts the pool and every one waits for the acquire time-out; on
+ * SQLite it waits for the write lock its own transaction holds). `assertInTransaction` catches
+ * that; `detached` is for work that must deliberately run on its own (background kicks).
+ */
+interface Scope {
+  t?: Transaction;
+  done: boolean;
+}
+const scope = new AsyncLocalStorage<Scope>();
+
+/** The open transaction of the callback running in this async context, if any. */
+export function openTransaction(): Transaction | undefined {
+  const s = scope.getStore();
+  // Sequelize sets `finished` when a transaction commits (before its afterCommit hooks run).
+  if (!s || s.done || !s.t || (s.t as { finished?: string }).finished) return undefined;
+  return s.t;
+}
+
+/** Runs `fn` outside any transaction context (e.g. work scheduled from inside a transaction). */
+export function detached<T>(fn: () => T): T {
+  return scope.exit(fn);
+}
+
+export class TransactionMisuseError extends Error {}
+
 let sqliteTail: Promise<void> = Promise.resolve();
 
 /**
@@ -91,13 +119,13 @@ let sqliteTail: Promise<void> = Promise.resolve();
  * so a burst of requests costs waiting, not retries. MySQL needs no queue.
  */
 async function inTurn<T>(run: () => Promise<T>): Promise<T> {
-  if (dialect() !== "sqlite" || insideTransaction.getStore()) return run();
+  if (dialect() !== "sqlite") return run();
   const previous = sqliteTail;
   let release!: () => void;
   sqliteTail = new Promise<void>((resolve) => (release = resolve));
   await previous;
   try {
-    return await insideTransaction.run(true, run);
+    return await run();
   } finally {
     release();
   }
@@ -108,18 +136,62 @@ async function inTurn<T>(run: () => Promise<T>): Promise<T> {
  * that lost a lock conflict (to another instance or process) is run again (up to 7 times,
  * with growing jitter), so concurrent requests never surface a deadlock or a busy database as
  * a 500. `fn` must therefore only have effects inside the database until it returns (side
- * effects go in `t.afterCommit`).
+ * effects go in `t.afterCommit`), and should not wait for slow work (scrypt, key derivation,
+ * network): do that before. Every query in `fn` passes `t`; a transaction() inside another
+ * is refused (it would need a second connection and, on SQLite, wait for itself).
  */
 export function transaction<T>(fn: (t: Transaction) => Promise<T>): Promise<T> {
+  if (openTransaction()) {
+    return Promise.reject(new TransactionMisuseError("transaction() inside an open transaction: pass its `t` instead"));
+  }
   return inTurn(async () => {
     for (let attempt = 1; ; attempt++) {
+      const s: Scope = { done: false };
       try {
-        return await db().transaction(fn);
+        return await scope.run(s, () =>
+          db().transaction((t) => {
+            s.t = t;
+            return fn(t);
+          }),
+        );
       } catch (err) {
         if (attempt >= 8 || !isRetryableConflict(err)) throw err;
         await new Promise((r) => setTimeout(r, 5 + Math.random() * 25 * attempt));
+      } finally {
+        s.done = true;
       }
     }
+  });
+}
+
+/**
+ * A write that must not be undone with a request's rollback (rate-limit counters) but on
+ * SQLite must still take its turn in the write queue: outside an open transaction it runs in a
+ * short transaction of its own on SQLite and as plain statements on MySQL; inside one it joins it.
+ */
+export function queuedWrite<T>(fn: (t: Transaction | undefined) => Promise<T>): Promise<T> {
+  const open = openTransaction();
+  if (open) return fn(open);
+  if (!instance || dialect() !== "sqlite") return fn(undefined);
+  return transaction((t) => fn(t));
+}
+
+/**
+ * Refuses (in tests and development) or reports (in production) a query made inside a
+ * transaction's callback that does not run in that transaction.
+ */
+function installTransactionGuard(sequelize: Sequelize): void {
+  let reported = false;
+  sequelize.addHook("beforeQuery", (options: { transaction?: Transaction | null }) => {
+    const open = openTransaction();
+    const given = options.transaction as (Transaction & { parent?: Transaction }) | null | undefined;
+    if (!open || given === open || given?.parent === open) return;
+    const error = new TransactionMisuseError(
+      "a query inside a transaction callback did not pass the transaction (it takes a second connection)",
+    );
+    if (!env().isProduction) throw error;
+    if (!reported) logger.warn({ stack: error.stack }, error.message);
+    reported = true;
   });
 }
 

@@ -98,6 +98,33 @@ const EnvSchema = z.object({
     .int()
     .min(1)
     .default(15 * 60),
+  // Rate limits (docs/security.md lists each with its window). Signed-in actions count per user
+  // (and per organisation for sending and SMS), never per IP: an office shares one NAT address.
+  // Anonymous steps count per IP and per account, address or link. Values are requests per window.
+  RATE_LIMIT_SEND_USER_POINTS: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_SEND_ORG_POINTS: z.coerce.number().int().min(1).default(3000),
+  RATE_LIMIT_DRAFT_USER_POINTS: z.coerce.number().int().min(1).default(300),
+  RATE_LIMIT_UPLOAD_USER_POINTS: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_SEARCH_USER_POINTS: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_KEYS_LOOKUP_USER_POINTS: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_API_USER_POINTS: z.coerce.number().int().min(1).default(120),
+  RATE_LIMIT_ADMIN_USER_POINTS: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_EXPORT_USER_POINTS: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_PASSWORD_CHANGE_USER_POINTS: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_TOKEN_CREATE_USER_POINTS: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_ID_CHECK_SEND_POINTS: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_ID_CHECK_VERIFY_POINTS: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_SMS_SEND_USER_POINTS: z.coerce.number().int().min(1).default(8),
+  RATE_LIMIT_SMS_SEND_ORG_POINTS: z.coerce.number().int().min(1).default(200),
+  RATE_LIMIT_CODE_CHECK_USER_POINTS: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_SMS_SEND_IP_POINTS: z.coerce.number().int().min(1).default(60),
+  RATE_LIMIT_CODE_CHECK_IP_POINTS: z.coerce.number().int().min(1).default(200),
+  RATE_LIMIT_RESET_EMAIL_POINTS: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_RESET_CHECKS_DAY_POINTS: z.coerce.number().int().min(1).default(20),
+  RATE_LIMIT_RECIPIENT_IP_POINTS: z.coerce.number().int().min(1).default(30),
+  RATE_LIMIT_RECIPIENT_LINK_SENDS_POINTS: z.coerce.number().int().min(1).default(5),
+  RATE_LIMIT_RECIPIENT_LINK_CHECKS_POINTS: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_INBOUND_POINTS: z.coerce.number().int().min(1).default(1200),
   /**
    * log2 of scrypt's N for password hashes and password-wrapped keys (services/passwords.ts).
    * Default and production minimum 17 (OWASP); tests may lower it to run fast.

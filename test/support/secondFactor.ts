@@ -8,13 +8,6 @@ import { testWorker, drain } from "./outbox.js";
 import { clock } from "../../backend/src/services/clock.js";
 import { restoreClock, setClockOffset } from "./clock.js";
 import type { OutboxWorker } from "../../backend/src/outbox/worker.js";
-import { codeLimits } from "../../backend/src/api/codeLimits.js";
-
-// Every test file in a run shares one client IP (127.0.0.1) and one database, so the per-IP
-// limits on sending and checking codes would trip across files. They are raised here; the
-// per-account limits stay and are tested in test/backend/account/limits.test.ts.
-codeLimits.sendPerIp = { points: 100_000, durationSeconds: 15 * 60 };
-codeLimits.checkPerIp = { points: 100_000, durationSeconds: 15 * 60 };
 import type { User } from "../../backend/src/models/User.js";
 
 /** Real SMTP and SMS catchers with an outbox worker; `smsCode(to)` delivers and returns the next code. */

@@ -1,4 +1,5 @@
 import crypto from "node:crypto";
+import os from "node:os";
 import { promisify } from "node:util";
 import { env } from "../env.js";
 import { deriveKey } from "./crypto/masterKey.js";
@@ -131,4 +132,26 @@ export function hashCode(code: string): Promise<string> {
 /** Constant-time check of a one-time code against its stored hash. */
 export function verifyCode(code: string, stored: string | null | undefined): Promise<boolean> {
   return verifyWith(code, stored, codeParams);
+}
+
+let slotsFree = Math.max(1, os.availableParallelism());
+const waiting: Array<() => void> = [];
+
+/**
+ * Runs the password work of one request (a sign-in's check: scrypt of the password, then of
+ * the key wrap) with at most one request per core at a time, first come first served. A burst
+ * of sign-ins then finishes one after another instead of all at the end (every request's
+ * second scrypt would otherwise queue behind every other's first), and libuv's 4 threads stay
+ * free for file and DNS work of other requests. Never hold a transaction around it.
+ */
+export async function withPasswordSlot<T>(fn: () => Promise<T>): Promise<T> {
+  if (slotsFree > 0) slotsFree -= 1;
+  else await new Promise<void>((resolve) => waiting.push(resolve));
+  try {
+    return await fn();
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else slotsFree += 1;
+  }
 }

@@ -1,6 +1,7 @@
 import crypto from "node:crypto";
 import { Op, UniqueConstraintError, literal, type Transaction } from "sequelize";
 import { RateLimitBucket } from "../models/RateLimitBucket.js";
+import { queuedWrite } from "../db.js";
 import { clock } from "./clock.js";
 
 export interface RateLimitOptions {
@@ -50,16 +51,26 @@ async function tryRestart(k: string, now: Date, durationSeconds: number, transac
 
 /**
  * Counts one request against `name`/`key` in a fixed window stored in the database, so the
- * limit holds across every backend instance. Each step is a single atomic statement (no
- * transaction, no row lock). Call it outside the request's transaction, so that a request that
- * fails and rolls back still counts; pass `transaction` only when that transaction commits on
- * failure too (on SQLite a second writer beside an open transaction would wait for it).
+ * limit holds across every backend instance. Each step is a single atomic statement (no row
+ * lock). Call it before the request's transaction, so that a request that fails and rolls back
+ * still counts. On SQLite the counting takes its turn in the write queue (db.ts `queuedWrite`),
+ * so it never meets a transaction's write lock; called inside an open transaction it joins it.
  */
-export async function consumeRateLimit(
+export function consumeRateLimit(
   name: string,
   key: string,
   opts: RateLimitOptions,
   transaction?: Transaction,
+): Promise<RateLimitResult> {
+  if (transaction) return count(name, key, opts, transaction);
+  return queuedWrite((t) => count(name, key, opts, t));
+}
+
+async function count(
+  name: string,
+  key: string,
+  opts: RateLimitOptions,
+  transaction: Transaction | undefined,
 ): Promise<RateLimitResult> {
   const k = bucketKey(name, key, opts.durationSeconds);
   const now = clock.now();
@@ -84,5 +95,7 @@ export async function consumeRateLimit(
 
 /** Forgets a key's window (e.g. after a successful sign-in for the per-account counter). */
 export async function resetRateLimit(name: string, key: string, durationSeconds: number): Promise<void> {
-  await RateLimitBucket.destroy({ where: { bucketKey: bucketKey(name, key, durationSeconds) } });
+  await queuedWrite((transaction) =>
+    RateLimitBucket.destroy({ where: { bucketKey: bucketKey(name, key, durationSeconds) }, transaction }),
+  );
 }

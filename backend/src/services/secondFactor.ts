@@ -22,9 +22,9 @@ export async function availableMethods(user: User, t?: Transaction): Promise<Sec
  * has an active authenticator (TOTP); SMS to the primary mobile and one-time codes are then
  * accepted too (SPEC F16, F19).
  */
-export async function secondFactorMethods(user: User): Promise<SecondFactorMethod[]> {
-  if (!(await totpEnabled(user.id))) return [];
-  return availableMethods(user);
+export async function secondFactorMethods(user: User, t?: Transaction): Promise<SecondFactorMethod[]> {
+  if (!(await totpEnabled(user.id, t))) return [];
+  return availableMethods(user, t);
 }
 
 /**

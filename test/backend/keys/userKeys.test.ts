@@ -223,7 +223,8 @@ describe("user keys", () => {
     const a = await reload(await buildUser());
     const b = await reload(await buildUser());
     await User.update({ privateKeyEscrow: a.privateKeyEscrow }, { where: { id: b.id } });
-    expect(await transaction(async (t) => escrowedPrivateKey(t, await reload(b)))).to.equal(null);
+    const moved = await reload(b);
+    expect(await transaction(async (t) => escrowedPrivateKey(t, moved))).to.equal(null);
   });
 
   it("reseals the session key on rotation, for a new row and for an in-place rename", async () => {

@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import { transaction } from "../../../backend/src/db.js";
 import { issueApiToken } from "../../../backend/src/services/apiTokens.js";
-import { searchLimit } from "../../../backend/src/routes/mailbox/index.js";
 import type { User } from "../../../backend/src/models/User.js";
 import { ApiClient } from "../../support/server.js";
-import { signIn } from "../../support/auth.js";
+import { signIn, withEnv } from "../../support/auth.js";
 import { buildOrganisation, buildUser } from "../../support/factories.js";
 import { startDelivery, type Delivery } from "../../support/secondFactor.js";
 
@@ -95,9 +94,7 @@ describe("mailbox search respects the key, the ID check and burn after reading (
   });
 
   it("rate-limits searches per user with 429 and Retry-After", async () => {
-    const saved = { ...searchLimit };
-    searchLimit.points = 3;
-    try {
+    await withEnv({ RATE_LIMIT_SEARCH_USER_POINTS: 3 }, async () => {
       const carol = await buildUser({ organisation: null });
       const api = await signIn(carol);
       for (let i = 0; i < 3; i++) expect((await api.get(`/api/mailbox/inbox?q=abc${i}`)).status).to.equal(200);
@@ -109,8 +106,6 @@ describe("mailbox search respects the key, the ID check and burn after reading (
       expect((await (await signIn(carol)).get("/api/mailbox/inbox?q=abce")).status).to.equal(429);
       // Listing without a query is not a search and is not counted.
       expect((await api.get("/api/mailbox/inbox")).status).to.equal(200);
-    } finally {
-      Object.assign(searchLimit, saved);
-    }
+    });
   });
 });

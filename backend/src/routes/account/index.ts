@@ -3,7 +3,7 @@ import { z } from "zod";
 import { locales } from "#shared/accountNames.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
-import { codeCheckIpLimit, limitPerKey } from "../../api/codeLimits.js";
+import { limitPerKey } from "../../api/codeLimits.js";
 import { InvalidCodeError, SecondFactorFields } from "../../api/codeFields.js";
 import { transaction } from "../../db.js";
 import { appError } from "../../errors.js";
@@ -16,6 +16,7 @@ import { updateAccountSettings } from "../../commands/updateAccountSettings.js";
 import { deleteOwnAccount } from "../../commands/deleteOwnAccount.js";
 import { exportAccount } from "../../commands/exportAccount.js";
 import { AccountSchema, presentAccount } from "../../presenters/account.js";
+import { limits } from "../../api/limits.js";
 
 const PatchBody = z
   .object({
@@ -35,8 +36,6 @@ const PatchBody = z
   })
   .partial()
   .strict();
-
-const exportLimit = { points: 5, durationSeconds: 60 * 60 };
 
 /** A second factor when the user has one, else the password (issue 13). */
 const ExportBody = z
@@ -120,12 +119,12 @@ export function accountRoutes(router: Router): void {
         },
         429: { description: "`rate_limited`", schema: ErrorSchema },
       },
-      before: [codeCheckIpLimit(), authenticated()],
+      before: [authenticated()],
     },
     async (ctx, { body }) => {
       const auth = authState(ctx);
       if (auth.via !== "session") throw appError("forbidden", "Only a signed-in browser session can export data");
-      await consumeRateLimit("account-export", auth.user.id, exportLimit);
+      await consumeRateLimit("account-export", auth.user.id, limits.exportUser);
       const result = await exportAccount({
         auth,
         meta: requestMeta(ctx),
@@ -159,7 +158,7 @@ export function accountRoutes(router: Router): void {
         403: { description: "`invalid_password`", schema: ErrorSchema },
         429: { description: "`rate_limited`", schema: ErrorSchema },
       },
-      before: [codeCheckIpLimit(), authenticated()],
+      before: [authenticated()],
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);

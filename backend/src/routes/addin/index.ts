@@ -3,13 +3,13 @@ import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { NotFoundError } from "../../errors.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
-import { rateLimit } from "../../middlewares/rateLimit.js";
 import { transaction } from "../../db.js";
 import { mayGetSenderNotification } from "../../policies/messages.js";
 import { optionNames } from "../../services/messages/orgPolicy.js";
 import { messageOptionDefaults } from "../../services/messages/composeDefaults.js";
 import { messageById } from "../../services/messages/messageAccess.js";
 import { senderNotification } from "../../services/messages/senderNotification.js";
+import { limits, perUser } from "../../api/limits.js";
 
 const NotificationQuery = z.object({
   messageId: z.uuid(),
@@ -41,7 +41,7 @@ export function addinRoutes(router: Router): void {
       summary: "The organisation's defaults for the seven security functions, for the compose pane",
       tags: ["messages"],
       security: "session",
-      before: [rateLimit({ name: "addin-settings-ip", points: 120, durationSeconds: 60 }), authenticated()],
+      before: [authenticated(), perUser("addin-settings-user", limits.apiUser)],
       responses: {
         200: { description: "`{options: {defaults, forced, defaultExpiryDays}}`", schema: SettingsResponse },
         401: { description: "`authentication_required`", schema: ErrorSchema },
@@ -65,7 +65,7 @@ export function addinRoutes(router: Router): void {
       tags: ["messages"],
       security: "session",
       query: NotificationQuery,
-      before: [rateLimit({ name: "addin-notification-ip", points: 120, durationSeconds: 60 }), authenticated()],
+      before: [authenticated(), perUser("addin-notification-user", limits.apiUser)],
       responses: {
         200: { description: "`{subject, html, link}`", schema: NotificationResponse },
         400: { description: "`validation_error`", schema: ErrorSchema },

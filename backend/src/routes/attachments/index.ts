@@ -1,9 +1,9 @@
 import type Router from "@koa/router";
+import { limits, perUser } from "../../api/limits.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { transaction } from "../../db.js";
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError, appError } from "../../errors.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
-import { rateLimit } from "../../middlewares/rateLimit.js";
 import { createDraftMessage } from "../../commands/createDraftMessage.js";
 import { removeDraftAttachment } from "../../commands/removeDraftAttachment.js";
 import { KeysLockedError } from "../../services/messages/readMessage.js";
@@ -39,7 +39,7 @@ const tooLarge = {
     "`attachment_too_large`: over the plan's per-attachment limit (checked from Content-Length and while streaming)",
   schema: ErrorSchema,
 };
-const uploadLimit = () => rateLimit({ name: "attachment-upload", points: 600, durationSeconds: 60 });
+const uploadLimit = () => perUser("attachment-upload-user", limits.uploadUser);
 
 /**
  * Attachments (F6): a draft is created, files are streamed up into it (plaintext: the server
@@ -59,7 +59,7 @@ export function attachmentRoutes(router: Router): void {
       security: "session",
       body: CreateDraftBody,
       bodyLimit: 512 * 1024,
-      before: [rateLimit({ name: "draft-ip", points: 120, durationSeconds: 60 }), authenticated()],
+      before: [authenticated(), perUser("draft-user", limits.draftUser)],
       responses: {
         201: { description: "The draft (only its sender sees it)", schema: DraftResponse },
         401: e401,
@@ -94,7 +94,7 @@ export function attachmentRoutes(router: Router): void {
         description:
           "The file's raw bytes; Content-Type is the file's type (not multipart or form data); header X-File-Name is the file name, percent-encoded UTF-8. Content-Length or chunked.",
       },
-      before: [uploadLimit(), authenticated()],
+      before: [authenticated(), uploadLimit()],
       responses: {
         201: {
           description: "Stored encrypted; name, type and size are kept only encrypted",
@@ -156,7 +156,7 @@ export function attachmentRoutes(router: Router): void {
         description:
           "The v1 attachment stream (docs/format.md) encrypted under the draft's content key and this attachment id; header X-Plaintext-Size gives the plaintext bytes",
       },
-      before: [uploadLimit(), authenticated()],
+      before: [authenticated(), uploadLimit()],
       responses: {
         201: {
           description: "Stored after the header and record structure matched the declared size",

@@ -1,7 +1,6 @@
 import type Router from "@koa/router";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
-import { rateLimit } from "../../middlewares/rateLimit.js";
 import { KeysLockedError } from "../../services/messages/readMessage.js";
 import { openDraftContentKey } from "../../services/attachments/drafts.js";
 import {
@@ -18,6 +17,7 @@ import { declaredLength, requestBody } from "../../services/attachments/requestS
 import { ChunkParams, DraftParams, StartUploadBody, UploadParams, UploadResponse } from "./schema.js";
 import { storageRegion } from "../../services/attachments/storageRegion.js";
 import { tooLargeError, withConnectionClose } from "./connectionClose.js";
+import { limits, perUser } from "../../api/limits.js";
 
 const e401 = { description: "`authentication_required`", schema: ErrorSchema };
 const notFound = { description: "`not_found`: no such draft or upload of the caller's (S4)", schema: ErrorSchema };
@@ -28,7 +28,7 @@ const notFound = { description: "`not_found`: no such draft or upload of the cal
  * encrypted on arrival as exactly the records it holds in the final stream.
  */
 export function uploadRoutes(router: Router): void {
-  const before = () => [rateLimit({ name: "attachment-upload", points: 600, durationSeconds: 60 }), authenticated()];
+  const before = () => [authenticated(), perUser("attachment-upload-user", limits.uploadUser)];
 
   defineRoute(
     router,

@@ -60,9 +60,7 @@ export function authRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       await consumeRateLimit("login-account", normaliseEmail(body.email), loginAccountLimit);
-      const result = await transaction((t) =>
-        login(ctx, t, { email: body.email, password: body.password, meta: requestMeta(ctx) }),
-      );
+      const result = await login(ctx, { email: body.email, password: body.password, meta: requestMeta(ctx) });
       if (result.kind === "invalid_credentials") throw invalidCredentials();
       if (result.kind === "locked") throw accountLocked(result.retryAfterSeconds);
       ctx.body = result.kind === "done" ? { next: "done" } : { next: "second_factor", methods: result.methods };

@@ -9,6 +9,7 @@ import { processInboundMail } from "../../commands/processInboundMail.js";
 import { rateLimit } from "../../middlewares/rateLimit.js";
 import { inboundClassifications } from "../../services/inbound/classify.js";
 import { INBOUND_MAX_BYTES } from "../../services/inbound/limits.js";
+import { limits } from "../../api/limits.js";
 
 const AcceptedSchema = z.object({ classification: z.enum(inboundClassifications) }).meta({ id: "InboundAccepted" });
 
@@ -62,7 +63,7 @@ export function inboundRoutes(router: Router): void {
         429: { description: "Too many requests from this address", schema: ErrorSchema },
       },
       // Generous for an MTA handing over bursts of bounces; still stops token guessing.
-      before: [rateLimit({ name: "inbound-mail", points: 1200, durationSeconds: 60 }), inboundToken()],
+      before: [rateLimit({ name: "inbound-mail", ...limits.inbound }), inboundToken()],
     },
     async (ctx) => {
       const raw = await readRaw(ctx, INBOUND_MAX_BYTES);

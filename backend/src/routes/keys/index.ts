@@ -4,9 +4,9 @@ import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
-import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
 import { lookupRecipientKeys } from "../../commands/lookupRecipientKeys.js";
 import { RecipientSchema } from "../messages/schema.js";
+import { limits, perUser } from "../../api/limits.js";
 
 const LookupBody = z.object({ recipients: z.array(RecipientSchema).min(1).max(100) }).strict();
 const LookupResponse = z.object({
@@ -31,7 +31,7 @@ export function keyRoutes(router: Router): void {
       tags: ["messages"],
       security: "session",
       body: LookupBody,
-      before: [rateLimit({ name: "keys-lookup-ip", points: 120, durationSeconds: 60 }), authenticated()],
+      before: [authenticated(), perUser("keys-lookup-user", limits.keysLookupUser)],
       responses: {
         200: { description: "One public key (JWK) per distinct recipient", schema: LookupResponse },
         400: { description: "`validation_error`", schema: ErrorSchema },
@@ -46,7 +46,6 @@ export function keyRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
-      await consumeRateLimit("keys-lookup-user", user.id, { points: 60, durationSeconds: 60 });
       const resolved = await transaction((t) => lookupRecipientKeys(t, user, body.recipients, requestMeta(ctx).ip));
       ctx.body = {
         keys: resolved.map((r) => ({

@@ -6,9 +6,9 @@ import { KeysLockedError, requestPrivateKey } from "../../services/messages/read
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
 import { presentMailboxItem } from "../../presenters/mailbox.js";
 import { MailboxParams, MailboxQuery, MailboxResponse } from "../messages/schema.js";
+import { limits } from "../../api/limits.js";
 
 /** Searches per user and window (issue 13); mutable so a test can tighten it. */
-export const searchLimit = { points: 60, durationSeconds: 60 };
 
 export function mailboxRoutes(router: Router): void {
   defineRoute(
@@ -40,7 +40,7 @@ export function mailboxRoutes(router: Router): void {
     async (ctx, { params, query }) => {
       const auth = authState(ctx);
       // The blind index answers for content: only a caller who could read it may ask (issue 13).
-      if (query.q) await consumeRateLimit("mailbox-search-user", auth.user.id, searchLimit);
+      if (query.q) await consumeRateLimit("mailbox-search-user", auth.user.id, limits.searchUser);
       const privateKey = await requestPrivateKey(auth);
       if (query.q && !privateKey) throw KeysLockedError();
       const ref = await resolveFolder(auth.user, params.folder);

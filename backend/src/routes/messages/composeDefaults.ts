@@ -3,9 +3,9 @@ import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { transaction } from "../../db.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
-import { rateLimit } from "../../middlewares/rateLimit.js";
 import { optionNames } from "../../services/messages/orgPolicy.js";
 import { composeDefaultsFor } from "../../services/messages/composeDefaults.js";
+import { limits, perUser } from "../../api/limits.js";
 
 const OptionFlags = z.object(
   Object.fromEntries(optionNames.map((n) => [n, z.boolean()])) as Record<(typeof optionNames)[number], z.ZodBoolean>,
@@ -35,7 +35,7 @@ export function composeDefaultsRoutes(router: Router): void {
       summary: "Organisation defaults, forced security functions and signature for a new message",
       tags: ["messages"],
       security: "session",
-      before: [rateLimit({ name: "compose-defaults-ip", points: 120, durationSeconds: 60 }), authenticated()],
+      before: [authenticated(), perUser("compose-defaults-user", limits.apiUser)],
       responses: {
         200: { description: "`{defaults, forced, defaultExpiryDays, signature}`", schema: ComposeDefaultsResponse },
         401: { description: "`authentication_required`", schema: ErrorSchema },

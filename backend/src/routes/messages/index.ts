@@ -1,9 +1,10 @@
 import type Router from "@koa/router";
+import { consumeForOrganisation, limits, perUser } from "../../api/limits.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
-import { consumeRateLimit, rateLimit } from "../../middlewares/rateLimit.js";
+import { consumeRateLimit } from "../../middlewares/rateLimit.js";
 import {
   encryptedMessageForReader,
   openMessageForReader,
@@ -48,7 +49,7 @@ export function messageRoutes(router: Router): void {
       security: "session",
       body: SendMessageBody,
       bodyLimit: MAX_BODY_CHARS * 2 + 64 * 1024,
-      before: [rateLimit({ name: "send-ip", points: 120, durationSeconds: 60 }), authenticated()],
+      before: [authenticated(), perUser("send-user", limits.sendUser)],
       responses: {
         201: { description: "Sent: encrypted, stored, recipients notified through the outbox", schema: SentResponse },
         400: { description: "`validation_error`", schema: ErrorSchema },
@@ -65,7 +66,7 @@ export function messageRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
-      await consumeRateLimit("send-user", user.id, { points: 60, durationSeconds: 60 });
+      await consumeForOrganisation("send-org", user.organisationId, limits.sendOrganisation);
       const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
       const html = typeof body.body === "string" ? null : (body.body.html ?? null);
       const { expiresAt, ...options } = body.options;
@@ -203,7 +204,7 @@ export function messageRoutes(router: Router): void {
     },
     async (ctx, { params }) => {
       const auth = authState(ctx);
-      await consumeRateLimit("id-check-send", `${auth.user.id}:${params.id}`, { points: 5, durationSeconds: 15 * 60 });
+      await consumeRateLimit("id-check-send", `${auth.user.id}:${params.id}`, limits.idCheckSend);
       const result = await transaction((t) => sendIdCheck(t, auth.user, params.id));
       if (result.kind === "not_required")
         throw appError("id_check_not_required", "This message has no ID check for you");
@@ -232,10 +233,7 @@ export function messageRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       const auth = authState(ctx);
-      await consumeRateLimit("id-check-verify", `${auth.user.id}:${params.id}`, {
-        points: 10,
-        durationSeconds: 15 * 60,
-      });
+      await consumeRateLimit("id-check-verify", `${auth.user.id}:${params.id}`, limits.idCheckVerify);
       const result = await transaction((t) => verifyIdCheck(t, auth, params.id, body.code));
       if (result.kind === "invalid_code") throw appError("invalid_code", "The code is wrong or no longer valid");
       ctx.body = { verified: true };
@@ -279,7 +277,7 @@ export function messageRoutes(router: Router): void {
       params: MessageIdParams,
       body: SaveDraftBody,
       bodyLimit: MAX_BODY_CHARS * 2 + 64 * 1024,
-      before: [rateLimit({ name: "draft-save-ip", points: 300, durationSeconds: 60 }), authenticated()],
+      before: [authenticated(), perUser("draft-save-user", limits.draftUser)],
       responses: {
         204: { description: "Saved" },
         400: { description: "`validation_error`", schema: ErrorSchema },

@@ -2,7 +2,7 @@ import type Router from "@koa/router";
 import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
-import { codeCheckIpLimit, limitPerKey, smsSendIpLimit } from "../../api/codeLimits.js";
+import { limitPerKey, limitSmsForUser } from "../../api/codeLimits.js";
 import { InvalidCodeError, SecondFactorFields, SentSchema } from "../../api/codeFields.js";
 import { transaction } from "../../db.js";
 import { appError } from "../../errors.js";
@@ -68,12 +68,12 @@ export function phoneRoutes(router: Router): void {
         422: { description: "`invalid_phone`, `too_many_phones`", schema: ErrorSchema },
         429: limited,
       },
-      before: [smsSendIpLimit(), authenticated()],
+      before: [authenticated()],
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       await limitPerKey("code-check-user", "checkPerUser", user.id);
-      await limitPerKey("sms-send-user", "sendPerUser", user.id);
+      await limitSmsForUser(user);
       const result = await transaction((t) =>
         confirmSecurityChange(t, {
           user,
@@ -114,12 +114,12 @@ export function phoneRoutes(router: Router): void {
         422: { description: "`invalid_phone`", schema: ErrorSchema },
         429: limited,
       },
-      before: [codeCheckIpLimit(), authenticated()],
+      before: [authenticated()],
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       await limitPerKey("code-check-user", "checkPerUser", user.id);
-      await limitPerKey("sms-send-user", "sendPerUser", user.id);
+      await limitSmsForUser(user);
       const result = await transaction((t) =>
         confirmSecurityChange(t, {
           user,
@@ -162,11 +162,11 @@ export function phoneRoutes(router: Router): void {
         409: { description: "`phone_already_verified`", schema: ErrorSchema },
         429: limited,
       },
-      before: [smsSendIpLimit(), authenticated()],
+      before: [authenticated()],
     },
     async (ctx, { params }) => {
       const user = currentUser(ctx);
-      await limitPerKey("sms-send-user", "sendPerUser", user.id);
+      await limitSmsForUser(user);
       const phone = await transaction((t) => resendPhoneVerification(t, user, params.id));
       ctx.status = 202;
       ctx.body = { sent: true, to: maskPhone(phone.e164) ?? "" };
@@ -189,7 +189,7 @@ export function phoneRoutes(router: Router): void {
         404: notFound,
         429: limited,
       },
-      before: [codeCheckIpLimit(), authenticated()],
+      before: [authenticated()],
     },
     async (ctx, { params, body }) => {
       const user = currentUser(ctx);
@@ -242,7 +242,7 @@ export function phoneRoutes(router: Router): void {
         409: { description: "`phone_is_primary`", schema: ErrorSchema },
         429: limited,
       },
-      before: [codeCheckIpLimit(), authenticated()],
+      before: [authenticated()],
     },
     async (ctx, { params, body }) => {
       const user = currentUser(ctx);

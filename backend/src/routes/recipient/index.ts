@@ -12,6 +12,7 @@ import { registerRecipient } from "../../commands/registerRecipient.js";
 import { assertLinkEmail, reportWrongNumber } from "../../commands/reportWrongNumber.js";
 import { hashLinkToken } from "../../services/messages/linkTokens.js";
 import { LinkRetiredError, VERIFY_COOKIE, VERIFY_WINDOW_MS } from "../../services/messages/recipientLink.js";
+import { limits, type Limit } from "../../api/limits.js";
 
 const TokenParams = z.object({ token: z.string().min(1).max(100) });
 const StartBody = z.object({ email: z.string().trim().min(3).max(320) }).strict();
@@ -35,10 +36,10 @@ const TooManyCodeFailuresError = (retryAfterSeconds: number) =>
     headers: { "Retry-After": String(retryAfterSeconds) },
   });
 
-const ipLimit = (name: string) => rateLimit({ name, points: 30, durationSeconds: 15 * 60 });
+const ipLimit = (name: string) => rateLimit({ name, ...limits.recipientIp });
 /** Per link: resends and guesses are bounded whatever IPs they come from (S3). */
-const perLink = (name: string, token: string, points: number) =>
-  consumeRateLimit(name, hashLinkToken(token).slice(0, 32), { points, durationSeconds: 15 * 60 });
+const perLink = (name: string, token: string, limit: Limit) =>
+  consumeRateLimit(name, hashLinkToken(token).slice(0, 32), limit);
 
 /** The steps behind the link in the notification e-mail (F9), used by the web app's /r/{token} page. */
 export function recipientRoutes(router: Router): void {
@@ -66,7 +67,7 @@ export function recipientRoutes(router: Router): void {
       },
     },
     async (ctx, { params, body }) => {
-      await perLink("recipient-start-link", params.token, 5);
+      await perLink("recipient-start-link", params.token, limits.recipientLinkSends);
       const result = await transaction((t) =>
         startRecipientVerification(t, params.token, body.email, requestMeta(ctx)),
       );
@@ -97,7 +98,7 @@ export function recipientRoutes(router: Router): void {
       },
     },
     async (ctx, { params, body }) => {
-      await perLink("recipient-verify-link", params.token, 10);
+      await perLink("recipient-verify-link", params.token, limits.recipientLinkChecks);
       const result = await transaction((t) => verifyRecipientCode(t, params.token, body.code, requestMeta(ctx)));
       if (!result.ok) {
         if (result.reason === "retired") throw LinkRetiredError();
@@ -147,7 +148,7 @@ export function recipientRoutes(router: Router): void {
       },
     },
     async (ctx, { params, body }) => {
-      await perLink("recipient-register-link", params.token, 10);
+      await perLink("recipient-register-link", params.token, limits.recipientLinkChecks);
       if (!body.acceptTerms) throw appError("terms_not_accepted", "Accept the terms of use to continue");
       const verifySecret = ctx.cookies.get(VERIFY_COOKIE);
       const result = await transaction((t) =>
@@ -184,7 +185,7 @@ export function recipientRoutes(router: Router): void {
       },
     },
     async (ctx, { params, body }) => {
-      await perLink("recipient-wrong-number-tries", params.token, 5);
+      await perLink("recipient-wrong-number-tries", params.token, limits.recipientLinkSends);
       await assertLinkEmail(params.token, body.email);
       await consumeRateLimit("recipient-wrong-number-link", hashLinkToken(params.token).slice(0, 32), {
         points: 1,

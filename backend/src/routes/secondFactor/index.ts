@@ -3,7 +3,7 @@ import { z } from "zod";
 import QRCode from "qrcode";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
-import { codeCheckIpLimit, limitPerKey, smsSendIpLimit } from "../../api/codeLimits.js";
+import { limitPerKey, limitSmsForUser } from "../../api/codeLimits.js";
 import { InvalidCodeError, noStore, SecondFactorFields, SentSchema } from "../../api/codeFields.js";
 import { transaction } from "../../db.js";
 import { appError } from "../../errors.js";
@@ -61,11 +61,11 @@ export function secondFactorRoutes(router: Router): void {
         422: { description: "`no_phone`", schema: ErrorSchema },
         429: limited,
       },
-      before: [smsSendIpLimit(), authenticated()],
+      before: [authenticated()],
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
-      await limitPerKey("sms-send-user", "sendPerUser", user.id);
+      await limitSmsForUser(user);
       await transaction((t) => issueSmsCode(t, user, body.purpose));
       ctx.status = 202;
       ctx.body = { sent: true, to: maskPhone(user.mobile) ?? "" };
@@ -88,7 +88,7 @@ export function secondFactorRoutes(router: Router): void {
         409: { description: "`totp_already_enabled`", schema: ErrorSchema },
         429: limited,
       },
-      before: [codeCheckIpLimit(), authenticated()],
+      before: [authenticated()],
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
@@ -133,7 +133,7 @@ export function secondFactorRoutes(router: Router): void {
         400: invalid,
         429: limited,
       },
-      before: [codeCheckIpLimit(), authenticated()],
+      before: [authenticated()],
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
@@ -170,7 +170,7 @@ export function secondFactorRoutes(router: Router): void {
         400: invalid,
         429: limited,
       },
-      before: [codeCheckIpLimit(), authenticated()],
+      before: [authenticated()],
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
@@ -210,7 +210,7 @@ export function secondFactorRoutes(router: Router): void {
         400: invalid,
         429: limited,
       },
-      before: [codeCheckIpLimit(), authenticated()],
+      before: [authenticated()],
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);

@@ -15,6 +15,7 @@ import { createApiToken } from "../../commands/createApiToken.js";
 import { deleteApiToken } from "../../commands/deleteApiToken.js";
 import { SessionSchema, presentSession } from "../../presenters/session.js";
 import { ApiTokenSchema, presentApiToken } from "../../presenters/apiToken.js";
+import { limits } from "../../api/limits.js";
 
 const IdParams = z.object({ id: z.uuid() });
 const sessionOnly = "Only a signed-in browser session can do this";
@@ -117,7 +118,7 @@ export function sessionRoutes(router: Router): void {
     async (ctx, { body }) => {
       const auth = authState(ctx);
       if (auth.via !== "session") throw appError("forbidden", sessionOnly);
-      await consumeRateLimit("password-change", auth.user.id, { points: 10, durationSeconds: 15 * 60 });
+      await consumeRateLimit("password-change", auth.user.id, limits.passwordChangeUser);
       const result = await transaction((t) =>
         changePassword(ctx, t, {
           user: auth.user,
@@ -162,7 +163,7 @@ export function sessionRoutes(router: Router): void {
     async (ctx, { body }) => {
       const auth = authState(ctx);
       if (auth.via !== "session") throw appError("forbidden", sessionOnly);
-      await consumeRateLimit("token-create", auth.user.id, { points: 10, durationSeconds: 15 * 60 });
+      await consumeRateLimit("token-create", auth.user.id, limits.tokenCreateUser);
       const result = await transaction((t) =>
         createApiToken(t, { auth, label: body.label, password: body.password, meta: requestMeta(ctx) }),
       );

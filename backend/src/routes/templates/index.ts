@@ -5,7 +5,7 @@ import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
 import { ForbiddenError, NotFoundError } from "../../errors.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
-import { rateLimit } from "../../middlewares/rateLimit.js";
+import { limits, perUser } from "../../api/limits.js";
 import type { User } from "../../models/User.js";
 import { templateAdminOrganisation } from "../../policies/templates.js";
 import { presentTemplate, TemplateSchema } from "../../presenters/template.js";
@@ -50,10 +50,7 @@ export function templateRoutes(router: Router): void {
       summary: "The organisation's templates (or the built-in standard text while it has none)",
       tags: ["templates"],
       security: "session",
-      before: [
-        rateLimit({ name: "templates-ip", points: 120, durationSeconds: 60 }),
-        authenticated({ roles: ["admin", "staff"] }),
-      ],
+      before: [authenticated({ roles: ["admin", "staff"] }), perUser("templates-user", limits.apiUser)],
       responses: {
         200: { description: "`{templates}`", schema: ListResponse },
         401: unauthenticated,
@@ -75,10 +72,7 @@ export function templateRoutes(router: Router): void {
       tags: ["templates"],
       security: "session",
       body: TemplateBody,
-      before: [
-        rateLimit({ name: "admin-templates-ip", points: 60, durationSeconds: 60 }),
-        authenticated({ roles: ["admin"] }),
-      ],
+      before: [authenticated({ roles: ["admin"] }), perUser("admin-templates-user", limits.adminUser)],
       responses: {
         201: { description: "The template", schema: TemplateSchema },
         400: invalid,
@@ -107,10 +101,7 @@ export function templateRoutes(router: Router): void {
       security: "session",
       params: IdParams,
       body: TemplatePatch,
-      before: [
-        rateLimit({ name: "admin-templates-ip", points: 60, durationSeconds: 60 }),
-        authenticated({ roles: ["admin"] }),
-      ],
+      before: [authenticated({ roles: ["admin"] }), perUser("admin-templates-user", limits.adminUser)],
       responses: {
         200: { description: "The template", schema: TemplateSchema },
         400: invalid,
@@ -146,10 +137,7 @@ export function templateRoutes(router: Router): void {
       tags: ["templates"],
       security: "session",
       params: IdParams,
-      before: [
-        rateLimit({ name: "admin-templates-ip", points: 60, durationSeconds: 60 }),
-        authenticated({ roles: ["admin"] }),
-      ],
+      before: [authenticated({ roles: ["admin"] }), perUser("admin-templates-user", limits.adminUser)],
       responses: { 204: { description: "Deleted" }, 400: invalid, 401: unauthenticated, 403: denied, 404: notFound },
     },
     async (ctx, { params }) => {

@@ -112,12 +112,83 @@ export async function createUserKeys(t: Transaction, user: User, password: strin
 }
 
 /**
+ * The private key opened with the password, ready to be sealed into a session: the slow part
+ * of unlocking (scrypt for the unwrap and, for an older wrap, for the re-wrap), done before the
+ * sign-in transaction opens so that it never holds the database while deriving keys.
+ */
+export interface UnlockedKey {
+  /** users.private_key_password it was opened from (the transaction checks it is unchanged). */
+  from: string;
+  key: jose.JWK.Key;
+  /** A re-wrap under today's parameters when `from` is older (no pepper, lower cost). */
+  rewrapped: string | null;
+}
+
+/**
+ * Opens the password-wrapped private key of `user` (no database access). Null when there is
+ * none or the password does not open it: `sealKeyForSession` then repairs in its transaction.
+ */
+export async function openKeyWithPassword(
+  user: Pick<User, "id" | "privateKeyPassword">,
+  password: string,
+): Promise<UnlockedKey | null> {
+  const from = user.privateKeyPassword;
+  if (!from) return null;
+  const plain = await unwrapWithPassword(user.id, password, from);
+  if (!plain) return null;
+  try {
+    const key = await parsePrivate(plain);
+    // An older wrap (no pepper, lower cost) is re-wrapped now that the password is at hand.
+    const rewrapped = needsRewrap(from) ? await wrapWithPassword(user.id, password, plain) : null;
+    return { from, key, rewrapped };
+  } finally {
+    plain.fill(0);
+  }
+}
+
+/**
+ * In the sign-in transaction: seals the private key into the session. `unlocked` comes from
+ * `openKeyWithPassword` before the transaction; when it is null, or the wrap changed since, the
+ * stored form is repaired here (escrow copy, or a new pair: see `unlockKeysForSession`).
+ */
+export async function sealKeyForSession(
+  t: Transaction,
+  user: User,
+  password: string,
+  unlocked: UnlockedKey | null,
+  sessionId: string,
+  sessionKey: Buffer,
+): Promise<void> {
+  const cols = await loadKeyColumns(t, user.id);
+  let key: jose.JWK.Key;
+  if (unlocked && cols.privateKeyPassword === unlocked.from) {
+    key = unlocked.key;
+    if (unlocked.rewrapped) {
+      await User.update({ privateKeyPassword: unlocked.rewrapped }, { where: { id: user.id }, transaction: t });
+      user.set({ privateKeyPassword: unlocked.rewrapped }, { raw: true });
+    }
+  } else {
+    // The wrap changed after `unlocked` was opened (rare): open the current one here.
+    const current = unlocked
+      ? await openKeyWithPassword({ id: user.id, privateKeyPassword: cols.privateKeyPassword }, password)
+      : null;
+    if (current?.rewrapped) {
+      await User.update({ privateKeyPassword: current.rewrapped }, { where: { id: user.id }, transaction: t });
+      user.set({ privateKeyPassword: current.rewrapped }, { raw: true });
+    }
+    key = current?.key ?? (await repairKeys(t, user, cols, password));
+  }
+  await writeSealed(t, sessionId, sealForSession(sessionId, sessionKey, Buffer.from(JSON.stringify(key.toJSON(true)))));
+}
+
+/**
  * After a successful full sign-in: unwraps the private key with `password` and stores it
  * sealed under `sessionKey` in sessions.private_key_sealed. Also upgrades and repairs the
  * stored form: an older password wrap (v1, or weaker scrypt) is re-wrapped; a
  * user with only an escrow copy (pending identity, legacy row) gets a password-wrapped copy;
  * a user with no keys gets a pair; a zero-access user whose wrap no longer matches the
- * password gets a new pair (old messages unreadable, audited).
+ * password gets a new pair (old messages unreadable, audited). Sign-in does the scrypt part
+ * before its transaction (`openKeyWithPassword`, then `sealKeyForSession`).
  */
 export async function unlockKeysForSession(
   t: Transaction,
@@ -127,24 +198,8 @@ export async function unlockKeysForSession(
   sessionKey: Buffer,
 ): Promise<void> {
   const cols = await loadKeyColumns(t, user.id);
-  let key: jose.JWK.Key | null = null;
-  if (cols.privateKeyPassword) {
-    const plain = await unwrapWithPassword(user.id, password, cols.privateKeyPassword);
-    if (plain) {
-      key = await parsePrivate(plain);
-      // An older wrap (no pepper, lower cost) is re-wrapped now that the password is at hand.
-      if (needsRewrap(cols.privateKeyPassword)) {
-        const privateKeyPassword = await wrapWithPassword(user.id, password, plain);
-        await User.update({ privateKeyPassword }, { where: { id: user.id }, transaction: t });
-        user.set({ privateKeyPassword }, { raw: true });
-      }
-      plain.fill(0);
-    }
-  }
-  if (!key) {
-    key = await repairKeys(t, user, cols, password);
-  }
-  await writeSealed(t, sessionId, sealForSession(sessionId, sessionKey, Buffer.from(JSON.stringify(key.toJSON(true)))));
+  const unlocked = await openKeyWithPassword({ id: user.id, privateKeyPassword: cols.privateKeyPassword }, password);
+  await sealKeyForSession(t, user, password, unlocked, sessionId, sessionKey);
 }
 
 async function repairKeys(t: Transaction, user: User, cols: KeyColumns, password: string): Promise<jose.JWK.Key> {
