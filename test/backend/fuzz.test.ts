@@ -3,7 +3,7 @@ import { ApiClient } from "../support/server.js";
 import { signIn } from "../support/auth.js";
 import { buildOrganisation, buildUser, defaultPassword, uniqueEmail } from "../support/factories.js";
 import type { User } from "../../backend/src/models/User.js";
-import { codeLimits } from "../../backend/src/api/codeLimits.js";
+import { env, setEnv, type Env } from "../../backend/src/env.js";
 import { logger } from "../../backend/src/logger.js";
 
 /**
@@ -20,7 +20,7 @@ import { logger } from "../../backend/src/logger.js";
  * deleting the account, changing the password) are fuzzed in a separate phase, each on its own
  * user, signed in again whenever the session is gone; the main phase sends them nothing.
  *
- * The code limits (backend/src/api/codeLimits.ts, tested in their own suite) are lifted while it
+ * The rate limits (every RATE_LIMIT_…_POINTS variable, tested in their own suites) are lifted while it
  * runs, so requests reach validation and the handlers instead of stopping at 429.
  */
 
@@ -606,15 +606,20 @@ describe("API fuzzer (generated from /api/openapi.json)", function () {
   let other: User;
   const ids: string[] = [];
 
-  const savedLimits = structuredClone(codeLimits);
+  const savedEnv = env();
   const savedLevel = logger.level;
   after(() => {
-    Object.assign(codeLimits, savedLimits);
+    setEnv(savedEnv);
     logger.level = savedLevel;
   });
 
   before(async () => {
-    for (const limit of Object.values(codeLimits)) limit.points = 1_000_000;
+    const lifted = Object.fromEntries(
+      Object.keys(savedEnv)
+        .filter((name) => /^RATE_LIMIT_.*_POINTS$/.test(name))
+        .map((name) => [name, 1_000_000]),
+    ) as Partial<Env>;
+    setEnv({ ...savedEnv, ...lifted });
     // A 500 is logged by the error handler with its stack: let those lines through beside the failure.
     if (logger.level === "silent") logger.level = "error";
     const anon = await ApiClient.create();
