@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import {
   ChoiceGroup,
   DefaultButton,
@@ -70,12 +70,18 @@ export function UsersPage() {
   const [done, setDone] = useState<string | null>(null);
 
   const after = cursors[cursors.length - 1];
+  // Only the newest request may fill the table: an older answer arriving late (a reload after an
+  // action, then a new search) must not overwrite it.
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const request = ++latest.current;
     try {
-      setPage(await adminApi.users({ q, role, status, after, limit: PAGE_SIZE }));
+      const result = await adminApi.users({ q, role, status, after, limit: PAGE_SIZE });
+      if (request !== latest.current) return;
+      setPage(result);
       setLoadError(null);
     } catch (err) {
-      setLoadError(err);
+      if (request === latest.current) setLoadError(err);
     }
   }, [q, role, status, after]);
   useEffect(() => {
