@@ -293,44 +293,16 @@ export function PoliciesPage() {
           </tbody>
         </table>
         <div className={`${formClasses.form} ${settingsClasses.narrow}`} style={{ marginTop: 16 }}>
-          <span data-testid="expiry-on">
-            <Checkbox
-              label={t("admin.policies.messages.expiryOn")}
-              checked={draft.expiryOn}
-              onChange={(_e, v) => set({ expiryOn: !!v })}
+          {(["expiry", "longest"] as const).map((k) => (
+            <OptionalDays
+              key={k}
+              name={k}
+              on={draft[`${k}On`]}
+              days={draft[`${k}Days`]}
+              onToggle={(v) => set({ [`${k}On`]: v })}
+              onDays={(v) => set({ [`${k}Days`]: v })}
             />
-          </span>
-          {draft.expiryOn ? (
-            <TextField
-              label={t("admin.policies.messages.expiryDays")}
-              description={t("admin.policies.messages.expiryHelp")}
-              type="number"
-              min={1}
-              max={3650}
-              value={draft.expiryDays}
-              onChange={(_e, v) => set({ expiryDays: v ?? "" })}
-              data-testid="expiry-days"
-            />
-          ) : null}
-          <span data-testid="longest-on">
-            <Checkbox
-              label={t("admin.policies.messages.longestOn")}
-              checked={draft.longestOn}
-              onChange={(_e, v) => set({ longestOn: !!v })}
-            />
-          </span>
-          {draft.longestOn ? (
-            <TextField
-              label={t("admin.policies.messages.longestDays")}
-              description={t("admin.policies.messages.longestHelp")}
-              type="number"
-              min={1}
-              max={3650}
-              value={draft.longestDays}
-              onChange={(_e, v) => set({ longestDays: v ?? "" })}
-              data-testid="longest-days"
-            />
-          ) : null}
+          ))}
           <Toggle
             label={t("admin.policies.messages.subjectInNotifications")}
             checked={draft.subjectInNotifications}
@@ -357,6 +329,41 @@ export function PoliciesPage() {
         </PrimaryButton>
       </div>
       <ZeroAccessCard policies={loaded.data} reload={loaded.reload} />
+    </>
+  );
+}
+
+/** A number of days that applies only when its box is ticked (default and longest expiry). */
+function OptionalDays(props: {
+  name: "expiry" | "longest";
+  on: boolean;
+  days: string;
+  onToggle: (on: boolean) => void;
+  onDays: (days: string) => void;
+}) {
+  const { t } = useTranslation();
+  const { name } = props;
+  return (
+    <>
+      <span data-testid={`${name}-on`}>
+        <Checkbox
+          label={t(`admin.policies.messages.${name}On`)}
+          checked={props.on}
+          onChange={(_e, v) => props.onToggle(!!v)}
+        />
+      </span>
+      {props.on ? (
+        <TextField
+          label={t(`admin.policies.messages.${name}Days`)}
+          description={t(`admin.policies.messages.${name}Help`)}
+          type="number"
+          min={1}
+          max={3650}
+          value={props.days}
+          onChange={(_e, v) => props.onDays(v ?? "")}
+          data-testid={`${name}-days`}
+        />
+      ) : null}
     </>
   );
 }
