@@ -28,7 +28,7 @@ setEnv(
     DATABASE_URL: database.url,
     MASTER_KEY: crypto.randomBytes(32).toString("base64"),
     WORKER_ENABLED: "false",
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent",
     PUBLIC_URL: "http://kuvert.test",
     MAIL_FROM: "Kuvert <no-reply@kuvert.test>",
     INBOUND_TOKEN: "test-inbound-token-0123456789",

@@ -23,8 +23,13 @@ export const microsoftTokenLabel = "Outlook add-in (Microsoft sign-in)";
  * (policy `entraMfaSatisfiesSecondFactor`) AND the token says MFA was done (`amr` "mfa").
  * Otherwise the user signs in with Kuvert (password + second factor) in the add-in's dialog.
  */
-async function secondFactorSatisfied(user: User, organisation: Organisation, identity: EntraIdentity) {
-  if ((await secondFactorMethods(user)).length === 0) return true;
+async function secondFactorSatisfied(
+  t: Transaction,
+  user: User,
+  organisation: Organisation,
+  identity: EntraIdentity,
+) {
+  if ((await secondFactorMethods(user, t)).length === 0) return true;
   return organisation.policy?.entraMfaSatisfiesSecondFactor === true && identity.mfa;
 }
 
@@ -95,7 +100,7 @@ export async function signInWithMicrosoft(
     await fail("locked", user);
     return { kind: "locked" };
   }
-  if (!(await secondFactorSatisfied(user, organisation, identity))) {
+  if (!(await secondFactorSatisfied(t, user, organisation, identity))) {
     await fail("second_factor_required", user);
     return { kind: "second_factor_required" };
   }
