@@ -23,12 +23,7 @@ export const microsoftTokenLabel = "Outlook add-in (Microsoft sign-in)";
  * (policy `entraMfaSatisfiesSecondFactor`) AND the token says MFA was done (`amr` "mfa").
  * Otherwise the user signs in with Kuvert (password + second factor) in the add-in's dialog.
  */
-async function secondFactorSatisfied(
-  t: Transaction,
-  user: User,
-  organisation: Organisation,
-  identity: EntraIdentity,
-) {
+async function secondFactorSatisfied(t: Transaction, user: User, organisation: Organisation, identity: EntraIdentity) {
   if ((await secondFactorMethods(user, t)).length === 0) return true;
   return organisation.policy?.entraMfaSatisfiesSecondFactor === true && identity.mfa;
 }
