@@ -50,8 +50,9 @@ describe("sign-in bursts", () => {
     signIns.forEach((r, i) => expect(r.body.next).to.equal(i % 4 === 0 ? "second_factor" : "done"));
     expect(results.slice(users.length).map((r) => r.status)).to.deep.equal([401, 401, 401, 401]);
     // Bounded: the old failure mode waited ~30 s (MariaDB pool acquire time-out) or ~47 s
-    // (SQLite busy retries). Generous for a loaded 2-core machine at test scrypt cost.
-    expect(total, `burst took ${total} ms`).to.be.below(25_000);
+    // (SQLite busy retries) and answered 500s, which the statuses above catch; this bound only
+    // guards against a silent stall, so it is generous for a loaded 2-core machine.
+    expect(total, `burst took ${total} ms`).to.be.below(60_000);
 
     // Every signed-in client really holds a working session with its key unlocked.
     for (let i = 1; i < users.length; i++) {
