@@ -12,7 +12,7 @@ export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: "test",
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: e.LOG_LEVEL,
     DATABASE_URL: e.DATABASE_URL,
     MASTER_KEY: e.MASTER_KEY,
     VAR_DIR: e.VAR_DIR,
