@@ -154,7 +154,10 @@ describe("web app: admin console (browser)", function () {
       await page.getByTestId("idle-on").locator("label").click();
       await page.getByTestId("idle-minutes").fill("2");
       await page.getByTestId("policies-save").click();
-      await page.getByTestId("policies-invalid").getByText(/mellan 5 och 480 minuter/).waitFor();
+      await page
+        .getByTestId("policies-invalid")
+        .getByText(/mellan 5 och 480 minuter/)
+        .waitFor();
       await page.getByTestId("idle-minutes").fill("15");
       await page.getByTestId("attachment-on").locator("label").click();
       await page.getByTestId("attachment-mb").fill("25");
