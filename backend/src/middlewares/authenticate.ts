@@ -76,9 +76,7 @@ async function fromCookie(ctx: ParameterizedContext, opts: StageOptions): Promis
 export function authenticated(opts: StageOptions & { roles?: Role[] } = {}): Middleware {
   return async (ctx, next) => {
     const header = ctx.get("Authorization");
-    const auth = /^Bearer\s/i.test(header)
-      ? await fromBearer(header)
-      : await fromCookie(ctx, opts);
+    const auth = /^Bearer\s/i.test(header) ? await fromBearer(header) : await fromCookie(ctx, opts);
     if (opts.roles && !opts.roles.includes(auth.user.role)) throw ForbiddenError();
     ctx.state.auth = auth;
     await next();
