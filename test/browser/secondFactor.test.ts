@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import speakeasy from "speakeasy";
 import type { Page } from "playwright-core";
-import { buildUser, defaultPassword } from "../support/factories.js";
+import { buildOrganisation, buildUser, defaultPassword } from "../support/factories.js";
+import { Organisation } from "../../backend/src/models/Organisation.js";
 import { ApiClient } from "../support/server.js";
 import { startSmtpCatcher, type SmtpCatcher } from "../support/smtp.js";
 import { startSmsCatcher, type SmsCatcher } from "../support/sms.js";
@@ -218,5 +219,33 @@ describe("web app: two-step sign-in, recovery and forgot password (browser)", fu
     await page.getByLabel("Nytt lösenord").fill("Varmare-sommar-9");
     await page.getByRole("button", { name: "Spara nytt lösenord" }).click();
     await page.getByText("Koden stämmer inte eller har gått ut.", { exact: false }).waitFor();
+  });
+
+  it("an organisation that requires two-step verification takes a member without it through turning it on at sign-in", async () => {
+    const { page, errors } = current();
+    const org = await buildOrganisation();
+    const user = await buildUser({ organisation: org, role: "staff" });
+    await Organisation.update({ policy: { requireSecondFactor: true } }, { where: { id: org.id } });
+    await page.goto("/login");
+    await page.getByLabel("E-postadress").fill(user.email);
+    await page.getByRole("button", { name: "Nästa" }).click();
+    await page.getByLabel("Lösenord", { exact: true }).fill(defaultPassword);
+    await page.getByRole("button", { name: "Logga in" }).click();
+    await page.getByRole("heading", { name: "Slå på tvåstegsverifiering" }).waitFor();
+    await page.getByText("Din organisation kräver tvåstegsverifiering").waitFor();
+    expect(await seriousAxeViolations(page)).to.deep.equal([]);
+    await page.getByRole("button", { name: "Slå på tvåstegsverifiering" }).click();
+    await page.getByTestId("totp-send-sms").click();
+    const smsCode = await sms.waitForCode(user.mobile!);
+    await page.getByTestId("totp-sms-code").fill(smsCode);
+    await page.getByTestId("totp-sms-next").click();
+    const secret = ((await page.getByTestId("totp-secret").textContent()) ?? "").replace(/\s+/g, "");
+    expect(secret).to.match(/^[A-Z2-7]{16,}$/);
+    await page.getByLabel("Kod från appen").fill(totpAt(secret, Date.now() / 1000));
+    await page.getByTestId("totp-confirm").click();
+    await page.waitForURL((url) => url.pathname === "/");
+    await page.getByTestId("user-menu").waitFor();
+    expect((await UserTotp.findByPk(user.id))!.enabled).to.equal(true);
+    expect(errors).to.deep.equal([]);
   });
 });

@@ -20,6 +20,7 @@ export type ChangeOrgPoliciesResult =
 function differences(a: AdminPolicies, b: AdminPolicies): Record<string, { from: unknown; to: unknown }> {
   const out: Record<string, { from: unknown; to: unknown }> = {};
   const flat = (p: AdminPolicies): Record<string, unknown> => ({
+    requireSecondFactor: p.requireSecondFactor,
     "lockout.threshold": p.lockout.threshold,
     "lockout.mode": p.lockout.mode,
     "lockout.baseDelaySeconds": p.lockout.baseDelaySeconds,

@@ -12,13 +12,14 @@ import {
   registerUnknownFailure,
   type RequestMeta,
 } from "../services/lockout.js";
-import { secondFactorMethods, type SecondFactorMethod } from "../services/secondFactor.js";
+import { secondFactorMethods, secondFactorSetupDue, type SecondFactorMethod } from "../services/secondFactor.js";
 import { openKeyWithPassword, sealKeyForSession, type UnlockedKey } from "../services/keys/userKeys.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
 
 export type LoginResult =
   | { kind: "done" }
   | { kind: "second_factor"; methods: SecondFactorMethod[] }
+  | { kind: "second_factor_setup" }
   | { kind: "invalid_credentials" }
   | { kind: "locked"; retryAfterSeconds: number | null };
 
@@ -156,7 +157,8 @@ async function finish(
     await user.save({ transaction: t });
   }
   const methods = await secondFactorMethods(user, t);
-  const stage = methods.length > 0 ? "partial" : "full";
+  const stage =
+    methods.length > 0 ? "partial" : (await secondFactorSetupDue(user, t)) ? ("setup" as const) : ("full" as const);
   const session = await createSession(ctx, t, user, stage);
   const auth = ctx.state.auth as AuthState;
   await sealKeyForSession(t, user, props.password, checked.unlocked, session.id, auth.sessionKey!);
@@ -170,6 +172,17 @@ async function finish(
       data: { methods },
     });
     return { kind: "second_factor", methods };
+  }
+  if (stage === "setup") {
+    await recordAudit(t, {
+      type: "login.password_ok",
+      organisationId: user.organisationId,
+      userId: user.id,
+      ip: props.meta.ip,
+      userAgent: props.meta.userAgent,
+      data: { methods: [], setupRequired: true },
+    });
+    return { kind: "second_factor_setup" };
   }
   await clearFailures(t, user);
   await recordAudit(t, {

@@ -37,12 +37,19 @@ async function fromBearer(header: string): Promise<AuthState> {
   };
 }
 
-async function fromCookie(ctx: ParameterizedContext, allowPartial: boolean): Promise<AuthState> {
+interface StageOptions {
+  allowPartial?: boolean;
+  allowSetup?: boolean;
+}
+
+async function fromCookie(ctx: ParameterizedContext, opts: StageOptions): Promise<AuthState> {
   const loaded = await loadSession(ctx);
   if (!loaded) throw AuthenticationRequiredError();
   const { session, sessionKey, csrfToken } = loaded;
-  if (session.stage === "partial" && !allowPartial)
+  if (session.stage === "partial" && !opts.allowPartial)
     throw AuthenticationRequiredError("Complete the second factor to continue");
+  if (session.stage === "setup" && !opts.allowSetup)
+    throw AuthenticationRequiredError("Turn on two-step verification to continue");
   const user = await User.findByPk(session.userId);
   if (!usable(user)) {
     await session.destroy();
@@ -62,15 +69,14 @@ async function fromCookie(ctx: ParameterizedContext, allowPartial: boolean): Pro
  * Requires a valid session cookie (401 `authentication_required`) or bearer token (401
  * `invalid_token`: unknown, revoked or expired; a valid use renews it). Cookie
  * requests that change state must carry X-CSRF-Token (403 `csrf_failed`); bearer requests need
- * none. Partial sessions (second factor due) pass only with `allowPartial`; `roles` limits
+ * none. Partial sessions (second factor due) pass only with `allowPartial`, setup sessions (a
+ * second factor the organisation requires is still to be turned on) only with `allowSetup`; `roles` limits
  * who may call (403). Sets ctx.state.auth.
  */
-export function authenticated(opts: { allowPartial?: boolean; roles?: Role[] } = {}): Middleware {
+export function authenticated(opts: StageOptions & { roles?: Role[] } = {}): Middleware {
   return async (ctx, next) => {
     const header = ctx.get("Authorization");
-    const auth = /^Bearer\s/i.test(header)
-      ? await fromBearer(header)
-      : await fromCookie(ctx, opts.allowPartial ?? false);
+    const auth = /^Bearer\s/i.test(header) ? await fromBearer(header) : await fromCookie(ctx, opts);
     if (opts.roles && !opts.roles.includes(auth.user.role)) throw ForbiddenError();
     ctx.state.auth = auth;
     await next();

@@ -31,6 +31,8 @@ export interface OrgPolicy {
   sessionIdleMinutes?: number;
   /** Sessions end this many hours after sign-in at the latest (default: SESSION_ABSOLUTE_TIMEOUT_SECONDS). */
   sessionAbsoluteHours?: number;
+  /** Staff and admins must turn on two-step verification (an authenticator app) before they can sign in fully. */
+  requireSecondFactor?: boolean;
   /** Largest attachment in MB, at most the plan's (default: the plan's). */
   attachmentMaxMb?: number;
   [key: string]: unknown;

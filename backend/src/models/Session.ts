@@ -7,7 +7,12 @@ import {
   type Sequelize,
 } from "sequelize";
 
-export const sessionStages = ["partial", "full"] as const;
+/**
+ * partial: the password is checked, a second factor is due; setup: the password is checked and the
+ * organisation requires a second factor the user has not turned on yet (only its enrolment is
+ * open); full: signed in.
+ */
+export const sessionStages = ["partial", "setup", "full"] as const;
 export type SessionStage = (typeof sessionStages)[number];
 
 /**

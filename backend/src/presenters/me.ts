@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { User } from "../models/User.js";
 import type { Organisation } from "../models/Organisation.js";
+import { sessionStages, type SessionStage } from "../models/Session.js";
 
 export const MeSchema = z
   .object({
@@ -11,7 +12,7 @@ export const MeSchema = z
     organisation: z.object({ id: z.string(), name: z.string() }).nullable(),
     plan: z.string(),
     locale: z.string(),
-    stage: z.enum(["partial", "full"]),
+    stage: z.enum(sessionStages),
   })
   .meta({ id: "Me" });
 
@@ -19,7 +20,7 @@ export const MeSchema = z
 export function presentMe(
   user: User,
   organisation: Organisation | null,
-  stage: "partial" | "full",
+  stage: SessionStage,
 ): z.infer<typeof MeSchema> {
   return {
     id: user.id,

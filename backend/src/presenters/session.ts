@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { Session } from "../models/Session.js";
+import { sessionStages, type Session } from "../models/Session.js";
 
 export const SessionSchema = z
   .object({
     id: z.string(),
     current: z.boolean(),
-    stage: z.enum(["partial", "full"]),
+    stage: z.enum(sessionStages),
     ip: z.string().nullable(),
     userAgent: z.string().nullable(),
     createdAt: z.string(),

@@ -1,5 +1,6 @@
 import type { Transaction } from "sequelize";
 import type { User } from "../models/User.js";
+import { Organisation } from "../models/Organisation.js";
 import { checkSmsCode, type SmsCodePurpose } from "./smsCodes.js";
 import { totpEnabled, totpStatus, verifyTotp } from "./totp.js";
 import { maskPhone } from "./phones.js";
@@ -15,6 +16,18 @@ export async function availableMethods(user: User, t: Transaction | null): Promi
   if (user.mobile) methods.push("sms");
   if ((await remainingBackupCodes(user.id, t)) > 0) methods.push("backup_code");
   return methods;
+}
+
+/**
+ * True when the user's organisation requires two-step verification of its staff and admins
+ * (policy requireSecondFactor) and the user has not turned it on: sign-in then opens only its
+ * enrolment (a `setup` session).
+ */
+export async function secondFactorSetupDue(user: User, t: Transaction | null): Promise<boolean> {
+  if (!user.organisationId || (user.role !== "staff" && user.role !== "admin")) return false;
+  const org = await Organisation.findByPk(user.organisationId, { attributes: ["id", "policy"], transaction: t });
+  if (org?.policy.requireSecondFactor !== true) return false;
+  return !(await totpEnabled(user.id, t));
 }
 
 /**

@@ -7,6 +7,7 @@ import { secondFactorMethods, type SecondFactorMethod } from "./secondFactor.js"
 export type SessionState =
   | { state: "signed_out" }
   | { state: "second_factor"; user: User; organisation: Organisation | null; methods: SecondFactorMethod[] }
+  | { state: "second_factor_setup"; user: User; organisation: Organisation | null }
   | { state: "signed_in"; user: User; organisation: Organisation | null };
 
 /**
@@ -19,5 +20,6 @@ export async function sessionState(auth: AuthState | null): Promise<SessionState
   const organisation = user.organisationId ? await Organisation.findByPk(user.organisationId) : null;
   if (auth.stage === "partial")
     return { state: "second_factor", user, organisation, methods: await secondFactorMethods(user, null) };
+  if (auth.stage === "setup") return { state: "second_factor_setup", user, organisation };
   return { state: "signed_in", user, organisation };
 }

@@ -154,7 +154,7 @@ async function insertSession(
   const secret = crypto.randomBytes(32);
   const now = clock.now();
   const timeouts = await sessionTimeoutsFor(user, t);
-  const lifetime = Math.min(timeouts.absoluteSeconds, stage === "partial" ? PARTIAL_SESSION_SECONDS : Infinity);
+  const lifetime = Math.min(timeouts.absoluteSeconds, stage === "full" ? Infinity : PARTIAL_SESSION_SECONDS);
   const session = await Session.create(
     {
       userId: user.id,

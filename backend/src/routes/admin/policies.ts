@@ -81,6 +81,9 @@ const Messages = z.object({
 export const PoliciesSchema = z
   .object({
     zeroAccess: z.boolean(),
+    requireSecondFactor: z
+      .boolean()
+      .describe("Staff and admins without an authenticator app must turn one on at their next sign-in"),
     lockout: Lockout,
     messages: Messages,
     subjectInNotifications: z.boolean(),
@@ -96,6 +99,7 @@ const PoliciesPatch = z
       .literal(true)
       .optional()
       .describe("Required with zeroAccess: true — switching on deletes the escrow copies of the staff's keys"),
+    requireSecondFactor: z.boolean().optional(),
     lockout: Lockout.partial().strict().optional(),
     messages: Messages.partial().strict().optional(),
     subjectInNotifications: z.boolean().optional(),

@@ -22,6 +22,7 @@ const LoginBody = z.object({
 const LoginResponse = z.union([
   z.object({ next: z.literal("done") }),
   z.object({ next: z.literal("second_factor"), methods: z.array(z.enum(secondFactorMethodNames)) }),
+  z.object({ next: z.literal("second_factor_setup") }),
 ]);
 const SecondFactorBody = z.object({ method: z.enum(secondFactorMethodNames), code: z.string().trim().min(1).max(64) });
 
@@ -63,7 +64,10 @@ export function authRoutes(router: Router): void {
       const result = await login(ctx, { email: body.email, password: body.password, meta: requestMeta(ctx) });
       if (result.kind === "invalid_credentials") throw invalidCredentials();
       if (result.kind === "locked") throw accountLocked(result.retryAfterSeconds);
-      ctx.body = result.kind === "done" ? { next: "done" } : { next: "second_factor", methods: result.methods };
+      ctx.body =
+        result.kind === "second_factor"
+          ? { next: "second_factor", methods: result.methods }
+          : { next: result.kind === "done" ? "done" : "second_factor_setup" };
     },
   );
 
@@ -117,7 +121,7 @@ export function authRoutes(router: Router): void {
         401: { description: "Not signed in", schema: ErrorSchema },
         403: { description: "`csrf_failed`", schema: ErrorSchema },
       },
-      before: [authenticated({ allowPartial: true })],
+      before: [authenticated({ allowPartial: true, allowSetup: true })],
     },
     async (ctx) => {
       const auth = authState(ctx);
@@ -140,7 +144,7 @@ export function authRoutes(router: Router): void {
         200: { description: "The user", schema: MeSchema },
         401: { description: "Not signed in", schema: ErrorSchema },
       },
-      before: [authenticated({ allowPartial: true })],
+      before: [authenticated({ allowPartial: true, allowSetup: true })],
     },
     async (ctx) => {
       const { user, stage } = authState(ctx);

@@ -17,6 +17,7 @@ export const SessionStateSchema = z
       user: MeSchema,
       methods: z.array(z.enum(secondFactorMethodNames)),
     }),
+    z.object({ state: z.literal("second_factor_setup"), user: MeSchema }),
     z.object({ state: z.literal("signed_in"), user: MeSchema }),
   ])
   .meta({ id: "SessionState" });
@@ -26,7 +27,7 @@ export const SessionStateSchema = z
  * too) and lets everyone else through without one: ctx.state.auth stays unset.
  */
 function optionallyAuthenticated(): Middleware {
-  const authenticate = authenticated({ allowPartial: true });
+  const authenticate = authenticated({ allowPartial: true, allowSetup: true });
   return async (ctx, next) => {
     try {
       await authenticate(ctx, async () => undefined);
@@ -51,7 +52,7 @@ export function sessionStateRoutes(router: Router): void {
       responses: {
         200: {
           description:
-            "`signed_out` without a valid session or token; `second_factor` with the user and the methods on offer; `signed_in` with the user",
+            "`signed_out` without a valid session or token; `second_factor` with the user and the methods on offer; `second_factor_setup` when the organisation requires two-step verification the user must turn on first; `signed_in` with the user",
           schema: SessionStateSchema,
         },
       },
@@ -68,7 +69,9 @@ export function sessionStateRoutes(router: Router): void {
                 user: presentMe(current.user, current.organisation, "partial"),
                 methods: current.methods,
               }
-            : { state: "signed_in", user: presentMe(current.user, current.organisation, "full") };
+            : current.state === "second_factor_setup"
+              ? { state: "second_factor_setup", user: presentMe(current.user, current.organisation, "setup") }
+              : { state: "signed_in", user: presentMe(current.user, current.organisation, "full") };
       ctx.body = body;
     },
   );

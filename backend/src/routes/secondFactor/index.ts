@@ -6,9 +6,10 @@ import { requestMeta } from "../../api/requestMeta.js";
 import { limitPerKey, limitSmsForUser } from "../../api/codeLimits.js";
 import { InvalidCodeError, noStore, SecondFactorFields, SentSchema } from "../../api/codeFields.js";
 import { transaction } from "../../db.js";
-import { appError } from "../../errors.js";
-import { authenticated, currentUser } from "../../middlewares/authenticate.js";
+import { appError, ForbiddenError } from "../../errors.js";
+import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import { confirmSecurityChange } from "../../commands/confirmSecurityChange.js";
+import { finishSecondFactorSetup } from "../../commands/finishSecondFactorSetup.js";
 import { issueSmsCode } from "../../services/smsCodes.js";
 import { disableTotp, startTotpEnrolment, totpStatus } from "../../services/totp.js";
 import { generateBackupCodes, remainingBackupCodes } from "../../services/backupCodes.js";
@@ -25,6 +26,9 @@ const EnrolmentSchema = z.object({
   qrDataUrl: z.string(),
 });
 
+/** Routes a setup session may use too: turning on the authenticator the organisation requires. */
+const enrolment = authenticated({ allowSetup: true });
+
 const invalid = { description: "`invalid_code`", schema: ErrorSchema };
 const limited = { description: "`rate_limited`", schema: ErrorSchema };
 const unauth = { description: "`authentication_required`", schema: ErrorSchema };
@@ -39,7 +43,7 @@ export function secondFactorRoutes(router: Router): void {
       tags: ["account"],
       security: "session",
       responses: { 200: { description: "Status", schema: SecondFactorStatusSchema }, 401: unauth },
-      before: [authenticated()],
+      before: [enrolment],
     },
     async (ctx) => {
       ctx.body = presentSecondFactorStatus(await secondFactorStatus(currentUser(ctx), null));
@@ -58,13 +62,15 @@ export function secondFactorRoutes(router: Router): void {
       body: z.object({ purpose: z.enum(smsCodePurposes) }),
       responses: {
         202: { description: "Sent (valid 10 minutes, 5 tries)", schema: SentSchema },
+        403: { description: "`forbidden`: during a required setup only purpose totp_enable", schema: ErrorSchema },
         422: { description: "`no_phone`", schema: ErrorSchema },
         429: limited,
       },
-      before: [authenticated()],
+      before: [enrolment],
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
+      if (authState(ctx).stage === "setup" && body.purpose !== "totp_enable") throw ForbiddenError();
       await limitSmsForUser(user);
       await transaction((t) => issueSmsCode(t, user, body.purpose));
       ctx.status = 202;
@@ -88,7 +94,7 @@ export function secondFactorRoutes(router: Router): void {
         409: { description: "`totp_already_enabled`", schema: ErrorSchema },
         429: limited,
       },
-      before: [authenticated()],
+      before: [enrolment],
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
@@ -129,17 +135,20 @@ export function secondFactorRoutes(router: Router): void {
       security: "session",
       body: z.object({ code: z.string().trim().min(1).max(16) }),
       responses: {
-        200: { description: "Active", schema: z.object({ enabled: z.literal(true) }) },
+        200: {
+          description: "Active; a setup session (required by the organisation) is now a full session",
+          schema: z.object({ enabled: z.literal(true) }),
+        },
         400: invalid,
         429: limited,
       },
-      before: [authenticated()],
+      before: [enrolment],
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
       await limitPerKey("code-check-user", "checkPerUser", user.id);
-      const result = await transaction((t) =>
-        confirmSecurityChange(t, {
+      const result = await transaction(async (t) => {
+        const confirmed = await confirmSecurityChange(t, {
           user,
           meta: requestMeta(ctx),
           factor: { method: "totp_enrolment", code: body.code },
@@ -148,8 +157,11 @@ export function secondFactorRoutes(router: Router): void {
             audit: [{ type: "2fa.totp_enabled" }],
             notify: { event: "totp_enabled" },
           }),
-        }),
-      );
+        });
+        if (confirmed.kind === "changed" && authState(ctx).stage === "setup")
+          await finishSecondFactorSetup(ctx, t, { meta: requestMeta(ctx) });
+        return confirmed;
+      });
       if (result.kind === "invalid_code") throw InvalidCodeError();
       ctx.body = { enabled: true };
     },

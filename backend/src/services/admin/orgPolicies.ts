@@ -8,6 +8,8 @@ import { applyMessagePolicy, optionNames, parseMessagePolicy, type OptionName } 
  */
 export interface AdminPolicies {
   zeroAccess: boolean;
+  /** Staff and admins must turn on two-step verification at their next sign-in. */
+  requireSecondFactor: boolean;
   lockout: LockoutPolicy;
   messages: {
     /** Each security function's default for a new message. */
@@ -36,6 +38,7 @@ export function adminPoliciesOf(policy: OrgPolicy): AdminPolicies {
   const defaults = Object.fromEntries(optionNames.map((n) => [n, effective[n]])) as Record<OptionName, boolean>;
   return {
     zeroAccess: policy.zeroAccess === true,
+    requireSecondFactor: policy.requireSecondFactor === true,
     lockout: policyFrom(policy),
     messages: {
       defaults,
@@ -55,6 +58,7 @@ export function adminPoliciesOf(policy: OrgPolicy): AdminPolicies {
 /** A change to the policies; every member optional (only what is given changes). */
 export interface AdminPoliciesPatch {
   zeroAccess?: boolean;
+  requireSecondFactor?: boolean;
   lockout?: Partial<LockoutPolicy>;
   messages?: Partial<AdminPolicies["messages"]>;
   subjectInNotifications?: boolean;
@@ -94,6 +98,7 @@ export function applyPoliciesPatch(org: Organisation, patch: AdminPoliciesPatch)
     };
   }
   if (patch.subjectInNotifications !== undefined) next.subjectInNotifications = patch.subjectInNotifications;
+  if (patch.requireSecondFactor !== undefined) next.requireSecondFactor = patch.requireSecondFactor;
   setOrClear(next, "sessionIdleMinutes", patch.sessions?.idleMinutes);
   setOrClear(next, "sessionAbsoluteHours", patch.sessions?.absoluteHours);
   setOrClear(next, "attachmentMaxMb", patch.attachmentMaxMb);

@@ -64,6 +64,7 @@ export type SecurityFunction = (typeof securityFunctions)[number];
 /** GET /api/admin/policies. */
 export interface AdminPolicies {
   zeroAccess: boolean;
+  requireSecondFactor: boolean;
   lockout: { threshold: number; mode: "hard" | "temporary"; baseDelaySeconds: number };
   messages: {
     defaults: Record<SecurityFunction, boolean>;
@@ -79,6 +80,7 @@ export interface AdminPolicies {
 export type AdminPoliciesPatch = Partial<{
   zeroAccess: boolean;
   confirmZeroAccess: true;
+  requireSecondFactor: boolean;
   lockout: Partial<AdminPolicies["lockout"]>;
   messages: Partial<AdminPolicies["messages"]>;
   subjectInNotifications: boolean;

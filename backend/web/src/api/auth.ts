@@ -2,7 +2,8 @@ import { api } from "./client.js";
 
 export type SecondFactorMethod = "totp" | "sms" | "backup_code";
 
-export type LoginResult = { next: "done" } | { next: "second_factor"; methods: SecondFactorMethod[] };
+export type LoginResult =
+  { next: "done" } | { next: "second_factor"; methods: SecondFactorMethod[] } | { next: "second_factor_setup" };
 
 /** The signed-in user as the web app needs it (GET /api/auth/me). */
 export interface CurrentUser {
@@ -13,14 +14,15 @@ export interface CurrentUser {
   organisation: { id: string; name: string } | null;
   plan: string;
   locale: string;
-  /** "partial" while a second factor is still due. */
-  stage: "partial" | "full";
+  /** "partial" while a second factor is still due; "setup" while one the organisation requires is turned on. */
+  stage: "partial" | "setup" | "full";
 }
 
 /** Where this browser stands (GET /api/auth/session): always 200, also when signed out. */
 export type SessionState =
   | { state: "signed_out" }
   | { state: "second_factor"; user: CurrentUser; methods: SecondFactorMethod[] }
+  | { state: "second_factor_setup"; user: CurrentUser }
   | { state: "signed_in"; user: CurrentUser };
 
 export const authApi = {

@@ -23,7 +23,7 @@ export function RecoveryPage() {
   const { busy, error, setError, run } = useAction();
   const [done, setDone] = useState(false);
   // Recovery finishes a sign-in: it needs the partial session the password step leaves.
-  const [stage, setStage] = useState<"loading" | "none" | "partial" | "full">("loading");
+  const [stage, setStage] = useState<"loading" | "none" | "partial" | "setup" | "full">("loading");
 
   useEffect(() => {
     authApi.session().then(

@@ -9,8 +9,13 @@ import { EmailStepForm } from "../components/EmailStepForm.js";
 import { formClasses } from "../components/formStyles.js";
 import { useSession } from "../session/SessionContext.js";
 import { SecondFactorStep } from "./SecondFactorStep.js";
+import { SecondFactorSetupStep } from "./SecondFactorSetupStep.js";
 
-type Step = { name: "email" } | { name: "password" } | { name: "second_factor"; methods: SecondFactorMethod[] };
+type Step =
+  | { name: "email" }
+  | { name: "password" }
+  | { name: "second_factor"; methods: SecondFactorMethod[] }
+  | { name: "second_factor_setup" };
 
 /** Sign in: e-mail → Next → password → second factor when enabled (SPEC F15, F16). */
 export function SignInPage() {
@@ -44,6 +49,11 @@ export function SignInPage() {
         setBusy(false);
         return;
       }
+      if (result.next === "second_factor_setup") {
+        setStep({ name: "second_factor_setup" });
+        setBusy(false);
+        return;
+      }
       await finish();
     } catch (err) {
       setError(err);
@@ -51,7 +61,12 @@ export function SignInPage() {
     }
   };
 
-  const title = step.name === "second_factor" ? t("secondFactor.title") : t("signIn.title");
+  const title =
+    step.name === "second_factor"
+      ? t("secondFactor.title")
+      : step.name === "second_factor_setup"
+        ? t("secondFactor.setupTitle")
+        : t("signIn.title");
   return (
     <CenteredCard title={title}>
       {signedOut && step.name === "email" ? (
@@ -115,7 +130,8 @@ export function SignInPage() {
           }}
         />
       ) : null}
-      {step.name !== "second_factor" ? (
+      {step.name === "second_factor_setup" ? <SecondFactorSetupStep onDone={finish} /> : null}
+      {step.name === "password" || step.name === "email" ? (
         <div className={formClasses.links}>
           <Link to="/forgot-password" state={{ email: email.trim() }}>
             {t("signIn.forgotPassword")}

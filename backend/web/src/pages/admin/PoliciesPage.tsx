@@ -22,6 +22,7 @@ import { adminClasses } from "./adminStyles.js";
 
 /** The form's values: numbers as typed, checked against the bounds when saved. */
 interface Draft {
+  requireSecondFactor: boolean;
   threshold: string;
   mode: "hard" | "temporary";
   delayMinutes: string;
@@ -49,6 +50,7 @@ const bounds = {
 
 function draftOf(p: AdminPolicies): Draft {
   return {
+    requireSecondFactor: p.requireSecondFactor,
     threshold: String(p.lockout.threshold),
     mode: p.lockout.mode,
     delayMinutes: String(Math.round(p.lockout.baseDelaySeconds / 60)),
@@ -217,6 +219,7 @@ export function PoliciesPage() {
     setBusy(true);
     try {
       await adminPolicyApi.changePolicies({
+        requireSecondFactor: draft.requireSecondFactor,
         lockout: { threshold, mode: draft.mode, baseDelaySeconds: delay * 60 },
         messages: {
           defaults: draft.defaults,
@@ -241,6 +244,17 @@ export function PoliciesPage() {
     <>
       <SettingsCard id="lockout" title={t("admin.policies.lockout.title")} lead={t("admin.policies.lockout.lead")}>
         <div className={`${formClasses.form} ${settingsClasses.narrow}`}>
+          <Toggle
+            label={t("admin.policies.lockout.requireSecondFactor")}
+            checked={draft.requireSecondFactor}
+            onChange={(_e, v) => set({ requireSecondFactor: !!v })}
+            onText={t("admin.users.on")}
+            offText={t("admin.users.off")}
+            data-testid="require-second-factor"
+          />
+          <p className={settingsClasses.itemMeta} style={{ marginTop: -8 }}>
+            {t("admin.policies.lockout.requireSecondFactorHelp")}
+          </p>
           <TextField
             label={t("admin.policies.lockout.threshold")}
             description={t("admin.policies.lockout.thresholdHelp")}
