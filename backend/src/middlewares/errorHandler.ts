@@ -3,6 +3,7 @@ import { ZodError } from "zod";
 import { UniqueConstraintError, ValidationError as SequelizeValidationError } from "sequelize";
 import { AppError, appError } from "../errors.js";
 import { logger } from "../logger.js";
+import { isDatabaseUnavailable } from "../db.js";
 
 interface HttpishError {
   status?: number;
@@ -22,6 +23,11 @@ export function toAppError(err: unknown): AppError | null {
   if (err instanceof UniqueConstraintError) return appError("conflict", "That already exists");
   if (err instanceof SequelizeValidationError) {
     return appError("validation_error", err.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
+  }
+  if (isDatabaseUnavailable(err)) {
+    return appError("service_unavailable", "The service is not available right now; try again in a moment", {
+      headers: { "Retry-After": "5" },
+    });
   }
   const e = err as HttpishError;
   const status = e?.status ?? e?.statusCode;
@@ -62,6 +68,9 @@ export function errorHandler(): Middleware {
           requestId: ctx.state.requestId,
         };
         return;
+      }
+      if (appError.id === "service_unavailable" && !(err instanceof AppError)) {
+        log.warn({ err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "database unavailable");
       }
       ctx.status = appError.status;
       for (const [k, v] of Object.entries(appError.headers)) ctx.set(k, v);
