@@ -44,6 +44,24 @@ export function toAppError(err: unknown): AppError | null {
   return null;
 }
 
+let unavailableLoggedAt = 0;
+let unavailableSuppressed = 0;
+
+/** A database outage fails every request: warn once, then at most every 10 s with a count. */
+function logUnavailable(log: typeof logger, err: unknown): void {
+  const now = Date.now();
+  if (now - unavailableLoggedAt < 10_000) {
+    unavailableSuppressed += 1;
+    return;
+  }
+  log.warn(
+    { err: { name: (err as Error)?.name, message: (err as Error)?.message }, alsoFailed: unavailableSuppressed },
+    "database unavailable: answered 503",
+  );
+  unavailableLoggedAt = now;
+  unavailableSuppressed = 0;
+}
+
 /** The one error middleware: every error leaves as `{error, message}` JSON. */
 export function errorHandler(): Middleware {
   return async (ctx, next) => {
@@ -69,9 +87,7 @@ export function errorHandler(): Middleware {
         };
         return;
       }
-      if (appError.id === "service_unavailable" && !(err instanceof AppError)) {
-        log.warn({ err: { name: (err as Error)?.name, message: (err as Error)?.message } }, "database unavailable");
-      }
+      if (appError.id === "service_unavailable" && !(err instanceof AppError)) logUnavailable(log, err);
       ctx.status = appError.status;
       for (const [k, v] of Object.entries(appError.headers)) ctx.set(k, v);
       ctx.body = { error: appError.id, message: appError.message, ...(appError.details ?? {}) };

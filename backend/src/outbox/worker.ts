@@ -326,8 +326,9 @@ export class OutboxWorker {
     } catch (err) {
       return this.failed(entry, payload, err);
     }
-    // Delivered: a failure to record it from here on is not a delivery failure (the entry stays
-    // `sending` until its lease lapses, the one window of a second delivery).
+    // Delivered: a failure to record it from here on is not a delivery failure. While the
+    // database is away the result is written again until the lease ends; after that the entry
+    // stays `sending` until the lease lapses, the one window of a second delivery.
     await this.recordDurably(entry, async (t) => {
       await OutboxEntry.update(
         {
