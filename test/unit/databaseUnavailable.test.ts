@@ -11,8 +11,8 @@ import { toAppError } from "../../backend/src/middlewares/errorHandler.js";
 
 /** A driver error as mysql2 reports it (code, errno, fatal), wrapped as Sequelize wraps it. */
 function driverError(code: string, message: string, fatal = false): DatabaseError {
-  const parent = Object.assign(new Error(message), { code, fatal, sql: "SELECT 1" });
-  return new DatabaseError(parent as Error & { sql: string; parameters: object });
+  const parent = Object.assign(new Error(message), { code, fatal, sql: "SELECT 1", parameters: {} });
+  return new DatabaseError(parent);
 }
 
 describe("a database that is away answers 503 (db.ts isDatabaseUnavailable)", () => {
