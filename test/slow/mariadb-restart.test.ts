@@ -32,6 +32,12 @@ async function call(api: ApiClient, method: "GET" | "POST", p: string, body?: un
   }
 }
 
+if (!runs) {
+  describe("slow: MariaDB restarts under traffic", () => {
+    it.skip("runs with TEST_DB=mysql where mariadbd and mariadb-install-db are installed (it starts a private server)");
+  });
+}
+
 (runs ? describe : describe.skip)("slow: MariaDB restarts under traffic (a private mariadbd)", function () {
   this.timeout(180_000);
   let db: PrivateMariadb;
