@@ -104,8 +104,11 @@ if (!onMysql) {
   after(async () => {
     for (const p of [one, two]) {
       if (p && p.child.exitCode === null && p.child.signalCode === null) {
-        p.child.kill("SIGTERM");
-        await waitForExit(p.child);
+        const { child } = p;
+        const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+        child.kill("SIGTERM");
+        await waitForExit(child);
+        clearTimeout(timer);
       }
     }
     await relay?.close();

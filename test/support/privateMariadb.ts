@@ -119,7 +119,10 @@ export async function startPrivateMariadb(): Promise<PrivateMariadb> {
     if (!c || c.exitCode !== null || c.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => c.once("exit", () => resolve()));
     c.kill("SIGTERM");
+    // A clean shutdown takes a second or two; one that hangs is cut short.
+    const timer = setTimeout(() => c.kill("SIGKILL"), 30_000);
     await exited;
+    clearTimeout(timer);
   };
 
   await start();
