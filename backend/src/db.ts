@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { AsyncLocalStorage } from "node:async_hooks";
 import path from "node:path";
-import { ConnectionError, Sequelize, Transaction, type Options } from "sequelize";
+import { BaseError, ConnectionError, Sequelize, Transaction, type Options } from "sequelize";
 import { env } from "./env.js";
 import { logger } from "./logger.js";
 import { initModels } from "./models/index.js";
@@ -111,14 +111,15 @@ const UNAVAILABLE_CODES = new Set([
  */
 export function isDatabaseUnavailable(err: unknown): boolean {
   if (err instanceof ConnectionError) return true; // refused, timed out, acquire time-out, …
-  const e = err as {
+  // Only the database's errors: a client or object store connection reset is something else.
+  if (!(err instanceof BaseError)) return false;
+  const e = err as unknown as {
     parent?: { code?: string; fatal?: boolean; message?: string };
     original?: { code?: string; fatal?: boolean };
     code?: string;
     fatal?: boolean;
     message?: string;
   };
-  if (!e || typeof e !== "object") return false;
   const cause = e.parent ?? e.original ?? e;
   if (cause.code && UNAVAILABLE_CODES.has(cause.code)) return true;
   // mysql2: a query on a connection that died ("Can't add new command when connection is in closed state").

@@ -41,6 +41,10 @@ describe("a database that is away answers 503 (db.ts isDatabaseUnavailable)", ()
     ["a unique constraint", new UniqueConstraintError({})],
     ["a validation error", new ValidationError("bad", [])],
     ["a plain error", new Error("boom")],
+    [
+      "a reset that is not the database's (a client gone, an object store)",
+      Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }),
+    ],
     ["not an error", "text"],
   ];
   for (const [what, err] of notAway) {
