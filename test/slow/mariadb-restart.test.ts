@@ -43,9 +43,10 @@ if (!runs) {
   let db: PrivateMariadb;
   let smtp: SmtpCatcher;
   let server: { child: ChildProcess; url: string } | undefined;
-  const varDir = fs.mkdtempSync(path.join(os.tmpdir(), "kuvert-restart-"));
+  let varDir: string;
 
   before(async () => {
+    varDir = fs.mkdtempSync(path.join(os.tmpdir(), "kuvert-restart-"));
     db = await startPrivateMariadb();
     await db.query("CREATE DATABASE kuvert CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
     smtp = await startSmtpCatcher();
@@ -58,7 +59,7 @@ if (!runs) {
     }
     await smtp?.close();
     await db?.destroy();
-    fs.rmSync(varDir, { recursive: true, force: true });
+    if (varDir) fs.rmSync(varDir, { recursive: true, force: true });
   });
 
   it("answers 503 service_unavailable while the database is away, recovers by itself, loses and repeats no notification", async () => {
