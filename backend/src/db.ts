@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import { AsyncLocalStorage } from "node:async_hooks";
 import path from "node:path";
-import { Sequelize, Transaction, type Options } from "sequelize";
+import { BaseError, ConnectionError, Sequelize, Transaction, type Options } from "sequelize";
 import { env } from "./env.js";
 import { logger } from "./logger.js";
 import { initModels } from "./models/index.js";
@@ -80,6 +80,52 @@ function isRetryableConflict(err: unknown): boolean {
     code === "ER_LOCK_WAIT_TIMEOUT" ||
     code === "SQLITE_BUSY" ||
     /SQLITE_BUSY/.test(e?.message ?? "")
+  );
+}
+
+/** Driver error codes that mean the database server is away, not that the query was wrong. */
+const UNAVAILABLE_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENOTFOUND",
+  "PROTOCOL_CONNECTION_LOST",
+  "PROTOCOL_SEQUENCE_TIMEOUT",
+  "ER_SERVER_SHUTDOWN",
+  "ER_CON_COUNT_ERROR",
+  "ER_SERVER_GONE_ERROR",
+  "CR_SERVER_GONE_ERROR",
+  "CR_SERVER_LOST",
+  "ER_CONNECTION_KILLED",
+  "SQLITE_CANTOPEN",
+  "SQLITE_IOERR",
+]);
+
+/**
+ * True when `err` says the database cannot be reached right now (refused, lost or timed-out
+ * connections, a server shutting down, a pool that could not hand out a connection): the
+ * request may succeed later, so the API answers 503 `service_unavailable` instead of 500.
+ * Such a failure is never retried inside `transaction()`: a lost COMMIT may have happened.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  if (err instanceof ConnectionError) return true; // refused, timed out, acquire time-out, …
+  // Only the database's errors: a client or object store connection reset is something else.
+  if (!(err instanceof BaseError)) return false;
+  const e = err as unknown as {
+    parent?: { code?: string; fatal?: boolean; message?: string };
+    original?: { code?: string; fatal?: boolean };
+    code?: string;
+    fatal?: boolean;
+    message?: string;
+  };
+  const cause = e.parent ?? e.original ?? e;
+  if (cause.code && UNAVAILABLE_CODES.has(cause.code)) return true;
+  // mysql2: a query on a connection that died ("Can't add new command when connection is in closed state").
+  if (cause.fatal === true) return true;
+  return /connection is in closed state|Connection lost|server has gone away/i.test(
+    (cause as { message?: string }).message ?? e.message ?? "",
   );
 }
 

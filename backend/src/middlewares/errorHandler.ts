@@ -3,6 +3,7 @@ import { ZodError } from "zod";
 import { UniqueConstraintError, ValidationError as SequelizeValidationError } from "sequelize";
 import { AppError, appError } from "../errors.js";
 import { logger } from "../logger.js";
+import { isDatabaseUnavailable } from "../db.js";
 
 interface HttpishError {
   status?: number;
@@ -23,6 +24,11 @@ export function toAppError(err: unknown): AppError | null {
   if (err instanceof SequelizeValidationError) {
     return appError("validation_error", err.errors.map((e) => `${e.path}: ${e.message}`).join("; "));
   }
+  if (isDatabaseUnavailable(err)) {
+    return appError("service_unavailable", "The service is not available right now; try again in a moment", {
+      headers: { "Retry-After": "5" },
+    });
+  }
   const e = err as HttpishError;
   const status = e?.status ?? e?.statusCode;
   if (typeof status === "number" && status >= 400 && status < 500) {
@@ -36,6 +42,24 @@ export function toAppError(err: unknown): AppError | null {
     return appError("bad_request", e.expose && e.message ? e.message : "Bad request");
   }
   return null;
+}
+
+let unavailableLoggedAt = 0;
+let unavailableSuppressed = 0;
+
+/** A database outage fails every request: warn once, then at most every 10 s with a count. */
+function logUnavailable(log: typeof logger, err: unknown): void {
+  const now = Date.now();
+  if (now - unavailableLoggedAt < 10_000) {
+    unavailableSuppressed += 1;
+    return;
+  }
+  log.warn(
+    { err: { name: (err as Error)?.name, message: (err as Error)?.message }, alsoFailed: unavailableSuppressed },
+    "database unavailable: answered 503",
+  );
+  unavailableLoggedAt = now;
+  unavailableSuppressed = 0;
 }
 
 /** The one error middleware: every error leaves as `{error, message}` JSON. */
@@ -63,6 +87,7 @@ export function errorHandler(): Middleware {
         };
         return;
       }
+      if (appError.id === "service_unavailable" && !(err instanceof AppError)) logUnavailable(log, err);
       ctx.status = appError.status;
       for (const [k, v] of Object.entries(appError.headers)) ctx.set(k, v);
       ctx.body = { error: appError.id, message: appError.message, ...(appError.details ?? {}) };

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { Op, type Transaction } from "sequelize";
 import { OutboxEntry } from "../models/OutboxEntry.js";
-import { dialect, transaction } from "../db.js";
+import { dialect, isDatabaseUnavailable, transaction } from "../db.js";
 import { logger } from "../logger.js";
 import { DeliveryError } from "../services/delivery.js";
 import type { MailTransport } from "../services/mail/index.js";
@@ -278,6 +278,30 @@ export class OutboxWorker {
     }
   }
 
+  /**
+   * `record`, tried again while the database is away (a restart, a fail-over) until the claim's
+   * lease ends or the worker is stopped: a delivery that went out must not be sent again only
+   * because its result could not be written for a few seconds. After the lease, another worker
+   * may have claimed the entry; the guarded write then changes nothing anyway.
+   */
+  private async recordDurably(entry: OutboxEntry, apply: (t: Transaction) => Promise<void>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.record(apply);
+      } catch (err) {
+        const leaseEnds = entry.leaseUntil?.getTime() ?? 0;
+        if (!isDatabaseUnavailable(err) || this.stopRequested || clock.now().getTime() >= leaseEnds) throw err;
+        if (attempt === 1) {
+          logger.warn(
+            { outboxId: entry.id, err: { message: (err as Error).message } },
+            "outbox result not written (database unavailable); trying again",
+          );
+        }
+        await new Promise((r) => setTimeout(r, Math.min(2_000, 50 * 2 ** attempt)));
+      }
+    }
+  }
+
   /** Where-clause of this claim: the entry, still ours, at the attempt we claimed. */
   private mine(entry: OutboxEntry) {
     return { id: entry.id, claimedBy: this.id, attempts: entry.attempts, status: "sending" };
@@ -302,9 +326,10 @@ export class OutboxWorker {
     } catch (err) {
       return this.failed(entry, payload, err);
     }
-    // Delivered: a failure to record it from here on is not a delivery failure (the entry stays
-    // `sending` until its lease lapses, the one window of a second delivery).
-    await this.record(async (t) => {
+    // Delivered: a failure to record it from here on is not a delivery failure. While the
+    // database is away the result is written again until the lease ends; after that the entry
+    // stays `sending` until the lease lapses, the one window of a second delivery.
+    await this.recordDurably(entry, async (t) => {
       await OutboxEntry.update(
         {
           status: "sent",
@@ -337,7 +362,7 @@ export class OutboxWorker {
     const next = new Date(
       Math.min(giveUpAt, now.getTime() + backoffMs(entry.attempts, this.opts.backoffBaseMs, this.opts.backoffCapMs)),
     );
-    await this.record(async (t) => {
+    await this.recordDurably(entry, async (t) => {
       await OutboxEntry.update(
         { status: "pending", lastError: message, nextAttemptAt: next, leaseUntil: null, claimedBy: null },
         { where: this.mine(entry), transaction: t },
