@@ -5,7 +5,8 @@ import { FORMAT_VERSION, parseMessageContentJson, serializeMessageContent, type 
 /**
  * Content JWE (dir + A256GCM under the message CEK) and key envelopes (ECDH-ES+A256KW +
  * A256GCM to a reader's P-256 key, holding the 32 raw CEK bytes), compact serialization,
- * protected header member "kuvert": 1. docs/format.md §2–3. The browser twin is
+ * protected header member "kuvert": 1. docs/format.md §2–3. Node's crypto does the maths; node-jose
+ * keys are accepted as they are parsed elsewhere. The browser twin is
  * addin/src/crypto/jwe.ts; both reproduce test/vectors/format-v1.json.
  */
 export const ENVELOPE_ALG = "ECDH-ES+A256KW";
