@@ -1,5 +1,5 @@
 import crypto from "node:crypto";
-import type { Transaction } from "sequelize";
+import { Op, type Transaction } from "sequelize";
 import { env } from "../env.js";
 import type { User } from "../models/User.js";
 import { Message } from "../models/Message.js";
@@ -8,7 +8,7 @@ import { MessageRecipient } from "../models/MessageRecipient.js";
 import { MailboxEntry } from "../models/MailboxEntry.js";
 import { Organisation } from "../models/Organisation.js";
 import { UserSettings } from "../models/UserSettings.js";
-import { enqueueEmail } from "../outbox/enqueue.js";
+import { enqueueEmails } from "../outbox/enqueue.js";
 import { appError } from "../errors.js";
 import { userPublicKey } from "../services/keys/userKeys.js";
 import {
@@ -27,7 +27,7 @@ import {
 } from "../services/messages/resolveRecipients.js";
 import type { MessageContent, MessageOptions } from "../services/messages/content.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
-import { indexForReader } from "../services/search/index.js";
+import { indexForReaders } from "../services/search/index.js";
 import type { SendDraft } from "../services/messages/sendDraft.js";
 export type { SendDraft };
 
@@ -64,15 +64,21 @@ export interface SendMessageResult {
   recipients: SentRecipient[];
 }
 
-async function subjectAllowed(t: Transaction, sender: User, recipient: User): Promise<boolean> {
-  if (!sender.organisationId) return false;
+/**
+ * The recipients (by user id) whose notification may show the subject: the sender's
+ * organisation allows it and the recipient did not ask for neutral notifications.
+ */
+async function subjectAllowedFor(t: Transaction, sender: User, recipients: User[]): Promise<Set<string>> {
+  if (!sender.organisationId || recipients.length === 0) return new Set();
   const org = await Organisation.findByPk(sender.organisationId, { transaction: t, attributes: ["id", "policy"] });
-  if (org?.policy.subjectInNotifications !== true) return false;
-  const settings = await UserSettings.findByPk(recipient.id, {
+  if (org?.policy.subjectInNotifications !== true) return new Set();
+  const neutral = await UserSettings.findAll({
+    where: { userId: { [Op.in]: recipients.map((r) => r.id) }, neutralNotifications: true },
     transaction: t,
-    attributes: ["userId", "neutralNotifications"],
+    attributes: ["userId"],
   });
-  return settings?.neutralNotifications !== true;
+  const skip = new Set(neutral.map((s) => s.userId));
+  return new Set(recipients.map((r) => r.id).filter((id) => !skip.has(id)));
 }
 
 /**
@@ -150,46 +156,58 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
     sealed.envelopes.map((e) => ({ messageId, userId: e.userId, jwe: e.jwe })),
     { transaction: t },
   );
-  await MailboxEntry.create({ userId: sender.id, messageId, folder: "sent", unread: false }, { transaction: t });
+  await MailboxEntry.bulkCreate(
+    [
+      { userId: sender.id, messageId, folder: "sent" as const, unread: false },
+      ...resolved.map((r) => ({ userId: r.user.id, messageId, folder: "inbox" as const, unread: true })),
+    ],
+    { transaction: t },
+  );
 
+  // One insert per table for all recipients (rows, link tokens, notifications), not one per recipient.
   const tokenExpiresAt = options.expiresAt ?? new Date(now.getTime() + LINK_LIFETIME_MS);
-  const sent: SentRecipient[] = [];
-  for (const r of resolved) {
-    const link = newLinkToken();
-    const recipient = await MessageRecipient.create(
-      {
-        messageId,
-        userId: r.user.id,
-        status: options.notify ? "notified" : "queued",
-        mobile: r.mobile,
-        tokenHash: link.hash,
-        tokenExpiresAt,
-        notifiedAt: options.notify ? now : null,
-      },
-      { transaction: t },
+  const links = resolved.map(() => newLinkToken());
+  const recipients = await MessageRecipient.bulkCreate(
+    resolved.map((r, i) => ({
+      messageId,
+      userId: r.user.id,
+      status: options.notify ? ("notified" as const) : ("queued" as const),
+      mobile: r.mobile,
+      tokenHash: links[i].hash,
+      tokenExpiresAt,
+      notifiedAt: options.notify ? now : null,
+    })),
+    { transaction: t },
+  );
+  if (options.notify) {
+    const showSubject = await subjectAllowedFor(
+      t,
+      sender,
+      resolved.map((r) => r.user),
     );
-    await MailboxEntry.create({ userId: r.user.id, messageId, folder: "inbox", unread: true }, { transaction: t });
-    if (options.notify) {
-      const showSubject = await subjectAllowed(t, sender, r.user);
-      await enqueueEmail(t, {
+    await enqueueEmails(
+      t,
+      resolved.map((r, i) => ({
         to: r.user.email,
         template: "notification",
         locale: r.user.locale,
         vars: {
-          subject: showSubject && !props.encrypted ? props.subject : "",
+          subject: showSubject.has(r.user.id) && !props.encrypted ? props.subject : "",
           senderName: sender.name ?? "",
-          link: `${env().PUBLIC_URL}/r/${link.token}`,
+          link: `${env().PUBLIC_URL}/r/${links[i].token}`,
           expiresAt: options.expiresAt ? options.expiresAt.toISOString().slice(0, 10) : "",
         },
-        reference: `message_recipient:${recipient.id}`,
-      });
-    }
-    sent.push({ recipient, resolved: r });
+        reference: `message_recipient:${recipients[i].id}`,
+      })),
+    );
   }
+  const sent: SentRecipient[] = resolved.map((r, i) => ({ recipient: recipients[i], resolved: r }));
   const senderLabel = [sender.name, sender.email].filter((v): v is string => !!v);
   const searchable = { subject: props.subject, text: props.text, html: props.html };
-  await indexForReader(t, sender.id, messageId, { ...searchable, people: resolved.map((r) => r.user.email) });
-  for (const r of resolved) await indexForReader(t, r.user.id, messageId, { ...searchable, people: senderLabel });
+  await indexForReaders(t, messageId, [
+    { userId: sender.id, content: { ...searchable, people: resolved.map((r) => r.user.email) } },
+    ...resolved.map((r) => ({ userId: r.user.id, content: { ...searchable, people: senderLabel } })),
+  ]);
   await recordAudit(t, {
     type: props.parent ? "message.replied" : "message.sent",
     userId: sender.id,

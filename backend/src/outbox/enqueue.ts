@@ -41,30 +41,35 @@ function mailDomain(): string {
   return mailFromDomain() || "kuvert.localhost";
 }
 
+function row(channel: "email" | "sms", payload: OutboxPayload, reference?: string) {
+  const now = clock.now();
+  return {
+    channel,
+    payload: seal(SEAL_PURPOSE, JSON.stringify(payload)),
+    status: "pending" as const,
+    // Due now on the one clock the worker claims by (tests step it); the retry window runs
+    // from createdAt on the same clock.
+    nextAttemptAt: now,
+    createdAt: now,
+    messageId: payload.kind === "email" ? payload.messageId : null,
+    reference: reference ?? null,
+  };
+}
+
+function wakeWorkerAfterCommit(t: Transaction): void {
+  t.afterCommit(() => {
+    outboxEvents.emit("enqueued");
+  });
+}
+
 async function insert(
   t: Transaction,
   channel: "email" | "sms",
   payload: OutboxPayload,
   reference?: string,
 ): Promise<OutboxEntry> {
-  const now = clock.now();
-  const entry = await OutboxEntry.create(
-    {
-      channel,
-      payload: seal(SEAL_PURPOSE, JSON.stringify(payload)),
-      status: "pending",
-      // Due now on the one clock the worker claims by (tests step it); the retry window runs
-      // from createdAt on the same clock.
-      nextAttemptAt: now,
-      createdAt: now,
-      messageId: payload.kind === "email" ? payload.messageId : null,
-      reference: reference ?? null,
-    },
-    { transaction: t },
-  );
-  t.afterCommit(() => {
-    outboxEvents.emit("enqueued");
-  });
+  const entry = await OutboxEntry.create(row(channel, payload, reference), { transaction: t });
+  wakeWorkerAfterCommit(t);
   return entry;
 }
 
@@ -79,19 +84,12 @@ export interface EnqueueEmail {
   reference?: string;
 }
 
-/**
- * Renders an e-mail and writes it to the outbox inside `t`, so it is sent if and only if the
- * change that caused it commits. The payload is sealed at rest and erased once delivered.
- * An e-mail with a `reference` (a notification, a receipt) is sent with its own signed return
- * path (`bounce+…@<MAIL_FROM domain>`, services/inbound/returnPath.ts) as envelope sender, so
- * that bounces and auto-replies without any reference header still find their way back.
- */
-export async function enqueueEmail(t: Transaction, mail: EnqueueEmail): Promise<OutboxEntry> {
+function emailPayload(mail: EnqueueEmail): EmailPayload {
   const rendered = renderEmail(mail.template, mail.locale, mail.vars);
   // Stable per entry: a re-delivery after a crash carries the same Message-ID.
   const messageId = `<${crypto.randomUUID()}@${mailDomain()}>`;
   const returnPath = mail.reference ? returnPathFor(messageId) : null;
-  const payload: EmailPayload = {
+  return {
     kind: "email",
     to: mail.to,
     ...rendered,
@@ -101,7 +99,27 @@ export async function enqueueEmail(t: Transaction, mail: EnqueueEmail): Promise<
     replyTo: mail.replyTo,
     template: mail.template,
   };
-  return insert(t, "email", payload, mail.reference);
+}
+
+/**
+ * Renders an e-mail and writes it to the outbox inside `t`, so it is sent if and only if the
+ * change that caused it commits. The payload is sealed at rest and erased once delivered.
+ * An e-mail with a `reference` (a notification, a receipt) is sent with its own signed return
+ * path (`bounce+…@<MAIL_FROM domain>`, services/inbound/returnPath.ts) as envelope sender, so
+ * that bounces and auto-replies without any reference header still find their way back.
+ */
+export async function enqueueEmail(t: Transaction, mail: EnqueueEmail): Promise<OutboxEntry> {
+  return insert(t, "email", emailPayload(mail), mail.reference);
+}
+
+/** Several e-mails in one insert (a message's notifications); the same rows as enqueueEmail's. */
+export async function enqueueEmails(t: Transaction, mails: EnqueueEmail[]): Promise<void> {
+  if (mails.length === 0) return;
+  await OutboxEntry.bulkCreate(
+    mails.map((m) => row("email", emailPayload(m), m.reference)),
+    { transaction: t },
+  );
+  wakeWorkerAfterCommit(t);
 }
 
 export interface EnqueueSms {

@@ -21,7 +21,7 @@ async function readerPair(): Promise<{ key: jose.JWK.Key; publicJwk: web.PublicJ
 }
 
 describe("format v1: browser and node implementations interoperate", () => {
-  it("a browser-made message (content, envelopes, attachment) opens with the node-jose code", async () => {
+  it("a browser-made message (content, envelopes, attachment) opens with the node code", async () => {
     const alice = await readerPair();
     const bob = await readerPair();
     const cek = web.generateContentKey();

@@ -16,6 +16,16 @@ function stripTags(html: string): string {
   return html.replace(/<[^>]*>/g, " ").replace(/&[a-z#0-9]+;/gi, " ");
 }
 
+function termsOf(userId: string, c: SearchableContent): string[] {
+  return termsFor(userId, [
+    c.subject,
+    c.text,
+    c.html ? stripTags(c.html) : null,
+    ...(c.fileNames ?? []),
+    ...(c.people ?? []),
+  ]);
+}
+
 /**
  * Indexes a message for one reader (idempotent). Called with the plaintext where the server
  * has it anyway: at send time (plaintext form) or when the reader's session decrypts it
@@ -27,20 +37,35 @@ export async function indexForReader(
   messageId: string,
   c: SearchableContent,
 ): Promise<void> {
-  const existing = await SearchTerm.count({ where: { userId, messageId }, transaction: t ?? undefined });
-  if (existing > 0) return;
-  const terms = termsFor(userId, [
-    c.subject,
-    c.text,
-    c.html ? stripTags(c.html) : null,
-    ...(c.fileNames ?? []),
-    ...(c.people ?? []),
-  ]);
-  if (terms.length === 0) return;
-  await SearchTerm.bulkCreate(
-    terms.map((term) => ({ userId, messageId, term })),
-    { transaction: t ?? undefined },
-  );
+  await indexForReaders(t, messageId, [{ userId, content: c }]);
+}
+
+/**
+ * The same for several readers of one message in two statements (which readers are indexed
+ * already, then one insert of every new reader's terms): the send path's form.
+ */
+export async function indexForReaders(
+  t: Transaction | null,
+  messageId: string,
+  readers: Array<{ userId: string; content: SearchableContent }>,
+): Promise<void> {
+  if (readers.length === 0) return;
+  const done = (await SearchTerm.findAll({
+    attributes: [[col("user_id"), "userId"]],
+    where: { messageId, userId: { [Op.in]: readers.map((r) => r.userId) } },
+    group: [col("user_id")],
+    raw: true,
+    transaction: t ?? undefined,
+  })) as unknown as Array<{ userId: string }>;
+  const indexed = new Set(done.map((r) => r.userId));
+  const rows: Array<{ userId: string; messageId: string; term: string }> = [];
+  for (const r of readers) {
+    if (indexed.has(r.userId)) continue;
+    indexed.add(r.userId);
+    for (const term of termsOf(r.userId, r.content)) rows.push({ userId: r.userId, messageId, term });
+  }
+  if (rows.length === 0) return;
+  await SearchTerm.bulkCreate(rows, { transaction: t ?? undefined });
 }
 
 /** Which of `messageIds` are already indexed for the reader. */
