@@ -131,6 +131,15 @@ describe("web app: admin templates and organisation signature (F5, browser)", fu
         };
         expect(policy.orgSignature).to.include({ mode: "mandatory", version: 1 });
         expect(policy.orgSignature!.html).to.contain("{name}").and.contain("{title}").and.contain("{organisation}");
+
+        // The web composer says that the mandatory signature is added on sending, and shows it.
+        await page.goto("/compose");
+        const note = page.getByTestId("mandatory-signature");
+        await note.waitFor();
+        expect(await note.innerText())
+          .to.contain("Ada Admin")
+          .and.contain("Enhetschef");
+        await expectNoSeriousAxe(page, `${lang} composer with a mandatory signature`);
         expect(errors).to.deep.equal([]);
       });
     });
