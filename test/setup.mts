@@ -13,6 +13,7 @@ import { testDatabase } from "./support/database.js";
 import { stopTestServer } from "./support/server.js";
 import { restoreClock } from "./support/clock.js";
 import { allowHost, installNetworkGuard, takeViolations } from "./support/networkGuard.js";
+import { RateLimitBucket } from "../backend/src/models/RateLimitBucket.js";
 
 installNetworkGuard();
 if (process.env.TEST_DB === "mysql" && process.env.TEST_MYSQL_URL)
@@ -44,12 +45,38 @@ setEnv(
   }),
 );
 
+/** The tests of `file` in run order, across every top-level suite that file defines. */
+function testsOfFile(root: Mocha.Suite, file: string): Mocha.Test[] {
+  const all: Mocha.Test[] = [];
+  const walk = (suite: Mocha.Suite) => {
+    all.push(...suite.tests.filter((t) => t.file === file && !t.isPending()));
+    suite.suites.forEach(walk);
+  };
+  walk(root);
+  return all;
+}
+
+/**
+ * Every suite signs in and sends from 127.0.0.1, so per-IP counts would carry from one file into
+ * the next and refuse it depending on the order files run in. After a file's last test its counts
+ * are cleared; within a file, rate-limit tests see exactly what they ran up.
+ */
+async function clearRateLimitsAfterLastTestOfFile(test: Mocha.Test | undefined): Promise<void> {
+  if (!test?.file) return;
+  let root: Mocha.Suite | undefined = test.parent;
+  while (root?.parent) root = root.parent;
+  if (!root) return;
+  const tests = testsOfFile(root, test.file);
+  if (tests[tests.length - 1] === test) await RateLimitBucket.destroy({ where: {} });
+}
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(120_000);
     await migrateUp(await connect());
   },
-  afterEach() {
+  async afterEach(this: Mocha.Context) {
+    await clearRateLimitsAfterLastTestOfFile(this.currentTest);
     restoreClock();
     const refused = takeViolations();
     if (refused.length) throw new Error(`network connection off loopback refused: ${[...new Set(refused)].join(", ")}`);

@@ -56,4 +56,17 @@ describe("bad input at the edge", () => {
       expect(res.body.error, body).to.be.a("string");
     }
   });
+
+  it("refuses a NUL character anywhere in a body with 400, on every database", async () => {
+    for (const [path, body] of [
+      ["/api/auth/login", { email: "\u0000", password: "x" }],
+      ["/api/auth/login", { email: "a\u0000@example.test", password: "x" }],
+      ["/api/auth/password-reset", { email: "\u0000" }],
+    ] as const) {
+      const res = await api.post(path, body);
+      expect(res.status, `${path} ${JSON.stringify(body)}`).to.equal(400);
+      expect(res.body).to.deep.include({ error: "validation_error" });
+      expect(res.body.message).to.match(/^email: contains a NUL character/);
+    }
+  });
 });

@@ -153,11 +153,20 @@ describe("web app: admin console (browser)", function () {
         .getByText(/längre än ett meddelandes längsta/)
         .waitFor();
       await page.getByTestId("expiry-days").fill("14");
+      await page.getByTestId("idle-on").locator("label").click();
+      await page.getByTestId("idle-minutes").fill("2");
+      await page.getByTestId("policies-save").click();
+      await page.getByTestId("policies-invalid").getByText(/mellan 5 och 480 minuter/).waitFor();
+      await page.getByTestId("idle-minutes").fill("15");
+      await page.getByTestId("attachment-on").locator("label").click();
+      await page.getByTestId("attachment-mb").fill("25");
       await page.getByTestId("policies-save").click();
       await page.getByTestId("policies-saved").waitFor();
       const saved = (await Organisation.findByPk(o.id))!.policy;
       expect(saved.lockoutThreshold).to.equal(5);
       expect(saved.messages).to.deep.include({ forced: ["idCheck"], defaultExpiryDays: 14, longestExpiryDays: 30 });
+      expect(saved).to.deep.include({ sessionIdleMinutes: 15, attachmentMaxMb: 25 });
+      expect(saved).not.to.have.property("sessionAbsoluteHours");
 
       await page.getByTestId("zero-access-toggle").click();
       await page.getByTestId("zero-access-understand").waitFor();

@@ -58,7 +58,22 @@ export function registeredRoutes(): readonly AnyRouteSpec[] {
   return registry;
 }
 
+/** The path of the first string (key or value) holding a NUL character, or null. */
+function findNul(value: unknown, path: string[] = []): string[] | null {
+  if (typeof value === "string") return value.includes("\u0000") ? path : null;
+  if (value === null || typeof value !== "object") return null;
+  for (const [key, item] of Object.entries(value)) {
+    if (key.includes("\u0000")) return [...path, key];
+    const found = findNul(item, [...path, key]);
+    if (found) return found;
+  }
+  return null;
+}
+
 function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
+  // No field of the HTTP contract may hold NUL; SQLite's driver would cut the statement at it.
+  const nul = findNul(value);
+  if (nul) throw appError("validation_error", `${[where, ...nul].filter(Boolean).join(".")}: contains a NUL character`);
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

@@ -28,6 +28,9 @@ function differences(a: AdminPolicies, b: AdminPolicies): Record<string, { from:
     "messages.defaultExpiryDays": p.messages.defaultExpiryDays,
     "messages.longestExpiryDays": p.messages.longestExpiryDays,
     subjectInNotifications: p.subjectInNotifications,
+    "sessions.idleMinutes": p.sessions.idleMinutes,
+    "sessions.absoluteHours": p.sessions.absoluteHours,
+    attachmentMaxMb: p.attachmentMaxMb,
   });
   const x = flat(a);
   const y = flat(b);

@@ -27,6 +27,12 @@ export interface OrgPolicy {
    * the Kuvert second factor of users who have one (default false; `kuvert org:microsoft --trust-mfa`).
    */
   entraMfaSatisfiesSecondFactor?: boolean;
+  /** Sessions end after this many idle minutes (default: the operator's SESSION_IDLE_TIMEOUT_SECONDS). */
+  sessionIdleMinutes?: number;
+  /** Sessions end this many hours after sign-in at the latest (default: SESSION_ABSOLUTE_TIMEOUT_SECONDS). */
+  sessionAbsoluteHours?: number;
+  /** Largest attachment in MB, at most the plan's (default: the plan's). */
+  attachmentMaxMb?: number;
   [key: string]: unknown;
 }
 

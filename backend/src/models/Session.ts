@@ -26,6 +26,8 @@ export class Session extends Model<InferAttributes<Session>, InferCreationAttrib
   declare lastSeenAt: Date;
   /** Absolute end of the session, fixed at creation. */
   declare expiresAt: Date;
+  /** Idle timeout fixed at creation from the organisation's policy; null: SESSION_IDLE_TIMEOUT_SECONDS. */
+  declare idleTimeoutSeconds: CreationOptional<number | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -41,6 +43,7 @@ export class Session extends Model<InferAttributes<Session>, InferCreationAttrib
         privateKeySealed: { type: DataTypes.TEXT, allowNull: true },
         lastSeenAt: { type: DataTypes.DATE(3), allowNull: false },
         expiresAt: { type: DataTypes.DATE(3), allowNull: false },
+        idleTimeoutSeconds: { type: DataTypes.INTEGER, allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

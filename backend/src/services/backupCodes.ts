@@ -63,7 +63,7 @@ export async function generateBackupCodes(t: Transaction, userId: string): Promi
   return codes;
 }
 
-export async function remainingBackupCodes(userId: string, t?: Transaction): Promise<number> {
+export async function remainingBackupCodes(userId: string, t: Transaction | null): Promise<number> {
   return BackupCode.count({ where: { userId, usedAt: null }, transaction: t });
 }
 

@@ -9,7 +9,7 @@ export const secondFactorMethodNames = ["totp", "sms", "backup_code"] as const;
 export type SecondFactorMethod = (typeof secondFactorMethodNames)[number];
 
 /** The methods the user can use right now: an active authenticator, a mobile, unused codes. */
-export async function availableMethods(user: User, t?: Transaction): Promise<SecondFactorMethod[]> {
+export async function availableMethods(user: User, t: Transaction | null): Promise<SecondFactorMethod[]> {
   const methods: SecondFactorMethod[] = [];
   if (await totpEnabled(user.id, t)) methods.push("totp");
   if (user.mobile) methods.push("sms");
@@ -22,7 +22,7 @@ export async function availableMethods(user: User, t?: Transaction): Promise<Sec
  * has an active authenticator (TOTP); SMS to the primary mobile and one-time codes are then
  * accepted too (SPEC F16, F19).
  */
-export async function secondFactorMethods(user: User, t?: Transaction): Promise<SecondFactorMethod[]> {
+export async function secondFactorMethods(user: User, t: Transaction | null): Promise<SecondFactorMethod[]> {
   if (!(await totpEnabled(user.id, t))) return [];
   return availableMethods(user, t);
 }
@@ -77,7 +77,7 @@ export interface SecondFactorStatus {
 }
 
 /** The user's second factors as the security settings show them. */
-export async function secondFactorStatus(user: User, t?: Transaction): Promise<SecondFactorStatus> {
+export async function secondFactorStatus(user: User, t: Transaction | null): Promise<SecondFactorStatus> {
   const totp = await totpStatus(user.id, t);
   return {
     enabled: totp.enabled,

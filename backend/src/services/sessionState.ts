@@ -18,6 +18,6 @@ export async function sessionState(auth: AuthState | null): Promise<SessionState
   const { user } = auth;
   const organisation = user.organisationId ? await Organisation.findByPk(user.organisationId) : null;
   if (auth.stage === "partial")
-    return { state: "second_factor", user, organisation, methods: await secondFactorMethods(user) };
+    return { state: "second_factor", user, organisation, methods: await secondFactorMethods(user, null) };
   return { state: "signed_in", user, organisation };
 }

@@ -7,6 +7,7 @@ import { env } from "../env.js";
 import { appError } from "../errors.js";
 import { resealSessionKey } from "./keys/userKeys.js";
 import { clock } from "./clock.js";
+import { sessionTimeoutsFor } from "./sessionTimeouts.js";
 
 /**
  * Cookie names: `__Host-kuvert_session` and `__Host-kuvert_csrf` in production (the browser
@@ -109,9 +110,16 @@ function secretMatches(session: Session, secret: Buffer): boolean {
   return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
 }
 
-/** Idle and absolute timeouts; a partial session additionally ends after PARTIAL_SESSION_SECONDS. */
+function idleTimeoutMs(s: Session): number {
+  return (s.idleTimeoutSeconds ?? env().SESSION_IDLE_TIMEOUT_SECONDS) * 1000;
+}
+
+/**
+ * Idle and absolute timeouts (the organisation's, fixed when the session was made, or the
+ * operator's); a partial session additionally ends after PARTIAL_SESSION_SECONDS.
+ */
 function expired(s: Session, now: number): boolean {
-  return now - s.lastSeenAt.getTime() > env().SESSION_IDLE_TIMEOUT_SECONDS * 1000 || now >= s.expiresAt.getTime();
+  return now - s.lastSeenAt.getTime() > idleTimeoutMs(s) || now >= s.expiresAt.getTime();
 }
 
 /**
@@ -129,7 +137,7 @@ export async function loadSession(ctx: Ctx): Promise<LoadedSession | null> {
     await session.destroy();
     return null;
   }
-  const touchEvery = Math.min(TOUCH_INTERVAL_MS, (env().SESSION_IDLE_TIMEOUT_SECONDS * 1000) / 10);
+  const touchEvery = Math.min(TOUCH_INTERVAL_MS, idleTimeoutMs(session) / 10);
   if (now - session.lastSeenAt.getTime() >= touchEvery) {
     await Session.update({ lastSeenAt: new Date(now) }, { where: { id: session.id } });
     session.lastSeenAt = new Date(now);
@@ -145,10 +153,8 @@ async function insertSession(
 ): Promise<{ session: Session; secret: Buffer }> {
   const secret = crypto.randomBytes(32);
   const now = clock.now();
-  const lifetime = Math.min(
-    env().SESSION_ABSOLUTE_TIMEOUT_SECONDS,
-    stage === "partial" ? PARTIAL_SESSION_SECONDS : Infinity,
-  );
+  const timeouts = await sessionTimeoutsFor(user, t);
+  const lifetime = Math.min(timeouts.absoluteSeconds, stage === "partial" ? PARTIAL_SESSION_SECONDS : Infinity);
   const session = await Session.create(
     {
       userId: user.id,
@@ -158,6 +164,7 @@ async function insertSession(
       userAgent: ctx.get("User-Agent").slice(0, 300) || null,
       lastSeenAt: now,
       expiresAt: new Date(now.getTime() + lifetime * 1000),
+      idleTimeoutSeconds: timeouts.idleSeconds,
     },
     { transaction: t },
   );

@@ -107,7 +107,7 @@ async function row(t: Transaction, userId: string): Promise<UserTotp | null> {
 }
 
 /** True when the user has an active authenticator. */
-export async function totpEnabled(userId: string, t?: Transaction): Promise<boolean> {
+export async function totpEnabled(userId: string, t: Transaction | null): Promise<boolean> {
   const r = await UserTotp.findByPk(userId, { transaction: t });
   return Boolean(r?.enabled && r.secretSealed);
 }
@@ -115,7 +115,7 @@ export async function totpEnabled(userId: string, t?: Transaction): Promise<bool
 /** The authenticator as its owner sees it: on since when, and whether an enrolment waits for its first code. */
 export async function totpStatus(
   userId: string,
-  t?: Transaction,
+  t: Transaction | null,
 ): Promise<{ enabled: boolean; enabledAt: Date | null; enrolmentPending: boolean }> {
   const r = await UserTotp.findByPk(userId, { transaction: t });
   return {

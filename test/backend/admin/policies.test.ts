@@ -6,6 +6,8 @@ import { AuditEvent } from "../../../backend/src/models/AuditEvent.js";
 import { Organisation } from "../../../backend/src/models/Organisation.js";
 import { User } from "../../../backend/src/models/User.js";
 import { Message } from "../../../backend/src/models/Message.js";
+import { Attachment } from "../../../backend/src/models/Attachment.js";
+import { advanceClock, useFakeNow } from "../../support/clock.js";
 
 interface Policies {
   zeroAccess: boolean;
@@ -17,6 +19,8 @@ interface Policies {
     longestExpiryDays: number | null;
   };
   subjectInNotifications: boolean;
+  sessions: { idleMinutes: number | null; absoluteHours: number | null };
+  attachmentMaxMb: number | null;
 }
 
 describe("admin console: policies (issue 10)", function () {
@@ -52,6 +56,8 @@ describe("admin console: policies (issue 10)", function () {
         longestExpiryDays: null,
       },
       subjectInNotifications: false,
+      sessions: { idleMinutes: null, absoluteHours: null },
+      attachmentMaxMb: null,
     });
   });
 
@@ -69,6 +75,15 @@ describe("admin console: policies (issue 10)", function () {
       { messages: { forced: ["selfDestruct"] } },
       { messages: { defaults: { idCheck: true } } },
       { sessionTimeout: 5 },
+      { sessions: { idleMinutes: 4 } },
+      { sessions: { idleMinutes: 481 } },
+      { sessions: { absoluteHours: 0 } },
+      { sessions: { absoluteHours: 25 } },
+      { sessions: { idleMinutes: 30.5 } },
+      { sessions: { forever: true } },
+      { attachmentMaxMb: 0 },
+      { attachmentMaxMb: 501 },
+      { attachmentMaxMb: "10" },
       { zeroAccess: true },
       { zeroAccess: true, confirmZeroAccess: false },
     ];
@@ -168,5 +183,82 @@ describe("admin console: policies (issue 10)", function () {
     expect(event?.actorId).to.equal(a.id);
     // Signing in still works (the password copy stays).
     await signIn(s, defaultPassword);
+  });
+
+  it("session timeouts: new sessions of the organisation end after its idle and absolute times; other organisations keep the defaults", async () => {
+    const o = await buildOrganisation();
+    const a = await buildUser({ organisation: o, role: "admin" });
+    const staff = await buildUser({ organisation: o, role: "staff" });
+    const outsider = await buildUser({ organisation: await buildOrganisation(), role: "staff" });
+    const res = await (
+      await signIn(a)
+    ).patch<{ policies: Policies }>("/api/admin/policies", {
+      sessions: { idleMinutes: 10, absoluteHours: 2 },
+    });
+    expect(res.status, res.text).to.equal(200);
+    expect(res.body.policies.sessions).to.deep.equal({ idleMinutes: 10, absoluteHours: 2 });
+
+    useFakeNow(new Date("2027-01-04T08:00:00Z"));
+    const mine = await signIn(staff);
+    const theirs = await signIn(outsider);
+    advanceClock(9 * 60 * 1000);
+    expect((await mine.get("/api/auth/me")).status).to.equal(200);
+    // 11 idle minutes: past the organisation's 10, well within the default 30.
+    advanceClock(11 * 60 * 1000);
+    expect((await mine.get("/api/auth/me")).status).to.equal(401);
+    expect((await theirs.get("/api/auth/me")).status).to.equal(200);
+
+    // Absolute: active every 5 minutes, still signed out 2 hours after sign-in.
+    const busy = await signIn(staff);
+    for (let m = 5; m < 120; m += 5) {
+      advanceClock(5 * 60 * 1000);
+      expect((await busy.get("/api/auth/me")).status, `${m} min`).to.equal(200);
+    }
+    advanceClock(5 * 60 * 1000);
+    expect((await busy.get("/api/auth/me")).status).to.equal(401);
+
+    // Back to the defaults (null): a new session outlives 11 idle minutes again.
+    await (await signIn(a)).patch("/api/admin/policies", { sessions: { idleMinutes: null, absoluteHours: null } });
+    const again = await signIn(staff);
+    advanceClock(11 * 60 * 1000);
+    expect((await again.get("/api/auth/me")).status).to.equal(200);
+    const changes = (
+      await AuditEvent.findAll({
+        where: { organisationId: o.id, type: "organisation.policy_changed" },
+        order: [["id", "ASC"]],
+      })
+    ).map((e) => e.data.changes);
+    expect(changes[0]).to.deep.equal({
+      "sessions.idleMinutes": { from: null, to: 10 },
+      "sessions.absoluteHours": { from: null, to: 2 },
+    });
+  });
+
+  it("attachment size: the organisation's limit refuses a larger file with 413 and keeps nothing; the usage page shows it", async () => {
+    const o = await buildOrganisation();
+    const a = await signIn(await buildUser({ organisation: o, role: "admin" }));
+    const sender = await signIn(await buildUser({ organisation: o, role: "staff" }));
+    expect((await a.patch("/api/admin/policies", { attachmentMaxMb: 1 })).status).to.equal(200);
+    expect((await a.get<{ attachmentLimitBytes: number }>("/api/admin/usage")).body.attachmentLimitBytes).to.equal(
+      1024 * 1024,
+    );
+    const draft = await sender.post<{ id: string }>("/api/messages/drafts", {});
+    const upload = (bytes: number) =>
+      sender.request("POST", `/api/messages/${draft.body.id}/attachments`, new Uint8Array(bytes), {
+        "Content-Type": "application/octet-stream",
+        "X-File-Name": "scan.pdf",
+      });
+    const big = await upload(1024 * 1024 + 1);
+    expect(big.status).to.equal(413);
+    expect(big.body).to.deep.include({ error: "attachment_too_large" });
+    expect(big.body.limitBytes).to.equal(1024 * 1024);
+    expect(await Attachment.count({ where: { messageId: draft.body.id } })).to.equal(0);
+    const resumable = await sender.post(`/api/messages/${draft.body.id}/attachments/uploads`, {
+      name: "big.pdf",
+      type: "application/pdf",
+      size: 2 * 1024 * 1024,
+    });
+    expect(resumable.status).to.equal(413);
+    expect((await upload(1024 * 1024)).status).to.equal(201);
   });
 });

@@ -9,6 +9,8 @@ import { optionNames } from "../../services/messages/orgPolicy.js";
 import { adminPoliciesOf } from "../../services/admin/orgPolicies.js";
 import { findOrganisation } from "../../services/admin/usage.js";
 import { changeOrgPolicies } from "../../commands/changeOrgPolicies.js";
+import { sessionTimeoutBounds } from "../../services/sessionTimeouts.js";
+import { planAttachmentLimitBytes } from "../../services/attachments/limits.js";
 import { adminOrg, adminRead, adminResponses, adminWrite } from "./common.js";
 
 /** Bounds an admin may set (safe for the product): the lockout never looser than 10 tries, nor a lock shorter than a minute. */
@@ -16,7 +18,31 @@ export const policyBounds = {
   lockoutThreshold: { min: 3, max: 10 },
   lockoutBaseDelaySeconds: { min: 60, max: 24 * 60 * 60 },
   defaultExpiryDays: { min: 1, max: 3650 },
+  ...sessionTimeoutBounds,
 } as const;
+
+const Sessions = z.object({
+  idleMinutes: z
+    .number()
+    .int()
+    .min(policyBounds.idleMinutes.min)
+    .max(policyBounds.idleMinutes.max)
+    .nullable()
+    .describe("A session ends after this many idle minutes; null: the operator's default"),
+  absoluteHours: z
+    .number()
+    .int()
+    .min(policyBounds.absoluteHours.min)
+    .max(policyBounds.absoluteHours.max)
+    .nullable()
+    .describe("A session ends this many hours after sign-in at the latest; null: the operator's default"),
+});
+const AttachmentMaxMb = z
+  .number()
+  .int()
+  .min(1)
+  .nullable()
+  .describe("Largest attachment in MB, at most the plan's (usage: attachmentLimitBytes); null: the plan's");
 
 const Option = z.enum(optionNames);
 const Defaults = z.object(
@@ -58,6 +84,8 @@ export const PoliciesSchema = z
     lockout: Lockout,
     messages: Messages,
     subjectInNotifications: z.boolean(),
+    sessions: Sessions,
+    attachmentMaxMb: AttachmentMaxMb,
   })
   .meta({ id: "AdminPolicies" });
 
@@ -71,6 +99,8 @@ const PoliciesPatch = z
     lockout: Lockout.partial().strict().optional(),
     messages: Messages.partial().strict().optional(),
     subjectInNotifications: z.boolean().optional(),
+    sessions: Sessions.partial().strict().optional(),
+    attachmentMaxMb: AttachmentMaxMb.optional(),
   })
   .strict()
   .refine((b) => b.zeroAccess !== true || b.confirmZeroAccess === true, {
@@ -122,6 +152,9 @@ export function adminPolicyRoutes(router: Router): void {
       const admin = currentUser(ctx);
       const organisationId = adminOrg(admin);
       const { confirmZeroAccess: _confirmed, ...patch } = body;
+      const planMb = Math.floor(planAttachmentLimitBytes() / (1024 * 1024));
+      if (patch.attachmentMaxMb && patch.attachmentMaxMb > planMb)
+        throw appError("validation_error", `attachmentMaxMb: at most ${planMb} (the plan's limit)`);
       const result = await transaction((t) =>
         changeOrgPolicies(t, { admin, organisationId, patch, meta: requestMeta(ctx) }),
       );

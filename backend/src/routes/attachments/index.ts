@@ -10,7 +10,7 @@ import { KeysLockedError } from "../../services/messages/readMessage.js";
 import { loadOwnDraft, openDraftContentKey } from "../../services/attachments/drafts.js";
 import { openAttachmentDownload, openCiphertextDownload } from "../../services/attachments/download.js";
 import { contentDisposition, safeMimeType, uploadFileName } from "../../services/attachments/httpHeaders.js";
-import { attachmentLimitBytes } from "../../services/attachments/limits.js";
+import { attachmentLimitFor } from "../../services/attachments/limits.js";
 import { declaredLength, requestBody } from "../../services/attachments/requestStream.js";
 import {
   attachmentExists,
@@ -115,7 +115,7 @@ export function attachmentRoutes(router: Router): void {
       const name = uploadFileName(ctx.get("X-File-Name"));
       if (!name) throw ValidationError("X-File-Name: required, percent-encoded UTF-8, at most 255 characters");
       const auth = authState(ctx);
-      const limit = attachmentLimitBytes();
+      const limit = await attachmentLimitFor(auth.user);
       const length = declaredLength(ctx.req);
       const key = await openDraftContentKey(auth, params.id);
       if (key.kind === "keys_locked") throw KeysLockedError();
@@ -179,7 +179,7 @@ export function attachmentRoutes(router: Router): void {
       if (!/^\d{1,16}$/.test(sizeHeader))
         throw ValidationError("X-Plaintext-Size: required, the plaintext size in bytes");
       const declaredPlaintextSize = Number(sizeHeader);
-      const limit = attachmentLimitBytes();
+      const limit = await attachmentLimitFor(user);
       await transaction((t) => loadOwnDraft(t, user, params.id));
       if (await attachmentExists(params.aid)) throw appError("attachment_exists", "An attachment with this id exists");
       if (declaredPlaintextSize > limit) throw tooLargeError(limit);

@@ -12,7 +12,7 @@ import {
 } from "../../services/attachments/chunkedUpload.js";
 import { startAttachmentUpload } from "../../commands/startAttachmentUpload.js";
 import { safeMimeType } from "../../services/attachments/httpHeaders.js";
-import { attachmentLimitBytes } from "../../services/attachments/limits.js";
+import { attachmentLimitFor } from "../../services/attachments/limits.js";
 import { declaredLength, requestBody } from "../../services/attachments/requestStream.js";
 import { ChunkParams, DraftParams, StartUploadBody, UploadParams, UploadResponse } from "./schema.js";
 import { storageRegion } from "../../services/attachments/storageRegion.js";
@@ -55,7 +55,7 @@ export function uploadRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       const auth = authState(ctx);
-      const limit = attachmentLimitBytes();
+      const limit = await attachmentLimitFor(auth.user);
       const result = await startAttachmentUpload({
         auth,
         messageId: params.id,

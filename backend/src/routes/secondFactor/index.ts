@@ -42,7 +42,7 @@ export function secondFactorRoutes(router: Router): void {
       before: [authenticated()],
     },
     async (ctx) => {
-      ctx.body = presentSecondFactorStatus(await secondFactorStatus(currentUser(ctx)));
+      ctx.body = presentSecondFactorStatus(await secondFactorStatus(currentUser(ctx), null));
     },
   );
 
@@ -249,7 +249,7 @@ export function secondFactorRoutes(router: Router): void {
       before: [authenticated()],
     },
     async (ctx) => {
-      ctx.body = { remaining: await remainingBackupCodes(currentUser(ctx).id) };
+      ctx.body = { remaining: await remainingBackupCodes(currentUser(ctx).id, null) };
     },
   );
 }

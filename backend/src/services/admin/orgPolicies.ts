@@ -21,7 +21,13 @@ export interface AdminPolicies {
   };
   /** Notification e-mails show the real subject instead of a neutral one. */
   subjectInNotifications: boolean;
+  /** Session timeouts; null members: the operator's defaults. */
+  sessions: { idleMinutes: number | null; absoluteHours: number | null };
+  /** Largest attachment in MB (never above the plan's); null: the plan's. */
+  attachmentMaxMb: number | null;
 }
+
+const numberOrNull = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
 /** The organisation's policies as they apply now. */
 export function adminPoliciesOf(policy: OrgPolicy): AdminPolicies {
@@ -38,6 +44,11 @@ export function adminPoliciesOf(policy: OrgPolicy): AdminPolicies {
       longestExpiryDays: messages.longestExpiryDays,
     },
     subjectInNotifications: policy.subjectInNotifications === true,
+    sessions: {
+      idleMinutes: numberOrNull(policy.sessionIdleMinutes),
+      absoluteHours: numberOrNull(policy.sessionAbsoluteHours),
+    },
+    attachmentMaxMb: numberOrNull(policy.attachmentMaxMb),
   };
 }
 
@@ -47,6 +58,15 @@ export interface AdminPoliciesPatch {
   lockout?: Partial<LockoutPolicy>;
   messages?: Partial<AdminPolicies["messages"]>;
   subjectInNotifications?: boolean;
+  sessions?: Partial<AdminPolicies["sessions"]>;
+  attachmentMaxMb?: number | null;
+}
+
+/** Sets `key` to `value`, or removes it for null (the default applies again). */
+function setOrClear(policy: OrgPolicy, key: string, value: number | null | undefined): void {
+  if (value === undefined) return;
+  if (value === null) delete policy[key];
+  else policy[key] = value;
 }
 
 /**
@@ -74,5 +94,8 @@ export function applyPoliciesPatch(org: Organisation, patch: AdminPoliciesPatch)
     };
   }
   if (patch.subjectInNotifications !== undefined) next.subjectInNotifications = patch.subjectInNotifications;
+  setOrClear(next, "sessionIdleMinutes", patch.sessions?.idleMinutes);
+  setOrClear(next, "sessionAbsoluteHours", patch.sessions?.absoluteHours);
+  setOrClear(next, "attachmentMaxMb", patch.attachmentMaxMb);
   return next;
 }

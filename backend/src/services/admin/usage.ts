@@ -63,6 +63,6 @@ export async function organisationUsage(org: Organisation, now = clock.now()): P
     monthlyQuotaPerSender: org.plan === "organisation" ? null : PROFESSIONAL_MONTHLY_MESSAGES,
     storageBytes: Number(content?.bytes ?? 0) + Number(files?.bytes ?? 0),
     users,
-    attachmentLimitBytes: attachmentLimitBytes(),
+    attachmentLimitBytes: attachmentLimitBytes(org.policy),
   };
 }

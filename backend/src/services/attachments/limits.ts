@@ -1,7 +1,11 @@
 import { Transform, type TransformCallback } from "node:stream";
 import { appError } from "../../errors.js";
 import { env } from "../../env.js";
+import { Organisation, type OrgPolicy } from "../../models/Organisation.js";
+import type { User } from "../../models/User.js";
 import { PROFESSIONAL_ATTACHMENT_BYTES } from "../messages/plans.js";
+
+const MB = 1024 * 1024;
 
 /**
  * Largest attachment (plaintext bytes) a sender may upload (F6, F27: 500 MB on Professional).
@@ -9,16 +13,28 @@ import { PROFESSIONAL_ATTACHMENT_BYTES } from "../messages/plans.js";
  * lower it with `setEnv`. Basic accounts are reply-only, which the draft check enforces; replies carry the
  * same per-file limit.
  */
-export function attachmentLimitBytes(): number {
+export function planAttachmentLimitBytes(): number {
   return env().ATTACHMENT_MAX_BYTES ?? PROFESSIONAL_ATTACHMENT_BYTES;
 }
 
+/** The largest attachment under an organisation's policy: its own limit, never above the plan's. */
+export function attachmentLimitBytes(policy: OrgPolicy | null): number {
+  const plan = planAttachmentLimitBytes();
+  const own = policy?.attachmentMaxMb;
+  return typeof own === "number" ? Math.min(plan, own * MB) : plan;
+}
+
+/** The largest attachment `user` may upload (their organisation's policy; the plan's without one). */
+export async function attachmentLimitFor(user: User): Promise<number> {
+  if (!user.organisationId) return attachmentLimitBytes(null);
+  const org = await Organisation.findByPk(user.organisationId, { attributes: ["id", "policy"] });
+  return attachmentLimitBytes(org?.policy ?? null);
+}
+
 export const AttachmentTooLargeError = (limit: number) =>
-  appError(
-    "attachment_too_large",
-    `An attachment may be at most ${Math.floor(limit / (1024 * 1024))} MB on your plan`,
-    { details: { limitBytes: limit } },
-  );
+  appError("attachment_too_large", `An attachment may be at most ${Math.floor(limit / MB)} MB for your organisation`, {
+    details: { limitBytes: limit },
+  });
 
 /** Passes bytes through and errors with 413 attachment_too_large once more than `limit` arrived. */
 export function byteLimit(

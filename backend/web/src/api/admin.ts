@@ -72,6 +72,8 @@ export interface AdminPolicies {
     longestExpiryDays: number | null;
   };
   subjectInNotifications: boolean;
+  sessions: { idleMinutes: number | null; absoluteHours: number | null };
+  attachmentMaxMb: number | null;
 }
 
 export type AdminPoliciesPatch = Partial<{
@@ -80,6 +82,8 @@ export type AdminPoliciesPatch = Partial<{
   lockout: Partial<AdminPolicies["lockout"]>;
   messages: Partial<AdminPolicies["messages"]>;
   subjectInNotifications: boolean;
+  sessions: Partial<AdminPolicies["sessions"]>;
+  attachmentMaxMb: number | null;
 }>;
 
 /** GET /api/admin/usage. */

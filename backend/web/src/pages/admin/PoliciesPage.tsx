@@ -32,7 +32,20 @@ interface Draft {
   longestOn: boolean;
   longestDays: string;
   subjectInNotifications: boolean;
+  idleOn: boolean;
+  idleMinutes: string;
+  absoluteOn: boolean;
+  absoluteHours: string;
+  attachmentOn: boolean;
+  attachmentMb: string;
 }
+
+/** What an admin may set (the server checks the same bounds; the plan caps the attachment size). */
+const bounds = {
+  idle: { min: 5, max: 480 },
+  absolute: { min: 1, max: 24 },
+  attachment: { min: 1, max: 500 },
+} as const;
 
 function draftOf(p: AdminPolicies): Draft {
   return {
@@ -46,6 +59,12 @@ function draftOf(p: AdminPolicies): Draft {
     longestOn: p.messages.longestExpiryDays !== null,
     longestDays: String(p.messages.longestExpiryDays ?? 365),
     subjectInNotifications: p.subjectInNotifications,
+    idleOn: p.sessions.idleMinutes !== null,
+    idleMinutes: String(p.sessions.idleMinutes ?? 30),
+    absoluteOn: p.sessions.absoluteHours !== null,
+    absoluteHours: String(p.sessions.absoluteHours ?? 12),
+    attachmentOn: p.attachmentMaxMb !== null,
+    attachmentMb: String(p.attachmentMaxMb ?? 100),
   };
 }
 
@@ -184,6 +203,16 @@ export function PoliciesPage() {
     if (draft.longestOn && longest === null) return setInvalid(t("admin.policies.messages.longestInvalid"));
     if (days !== null && longest !== null && days > longest)
       return setInvalid(t("admin.policies.messages.defaultOverLongest"));
+    const idle = draft.idleOn ? whole(draft.idleMinutes, bounds.idle.min, bounds.idle.max) : null;
+    if (draft.idleOn && idle === null) return setInvalid(t("admin.policies.limits.idleInvalid", bounds.idle));
+    const absolute = draft.absoluteOn ? whole(draft.absoluteHours, bounds.absolute.min, bounds.absolute.max) : null;
+    if (draft.absoluteOn && absolute === null)
+      return setInvalid(t("admin.policies.limits.absoluteInvalid", bounds.absolute));
+    const attachment = draft.attachmentOn
+      ? whole(draft.attachmentMb, bounds.attachment.min, bounds.attachment.max)
+      : null;
+    if (draft.attachmentOn && attachment === null)
+      return setInvalid(t("admin.policies.limits.attachmentInvalid", bounds.attachment));
     setInvalid(null);
     setBusy(true);
     try {
@@ -196,6 +225,8 @@ export function PoliciesPage() {
           longestExpiryDays: longest,
         },
         subjectInNotifications: draft.subjectInNotifications,
+        sessions: { idleMinutes: idle, absoluteHours: absolute },
+        attachmentMaxMb: attachment,
       });
       setDone(t("admin.policies.saved"));
       await loaded.reload();
@@ -294,13 +325,17 @@ export function PoliciesPage() {
         </table>
         <div className={`${formClasses.form} ${settingsClasses.narrow}`} style={{ marginTop: 16 }}>
           {(["expiry", "longest"] as const).map((k) => (
-            <OptionalDays
+            <OptionalNumber
               key={k}
-              name={k}
+              testId={k}
+              valueTestId={`${k}-days`}
+              texts={`admin.policies.messages.${k}`}
+              valueText="Days"
+              bounds={{ min: 1, max: 3650 }}
               on={draft[`${k}On`]}
-              days={draft[`${k}Days`]}
+              value={draft[`${k}Days`]}
               onToggle={(v) => set({ [`${k}On`]: v })}
-              onDays={(v) => set({ [`${k}Days`]: v })}
+              onValue={(v) => set({ [`${k}Days`]: v })}
             />
           ))}
           <Toggle
@@ -314,6 +349,43 @@ export function PoliciesPage() {
           <p className={settingsClasses.itemMeta} style={{ marginTop: -8 }}>
             {t("admin.policies.messages.subjectHelp")}
           </p>
+        </div>
+      </SettingsCard>
+      <SettingsCard id="limits" title={t("admin.policies.limits.title")} lead={t("admin.policies.limits.lead")}>
+        <div className={`${formClasses.form} ${settingsClasses.narrow}`}>
+          <OptionalNumber
+            testId="idle"
+            valueTestId="idle-minutes"
+            texts="admin.policies.limits.idle"
+            valueText="Value"
+            bounds={bounds.idle}
+            on={draft.idleOn}
+            value={draft.idleMinutes}
+            onToggle={(v) => set({ idleOn: v })}
+            onValue={(v) => set({ idleMinutes: v })}
+          />
+          <OptionalNumber
+            testId="absolute"
+            valueTestId="absolute-hours"
+            texts="admin.policies.limits.absolute"
+            valueText="Value"
+            bounds={bounds.absolute}
+            on={draft.absoluteOn}
+            value={draft.absoluteHours}
+            onToggle={(v) => set({ absoluteOn: v })}
+            onValue={(v) => set({ absoluteHours: v })}
+          />
+          <OptionalNumber
+            testId="attachment"
+            valueTestId="attachment-mb"
+            texts="admin.policies.limits.attachment"
+            valueText="Value"
+            bounds={bounds.attachment}
+            on={draft.attachmentOn}
+            value={draft.attachmentMb}
+            onToggle={(v) => set({ attachmentOn: v })}
+            onValue={(v) => set({ attachmentMb: v })}
+          />
         </div>
       </SettingsCard>
       <div className={adminClasses.saveBar}>
@@ -333,35 +405,37 @@ export function PoliciesPage() {
   );
 }
 
-/** A number of days that applies only when its box is ticked (default and longest expiry). */
-function OptionalDays(props: {
-  name: "expiry" | "longest";
+/**
+ * A number that applies only when its box is ticked (expiry, session timeouts, attachment size);
+ * unticked, the default applies. Texts: `<texts>On`, `<texts><valueText>`, `<texts>Help`.
+ */
+function OptionalNumber(props: {
+  testId: string;
+  valueTestId: string;
+  texts: string;
+  valueText: "Days" | "Value";
+  bounds: { min: number; max: number };
   on: boolean;
-  days: string;
+  value: string;
   onToggle: (on: boolean) => void;
-  onDays: (days: string) => void;
+  onValue: (value: string) => void;
 }) {
   const { t } = useTranslation();
-  const { name } = props;
   return (
     <>
-      <span data-testid={`${name}-on`}>
-        <Checkbox
-          label={t(`admin.policies.messages.${name}On`)}
-          checked={props.on}
-          onChange={(_e, v) => props.onToggle(!!v)}
-        />
+      <span data-testid={`${props.testId}-on`}>
+        <Checkbox label={t(`${props.texts}On`)} checked={props.on} onChange={(_e, v) => props.onToggle(!!v)} />
       </span>
       {props.on ? (
         <TextField
-          label={t(`admin.policies.messages.${name}Days`)}
-          description={t(`admin.policies.messages.${name}Help`)}
+          label={t(`${props.texts}${props.valueText}`)}
+          description={t(`${props.texts}Help`, props.bounds)}
           type="number"
-          min={1}
-          max={3650}
-          value={props.days}
-          onChange={(_e, v) => props.onDays(v ?? "")}
-          data-testid={`${name}-days`}
+          min={props.bounds.min}
+          max={props.bounds.max}
+          value={props.value}
+          onChange={(_e, v) => props.onValue(v ?? "")}
+          data-testid={props.valueTestId}
         />
       ) : null}
     </>
