@@ -93,6 +93,8 @@ describe("web app: admin templates and organisation signature (F5, browser)", fu
 
         await page.getByTestId("template-item").filter({ hasText: "Referral" }).getByTestId("template-delete").click();
         await page.getByTestId("template-delete-confirm").click();
+        // Axe only once the dialog has gone (its fade-out reads as low contrast).
+        await page.getByRole("dialog").waitFor({ state: "detached" });
         await page.getByTestId("template-item").filter({ hasText: "Referral" }).waitFor({ state: "detached" });
         expect(await MessageTemplate.count({ where: { organisationId: org.id, name: "Referral" } })).to.equal(0);
         await expectNoSeriousAxe(page, `${lang} templates`);
