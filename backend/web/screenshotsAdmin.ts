@@ -5,6 +5,8 @@ import { transaction } from "../src/db.js";
 import { createUser } from "../src/commands/createUser.js";
 import type { Organisation } from "../src/models/Organisation.js";
 import { User } from "../src/models/User.js";
+import { updateAccountSettings } from "../src/commands/updateAccountSettings.js";
+import { changeOrgSignature } from "../src/commands/changeOrgSignature.js";
 
 interface AdminShotsProps {
   browser: Browser;
@@ -28,6 +30,8 @@ const phone = { width: 360, height: 740 };
 const pages = [
   ["/admin", "users-table", "users"],
   ["/admin/policies", "functions-table", "policies"],
+  ["/admin/templates", "templates-list", "templates"],
+  ["/admin/signature", "signature-preview", "signature"],
   ["/admin/usage", "usage-numbers", "usage"],
   ["/admin/audit", "chain-intact", "audit"],
 ] as const;
@@ -53,6 +57,18 @@ export async function adminScreenshots(p: AdminShotsProps): Promise<void> {
       createUser(t, { organisation: p.organisation, email, name, mobile, password: p.password }),
     );
   await User.update({ status: "deactivated" }, { where: { email: "peter.sjo@sundsvall.example" } });
+  // The signature page shows a real signature, previewed with the admin's own title.
+  const meta = { ip: null, userAgent: null };
+  await transaction((t) => updateAccountSettings(t, { user: admin, changes: { title: "Enhetschef" }, meta }));
+  await transaction((t) =>
+    changeOrgSignature(t, {
+      admin,
+      organisationId: p.organisation.id,
+      html: '<p>Med vänlig hälsning</p><p><strong>{name}</strong><br>{title}<br>{organisation}<br><a href="mailto:{email}">{email}</a> · {phone}</p>',
+      mode: "mandatory",
+      meta,
+    }),
+  );
 
   let page = await p.newPage(p.browser, p.baseUrl, desktop);
   await p.signIn(page, admin.email);

@@ -14,6 +14,23 @@ describe("operator CLI (bin/kuvert.js)", function () {
     expect(out).to.include({ name, region: "de" });
   });
 
+  it("org:policy --show prints the organisation's policies and its signature policy", async () => {
+    const r = await runCli(["org:policy", "--org", name, "--show"]);
+    expect(r.code, r.stderr).to.equal(0);
+    const out = JSON.parse(r.stdout) as {
+      organisation: string;
+      policies: { zeroAccess: boolean; lockout: { threshold: number } };
+      signature: { mode: string; version: number; html: string };
+    };
+    expect(out.organisation).to.equal(name);
+    expect(out.policies).to.deep.include({ zeroAccess: false });
+    expect(out.policies.lockout.threshold).to.equal(3);
+    expect(out.signature).to.include({ mode: "default", version: 0, html: "" });
+    const neither = await runCli(["org:policy", "--org", name]);
+    expect(neither.code).to.equal(1);
+    expect(JSON.parse(neither.stderr)).to.include({ error: "invalid_argument" });
+  });
+
   it("refuses a duplicate organisation with a clear JSON error and a non-zero exit", async () => {
     const r = await runCli(["org:create", "--name", name]);
     expect(r.code).to.equal(1);

@@ -13,6 +13,8 @@ const rawKey = new RegExp(`\\b(${[...Object.keys(sv), "settings", "mail", "admin
 const adminPages = [
   ["/admin", "users-table"],
   ["/admin/policies", "functions-table"],
+  ["/admin/templates", "templates-list"],
+  ["/admin/signature", "signature-preview"],
   ["/admin/usage", "usage-numbers"],
   ["/admin/audit", "chain-intact"],
 ] as const;

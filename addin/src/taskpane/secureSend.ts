@@ -3,7 +3,10 @@
  * 1. look up every reader's public key (the sender's own included);
  * 2. encrypt in the page (addin/src/crypto): a draft holding only the sender's envelope, then
  *    each attachment as a v1 stream uploaded as ciphertext, then the content JWE and one
- *    envelope per reader in the pre-encrypted POST /api/messages;
+ *    envelope per reader in the pre-encrypted POST /api/messages. When the organisation's
+ *    signature is mandatory (F5), its rendering for the sender is appended to the body before
+ *    encrypting and its version declared (`signatureVersion`); the server refuses a stale one
+ *    with 422 `signature_required`;
  * 3. only after the server accepted the message: turn the Outlook item into the neutral
  *    notification (subject, body with the link, no attachments) and send it where Office allows
  *    (Mailbox 1.15). The attachment list is read again before sending and before the item is
@@ -155,13 +158,38 @@ function apiOptions(o: Partial<SecurityOptions>): Record<string, unknown> {
   return out;
 }
 
+/** The organisation's mandatory signature, rendered for the signed-in user (GET /api/messages/compose-defaults). */
+export interface MandatorySignature {
+  version: number;
+  html: string;
+  text: string;
+}
+
+export async function mandatorySignature(api: KuvertApi): Promise<MandatorySignature | null> {
+  const d = await apiJson<{ mandatorySignature?: MandatorySignature | null }>(
+    api,
+    "GET",
+    "/api/messages/compose-defaults",
+  );
+  return d.mandatorySignature ?? null;
+}
+
+/** The Outlook body with the signature's (server-sanitised) HTML below it, inside <body> when there is one. */
+export function appendSignature(bodyHtml: string, signature: MandatorySignature): string {
+  const block = `<div>${signature.html}</div>`;
+  const end = bodyHtml.search(/<\/body\s*>/i);
+  return end < 0 ? `${bodyHtml}${block}` : `${bodyHtml.slice(0, end)}${block}${bodyHtml.slice(end)}`;
+}
+
 /** Encrypts and sends the open Outlook item securely, then turns it into the notification. */
 export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<SendResult> {
   const { office, api } = deps;
   deps.onStep?.("encrypting");
   // Office calls one at a time: Outlook allows at most three in flight.
   const subject = await office.getSubject();
-  const bodyHtml = await office.getBodyHtml();
+  const outlookHtml = await office.getBodyHtml();
+  const signature = await mandatorySignature(api);
+  const bodyHtml = signature ? appendSignature(outlookHtml, signature) : outlookHtml;
   const outlookAttachments = await office.getAttachments();
   const keys = await lookupKeys(api, [...input.addresses, input.sender.email], input.mobiles);
   const own = keys.find((k) => k.userId === input.sender.id);
@@ -228,6 +256,7 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
     encrypted: { content, envelopes },
     draftId: draft.id,
     options,
+    ...(signature ? { signatureVersion: signature.version } : {}),
   });
 
   deps.onStep?.("notifying");

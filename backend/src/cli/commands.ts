@@ -13,6 +13,8 @@ import { checkPasswordPolicy } from "../services/passwordPolicy.js";
 import { microsoftCommands } from "./microsoftCommands.js";
 import { setZeroAccess } from "../commands/setZeroAccess.js";
 import { moveOrganisationRegion } from "../commands/moveOrganisationRegion.js";
+import { adminPoliciesOf } from "../services/admin/orgPolicies.js";
+import { orgSignatureOf } from "../services/signatures/orgSignature.js";
 
 type Values = Record<string, string | undefined>;
 
@@ -128,12 +130,17 @@ export const commands: Record<string, CliCommand> = {
   },
   "org:policy": {
     usage:
-      "--org N --set zeroAccess=true|false   switch zero-access (on: staff escrow copies are deleted now, audited)",
-    options: { org: { type: "string" }, set: { type: "string" } },
-    required: ["org", "set"],
+      "--org N --set zeroAccess=true|false   switch zero-access (on: staff escrow copies are deleted now, audited); --org N --show   print the organisation's policies and signature policy",
+    options: { org: { type: "string" }, set: { type: "string" }, show: { type: "boolean" } },
+    required: ["org"],
     async run(t, v) {
       const org = await Organisation.findOne({ where: { slug: slugify(v.org!) }, transaction: t });
       if (!org) throw NotFoundError(`No organisation named "${v.org}"`);
+      if (v.show !== undefined && v.set === undefined) {
+        const { html, ...signature } = orgSignatureOf(org.policy);
+        return { organisation: org.name, policies: adminPoliciesOf(org.policy), signature: { ...signature, html } };
+      }
+      if (v.set === undefined) throw appError("invalid_argument", "give --set zeroAccess=true|false or --show");
       const m = /^zeroAccess=(true|false)$/.exec(v.set!);
       if (!m) throw appError("invalid_argument", "--set: must be zeroAccess=true or zeroAccess=false");
       return { organisation: org.name, ...(await setZeroAccess(t, org, m[1] === "true")) };

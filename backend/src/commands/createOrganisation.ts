@@ -2,6 +2,7 @@ import type { Transaction } from "sequelize";
 import { Organisation, type Region, type Plan } from "../models/Organisation.js";
 import { appError } from "../errors.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
+import { seedStandardTemplates } from "../services/messageTemplates/index.js";
 
 export interface CreateOrganisationProps {
   name: string;
@@ -20,6 +21,7 @@ export function slugify(name: string): string {
   return slug || "org";
 }
 
+/** Creates an organisation with the standard templates (F5) and audits it. */
 export async function createOrganisation(t: Transaction, props: CreateOrganisationProps): Promise<Organisation> {
   const slug = slugify(props.name);
   if (await Organisation.findOne({ where: { slug }, transaction: t })) {
@@ -29,6 +31,7 @@ export async function createOrganisation(t: Transaction, props: CreateOrganisati
     { name: props.name, slug, region: props.region ?? "se", plan: props.plan ?? "organisation" },
     { transaction: t },
   );
+  await seedStandardTemplates(t, org.id);
   await recordAudit(t, { type: "organisation.created", organisationId: org.id, data: { region: org.region } });
   return org;
 }

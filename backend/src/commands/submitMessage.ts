@@ -12,8 +12,10 @@ import type { RecipientInput } from "../services/messages/resolveRecipients.js";
 import type { SendDraft } from "../services/messages/sendDraft.js";
 import { sendMessage, type SendMessageResult } from "./sendMessage.js";
 import { sendAutoReplies } from "./sendAutoReplies.js";
+import { signatureForSender, withSignature } from "../services/signatures/orgSignature.js";
 
-export type SubmitMessageResult = ({ kind: "sent" } & SendMessageResult) | { kind: "keys_locked" };
+export type SubmitMessageResult =
+  ({ kind: "sent" } & SendMessageResult) | { kind: "keys_locked" } | { kind: "signature_required"; version: number };
 
 export interface SubmitMessageProps {
   auth: AuthState;
@@ -27,6 +29,8 @@ export interface SubmitMessageProps {
   draftId: string | null;
   /** The add-in's pre-encrypted form: content JWE and one envelope per reader. */
   encrypted: PreEncrypted | null;
+  /** With `encrypted`: the version of the mandatory organisation signature the client appended. */
+  signatureVersion?: number | null;
   /** The message answered (ignored when sending a draft, which keeps its own parent). */
   replyTo: string | null;
   meta: RequestMeta;
@@ -38,6 +42,10 @@ export interface SubmitMessageProps {
  * recipients allowed, applies the organisation's policy, sends, and sends the recipients'
  * auto-replies. A plaintext draft needs the sender's unlocked key: without one the result is
  * `keys_locked`. The draft's content key is wiped afterwards.
+ *
+ * The organisation's mandatory signature (F5): a plaintext send gets it appended here; a
+ * pre-encrypted one must declare the current version it appended, else `signature_required`
+ * (nothing is taken or sent).
  */
 export async function submitMessage(props: SubmitMessageProps): Promise<SubmitMessageResult> {
   const { auth, meta } = props;
@@ -47,7 +55,15 @@ export async function submitMessage(props: SubmitMessageProps): Promise<SubmitMe
   if (plaintextDraft && !privateKey) return { kind: "keys_locked" };
   let draftKey: Buffer | null = null;
   try {
-    const sent = await transaction(async (t) => {
+    const sent = await transaction(async (t): Promise<SubmitMessageResult> => {
+      const signature = await signatureForSender(t, sender);
+      const mandatory = signature?.signature.mode === "mandatory" ? signature : null;
+      if (mandatory && props.encrypted && props.signatureVersion !== mandatory.signature.version)
+        return { kind: "signature_required", version: mandatory.signature.version };
+      const body =
+        mandatory && !props.encrypted
+          ? withSignature({ text: props.text, html: props.html }, mandatory.rendered)
+          : { text: props.text, html: props.html };
       let draft: SendDraft | null = null;
       if (props.draftId && props.encrypted) draft = await takeEncryptedDraft(t, sender, props.draftId);
       else if (props.draftId && privateKey) {
@@ -61,8 +77,8 @@ export async function submitMessage(props: SubmitMessageProps): Promise<SubmitMe
         sender,
         to: props.to,
         subject: props.subject,
-        text: props.text,
-        html: props.html,
+        text: body.text,
+        html: body.html,
         options: applyMessagePolicy(await messagePolicyFor(t, sender), props.options),
         parent,
         draft,
@@ -76,9 +92,9 @@ export async function submitMessage(props: SubmitMessageProps): Promise<SubmitMe
         sender,
         result.recipients.map((r) => r.resolved.user),
       );
-      return result;
+      return { kind: "sent", ...result };
     });
-    return { kind: "sent", ...sent };
+    return sent;
   } finally {
     (draftKey as Buffer | null)?.fill(0);
   }

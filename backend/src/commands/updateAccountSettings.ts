@@ -14,6 +14,8 @@ export interface AccountSettingsChanges {
   neutralNotifications?: boolean;
   /** Plain text. */
   signature?: string | null;
+  /** Job title, for the organisation signature's {title} (F5). */
+  title?: string | null;
   autoReply?: {
     enabled?: boolean;
     text?: string | null;
@@ -38,7 +40,7 @@ const textOrNull = (value: string | null) => (value === null ? null : plainText(
 const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
 
 /**
- * Changes name, language, neutral notifications, signature and auto-reply. An auto-reply that
+ * Changes name, language, neutral notifications, title, signature and auto-reply. An auto-reply that
  * would be on without text, or end before it starts, is refused as a value before anything is
  * saved. Changed settings are audited (`account.settings_changed`, with the field names).
  */
@@ -50,6 +52,7 @@ export async function updateAccountSettings(
   const settings = await settingsFor(t, user.id);
   if (changes.neutralNotifications !== undefined) settings.neutralNotifications = changes.neutralNotifications;
   if (changes.signature !== undefined) settings.signature = textOrNull(changes.signature);
+  if (changes.title !== undefined) settings.title = textOrNull(changes.title)?.replace(/\s+/g, " ") ?? null;
   const autoReply = changes.autoReply;
   if (autoReply) {
     if (autoReply.text !== undefined) settings.autoReplyText = textOrNull(autoReply.text);

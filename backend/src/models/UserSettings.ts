@@ -12,6 +12,8 @@ export class UserSettings extends Model<InferAttributes<UserSettings>, InferCrea
   declare userId: string;
   declare neutralNotifications: CreationOptional<boolean>;
   declare signature: CreationOptional<string | null>;
+  /** Job title: the organisation signature's {title} (F5). */
+  declare title: CreationOptional<string | null>;
   declare autoReplyEnabled: CreationOptional<boolean>;
   declare autoReplyText: CreationOptional<string | null>;
   declare autoReplyFrom: CreationOptional<Date | null>;
@@ -25,6 +27,7 @@ export class UserSettings extends Model<InferAttributes<UserSettings>, InferCrea
         userId: { type: DataTypes.UUID, primaryKey: true },
         neutralNotifications: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         signature: { type: DataTypes.TEXT, allowNull: true },
+        title: { type: DataTypes.STRING(100), allowNull: true },
         autoReplyEnabled: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         autoReplyText: { type: DataTypes.TEXT, allowNull: true },
         autoReplyFrom: { type: DataTypes.DATE(3), allowNull: true },

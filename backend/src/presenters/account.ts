@@ -15,6 +15,7 @@ export const AccountSchema = z
     organisation: z.object({ id: z.string(), name: z.string() }).nullable(),
     neutralNotifications: z.boolean(),
     signature: z.string().nullable(),
+    title: z.string().nullable().describe("Job title: the organisation signature's {title}"),
     autoReply: z.object({
       enabled: z.boolean(),
       text: z.string().nullable(),
@@ -40,6 +41,7 @@ export function presentAccount(user: User, organisation: Organisation | null, se
     organisation: organisation ? { id: organisation.id, name: organisation.name } : null,
     neutralNotifications: settings.neutralNotifications ?? false,
     signature: settings.signature ?? null,
+    title: settings.title ?? null,
     autoReply: {
       enabled: settings.autoReplyEnabled ?? false,
       text: settings.autoReplyText ?? null,

@@ -3,6 +3,7 @@ import { UserSettings } from "../models/UserSettings.js";
 
 export const SIGNATURE_MAX_LENGTH = 2000;
 export const AUTO_REPLY_MAX_LENGTH = 4000;
+export const TITLE_MAX_LENGTH = 100;
 
 /** The user's settings row; created with the defaults on first use. */
 export async function settingsFor(t: Transaction, userId: string): Promise<UserSettings> {

@@ -32,19 +32,25 @@ describe("templates: org snippets for the composers, managed by admins (F5)", ()
     [admin, staff, otherAdmin, otherStaff, recipient] = await Promise.all(users.map((u) => signIn(u)));
   });
 
-  it("offers the built-in standard text in Swedish and English while the organisation has none", async () => {
+  it("a new organisation starts with the standard texts (the switch to secure e-mail) in Swedish and English", async () => {
     const res = await staff.get<{ templates: Template[] }>("/api/templates");
     expect(res.status, res.text).to.equal(200);
-    expect(res.body.templates.map((t) => [t.locale, t.builtIn, t.id])).to.deep.equal([
-      ["sv", true, null],
-      ["en", true, null],
+    expect(res.body.templates.map((t) => [t.name, t.locale, t.builtIn])).to.deep.equal([
+      ["Byter till säker e-post", "sv", false],
+      ["Switching to secure e-mail", "en", false],
+      ["Vi använder säker e-post", "sv", false],
+      ["We use secure e-mail", "en", false],
     ]);
     expect(res.body.templates[0]!.body).to.match(
       /^Det här samtalet innehåller känslig information, så jag byter till säker e-post/,
     );
+    const adminList = await admin.get<{ templates: Template[]; standardInUse: boolean }>("/api/admin/templates");
+    expect(adminList.status, adminList.text).to.equal(200);
+    expect(adminList.body.standardInUse).to.equal(false);
+    expect(adminList.body.templates.map((t) => t.locale)).to.deep.equal(["sv", "sv", "en", "en"]);
   });
 
-  it("admins create, change and delete; staff of the org see them; the built-ins step aside", async () => {
+  it("admins create, change and delete; staff of the org see them; with none left the built-in text returns", async () => {
     const created = await admin.post<Template>("/api/admin/templates", {
       name: "Hänvisning",
       body: "Läs mer på kommunens webbplats.",
@@ -53,16 +59,28 @@ describe("templates: org snippets for the composers, managed by admins (F5)", ()
     expect(created.status, created.text).to.equal(201);
     const id = created.body.id!;
     const list = await staff.get<{ templates: Template[] }>("/api/templates");
-    expect(list.body.templates).to.deep.equal([
-      { id, name: "Hänvisning", body: "Läs mer på kommunens webbplats.", locale: "sv", builtIn: false },
-    ]);
+    expect(list.body.templates.find((t) => t.id === id)).to.deep.equal({
+      id,
+      name: "Hänvisning",
+      body: "Läs mer på kommunens webbplats.",
+      locale: "sv",
+      builtIn: false,
+    });
     const changed = await admin.put<Template>(`/api/admin/templates/${id}`, { body: "Ny text" });
     expect(changed.status, changed.text).to.equal(200);
     expect(changed.body).to.include({ name: "Hänvisning", body: "Ny text" });
-    expect((await admin.delete(`/api/admin/templates/${id}`)).status).to.equal(204);
-    expect(
-      (await staff.get<{ templates: Template[] }>("/api/templates")).body.templates.every((t) => t.builtIn),
-    ).to.equal(true);
+    for (const t of list.body.templates)
+      expect((await admin.delete(`/api/admin/templates/${t.id}`)).status).to.equal(204);
+    const builtIn = (await staff.get<{ templates: Template[] }>("/api/templates")).body.templates;
+    expect(builtIn.map((t) => [t.locale, t.builtIn, t.id])).to.deep.equal([
+      ["sv", true, null],
+      ["en", true, null],
+    ]);
+    const adminList = await admin.get<{ templates: Template[]; standardInUse: boolean; standard: Template[] }>(
+      "/api/admin/templates",
+    );
+    expect(adminList.body).to.deep.include({ templates: [], standardInUse: true });
+    expect(adminList.body.standard).to.deep.equal(builtIn);
   });
 
   it("staff cannot write; another organisation's templates are invisible and untouchable (404)", async () => {

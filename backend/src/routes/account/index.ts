@@ -10,7 +10,7 @@ import { appError } from "../../errors.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
 import { clearSessionCookies } from "../../services/sessions.js";
-import { AUTO_REPLY_MAX_LENGTH, SIGNATURE_MAX_LENGTH } from "../../services/accountSettings.js";
+import { AUTO_REPLY_MAX_LENGTH, SIGNATURE_MAX_LENGTH, TITLE_MAX_LENGTH } from "../../services/accountSettings.js";
 import { accountDetails } from "../../services/account/accountDetails.js";
 import { updateAccountSettings } from "../../commands/updateAccountSettings.js";
 import { deleteOwnAccount } from "../../commands/deleteOwnAccount.js";
@@ -24,6 +24,11 @@ const PatchBody = z
     locale: z.enum(locales),
     neutralNotifications: z.boolean(),
     signature: z.string().max(SIGNATURE_MAX_LENGTH).nullable().describe("Plain text"),
+    title: z
+      .string()
+      .max(TITLE_MAX_LENGTH)
+      .nullable()
+      .describe("Job title (plain text), the organisation signature's {title}"),
     autoReply: z
       .object({
         enabled: z.boolean(),
@@ -74,7 +79,7 @@ export function accountRoutes(router: Router): void {
       method: "patch",
       path: "/api/account",
       summary:
-        "Change name, language, neutral notifications, personal signature or auto-reply (mobile and plan are read-only here)",
+        "Change name, language, neutral notifications, job title, personal signature or auto-reply (mobile and plan are read-only here)",
       tags: ["account"],
       security: "session",
       body: PatchBody,

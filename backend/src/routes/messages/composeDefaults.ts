@@ -19,7 +19,19 @@ export const ComposeDefaultsResponse = z.object({
   signature: z
     .string()
     .nullable()
-    .describe("The personal signature, else the organisation's default (policy.signature)"),
+    .describe(
+      "The signature to offer (plain text): the personal one, else the organisation signature in default mode, rendered for the caller",
+    ),
+  mandatorySignature: z
+    .object({
+      version: z.number().describe("Send it as signatureVersion with the pre-encrypted form"),
+      html: z.string().describe("Sanitised HTML, rendered for the caller"),
+      text: z.string(),
+    })
+    .nullable()
+    .describe(
+      "The organisation's mandatory signature: the server appends it to plaintext sends; a pre-encrypted send must append it before encrypting and declare its version",
+    ),
 });
 
 /**

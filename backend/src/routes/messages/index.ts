@@ -58,7 +58,8 @@ export function messageRoutes(router: Router): void {
         404: notFound,
         413: { description: "`payload_too_large`", schema: ErrorSchema },
         422: {
-          description: "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`",
+          description:
+            "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`, `signature_required` (pre-encrypted form: the current version of the organisation's mandatory signature was not declared; `version` names it)",
           schema: ErrorSchema,
         },
         429: { description: "`rate_limited`", schema: ErrorSchema },
@@ -79,10 +80,13 @@ export function messageRoutes(router: Router): void {
         options: { ...options, expiresAt: expiresAt ? new Date(expiresAt) : null },
         draftId: body.draftId ?? null,
         encrypted: body.encrypted ?? null,
+        signatureVersion: body.signatureVersion ?? null,
         replyTo: body.replyTo ?? null,
         meta: requestMeta(ctx),
       });
       if (result.kind === "keys_locked") throw KeysLockedError();
+      if (result.kind === "signature_required")
+        throw appError("signature_required", undefined, { details: { version: result.version } });
       ctx.status = 201;
       ctx.body = {
         id: result.message.id,

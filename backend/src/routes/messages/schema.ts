@@ -47,6 +47,11 @@ export const SendMessageBody = z
       })
       .strict()
       .nullish(),
+    /**
+     * With the pre-encrypted form: the version of the organisation's mandatory signature the
+     * client appended before encrypting (GET /api/messages/compose-defaults → mandatorySignature).
+     */
+    signatureVersion: z.number().int().min(0).max(2_147_483_647).nullish(),
     /** Left-out options take the organisation's defaults (then: notify on, the rest off); forced ones are always on. */
     options: OptionsSchema.default({}),
     replyTo: z.uuid().nullish(),

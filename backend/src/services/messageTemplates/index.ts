@@ -32,6 +32,53 @@ export const builtInTemplates: TemplateView[] = [
   },
 ];
 
+/**
+ * The texts every new organisation starts with (F5, from the seeds' quick guide): the switch to
+ * secure e-mail, and the organisation's introduction of secure e-mail, in Swedish and English.
+ * Its admins change or delete them like any other template.
+ */
+export const standardTemplates: Array<{ name: string; body: string; locale: TemplateLocale }> = [
+  ...builtInTemplates.map(({ name, body, locale }) => ({ name, body, locale })),
+  {
+    name: "Vi använder säker e-post",
+    body: "Vi använder säker e-post när känslig information ska skickas. Du får snart ett e-postmeddelande med en länk och ett SMS med en sexsiffrig kod. Med dem kan du läsa och svara på meddelandet i en skyddad miljö.",
+    locale: "sv",
+  },
+  {
+    name: "We use secure e-mail",
+    body: "We use secure e-mail when sensitive information is sent. You will shortly get an e-mail with a link and a text message with a six-digit code. With them you can read and answer the message in a protected place.",
+    locale: "en",
+  },
+];
+
+/** Gives a new organisation the standard templates. */
+export async function seedStandardTemplates(t: Transaction, organisationId: string): Promise<void> {
+  await MessageTemplate.bulkCreate(
+    standardTemplates.map((s) => ({ organisationId, ...s })),
+    { transaction: t },
+  );
+}
+
+/** The organisation's own templates (no built-ins), by language then name: the admin console's list. */
+export async function ownTemplates(organisationId: string): Promise<Array<TemplateView & { updatedAt: Date }>> {
+  const rows = await MessageTemplate.findAll({
+    where: { organisationId },
+    order: [
+      ["locale", "DESC"],
+      ["name", "ASC"],
+      ["id", "ASC"],
+    ],
+  });
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    body: r.body,
+    locale: r.locale,
+    builtIn: false,
+    updatedAt: r.updatedAt,
+  }));
+}
+
 /** The organisation's templates by name, or the built-in ones when it has none. */
 export async function templatesFor(organisationId: string | null): Promise<TemplateView[]> {
   if (!organisationId) return builtInTemplates;

@@ -1,7 +1,7 @@
 import type { Transaction } from "sequelize";
 import type { User } from "../../models/User.js";
-import { Organisation } from "../../models/Organisation.js";
 import { UserSettings } from "../../models/UserSettings.js";
+import { signatureForSender } from "../signatures/orgSignature.js";
 import { applyMessagePolicy, messagePolicyFor, type OptionName } from "./orgPolicy.js";
 
 export interface OptionDefaults {
@@ -13,8 +13,10 @@ export interface OptionDefaults {
 }
 
 export interface ComposeDefaults extends OptionDefaults {
-  /** The personal signature, else the organisation's default (policy.signature), else null. */
+  /** The personal signature, else the organisation signature in default mode (as text), else null. */
   signature: string | null;
+  /** The organisation's mandatory signature, rendered for the user, with its version; else null. */
+  mandatorySignature: { version: number; html: string; text: string } | null;
 }
 
 /** The organisation's defaults and forced security functions for a new message of `user` (F4). */
@@ -25,19 +27,13 @@ export async function messageOptionDefaults(t: Transaction, user: User): Promise
   return { defaults, forced: policy.forced, defaultExpiryDays: policy.defaultExpiryDays };
 }
 
-/** The org's default signature: organisations.policy.signature, when it is a non-empty string. */
-function orgSignature(policy: Record<string, unknown> | undefined): string | null {
-  const s = policy?.signature;
-  return typeof s === "string" && s.trim() ? s : null;
-}
-
 /** What the web composer starts from (F4, F5): option defaults, forced functions and the signature to offer. */
 export async function composeDefaultsFor(t: Transaction, user: User): Promise<ComposeDefaults> {
   const options = await messageOptionDefaults(t, user);
   const settings = await UserSettings.findByPk(user.id, { attributes: ["userId", "signature"], transaction: t });
-  const org = user.organisationId
-    ? await Organisation.findByPk(user.organisationId, { attributes: ["id", "policy"], transaction: t })
-    : null;
+  const org = await signatureForSender(t, user);
   const personal = settings?.signature?.trim() ? settings.signature : null;
-  return { ...options, signature: personal ?? orgSignature(org?.policy) };
+  if (org?.signature.mode === "mandatory")
+    return { ...options, signature: personal, mandatorySignature: { version: org.signature.version, ...org.rendered } };
+  return { ...options, signature: personal ?? (org?.rendered.text || null), mandatorySignature: null };
 }

@@ -13,6 +13,8 @@ export interface Account {
   organisation: { id: string; name: string } | null;
   neutralNotifications: boolean;
   signature: string | null;
+  /** Job title: the organisation signature's {title}. */
+  title: string | null;
   autoReply: { enabled: boolean; text: string | null; from: string | null; to: string | null };
   createdAt: string;
 }
@@ -22,6 +24,7 @@ export type AccountPatch = Partial<{
   locale: "sv" | "en";
   neutralNotifications: boolean;
   signature: string | null;
+  title: string | null;
   autoReply: Partial<Account["autoReply"]>;
 }>;
 

@@ -144,3 +144,53 @@ export const adminAuditApi = {
   /** The CSV export's address (a plain download link: the session cookie goes along). */
   exportUrl: (filters: AuditFilters) => `/api/admin/audit/export${query(filters)}`,
 };
+
+export type TemplateLocale = "sv" | "en";
+
+/** One of the organisation's templates (GET /api/admin/templates). */
+export interface AdminTemplate {
+  id: string;
+  name: string;
+  body: string;
+  locale: TemplateLocale;
+  updatedAt: string;
+}
+
+export interface TemplateInput {
+  name: string;
+  body: string;
+  locale: TemplateLocale;
+}
+
+export interface AdminTemplateList {
+  templates: AdminTemplate[];
+  /** True while the organisation has none: staff are then offered the built-in standard texts. */
+  standardInUse: boolean;
+  standard: TemplateInput[];
+}
+
+export const adminTemplateApi = {
+  list: () => api.get<AdminTemplateList>("/api/admin/templates"),
+  create: (input: TemplateInput) => api.post<AdminTemplate>("/api/admin/templates", input),
+  change: (id: string, input: TemplateInput) =>
+    api.put<AdminTemplate>(`/api/admin/templates/${encodeURIComponent(id)}`, input),
+  remove: (id: string) => api.delete<unknown>(`/api/admin/templates/${encodeURIComponent(id)}`),
+};
+
+export type SignatureMode = "default" | "mandatory";
+
+/** GET /api/admin/signature: the organisation signature, previewed for the signed-in admin. */
+export interface AdminSignature {
+  html: string;
+  mode: SignatureMode;
+  version: number;
+  updatedAt: string | null;
+  placeholders: string[];
+  preview: { html: string; text: string };
+}
+
+export const adminSignatureApi = {
+  get: () => api.get<AdminSignature>("/api/admin/signature"),
+  save: (html: string, mode: SignatureMode) => api.put<AdminSignature>("/api/admin/signature", { html, mode }),
+  preview: (html: string) => api.post<{ html: string; text: string }>("/api/admin/signature/preview", { html }),
+};

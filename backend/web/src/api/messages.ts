@@ -107,6 +107,8 @@ export interface ComposeDefaults {
   forced: Array<keyof Omit<SecurityOptions, "expiresAt">>;
   defaultExpiryDays: number | null;
   signature: string | null;
+  /** The organisation's mandatory signature (F5), rendered for the user: the server adds it when sending. */
+  mandatorySignature?: { version: number; html: string; text: string } | null;
 }
 
 /** An organisation's text snippet (F5); id null for the built-in standard text. */

@@ -6,13 +6,14 @@ import { NotFoundPage } from "../NotFoundPage.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
 
 /**
- * The admin console's pages, in navigation order. Invitations, templates and signatures,
- * notification texts and the directory import (issue 10, later parts) take their place in this
+ * The admin console's pages, in navigation order. Invitations, notification texts and the directory import (issue 10, later parts) take their place in this
  * list when they are built; nothing is shown for them before they work.
  */
 export const adminSections = [
   { key: "users", to: "/admin", end: true },
   { key: "policies", to: "/admin/policies", end: false },
+  { key: "templates", to: "/admin/templates", end: false },
+  { key: "signature", to: "/admin/signature", end: false },
   { key: "usage", to: "/admin/usage", end: false },
   { key: "audit", to: "/admin/audit", end: false },
 ] as const;

@@ -3,3 +3,5 @@ export { UsersPage } from "./UsersPage.js";
 export { PoliciesPage } from "./PoliciesPage.js";
 export { UsagePage } from "./UsagePage.js";
 export { AuditPage } from "./AuditPage.js";
+export { TemplatesPage } from "./TemplatesPage.js";
+export { SignaturePage } from "./SignaturePage.js";

@@ -26,6 +26,8 @@ export const adminRoutes: RouteObject[] = [
     children: [
       { index: true, ...page((p) => p.UsersPage), handle: { titleKey: "admin.nav.users" } },
       { path: "policies", ...page((p) => p.PoliciesPage), handle: { titleKey: "admin.nav.policies" } },
+      { path: "templates", ...page((p) => p.TemplatesPage), handle: { titleKey: "admin.nav.templates" } },
+      { path: "signature", ...page((p) => p.SignaturePage), handle: { titleKey: "admin.nav.signature" } },
       { path: "usage", ...page((p) => p.UsagePage), handle: { titleKey: "admin.nav.usage" } },
       { path: "audit", ...page((p) => p.AuditPage), handle: { titleKey: "admin.nav.audit" } },
     ],

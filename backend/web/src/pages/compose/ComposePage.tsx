@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useReducer, useRef, useState, type FormEvent } from "react";
+import { MessageBar, MessageBarType } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "../../api/client.js";
@@ -217,6 +218,12 @@ export function ComposePage() {
           signature={state.signature}
           onAppend={(text) => dispatch({ type: "textAppended", text, html: textToHtml(text) })}
         />
+        {state.mandatorySignature ? (
+          <MessageBar messageBarType={MessageBarType.info} isMultiline data-testid="mandatory-signature">
+            {t("mail.compose.mandatorySignature")}
+            <span className={classes.signaturePreview}>{state.mandatorySignature}</span>
+          </MessageBar>
+        ) : null}
         <AttachmentsField
           uploads={state.uploads}
           onFiles={handleFiles}

@@ -26,6 +26,8 @@ export interface ComposeState {
   /** Functions the organisation forces on. */
   forced: ComposeDefaults["forced"];
   signature: string | null;
+  /** The organisation's mandatory signature as text: the server adds it below the message when it is sent. */
+  mandatorySignature: string | null;
   /** "Draft saved": describes the text as it was saved, so any change hides it. */
   draftNotice: boolean;
   uploads: UploadState[];
@@ -83,6 +85,7 @@ export function initialComposeState(to = ""): ComposeState {
     expiryDate: "",
     forced: [],
     signature: null,
+    mandatorySignature: null,
     draftNotice: false,
     uploads: [],
     busy: false,
@@ -144,7 +147,12 @@ export function composeReducer(state: ComposeState, action: ComposeAction): Comp
       return edited(state, { expiryDate: action.date });
     case "defaultsLoaded": {
       const d = action.defaults;
-      const next = { ...state, signature: d.signature?.trim() ? d.signature : null, forced: d.forced };
+      const next = {
+        ...state,
+        signature: d.signature?.trim() ? d.signature : null,
+        mandatorySignature: d.mandatorySignature?.text.trim() ? d.mandatorySignature.text : null,
+        forced: d.forced,
+      };
       // A reopened draft keeps its own choices.
       if (action.isDraft) return next;
       return {

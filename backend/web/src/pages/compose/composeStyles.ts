@@ -3,6 +3,7 @@ import { colors } from "../../theme.js";
 
 /** The composer's layout: one card of fields, the security functions in a fieldset. */
 export const composeClasses = mergeStyleSets({
+  signaturePreview: { display: "block", whiteSpace: "pre-wrap", overflowWrap: "anywhere", marginTop: 6 },
   page: { maxWidth: 820, margin: "0 auto" },
   title: { fontSize: 26, fontWeight: 600, margin: "0 0 16px" },
   card: {

@@ -12,12 +12,13 @@ import { formatDate } from "./format.js";
 import { settingsClasses } from "./settingsStyles.js";
 import { useLoad } from "./useLoad.js";
 
-/** Account information (F20): name (editable), e-mail, mobile, plan, organisation, language. */
+/** Account information (F20): name and job title (editable), e-mail, mobile, plan, organisation, language. */
 export function AccountPage() {
   const { t } = useTranslation();
   const { refresh } = useSession();
   const account = useLoad(accountApi.get);
   const [name, setName] = useState("");
+  const [title, setTitle] = useState("");
   const [locale, setLocale] = useState<Account["locale"]>("sv");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
@@ -26,6 +27,7 @@ export function AccountPage() {
   useEffect(() => {
     if (!account.data) return;
     setName(account.data.name ?? "");
+    setTitle(account.data.title ?? "");
     setLocale(account.data.locale);
   }, [account.data]);
 
@@ -39,7 +41,11 @@ export function AccountPage() {
     setError(null);
     setSaved(false);
     try {
-      await accountApi.update({ name: name.trim() || null, locale });
+      await accountApi.update({
+        name: name.trim() || null,
+        locale,
+        ...(a.organisation ? { title: title.trim() || null } : {}),
+      });
       await account.reload();
       await refresh();
       if (locale !== a.locale) await setLanguage(locale);
@@ -91,6 +97,20 @@ export function AccountPage() {
             maxLength={200}
             data-testid="account-name"
           />
+          {a.organisation ? (
+            <TextField
+              label={t("settings.account.jobTitle")}
+              description={t("settings.account.jobTitleHelp")}
+              value={title}
+              onChange={(_, v) => {
+                setTitle(v ?? "");
+                setSaved(false);
+              }}
+              autoComplete="organization-title"
+              maxLength={100}
+              data-testid="account-title"
+            />
+          ) : null}
           <Dropdown
             label={t("settings.account.language")}
             selectedKey={locale}

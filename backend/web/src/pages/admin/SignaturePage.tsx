@@ -1,0 +1,158 @@
+import { useEffect, useState } from "react";
+import { ChoiceGroup, DefaultButton, PrimaryButton, Spinner } from "@fluentui/react";
+import { useTranslation } from "react-i18next";
+import { adminSignatureApi, type AdminSignature, type SignatureMode } from "../../api/admin.js";
+import { formClasses } from "../../components/formStyles.js";
+import { RichTextEditor, type RichText } from "../compose/RichTextEditor.js";
+import { SettingsCard } from "../settings/SettingsCard.js";
+import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
+import { settingsClasses } from "../settings/settingsStyles.js";
+import { useLoad } from "../settings/useLoad.js";
+import { adminClasses } from "./adminStyles.js";
+
+/** Waits this long after the last keystroke before asking the server for a new preview. */
+const PREVIEW_DELAY_MS = 300;
+
+function SignatureForm({ loaded, reload }: { loaded: AdminSignature; reload(): Promise<void> }) {
+  const { t } = useTranslation();
+  const [body, setBody] = useState<RichText>({ html: loaded.html, text: "" });
+  const [revision, setRevision] = useState(0);
+  const [mode, setMode] = useState<SignatureMode>(loaded.mode);
+  const [preview, setPreview] = useState(loaded.preview);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [done, setDone] = useState<string | null>(null);
+
+  // Live preview for the signed-in admin, rendered and sanitised by the server as sends will be.
+  useEffect(() => {
+    let current = true;
+    const timer = setTimeout(() => {
+      adminSignatureApi.preview(body.html).then(
+        (p) => current && setPreview(p),
+        () => undefined,
+      );
+    }, PREVIEW_DELAY_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [body.html]);
+
+  const insert = (name: string) => {
+    setDone(null);
+    setBody((b) => ({ ...b, html: `${b.html}{${name}}` }));
+    setRevision((r) => r + 1);
+  };
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    setDone(null);
+    try {
+      const saved = await adminSignatureApi.save(body.html, mode);
+      setDone(t("admin.signature.saved", { version: saved.version }));
+      await reload();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <SettingsCard id="signature" title={t("admin.signature.title")} lead={t("admin.signature.lead")}>
+        <div className={formClasses.form}>
+          <RichTextEditor
+            label={t("admin.signature.editor")}
+            value={body}
+            revision={revision}
+            onChange={(v) => {
+              setDone(null);
+              setBody(v);
+            }}
+            testId="signature-editor"
+          />
+          <div role="group" aria-labelledby="placeholders-title" data-testid="signature-placeholders">
+            <p id="placeholders-title" className={adminClasses.previewLabel}>
+              {t("admin.signature.placeholdersTitle")}
+            </p>
+            <p className={settingsClasses.itemMeta}>{t("admin.signature.placeholdersHelp")}</p>
+            <ul className={adminClasses.placeholderList}>
+              {loaded.placeholders.map((p) => (
+                <li key={p}>
+                  <DefaultButton
+                    onClick={() => insert(p)}
+                    ariaDescription={t(`admin.signature.placeholder.${p}`)}
+                    data-testid={`placeholder-${p}`}
+                  >
+                    {`{${p}}`}
+                  </DefaultButton>
+                  <span className={adminClasses.placeholderText}>{t(`admin.signature.placeholder.${p}`)}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+          <ChoiceGroup
+            label={t("admin.signature.mode")}
+            selectedKey={mode}
+            onChange={(_e, o) => {
+              setDone(null);
+              setMode((o?.key ?? "default") as SignatureMode);
+            }}
+            options={[
+              { key: "default", text: t("admin.signature.modeDefault") },
+              { key: "mandatory", text: t("admin.signature.modeMandatory") },
+            ]}
+          />
+          <p className={settingsClasses.itemMeta} data-testid="signature-mode-help">
+            {mode === "mandatory" ? t("admin.signature.mandatoryHelp") : t("admin.signature.defaultHelp")}
+          </p>
+        </div>
+      </SettingsCard>
+      <SettingsCard
+        id="signature-preview"
+        title={t("admin.signature.previewTitle")}
+        lead={t("admin.signature.previewLead")}
+      >
+        <div className={adminClasses.preview}>
+          {preview.html ? (
+            <div
+              className={adminClasses.previewBody}
+              data-testid="signature-preview"
+              dangerouslySetInnerHTML={{ __html: preview.html }}
+            />
+          ) : (
+            <p className={adminClasses.previewBody} data-testid="signature-preview">
+              <em>{t("admin.signature.previewEmpty")}</em>
+            </p>
+          )}
+        </div>
+      </SettingsCard>
+      <div className={adminClasses.saveBar}>
+        <SettingsError error={error} />
+        <SettingsSuccess text={done} testId="signature-saved" />
+        <PrimaryButton onClick={() => void save()} disabled={busy} data-testid="signature-save">
+          {t("admin.signature.save")}
+        </PrimaryButton>
+      </div>
+    </>
+  );
+}
+
+/** The organisation signature (F5, issue 10): editor, placeholders, policy and a live preview. */
+export function SignaturePage() {
+  const { t } = useTranslation();
+  const loaded = useLoad(adminSignatureApi.get);
+  const [initial, setInitial] = useState<AdminSignature | null>(null);
+  useEffect(() => {
+    if (loaded.data && !initial) setInitial(loaded.data);
+  }, [loaded.data, initial]);
+  if (!initial)
+    return (
+      <>
+        <SettingsError error={loaded.error} />
+        {!loaded.error ? <Spinner label={t("common.loading")} /> : null}
+      </>
+    );
+  return <SignatureForm loaded={initial} reload={loaded.reload} />;
+}
