@@ -12,6 +12,7 @@ import { settingsClasses } from "../settings/settingsStyles.js";
  */
 export const adminSections = [
   { key: "users", to: "/admin", end: true },
+  { key: "invitations", to: "/admin/invitations", end: false },
   { key: "policies", to: "/admin/policies", end: false },
   { key: "usage", to: "/admin/usage", end: false },
   { key: "audit", to: "/admin/audit", end: false },

@@ -20,5 +20,8 @@ export const adminClasses = mergeStyleSets({
   number: { fontSize: 28, fontWeight: 600, margin: "4px 0 0", lineHeight: "1.2" },
   meter: { height: 8, borderRadius: 4, background: colors.neutralBackground, overflow: "hidden", marginTop: 8 },
   meterFill: { height: "100%", background: colors.primary },
+  rowActions: { display: "flex", flexWrap: "wrap", gap: 8 },
+  fileLabel: { display: "inline-flex", flexDirection: "column", gap: 6, fontWeight: 600, margin: "0 0 12px" },
+  fileInput: { maxWidth: "100%" },
   paging: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: 12, marginTop: 14 },
 });

@@ -25,6 +25,7 @@ export const adminRoutes: RouteObject[] = [
     handle: { titleKey: "admin.title" },
     children: [
       { index: true, ...page((p) => p.UsersPage), handle: { titleKey: "admin.nav.users" } },
+      { path: "invitations", ...page((p) => p.InvitationsPage), handle: { titleKey: "admin.nav.invitations" } },
       { path: "policies", ...page((p) => p.PoliciesPage), handle: { titleKey: "admin.nav.policies" } },
       { path: "usage", ...page((p) => p.UsagePage), handle: { titleKey: "admin.nav.usage" } },
       { path: "audit", ...page((p) => p.AuditPage), handle: { titleKey: "admin.nav.audit" } },
