@@ -30,7 +30,7 @@ const phone = { width: 360, height: 740 };
 /** The admin pages and a test id that shows each has loaded. */
 const pages = [
   ["/admin", "users-table", "users"],
-  ["/admin/invitations", "invitations-table", "invitations"],
+  ["/admin/invitations", "invitations-list", "invitations"],
   ["/admin/policies", "functions-table", "policies"],
   ["/admin/usage", "usage-numbers", "usage"],
   ["/admin/audit", "chain-intact", "audit"],

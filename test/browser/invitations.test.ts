@@ -75,7 +75,7 @@ describe("web app: invitations (F23, browser)", function () {
           if (lang === "en") await useEnglish(page);
           await signInThroughUi(page, admin.email, defaultPassword);
           await page.goto("/admin/invitations");
-          await page.getByTestId("invitations-table").waitFor();
+          await page.getByTestId("invitations-list").waitFor();
           await expectNoSeriousAxe(page, `${lang} invitations`);
           const email = uniqueEmail(`web-${lang}`);
           const mobile = uniqueMobile();
@@ -130,7 +130,7 @@ describe("web app: invitations (F23, browser)", function () {
           if (lang === "en") await useEnglish(page);
           await signInThroughUi(page, admin.email, defaultPassword);
           await page.goto("/admin/invitations");
-          await page.getByTestId("invitations-table").waitFor();
+          await page.getByTestId("invitations-list").waitFor();
           const good = uniqueEmail("csv-web");
           const before = await Invitation.count();
           await page.getByTestId("invite-csv").setInputFiles({
@@ -175,7 +175,7 @@ describe("web app: invitations (F23, browser)", function () {
           if (lang === "en") await useEnglish(page);
           await signInThroughUi(page, admin.email, defaultPassword);
           await page.goto("/admin/invitations");
-          await page.getByTestId("invitations-table").waitFor();
+          await page.getByTestId("invitations-list").waitFor();
           await page.waitForLoadState("networkidle");
           expect(await hasHorizontalScroll(page)).to.equal(false);
           await expectNoSeriousAxe(page, `360 ${lang} invitations`);

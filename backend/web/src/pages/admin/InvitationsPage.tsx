@@ -180,71 +180,76 @@ export function InvitationsPage() {
         <SettingsError error={loadError} />
         {!list && !loadError ? <Spinner label={t("common.loading")} /> : null}
         {list ? (
-          <table className={settingsClasses.table} data-testid="invitations-table">
-            <caption className="visually-hidden">{t("admin.invitations.title")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("admin.users.person")}</th>
-                <th scope="col">{t("admin.users.role")}</th>
-                <th scope="col">{t("admin.users.status")}</th>
-                <th scope="col">{t("admin.invitations.sentAt")}</th>
-                <th scope="col">
-                  <span className="visually-hidden">{t("admin.users.actionsLabel")}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((inv) => {
-                const open = inv.status === "pending" || inv.status === "expired";
-                return (
-                  <tr key={inv.id} data-testid="invitation-row" data-email={inv.email}>
-                    <td className={adminClasses.person}>
-                      <span className={adminClasses.name} id={`invitation-${inv.id}`}>
-                        {inv.name ?? inv.email}
-                      </span>
-                      <span className={adminClasses.email}>
-                        {inv.email} · {inv.mobile}
-                      </span>
-                    </td>
-                    <td data-label={t("admin.users.role")}>{t(`admin.roles.${inv.role}`)}</td>
-                    <td data-label={t("admin.users.status")}>
-                      <span
-                        className={`${settingsClasses.badge} ${badgeClass[inv.status]}`}
-                        data-testid="invitation-status"
-                      >
-                        {t(`admin.invitations.statuses.${inv.status}`)}
-                      </span>
-                    </td>
-                    <td data-label={t("admin.invitations.sentAt")}>{date(inv.createdAt)}</td>
-                    <td>
-                      {open ? (
-                        <div className={adminClasses.rowActions}>
-                          <DefaultButton
-                            onClick={() => act(inv, "resend")}
-                            disabled={busy}
-                            aria-describedby={`invitation-${inv.id}`}
-                            data-testid="invitation-resend"
-                          >
-                            {t("admin.invitations.resend")}
-                          </DefaultButton>
-                          <DefaultButton
-                            onClick={() => act(inv, "revoke")}
-                            disabled={busy}
-                            aria-describedby={`invitation-${inv.id}`}
-                            data-testid="invitation-revoke"
-                          >
-                            {t("admin.invitations.revoke")}
-                          </DefaultButton>
-                        </div>
-                      ) : null}
-                    </td>
+          <div data-testid="invitations-list">
+            {list.length > 0 ? (
+              <table className={settingsClasses.table} data-testid="invitations-table">
+                <caption className="visually-hidden">{t("admin.invitations.title")}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t("admin.users.person")}</th>
+                    <th scope="col">{t("admin.users.role")}</th>
+                    <th scope="col">{t("admin.users.status")}</th>
+                    <th scope="col">{t("admin.invitations.sentAt")}</th>
+                    <th scope="col">
+                      <span className="visually-hidden">{t("admin.users.actionsLabel")}</span>
+                    </th>
                   </tr>
-                );
-              })}
-            </tbody>
-          </table>
+                </thead>
+                <tbody>
+                  {list.map((inv) => {
+                    const open = inv.status === "pending" || inv.status === "expired";
+                    return (
+                      <tr key={inv.id} data-testid="invitation-row" data-email={inv.email}>
+                        <td className={adminClasses.person}>
+                          <span className={adminClasses.name} id={`invitation-${inv.id}`}>
+                            {inv.name ?? inv.email}
+                          </span>
+                          <span className={adminClasses.email}>
+                            {inv.email} · {inv.mobile}
+                          </span>
+                        </td>
+                        <td data-label={t("admin.users.role")}>{t(`admin.roles.${inv.role}`)}</td>
+                        <td data-label={t("admin.users.status")}>
+                          <span
+                            className={`${settingsClasses.badge} ${badgeClass[inv.status]}`}
+                            data-testid="invitation-status"
+                          >
+                            {t(`admin.invitations.statuses.${inv.status}`)}
+                          </span>
+                        </td>
+                        <td data-label={t("admin.invitations.sentAt")}>{date(inv.createdAt)}</td>
+                        <td>
+                          {open ? (
+                            <div className={adminClasses.rowActions}>
+                              <DefaultButton
+                                onClick={() => act(inv, "resend")}
+                                disabled={busy}
+                                aria-describedby={`invitation-${inv.id}`}
+                                data-testid="invitation-resend"
+                              >
+                                {t("admin.invitations.resend")}
+                              </DefaultButton>
+                              <DefaultButton
+                                onClick={() => act(inv, "revoke")}
+                                disabled={busy}
+                                aria-describedby={`invitation-${inv.id}`}
+                                data-testid="invitation-revoke"
+                              >
+                                {t("admin.invitations.revoke")}
+                              </DefaultButton>
+                            </div>
+                          ) : null}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            ) : (
+              <p data-testid="invitations-none">{t("admin.invitations.none")}</p>
+            )}
+          </div>
         ) : null}
-        {list && list.length === 0 ? <p data-testid="invitations-none">{t("admin.invitations.none")}</p> : null}
       </SettingsCard>
     </>
   );
