@@ -144,6 +144,18 @@ export const errorCatalogue = {
     status: 409,
     message: "The organisation's last active admin can be neither demoted nor deactivated",
   },
+  // Invitations (F23)
+  invalid_invitation: { status: 404, message: "This invitation link is not valid" },
+  invitation_expired: { status: 410, message: "This invitation has expired; ask your administrator for a new one" },
+  invitation_revoked: { status: 410, message: "This invitation has been withdrawn" },
+  invitation_used: { status: 410, message: "This invitation has already been answered" },
+  invitation_locked: {
+    status: 410,
+    message: "Too many wrong codes were entered; ask your administrator to send the invitation again",
+  },
+  invitation_exists: { status: 409, message: "That person already has an open invitation" },
+  invitation_closed: { status: 409, message: "That invitation has been answered or withdrawn" },
+  invitation_import_invalid: { status: 422, message: "The file has rows with errors; nothing was imported" },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** An error id the API can answer with. */

@@ -133,6 +133,8 @@ const EnvSchema = z.object({
   // A first-time recipient's SMS code through a link (S3): wrong codes a day, and in all before the link is retired.
   RECIPIENT_CODE_DAILY_FAILURES: z.coerce.number().int().min(1).max(1000).default(10),
   RECIPIENT_CODE_MAX_FAILURES: z.coerce.number().int().min(1).max(10_000).default(20),
+  // Invitations (F23): how long an invitation link works; a resend starts a new period.
+  INVITATION_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(7),
   DEMO: bool.optional(),
   // Microsoft sign-in for the add-in (Entra ID): off unless ENTRA_CLIENT_ID is set (services/microsoft/entraToken.ts).
   ENTRA_CLIENT_ID: z.guid().optional(),

@@ -7,6 +7,9 @@ import type { Organisation } from "../src/models/Organisation.js";
 import { User } from "../src/models/User.js";
 import { updateAccountSettings } from "../src/commands/updateAccountSettings.js";
 import { changeOrgSignature } from "../src/commands/changeOrgSignature.js";
+import { Invitation } from "../src/models/Invitation.js";
+import { inviteUsers } from "../src/commands/inviteUsers.js";
+import { newLinkToken } from "../src/services/messages/linkTokens.js";
 
 interface AdminShotsProps {
   browser: Browser;
@@ -29,6 +32,7 @@ const phone = { width: 360, height: 740 };
 /** The admin pages and a test id that shows each has loaded. */
 const pages = [
   ["/admin", "users-table", "users"],
+  ["/admin/invitations", "invitations-list", "invitations"],
   ["/admin/policies", "functions-table", "policies"],
   ["/admin/templates", "templates-list", "templates"],
   ["/admin/signature", "signature-preview", "signature"],
@@ -69,6 +73,27 @@ export async function adminScreenshots(p: AdminShotsProps): Promise<void> {
       meta,
     }),
   );
+  // Invitations (F23): a few in different states, and one whose link the journey shots open.
+  const invited = await transaction((t) =>
+    inviteUsers(t, {
+      organisationId: p.organisation.id,
+      inviter: admin,
+      locale: "sv",
+      rows: [
+        { email: "sara.lind@sundsvall.example", name: "Sara Lind", mobile: "+46707778899", role: "staff" },
+        { email: "omar.haddad@sundsvall.example", name: "Omar Haddad", mobile: "+46708889900", role: "admin" },
+        { email: "eva.nord@sundsvall.example", name: "Eva Nord", mobile: "+46709990011", role: "staff" },
+      ],
+      source: "form",
+    }),
+  );
+  if (!invited.ok) throw new Error("screenshot invitations not created");
+  await Invitation.update(
+    { status: "declined", respondedAt: new Date() },
+    { where: { id: invited.invitations[2].id } },
+  );
+  const link = newLinkToken();
+  await Invitation.update({ tokenHash: link.hash }, { where: { id: invited.invitations[0].id } });
 
   let page = await p.newPage(p.browser, p.baseUrl, desktop);
   await p.signIn(page, admin.email);
@@ -101,6 +126,22 @@ export async function adminScreenshots(p: AdminShotsProps): Promise<void> {
   await page.waitForTimeout(400);
   await p.shot(page, "admin-policies-zero-access-dialog", { fullPage: false });
   await page.context().close();
+
+  // The invitation journey as the invited person sees it.
+  for (const language of [undefined, "en"] as const) {
+    const guest = await p.newPage(p.browser, p.baseUrl, desktop, language);
+    const suffix = language ? "-english" : "";
+    await guest.goto(`/invitation/${link.token}`);
+    await guest.getByTestId("invitation-yes").waitFor();
+    await p.shot(guest, `invitation-answer${suffix}`, { fullPage: false });
+    await guest.getByTestId("invitation-yes").click();
+    await guest.getByTestId("invitation-code").waitFor();
+    await p.shot(guest, `invitation-code${suffix}`, { fullPage: false });
+    await guest.goto(`/invitation/${"x".repeat(43)}`);
+    await guest.getByTestId("invitation-refused-invalid_invitation").waitFor();
+    await p.shot(guest, `invitation-refused${suffix}`, { fullPage: false });
+    await guest.context().close();
+  }
 
   page = await p.newPage(p.browser, p.baseUrl, desktop, "en");
   await p.signIn(page, admin.email);

@@ -12,6 +12,7 @@ const rawKey = new RegExp(`\\b(${[...Object.keys(sv), "settings", "mail", "admin
 /** Every admin page and a test id that shows it has loaded. */
 const adminPages = [
   ["/admin", "users-table"],
+  ["/admin/invitations", "invitations-list"],
   ["/admin/policies", "functions-table"],
   ["/admin/templates", "templates-list"],
   ["/admin/signature", "signature-preview"],

@@ -15,6 +15,8 @@ import { setZeroAccess } from "../commands/setZeroAccess.js";
 import { moveOrganisationRegion } from "../commands/moveOrganisationRegion.js";
 import { adminPoliciesOf } from "../services/admin/orgPolicies.js";
 import { orgSignatureOf } from "../services/signatures/orgSignature.js";
+import { inviteUsers } from "../commands/inviteUsers.js";
+import { adminUserAction } from "../commands/adminUserAction.js";
 
 type Values = Record<string, string | undefined>;
 
@@ -126,6 +128,62 @@ export const commands: Record<string, CliCommand> = {
         name: v.name ?? null,
       });
       return { id: user.id, email: user.email, role: user.role, organisation: org.name };
+    },
+  },
+  "user:invite": {
+    usage: "--org N --email E --mobile M --role staff|admin [--name N]   e-mail an invitation (F23)",
+    options: {
+      org: { type: "string" },
+      email: { type: "string" },
+      mobile: { type: "string" },
+      role: { type: "string" },
+      name: { type: "string" },
+    },
+    required: ["org", "email", "mobile", "role"],
+    async run(t, v) {
+      const org = await Organisation.findOne({ where: { slug: slugify(v.org!) }, transaction: t });
+      if (!org) throw NotFoundError(`No organisation named "${v.org}"`);
+      const result = await inviteUsers(t, {
+        organisationId: org.id,
+        inviter: null,
+        locale: "sv",
+        rows: [{ email: v.email!, mobile: v.mobile!, role: v.role!, name: v.name ?? null }],
+        source: "cli",
+      });
+      if (!result.ok) {
+        const p = result.problems[0];
+        if (p.reason === "user_exists") throw appError("user_exists");
+        if (p.reason === "invitation_exists") throw appError("invitation_exists");
+        throw appError("invalid_argument", `--${p.field}: ${p.reason}`);
+      }
+      const invitation = result.invitations[0];
+      return {
+        id: invitation.id,
+        email: invitation.email,
+        role: invitation.role,
+        organisation: org.name,
+        existingAccount: invitation.existingAccount,
+        expiresAt: invitation.tokenExpiresAt.toISOString(),
+      };
+    },
+  },
+  "user:deactivate": {
+    usage: "--email E   deactivate an organisation member: sign-in refused, sessions and tokens end (audited)",
+    options: { email: { type: "string" } },
+    required: ["email"],
+    async run(t, v) {
+      const user = await User.findOne({ where: { email: normaliseEmail(v.email!) }, transaction: t });
+      if (!user || !user.organisationId) throw NotFoundError(`No organisation member with e-mail ${v.email}`);
+      const result = await adminUserAction(t, {
+        admin: null,
+        organisationId: user.organisationId,
+        userId: user.id,
+        action: { kind: "deactivate" },
+        meta: { ip: null, userAgent: "kuvert-cli" },
+      });
+      if (result.kind === "not_found") throw NotFoundError(`No organisation member with e-mail ${v.email}`);
+      if (result.kind === "last_admin") throw appError("last_admin");
+      return { email: result.user.email, status: result.user.status, changed: result.changed };
     },
   },
   "org:policy": {

@@ -28,7 +28,8 @@ export type AdminUserAction =
   | { kind: "sign_out_everywhere" };
 
 export interface AdminUserActionProps {
-  admin: User;
+  /** The acting admin; null for the operator's CLI (`kuvert user:deactivate`). */
+  admin: User | null;
   organisationId: string;
   userId: string;
   action: AdminUserAction;
@@ -88,7 +89,7 @@ export async function adminUserAction(t: Transaction, props: AdminUserActionProp
       type,
       organisationId,
       userId: user.id,
-      actorId: admin.id,
+      actorId: admin?.id ?? null,
       ip: meta.ip,
       userAgent: meta.userAgent,
       data,
@@ -138,12 +139,12 @@ export async function adminUserAction(t: Transaction, props: AdminUserActionProp
       break;
     }
     case "unlock": {
-      changed = await unlockAccount(t, user, { reason: "admin", actorId: admin.id, ...meta });
+      changed = await unlockAccount(t, user, { reason: "admin", actorId: admin?.id ?? null, ...meta });
       if (changed) await notify(t, user, "unlocked");
       break;
     }
     case "reset_2fa": {
-      await resetSecondFactor(t, user, { reason: "admin", actorId: admin.id });
+      await resetSecondFactor(t, user, { reason: "admin", actorId: admin?.id ?? null });
       await notify(t, user, "second_factor_reset");
       break;
     }

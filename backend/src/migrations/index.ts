@@ -20,6 +20,7 @@ import { recipientCodeFailures } from "./20261202000100-recipient-code-failures.
 import { blobMoves } from "./20261203000300-blob-moves.js";
 import { entraIdentity } from "./20261203000400-entra-identity.js";
 import { adminIndexes } from "./20261203000500-admin-indexes.js";
+import { invitations } from "./20261203101000-invitations.js";
 import { userTitle } from "./20261203102000-user-title.js";
 import { sessionIdleTimeout } from "./20261203107000-session-idle-timeout.js";
 
@@ -46,6 +47,7 @@ export const migrations: Migration[] = [
   blobMoves,
   entraIdentity,
   adminIndexes,
+  invitations,
   userTitle,
   sessionIdleTimeout,
 ];

@@ -26,13 +26,14 @@ import { AutoReplyLog } from "./AutoReplyLog.js";
 import { AttachmentUpload } from "./AttachmentUpload.js";
 import { SearchTerm } from "./SearchTerm.js";
 import { BlobMove } from "./BlobMove.js";
+import { Invitation } from "./Invitation.js";
 
 export { Organisation, User, OutboxEntry, AuditEvent };
 export { InboundMail };
 export { Session, ApiToken, RateLimitBucket };
 export { VerificationCode, BackupCode, Phone, UserTotp, UserSettings };
 export { Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact, MessageIdCheck };
-export { BlobDeletion, AutoReplyLog, SearchTerm };
+export { BlobDeletion, AutoReplyLog, SearchTerm, Invitation };
 
 /** Binds every model to `sequelize`. Explicit list: add new models here. */
 export function initModels(sequelize: Sequelize): void {
@@ -57,6 +58,7 @@ export function initModels(sequelize: Sequelize): void {
   SearchTerm.initModel(sequelize);
   MessageTemplate.initModel(sequelize);
   BlobMove.initModel(sequelize);
+  Invitation.initModel(sequelize);
   User.belongsTo(Organisation, { foreignKey: "organisationId", as: "organisation" });
   Organisation.hasMany(User, { foreignKey: "organisationId", as: "users" });
 }

@@ -8,6 +8,7 @@ import { ForgotPasswordPage } from "./pages/ForgotPasswordPage.js";
 import { NotFoundPage } from "./pages/NotFoundPage.js";
 import { RecoveryPage } from "./pages/RecoveryPage.js";
 import { SignInPage } from "./pages/SignInPage.js";
+import { InvitationPage } from "./pages/invitation/InvitationPage.js";
 import { RecipientPage } from "./pages/recipient/RecipientPage.js";
 import { MailboxPage } from "./pages/mailbox/MailboxPage.js";
 import { ComposePage } from "./pages/compose/ComposePage.js";
@@ -73,6 +74,7 @@ const router = createBrowserRouter([
       { path: "/forgot-password", element: <ForgotPasswordPage />, handle: { titleKey: "forgot.title" } },
       { path: "/recovery", element: <RecoveryPage />, handle: { titleKey: "recovery.title" } },
       { path: "/r/:token", element: <RecipientPage />, handle: { titleKey: "mail.titles.recipient" } },
+      { path: "/invitation/:token", element: <InvitationPage />, handle: { titleKey: "mail.titles.invitation" } },
       {
         path: "/compose/*",
         element: (

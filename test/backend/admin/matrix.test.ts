@@ -8,6 +8,9 @@ import { Organisation } from "../../../backend/src/models/Organisation.js";
 import { OutboxEntry } from "../../../backend/src/models/OutboxEntry.js";
 import { Session } from "../../../backend/src/models/Session.js";
 import { User } from "../../../backend/src/models/User.js";
+import { Invitation } from "../../../backend/src/models/Invitation.js";
+import { transaction } from "../../../backend/src/db.js";
+import { inviteUsers } from "../../../backend/src/commands/inviteUsers.js";
 
 interface Call {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -15,9 +18,11 @@ interface Call {
   route: string;
   /** The path with another organisation's member's id filled in. */
   path: (targetId: string) => string;
-  body?: unknown;
+  body?: unknown | (() => unknown);
   /** Routes without an id of another organisation: an admin there gets their own data instead. */
   ownScope?: boolean;
+  /** What another organisation's admin gets when it is neither 404 nor their own data. */
+  otherOrganisation?: { status: number; error: string };
 }
 
 /** Every /api/admin/… route this console adds (the templates routes have their own suite). */
@@ -70,13 +75,32 @@ const calls: Call[] = [
     body: { html: "<p>{organisation}</p>" },
     ownScope: true,
   },
+  { method: "GET", route: "/api/admin/invitations", path: () => "/api/admin/invitations", ownScope: true },
+  {
+    method: "POST",
+    route: "/api/admin/invitations",
+    path: () => "/api/admin/invitations",
+    // The target's address: another organisation's admin cannot invite a member of this one.
+    body: () => ({ email: targetEmail, mobile: "+46709990001", role: "staff" }),
+    otherOrganisation: { status: 409, error: "user_exists" },
+  },
+  ...["resend", "revoke"].map((a): Call => ({
+    method: "POST",
+    route: `/api/admin/invitations/:id/${a}`,
+    path: () => `/api/admin/invitations/${invitationId}/${a}`,
+    body: {},
+  })),
 ];
 /** The template API's admin writes (routes/templates) have their own suite (test/backend/messages/templates.test.ts). */
 const elsewhere = new Set([
   "POST /api/admin/templates",
   "PUT /api/admin/templates/:id",
   "DELETE /api/admin/templates/:id",
+  // The import takes a CSV body, not JSON: its refusals are checked on their own below.
+  "POST /api/admin/invitations/import",
 ]);
+let invitationId = "";
+let targetEmail = "";
 
 describe("admin console: refusals over every /api/admin route (staff 403, other organisation 404, anonymous 401)", function () {
   this.timeout(120_000);
@@ -95,6 +119,8 @@ describe("admin console: refusals over every /api/admin route (staff 403, other 
       audit: await AuditEvent.count({ where: { organisationId: org.id } }),
       sessions: await Session.count({ where: { userId: target.id } }),
       outbox: await OutboxEntry.count(),
+      invitation: JSON.stringify(await Invitation.findByPk(invitationId)),
+      invitations: await Invitation.count(),
     });
   }
 
@@ -112,6 +138,30 @@ describe("admin console: refusals over every /api/admin route (staff 403, other 
     await signIn(target);
     await User.update({ lockedAt: new Date(), failedLoginCount: 3 }, { where: { id: target.id } });
     expect(await Session.count({ where: { userId: target.id } })).to.equal(1);
+    targetEmail = target.email;
+    // An open invitation of this organisation: a refused resend or revoke would show on it.
+    const invited = await transaction((t) =>
+      inviteUsers(t, {
+        organisationId: org.id,
+        inviter: null,
+        locale: "en",
+        rows: [{ email: `matrix-${Date.now()}@example.test`, mobile: "+46709990002", role: "staff" }],
+        source: "cli",
+      }),
+    );
+    if (!invited.ok) throw new Error("invitation not created");
+    invitationId = invited.invitations[0].id;
+  });
+
+  it("POST /api/admin/invitations/import (CSV)", async () => {
+    const before = await snapshot();
+    const csv = Buffer.from(`name,email,mobile,role\nX,matrix-csv@example.test,+46709990003,staff\n`);
+    const headers = { "Content-Type": "text/csv" };
+    expect((await anonymous.request("POST", "/api/admin/invitations/import", csv, headers)).status).to.equal(401);
+    const byStaff = await staff.request("POST", "/api/admin/invitations/import", csv, headers);
+    expect(byStaff.status).to.equal(403);
+    expect(byStaff.body.error).to.equal("forbidden");
+    expect(await snapshot(), "nothing changed by the refused calls").to.equal(before);
   });
 
   it("covers every /api/admin route the console registers", () => {
@@ -128,13 +178,17 @@ describe("admin console: refusals over every /api/admin route (staff 403, other 
     it(`${call.method} ${call.route}`, async () => {
       const before = await snapshot();
       const path = call.path(target.id);
-      const anon = await anonymous.request(call.method, path, call.body);
+      const body = typeof call.body === "function" ? (call.body as () => unknown)() : call.body;
+      const anon = await anonymous.request(call.method, path, body);
       expect(anon.status, `anonymous: ${anon.text}`).to.equal(401);
-      const byStaff = await staff.request(call.method, path, call.body);
+      const byStaff = await staff.request(call.method, path, body);
       expect(byStaff.status, `staff: ${byStaff.text}`).to.equal(403);
       expect(byStaff.body.error).to.equal("forbidden");
-      const byOther = await otherAdmin.request(call.method, path, call.body);
-      if (call.ownScope) {
+      const byOther = await otherAdmin.request(call.method, path, body);
+      if (call.otherOrganisation) {
+        expect(byOther.status, byOther.text).to.equal(call.otherOrganisation.status);
+        expect(byOther.body.error).to.equal(call.otherOrganisation.error);
+      } else if (call.ownScope) {
         expect(byOther.status, byOther.text).to.equal(200);
         expect(byOther.text, "another organisation's data")
           .to.not.contain(target.email)

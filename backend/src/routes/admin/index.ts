@@ -5,6 +5,7 @@ import { adminUsageRoutes } from "./usage.js";
 import { adminAuditRoutes } from "./audit.js";
 import { adminTemplateRoutes } from "./templates.js";
 import { adminSignatureRoutes } from "./signature.js";
+import { adminInvitationRoutes } from "./invitations.js";
 
 /** The admin console's API (issue 10): /api/admin/…, admins of an organisation only. */
 export function adminRoutes(router: Router): void {
@@ -14,4 +15,5 @@ export function adminRoutes(router: Router): void {
   adminAuditRoutes(router);
   adminTemplateRoutes(router);
   adminSignatureRoutes(router);
+  adminInvitationRoutes(router);
 }

@@ -194,3 +194,40 @@ export const adminSignatureApi = {
   save: (html: string, mode: SignatureMode) => api.put<AdminSignature>("/api/admin/signature", { html, mode }),
   preview: (html: string) => api.post<{ html: string; text: string }>("/api/admin/signature/preview", { html }),
 };
+
+/** An invitation in the admin console (GET /api/admin/invitations). */
+export interface AdminInvitation {
+  id: string;
+  email: string;
+  name: string | null;
+  mobile: string;
+  role: "admin" | "staff";
+  status: "pending" | "accepted" | "declined" | "expired" | "revoked";
+  existingAccount: boolean;
+  invitedBy: { name: string | null; email: string } | null;
+  createdAt: string;
+  expiresAt: string;
+  respondedAt: string | null;
+}
+
+/** One bad row of a CSV import (422 invitation_import_invalid). */
+export interface ImportProblem {
+  line: number;
+  field: "file" | "email" | "mobile" | "role" | "name";
+  reason: string;
+}
+
+export const invitationApi = {
+  list: () => api.get<{ invitations: AdminInvitation[] }>("/api/admin/invitations"),
+  invite: (body: { email: string; mobile: string; name?: string; role: AdminInvitation["role"] }) =>
+    api.post<{ invitation: AdminInvitation }>("/api/admin/invitations", body),
+  importCsv: async (file: Uint8Array<ArrayBuffer>) => {
+    const res = await api.send("POST", "/api/admin/invitations/import", {
+      bytes: file,
+      headers: { "Content-Type": "text/csv" },
+    });
+    return (await res.json()) as { invitations: AdminInvitation[] };
+  },
+  act: (id: string, action: "resend" | "revoke") =>
+    api.post<{ invitation: AdminInvitation }>(`/api/admin/invitations/${encodeURIComponent(id)}/${action}`, {}),
+};

@@ -11,6 +11,7 @@ import { settingsClasses } from "../settings/settingsStyles.js";
  */
 export const adminSections = [
   { key: "users", to: "/admin", end: true },
+  { key: "invitations", to: "/admin/invitations", end: false },
   { key: "policies", to: "/admin/policies", end: false },
   { key: "templates", to: "/admin/templates", end: false },
   { key: "signature", to: "/admin/signature", end: false },

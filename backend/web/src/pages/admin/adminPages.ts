@@ -5,3 +5,4 @@ export { UsagePage } from "./UsagePage.js";
 export { AuditPage } from "./AuditPage.js";
 export { TemplatesPage } from "./TemplatesPage.js";
 export { SignaturePage } from "./SignaturePage.js";
+export { InvitationsPage } from "./InvitationsPage.js";

@@ -49,5 +49,8 @@ export const adminClasses = mergeStyleSets({
     selectors: { li: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: 8 } },
   },
   placeholderText: { color: colors.textMuted, fontSize: 13 },
+  rowActions: { display: "flex", flexWrap: "wrap", gap: 8 },
+  fileLabel: { display: "inline-flex", flexDirection: "column", gap: 6, fontWeight: 600, margin: "0 0 12px" },
+  fileInput: { maxWidth: "100%" },
   paging: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: 12, marginTop: 14 },
 });

@@ -25,6 +25,7 @@ export const adminRoutes: RouteObject[] = [
     handle: { titleKey: "admin.title" },
     children: [
       { index: true, ...page((p) => p.UsersPage), handle: { titleKey: "admin.nav.users" } },
+      { path: "invitations", ...page((p) => p.InvitationsPage), handle: { titleKey: "admin.nav.invitations" } },
       { path: "policies", ...page((p) => p.PoliciesPage), handle: { titleKey: "admin.nav.policies" } },
       { path: "templates", ...page((p) => p.TemplatesPage), handle: { titleKey: "admin.nav.templates" } },
       { path: "signature", ...page((p) => p.SignaturePage), handle: { titleKey: "admin.nav.signature" } },

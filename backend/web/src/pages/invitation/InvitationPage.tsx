@@ -1,0 +1,305 @@
+import { useEffect, useState, type FormEvent } from "react";
+import {
+  Checkbox,
+  DefaultButton,
+  MessageBar,
+  MessageBarType,
+  PrimaryButton,
+  Spinner,
+  TextField,
+} from "@fluentui/react";
+import { useTranslation } from "react-i18next";
+import { Link, useNavigate, useParams } from "react-router";
+import { ApiError } from "../../api/client.js";
+import { invitationJourneyApi, type PublicInvitation } from "../../api/invitation.js";
+import { CenteredCard } from "../../components/CenteredCard.js";
+import { OneTimeCodeField } from "../../components/OneTimeCodeField.js";
+import { cleanCode } from "../../components/useAction.js";
+import { MailError } from "../mailbox/mailErrors.js";
+import { PasswordRules } from "../../components/PasswordRules.js";
+import { formClasses } from "../../components/formStyles.js";
+import { passwordRulesOk } from "../../passwordRules.js";
+import { useSession } from "../../session/SessionContext.js";
+
+type Step = "loading" | "answer" | "code" | "password" | "joined" | "declined" | "refused";
+type Refusal =
+  "invalid_invitation" | "invitation_expired" | "invitation_revoked" | "invitation_used" | "invitation_locked";
+const refusals: readonly string[] = [
+  "invalid_invitation",
+  "invitation_expired",
+  "invitation_revoked",
+  "invitation_used",
+  "invitation_locked",
+];
+
+/**
+ * The invitation link from the e-mail (F23): *Yes please* or *No thanks* → SMS code to the
+ * number the admin gave (resend; *Notify the sender* for a wrong number) → choose a password
+ * and accept the terms → signed in, in the mailbox. A person who already has a Kuvert account
+ * only confirms with the code and signs in as before. Expired, withdrawn and used links get a
+ * page of their own.
+ */
+export function InvitationPage() {
+  const { t } = useTranslation();
+  const { token = "" } = useParams();
+  const navigate = useNavigate();
+  const { refresh } = useSession();
+  const [step, setStep] = useState<Step>("loading");
+  const [refusal, setRefusal] = useState<Refusal>("invalid_invitation");
+  const [invitation, setInvitation] = useState<PublicInvitation | null>(null);
+  const [mobile, setMobile] = useState<string | null>(null);
+  const [code, setCode] = useState("");
+  const [resent, setResent] = useState(false);
+  const [reported, setReported] = useState<"no" | "busy" | "done">("no");
+  const [password, setPassword] = useState("");
+  const [terms, setTerms] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const fail = (err: unknown) => {
+    if (err instanceof ApiError && refusals.includes(err.id)) {
+      setRefusal(err.id as Refusal);
+      setStep("refused");
+    } else setError(err);
+  };
+
+  useEffect(() => {
+    let live = true;
+    invitationJourneyApi.view(token).then(
+      (v) => {
+        if (!live) return;
+        setInvitation(v);
+        setStep("answer");
+      },
+      (err: unknown) => {
+        if (!live) return;
+        if (err instanceof ApiError && refusals.includes(err.id)) {
+          setRefusal(err.id as Refusal);
+          setStep("refused");
+        } else {
+          setError(err);
+          setStep("answer");
+        }
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [token]);
+
+  const run = async (fn: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await fn();
+    } catch (err) {
+      fail(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const handleYes = () =>
+    run(async () => {
+      const r = await invitationJourneyApi.accept(token);
+      setMobile(r.mobile);
+      setStep("code");
+    });
+  const handleNo = () =>
+    run(async () => {
+      await invitationJourneyApi.decline(token);
+      setStep("declined");
+    });
+  const handleResend = () =>
+    run(async () => {
+      setResent(false);
+      await invitationJourneyApi.accept(token);
+      setResent(true);
+    });
+  const handleWrongNumber = async () => {
+    setReported("busy");
+    try {
+      await invitationJourneyApi.wrongNumber(token);
+      setReported("done");
+    } catch (err) {
+      setReported("no");
+      fail(err);
+    }
+  };
+  const handleCode = (e: FormEvent) => {
+    e.preventDefault();
+    if (!code.trim()) return;
+    void run(async () => {
+      const r = await invitationJourneyApi.verify(token, cleanCode(code));
+      setStep(r.next === "sign_in" ? "joined" : "password");
+    });
+  };
+  const handleComplete = (e: FormEvent) => {
+    e.preventDefault();
+    if (!passwordRulesOk(password) || !terms) return;
+    void run(async () => {
+      await invitationJourneyApi.complete(token, password, true);
+      setPassword("");
+      await refresh();
+      navigate("/mailbox/inbox", { replace: true });
+    });
+  };
+
+  if (step === "loading") {
+    return (
+      <CenteredCard title={t("mail.invitation.title")}>
+        <Spinner label={t("common.loading")} />
+      </CenteredCard>
+    );
+  }
+  if (step === "refused") {
+    return (
+      <CenteredCard title={t(`mail.invitation.refused.${refusal}.title`)}>
+        <p className={formClasses.lead} data-testid={`invitation-refused-${refusal}`}>
+          {t(`mail.invitation.refused.${refusal}.text`)}
+        </p>
+        <Link to="/login">{t("mail.recipient.toSignIn")}</Link>
+      </CenteredCard>
+    );
+  }
+  if (step === "declined") {
+    return (
+      <CenteredCard title={t("mail.invitation.declined.title")}>
+        <p className={formClasses.lead} data-testid="invitation-declined">
+          {t("mail.invitation.declined.text")}
+        </p>
+      </CenteredCard>
+    );
+  }
+  if (step === "joined") {
+    return (
+      <CenteredCard title={t("mail.invitation.joined.title")}>
+        <p className={formClasses.lead} data-testid="invitation-joined">
+          {t("mail.invitation.joined.text", { organisation: invitation?.organisation ?? "" })}
+        </p>
+        <div className={formClasses.actions}>
+          <PrimaryButton onClick={() => navigate(`/login?next=${encodeURIComponent("/mailbox/inbox")}`)}>
+            {t("mail.recipient.toSignIn")}
+          </PrimaryButton>
+        </div>
+      </CenteredCard>
+    );
+  }
+
+  const total = invitation?.existingAccount ? 2 : 3;
+  const stepNumber = step === "answer" ? 1 : step === "code" ? 2 : 3;
+  return (
+    <CenteredCard title={t("mail.invitation.title")}>
+      <p className={formClasses.lead} aria-live="polite">
+        {t("mail.recipient.stepOf", { step: stepNumber, total })}
+      </p>
+      {step === "answer" ? (
+        <div className={formClasses.form}>
+          {invitation ? (
+            <p className={formClasses.lead} data-testid="invitation-lead">
+              {t(`mail.invitation.lead.${invitation.role}`, {
+                organisation: invitation.organisation,
+                email: invitation.email,
+              })}
+            </p>
+          ) : null}
+          {invitation?.existingAccount ? (
+            <MessageBar messageBarType={MessageBarType.info} isMultiline>
+              {t("mail.invitation.existingAccount")}
+            </MessageBar>
+          ) : null}
+          <MailError error={error} />
+          <div className={formClasses.actions}>
+            <PrimaryButton onClick={() => void handleYes()} disabled={busy || !invitation} data-testid="invitation-yes">
+              {t("mail.invitation.yes")}
+            </PrimaryButton>
+            <DefaultButton onClick={() => void handleNo()} disabled={busy || !invitation} data-testid="invitation-no">
+              {t("mail.invitation.no")}
+            </DefaultButton>
+          </div>
+        </div>
+      ) : null}
+      {step === "code" ? (
+        <form className={formClasses.form} onSubmit={handleCode} noValidate>
+          <MessageBar messageBarType={MessageBarType.info} isMultiline>
+            {mobile ? t("mail.recipient.codeSentTo", { mobile }) : t("mail.recipient.codeSent")}
+          </MessageBar>
+          <OneTimeCodeField
+            label={t("secondFactor.codeLabel.sms")}
+            description={t("secondFactor.codeHelp.sms")}
+            value={code}
+            onChange={setCode}
+            numeric
+            autoFocus
+            testId="invitation-code"
+          />
+          <MailError error={error} />
+          <div className={formClasses.actions}>
+            <PrimaryButton type="submit" disabled={busy || !code.trim()} data-testid="invitation-verify">
+              {t("secondFactor.verify")}
+            </PrimaryButton>
+            <DefaultButton onClick={() => void handleResend()} disabled={busy} data-testid="invitation-resend">
+              {t("mail.recipient.resend")}
+            </DefaultButton>
+          </div>
+          {resent ? <p role="status">{t("mail.recipient.resent")}</p> : null}
+          <div className={formClasses.links}>
+            <p className={formClasses.lead} style={{ margin: 0 }}>
+              {t("mail.invitation.wrongNumber")}
+            </p>
+            <div>
+              <DefaultButton
+                onClick={() => void handleWrongNumber()}
+                disabled={reported !== "no"}
+                data-testid="invitation-wrong-number"
+              >
+                {t("mail.recipient.notifySender")}
+              </DefaultButton>
+            </div>
+            {reported === "done" ? (
+              <MessageBar messageBarType={MessageBarType.success} isMultiline data-testid="invitation-notified">
+                {t("mail.invitation.notified")}
+              </MessageBar>
+            ) : null}
+          </div>
+        </form>
+      ) : null}
+      {step === "password" ? (
+        <form className={formClasses.form} onSubmit={handleComplete} noValidate>
+          <p className={formClasses.lead}>{t("mail.invitation.passwordLead")}</p>
+          <input type="email" autoComplete="username" value={invitation?.email ?? ""} readOnly hidden />
+          <TextField
+            label={t("mail.recipient.password")}
+            type="password"
+            canRevealPassword
+            revealPasswordAriaLabel={t("signIn.showPassword")}
+            value={password}
+            onChange={(_, v) => setPassword(v ?? "")}
+            autoComplete="new-password"
+            aria-describedby="invitation-password-rules"
+            autoFocus
+            required
+            data-testid="invitation-password"
+          />
+          <PasswordRules password={password} id="invitation-password-rules" />
+          <Checkbox
+            label={t("mail.recipient.acceptTerms")}
+            checked={terms}
+            onChange={(_, v) => setTerms(!!v)}
+            data-testid="invitation-terms"
+          />
+          <MailError error={error} />
+          <div className={formClasses.actions}>
+            <PrimaryButton
+              type="submit"
+              disabled={busy || !terms || !passwordRulesOk(password)}
+              data-testid="invitation-complete"
+            >
+              {t("mail.invitation.complete")}
+            </PrimaryButton>
+          </div>
+        </form>
+      ) : null}
+    </CenteredCard>
+  );
+}
