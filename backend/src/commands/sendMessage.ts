@@ -50,6 +50,11 @@ export interface SendMessageProps {
   draft?: SendDraft | null;
   /** The add-in's pre-encrypted form: content JWE and one envelope per reader; the server never sees plaintext. */
   encrypted?: PreEncrypted | null;
+  /**
+   * The add-in sends the Outlook item itself as the one notification (issue 12): no e-mail from
+   * the backend to the recipients; the message gets a shared link (/m/{token}) for the item.
+   */
+  paneSendsNotification?: boolean;
   ip?: string | null;
   userAgent?: string | null;
 }
@@ -62,6 +67,8 @@ export interface SentRecipient {
 export interface SendMessageResult {
   message: Message;
   recipients: SentRecipient[];
+  /** The shared link token (only its hash is stored) when the pane sends the notification. */
+  sharedToken: string | null;
 }
 
 async function subjectAllowed(t: Transaction, sender: User, recipient: User): Promise<boolean> {
@@ -122,7 +129,9 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
       : await sealMessage(content, readers);
   }
 
+  const shared = props.paneSendsNotification ? newLinkToken() : null;
   const fields = {
+    sharedTokenHash: shared?.hash ?? null,
     senderId: sender.id,
     organisationId: sender.organisationId,
     state: "active" as const,
@@ -153,6 +162,9 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
   await MailboxEntry.create({ userId: sender.id, messageId, folder: "sent", unread: false }, { transaction: t });
 
   const tokenExpiresAt = options.expiresAt ?? new Date(now.getTime() + LINK_LIFETIME_MS);
+  // The Outlook item (sent by the pane) is the notification when the pane says so.
+  const notifyByEmail = options.notify && !shared;
+  const notified = options.notify || !!shared;
   const sent: SentRecipient[] = [];
   for (const r of resolved) {
     const link = newLinkToken();
@@ -160,16 +172,16 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
       {
         messageId,
         userId: r.user.id,
-        status: options.notify ? "notified" : "queued",
+        status: notified ? "notified" : "queued",
         mobile: r.mobile,
         tokenHash: link.hash,
         tokenExpiresAt,
-        notifiedAt: options.notify ? now : null,
+        notifiedAt: notified ? now : null,
       },
       { transaction: t },
     );
     await MailboxEntry.create({ userId: r.user.id, messageId, folder: "inbox", unread: true }, { transaction: t });
-    if (options.notify) {
+    if (notifyByEmail) {
       const showSubject = await subjectAllowed(t, sender, r.user);
       await enqueueEmail(t, {
         to: r.user.email,
@@ -198,5 +210,5 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
     userAgent: props.userAgent ?? null,
     data: { messageId, recipients: resolved.length },
   });
-  return { message, recipients: sent };
+  return { message, recipients: sent, sharedToken: shared?.token ?? null };
 }

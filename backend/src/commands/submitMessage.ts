@@ -29,6 +29,8 @@ export interface SubmitMessageProps {
   encrypted: PreEncrypted | null;
   /** The message answered (ignored when sending a draft, which keeps its own parent). */
   replyTo: string | null;
+  /** The add-in sends the Outlook item as the notification: the backend e-mails no recipient. */
+  paneSendsNotification?: boolean;
   meta: RequestMeta;
 }
 
@@ -67,6 +69,7 @@ export async function submitMessage(props: SubmitMessageProps): Promise<SubmitMe
         parent,
         draft,
         encrypted: props.encrypted,
+        paneSendsNotification: props.paneSendsNotification ?? false,
         ip: meta.ip,
         userAgent: meta.userAgent,
       });
