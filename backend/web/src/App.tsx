@@ -73,6 +73,7 @@ const router = createBrowserRouter([
       { path: "/forgot-password", element: <ForgotPasswordPage />, handle: { titleKey: "forgot.title" } },
       { path: "/recovery", element: <RecoveryPage />, handle: { titleKey: "recovery.title" } },
       { path: "/r/:token", element: <RecipientPage />, handle: { titleKey: "mail.titles.recipient" } },
+      { path: "/m/:token", element: <RecipientPage shared />, handle: { titleKey: "mail.titles.recipient" } },
       {
         path: "/compose/*",
         element: (
