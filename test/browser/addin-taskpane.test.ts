@@ -419,6 +419,21 @@ describe("Outlook add-in task pane (browser)", function () {
         await k.getByTestId("recipient-next").click();
         await k.getByTestId("recipient-sign-in").waitFor();
         await k.context().close();
+        // Alice reads the Outlook item in the read pane: its shared link leads to the message.
+        const created = await (
+          await signIn(alice)
+        ).post<{ token: string }>("/api/account/tokens", { label: "Outlook", password: defaultPassword });
+        expect(created.status, created.text).to.equal(201);
+        const reader = await page.context().newPage();
+        // PUBLIC_URL is kuvert.test in tests; the pane's server is the test server.
+        const received = { ...item, bodyHtml: item.bodyHtml.replaceAll("http://kuvert.test", baseUrl) };
+        await openPane(reader, received, created.body.token, "sv-SE", errors, true);
+        await reader.getByTestId("read-message").waitFor();
+        expect(await reader.getByTestId("read-subject").textContent()).to.equal(`Ärende ${marker}`);
+        expect(await reader.getByTestId("open-in-mailbox").getAttribute("href")).to.equal(
+          `${baseUrl}/mailbox/inbox/${messageId}`,
+        );
+        await reader.close();
       } finally {
         await visitor.close();
       }

@@ -181,6 +181,21 @@ describe("messages: the Outlook item is the notification; its shared link (issue
     });
   });
 
+  it("GET /api/addin/shared/:token (read pane): the message id for its sender and recipients only", async () => {
+    const known = await buildUser();
+    const outsider = await buildUser();
+    const { sent, token } = await sendShared([{ email: known.email }]);
+    expect((await senderApi.get(`/api/addin/shared/${token}`)).body).to.deep.equal({ messageId: sent.id });
+    expect((await (await signIn(known)).get(`/api/addin/shared/${token}`)).body).to.deep.equal({
+      messageId: sent.id,
+    });
+    const other = await (await signIn(outsider)).get(`/api/addin/shared/${token}`);
+    expect(other.status).to.equal(404);
+    expect((await senderApi.get(`/api/addin/shared/${"x".repeat(43)}`)).status).to.equal(404);
+    expect((await senderApi.get(`/api/addin/shared/bad`)).status).to.equal(404);
+    expect((await (await ApiClient.create()).get(`/api/addin/shared/${token}`)).status).to.equal(401);
+  });
+
   it("is rate-limited per shared link (RATE_LIMIT_SHARED_LINK_POINTS), whatever addresses are tried", async () => {
     const a = { email: uniqueEmail("shared-rl"), mobile: uniqueMobile() };
     const { token } = await sendShared([a]);

@@ -7,7 +7,7 @@ import { transaction } from "../../db.js";
 import { mayGetSenderNotification } from "../../policies/messages.js";
 import { optionNames } from "../../services/messages/orgPolicy.js";
 import { messageOptionDefaults } from "../../services/messages/composeDefaults.js";
-import { messageById } from "../../services/messages/messageAccess.js";
+import { authorizeMessageReader, messageById, messageBySharedToken } from "../../services/messages/messageAccess.js";
 import { senderNotification } from "../../services/messages/senderNotification.js";
 import { limits, perUser } from "../../api/limits.js";
 
@@ -26,6 +26,7 @@ const SettingsResponse = z.object({
   }),
 });
 const NotificationResponse = z.object({ subject: z.string(), html: z.string(), link: z.string() });
+const SharedParams = z.object({ token: z.string().min(1).max(100) });
 
 /**
  * The neutral notification the add-in turns the Outlook item into after Send securely (F1):
@@ -79,6 +80,32 @@ export function addinRoutes(router: Router): void {
       if (!mayGetSenderNotification(user, message)) throw NotFoundError();
       const notification = senderNotification(user, message, query.locale);
       ctx.body = { subject: notification.subject, html: notification.html, link: notification.link };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/addin/shared/:token",
+      summary: "The message behind a shared link (/m/{token}) in an Outlook notification, for its readers (read pane)",
+      tags: ["messages"],
+      security: "session",
+      params: SharedParams,
+      before: [authenticated(), perUser("addin-shared-user", limits.apiUser)],
+      responses: {
+        200: { description: "`{messageId}`", schema: z.object({ messageId: z.string() }) },
+        401: { description: "`authentication_required`", schema: ErrorSchema },
+        404: { description: "`not_found`: no such link, or the caller is not one of its readers", schema: ErrorSchema },
+        410: { description: "The message is gone (burned)", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params }) => {
+      const user = currentUser(ctx);
+      const message = await messageBySharedToken(params.token);
+      if (!message) throw NotFoundError();
+      await authorizeMessageReader(user, message.id);
+      ctx.body = { messageId: message.id };
     },
   );
 }
