@@ -28,6 +28,9 @@ function differences(a: AdminPolicies, b: AdminPolicies): Record<string, { from:
     "messages.defaultExpiryDays": p.messages.defaultExpiryDays,
     "messages.longestExpiryDays": p.messages.longestExpiryDays,
     subjectInNotifications: p.subjectInNotifications,
+    "smartAlerts.keywords": p.smartAlerts.keywords.length,
+    "smartAlerts.sendMode": p.smartAlerts.sendMode,
+    "smartAlerts.allowSendAnyway": p.smartAlerts.allowSendAnyway,
   });
   const x = flat(a);
   const y = flat(b);

@@ -52,6 +52,7 @@ describe("admin console: policies (issue 10)", function () {
         longestExpiryDays: null,
       },
       subjectInNotifications: false,
+      smartAlerts: { keywords: [], sendMode: "softBlock", allowSendAnyway: false },
     });
   });
 
@@ -71,6 +72,10 @@ describe("admin console: policies (issue 10)", function () {
       { sessionTimeout: 5 },
       { zeroAccess: true },
       { zeroAccess: true, confirmZeroAccess: false },
+      { smartAlerts: { sendMode: "warn" } },
+      { smartAlerts: { keywords: ["x".repeat(101)] } },
+      { smartAlerts: { keywords: Array.from({ length: 201 }, (_, i) => `ord${i}`) } },
+      { smartAlerts: { allowSendAnyway: "yes" } },
     ];
     for (const body of bad) {
       const res = await admin.patch("/api/admin/policies", body);

@@ -9,6 +9,7 @@ import { optionNames } from "../../services/messages/orgPolicy.js";
 import { adminPoliciesOf } from "../../services/admin/orgPolicies.js";
 import { findOrganisation } from "../../services/admin/usage.js";
 import { changeOrgPolicies } from "../../commands/changeOrgPolicies.js";
+import { smartAlertsLimits, smartAlertsSendModes } from "#shared/smartAlertsPolicy.js";
 import { adminOrg, adminRead, adminResponses, adminWrite } from "./common.js";
 
 /** Bounds an admin may set (safe for the product): the lockout never looser than 10 tries, nor a lock shorter than a minute. */
@@ -52,12 +53,24 @@ const Messages = z.object({
     .describe("Longest a message may live; a later or missing expiry is shortened to it"),
 });
 
+const SmartAlerts = z.object({
+  keywords: z
+    .array(z.string().trim().min(1).max(smartAlertsLimits.keywordLength))
+    .max(smartAlertsLimits.keywords)
+    .describe("Words that make a message sensitive, beyond the built-in checks (case-insensitive)"),
+  sendMode: z
+    .enum(smartAlertsSendModes)
+    .describe('softBlock: the alert stops the send; block: likewise, and never offers "Send anyway"'),
+  allowSendAnyway: z.boolean().describe('With softBlock: the alert offers "Send anyway"'),
+});
+
 export const PoliciesSchema = z
   .object({
     zeroAccess: z.boolean(),
     lockout: Lockout,
     messages: Messages,
     subjectInNotifications: z.boolean(),
+    smartAlerts: SmartAlerts,
   })
   .meta({ id: "AdminPolicies" });
 
@@ -71,6 +84,7 @@ const PoliciesPatch = z
     lockout: Lockout.partial().strict().optional(),
     messages: Messages.partial().strict().optional(),
     subjectInNotifications: z.boolean().optional(),
+    smartAlerts: SmartAlerts.partial().strict().optional(),
   })
   .strict()
   .refine((b) => b.zeroAccess !== true || b.confirmZeroAccess === true, {

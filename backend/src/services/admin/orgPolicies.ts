@@ -1,5 +1,6 @@
 import type { Organisation, OrgPolicy } from "../../models/Organisation.js";
 import { policyFrom, type LockoutPolicy } from "../lockout.js";
+import { parseSmartAlertsPolicy, type SmartAlertsPolicy } from "#shared/smartAlertsPolicy.js";
 import { applyMessagePolicy, optionNames, parseMessagePolicy, type OptionName } from "../messages/orgPolicy.js";
 
 /**
@@ -21,6 +22,8 @@ export interface AdminPolicies {
   };
   /** Notification e-mails show the real subject instead of a neutral one. */
   subjectInNotifications: boolean;
+  /** The Outlook add-in's Smart Alerts check (keywords, send mode, "Send anyway"); the pane roams it to Outlook. */
+  smartAlerts: SmartAlertsPolicy;
 }
 
 /** The organisation's policies as they apply now. */
@@ -38,6 +41,7 @@ export function adminPoliciesOf(policy: OrgPolicy): AdminPolicies {
       longestExpiryDays: messages.longestExpiryDays,
     },
     subjectInNotifications: policy.subjectInNotifications === true,
+    smartAlerts: parseSmartAlertsPolicy(policy.smartAlerts),
   };
 }
 
@@ -47,6 +51,7 @@ export interface AdminPoliciesPatch {
   lockout?: Partial<LockoutPolicy>;
   messages?: Partial<AdminPolicies["messages"]>;
   subjectInNotifications?: boolean;
+  smartAlerts?: Partial<SmartAlertsPolicy>;
 }
 
 /**
@@ -74,5 +79,6 @@ export function applyPoliciesPatch(org: Organisation, patch: AdminPoliciesPatch)
     };
   }
   if (patch.subjectInNotifications !== undefined) next.subjectInNotifications = patch.subjectInNotifications;
+  if (patch.smartAlerts) next.smartAlerts = parseSmartAlertsPolicy({ ...current.smartAlerts, ...patch.smartAlerts });
   return next;
 }
