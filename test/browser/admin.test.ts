@@ -151,11 +151,26 @@ describe("web app: admin console (browser)", function () {
         .getByText(/längre än ett meddelandes längsta/)
         .waitFor();
       await page.getByTestId("expiry-days").fill("14");
+      // Smart Alerts (issue 12): the organisation's words, and "Send anyway" offered.
+      await page.getByTestId("smart-alerts-keywords").fill("Projekt Falken\n  orosanmälan \n");
+      await page.getByTestId("smart-alerts-send-anyway").click();
+      await page.getByTestId("section-smart-alerts").screenshot({ path: "/tmp/admin-smart-alerts-sv.png" });
       await page.getByTestId("policies-save").click();
       await page.getByTestId("policies-saved").waitFor();
       const saved = (await Organisation.findByPk(o.id))!.policy;
       expect(saved.lockoutThreshold).to.equal(5);
       expect(saved.messages).to.deep.include({ forced: ["idCheck"], defaultExpiryDays: 14, longestExpiryDays: 30 });
+      expect(saved.smartAlerts).to.deep.equal({
+        keywords: ["Projekt Falken", "orosanmälan"],
+        sendMode: "softBlock",
+        allowSendAnyway: true,
+      });
+      await page.getByText("Stoppa det, aldrig med ”Skicka ändå”").click();
+      expect(await page.getByTestId("smart-alerts-send-anyway").isDisabled()).to.equal(true);
+      await page.getByTestId("policies-save").click();
+      await page.getByTestId("policies-saved").waitFor();
+      expect((await Organisation.findByPk(o.id))!.policy.smartAlerts).to.deep.include({ sendMode: "block" });
+      await expectNoSeriousAxe(page, "policies with Smart Alerts");
 
       await page.getByTestId("zero-access-toggle").click();
       await page.getByTestId("zero-access-understand").waitFor();

@@ -72,6 +72,7 @@ export interface AdminPolicies {
     longestExpiryDays: number | null;
   };
   subjectInNotifications: boolean;
+  smartAlerts: { keywords: string[]; sendMode: "softBlock" | "block"; allowSendAnyway: boolean };
 }
 
 export type AdminPoliciesPatch = Partial<{
@@ -80,6 +81,7 @@ export type AdminPoliciesPatch = Partial<{
   lockout: Partial<AdminPolicies["lockout"]>;
   messages: Partial<AdminPolicies["messages"]>;
   subjectInNotifications: boolean;
+  smartAlerts: Partial<AdminPolicies["smartAlerts"]>;
 }>;
 
 /** GET /api/admin/usage. */

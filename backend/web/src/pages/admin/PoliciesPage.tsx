@@ -32,6 +32,10 @@ interface Draft {
   longestOn: boolean;
   longestDays: string;
   subjectInNotifications: boolean;
+  /** Smart Alerts keywords, one per line. */
+  keywords: string;
+  sendMode: AdminPolicies["smartAlerts"]["sendMode"];
+  allowSendAnyway: boolean;
 }
 
 function draftOf(p: AdminPolicies): Draft {
@@ -46,6 +50,9 @@ function draftOf(p: AdminPolicies): Draft {
     longestOn: p.messages.longestExpiryDays !== null,
     longestDays: String(p.messages.longestExpiryDays ?? 365),
     subjectInNotifications: p.subjectInNotifications,
+    keywords: p.smartAlerts.keywords.join("\n"),
+    sendMode: p.smartAlerts.sendMode,
+    allowSendAnyway: p.smartAlerts.allowSendAnyway,
   };
 }
 
@@ -184,6 +191,12 @@ export function PoliciesPage() {
     if (draft.longestOn && longest === null) return setInvalid(t("admin.policies.messages.longestInvalid"));
     if (days !== null && longest !== null && days > longest)
       return setInvalid(t("admin.policies.messages.defaultOverLongest"));
+    const keywords = draft.keywords
+      .split("\n")
+      .map((k) => k.trim())
+      .filter(Boolean);
+    if (keywords.length > 200 || keywords.some((k) => k.length > 100))
+      return setInvalid(t("admin.policies.smartAlerts.keywordsInvalid"));
     setInvalid(null);
     setBusy(true);
     try {
@@ -196,6 +209,7 @@ export function PoliciesPage() {
           longestExpiryDays: longest,
         },
         subjectInNotifications: draft.subjectInNotifications,
+        smartAlerts: { keywords, sendMode: draft.sendMode, allowSendAnyway: draft.allowSendAnyway },
       });
       setDone(t("admin.policies.saved"));
       await loaded.reload();
@@ -313,6 +327,45 @@ export function PoliciesPage() {
           />
           <p className={settingsClasses.itemMeta} style={{ marginTop: -8 }}>
             {t("admin.policies.messages.subjectHelp")}
+          </p>
+        </div>
+      </SettingsCard>
+      <SettingsCard
+        id="smart-alerts"
+        title={t("admin.policies.smartAlerts.title")}
+        lead={t("admin.policies.smartAlerts.lead")}
+      >
+        <div className={`${formClasses.form} ${settingsClasses.narrow}`}>
+          <TextField
+            label={t("admin.policies.smartAlerts.keywords")}
+            description={t("admin.policies.smartAlerts.keywordsHelp")}
+            multiline
+            rows={4}
+            value={draft.keywords}
+            onChange={(_e, v) => set({ keywords: v ?? "" })}
+            data-testid="smart-alerts-keywords"
+          />
+          <ChoiceGroup
+            label={t("admin.policies.smartAlerts.sendMode")}
+            selectedKey={draft.sendMode}
+            onChange={(_e, o) => set({ sendMode: o?.key as Draft["sendMode"] })}
+            options={[
+              { key: "softBlock", text: t("admin.policies.smartAlerts.softBlock") },
+              { key: "block", text: t("admin.policies.smartAlerts.block") },
+            ]}
+            data-testid="smart-alerts-send-mode"
+          />
+          <Toggle
+            label={t("admin.policies.smartAlerts.allowSendAnyway")}
+            checked={draft.allowSendAnyway && draft.sendMode !== "block"}
+            disabled={draft.sendMode === "block"}
+            onChange={(_e, v) => set({ allowSendAnyway: !!v })}
+            onText={t("admin.users.on")}
+            offText={t("admin.users.off")}
+            data-testid="smart-alerts-send-anyway"
+          />
+          <p className={settingsClasses.itemMeta} style={{ marginTop: -8 }}>
+            {t("admin.policies.smartAlerts.allowSendAnywayHelp")}
           </p>
         </div>
       </SettingsCard>
