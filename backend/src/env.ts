@@ -124,6 +124,8 @@ const EnvSchema = z.object({
   RATE_LIMIT_RECIPIENT_IP_POINTS: z.coerce.number().int().min(1).default(30),
   RATE_LIMIT_RECIPIENT_LINK_SENDS_POINTS: z.coerce.number().int().min(1).default(5),
   RATE_LIMIT_RECIPIENT_LINK_CHECKS_POINTS: z.coerce.number().int().min(1).default(10),
+  /** Every step through one shared link (/m/{token}, the add-in's Outlook item), all its recipients together. */
+  RATE_LIMIT_SHARED_LINK_POINTS: z.coerce.number().int().min(1).default(60),
   RATE_LIMIT_INBOUND_POINTS: z.coerce.number().int().min(1).default(1200),
   /**
    * log2 of scrypt's N for password hashes and password-wrapped keys (services/passwords.ts).

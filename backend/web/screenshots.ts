@@ -16,7 +16,8 @@ import { logger } from "../src/logger.js";
 import { ensureWebApp } from "./build.js";
 import { settingsScreenshots } from "./screenshotsSettings.js";
 import { mailScreenshots } from "./screenshotsMail.js";
-import { addinSignInScreenshots } from "./screenshotsAddin.js";
+import { addinPaneScreenshots, addinSignInScreenshots } from "./screenshotsAddin.js";
+import { issueApiToken } from "../src/services/apiTokens.js";
 import { adminScreenshots } from "./screenshotsAdmin.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -162,6 +163,13 @@ async function main(): Promise<void> {
 
     fs.mkdirSync(outDir, { recursive: true });
     process.stdout.write("Writing screenshots:\n");
+    const paneToken = await transaction(async (t) => (await issueApiToken(t, staff, "Outlook add-in")).token);
+    if (process.argv.includes("addin")) {
+      // `npm run screenshots -- addin`: only the add-in's compose pane (the sign-in dialog's
+      // locked state needs the account locked by the sign-in screenshots first).
+      await addinPaneScreenshots({ browser, baseUrl: server.url, token: paneToken, recipient: colleague.email, shot });
+      return;
+    }
 
     let page = await newPage(browser, server.url, desktop);
     await page.goto("/login");
@@ -228,6 +236,7 @@ async function main(): Promise<void> {
     await settingsScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
     await mailScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
     await addinSignInScreenshots({ browser, baseUrl: server.url, password, withTotp, locked, shot });
+    await addinPaneScreenshots({ browser, baseUrl: server.url, token: paneToken, recipient: colleague.email, shot });
     await adminScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
   } finally {
     await browser.close();

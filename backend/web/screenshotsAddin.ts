@@ -1,4 +1,4 @@
-// `npm run screenshots`, the Outlook add-in's Kuvert sign-in dialog (/addin/signin.html) at the
+// `npm run screenshots`, the Outlook add-in: its compose pane's sending states and the Kuvert sign-in dialog (/addin/signin.html) at the
 // width of Outlook's dialog (360 px), Swedish and English. Outlook is stood in for by a minimal
 // Office object (onReady, the display language, messageParent); office.js answers empty.
 import type { Browser, Page } from "playwright-core";
@@ -54,5 +54,105 @@ export async function addinSignInScreenshots(deps: AddinScreenshotDeps): Promise
   await page.getByTestId("dialog-submit").click();
   await page.getByTestId("dialog-locked").waitFor();
   await deps.shot(page, "72-addin-sign-in-locked-english");
+  await page.context().close();
+}
+
+export interface AddinPaneScreenshotDeps {
+  browser: Browser;
+  baseUrl: string;
+  /** An API token of the sender (as after signing in to the pane). */
+  token: string;
+  recipient: string;
+  shot(page: Page, name: string, opts?: { fullPage?: boolean }): Promise<void>;
+}
+
+/**
+ * A minimal Outlook compose host as a plain script (no serialised functions): Office.js's
+ * mailbox surface the pane uses, `Mailbox 1.<mailbox>`, roaming settings, and the item in
+ * `window.__item` (attachments can be added from the outside).
+ */
+function composeHost(opts: { displayLanguage: string; mailbox: number; to: string; token: string }): string {
+  return `(() => {
+    if (location.pathname !== "/addin/taskpane.html") return;
+    localStorage.setItem("kuvert.addin.token", ${JSON.stringify(opts.token)});
+    const item = { to: [${JSON.stringify(opts.to)}], subject: "Beslut om bistånd", body: "<p>Hej! Beslutet finns i bilagan.</p>",
+      attachments: [{ id: "a1", name: "beslut.pdf", content: btoa("beslut") }], sent: false };
+    window.__item = item;
+    const ok = (cb, value, apply) => setTimeout(() => { if (apply) apply(); cb({ status: 0, value }); }, 0);
+    const list = (key) => ({ getAsync: (cb) => ok(cb, (key === "to" ? item.to : []).map((e) => ({ emailAddress: e, displayName: e }))),
+      addAsync: (l, cb) => ok(cb), setAsync: (l, cb) => ok(cb) });
+    const settings = new Map();
+    window.Office = {
+      AsyncResultStatus: { Succeeded: 0, Failed: 1 }, CoercionType: { Html: "html", Text: "text" },
+      EventType: { DialogMessageReceived: "dialogMessageReceived", DialogEventReceived: "dialogEventReceived" },
+      onReady: (cb) => new Promise((r) => setTimeout(() => { const i = { host: "Outlook", platform: "OfficeOnline" }; if (cb) cb(i); r(i); }, 0)),
+      context: {
+        displayLanguage: ${JSON.stringify(opts.displayLanguage)},
+        requirements: { isSetSupported: (n, v = "1.1") => n === "Mailbox" && Number(v.split(".")[1] || 0) <= ${opts.mailbox} },
+        roamingSettings: { get: (k) => settings.get(k), set: (k, v) => settings.set(k, v), remove: (k) => settings.delete(k), saveAsync: (cb) => cb && ok(cb) },
+        ui: { displayDialogAsync: () => undefined, messageParent: () => undefined },
+        mailbox: { item: {
+          to: list("to"), cc: list("cc"), bcc: list("bcc"),
+          subject: { getAsync: (cb) => ok(cb, item.subject), setAsync: (s, cb) => ok(cb, undefined, () => (item.subject = s)) },
+          body: { getAsync: (t, cb) => ok(cb, item.body), setAsync: (h, o, cb) => ok(cb, undefined, () => (item.body = h)) },
+          getAttachmentsAsync: (cb) => ok(cb, item.attachments.map((a) => ({ id: a.id, name: a.name, size: 6, attachmentType: "file", isInline: false, contentType: "application/pdf" }))),
+          getAttachmentContentAsync: (id, cb) => ok(cb, { format: "base64", content: (item.attachments.find((a) => a.id === id) || { content: "" }).content }),
+          removeAttachmentAsync: (id, cb) => ok(cb, undefined, () => (item.attachments = item.attachments.filter((a) => a.id !== id))),
+          saveAsync: (cb) => ok(cb, "AAMkDraft="),
+          sendAsync: (cb) => ok(cb, undefined, () => (item.sent = true)),
+        } },
+      },
+    };
+  })();`;
+}
+
+async function panePage(
+  deps: AddinPaneScreenshotDeps,
+  opts: { displayLanguage: string; mailbox: number },
+): Promise<Page> {
+  const context = await deps.browser.newContext({
+    baseURL: deps.baseUrl,
+    viewport: { width: 360, height: 900 },
+    deviceScaleFactor: 1,
+  });
+  await context.route(`${officeJsOrigin}/**`, (route) =>
+    route.fulfill({ status: 200, contentType: "text/javascript", body: "" }),
+  );
+  await context.addInitScript({ content: composeHost({ ...opts, to: deps.recipient, token: deps.token }) });
+  const page = await context.newPage();
+  await page.goto("/addin/taskpane.html?mode=compose");
+  await page.getByTestId("send-securely").waitFor();
+  return page;
+}
+
+/** The compose pane's sending states (issue 12): the item sent as the notification, the fallback, a late attachment. */
+export async function addinPaneScreenshots(deps: AddinPaneScreenshotDeps): Promise<void> {
+  await ensureAddin();
+  let page = await panePage(deps, { displayLanguage: "sv-SE", mailbox: 15 });
+  await page.getByTestId("send-securely").click();
+  await page.getByTestId("send-done").waitFor({ timeout: 30_000 });
+  await deps.shot(page, "73-addin-pane-sent-as-notification");
+  await page.context().close();
+
+  page = await panePage(deps, { displayLanguage: "en-US", mailbox: 14 });
+  await page.getByTestId("compose-fallback").waitFor();
+  await deps.shot(page, "74-addin-pane-without-mailbox-1-15-english");
+  await page.context().close();
+
+  page = await panePage(deps, { displayLanguage: "sv-SE", mailbox: 15 });
+  await page.route("**/api/messages", async (route) => {
+    if (route.request().method() === "POST")
+      await page.evaluate(() =>
+        (window as unknown as { __item: { attachments: object[] } }).__item.attachments.push({
+          id: "late",
+          name: "sen.pdf",
+          content: btoa("klartext"),
+        }),
+      );
+    await route.continue();
+  });
+  await page.getByTestId("send-securely").click();
+  await page.getByTestId("finish-notification").waitFor({ timeout: 30_000 });
+  await deps.shot(page, "75-addin-pane-attachment-added-notification-waits");
   await page.context().close();
 }

@@ -13,10 +13,12 @@ import { env } from "../../backend/src/env.js";
 import { transaction } from "../../backend/src/db.js";
 import { issueApiToken, revokeApiToken } from "../../backend/src/services/apiTokens.js";
 import { Message } from "../../backend/src/models/Message.js";
+import { hashLinkToken } from "../../backend/src/services/messages/linkTokens.js";
 import { PROFESSIONAL_MONTHLY_MESSAGES } from "../../backend/src/services/messages/plans.js";
 import { createOrganisation } from "../../backend/src/commands/createOrganisation.js";
 import type { User } from "../../backend/src/models/User.js";
-import { buildUser, defaultPassword, uniqueEmail } from "../support/factories.js";
+import { buildUser, defaultPassword, uniqueEmail, uniqueMobile } from "../support/factories.js";
+import { drain } from "../support/outbox.js";
 import { enableTotp, signIn, withEnv } from "../support/auth.js";
 import { ApiClient } from "../support/server.js";
 import { totpCodeAt } from "../../backend/src/services/totp.js";
@@ -36,6 +38,8 @@ interface HostItem {
 
 interface HostState extends HostItem {
   sent: boolean;
+  /** What the host sent with item.sendAsync: the item as it was at that moment. */
+  outbox: HostItem[];
   dialogs: string[];
   calls: string[];
 }
@@ -47,7 +51,7 @@ interface HostState extends HostItem {
  * the sign-in dialog is the real /addin/signin.html.
  */
 function outlookHost(init: { item: HostItem; displayLanguage: string; read: boolean; mailbox: number }): void {
-  const state: HostState = { ...init.item, sent: false, dialogs: [], calls: [] };
+  const state: HostState = { ...init.item, sent: false, outbox: [], dialogs: [], calls: [] };
   (window as unknown as { __outlook: HostState }).__outlook = state;
   type Cb<T> = (r: { status: number; value?: T; error?: { code: number; name: string; message: string } }) => void;
   const ok = <T>(cb: Cb<T>, value?: T, apply?: () => void, op?: string) =>
@@ -99,7 +103,17 @@ function outlookHost(init: { item: HostItem; displayLanguage: string; read: bool
         "removeAttachmentAsync",
       ),
     saveAsync: (cb: Cb<string>) => ok(cb, "AAMkDraft="),
-    sendAsync: (cb: Cb<void>) => ok(cb, undefined, () => (state.sent = true), "sendAsync"),
+    sendAsync: (cb: Cb<void>) =>
+      ok(
+        cb,
+        undefined,
+        () => {
+          state.sent = true;
+          const { to, cc, bcc, subject, bodyHtml, attachments } = state;
+          state.outbox.push(JSON.parse(JSON.stringify({ to, cc, bcc, subject, bodyHtml, attachments })) as HostItem);
+        },
+        "sendAsync",
+      ),
   };
   // Message Read: plain properties instead of async getters (how the adapter tells the modes apart).
   const readItem = {
@@ -191,6 +205,17 @@ async function openPane(
 
 const hostState = (page: Page) => page.evaluate(() => (window as unknown as { __outlook: HostState }).__outlook);
 
+const sharedLinkPattern = /href="(http:\/\/kuvert\.test\/m\/([A-Za-z0-9_-]{43}))"/;
+
+/** The shared link in the notification the pane made of the item, and the message it leads to. */
+async function sharedLinkIn(bodyHtml: string): Promise<{ link: string; token: string; messageId: string }> {
+  const found = sharedLinkPattern.exec(bodyHtml);
+  expect(found, bodyHtml).to.not.equal(null);
+  const message = await Message.findOne({ where: { sharedTokenHash: hashLinkToken(found![2]) } });
+  expect(message, "the shared token is stored hashed").to.not.equal(null);
+  return { link: found![1], token: found![2], messageId: message!.id };
+}
+
 async function issueToken(user: User): Promise<{ id: string; token: string }> {
   return transaction((t) => issueApiToken(t, user, "Outlook add-in (test)"));
 }
@@ -273,10 +298,8 @@ describe("Outlook add-in task pane (browser)", function () {
     expect(host.subject).to.equal("Du har fått ett säkert meddelande");
     expect(host.subject).not.to.contain(marker);
     expect(host.bodyHtml).not.to.contain(marker);
-    const link = /href="(http:\/\/kuvert\.test\/mailbox\/inbox\/([0-9a-f-]{36}))"/.exec(host.bodyHtml);
-    expect(link, host.bodyHtml).to.not.equal(null);
+    const { messageId } = await sharedLinkIn(host.bodyHtml);
     expect(host.attachments).to.deep.equal([]);
-    const messageId = link![2];
 
     // At rest: neither the subject, the body nor the attachment's bytes, anywhere.
     const needles = [
@@ -319,6 +342,190 @@ describe("Outlook add-in task pane (browser)", function () {
         expect(Buffer.from(await res.arrayBuffer()).equals(expected)).to.equal(true);
       }
     }
+    expect(errors).to.deep.equal([]);
+  });
+
+  it("one e-mail per recipient: the Outlook item; its one link lets each recipient in on the real recipient page", async () => {
+    const { page, baseUrl, errors } = current();
+    const delivery = await startDelivery();
+    try {
+      const stranger = uniqueEmail("ny-mottagare");
+      const mobile = uniqueMobile();
+      const marker = crypto.randomBytes(6).toString("hex");
+      await openPane(
+        page,
+        {
+          to: [stranger],
+          cc: [alice.email],
+          bcc: [],
+          subject: `Ärende ${marker}`,
+          bodyHtml: `<p>Innehåll ${marker}</p>`,
+          attachments: [],
+        },
+        await apiToken(sender),
+        "sv-SE",
+        errors,
+      );
+      expect(await page.getByTestId("compose-fallback").count(), "this Outlook sends the item").to.equal(0);
+      await page.getByTestId("send-securely").click();
+      await page.getByLabel(stranger, { exact: false }).fill(mobile);
+      await page.getByTestId("send-securely").click();
+      const done = page.getByTestId("send-done");
+      await done.waitFor({ timeout: 30_000 });
+      expect(await done.textContent()).to.contain("Mottagarna fick Outlook-mejlet som sin avisering");
+      await page.screenshot({ path: "/tmp/addin-pane-sent-sv.png", fullPage: true });
+
+      const host = await hostState(page);
+      expect(host.outbox, "the pane sent the item once").to.have.length(1);
+      const item = host.outbox[0];
+      expect(item.subject).to.equal("Du har fått ett säkert meddelande");
+      expect(item.bodyHtml).to.not.contain(marker);
+      expect(item.attachments).to.deep.equal([]);
+      const { link, messageId } = await sharedLinkIn(item.bodyHtml);
+      // Kuvert itself e-mails nobody: each recipient's one e-mail is the Outlook item.
+      await drain(delivery.worker);
+      for (const who of [stranger, alice.email]) {
+        const fromOutlook = host.outbox.filter((m) => [...m.to, ...m.cc, ...m.bcc].includes(who)).length;
+        const fromKuvert = delivery.smtp.mails.filter((m) => m.envelopeTo.includes(who)).length;
+        expect({ who, fromOutlook, fromKuvert }).to.deep.equal({ who, fromOutlook: 1, fromKuvert: 0 });
+      }
+
+      // The first-time recipient opens the item's link: address, SMS code, password → the message.
+      const visitor = await page.context().browser()!.newContext({ baseURL: baseUrl });
+      try {
+        const r = await visitor.newPage();
+        await r.goto(link.replace("http://kuvert.test", baseUrl));
+        await r.getByTestId("recipient-email").fill(uniqueEmail("obehorig"));
+        await r.getByTestId("recipient-next").click();
+        await r.getByText("Det är inte adressen som meddelandet skickades till", { exact: false }).waitFor();
+        await r.getByTestId("recipient-email").fill(stranger);
+        await r.getByTestId("recipient-next").click();
+        await r.getByTestId("recipient-code").waitFor();
+        const code = await delivery.smsCode(mobile);
+        await r.getByTestId("recipient-code").fill(code);
+        await r.getByTestId("recipient-verify").click();
+        await r.getByTestId("recipient-password").fill("Vinterdag-2026");
+        await r.getByText("Jag godkänner Kuverts användarvillkor").click();
+        await r.getByTestId("recipient-register").click();
+        await r.waitForURL(new RegExp(`/mailbox/inbox/${messageId}$`));
+        await r
+          .getByTestId("message-subject")
+          .filter({ hasText: `Ärende ${marker}` })
+          .waitFor();
+        // The account holder through the same link: sent to sign in.
+        const k = await (await page.context().browser()!.newContext({ baseURL: baseUrl })).newPage();
+        await k.goto(link.replace("http://kuvert.test", baseUrl));
+        await k.getByTestId("recipient-email").fill(alice.email);
+        await k.getByTestId("recipient-next").click();
+        await k.getByTestId("recipient-sign-in").waitFor();
+        await k.context().close();
+        // Alice reads the Outlook item in the read pane: its shared link leads to the message.
+        const created = await (
+          await signIn(alice)
+        ).post<{ token: string }>("/api/account/tokens", { label: "Outlook", password: defaultPassword });
+        expect(created.status, created.text).to.equal(201);
+        const reader = await page.context().newPage();
+        // PUBLIC_URL is kuvert.test in tests; the pane's server is the test server.
+        const received = { ...item, bodyHtml: item.bodyHtml.replaceAll("http://kuvert.test", baseUrl) };
+        await openPane(reader, received, created.body.token, "sv-SE", errors, true);
+        await reader.getByTestId("read-message").waitFor();
+        expect(await reader.getByTestId("read-subject").textContent()).to.equal(`Ärende ${marker}`);
+        expect(await reader.getByTestId("open-in-mailbox").getAttribute("href")).to.equal(
+          `${baseUrl}/mailbox/inbox/${messageId}`,
+        );
+        await reader.close();
+      } finally {
+        await visitor.close();
+      }
+      expect(errors.filter((e) => !e.includes("422"))).to.deep.equal([]); // 422: mobile_required, asked once
+    } finally {
+      await delivery.close();
+    }
+  });
+
+  it("an Outlook without Mailbox 1.15: the pane says Kuvert notifies the recipients, and it does; the item is not sent", async () => {
+    const { page, errors } = current();
+    const delivery = await startDelivery();
+    try {
+      await openPane(
+        page,
+        { to: [alice.email], cc: [], bcc: [], subject: "Äldre Outlook", bodyHtml: "<p>Hej</p>", attachments: [] },
+        await apiToken(sender),
+        "en-US",
+        errors,
+        false,
+        14,
+      );
+      const notice = page.getByTestId("compose-fallback");
+      await notice.waitFor();
+      expect(await notice.textContent()).to.contain("Kuvert will e-mail the recipients a notification itself");
+      await page.screenshot({ path: "/tmp/addin-pane-fallback-en.png", fullPage: true });
+      expect(await seriousAxeViolations(page)).to.deep.equal([]);
+      await page.getByTestId("send-securely").click();
+      const done = page.getByTestId("send-done");
+      await done.waitFor({ timeout: 30_000 });
+      expect(await done.textContent()).to.contain("Kuvert has e-mailed the recipients");
+      await page.screenshot({ path: "/tmp/addin-pane-fallback-done-en.png", fullPage: true });
+      const host = await hostState(page);
+      expect(host.sent).to.equal(false);
+      expect(host.outbox).to.deep.equal([]);
+      expect(host.bodyHtml).to.not.match(/\/m\//);
+      const mail = await delivery.mailTo(alice.email, /säkert meddelande|secure message/i);
+      expect(mail.text).to.match(/\/r\/[A-Za-z0-9_-]{43}/);
+      expect(errors).to.deep.equal([]);
+    } finally {
+      await delivery.close();
+    }
+  });
+
+  it("an attachment added while the message is being sent: the notification waits until the user removes it", async () => {
+    const { page, errors } = current();
+    const item: HostItem = {
+      to: [alice.email],
+      cc: [],
+      bcc: [],
+      subject: "Sen bilaga",
+      bodyHtml: "<p>Hej</p>",
+      attachments: [
+        { id: "a", name: "a.txt", contentType: "text/plain", content: Buffer.from("abc").toString("base64") },
+      ],
+    };
+    await openPane(page, item, await apiToken(sender), "sv-SE", errors);
+    await page.route("**/api/messages", async (route) => {
+      if (route.request().method() === "POST")
+        await page.evaluate(() =>
+          (window as unknown as { __outlook: HostState }).__outlook.attachments.push({
+            id: "late",
+            name: "sen.pdf",
+            contentType: "application/pdf",
+            content: btoa("klartext"),
+          }),
+        );
+      await route.continue();
+    });
+    await page.getByTestId("send-securely").click();
+    const error = page.getByTestId("send-error");
+    await error.waitFor({ timeout: 30_000 });
+    expect(await error.textContent()).to.contain("mottagarna har inte aviserats än");
+    await page.screenshot({ path: "/tmp/addin-pane-attachment-added-sv.png", fullPage: true });
+    let host = await hostState(page);
+    expect(host.calls, "the item is untouched").to.deep.equal([]);
+    expect(host.attachments.map((a) => a.id)).to.deep.equal(["a", "late"]);
+    // Still there: pressing the button stops again.
+    await page.getByTestId("finish-notification").click();
+    await page.getByTestId("send-error").filter({ hasText: "sen.pdf" }).waitFor();
+    expect((await hostState(page)).sent).to.equal(false);
+    // The user removes it in Outlook; now the notification goes.
+    await page.evaluate(() => {
+      const o = (window as unknown as { __outlook: HostState }).__outlook;
+      o.attachments = o.attachments.filter((a) => a.id !== "late");
+    });
+    await page.getByTestId("finish-notification").click();
+    await page.getByTestId("send-done").waitFor({ timeout: 30_000 });
+    host = await hostState(page);
+    expect(host.outbox).to.have.length(1);
+    expect(host.outbox[0].attachments).to.deep.equal([]);
+    await sharedLinkIn(host.outbox[0].bodyHtml);
     expect(errors).to.deep.equal([]);
   });
 
@@ -718,10 +925,9 @@ describe("Outlook add-in: the Kuvert sign-in page in a real dialog window (brows
     await page.getByTestId("send-done").waitFor({ timeout: 30_000 });
     const sent = await hostState(page);
     expect(sent.sent).to.equal(true);
-    const link = /\/mailbox\/inbox\/([0-9a-f-]{36})/.exec(sent.bodyHtml);
-    expect(link, sent.bodyHtml).to.not.equal(null);
+    const { messageId } = await sharedLinkIn(sent.bodyHtml);
     // The token carries the unlocked key: the sender's own copy opens with it.
-    const own = await fetch(`${baseUrl}/api/messages/${link![1]}`, { headers: { Authorization: `Bearer ${token}` } });
+    const own = await fetch(`${baseUrl}/api/messages/${messageId}`, { headers: { Authorization: `Bearer ${token}` } });
     expect(own.status).to.equal(200);
     expect(((await own.json()) as { subject: string }).subject).to.equal("Inloggad via dialogen");
     expect(errors).to.deep.equal([]);

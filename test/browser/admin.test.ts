@@ -164,6 +164,9 @@ describe("web app: admin console (browser)", function () {
       await page.getByTestId("idle-minutes").fill("15");
       await page.getByTestId("attachment-on").locator("label").click();
       await page.getByTestId("attachment-mb").fill("25");
+      // Smart Alerts (issue 12): the organisation's words, and "Send anyway" offered.
+      await page.getByTestId("smart-alerts-keywords").fill("Projekt Falken\n  orosanmälan \n");
+      await page.getByTestId("smart-alerts-send-anyway").click();
       await page.getByTestId("policies-save").click();
       await page.getByTestId("policies-saved").waitFor();
       const saved = (await Organisation.findByPk(o.id))!.policy;
@@ -171,6 +174,17 @@ describe("web app: admin console (browser)", function () {
       expect(saved.messages).to.deep.include({ forced: ["idCheck"], defaultExpiryDays: 14, longestExpiryDays: 30 });
       expect(saved).to.deep.include({ sessionIdleMinutes: 15, attachmentMaxMb: 25 });
       expect(saved).not.to.have.property("sessionAbsoluteHours");
+      expect(saved.smartAlerts).to.deep.equal({
+        keywords: ["Projekt Falken", "orosanmälan"],
+        sendMode: "softBlock",
+        allowSendAnyway: true,
+      });
+      await page.getByText("Stoppa det, aldrig med ”Skicka ändå”").click();
+      expect(await page.getByTestId("smart-alerts-send-anyway").isDisabled()).to.equal(true);
+      await page.getByTestId("policies-save").click();
+      await page.getByTestId("policies-saved").waitFor();
+      expect((await Organisation.findByPk(o.id))!.policy.smartAlerts).to.deep.include({ sendMode: "block" });
+      await expectNoSeriousAxe(page, "policies with Smart Alerts");
 
       await page.getByTestId("zero-access-toggle").click();
       await page.getByTestId("zero-access-understand").waitFor();

@@ -3,14 +3,16 @@
  * check its subject, body and attachment names for sensitive content. Sensitive → stop the send
  * with a message in the user's language and a button that opens the Kuvert pane (Send
  * securely); harmless → let it go. Whether the user may still "send anyway" is set by the
- * manifest's SendMode (SoftBlock by default, Block by org policy) and, on Mailbox 1.14+, by the
- * org policy's allowSendAnyway (sendModeOverride promptUser).
+ * manifest's SendMode (SoftBlock by default, Block by deployment) and, on Mailbox 1.14+, by the
+ * org's Smart Alerts policy that the pane roams here (sendMode softBlock + allowSendAnyway →
+ * sendModeOverride promptUser; sendMode block never offers it). Its keywords add to the checks.
  *
  * Every failure goes through handleError, and `event.completed` is called exactly once.
  */
 import type { OfficeAdapter } from "../office/adapter.js";
 import { checkMessage, type SensitivityFinding } from "#shared/sensitivity.js";
 import { languageOf, listFindings, type Lang } from "#shared/findingText.js";
+import { offersSendAnyway, parseSmartAlertsPolicy, type SmartAlertsPolicy } from "#shared/smartAlertsPolicy.js";
 
 /** What the handler passes to event.completed (Office's SmartAlertsEventCompletedOptions). */
 export interface SmartAlertsCompletion {
@@ -26,13 +28,11 @@ export interface SendEventLike {
   completed(options: SmartAlertsCompletion): void;
 }
 
-/** Org policy cached by the task pane in roaming settings after sign-in (see policyKey). */
-export interface SendPolicy {
-  /** Organisation keywords, added to the built-in list. */
-  keywords: string[];
-  /** Offer "Send anyway" (sendModeOverride promptUser) instead of blocking. */
-  allowSendAnyway: boolean;
-}
+/**
+ * The organisation's Smart Alerts policy, which the task pane keeps in Outlook's roaming
+ * settings (under policyKey) after sign-in: keywords, send mode and "Send anyway".
+ */
+export type SendPolicy = SmartAlertsPolicy;
 
 export const policyKey = "kuvert.sendPolicy";
 /** The compose button's Control id in manifest.xml: the alert's button opens this pane. */
@@ -61,16 +61,9 @@ export function alertMessage(findings: SensitivityFinding[], lang: Lang): string
   return message.length <= 500 ? message : `${t.intro}. ${t.outro}`;
 }
 
-/** Reads the cached org policy; anything malformed counts as "no extra policy". */
+/** Reads the roamed org policy; anything malformed counts as "no extra policy". */
 export function readPolicy(office: OfficeAdapter): SendPolicy {
-  const raw = office.getSetting<unknown>(policyKey);
-  const policy: SendPolicy = { keywords: [], allowSendAnyway: false };
-  if (!raw || typeof raw !== "object") return policy;
-  const r = raw as Record<string, unknown>;
-  if (Array.isArray(r.keywords))
-    policy.keywords = r.keywords.filter((k): k is string => typeof k === "string").slice(0, 500);
-  policy.allowSendAnyway = r.allowSendAnyway === true;
-  return policy;
+  return parseSmartAlertsPolicy(office.getSetting<unknown>(policyKey));
 }
 
 /** Calls completed once, whatever happens after. */
@@ -143,7 +136,7 @@ export async function onMessageSend(
       errorMessage: alertMessage(report.findings, lang),
       cancelLabel: t.button,
       commandId: composeCommandId,
-      ...(policy.allowSendAnyway ? { sendModeOverride: "promptUser" as const } : {}),
+      ...(offersSendAnyway(policy) ? { sendModeOverride: "promptUser" as const } : {}),
     });
   } catch (err) {
     handleError(event, err, lang);

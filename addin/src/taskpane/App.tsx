@@ -4,6 +4,7 @@ import { useTranslation } from "react-i18next";
 import type { OfficeAdapter } from "../office/adapter.js";
 import type { SignedInUser } from "../auth/signIn.js";
 import { apiJson, type KuvertApi } from "./api.js";
+import { syncSmartAlertsPolicy } from "./roamingPolicy.js";
 import { loadToken, saveToken } from "./session.js";
 import { SignInPanel } from "./components/SignInPanel.js";
 import { ComposePane } from "./components/ComposePane.js";
@@ -49,6 +50,14 @@ export function App({ office, apiBase, lang }: AppProps) {
       setChecking(false);
     });
   }, [apiBase]);
+
+  // The organisation's Smart Alerts policy into roaming settings, for the OnMessageSend handler.
+  const signedToken = signed?.token ?? null;
+  useEffect(() => {
+    if (!signedToken) return;
+    const roamApi = { base: apiBase, token: signedToken, fetch: window.fetch.bind(window) };
+    void syncSmartAlertsPolicy(office, roamApi).catch(() => undefined); // kept as it was; tried again next time
+  }, [office, apiBase, signedToken]);
 
   function handleSignedIn(result: { token: string; user: SignedInUser }) {
     saveToken(result.token);

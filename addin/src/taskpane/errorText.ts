@@ -9,8 +9,9 @@ export { errorText };
 export function sendErrorText(t: TFunction, err: unknown): string {
   if (err instanceof AttachmentAddedError) {
     const names = err.names.join(", ");
-    return err.messageId === null
-      ? t("sendGuard.attachmentAdded", { names })
+    if (err.messageId === null) return t("sendGuard.attachmentAdded", { names });
+    return err.pending
+      ? t("sendGuard.attachmentAddedBeforeNotify", { names })
       : t("sendGuard.attachmentAddedAfterSend", { names });
   }
   if (err instanceof ItemUpdateError) return t("compose.sentButItem", { message: err.message });

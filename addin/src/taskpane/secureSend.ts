@@ -9,8 +9,14 @@
  *    with 422 `signature_required`;
  * 3. only after the server accepted the message: turn the Outlook item into the neutral
  *    notification (subject, body with the link, no attachments) and send it where Office allows
- *    (Mailbox 1.15). The attachment list is read again before sending and before the item is
- *    changed: one added in Outlook meanwhile stops the send (AttachmentAddedError).
+ *    (Mailbox 1.15). There the item IS the recipients' one notification (issue 12): the send
+ *    request says so (`paneSendsNotification`), the backend e-mails nobody and answers with the
+ *    notification, whose link (/m/{token}) works for every recipient after they identify
+ *    themselves. Where the pane cannot send, the backend notifies the recipients as before and
+ *    the item becomes a neutral notice the user may discard. The attachment list is read again
+ *    before sending and right before the item is changed: one added in Outlook meanwhile stops
+ *    the send (AttachmentAddedError; after the message went, with the notification still to
+ *    send: finishNotification once the user removed it).
  * Office calls are made one at a time (Outlook allows at most three simultaneous calls).
  * Any failure before step 3 leaves the Outlook item exactly as it was.
  */
@@ -85,8 +91,26 @@ export interface SendDeps {
 
 export interface SendResult {
   messageId: string;
-  /** True when the pane sent the Outlook item (Mailbox 1.15); otherwise the user presses Send. */
+  /**
+   * True when the pane sent the Outlook item as the recipients' notification (Mailbox 1.15);
+   * otherwise Kuvert e-mailed them and the item is a neutral notice the user may discard.
+   */
   sentByPane: boolean;
+}
+
+interface Notification {
+  subject: string;
+  html: string;
+  link: string;
+}
+
+/** What is left to do after the message went: turn the item into `note` (and send it when `send`). */
+export interface PendingNotification {
+  messageId: string;
+  note: Notification;
+  /** The Outlook attachments that went encrypted (removed from the item). */
+  known: Attachment[];
+  send: boolean;
 }
 
 /** Unique addresses of To, Cc and Bcc (case-insensitive), the first spelling kept. */
@@ -251,33 +275,59 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
   const to = input.addresses.map((email) =>
     input.mobiles[email.toLowerCase()] ? { email, mobile: input.mobiles[email.toLowerCase()] } : { email },
   );
-  const sent = await apiJson<{ id: string }>(api, "POST", "/api/messages", {
+  // Mailbox 1.15 (item.sendAsync): the pane sends the item, which is then the one notification.
+  const paneSends = office.canSend();
+  const sent = await apiJson<{ id: string; notification?: Notification }>(api, "POST", "/api/messages", {
     to,
     encrypted: { content, envelopes },
     draftId: draft.id,
     options,
     ...(signature ? { signatureVersion: signature.version } : {}),
+    ...(paneSends ? { paneSendsNotification: true, notificationLocale: input.locale } : {}),
   });
 
   deps.onStep?.("notifying");
-  // Read the list again right before the item becomes the notification: an attachment added
-  // meanwhile would go out with it unencrypted, so the item is left untouched instead.
-  await stopIfAttachmentAdded(office, outlookAttachments, sent.id);
-  try {
-    const note = await apiJson<{ subject: string; html: string }>(
+  const note =
+    sent.notification ??
+    (await apiJson<Notification>(
       api,
       "GET",
       `/api/addin/notification?messageId=${encodeURIComponent(sent.id)}&locale=${input.locale}`,
-    );
-    await office.setSubject(note.subject);
-    await office.setBodyHtml(note.html);
-    for (const a of outlookAttachments) await office.removeAttachment(a.id);
-    const sentByPane = office.canSend();
-    if (sentByPane) await office.send();
-    deps.onStep?.("done");
-    return { messageId: sent.id, sentByPane };
+    ).catch((err: unknown) => {
+      throw new ItemUpdateError(sent.id, err instanceof Error ? err.message : String(err));
+    }));
+  const result = await finishNotification(office, {
+    messageId: sent.id,
+    note,
+    known: outlookAttachments,
+    send: paneSends,
+  });
+  deps.onStep?.("done");
+  return result;
+}
+
+/**
+ * Turns the Outlook item into the notification and, where the pane sends it, sends it. The
+ * attachment list is read again right before: an attachment added meanwhile would go out with
+ * it unencrypted, so the item is left untouched (AttachmentAddedError carrying `pending`; call
+ * again once the user removed it). Office calls one at a time.
+ */
+export async function finishNotification(office: OfficeAdapter, pending: PendingNotification): Promise<SendResult> {
+  await stopIfAttachmentAdded(office, pending.known, pending.messageId, pending);
+  try {
+    await office.setSubject(pending.note.subject);
+    await office.setBodyHtml(pending.note.html);
+    const current = new Set((await office.getAttachments()).map((a) => a.id));
+    for (const a of pending.known) if (current.has(a.id)) await office.removeAttachment(a.id);
+    if (pending.send) {
+      // The notification carries no attachment: one there now was added meanwhile.
+      await stopIfAttachmentAdded(office, [], pending.messageId, pending);
+      await office.send();
+    }
+    return { messageId: pending.messageId, sentByPane: pending.send };
   } catch (err) {
-    throw new ItemUpdateError(sent.id, err instanceof Error ? err.message : String(err));
+    if (err instanceof AttachmentAddedError) throw err;
+    throw new ItemUpdateError(pending.messageId, err instanceof Error ? err.message : String(err));
   }
 }
 
@@ -290,19 +340,27 @@ export class AttachmentAddedError extends Error {
   constructor(
     readonly names: string[],
     readonly messageId: string | null,
+    /** The notification still to send (the pane sends the item): finishNotification after the user removed it. */
+    readonly pending: PendingNotification | null = null,
   ) {
     super(`attachment_added:${names.join(", ")}`);
     this.name = "AttachmentAddedError";
   }
 }
 
-async function stopIfAttachmentAdded(office: OfficeAdapter, known: Attachment[], messageId: string | null) {
+async function stopIfAttachmentAdded(
+  office: OfficeAdapter,
+  known: Attachment[],
+  messageId: string | null,
+  pending: PendingNotification | null = null,
+) {
   const ids = new Set(known.map((a) => a.id));
   const added = (await office.getAttachments()).filter((a) => !ids.has(a.id));
   if (added.length)
     throw new AttachmentAddedError(
       added.map((a) => a.name),
       messageId,
+      pending?.send ? pending : null,
     );
 }
 

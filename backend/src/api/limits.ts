@@ -42,6 +42,7 @@ export const limits = {
   recipientIp: limit("RATE_LIMIT_RECIPIENT_IP_POINTS", QUARTER),
   recipientLinkSends: limit("RATE_LIMIT_RECIPIENT_LINK_SENDS_POINTS", QUARTER),
   recipientLinkChecks: limit("RATE_LIMIT_RECIPIENT_LINK_CHECKS_POINTS", QUARTER),
+  sharedLink: limit("RATE_LIMIT_SHARED_LINK_POINTS", QUARTER),
   inbound: limit("RATE_LIMIT_INBOUND_POINTS", MINUTE),
 } satisfies Record<string, Limit>;
 

@@ -32,6 +32,9 @@ function differences(a: AdminPolicies, b: AdminPolicies): Record<string, { from:
     "sessions.idleMinutes": p.sessions.idleMinutes,
     "sessions.absoluteHours": p.sessions.absoluteHours,
     attachmentMaxMb: p.attachmentMaxMb,
+    "smartAlerts.keywords": p.smartAlerts.keywords.length,
+    "smartAlerts.sendMode": p.smartAlerts.sendMode,
+    "smartAlerts.allowSendAnyway": p.smartAlerts.allowSendAnyway,
   });
   const x = flat(a);
   const y = flat(b);

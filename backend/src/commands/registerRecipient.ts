@@ -10,7 +10,7 @@ import { createSession } from "../services/sessions.js";
 import type { AuthState } from "../services/sessions.js";
 import { rewrapUserKeys, unlockKeysForSession } from "../services/keys/userKeys.js";
 import { sameHash } from "../services/messages/linkTokens.js";
-import { findRecipientLink, hashVerifySecret } from "../services/messages/recipientLink.js";
+import { resolveRecipientLink, type LinkRef, hashVerifySecret } from "../services/messages/recipientLink.js";
 import { recordIdCheckPass } from "../services/messages/idCheck.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
 
@@ -28,13 +28,13 @@ export async function registerRecipient(
   ctx: ParameterizedContext,
   t: Transaction,
   props: {
-    token: string;
+    token: LinkRef;
     verifySecret: string | undefined;
     password: string;
     meta: { ip: string | null; userAgent: string | null };
   },
 ): Promise<{ messageId: string }> {
-  const { recipient, message, user } = await findRecipientLink(props.token, t);
+  const { recipient, message, user } = await resolveRecipientLink(props.token, t);
   if (user.status !== "pending") throw AccountExistsError();
   const now = Date.now();
   const verified =

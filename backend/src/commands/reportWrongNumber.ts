@@ -2,7 +2,7 @@ import type { Transaction } from "sequelize";
 import { env } from "../env.js";
 import { normaliseEmail, User } from "../models/User.js";
 import { enqueueEmail } from "../outbox/enqueue.js";
-import { findRecipientLink } from "../services/messages/recipientLink.js";
+import { resolveRecipientLink, type LinkRef } from "../services/messages/recipientLink.js";
 import { EmailMismatchError } from "./startRecipientVerification.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
 
@@ -12,18 +12,18 @@ import { recordAudit } from "../services/audit/recordAudit.js";
  * message content, no number). The route limits it to one report per link and day.
  */
 /** Throws unless `email` is the address the link was sent to (checked before the daily limit is spent). */
-export async function assertLinkEmail(token: string, email: string): Promise<void> {
-  const { user } = await findRecipientLink(token);
+export async function assertLinkEmail(token: LinkRef, email: string): Promise<void> {
+  const { user } = await resolveRecipientLink(token);
   if (normaliseEmail(email) !== user.email) throw EmailMismatchError();
 }
 
 export async function reportWrongNumber(
   t: Transaction,
-  token: string,
+  token: LinkRef,
   email: string,
   meta: { ip: string | null; userAgent: string | null },
 ): Promise<void> {
-  const { recipient, message, user } = await findRecipientLink(token, t);
+  const { recipient, message, user } = await resolveRecipientLink(token, t);
   if (normaliseEmail(email) !== user.email) throw EmailMismatchError();
   await recordAudit(t, {
     type: "recipient.wrong_number",

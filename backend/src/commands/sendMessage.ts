@@ -50,6 +50,11 @@ export interface SendMessageProps {
   draft?: SendDraft | null;
   /** The add-in's pre-encrypted form: content JWE and one envelope per reader; the server never sees plaintext. */
   encrypted?: PreEncrypted | null;
+  /**
+   * The add-in sends the Outlook item itself as the one notification (issue 12): no e-mail from
+   * the backend to the recipients; the message gets a shared link (/m/{token}) for the item.
+   */
+  paneSendsNotification?: boolean;
   ip?: string | null;
   userAgent?: string | null;
 }
@@ -62,6 +67,8 @@ export interface SentRecipient {
 export interface SendMessageResult {
   message: Message;
   recipients: SentRecipient[];
+  /** The shared link token (only its hash is stored) when the pane sends the notification. */
+  sharedToken: string | null;
 }
 
 /**
@@ -128,7 +135,9 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
       : await sealMessage(content, readers);
   }
 
+  const shared = props.paneSendsNotification ? newLinkToken() : null;
   const fields = {
+    sharedTokenHash: shared?.hash ?? null,
     senderId: sender.id,
     organisationId: sender.organisationId,
     state: "active" as const,
@@ -166,20 +175,23 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
 
   // One insert per table for all recipients (rows, link tokens, notifications), not one per recipient.
   const tokenExpiresAt = options.expiresAt ?? new Date(now.getTime() + LINK_LIFETIME_MS);
+  // The Outlook item (sent by the pane) is the notification when the pane says so.
+  const notifyByEmail = options.notify && !shared;
+  const notified = options.notify || !!shared;
   const links = resolved.map(() => newLinkToken());
   const recipients = await MessageRecipient.bulkCreate(
     resolved.map((r, i) => ({
       messageId,
       userId: r.user.id,
-      status: options.notify ? ("notified" as const) : ("queued" as const),
+      status: notified ? ("notified" as const) : ("queued" as const),
       mobile: r.mobile,
       tokenHash: links[i].hash,
       tokenExpiresAt,
-      notifiedAt: options.notify ? now : null,
+      notifiedAt: notified ? now : null,
     })),
     { transaction: t },
   );
-  if (options.notify) {
+  if (notifyByEmail) {
     const showSubject = await subjectAllowedFor(
       t,
       sender,
@@ -216,5 +228,5 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
     userAgent: props.userAgent ?? null,
     data: { messageId, recipients: resolved.length },
   });
-  return { message, recipients: sent };
+  return { message, recipients: sent, sharedToken: shared?.token ?? null };
 }

@@ -1,9 +1,13 @@
 import type { Transaction } from "sequelize";
-import { appError } from "../errors.js";
 import { normaliseEmail } from "../models/User.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
 import { issueSmsCode } from "../services/smsCodes.js";
-import { findRecipientLink, recipientCodePurpose } from "../services/messages/recipientLink.js";
+import {
+  EmailMismatchError,
+  resolveRecipientLink,
+  recipientCodePurpose,
+  type LinkRef,
+} from "../services/messages/recipientLink.js";
 import { maskPhone } from "../services/phones.js";
 import { codeCheckBlock } from "../services/messages/recipientCodeLimits.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
@@ -11,8 +15,7 @@ import { recordAudit } from "../services/audit/recordAudit.js";
 export type StartResult =
   { next: "sign_in" } | { next: "sms_code"; mobile: string | null } | { next: "wait"; retryAfterSeconds: number };
 
-export const EmailMismatchError = () =>
-  appError("email_mismatch", "That is not the e-mail address this message was sent to");
+export { EmailMismatchError };
 
 /**
  * Step 1 of opening a link (F9): the visitor confirms the address the message was sent to.
@@ -22,11 +25,11 @@ export const EmailMismatchError = () =>
  */
 export async function startRecipientVerification(
   t: Transaction,
-  token: string,
+  token: LinkRef,
   email: string,
   meta: { ip: string | null; userAgent: string | null },
 ): Promise<StartResult> {
-  const { recipient, user } = await findRecipientLink(token, t);
+  const { recipient, user } = await resolveRecipientLink(token, t);
   if (normaliseEmail(email) !== user.email) throw EmailMismatchError();
   if (recipient.status === "queued" || recipient.status === "notified") {
     await MessageRecipient.update(

@@ -33,6 +33,8 @@ export interface SubmitMessageProps {
   signatureVersion?: number | null;
   /** The message answered (ignored when sending a draft, which keeps its own parent). */
   replyTo: string | null;
+  /** The add-in sends the Outlook item as the notification: the backend e-mails no recipient. */
+  paneSendsNotification?: boolean;
   meta: RequestMeta;
 }
 
@@ -83,6 +85,7 @@ export async function submitMessage(props: SubmitMessageProps): Promise<SubmitMe
         parent,
         draft,
         encrypted: props.encrypted,
+        paneSendsNotification: props.paneSendsNotification ?? false,
         ip: meta.ip,
         userAgent: meta.userAgent,
       });

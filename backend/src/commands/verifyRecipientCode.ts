@@ -3,7 +3,8 @@ import type { Transaction } from "sequelize";
 import { MessageRecipient } from "../models/MessageRecipient.js";
 import { checkSmsCode } from "../services/smsCodes.js";
 import {
-  findRecipientLink,
+  resolveRecipientLink,
+  type LinkRef,
   hashVerifySecret,
   recipientCodePurpose,
   VERIFY_WINDOW_MS,
@@ -25,11 +26,11 @@ export type VerifyResult =
  */
 export async function verifyRecipientCode(
   t: Transaction,
-  token: string,
+  token: LinkRef,
   code: string,
   meta: { ip: string | null; userAgent: string | null },
 ): Promise<VerifyResult> {
-  const { recipient, user } = await findRecipientLink(token, t);
+  const { recipient, user } = await resolveRecipientLink(token, t);
   if (user.status !== "pending") return { ok: false, reason: "not_pending" };
   const block = await reserveCodeCheck(t, recipient);
   if (block) return { ok: false, ...block };

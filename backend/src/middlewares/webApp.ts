@@ -14,6 +14,7 @@ const clientRoutes = [
   /^\/forgot-password\/?$/,
   /^\/recovery\/?$/,
   /^\/r\/[^/]+\/?$/,
+  /^\/m\/[^/]+\/?$/,
   /^\/mailbox(\/.*)?$/,
   /^\/compose(\/.*)?$/,
   /^\/contacts(\/.*)?$/,

@@ -22,6 +22,7 @@ import { entraIdentity } from "./20261203000400-entra-identity.js";
 import { adminIndexes } from "./20261203000500-admin-indexes.js";
 import { invitations } from "./20261203101000-invitations.js";
 import { userTitle } from "./20261203102000-user-title.js";
+import { sharedLinks } from "./20261203104000-shared-links.js";
 import { sessionIdleTimeout } from "./20261203107000-session-idle-timeout.js";
 
 /** Every migration, in order. Add new ones at the end. */
@@ -49,5 +50,6 @@ export const migrations: Migration[] = [
   adminIndexes,
   invitations,
   userTitle,
+  sharedLinks,
   sessionIdleTimeout,
 ];

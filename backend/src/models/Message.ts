@@ -34,6 +34,8 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
   declare readReceipt: CreationOptional<boolean>;
   declare notify: CreationOptional<boolean>;
   declare hideRecipients: CreationOptional<boolean>;
+  /** SHA-256 of the shared link token (/m/{token}) of a message whose Outlook item is its notification. */
+  declare sharedTokenHash: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -57,6 +59,7 @@ export class Message extends Model<InferAttributes<Message>, InferCreationAttrib
         readReceipt: flag(),
         notify: flag(true),
         hideRecipients: flag(),
+        sharedTokenHash: { type: DataTypes.STRING(64), allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

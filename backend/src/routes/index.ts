@@ -5,7 +5,7 @@ import { metaRoutes } from "./meta/index.js";
 import { keyRoutes } from "./keys/index.js";
 import { messageRoutes } from "./messages/index.js";
 import { mailboxRoutes } from "./mailbox/index.js";
-import { recipientRoutes } from "./recipient/index.js";
+import { recipientRoutes, sharedLinkRoutes } from "./recipient/index.js";
 import { folderRoutes } from "./folders/index.js";
 import { inboundRoutes } from "./inbound/index.js";
 import { authRoutes } from "./auth/index.js";
@@ -32,6 +32,7 @@ const groups: Array<(router: Router) => void> = [
   messageRoutes,
   mailboxRoutes,
   recipientRoutes,
+  sharedLinkRoutes,
   folderRoutes,
   authRoutes,
   sessionStateRoutes,

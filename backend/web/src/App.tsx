@@ -75,6 +75,7 @@ const router = createBrowserRouter([
       { path: "/recovery", element: <RecoveryPage />, handle: { titleKey: "recovery.title" } },
       { path: "/r/:token", element: <RecipientPage />, handle: { titleKey: "mail.titles.recipient" } },
       { path: "/invitation/:token", element: <InvitationPage />, handle: { titleKey: "mail.titles.invitation" } },
+      { path: "/m/:token", element: <RecipientPage shared />, handle: { titleKey: "mail.titles.recipient" } },
       {
         path: "/compose/*",
         element: (

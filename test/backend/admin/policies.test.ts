@@ -58,6 +58,7 @@ describe("admin console: policies (issue 10)", function () {
       subjectInNotifications: false,
       sessions: { idleMinutes: null, absoluteHours: null },
       attachmentMaxMb: null,
+      smartAlerts: { keywords: [], sendMode: "softBlock", allowSendAnyway: false },
     });
   });
 
@@ -86,6 +87,10 @@ describe("admin console: policies (issue 10)", function () {
       { attachmentMaxMb: "10" },
       { zeroAccess: true },
       { zeroAccess: true, confirmZeroAccess: false },
+      { smartAlerts: { sendMode: "warn" } },
+      { smartAlerts: { keywords: ["x".repeat(101)] } },
+      { smartAlerts: { keywords: Array.from({ length: 201 }, (_, i) => `ord${i}`) } },
+      { smartAlerts: { allowSendAnyway: "yes" } },
     ];
     for (const body of bad) {
       const res = await admin.patch("/api/admin/policies", body);

@@ -19,8 +19,11 @@ import { sendErrorText } from "../errorText.js";
 import { InsertText } from "./InsertText.js";
 import {
   allAddresses,
+  AttachmentAddedError,
+  finishNotification,
   optionNames,
   sendSecurely,
+  type PendingNotification,
   type OptionName,
   type Progress,
   type SecurityOptions,
@@ -71,6 +74,10 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
   const [step, setStep] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [org, setOrg] = useState<OrgOptions | null>(null);
+  /** The message went, but its notification (the Outlook item) waits for an added attachment to go. */
+  const [pending, setPending] = useState<PendingNotification | null>(null);
+  // Mailbox 1.15: the pane sends the Outlook item as the recipients' one notification.
+  const paneSends = office.canSend();
 
   useEffect(() => {
     void apiJson<{ options: OrgOptions }>(api, "GET", "/api/addin/settings")
@@ -110,6 +117,29 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
     setFiles((f) => [...f, ...Array.from(list)]);
   }
 
+  function showError(err: unknown) {
+    setStep(null);
+    if (err instanceof AttachmentAddedError && err.pending) setPending(err.pending);
+    if (err instanceof ApiError && err.status === 401) onExpired();
+    setOutcome({ kind: "error", text: sendErrorText(t, err) });
+  }
+
+  /** After the user removed the attachment added meanwhile: the notification goes now. */
+  async function handleFinish() {
+    if (!pending) return;
+    setOutcome(null);
+    setStep("notifying");
+    try {
+      await finishNotification(office, pending);
+      setPending(null);
+      setOutcome({ kind: "done", text: t("compose.sent") });
+      setStep("done");
+      setFiles([]);
+    } catch (err) {
+      showError(err);
+    }
+  }
+
   async function handleSend() {
     setOutcome(null);
     setProgress({});
@@ -140,16 +170,14 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
           locale: lang,
         },
       );
-      setOutcome({ kind: "done", text: result.sentByPane ? t("compose.sent") : t("compose.readyToSend") });
+      setOutcome({ kind: "done", text: result.sentByPane ? t("compose.sent") : t("compose.sentByKuvert") });
       setStep("done");
       setFiles([]);
     } catch (err) {
-      setStep(null);
       if (err instanceof ApiError && err.id === "mobile_required" && Array.isArray(err.details.recipients)) {
         setMobilesNeeded(err.details.recipients.map(String));
       }
-      if (err instanceof ApiError && err.status === 401) onExpired();
-      setOutcome({ kind: "error", text: sendErrorText(t, err) });
+      showError(err);
     }
   }
 
@@ -271,12 +299,26 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
           {outcome.text}
         </MessageBar>
       )}
-      <PrimaryButton
-        data-testid="send-securely"
-        text={busy ? t("compose.sending") : t("compose.send")}
-        disabled={busy || step === "done" || subjectCheck?.level === "forbid"}
-        onClick={() => void handleSend()}
-      />
+      {!paneSends && step !== "done" && (
+        <MessageBar data-testid="compose-fallback" messageBarType={MessageBarType.info}>
+          {t("compose.fallback")}
+        </MessageBar>
+      )}
+      {pending ? (
+        <PrimaryButton
+          data-testid="finish-notification"
+          text={t("compose.finish")}
+          disabled={busy}
+          onClick={() => void handleFinish()}
+        />
+      ) : (
+        <PrimaryButton
+          data-testid="send-securely"
+          text={busy ? t("compose.sending") : t("compose.send")}
+          disabled={busy || step === "done" || subjectCheck?.level === "forbid"}
+          onClick={() => void handleSend()}
+        />
+      )}
     </Stack>
   );
 }

@@ -59,9 +59,16 @@ export function ReadPane({ office, api, onExpired }: ReadPaneProps) {
       if (!link) return set({ kind: "none" });
       if (link.kind === "recipient") return set({ kind: "open", reason: t("read.locked"), link: link.url });
       try {
-        const message = await apiJson<Message>(api, "GET", `/api/messages/${link.messageId}`);
-        if (message.revealRequired) return set({ kind: "open", reason: t("read.locked"), link: link.url });
-        set({ kind: "message", message, link: link.url });
+        // The shared link (/m/{token}) of an item the pane sent: which message, if the user reads it.
+        const messageId =
+          link.kind === "shared"
+            ? (await apiJson<{ messageId: string }>(api, "GET", `/api/addin/shared/${encodeURIComponent(link.token)}`))
+                .messageId
+            : link.messageId;
+        const url = link.kind === "shared" ? `${api.base.replace(/\/+$/, "")}/mailbox/inbox/${messageId}` : link.url;
+        const message = await apiJson<Message>(api, "GET", `/api/messages/${messageId}`);
+        if (message.revealRequired) return set({ kind: "open", reason: t("read.locked"), link: url });
+        set({ kind: "message", message, link: url });
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) onExpired();
         const code = err instanceof ApiError ? err.id : "";

@@ -7,9 +7,12 @@ import { transaction } from "../../db.js";
 import { mayGetSenderNotification } from "../../policies/messages.js";
 import { optionNames } from "../../services/messages/orgPolicy.js";
 import { messageOptionDefaults } from "../../services/messages/composeDefaults.js";
-import { messageById } from "../../services/messages/messageAccess.js";
+import { authorizeMessageReader, messageById, messageBySharedToken } from "../../services/messages/messageAccess.js";
 import { senderNotification } from "../../services/messages/senderNotification.js";
 import { limits, perUser } from "../../api/limits.js";
+import { smartAlertsSendModes } from "#shared/smartAlertsPolicy.js";
+import { adminPoliciesOf } from "../../services/admin/orgPolicies.js";
+import { findOrganisation } from "../../services/admin/usage.js";
 
 const NotificationQuery = z.object({
   messageId: z.uuid(),
@@ -24,8 +27,16 @@ const SettingsResponse = z.object({
     forced: z.array(z.enum(optionNames)).describe("Always on by organisation policy"),
     defaultExpiryDays: z.number().nullable(),
   }),
+  smartAlerts: z
+    .object({
+      keywords: z.array(z.string()),
+      sendMode: z.enum(smartAlertsSendModes),
+      allowSendAnyway: z.boolean(),
+    })
+    .describe("The organisation's Smart Alerts policy: the pane keeps it in Outlook's roaming settings"),
 });
 const NotificationResponse = z.object({ subject: z.string(), html: z.string(), link: z.string() });
+const SharedParams = z.object({ token: z.string().min(1).max(100) });
 
 /**
  * The neutral notification the add-in turns the Outlook item into after Send securely (F1):
@@ -38,20 +49,25 @@ export function addinRoutes(router: Router): void {
     {
       method: "get",
       path: "/api/addin/settings",
-      summary: "The organisation's defaults for the seven security functions, for the compose pane",
+      summary: "The organisation's defaults for the security functions and its Smart Alerts policy, for the pane",
       tags: ["messages"],
       security: "session",
       before: [authenticated(), perUser("addin-settings-user", limits.apiUser)],
       responses: {
-        200: { description: "`{options: {defaults, forced, defaultExpiryDays}}`", schema: SettingsResponse },
+        200: {
+          description: "`{options: {defaults, forced, defaultExpiryDays}, smartAlerts}`",
+          schema: SettingsResponse,
+        },
         401: { description: "`authentication_required`", schema: ErrorSchema },
       },
     },
     async (ctx) => {
       const user = currentUser(ctx);
       const options = await transaction((t) => messageOptionDefaults(t, user));
+      const org = user.organisationId ? await findOrganisation(user.organisationId) : null;
       ctx.body = {
         options: { defaults: options.defaults, forced: options.forced, defaultExpiryDays: options.defaultExpiryDays },
+        smartAlerts: adminPoliciesOf(org?.policy ?? {}).smartAlerts,
       };
     },
   );
@@ -79,6 +95,32 @@ export function addinRoutes(router: Router): void {
       if (!mayGetSenderNotification(user, message)) throw NotFoundError();
       const notification = senderNotification(user, message, query.locale);
       ctx.body = { subject: notification.subject, html: notification.html, link: notification.link };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/addin/shared/:token",
+      summary: "The message behind a shared link (/m/{token}) in an Outlook notification, for its readers (read pane)",
+      tags: ["messages"],
+      security: "session",
+      params: SharedParams,
+      before: [authenticated(), perUser("addin-shared-user", limits.apiUser)],
+      responses: {
+        200: { description: "`{messageId}`", schema: z.object({ messageId: z.string() }) },
+        401: { description: "`authentication_required`", schema: ErrorSchema },
+        404: { description: "`not_found`: no such link, or the caller is not one of its readers", schema: ErrorSchema },
+        410: { description: "The message is gone (burned)", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params }) => {
+      const user = currentUser(ctx);
+      const message = await messageBySharedToken(params.token);
+      if (!message) throw NotFoundError();
+      await authorizeMessageReader(user, message.id);
+      ctx.body = { messageId: message.id };
     },
   );
 }

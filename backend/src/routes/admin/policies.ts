@@ -11,6 +11,7 @@ import { findOrganisation } from "../../services/admin/usage.js";
 import { changeOrgPolicies } from "../../commands/changeOrgPolicies.js";
 import { sessionTimeoutBounds } from "../../services/sessionTimeouts.js";
 import { planAttachmentLimitBytes } from "../../services/attachments/limits.js";
+import { smartAlertsLimits, smartAlertsSendModes } from "#shared/smartAlertsPolicy.js";
 import { adminOrg, adminRead, adminResponses, adminWrite } from "./common.js";
 
 /** Bounds an admin may set (safe for the product): the lockout never looser than 10 tries, nor a lock shorter than a minute. */
@@ -78,6 +79,17 @@ const Messages = z.object({
     .describe("Longest a message may live; a later or missing expiry is shortened to it"),
 });
 
+const SmartAlerts = z.object({
+  keywords: z
+    .array(z.string().trim().min(1).max(smartAlertsLimits.keywordLength))
+    .max(smartAlertsLimits.keywords)
+    .describe("Words that make a message sensitive, beyond the built-in checks (case-insensitive)"),
+  sendMode: z
+    .enum(smartAlertsSendModes)
+    .describe('softBlock: the alert stops the send; block: likewise, and never offers "Send anyway"'),
+  allowSendAnyway: z.boolean().describe('With softBlock: the alert offers "Send anyway"'),
+});
+
 export const PoliciesSchema = z
   .object({
     zeroAccess: z.boolean(),
@@ -89,6 +101,7 @@ export const PoliciesSchema = z
     subjectInNotifications: z.boolean(),
     sessions: Sessions,
     attachmentMaxMb: AttachmentMaxMb,
+    smartAlerts: SmartAlerts,
   })
   .meta({ id: "AdminPolicies" });
 
@@ -105,6 +118,7 @@ const PoliciesPatch = z
     subjectInNotifications: z.boolean().optional(),
     sessions: Sessions.partial().strict().optional(),
     attachmentMaxMb: AttachmentMaxMb.optional(),
+    smartAlerts: SmartAlerts.partial().strict().optional(),
   })
   .strict()
   .refine((b) => b.zeroAccess !== true || b.confirmZeroAccess === true, {

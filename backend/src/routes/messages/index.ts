@@ -12,6 +12,7 @@ import {
 } from "../../commands/openMessageForReader.js";
 import { openThreadForReader } from "../../commands/openThreadForReader.js";
 import { submitMessage } from "../../commands/submitMessage.js";
+import { senderNotification } from "../../services/messages/senderNotification.js";
 import { presentPerson } from "../../presenters/message.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
 import { saveDraft } from "../../commands/saveDraft.js";
@@ -82,6 +83,7 @@ export function messageRoutes(router: Router): void {
         encrypted: body.encrypted ?? null,
         signatureVersion: body.signatureVersion ?? null,
         replyTo: body.replyTo ?? null,
+        paneSendsNotification: body.paneSendsNotification ?? false,
         meta: requestMeta(ctx),
       });
       if (result.kind === "keys_locked") throw KeysLockedError();
@@ -95,6 +97,13 @@ export function messageRoutes(router: Router): void {
           ...presentPerson(resolved.user),
           status: recipient.status,
         })),
+        ...(result.sharedToken
+          ? {
+              notification: senderNotification(user, result.message, body.notificationLocale ?? "sv", {
+                sharedToken: result.sharedToken,
+              }),
+            }
+          : {}),
       };
     },
   );

@@ -55,6 +55,13 @@ export const SendMessageBody = z
     /** Left-out options take the organisation's defaults (then: notify on, the rest off); forced ones are always on. */
     options: OptionsSchema.default({}),
     replyTo: z.uuid().nullish(),
+    /**
+     * The add-in sends the Outlook item itself as the one notification (Mailbox 1.15): the
+     * backend e-mails no recipient and answers with `notification` (subject, HTML, shared link).
+     */
+    paneSendsNotification: z.boolean().optional(),
+    /** Language of `notification` (default sv). */
+    notificationLocale: z.enum(["sv", "en"]).optional(),
   })
   .strict();
 export const SaveDraftBody = z
@@ -93,6 +100,8 @@ export const SentResponse = z.object({
   id: z.string(),
   threadId: z.string(),
   recipients: z.array(Person.extend({ status: z.string() })),
+  /** Only with `paneSendsNotification`: what the Outlook item becomes; `link` is the shared /m/{token}. */
+  notification: z.object({ subject: z.string(), html: z.string(), link: z.string() }).optional(),
 });
 
 export const MessageResponse = z.object({

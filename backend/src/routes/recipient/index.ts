@@ -11,7 +11,7 @@ import { verifyRecipientCode } from "../../commands/verifyRecipientCode.js";
 import { registerRecipient } from "../../commands/registerRecipient.js";
 import { assertLinkEmail, reportWrongNumber } from "../../commands/reportWrongNumber.js";
 import { hashLinkToken } from "../../services/messages/linkTokens.js";
-import { LinkRetiredError, VERIFY_COOKIE, VERIFY_WINDOW_MS } from "../../services/messages/recipientLink.js";
+import { LinkRetiredError, linkKey, VERIFY_COOKIE, VERIFY_WINDOW_MS } from "../../services/messages/recipientLink.js";
 import { limits, type Limit } from "../../api/limits.js";
 
 const TokenParams = z.object({ token: z.string().min(1).max(100) });
@@ -192,6 +192,185 @@ export function recipientRoutes(router: Router): void {
         durationSeconds: 24 * 60 * 60,
       });
       await transaction((t) => reportWrongNumber(t, params.token, body.email, requestMeta(ctx)));
+      ctx.status = 202;
+      ctx.body = { notified: true };
+    },
+  );
+}
+
+const SharedStartBody = z.object({ email: z.string().trim().min(3).max(320) }).strict();
+const SharedVerifyBody = z
+  .object({ email: z.string().trim().min(3).max(320), code: z.string().trim().min(1).max(16) })
+  .strict();
+const SharedRegisterBody = z
+  .object({ email: z.string().trim().min(3).max(320), password: z.string().min(1).max(1024), acceptTerms: z.boolean() })
+  .strict();
+
+const sharedIpLimit = (name: string) => rateLimit({ name, ...limits.recipientIp });
+/** Every step through one shared link counts against it, whoever takes it (RATE_LIMIT_SHARED_LINK_POINTS). */
+const perSharedLink = (token: string) =>
+  consumeRateLimit("shared-link", linkKey({ shared: token, email: "" }), limits.sharedLink);
+/** …and per address named through it, as a personal link counts (its recipient's sends and checks). */
+const perSharedAddress = (name: string, token: string, email: string, limit: Limit) =>
+  consumeRateLimit(name, hashLinkToken(`${token}\n${email.trim().toLowerCase()}`).slice(0, 32), limit);
+
+/**
+ * The shared link (/m/{token}) of a message whose Outlook item was its notification (issue 12):
+ * the same steps as the personal link, each naming the address the message was sent to. An
+ * address that is not among the message's recipients is refused (`email_mismatch`).
+ */
+export function sharedLinkRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/shared/:token/start",
+      summary:
+        "Shared link: confirm one of the message's recipient addresses; sends a first-time recipient the SMS code",
+      tags: ["recipient"],
+      security: "none",
+      params: TokenParams,
+      body: SharedStartBody,
+      before: [sharedIpLimit("shared-start-ip")],
+      responses: {
+        200: {
+          description: "`sms_code` (code sent to that recipient's mobile) or `sign_in` (the recipient has an account)",
+          schema: z.union([
+            z.object({ next: z.literal("sms_code"), mobile: z.string().nullable() }),
+            z.object({ next: z.literal("sign_in") }),
+          ]),
+        },
+        400: { description: "`email_mismatch` (not a recipient) or `validation_error`", schema: ErrorSchema },
+        ...linkErrors,
+      },
+    },
+    async (ctx, { params, body }) => {
+      await perSharedLink(params.token);
+      await perSharedAddress("shared-start-address", params.token, body.email, limits.recipientLinkSends);
+      const ref = { shared: params.token, email: body.email };
+      const result = await transaction((t) => startRecipientVerification(t, ref, body.email, requestMeta(ctx)));
+      if (result.next === "wait") throw TooManyCodeFailuresError(result.retryAfterSeconds);
+      ctx.body = result;
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/shared/:token/verify",
+      summary: "Shared link: check the SMS code of a first-time recipient",
+      tags: ["recipient"],
+      security: "none",
+      params: TokenParams,
+      body: SharedVerifyBody,
+      before: [sharedIpLimit("shared-verify-ip")],
+      responses: {
+        200: {
+          description: "Code right: choose a password next (a short-lived cookie binds the next step to this browser)",
+          schema: z.object({ next: z.literal("set_password") }),
+        },
+        400: { description: "`invalid_code` or `email_mismatch`", schema: ErrorSchema },
+        409: { description: "`account_exists`: sign in instead", schema: ErrorSchema },
+        ...linkErrors,
+      },
+    },
+    async (ctx, { params, body }) => {
+      await perSharedLink(params.token);
+      await perSharedAddress("shared-verify-address", params.token, body.email, limits.recipientLinkChecks);
+      const ref = { shared: params.token, email: body.email };
+      const result = await transaction((t) => verifyRecipientCode(t, ref, body.code, requestMeta(ctx)));
+      if (!result.ok) {
+        if (result.reason === "retired") throw LinkRetiredError();
+        if (result.reason === "too_many_today") throw TooManyCodeFailuresError(result.retryAfterSeconds);
+        if (result.reason === "not_pending")
+          throw appError("account_exists", "You already have an account; sign in instead");
+        throw appError("invalid_code", "The code is wrong or no longer valid");
+      }
+      ctx.cookies.set(VERIFY_COOKIE, result.secret, {
+        httpOnly: true,
+        sameSite: "strict",
+        secure: env().isProduction,
+        path: "/api/shared",
+        maxAge: VERIFY_WINDOW_MS,
+        overwrite: true,
+      });
+      ctx.body = { next: "set_password" };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/shared/:token/register",
+      summary: "Shared link: choose a password and accept the terms; creates the free Basic account and signs in",
+      tags: ["recipient"],
+      security: "none",
+      params: TokenParams,
+      body: SharedRegisterBody,
+      before: [sharedIpLimit("shared-register-ip")],
+      responses: {
+        200: {
+          description: "Signed in (session cookie); the message is readable",
+          schema: z.object({ next: z.literal("done"), messageId: z.string() }),
+        },
+        400: { description: "`terms_not_accepted`, `email_mismatch` or a password policy id", schema: ErrorSchema },
+        403: {
+          description: "`verification_required`: the SMS code was not confirmed in this browser",
+          schema: ErrorSchema,
+        },
+        409: { description: "`account_exists`", schema: ErrorSchema },
+        ...linkErrors,
+      },
+    },
+    async (ctx, { params, body }) => {
+      await perSharedLink(params.token);
+      await perSharedAddress("shared-register-address", params.token, body.email, limits.recipientLinkChecks);
+      if (!body.acceptTerms) throw appError("terms_not_accepted", "Accept the terms of use to continue");
+      const verifySecret = ctx.cookies.get(VERIFY_COOKIE);
+      const result = await transaction((t) =>
+        registerRecipient(ctx, t, {
+          token: { shared: params.token, email: body.email },
+          verifySecret,
+          password: body.password,
+          meta: requestMeta(ctx),
+        }),
+      );
+      ctx.cookies.set(VERIFY_COOKIE, "", { httpOnly: true, path: "/api/shared", maxAge: 0, overwrite: true });
+      ctx.body = { next: "done", messageId: result.messageId };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/shared/:token/wrong-number",
+      summary: "Shared link: notify the sender that the SMS code went to a number that is not the recipient's",
+      tags: ["recipient"],
+      security: "none",
+      params: TokenParams,
+      body: SharedStartBody,
+      before: [sharedIpLimit("shared-wrong-number-ip")],
+      responses: {
+        202: {
+          description: "The sender is told by e-mail (once per recipient and day)",
+          schema: z.object({ notified: z.literal(true) }),
+        },
+        400: { description: "`email_mismatch`", schema: ErrorSchema },
+        ...linkErrors,
+      },
+    },
+    async (ctx, { params, body }) => {
+      await perSharedLink(params.token);
+      const ref = { shared: params.token, email: body.email };
+      await assertLinkEmail(ref, body.email);
+      await perSharedAddress("shared-wrong-number-address", params.token, body.email, {
+        points: () => 1,
+        durationSeconds: () => 24 * 60 * 60,
+      });
+      await transaction((t) => reportWrongNumber(t, ref, body.email, requestMeta(ctx)));
       ctx.status = 202;
       ctx.body = { notified: true };
     },

@@ -1,5 +1,6 @@
 import type { Organisation, OrgPolicy } from "../../models/Organisation.js";
 import { policyFrom, type LockoutPolicy } from "../lockout.js";
+import { parseSmartAlertsPolicy, type SmartAlertsPolicy } from "#shared/smartAlertsPolicy.js";
 import { applyMessagePolicy, optionNames, parseMessagePolicy, type OptionName } from "../messages/orgPolicy.js";
 
 /**
@@ -27,6 +28,8 @@ export interface AdminPolicies {
   sessions: { idleMinutes: number | null; absoluteHours: number | null };
   /** Largest attachment in MB (never above the plan's); null: the plan's. */
   attachmentMaxMb: number | null;
+  /** The Outlook add-in's Smart Alerts check (keywords, send mode, "Send anyway"); the pane roams it to Outlook. */
+  smartAlerts: SmartAlertsPolicy;
 }
 
 const numberOrNull = (v: unknown): number | null => (typeof v === "number" ? v : null);
@@ -52,6 +55,7 @@ export function adminPoliciesOf(policy: OrgPolicy): AdminPolicies {
       absoluteHours: numberOrNull(policy.sessionAbsoluteHours),
     },
     attachmentMaxMb: numberOrNull(policy.attachmentMaxMb),
+    smartAlerts: parseSmartAlertsPolicy(policy.smartAlerts),
   };
 }
 
@@ -64,6 +68,7 @@ export interface AdminPoliciesPatch {
   subjectInNotifications?: boolean;
   sessions?: Partial<AdminPolicies["sessions"]>;
   attachmentMaxMb?: number | null;
+  smartAlerts?: Partial<SmartAlertsPolicy>;
 }
 
 /** Sets `key` to `value`, or removes it for null (the default applies again). */
@@ -102,5 +107,6 @@ export function applyPoliciesPatch(org: Organisation, patch: AdminPoliciesPatch)
   setOrClear(next, "sessionIdleMinutes", patch.sessions?.idleMinutes);
   setOrClear(next, "sessionAbsoluteHours", patch.sessions?.absoluteHours);
   setOrClear(next, "attachmentMaxMb", patch.attachmentMaxMb);
+  if (patch.smartAlerts) next.smartAlerts = parseSmartAlertsPolicy({ ...current.smartAlerts, ...patch.smartAlerts });
   return next;
 }

@@ -1,3 +1,4 @@
+import { hashLinkToken, linkTokenPattern } from "./linkTokens.js";
 import type { Transaction } from "sequelize";
 import { NotFoundError } from "../../errors.js";
 import type { User } from "../../models/User.js";
@@ -35,4 +36,10 @@ export async function authorizeMessageReader(user: User, messageId: string, t?: 
 /** A message by id, or null; authorisation is the caller's (a policy). */
 export async function messageById(messageId: string, t?: Transaction): Promise<Message | null> {
   return Message.findByPk(messageId, { transaction: t });
+}
+
+/** The message whose shared link (/m/{token}, the add-in's Outlook item) this is; only the hash is stored. */
+export async function messageBySharedToken(token: string, t?: Transaction): Promise<Message | null> {
+  if (!linkTokenPattern.test(token)) return null;
+  return Message.findOne({ where: { sharedTokenHash: hashLinkToken(token) }, transaction: t });
 }

@@ -6,17 +6,26 @@ import { renderEmail } from "../templates.js";
 export interface SenderNotification {
   subject: string;
   html: string;
-  /** The message in the secure web mailbox. */
+  /** The message in the secure web mailbox, or its shared link (/m/{token}). */
   link: string;
 }
 
 /**
  * The neutral notification the add-in turns the Outlook item into after Send securely (F1):
  * the backend's own notification template (no subject, no content) with a link to the message.
- * The caller has checked that `sender` sent `message` (policies/messages.ts).
+ * The caller has checked that `sender` sent `message` (policies/messages.ts). With the shared
+ * token (the pane sends the item itself, issue 12) the link is /m/{token}, which works for every
+ * recipient after they identify themselves; otherwise the sender's web mailbox copy.
  */
-export function senderNotification(sender: User, message: Message, locale: "sv" | "en"): SenderNotification {
-  const link = `${env().PUBLIC_URL}/mailbox/inbox/${message.id}`;
+export function senderNotification(
+  sender: User,
+  message: Message,
+  locale: "sv" | "en",
+  opts: { sharedToken?: string } = {},
+): SenderNotification {
+  const link = opts.sharedToken
+    ? `${env().PUBLIC_URL}/m/${opts.sharedToken}`
+    : `${env().PUBLIC_URL}/mailbox/inbox/${message.id}`;
   const rendered = renderEmail("notification", locale, {
     subject: "",
     senderName: sender.name ?? "",

@@ -75,6 +75,7 @@ export interface AdminPolicies {
   subjectInNotifications: boolean;
   sessions: { idleMinutes: number | null; absoluteHours: number | null };
   attachmentMaxMb: number | null;
+  smartAlerts: { keywords: string[]; sendMode: "softBlock" | "block"; allowSendAnyway: boolean };
 }
 
 export type AdminPoliciesPatch = Partial<{
@@ -86,6 +87,7 @@ export type AdminPoliciesPatch = Partial<{
   subjectInNotifications: boolean;
   sessions: Partial<AdminPolicies["sessions"]>;
   attachmentMaxMb: number | null;
+  smartAlerts: Partial<AdminPolicies["smartAlerts"]>;
 }>;
 
 /** GET /api/admin/usage. */

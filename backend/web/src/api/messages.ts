@@ -256,3 +256,22 @@ export const recipientApi = {
       acceptTerms,
     }),
 };
+
+/**
+ * The shared link (/m/{token}) of a message sent from the Outlook add-in, whose Outlook e-mail
+ * was the notification for all its recipients: the same steps, each naming the recipient's address.
+ */
+export const sharedLinkApi = {
+  start: (token: string, email: string) =>
+    api.post<RecipientStart>(`/api/shared/${encodeURIComponent(token)}/start`, { email }),
+  verify: (token: string, email: string, code: string) =>
+    api.post<{ next: "set_password" }>(`/api/shared/${encodeURIComponent(token)}/verify`, { email, code }),
+  wrongNumber: (token: string, email: string) =>
+    api.post<{ notified: true }>(`/api/shared/${encodeURIComponent(token)}/wrong-number`, { email }),
+  register: (token: string, email: string, password: string, acceptTerms: boolean) =>
+    api.post<{ next: "done"; messageId: string }>(`/api/shared/${encodeURIComponent(token)}/register`, {
+      email,
+      password,
+      acceptTerms,
+    }),
+};

@@ -21,6 +21,17 @@ describe("task pane: finding the Kuvert link in a notification", () => {
     });
   });
 
+  it("finds the shared link of an Outlook item the pane sent (/m/{token})", () => {
+    const token = "A".repeat(40) + "b_-";
+    expect(findKuvertLink(`<p><a href="${base}/m/${token}">Läs</a></p>`, base)).to.deep.equal({
+      kind: "shared",
+      token,
+      url: `${base}/m/${token}`,
+    });
+    expect(findKuvertLink(`<a href="https://evil.example/m/${token}">x</a>`, base)).to.equal(null);
+    expect(findKuvertLink(`<a href="${base}/m/short">x</a>`, base)).to.equal(null);
+  });
+
   it("ignores links to other sites, look-alike hosts and other paths", () => {
     for (const html of [
       `<a href="https://evil.example/mailbox/inbox/${id}">x</a>`,

@@ -39,6 +39,10 @@ interface Draft {
   absoluteHours: string;
   attachmentOn: boolean;
   attachmentMb: string;
+  /** Smart Alerts keywords, one per line. */
+  keywords: string;
+  sendMode: AdminPolicies["smartAlerts"]["sendMode"];
+  allowSendAnyway: boolean;
 }
 
 /** What an admin may set (the server checks the same bounds; the plan caps the attachment size). */
@@ -67,6 +71,9 @@ function draftOf(p: AdminPolicies): Draft {
     absoluteHours: String(p.sessions.absoluteHours ?? 12),
     attachmentOn: p.attachmentMaxMb !== null,
     attachmentMb: String(p.attachmentMaxMb ?? 100),
+    keywords: p.smartAlerts.keywords.join("\n"),
+    sendMode: p.smartAlerts.sendMode,
+    allowSendAnyway: p.smartAlerts.allowSendAnyway,
   };
 }
 
@@ -215,6 +222,12 @@ export function PoliciesPage() {
       : null;
     if (draft.attachmentOn && attachment === null)
       return setInvalid(t("admin.policies.limits.attachmentInvalid", bounds.attachment));
+    const keywords = draft.keywords
+      .split("\n")
+      .map((k) => k.trim())
+      .filter(Boolean);
+    if (keywords.length > 200 || keywords.some((k) => k.length > 100))
+      return setInvalid(t("admin.policies.smartAlerts.keywordsInvalid"));
     setInvalid(null);
     setBusy(true);
     try {
@@ -230,6 +243,7 @@ export function PoliciesPage() {
         subjectInNotifications: draft.subjectInNotifications,
         sessions: { idleMinutes: idle, absoluteHours: absolute },
         attachmentMaxMb: attachment,
+        smartAlerts: { keywords, sendMode: draft.sendMode, allowSendAnyway: draft.allowSendAnyway },
       });
       setDone(t("admin.policies.saved"));
       await loaded.reload();
@@ -400,6 +414,45 @@ export function PoliciesPage() {
             onToggle={(v) => set({ attachmentOn: v })}
             onValue={(v) => set({ attachmentMb: v })}
           />
+        </div>
+      </SettingsCard>
+      <SettingsCard
+        id="smart-alerts"
+        title={t("admin.policies.smartAlerts.title")}
+        lead={t("admin.policies.smartAlerts.lead")}
+      >
+        <div className={`${formClasses.form} ${settingsClasses.narrow}`}>
+          <TextField
+            label={t("admin.policies.smartAlerts.keywords")}
+            description={t("admin.policies.smartAlerts.keywordsHelp")}
+            multiline
+            rows={4}
+            value={draft.keywords}
+            onChange={(_e, v) => set({ keywords: v ?? "" })}
+            data-testid="smart-alerts-keywords"
+          />
+          <ChoiceGroup
+            label={t("admin.policies.smartAlerts.sendMode")}
+            selectedKey={draft.sendMode}
+            onChange={(_e, o) => set({ sendMode: o?.key as Draft["sendMode"] })}
+            options={[
+              { key: "softBlock", text: t("admin.policies.smartAlerts.softBlock") },
+              { key: "block", text: t("admin.policies.smartAlerts.block") },
+            ]}
+            data-testid="smart-alerts-send-mode"
+          />
+          <Toggle
+            label={t("admin.policies.smartAlerts.allowSendAnyway")}
+            checked={draft.allowSendAnyway && draft.sendMode !== "block"}
+            disabled={draft.sendMode === "block"}
+            onChange={(_e, v) => set({ allowSendAnyway: !!v })}
+            onText={t("admin.users.on")}
+            offText={t("admin.users.off")}
+            data-testid="smart-alerts-send-anyway"
+          />
+          <p className={settingsClasses.itemMeta} style={{ marginTop: -8 }}>
+            {t("admin.policies.smartAlerts.allowSendAnywayHelp")}
+          </p>
         </div>
       </SettingsCard>
       <div className={adminClasses.saveBar}>

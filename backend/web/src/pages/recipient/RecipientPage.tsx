@@ -3,7 +3,7 @@ import { Checkbox, DefaultButton, MessageBar, MessageBarType, PrimaryButton, Tex
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../../api/client.js";
-import { recipientApi } from "../../api/messages.js";
+import { recipientApi, sharedLinkApi } from "../../api/messages.js";
 import { CenteredCard } from "../../components/CenteredCard.js";
 import { EmailStepForm } from "../../components/EmailStepForm.js";
 import { OneTimeCodeField } from "../../components/OneTimeCodeField.js";
@@ -28,8 +28,10 @@ function linkProblem(err: unknown): "gone" | "invalid" | null {
  * The recipient's link from the notification e-mail (F9): confirm the e-mail address → SMS
  * code (resend) → choose a password → accept the terms → the message. People who already
  * have an account sign in instead; expired, burned and unknown links get a friendly page.
+ * `shared`: the one link of the Outlook e-mail sent from the add-in (/m/{token}, issue 12),
+ * the same for all recipients; every step names the address the visitor confirmed.
  */
-export function RecipientPage() {
+export function RecipientPage({ shared = false }: { shared?: boolean }) {
   const { t } = useTranslation();
   const { token = "" } = useParams();
   const navigate = useNavigate();
@@ -57,7 +59,9 @@ export function RecipientPage() {
     setBusy(true);
     setError(null);
     try {
-      const result = await recipientApi.start(token, email.trim());
+      const result = shared
+        ? await sharedLinkApi.start(token, email.trim())
+        : await recipientApi.start(token, email.trim());
       if (result.next === "sign_in") {
         setStep("sign_in");
         return false;
@@ -87,7 +91,7 @@ export function RecipientPage() {
     setReported("busy");
     setReportError(null);
     try {
-      await recipientApi.wrongNumber(token, email.trim());
+      await (shared ? sharedLinkApi : recipientApi).wrongNumber(token, email.trim());
       setReported("done");
     } catch (err) {
       setReportError(err);
@@ -101,7 +105,9 @@ export function RecipientPage() {
     setBusy(true);
     setError(null);
     try {
-      await recipientApi.verify(token, cleanCode(code));
+      await (shared
+        ? sharedLinkApi.verify(token, email.trim(), cleanCode(code))
+        : recipientApi.verify(token, cleanCode(code)));
       setStep("password");
     } catch (err) {
       if (err instanceof ApiError && err.id === "account_exists") setStep("sign_in");
@@ -117,7 +123,9 @@ export function RecipientPage() {
     setBusy(true);
     setError(null);
     try {
-      const result = await recipientApi.register(token, password, true);
+      const result = shared
+        ? await sharedLinkApi.register(token, email.trim(), password, true)
+        : await recipientApi.register(token, password, true);
       setPassword("");
       await refresh();
       navigate(`/mailbox/inbox/${result.messageId}`, { replace: true });
