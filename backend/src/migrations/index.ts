@@ -20,6 +20,7 @@ import { recipientCodeFailures } from "./20261202000100-recipient-code-failures.
 import { blobMoves } from "./20261203000300-blob-moves.js";
 import { entraIdentity } from "./20261203000400-entra-identity.js";
 import { adminIndexes } from "./20261203000500-admin-indexes.js";
+import { sharedMailboxes } from "./20261203103000-shared-mailboxes.js";
 
 /** Every migration, in order. Add new ones at the end. */
 export const migrations: Migration[] = [
@@ -44,4 +45,5 @@ export const migrations: Migration[] = [
   blobMoves,
   entraIdentity,
   adminIndexes,
+  sharedMailboxes,
 ];

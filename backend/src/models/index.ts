@@ -26,6 +26,9 @@ import { AutoReplyLog } from "./AutoReplyLog.js";
 import { AttachmentUpload } from "./AttachmentUpload.js";
 import { SearchTerm } from "./SearchTerm.js";
 import { BlobMove } from "./BlobMove.js";
+import { SharedMailbox } from "./SharedMailbox.js";
+import { SharedMailboxMember } from "./SharedMailboxMember.js";
+import { SharedMailboxEvent, SharedMailboxKey, SharedMailboxKeyWrap } from "./SharedMailboxKey.js";
 
 export { Organisation, User, OutboxEntry, AuditEvent };
 export { InboundMail };
@@ -33,6 +36,7 @@ export { Session, ApiToken, RateLimitBucket };
 export { VerificationCode, BackupCode, Phone, UserTotp, UserSettings };
 export { Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact, MessageIdCheck };
 export { BlobDeletion, AutoReplyLog, SearchTerm };
+export { SharedMailbox, SharedMailboxMember, SharedMailboxKey, SharedMailboxKeyWrap, SharedMailboxEvent };
 
 /** Binds every model to `sequelize`. Explicit list: add new models here. */
 export function initModels(sequelize: Sequelize): void {
@@ -57,6 +61,8 @@ export function initModels(sequelize: Sequelize): void {
   SearchTerm.initModel(sequelize);
   MessageTemplate.initModel(sequelize);
   BlobMove.initModel(sequelize);
+  for (const model of [SharedMailbox, SharedMailboxMember, SharedMailboxKey, SharedMailboxKeyWrap, SharedMailboxEvent])
+    model.initModel(sequelize);
   User.belongsTo(Organisation, { foreignKey: "organisationId", as: "organisation" });
   Organisation.hasMany(User, { foreignKey: "organisationId", as: "users" });
 }

@@ -22,6 +22,7 @@ import { contactRoutes } from "./contacts/index.js";
 import { addinRoutes } from "./addin/index.js";
 import { templateRoutes } from "./templates/index.js";
 import { adminRoutes } from "./admin/index.js";
+import { sharedMailboxRoutes } from "./mailboxes/index.js";
 
 /** Route groups, mounted in this order. Add new groups to this list. */
 const groups: Array<(router: Router) => void> = [
@@ -46,6 +47,7 @@ groups.push(templateRoutes);
 groups.push(contactRoutes);
 groups.push(addinRoutes);
 groups.push(adminRoutes);
+groups.push(sharedMailboxRoutes);
 
 export function buildRouter(): Router {
   const router = new Router();

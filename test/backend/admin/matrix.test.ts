@@ -55,7 +55,14 @@ const calls: Call[] = [
   { method: "GET", route: "/api/admin/audit/export", path: (id) => `/api/admin/audit/export?userId=${id}` },
   { method: "GET", route: "/api/admin/audit/verify", path: () => "/api/admin/audit/verify", ownScope: true },
 ];
-const elsewhere = new Set(["/api/admin/templates", "/api/admin/templates/:id"]);
+const elsewhere = new Set([
+  "/api/admin/templates",
+  "/api/admin/templates/:id",
+  // Shared mailboxes: test/backend/mailboxes/sharedMailboxes.test.ts refuses them the same way.
+  "/api/admin/mailboxes",
+  "/api/admin/mailboxes/:id",
+  "/api/admin/mailboxes/:id/members/:userId",
+]);
 
 describe("admin console: refusals over every /api/admin route (staff 403, other organisation 404, anonymous 401)", function () {
   this.timeout(120_000);

@@ -3,6 +3,7 @@ import { adminUserRoutes } from "./users.js";
 import { adminPolicyRoutes } from "./policies.js";
 import { adminUsageRoutes } from "./usage.js";
 import { adminAuditRoutes } from "./audit.js";
+import { adminMailboxRoutes } from "./mailboxes.js";
 
 /** The admin console's API (issue 10): /api/admin/…, admins of an organisation only. */
 export function adminRoutes(router: Router): void {
@@ -10,4 +11,5 @@ export function adminRoutes(router: Router): void {
   adminPolicyRoutes(router);
   adminUsageRoutes(router);
   adminAuditRoutes(router);
+  adminMailboxRoutes(router);
 }
