@@ -3,3 +3,4 @@ export { UsersPage } from "./UsersPage.js";
 export { PoliciesPage } from "./PoliciesPage.js";
 export { UsagePage } from "./UsagePage.js";
 export { AuditPage } from "./AuditPage.js";
+export { MailboxesPage } from "./MailboxesPage.js";

@@ -28,6 +28,7 @@ export const adminRoutes: RouteObject[] = [
       { path: "policies", ...page((p) => p.PoliciesPage), handle: { titleKey: "admin.nav.policies" } },
       { path: "usage", ...page((p) => p.UsagePage), handle: { titleKey: "admin.nav.usage" } },
       { path: "audit", ...page((p) => p.AuditPage), handle: { titleKey: "admin.nav.audit" } },
+      { path: "mailboxes", ...page((p) => p.MailboxesPage), handle: { titleKey: "admin.nav.mailboxes" } },
     ],
   },
 ];
