@@ -70,7 +70,12 @@ function MailboxCard({ mailbox, people, onChanged }: MailboxCardProps) {
 
   const toggle = (m: Member, right: "send" | "manage", value: boolean) =>
     void run(
-      () => adminMailboxApi.setMember(mailbox.id, m.userId, { ...m.rights, [right]: value }),
+      () =>
+        adminMailboxApi.setMember(mailbox.id, m.userId, {
+          send: m.rights.send,
+          manage: m.rights.manage,
+          [right]: value,
+        }),
       t("admin.mailboxes.changed", { name: label(m) }),
     );
 
