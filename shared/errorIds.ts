@@ -156,6 +156,21 @@ export const errorCatalogue = {
   invitation_exists: { status: 409, message: "That person already has an open invitation" },
   invitation_closed: { status: 409, message: "That invitation has been answered or withdrawn" },
   invitation_import_invalid: { status: 422, message: "The file has rows with errors; nothing was imported" },
+  // Shared mailboxes (issue 11, F25)
+  mailbox_right_missing: {
+    status: 403,
+    message: "Your membership of this mailbox does not include that right",
+  },
+  mailbox_address_taken: { status: 409, message: "That address already belongs to an account or mailbox" },
+  mailbox_key_unavailable: {
+    status: 409,
+    message:
+      "The mailbox key cannot be given to the new member here: the organisation is zero-access, so a member who holds the key must add them",
+  },
+  mailbox_member_invalid: {
+    status: 422,
+    message: "Members must be active staff or admins of the mailbox's organisation",
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** An error id the API can answer with. */

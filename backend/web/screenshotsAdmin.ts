@@ -3,6 +3,7 @@
 import type { Browser, Page } from "playwright-core";
 import { transaction } from "../src/db.js";
 import { createUser } from "../src/commands/createUser.js";
+import { createSharedMailbox } from "../src/commands/createSharedMailbox.js";
 import type { Organisation } from "../src/models/Organisation.js";
 import { User } from "../src/models/User.js";
 import { updateAccountSettings } from "../src/commands/updateAccountSettings.js";
@@ -38,6 +39,7 @@ const pages = [
   ["/admin/signature", "signature-preview", "signature"],
   ["/admin/usage", "usage-numbers", "usage"],
   ["/admin/audit", "chain-intact", "audit"],
+  ["/admin/mailboxes", "mailbox-members", "mailboxes"],
 ] as const;
 
 export async function adminScreenshots(p: AdminShotsProps): Promise<void> {
@@ -94,6 +96,19 @@ export async function adminScreenshots(p: AdminShotsProps): Promise<void> {
   );
   const link = newLinkToken();
   await Invitation.update({ tokenHash: link.hash }, { where: { id: invited.invitations[0].id } });
+  const members = await User.findAll({
+    where: { email: ["johan.berg@sundsvall.example", "fatima.ali@sundsvall.example"] },
+  });
+  await transaction((t) =>
+    createSharedMailbox(t, {
+      admin,
+      organisationId: p.organisation.id,
+      name: "Socialtjänsten",
+      email: "socialtjansten@sundsvall.example",
+      members: members.map((m, i) => ({ userId: m.id, send: i === 0, manage: i === 0 })),
+      meta: { ip: null, userAgent: null },
+    }),
+  );
 
   let page = await p.newPage(p.browser, p.baseUrl, desktop);
   await p.signIn(page, admin.email);

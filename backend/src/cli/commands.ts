@@ -124,7 +124,11 @@ export const commands: Record<string, CliCommand> = {
           "mobile",
         ),
         password: checkPassword(v.password!, v.email!),
-        role: check(z.enum(roles.filter((r) => r !== "recipient") as ["admin", "staff"]), v.role ?? "staff", "role"),
+        role: check(
+          z.enum(roles.filter((r) => r === "admin" || r === "staff") as ["admin", "staff"]),
+          v.role ?? "staff",
+          "role",
+        ),
         name: v.name ?? null,
       });
       return { id: user.id, email: user.email, role: user.role, organisation: org.name };

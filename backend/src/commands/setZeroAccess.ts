@@ -2,6 +2,8 @@ import type { Transaction } from "sequelize";
 import type { Organisation } from "../models/Organisation.js";
 import { recordAudit } from "../services/audit/recordAudit.js";
 import { dropOrganisationEscrow } from "../services/keys/userKeys.js";
+import { dropMailboxEscrow } from "../services/keys/mailboxKeys.js";
+import { SharedMailbox } from "../models/SharedMailbox.js";
 
 export interface SetZeroAccessResult {
   zeroAccess: boolean;
@@ -30,11 +32,18 @@ export async function setZeroAccess(
   organisation.changed("policy", true);
   await organisation.save({ transaction: t });
   const escrow = enabled ? await dropOrganisationEscrow(t, organisation.id) : { dropped: 0, kept: 0 };
+  // Shared mailboxes' escrow copies go too: from now on only members' wraps open them (F25).
+  const mailboxIds = enabled
+    ? (
+        await SharedMailbox.findAll({ where: { organisationId: organisation.id }, attributes: ["id"], transaction: t })
+      ).map((m) => m.id)
+    : [];
+  const mailboxEscrowDropped = await dropMailboxEscrow(t, mailboxIds);
   await recordAudit(t, {
     type: enabled ? "organisation.zero_access_enabled" : "organisation.zero_access_disabled",
     organisationId: organisation.id,
     actorId,
-    data: { previous, escrowCopiesDropped: escrow.dropped, escrowCopiesKept: escrow.kept },
+    data: { previous, escrowCopiesDropped: escrow.dropped, escrowCopiesKept: escrow.kept, mailboxEscrowDropped },
   });
   return { zeroAccess: enabled, escrowCopiesDropped: escrow.dropped, escrowCopiesKept: escrow.kept };
 }

@@ -22,6 +22,7 @@ import { entraIdentity } from "./20261203000400-entra-identity.js";
 import { adminIndexes } from "./20261203000500-admin-indexes.js";
 import { invitations } from "./20261203101000-invitations.js";
 import { userTitle } from "./20261203102000-user-title.js";
+import { sharedMailboxes } from "./20261203103000-shared-mailboxes.js";
 import { sharedLinks } from "./20261203104000-shared-links.js";
 import { sessionIdleTimeout } from "./20261203107000-session-idle-timeout.js";
 
@@ -50,6 +51,7 @@ export const migrations: Migration[] = [
   adminIndexes,
   invitations,
   userTitle,
+  sharedMailboxes,
   sharedLinks,
   sessionIdleTimeout,
 ];

@@ -10,7 +10,8 @@ import {
 import type { Plan } from "./Organisation.js";
 import { normaliseEmail, type Locale } from "#shared/accountNames.js";
 
-export const roles = ["admin", "staff", "recipient"] as const;
+/** `mailbox`: the identity of a shared mailbox (SharedMailbox.ts); it never signs in. */
+export const roles = ["admin", "staff", "recipient", "mailbox"] as const;
 export type Role = (typeof roles)[number];
 export const userStatuses = ["active", "invited", "pending", "deactivated"] as const;
 export type UserStatus = (typeof userStatuses)[number];

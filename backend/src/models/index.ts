@@ -27,6 +27,9 @@ import { AttachmentUpload } from "./AttachmentUpload.js";
 import { SearchTerm } from "./SearchTerm.js";
 import { BlobMove } from "./BlobMove.js";
 import { Invitation } from "./Invitation.js";
+import { SharedMailbox } from "./SharedMailbox.js";
+import { SharedMailboxMember } from "./SharedMailboxMember.js";
+import { SharedMailboxEvent, SharedMailboxKey, SharedMailboxKeyWrap } from "./SharedMailboxKey.js";
 
 export { Organisation, User, OutboxEntry, AuditEvent };
 export { InboundMail };
@@ -34,6 +37,7 @@ export { Session, ApiToken, RateLimitBucket };
 export { VerificationCode, BackupCode, Phone, UserTotp, UserSettings };
 export { Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact, MessageIdCheck };
 export { BlobDeletion, AutoReplyLog, SearchTerm, Invitation };
+export { SharedMailbox, SharedMailboxMember, SharedMailboxKey, SharedMailboxKeyWrap, SharedMailboxEvent };
 
 /** Binds every model to `sequelize`. Explicit list: add new models here. */
 export function initModels(sequelize: Sequelize): void {
@@ -59,6 +63,8 @@ export function initModels(sequelize: Sequelize): void {
   MessageTemplate.initModel(sequelize);
   BlobMove.initModel(sequelize);
   Invitation.initModel(sequelize);
+  for (const model of [SharedMailbox, SharedMailboxMember, SharedMailboxKey, SharedMailboxKeyWrap, SharedMailboxEvent])
+    model.initModel(sequelize);
   User.belongsTo(Organisation, { foreignKey: "organisationId", as: "organisation" });
   Organisation.hasMany(User, { foreignKey: "organisationId", as: "users" });
 }

@@ -23,6 +23,7 @@ import { addinRoutes } from "./addin/index.js";
 import { templateRoutes } from "./templates/index.js";
 import { adminRoutes } from "./admin/index.js";
 import { invitationRoutes } from "./invitation/index.js";
+import { sharedMailboxRoutes } from "./mailboxes/index.js";
 
 /** Route groups, mounted in this order. Add new groups to this list. */
 const groups: Array<(router: Router) => void> = [
@@ -49,6 +50,7 @@ groups.push(contactRoutes);
 groups.push(addinRoutes);
 groups.push(adminRoutes);
 groups.push(invitationRoutes);
+groups.push(sharedMailboxRoutes);
 
 export function buildRouter(): Router {
   const router = new Router();

@@ -1,3 +1,4 @@
+import type jose from "node-jose";
 import crypto from "node:crypto";
 import type { ParameterizedContext } from "koa";
 import { Op, type Transaction } from "sequelize";
@@ -37,6 +38,11 @@ export interface AuthState {
   sessionKey: Buffer | null;
   /** Bearer requests: 32 bytes derived from the token secret (opens the token's sealed key). */
   tokenKey?: Buffer | null;
+  /**
+   * Acting as a shared mailbox (F25): `user` is the mailbox's identity and this key ring (its
+   * key versions, unwrapped with the member's own key) stands in for the session's key.
+   */
+  actingKey?: jose.JWK.Key | null;
 }
 
 export interface LoadedSession {

@@ -100,6 +100,15 @@ const router = createBrowserRouter([
         handle: { titleKey: "mail.titles.mailbox" },
       },
       {
+        path: "/shared/:mailboxId/:folder/:messageId?",
+        element: (
+          <RequireAuth>
+            <MailboxPage />
+          </RequireAuth>
+        ),
+        handle: { titleKey: "mail.titles.mailbox" },
+      },
+      {
         path: "/contacts/*",
         element: (
           <RequireAuth>

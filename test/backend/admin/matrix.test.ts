@@ -98,6 +98,12 @@ const elsewhere = new Set([
   "DELETE /api/admin/templates/:id",
   // The import takes a CSV body, not JSON: its refusals are checked on their own below.
   "POST /api/admin/invitations/import",
+  // Shared mailboxes: test/backend/mailboxes/sharedMailboxes.test.ts refuses them the same way.
+  "GET /api/admin/mailboxes",
+  "POST /api/admin/mailboxes",
+  "GET /api/admin/mailboxes/:id",
+  "PUT /api/admin/mailboxes/:id/members/:userId",
+  "DELETE /api/admin/mailboxes/:id/members/:userId",
 ]);
 let invitationId = "";
 let targetEmail = "";

@@ -6,6 +6,7 @@ import { adminAuditRoutes } from "./audit.js";
 import { adminTemplateRoutes } from "./templates.js";
 import { adminSignatureRoutes } from "./signature.js";
 import { adminInvitationRoutes } from "./invitations.js";
+import { adminMailboxRoutes } from "./mailboxes.js";
 
 /** The admin console's API (issue 10): /api/admin/…, admins of an organisation only. */
 export function adminRoutes(router: Router): void {
@@ -16,4 +17,5 @@ export function adminRoutes(router: Router): void {
   adminTemplateRoutes(router);
   adminSignatureRoutes(router);
   adminInvitationRoutes(router);
+  adminMailboxRoutes(router);
 }

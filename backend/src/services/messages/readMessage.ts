@@ -19,6 +19,7 @@ export const MessageGoneError = (state: "expired" | "burned" | "shredded") =>
  * (key-less tokens such as Microsoft sign-in, locked sessions).
  */
 export async function requestPrivateKey(auth: AuthState): Promise<jose.JWK.Key | null> {
+  if (auth.actingKey !== undefined) return auth.actingKey;
   if (auth.via === "token") return auth.tokenId && auth.tokenKey ? tokenPrivateKey(auth.tokenId, auth.tokenKey) : null;
   if (!auth.sessionId || !auth.sessionKey) return null;
   return sessionPrivateKey(auth.sessionId, auth.sessionKey);

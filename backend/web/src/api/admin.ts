@@ -233,3 +233,34 @@ export const invitationApi = {
   act: (id: string, action: "resend" | "revoke") =>
     api.post<{ invitation: AdminInvitation }>(`/api/admin/invitations/${encodeURIComponent(id)}/${action}`, {}),
 };
+
+/** A shared (function) mailbox in the admin console (F25). */
+export interface AdminMailbox {
+  id: string;
+  name: string;
+  email: string;
+  keyVersion: number;
+  members: Array<{
+    userId: string;
+    name: string | null;
+    email: string;
+    rights: { read: boolean; send: boolean; manage: boolean };
+  }>;
+  createdAt: string;
+}
+
+/** Shared mailboxes (/api/admin/mailboxes). */
+export const adminMailboxApi = {
+  list: async () => (await api.get<{ mailboxes: AdminMailbox[] }>("/api/admin/mailboxes")).mailboxes,
+  create: (name: string, email: string) =>
+    api.post<{ mailbox: AdminMailbox }>("/api/admin/mailboxes", { name, email, members: [] }),
+  setMember: (id: string, userId: string, rights: { send: boolean; manage: boolean }) =>
+    api.put<{ mailbox: AdminMailbox }>(
+      `/api/admin/mailboxes/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
+      rights,
+    ),
+  removeMember: (id: string, userId: string) =>
+    api.delete<{ mailbox: AdminMailbox }>(
+      `/api/admin/mailboxes/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
+    ),
+};

@@ -76,6 +76,15 @@ export interface Message {
   draftTo?: Array<{ email: string; mobile: string | null }>;
   /** Drafts only: the security functions chosen when it was saved. */
   draftOptions?: Partial<SecurityOptions>;
+  /** Shared mailboxes only: which member read, answered or sent it (F25). */
+  mailboxEvents?: MailboxEvent[];
+}
+
+export interface MailboxEvent {
+  messageId: string;
+  action: "read" | "replied" | "sent";
+  member: { id: string; name: string | null; email: string } | null;
+  at: string;
 }
 
 export interface ThreadMessage extends Message {
@@ -274,4 +283,53 @@ export const sharedLinkApi = {
       password,
       acceptTerms,
     }),
+};
+
+/** A shared mailbox the signed-in user belongs to (F25). */
+export interface SharedMailbox {
+  id: string;
+  name: string;
+  email: string;
+  rights: { read: boolean; send: boolean; manage: boolean };
+  unread: number;
+}
+
+/** Where MessageView reads a message from: the person's own mailbox or a shared one. */
+export interface MessageSource {
+  get(id: string): Promise<Message>;
+  reveal(id: string): Promise<Message>;
+  thread(id: string): Promise<{ threadId: string; messages: ThreadMessage[] }>;
+}
+
+function sendBody(input: SendInput): Record<string, unknown> {
+  const { draftId: _draftId, replyTo, ...rest } = input;
+  const body: Record<string, unknown> = {
+    ...rest,
+    options: { ...rest.options, expiresAt: rest.options.expiresAt ?? null },
+  };
+  if (replyTo) body.replyTo = replyTo;
+  return body;
+}
+
+/** Shared mailboxes for their members: read, reply and send as the mailbox (F25). */
+export const sharedApi = {
+  mine: async () => (await api.get<{ mailboxes: SharedMailbox[] }>("/api/mailboxes")).mailboxes,
+  list: (mailboxId: string, folder: string, opts: { q?: string; limit?: number; offset?: number } = {}) => {
+    const params = new URLSearchParams();
+    if (opts.q) params.set("q", opts.q);
+    if (opts.limit) params.set("limit", String(opts.limit));
+    if (opts.offset) params.set("offset", String(opts.offset));
+    const qs = params.toString();
+    return api.get<MailboxPage>(
+      `/api/mailboxes/${encodeURIComponent(mailboxId)}/folder/${encodeURIComponent(folder)}${qs ? `?${qs}` : ""}`,
+    );
+  },
+  source: (mailboxId: string): MessageSource => ({
+    get: (id) => api.get<Message>(`/api/mailboxes/${mailboxId}/messages/${id}`),
+    reveal: (id) => api.post<Message>(`/api/mailboxes/${mailboxId}/messages/${id}/reveal`, {}),
+    thread: (id) =>
+      api.get<{ threadId: string; messages: ThreadMessage[] }>(`/api/mailboxes/${mailboxId}/messages/${id}/thread`),
+  }),
+  send: (mailboxId: string, input: SendInput) =>
+    api.post<{ id: string; threadId: string }>(`/api/mailboxes/${mailboxId}/messages`, sendBody(input)),
 };

@@ -17,6 +17,7 @@ export const adminSections = [
   { key: "signature", to: "/admin/signature", end: false },
   { key: "usage", to: "/admin/usage", end: false },
   { key: "audit", to: "/admin/audit", end: false },
+  { key: "mailboxes", to: "/admin/mailboxes", end: false },
 ] as const;
 
 /** Admins only: anyone else (staff, recipients) gets the app's 404 page, as for an address that does not exist. */

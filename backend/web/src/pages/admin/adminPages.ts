@@ -6,3 +6,4 @@ export { AuditPage } from "./AuditPage.js";
 export { TemplatesPage } from "./TemplatesPage.js";
 export { SignaturePage } from "./SignaturePage.js";
 export { InvitationsPage } from "./InvitationsPage.js";
+export { MailboxesPage } from "./MailboxesPage.js";

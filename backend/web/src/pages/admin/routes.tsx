@@ -31,6 +31,7 @@ export const adminRoutes: RouteObject[] = [
       { path: "signature", ...page((p) => p.SignaturePage), handle: { titleKey: "admin.nav.signature" } },
       { path: "usage", ...page((p) => p.UsagePage), handle: { titleKey: "admin.nav.usage" } },
       { path: "audit", ...page((p) => p.AuditPage), handle: { titleKey: "admin.nav.audit" } },
+      { path: "mailboxes", ...page((p) => p.MailboxesPage), handle: { titleKey: "admin.nav.mailboxes" } },
     ],
   },
 ];

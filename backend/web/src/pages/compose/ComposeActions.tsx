@@ -6,7 +6,8 @@ interface ComposeActionsProps {
   busy: boolean;
   uploading: boolean;
   draftNotice: boolean;
-  onSaveDraft(): void;
+  /** Absent where drafts are not kept (sending as a shared mailbox). */
+  onSaveDraft?: () => void;
   onCancel(): void;
 }
 
@@ -23,14 +24,16 @@ export function ComposeActions({ busy, uploading, draftNotice, onSaveDraft, onCa
       >
         {t("mail.compose.send")}
       </PrimaryButton>
-      <DefaultButton
-        iconProps={{ iconName: "Save" }}
-        onClick={onSaveDraft}
-        disabled={busy || uploading}
-        data-testid="compose-save-draft"
-      >
-        {t("mail.compose.saveDraft")}
-      </DefaultButton>
+      {onSaveDraft ? (
+        <DefaultButton
+          iconProps={{ iconName: "Save" }}
+          onClick={onSaveDraft}
+          disabled={busy || uploading}
+          data-testid="compose-save-draft"
+        >
+          {t("mail.compose.saveDraft")}
+        </DefaultButton>
+      ) : null}
       <DefaultButton onClick={onCancel}>{t("mail.common.cancel")}</DefaultButton>
       {draftNotice ? (
         <span role="status" data-testid="draft-saved">

@@ -4,7 +4,9 @@ import { useTranslation } from "react-i18next";
 import { useNavigate, useSearchParams } from "react-router";
 import { ApiError } from "../../api/client.js";
 import { contactsApi, type Contact } from "../../api/contacts.js";
-import { messagesApi, uploadAttachment, type Template } from "../../api/messages.js";
+import { Dropdown } from "@fluentui/react";
+import { messagesApi, sharedApi, uploadAttachment, type SharedMailbox, type Template } from "../../api/messages.js";
+import { useSession } from "../../session/SessionContext.js";
 import { looksLikeEmail } from "../../components/EmailStepForm.js";
 import { MailError, mailErrorText } from "../mailbox/mailErrors.js";
 import { registerMailIcons } from "../mailbox/icons.js";
@@ -37,6 +39,10 @@ export function ComposePage() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const replyTo = params.get("replyTo");
+  // Sending as a shared mailbox (F25): a reply from it, or a new message with the From chooser.
+  const [mailbox, setMailbox] = useState<string | null>(params.get("mailbox"));
+  const [mailboxes, setMailboxes] = useState<SharedMailbox[]>([]);
+  const { user } = useSession();
   const openDraft = params.get("draft");
   const [state, dispatch] = useReducer(composeReducer, params.get("to") ?? "", initialComposeState);
   const [contacts, setContacts] = useState<Contact[]>([]);
@@ -51,6 +57,7 @@ export function ComposePage() {
       () => setContacts([]),
     );
     messagesApi.templates().then(setTemplates, () => setTemplates([]));
+    sharedApi.mine().then(setMailboxes, () => setMailboxes([]));
     messagesApi.composeDefaults().then(
       (d) =>
         dispatch({
@@ -74,7 +81,7 @@ export function ComposePage() {
 
   useEffect(() => {
     if (!replyTo) return;
-    messagesApi.get(replyTo).then(
+    (mailbox ? sharedApi.source(mailbox) : messagesApi).get(replyTo).then(
       (m) =>
         dispatch({
           type: "replyLoaded",
@@ -83,8 +90,10 @@ export function ComposePage() {
         }),
       (err: unknown) => dispatch({ type: "loadFailed", error: err }),
     );
+    // The mailbox of a reply is fixed when the page opens.
   }, [replyTo, t]);
 
+  const senders = mailboxes.filter((m) => m.rights.send || m.id === mailbox);
   const addresses = useMemo(() => splitAddresses(state.to), [state.to]);
   const byEmail = useMemo(() => new Map(contacts.map((c) => [c.email.toLowerCase(), c])), [contacts]);
   const safe = addresses.map((a) => byEmail.get(a.toLowerCase())).filter((c): c is Contact => !!c && !!c.mobile);
@@ -182,7 +191,7 @@ export function ComposePage() {
         return;
       }
       const done = state.uploads.filter((u) => u.status === "done");
-      const sent = await messagesApi.send({
+      const input = {
         to,
         subject: state.subject,
         body: bodyOut(),
@@ -194,7 +203,13 @@ export function ComposePage() {
         replyTo,
         // A saved or reopened draft is sent as itself (it leaves the Drafts folder).
         draftId: (done.length || openDraft || draftSaved.current) && draftId.current ? await draftId.current : null,
-      });
+      };
+      if (mailbox) {
+        const sent = await sharedApi.send(mailbox, input);
+        navigate(`/shared/${mailbox}/sent/${sent.id}`, { state: { sent: true } });
+        return;
+      }
+      const sent = await messagesApi.send(input);
       navigate(`/mailbox/sent/${sent.id}`, { state: { sent: true } });
     } catch (err) {
       dispatch({ type: "failed", error: err });
@@ -208,6 +223,19 @@ export function ComposePage() {
       </h1>
       <MailError error={state.loadError} />
       <form className={classes.card} onSubmit={handleSend} noValidate>
+        {senders.length > 0 && !openDraft ? (
+          <Dropdown
+            label={t("mail.shared.from")}
+            selectedKey={mailbox ?? "me"}
+            options={[
+              { key: "me", text: t("mail.shared.fromMe", { email: user?.email ?? "" }) },
+              ...senders.map((m) => ({ key: m.id, text: `${m.name} <${m.email}>` })),
+            ]}
+            disabled={!!replyTo}
+            onChange={(_, option) => setMailbox(option && option.key !== "me" ? String(option.key) : null)}
+            data-testid="compose-from"
+          />
+        ) : null}
         <RecipientFields state={state} dispatch={dispatch} contacts={contacts} safe={safe} autoFocus={!replyTo} />
         <SubjectField subject={state.subject} onChange={(subject) => dispatch({ type: "subjectChanged", subject })} />
         <BodyField
@@ -224,19 +252,23 @@ export function ComposePage() {
             <span className={classes.signaturePreview}>{state.mandatorySignature}</span>
           </MessageBar>
         ) : null}
-        <AttachmentsField
-          uploads={state.uploads}
-          onFiles={handleFiles}
-          onCancel={(key) => state.uploads.find((u) => u.key === key)?.abort?.()}
-          onRemove={(key) => void handleRemove(key)}
-        />
+        {mailbox ? (
+          <p style={{ fontSize: 14, margin: 0 }}>{t("mail.shared.noAttachments")}</p>
+        ) : (
+          <AttachmentsField
+            uploads={state.uploads}
+            onFiles={handleFiles}
+            onCancel={(key) => state.uploads.find((u) => u.key === key)?.abort?.()}
+            onRemove={(key) => void handleRemove(key)}
+          />
+        )}
         <SecurityFunctions state={state} dispatch={dispatch} />
         <MailError error={state.error} />
         <ComposeActions
           busy={state.busy}
           uploading={uploading}
           draftNotice={state.draftNotice}
-          onSaveDraft={() => void handleSaveDraft()}
+          onSaveDraft={mailbox ? undefined : () => void handleSaveDraft()}
           onCancel={() => navigate(-1)}
         />
       </form>

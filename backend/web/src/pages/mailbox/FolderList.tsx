@@ -12,7 +12,7 @@ import {
 } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { messagesApi, systemFolders, type Folder } from "../../api/messages.js";
+import { messagesApi, systemFolders, type Folder, type SharedMailbox } from "../../api/messages.js";
 import { MailError } from "./mailErrors.js";
 import { dragType, readDraggedIds } from "./dragData.js";
 import { colors } from "../../theme.js";
@@ -69,12 +69,24 @@ interface FolderListProps {
   unread: Record<string, number>;
   onDropMessages(ids: string[], folder: string): void;
   onChanged(removedId?: string): void;
+  /** Shared mailboxes the user is a member of (F25), each with its inbox and sent folders. */
+  mailboxes?: SharedMailbox[];
+  /** The shared mailbox folder shown now, if any. */
+  currentShared?: { mailboxId: string; folder: string };
 }
 
 type Editing = { kind: "create" } | { kind: "rename"; folder: Folder } | { kind: "delete"; folder: Folder } | null;
 
 /** The folder column: system folders and own folders (create, rename, delete); every folder but Drafts takes dropped messages. */
-export function FolderList({ current, folders, unread, onDropMessages, onChanged }: FolderListProps) {
+export function FolderList({
+  current,
+  folders,
+  unread,
+  onDropMessages,
+  onChanged,
+  mailboxes = [],
+  currentShared,
+}: FolderListProps) {
   const { t } = useTranslation();
   const [over, setOver] = useState<string | null>(null);
   const [editing, setEditing] = useState<Editing>(null);
@@ -118,6 +130,30 @@ export function FolderList({ current, folders, unread, onDropMessages, onChanged
           <FontIcon iconName={icon} className={classes.icon} aria-hidden="true" />
           <span className={classes.name}>{label}</span>
           {count > 0 && key !== "trash" && key !== "sent" ? (
+            <span className={classes.count}>
+              {count}
+              <span className="visually-hidden"> {t("mail.folders.unread")}</span>
+            </span>
+          ) : null}
+        </Link>
+      </li>
+    );
+  };
+
+  const sharedRow = (m: SharedMailbox, key: "inbox" | "sent") => {
+    const active = currentShared?.mailboxId === m.id && currentShared.folder === key;
+    const count = key === "inbox" ? m.unread : 0;
+    return (
+      <li key={key} className={classes.item} data-shared-folder={`${m.id}:${key}`}>
+        <Link
+          to={`/shared/${m.id}/${key}`}
+          className={`${classes.link} ${active ? classes.active : ""}`}
+          aria-current={active ? "page" : undefined}
+          aria-label={t("mail.shared.folderLabel", { folder: t(`mail.folders.${key}`), mailbox: m.name })}
+        >
+          <FontIcon iconName={icons[key]} className={classes.icon} aria-hidden="true" />
+          <span className={classes.name}>{t(`mail.folders.${key}`)}</span>
+          {count > 0 ? (
             <span className={classes.count}>
               {count}
               <span className="visually-hidden"> {t("mail.folders.unread")}</span>
@@ -199,6 +235,26 @@ export function FolderList({ current, folders, unread, onDropMessages, onChanged
           <li style={{ fontSize: 13, color: colors.textMuted, padding: "0 10px" }}>{t("mail.folders.none")}</li>
         ) : null}
       </ul>
+      {mailboxes.length > 0 ? (
+        <>
+          <h2 className={classes.heading}>
+            <span>{t("mail.shared.heading")}</span>
+          </h2>
+          <ul className={classes.list} data-testid="shared-mailboxes">
+            {mailboxes.map((m) => (
+              <li key={m.id}>
+                <div
+                  style={{ fontSize: 13, fontWeight: 600, padding: "4px 10px", overflowWrap: "anywhere" }}
+                  title={m.email}
+                >
+                  {m.name}
+                </div>
+                <ul className={classes.list}>{(["inbox", "sent"] as const).map((key) => sharedRow(m, key))}</ul>
+              </li>
+            ))}
+          </ul>
+        </>
+      ) : null}
       <Dialog
         hidden={!editing}
         onDismiss={() => setEditing(null)}

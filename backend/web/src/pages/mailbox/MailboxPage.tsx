@@ -15,7 +15,15 @@ import {
 } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate, useParams } from "react-router";
-import { messagesApi, systemFolders, type Folder, type MailboxItem, type Message } from "../../api/messages.js";
+import {
+  messagesApi,
+  sharedApi,
+  systemFolders,
+  type Folder,
+  type MailboxItem,
+  type Message,
+  type SharedMailbox,
+} from "../../api/messages.js";
 import { FolderList } from "./FolderList.js";
 import { MessageList } from "./MessageList.js";
 import { MessageView } from "./MessageView.js";
@@ -58,11 +66,25 @@ function isSystem(folder: string): boolean {
   return (systemFolders as readonly string[]).includes(folder);
 }
 
-/** The mailbox (F11): folders, the message list with selection, drag and drop and search, and the open message. */
+/** The folders a shared mailbox shows (F25). */
+export const sharedFolders = ["inbox", "sent"] as const;
+
+/**
+ * The mailbox (F11): folders, the message list with selection, drag and drop and search, and the
+ * open message. Under /shared/:mailboxId/… the same page shows a shared mailbox the user is a
+ * member of (F25): its inbox and sent folders, read and answered as the mailbox.
+ */
 export function MailboxPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
-  const { folder = "inbox", messageId } = useParams();
+  const { folder = "inbox", messageId, mailboxId } = useParams();
+  const [mailboxes, setMailboxes] = useState<SharedMailbox[]>([]);
+  const shared = useMemo(
+    () => (mailboxId ? { mailboxId, source: sharedApi.source(mailboxId) } : undefined),
+    [mailboxId],
+  );
+  const sharedBox = mailboxes.find((m) => m.id === mailboxId);
+  const base = mailboxId ? `/shared/${mailboxId}` : "/mailbox";
   const [items, setItems] = useState<MailboxItem[]>([]);
   const [total, setTotal] = useState(0);
   const [unread, setUnread] = useState<Record<string, number>>({});
@@ -88,14 +110,25 @@ export function MailboxPage() {
     } catch {
       setFolders([]);
     }
+    try {
+      setMailboxes(await sharedApi.mine());
+    } catch {
+      setMailboxes([]);
+    }
   }, []);
+
+  const listPage = useCallback(
+    (name: string, opts: { q?: string; limit?: number; offset?: number }) =>
+      mailboxId ? sharedApi.list(mailboxId, name, opts) : messagesApi.list(name, opts),
+    [mailboxId],
+  );
 
   const loadList = useCallback(
     async (opts: { append?: boolean } = {}) => {
       setLoading(true);
       setError(null);
       try {
-        const page = await messagesApi.list(folder, {
+        const page = await listPage(folder, {
           q: query || undefined,
           limit: PAGE,
           offset: opts.append ? items.length : 0,
@@ -111,7 +144,7 @@ export function MailboxPage() {
       }
     },
     // items.length only matters for "load more"
-    [folder, query],
+    [folder, query, listPage],
   );
 
   useEffect(() => {
@@ -138,7 +171,7 @@ export function MailboxPage() {
     setError(null);
     try {
       await run();
-      if (closeView) navigate(`/mailbox/${folder}`);
+      if (closeView) navigate(`${base}/${folder}`);
       await refresh(text);
     } catch (err) {
       setError(err);
@@ -178,7 +211,23 @@ export function MailboxPage() {
 
   const selectedIds = [...selected];
   const inTrash = folder === "trash";
-  const commands: ToolbarItem[] = [
+  const sharedCommands: ToolbarItem[] = [
+    ...(sharedBox?.rights.send
+      ? [
+          {
+            key: "new",
+            text: t("mail.actions.new"),
+            icon: "Edit",
+            onClick: () => {
+              void navigate(`/compose?mailbox=${encodeURIComponent(sharedBox.id)}`);
+            },
+            testId: "new-message",
+          },
+        ]
+      : []),
+    { key: "refresh", text: t("mail.actions.refresh"), icon: "Refresh", iconOnly: true, onClick: () => void refresh() },
+  ];
+  const personalCommands: ToolbarItem[] = [
     {
       key: "new",
       text: t("mail.actions.new"),
@@ -258,6 +307,7 @@ export function MailboxPage() {
       : []),
     { key: "refresh", text: t("mail.actions.refresh"), icon: "Refresh", iconOnly: true, onClick: () => void refresh() },
   ];
+  const commands = mailboxId ? sharedCommands : personalCommands;
 
   const handleRowClick = (id: string, mods: { ctrl: boolean; shift: boolean }) => {
     if (mods.shift && anchor) {
@@ -278,7 +328,7 @@ export function MailboxPage() {
     }
     setSelected(new Set([id]));
     setAnchor(id);
-    navigate(`/mailbox/${folder}/${id}`);
+    navigate(`${base}/${folder}/${id}`);
   };
 
   const toggle = (id: string) => {
@@ -304,8 +354,13 @@ export function MailboxPage() {
       );
   };
 
-  const handleReply = (m: Message) => navigate(`/compose?replyTo=${encodeURIComponent(m.id)}`);
+  const handleReply = (m: Message) =>
+    navigate(
+      `/compose?replyTo=${encodeURIComponent(m.id)}${mailboxId ? `&mailbox=${encodeURIComponent(mailboxId)}` : ""}`,
+    );
 
+  if (mailboxId && !(sharedFolders as readonly string[]).includes(folder))
+    return <Navigate to={`/shared/${mailboxId}/inbox`} replace />;
   if (!isSystem(folder) && !/^[0-9a-f-]{36}$/.test(folder)) return <Navigate to="/mailbox/inbox" replace />;
 
   const viewOpen = !!messageId;
@@ -316,9 +371,11 @@ export function MailboxPage() {
     <div className={classes.layout}>
       <div className={viewOpen ? classes.hideNarrow : undefined}>
         <FolderList
-          current={folder}
+          current={mailboxId ? "" : folder}
           folders={folders}
-          unread={unread}
+          unread={mailboxId ? {} : unread}
+          mailboxes={mailboxes}
+          currentShared={mailboxId ? { mailboxId, folder } : undefined}
           onDropMessages={(ids, target) => void moveTo(ids, target)}
           onChanged={(removed) => {
             if (removed && removed === folder) navigate("/mailbox/inbox");
@@ -328,7 +385,9 @@ export function MailboxPage() {
       </div>
       <section className={viewOpen ? classes.hideNarrow : undefined} aria-labelledby="folder-title">
         <h1 id="folder-title" className={classes.title} data-testid="folder-title">
-          {folderName(folder)}
+          {mailboxId
+            ? t("mail.shared.title", { folder: folderName(folder), mailbox: sharedBox?.name ?? "" })
+            : folderName(folder)}
         </h1>
         <div className={classes.toolbar}>
           <form
@@ -409,14 +468,16 @@ export function MailboxPage() {
             onMarkUnread={(id) =>
               void act(() => messagesApi.mark([id], true), t("mail.notice.marked", { count: 1 }), true)
             }
-            onClose={() => navigate(`/mailbox/${folder}`)}
+            onClose={() => navigate(`${base}/${folder}`)}
             onOpened={() => {
               setItems((prev) => prev.map((i) => (i.id === messageId ? { ...i, unread: false } : i)));
-              void messagesApi.list(folder, { limit: 1 }).then(
+              void listPage(folder, { limit: 1 }).then(
                 (p) => setUnread(p.unread),
                 () => undefined,
               );
+              if (mailboxId) void sharedApi.mine().then(setMailboxes, () => undefined);
             }}
+            shared={shared}
           />
         ) : (
           <p className={classes.placeholder}>{t("mail.view.none")}</p>

@@ -12,7 +12,13 @@ import {
   type IContextualMenuItem,
 } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
-import { messagesApi, type Message, type ThreadMessage } from "../../api/messages.js";
+import {
+  messagesApi,
+  type MailboxEvent,
+  type Message,
+  type MessageSource,
+  type ThreadMessage,
+} from "../../api/messages.js";
 import { useSession } from "../../session/SessionContext.js";
 import { ApiError } from "../../api/client.js";
 import { CorrectMobile } from "./CorrectMobile.js";
@@ -105,6 +111,26 @@ interface MessageViewProps {
   onClose(): void;
   /** Called once the message has been opened (it is no longer unread). */
   onOpened(): void;
+  /** A shared mailbox's message (F25): read through it, acting as the mailbox (no moving or deleting). */
+  shared?: { mailboxId: string; source: MessageSource };
+}
+
+/** "Read by Anna, Bertil · Answered by Bertil": which members of a shared mailbox handled a message. */
+function MailboxEvents({ events }: { events: MailboxEvent[] | undefined }) {
+  const { t } = useTranslation();
+  if (!events || events.length === 0) return null;
+  const names = (action: MailboxEvent["action"]) => [
+    ...new Set(events.filter((e) => e.action === action).map((e) => e.member?.name ?? e.member?.email ?? "—")),
+  ];
+  const parts = (["read", "replied", "sent"] as const)
+    .map((action) => ({ action, list: names(action) }))
+    .filter((p) => p.list.length > 0)
+    .map((p) => t(`mail.shared.events.${p.action}`, { names: p.list.join(", ") }));
+  return (
+    <p style={{ margin: "4px 0 8px", fontSize: 13, color: colors.textSecondary }} data-testid="mailbox-events">
+      {parts.join(" · ")}
+    </p>
+  );
 }
 
 function Body({ message }: { message: Message }) {
@@ -135,9 +161,13 @@ export function MessageView({
   onMarkUnread,
   onClose,
   onOpened,
+  shared,
 }: MessageViewProps) {
+  const source: MessageSource = shared?.source ?? messagesApi;
   const { t, i18n } = useTranslation();
-  const { user } = useSession();
+  const { user: sessionUser } = useSession();
+  // In a shared mailbox "me" is the mailbox: its own messages are the ones it sent.
+  const user = shared ? { id: shared.mailboxId } : sessionUser;
   const [message, setMessage] = useState<Message | null>(null);
   const [thread, setThread] = useState<ThreadMessage[] | null>(null);
   const [error, setError] = useState<unknown>(null);
@@ -149,20 +179,19 @@ export function MessageView({
     setThread(null);
     setError(null);
     try {
-      let m = await messagesApi.get(messageId);
+      let m = await source.get(messageId);
       // Showing an ordinary message is reading it (read receipt); burn-after-reading waits for the button.
-      if (!m.revealRequired && m.sender?.id !== user?.id && m.state === "active")
-        m = await messagesApi.reveal(messageId);
+      if (!m.revealRequired && m.sender?.id !== user?.id && m.state === "active") m = await source.reveal(messageId);
       setMessage(m);
       onOpened();
-      messagesApi.thread(messageId).then(
+      source.thread(messageId).then(
         (r) => setThread(r.messages),
         () => setThread([]),
       );
     } catch (err) {
       setError(err);
     }
-  }, [messageId, user?.id]);
+  }, [messageId, user?.id, source]);
 
   useEffect(() => {
     void load();
@@ -177,7 +206,7 @@ export function MessageView({
   const handleReveal = async () => {
     setRevealing(true);
     try {
-      setMessage(await messagesApi.reveal(messageId));
+      setMessage(await source.reveal(messageId));
     } catch (err) {
       setError(err);
     } finally {
@@ -198,24 +227,26 @@ export function MessageView({
           },
         ]
       : []),
-    ...(inTrash
-      ? [{ key: "restore", text: t("mail.actions.restore"), icon: "Undo", onClick: () => onRestore(messageId) }]
-      : [
-          { key: "move", text: t("mail.actions.move"), icon: "MoveToFolder", menu: moveItems, testId: "view-move" },
-          {
-            key: "unread",
-            text: t("mail.actions.markUnread"),
-            icon: "MailUnread",
-            onClick: () => onMarkUnread(messageId),
-          },
-          {
-            key: "delete",
-            text: t("mail.actions.delete"),
-            icon: "Delete",
-            onClick: () => onDelete(messageId),
-            testId: "view-delete",
-          },
-        ]),
+    ...(shared
+      ? []
+      : inTrash
+        ? [{ key: "restore", text: t("mail.actions.restore"), icon: "Undo", onClick: () => onRestore(messageId) }]
+        : [
+            { key: "move", text: t("mail.actions.move"), icon: "MoveToFolder", menu: moveItems, testId: "view-move" },
+            {
+              key: "unread",
+              text: t("mail.actions.markUnread"),
+              icon: "MailUnread",
+              onClick: () => onMarkUnread(messageId),
+            },
+            {
+              key: "delete",
+              text: t("mail.actions.delete"),
+              icon: "Delete",
+              onClick: () => onDelete(messageId),
+              testId: "view-delete",
+            },
+          ]),
   ];
 
   return (
@@ -269,6 +300,7 @@ export function MessageView({
               {new Date(message.createdAt).toLocaleString(i18n.language === "en" ? "en-GB" : "sv-SE")}
             </dd>
           </dl>
+          <MailboxEvents events={message.mailboxEvents} />
           <div className={classes.flags}>
             {message.options.eyesOnly ? (
               <span className={classes.flag}>
@@ -327,7 +359,7 @@ export function MessageView({
                           <span style={{ color: colors.textMuted, flexShrink: 0 }}>
                             {formatSize(a.size, i18n.language)}
                           </span>
-                          {message.options.eyesOnly ? null : (
+                          {message.options.eyesOnly || shared ? null : (
                             <a
                               href={messagesApi.attachmentUrl(message.id, a.id)}
                               download={a.name}
@@ -355,6 +387,7 @@ export function MessageView({
                           <strong>{m.sender?.name ?? m.sender?.email ?? "—"}</strong>
                           <span>{formatDate(m.createdAt, i18n.language)}</span>
                         </div>
+                        <MailboxEvents events={m.mailboxEvents} />
                         {m.available ? (
                           m.revealRequired ? (
                             <em>{t("mail.view.historyBurn")}</em>

@@ -1,0 +1,208 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { requestMeta } from "../../api/requestMeta.js";
+import { transaction } from "../../db.js";
+import { appError, NotFoundError } from "../../errors.js";
+import { authState, currentUser } from "../../middlewares/authenticate.js";
+import { createSharedMailbox } from "../../commands/createSharedMailbox.js";
+import { setMailboxMember } from "../../commands/setMailboxMember.js";
+import { removeMailboxMember } from "../../commands/removeMailboxMember.js";
+import { listOrgMailboxes, orgMailbox } from "../../services/sharedMailboxes/admin.js";
+import { requestPrivateKey } from "../../services/messages/readMessage.js";
+import { presentSharedMailbox, SharedMailboxSchema } from "../../presenters/sharedMailbox.js";
+import { adminOrg, adminRead, adminResponses, adminWrite } from "./common.js";
+
+export const MemberRightsBody = z
+  .object({
+    send: z.boolean().default(false).describe("Start new messages as the mailbox"),
+    manage: z.boolean().default(false).describe("Add, change and remove members"),
+  })
+  .strict()
+  .describe("Every member reads and replies (`read`); these add to it");
+const CreateBody = z
+  .object({
+    name: z.string().trim().min(1).max(200),
+    email: z.email().max(320).describe("The mailbox's address, e.g. socialtjansten@kommun.se"),
+    members: z
+      .array(MemberRightsBody.extend({ userId: z.uuid() }).strict())
+      .max(200)
+      .default([]),
+  })
+  .strict();
+const IdParams = z.object({ id: z.uuid() });
+export const MemberParams = z.object({ id: z.uuid(), userId: z.uuid() });
+const ListSchema = z.object({ mailboxes: z.array(SharedMailboxSchema) });
+const OneSchema = z.object({ mailbox: SharedMailboxSchema });
+
+const notFound = {
+  description: "`not_found`: no such mailbox (or member) in the admin's organisation",
+  schema: ErrorSchema,
+};
+export const memberInvalid = {
+  description: "`mailbox_member_invalid`: members must be active staff or admins of the organisation",
+  schema: ErrorSchema,
+};
+export const keyUnavailable = {
+  description:
+    "`mailbox_key_unavailable`: zero-access organisation and the caller holds no wrap of the mailbox key to pass on",
+  schema: ErrorSchema,
+};
+
+/** The admin console's shared mailboxes (issue 11, F25). */
+export function adminMailboxRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/admin/mailboxes",
+      summary: "The organisation's shared mailboxes with their members and rights",
+      tags: ["admin"],
+      security: "session",
+      before: adminRead,
+      responses: { 200: { description: "Mailboxes by name", schema: ListSchema }, ...adminResponses },
+    },
+    async (ctx) => {
+      const organisationId = adminOrg(currentUser(ctx));
+      ctx.body = { mailboxes: (await listOrgMailboxes(organisationId)).map(presentSharedMailbox) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/admin/mailboxes",
+      summary: "Create a shared mailbox: its address, its own key pair, and its first members",
+      tags: ["admin"],
+      security: "session",
+      body: CreateBody,
+      before: adminWrite,
+      responses: {
+        201: { description: "Created", schema: OneSchema },
+        ...adminResponses,
+        409: { description: "`mailbox_address_taken`", schema: ErrorSchema },
+        422: memberInvalid,
+      },
+    },
+    async (ctx, { body }) => {
+      const admin = currentUser(ctx);
+      const organisationId = adminOrg(admin);
+      const result = await transaction(async (t) => {
+        const created = await createSharedMailbox(t, {
+          admin,
+          organisationId,
+          name: body.name,
+          email: body.email,
+          members: body.members,
+          meta: requestMeta(ctx),
+        });
+        return created.kind === "created"
+          ? { kind: created.kind, detail: await orgMailbox(organisationId, created.mailbox.id, t) }
+          : created;
+      });
+      if (result.kind === "address_taken") throw appError("mailbox_address_taken");
+      if (result.kind === "member_invalid") throw appError("mailbox_member_invalid");
+      ctx.status = 201;
+      ctx.body = { mailbox: presentSharedMailbox(result.detail!) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/admin/mailboxes/:id",
+      summary: "One shared mailbox with its members",
+      tags: ["admin"],
+      security: "session",
+      params: IdParams,
+      before: adminRead,
+      responses: { 200: { description: "The mailbox", schema: OneSchema }, ...adminResponses, 404: notFound },
+    },
+    async (ctx, { params }) => {
+      const detail = await orgMailbox(adminOrg(currentUser(ctx)), params.id);
+      if (!detail) throw NotFoundError("No such mailbox in your organisation");
+      ctx.body = { mailbox: presentSharedMailbox(detail) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "put",
+      path: "/api/admin/mailboxes/:id/members/:userId",
+      summary: "Add a member or change their rights (a new member gets the mailbox key wrapped to them)",
+      tags: ["admin"],
+      security: "session",
+      params: MemberParams,
+      body: MemberRightsBody,
+      before: adminWrite,
+      responses: {
+        200: { description: "The mailbox after the change", schema: OneSchema },
+        ...adminResponses,
+        404: notFound,
+        409: keyUnavailable,
+        422: memberInvalid,
+      },
+    },
+    async (ctx, { params, body }) => {
+      const auth = authState(ctx);
+      const organisationId = adminOrg(auth.user);
+      const actorKey = await requestPrivateKey(auth);
+      const detail = await transaction(async (t) => {
+        const found = await orgMailbox(organisationId, params.id, t);
+        if (!found) throw NotFoundError("No such mailbox in your organisation");
+        const result = await setMailboxMember(t, {
+          actor: auth.user,
+          actorKey,
+          mailbox: found.mailbox,
+          userId: params.userId,
+          send: body.send,
+          manage: body.manage,
+          meta: requestMeta(ctx),
+        });
+        if (result.kind === "not_found") throw NotFoundError("No such member of your organisation");
+        if (result.kind === "member_invalid") throw appError("mailbox_member_invalid");
+        if (result.kind === "key_unavailable") throw appError("mailbox_key_unavailable");
+        return orgMailbox(organisationId, params.id, t);
+      });
+      ctx.body = { mailbox: presentSharedMailbox(detail!) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "delete",
+      path: "/api/admin/mailboxes/:id/members/:userId",
+      summary: "Remove a member: their key wraps go at once and the mailbox key is rotated",
+      tags: ["admin"],
+      security: "session",
+      params: MemberParams,
+      before: adminWrite,
+      responses: {
+        200: { description: "The mailbox after the change (with its new key version)", schema: OneSchema },
+        ...adminResponses,
+        404: notFound,
+      },
+    },
+    async (ctx, { params }) => {
+      const admin = currentUser(ctx);
+      const organisationId = adminOrg(admin);
+      const detail = await transaction(async (t) => {
+        const found = await orgMailbox(organisationId, params.id, t);
+        if (!found) throw NotFoundError("No such mailbox in your organisation");
+        const result = await removeMailboxMember(t, {
+          actor: admin,
+          mailbox: found.mailbox,
+          userId: params.userId,
+          meta: requestMeta(ctx),
+        });
+        if (result.kind === "not_found") throw NotFoundError("No such member of this mailbox");
+        return orgMailbox(organisationId, params.id, t);
+      });
+      ctx.body = { mailbox: presentSharedMailbox(detail!) };
+    },
+  );
+}

@@ -1,0 +1,361 @@
+import type Router from "@koa/router";
+import { z } from "zod";
+import { consumeForOrganisation, limits, perUser } from "../../api/limits.js";
+import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { requestMeta } from "../../api/requestMeta.js";
+import { transaction } from "../../db.js";
+import { appError, NotFoundError } from "../../errors.js";
+import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
+import {
+  listMailboxFolder,
+  openMailboxMessage,
+  openMailboxThread,
+  revealMailboxMessage,
+  sendAsMailbox,
+} from "../../commands/mailboxMessages.js";
+import { setMailboxMember } from "../../commands/setMailboxMember.js";
+import { removeMailboxMember } from "../../commands/removeMailboxMember.js";
+import { assertRight, loadMembership, myMailboxes } from "../../services/sharedMailboxes/membership.js";
+import { orgMailbox } from "../../services/sharedMailboxes/admin.js";
+import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
+import { presentMailboxItem } from "../../presenters/mailbox.js";
+import { presentPerson } from "../../presenters/message.js";
+import {
+  MailboxMemberSchema,
+  MyMailboxSchema,
+  presentMailboxMember,
+  presentMyMailbox,
+} from "../../presenters/sharedMailbox.js";
+import {
+  MailboxParams,
+  MailboxQuery,
+  MailboxResponse,
+  MessageResponse,
+  SendMessageBody,
+  SentResponse,
+  ThreadResponse,
+  MAX_BODY_CHARS,
+} from "../messages/schema.js";
+import { keyUnavailable, MemberParams, MemberRightsBody, memberInvalid } from "../admin/mailboxes.js";
+
+const IdParams = z.object({ id: z.uuid() });
+const FolderParams = IdParams.extend(MailboxParams.shape);
+const MessageParams = z.object({ id: z.uuid(), messageId: z.uuid() });
+const SendBody = SendMessageBody.omit({ draftId: true, encrypted: true });
+const MailboxEvent = z.object({
+  messageId: z.string(),
+  action: z.enum(["read", "replied", "sent"]),
+  member: z.object({ id: z.string(), name: z.string().nullable(), email: z.string() }).nullable(),
+  at: z.string(),
+});
+const MailboxMessageResponse = MessageResponse.extend({ mailboxEvents: z.array(MailboxEvent) });
+const MailboxThreadResponse = z.object({
+  threadId: z.string(),
+  messages: z.array(ThreadResponse.shape.messages.element.extend({ mailboxEvents: z.array(MailboxEvent) })),
+});
+
+const notFound = {
+  description: "`not_found`: no such mailbox or message, or the caller is not a member (S4)",
+  schema: ErrorSchema,
+};
+const unauthenticated = { description: "`authentication_required`", schema: ErrorSchema };
+const keysLocked = { description: "`keys_locked`: sign in with the password to unlock the key", schema: ErrorSchema };
+const gone = {
+  description: "`message_expired`, `message_burned`, `message_shredded` or `message_key_lost`",
+  schema: ErrorSchema,
+};
+
+/**
+ * Shared mailboxes for their members (issue 11, F25): list my mailboxes, read, reply and send as
+ * a mailbox, and manage its members with the `manage` right. Non-members get 404 throughout.
+ */
+export function sharedMailboxRoutes(router: Router): void {
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/mailboxes",
+      summary: "The shared mailboxes the caller is a member of, with rights and unread counts",
+      tags: ["mailboxes"],
+      security: "session",
+      before: [authenticated()],
+      responses: {
+        200: { description: "By name", schema: z.object({ mailboxes: z.array(MyMailboxSchema) }) },
+        401: unauthenticated,
+      },
+    },
+    async (ctx) => {
+      ctx.body = { mailboxes: (await myMailboxes(currentUser(ctx))).map(presentMyMailbox) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/mailboxes/:id/folder/:folder",
+      summary: "A folder of a shared mailbox (inbox, sent, …), newest first, with unread counts",
+      tags: ["mailboxes"],
+      security: "session",
+      params: FolderParams,
+      query: MailboxQuery,
+      before: [authenticated()],
+      responses: {
+        200: { description: "One page, decrypted with the mailbox key", schema: MailboxResponse },
+        401: unauthenticated,
+        403: keysLocked,
+        404: notFound,
+      },
+    },
+    async (ctx, { params, query }) => {
+      const result = await listMailboxFolder(authState(ctx), params.id, params.folder, {
+        ...query,
+        q: query.q || undefined,
+      });
+      ctx.body = {
+        folder: result.folder,
+        total: result.page.total,
+        unread: result.unread,
+        items: result.page.items.map(presentMailboxItem),
+      };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/mailboxes/:id/messages/:messageId",
+      summary: "A message of the shared mailbox, decrypted; the member's read is recorded",
+      tags: ["mailboxes"],
+      security: "session",
+      params: MessageParams,
+      before: [authenticated()],
+      responses: {
+        200: { description: "The message with who read and answered it", schema: MailboxMessageResponse },
+        401: unauthenticated,
+        403: keysLocked,
+        404: notFound,
+        410: gone,
+      },
+    },
+    async (ctx, { params }) => {
+      ctx.body = await openMailboxMessage(authState(ctx), params.id, params.messageId);
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/mailboxes/:id/messages/:messageId/reveal",
+      summary: "Show the message (counts as the mailbox's read: receipts, burn after reading)",
+      tags: ["mailboxes"],
+      security: "session",
+      params: MessageParams,
+      before: [authenticated()],
+      responses: {
+        200: { description: "The message with its body", schema: MailboxMessageResponse },
+        401: unauthenticated,
+        403: { description: "`keys_locked` or `csrf_failed`", schema: ErrorSchema },
+        404: notFound,
+        410: gone,
+      },
+    },
+    async (ctx, { params }) => {
+      ctx.body = await revealMailboxMessage(authState(ctx), params.id, params.messageId, requestMeta(ctx));
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/mailboxes/:id/messages/:messageId/thread",
+      summary: "The dialog history as the mailbox, with which member read and which answered",
+      tags: ["mailboxes"],
+      security: "session",
+      params: MessageParams,
+      before: [authenticated()],
+      responses: {
+        200: { description: "The thread, oldest first", schema: MailboxThreadResponse },
+        401: unauthenticated,
+        403: keysLocked,
+        404: notFound,
+      },
+    },
+    async (ctx, { params }) => {
+      ctx.body = await openMailboxThread(authState(ctx), params.id, params.messageId);
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/mailboxes/:id/messages",
+      summary: "Send as the mailbox: a reply (`replyTo`, any member) or a new message (`send` right)",
+      tags: ["mailboxes"],
+      security: "session",
+      params: IdParams,
+      body: SendBody,
+      bodyLimit: MAX_BODY_CHARS * 2 + 64 * 1024,
+      before: [authenticated(), perUser("send-user", limits.sendUser)],
+      responses: {
+        201: { description: "Sent with the mailbox as sender", schema: SentResponse },
+        400: { description: "`validation_error`", schema: ErrorSchema },
+        401: unauthenticated,
+        403: {
+          description: "`mailbox_right_missing` (a new message without `send`), `keys_locked`, plan limits",
+          schema: ErrorSchema,
+        },
+        404: notFound,
+        422: {
+          description: "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`",
+          schema: ErrorSchema,
+        },
+        429: { description: "`rate_limited`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params, body }) => {
+      const user = currentUser(ctx);
+      await consumeForOrganisation("send-org", user.organisationId, limits.sendOrganisation);
+      const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
+      const html = typeof body.body === "string" ? null : (body.body.html ?? null);
+      const { expiresAt, ...options } = body.options;
+      const result = await sendAsMailbox(authState(ctx), params.id, {
+        to: body.to,
+        subject: body.subject,
+        text,
+        html,
+        options: { ...options, expiresAt: expiresAt ? new Date(expiresAt) : null },
+        replyTo: body.replyTo ?? null,
+        meta: requestMeta(ctx),
+      });
+      if (result.kind === "keys_locked") throw KeysLockedError();
+      // A mailbox sends plaintext bodies only, which get the signature appended; never refused for it.
+      if (result.kind === "signature_required") throw appError("signature_required");
+      ctx.status = 201;
+      ctx.body = {
+        id: result.message.id,
+        threadId: result.message.threadId,
+        recipients: result.recipients.map(({ recipient, resolved }) => ({
+          ...presentPerson(resolved.user),
+          status: recipient.status,
+        })),
+      };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/mailboxes/:id/members",
+      summary: "The mailbox's members and rights (members with `manage`)",
+      tags: ["mailboxes"],
+      security: "session",
+      params: IdParams,
+      before: [authenticated()],
+      responses: {
+        200: { description: "Members", schema: z.object({ members: z.array(MailboxMemberSchema) }) },
+        401: unauthenticated,
+        403: { description: "`mailbox_right_missing`", schema: ErrorSchema },
+        404: notFound,
+      },
+    },
+    async (ctx, { params }) => {
+      const user = currentUser(ctx);
+      const membership = await loadMembership(user, params.id);
+      assertRight(membership, "manage");
+      const detail = await orgMailbox(membership.mailbox.organisationId, params.id);
+      ctx.body = { members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "put",
+      path: "/api/mailboxes/:id/members/:userId",
+      summary: "Add a member or change their rights (`manage`); the caller's own wrap passes the key on",
+      tags: ["mailboxes"],
+      security: "session",
+      params: MemberParams,
+      body: MemberRightsBody,
+      before: [authenticated()],
+      responses: {
+        200: { description: "Members after the change", schema: z.object({ members: z.array(MailboxMemberSchema) }) },
+        401: unauthenticated,
+        403: { description: "`mailbox_right_missing` or `keys_locked`", schema: ErrorSchema },
+        404: notFound,
+        409: keyUnavailable,
+        422: memberInvalid,
+      },
+    },
+    async (ctx, { params, body }) => {
+      const auth = authState(ctx);
+      const membership = await loadMembership(auth.user, params.id);
+      assertRight(membership, "manage");
+      const actorKey = await requestPrivateKey(auth);
+      if (!actorKey) throw KeysLockedError();
+      const organisationId = membership.mailbox.organisationId;
+      const detail = await transaction(async (t) => {
+        const found = await orgMailbox(organisationId, params.id, t);
+        if (!found) throw NotFoundError("Mailbox not found");
+        const result = await setMailboxMember(t, {
+          actor: auth.user,
+          actorKey,
+          mailbox: found.mailbox,
+          userId: params.userId,
+          send: body.send,
+          manage: body.manage,
+          meta: requestMeta(ctx),
+        });
+        if (result.kind === "not_found") throw NotFoundError("No such member of your organisation");
+        if (result.kind === "member_invalid") throw appError("mailbox_member_invalid");
+        if (result.kind === "key_unavailable") throw appError("mailbox_key_unavailable");
+        return orgMailbox(organisationId, params.id, t);
+      });
+      ctx.body = { members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "delete",
+      path: "/api/mailboxes/:id/members/:userId",
+      summary: "Remove a member (`manage`): their wraps go at once and the mailbox key is rotated",
+      tags: ["mailboxes"],
+      security: "session",
+      params: MemberParams,
+      before: [authenticated()],
+      responses: {
+        200: { description: "Members after the change", schema: z.object({ members: z.array(MailboxMemberSchema) }) },
+        401: unauthenticated,
+        403: { description: "`mailbox_right_missing`", schema: ErrorSchema },
+        404: notFound,
+      },
+    },
+    async (ctx, { params }) => {
+      const user = currentUser(ctx);
+      const membership = await loadMembership(user, params.id);
+      assertRight(membership, "manage");
+      const organisationId = membership.mailbox.organisationId;
+      const detail = await transaction(async (t) => {
+        const found = await orgMailbox(organisationId, params.id, t);
+        if (!found) throw NotFoundError("Mailbox not found");
+        const result = await removeMailboxMember(t, {
+          actor: user,
+          mailbox: found.mailbox,
+          userId: params.userId,
+          meta: requestMeta(ctx),
+        });
+        if (result.kind === "not_found") throw NotFoundError("No such member of this mailbox");
+        return orgMailbox(organisationId, params.id, t);
+      });
+      ctx.body = { members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)) };
+    },
+  );
+}
