@@ -107,10 +107,16 @@ describe("web app: admin console (browser)", function () {
       await expectNoSeriousAxe(page, "deactivate dialog");
       await page.getByTestId("confirm-action").click();
       await page.getByTestId("users-done").waitFor();
+      // The dialog's focus trap must be gone before typing: while it closes it takes the focus
+      // back, and the keystrokes that clear the search would go nowhere.
+      await page.getByTestId("confirm-action").waitFor({ state: "detached" });
       expect(await page.getByTestId("user-status").innerText()).to.equal("Inaktiverad");
       expect((await User.findByPk(target.id))!.status).to.equal("deactivated");
 
       await page.getByTestId("users-search").fill("");
+      await page.waitForFunction(
+        () => (document.querySelector("[data-testid=users-search]") as HTMLInputElement | null)?.value === "",
+      );
       await page.waitForFunction(() => document.querySelectorAll("[data-testid=user-row]").length > 1);
       await page.waitForLoadState("networkidle");
       await page.getByTestId("users-status").click();
