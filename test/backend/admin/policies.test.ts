@@ -11,6 +11,7 @@ import { advanceClock, useFakeNow } from "../../support/clock.js";
 
 interface Policies {
   zeroAccess: boolean;
+  requireSecondFactor: boolean;
   lockout: { threshold: number; mode: "hard" | "temporary"; baseDelaySeconds: number };
   messages: {
     defaults: Record<string, boolean>;
@@ -41,6 +42,7 @@ describe("admin console: policies (issue 10)", function () {
     expect(res.status, res.text).to.equal(200);
     expect(res.body).to.deep.equal({
       zeroAccess: false,
+      requireSecondFactor: false,
       lockout: { threshold: 3, mode: "hard", baseDelaySeconds: 300 },
       messages: {
         defaults: {
