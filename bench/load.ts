@@ -9,7 +9,7 @@
 // notification delay (201 → the e-mail's arrival at the SMTP server), then the targets with
 // pass/fail. Rate limits the load would hit are lifted (and named in the output) so that it
 // measures speed, not the limiter.
-// Usage: npm run bench -- load   (LOAD_SENDERS, LOAD_SECONDS, LOAD_MYSQL_URL)
+// Usage: npm run bench -- load   (LOAD_SENDERS, LOAD_SECONDS, LOAD_MYSQL_URL, LOAD_DRAIN_MS)
 import os from "node:os";
 import crypto from "node:crypto";
 import type { AddressInfo } from "node:net";
