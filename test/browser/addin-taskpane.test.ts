@@ -489,12 +489,22 @@ describe("Outlook add-in task pane (browser)", function () {
     const member = await buildUser({ organisation: org, name: "Fia Förbjuden" });
     await openPane(
       page,
-      { to: [alice.email], cc: [], bcc: [], subject: "Möte om projekt falken", bodyHtml: "<p>Hej</p>", attachments: [] },
+      {
+        to: [alice.email],
+        cc: [],
+        bcc: [],
+        subject: "Möte om projekt falken",
+        bodyHtml: "<p>Hej</p>",
+        attachments: [],
+      },
       await apiToken(member),
       "sv-SE",
       errors,
     );
-    await page.getByTestId("subject-warning").getByText(/Din organisation tillåter inte/).waitFor();
+    await page
+      .getByTestId("subject-warning")
+      .getByText(/Din organisation tillåter inte/)
+      .waitFor();
     expect(await page.getByTestId("send-securely").isDisabled()).to.equal(true);
     expect(await seriousAxeViolations(page)).to.deep.equal([]);
     expect(errors).to.deep.equal([]);

@@ -277,7 +277,10 @@ describe("admin console: policies (issue 10)", function () {
 
   describe("subject rule (F24)", () => {
     const pin = "Utredning 19811218-9876";
-    const recipient = () => ({ email: `r-${Math.random().toString(16).slice(2)}@example.test`, mobile: "+46701234596" });
+    const recipient = () => ({
+      email: `r-${Math.random().toString(16).slice(2)}@example.test`,
+      mobile: "+46701234596",
+    });
 
     it("is set within its bounds and audited with the keyword count, not the words", async () => {
       const o = await buildOrganisation();
@@ -321,9 +324,9 @@ describe("admin console: policies (issue 10)", function () {
       expect(settings.status, settings.text).to.equal(200);
       expect(settings.body.subjectRule).to.deep.equal(rule);
       // Another organisation keeps the default.
-      expect((await other.get<{ subjectRule: unknown }>("/api/messages/compose-defaults")).body.subjectRule).to.deep.equal(
-        { mode: "warn", keywords: [] },
-      );
+      expect(
+        (await other.get<{ subjectRule: unknown }>("/api/messages/compose-defaults")).body.subjectRule,
+      ).to.deep.equal({ mode: "warn", keywords: [] });
 
       const count = () => Message.count({ where: { senderId: staffUser.id } });
       for (const subject of [pin, "Möte om projekt falken"]) {

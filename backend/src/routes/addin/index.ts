@@ -51,7 +51,8 @@ export function addinRoutes(router: Router): void {
     {
       method: "get",
       path: "/api/addin/settings",
-      summary: "The organisation's defaults for the security functions, its Smart Alerts policy and subject rule, for the pane",
+      summary:
+        "The organisation's defaults for the security functions, its Smart Alerts policy and subject rule, for the pane",
       tags: ["messages"],
       security: "session",
       before: [authenticated(), perUser("addin-settings-user", limits.apiUser)],

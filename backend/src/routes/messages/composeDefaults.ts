@@ -57,7 +57,10 @@ export function composeDefaultsRoutes(router: Router): void {
       security: "session",
       before: [authenticated(), perUser("compose-defaults-user", limits.apiUser)],
       responses: {
-        200: { description: "`{defaults, forced, defaultExpiryDays, signature, mandatorySignature, subjectRule}`", schema: ComposeDefaultsResponse },
+        200: {
+          description: "`{defaults, forced, defaultExpiryDays, signature, mandatorySignature, subjectRule}`",
+          schema: ComposeDefaultsResponse,
+        },
         401: { description: "`authentication_required`", schema: ErrorSchema },
       },
     },

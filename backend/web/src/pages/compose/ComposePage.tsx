@@ -250,7 +250,8 @@ export function ComposePage() {
         <SubjectField
           subject={state.subject}
           rule={subjectRule}
-          onChange={(subject) => dispatch({ type: "subjectChanged", subject })} />
+          onChange={(subject) => dispatch({ type: "subjectChanged", subject })}
+        />
         <BodyField
           body={state.body}
           revision={state.bodyRevision}
