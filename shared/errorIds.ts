@@ -101,6 +101,10 @@ export const errorCatalogue = {
   not_a_draft: { status: 409, message: "That message is not a draft" },
   plan_reply_only: { status: 403, message: "Your plan lets you reply to secure messages, not start new ones" },
   plan_quota_exceeded: { status: 403, message: "Your plan's monthly message quota is used up" },
+  subject_not_allowed: {
+    status: 422,
+    message: "Your organisation does not allow personal data in the subject: change it to send",
+  },
   signature_required: {
     status: 422,
     message: "Your organisation's signature is required and has changed; send again to include the current one",

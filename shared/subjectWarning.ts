@@ -50,3 +50,31 @@ export function checkSubjectRule(
     ? { level: "forbid", findings, message: texts[lang].forbid(what) }
     : { level: "warn", findings, message: texts[lang].warn(what) };
 }
+
+export const subjectRuleModes = ["warn", "forbid", "off"] as const;
+export type SubjectRuleMode = (typeof subjectRuleModes)[number];
+
+/** The organisation's subject rule as stored and delivered (issue 10, *Policies*). */
+export interface OrgSubjectRule {
+  mode: SubjectRuleMode;
+  keywords: string[];
+}
+
+export const subjectRuleLimits = { keywords: 200, keywordLength: 100 } as const;
+
+/** Reads a stored or delivered rule defensively: default warn without keywords; anything malformed is left out. */
+export function parseSubjectRule(raw: unknown): OrgSubjectRule {
+  const r = raw && typeof raw === "object" ? (raw as Record<string, unknown>) : {};
+  const mode: SubjectRuleMode = r.mode === "forbid" || r.mode === "off" ? r.mode : "warn";
+  const keywords: string[] = [];
+  const seen = new Set<string>();
+  for (const k of Array.isArray(r.keywords) ? r.keywords : []) {
+    if (typeof k !== "string") continue;
+    const word = k.trim();
+    if (!word || word.length > subjectRuleLimits.keywordLength || seen.has(word.toLowerCase())) continue;
+    seen.add(word.toLowerCase());
+    keywords.push(word);
+    if (keywords.length === subjectRuleLimits.keywords) break;
+  }
+  return { mode, keywords };
+}

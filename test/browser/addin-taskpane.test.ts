@@ -17,7 +17,8 @@ import { hashLinkToken } from "../../backend/src/services/messages/linkTokens.js
 import { PROFESSIONAL_MONTHLY_MESSAGES } from "../../backend/src/services/messages/plans.js";
 import { createOrganisation } from "../../backend/src/commands/createOrganisation.js";
 import type { User } from "../../backend/src/models/User.js";
-import { buildUser, defaultPassword, uniqueEmail, uniqueMobile } from "../support/factories.js";
+import { buildOrganisation, buildUser, defaultPassword, uniqueEmail, uniqueMobile } from "../support/factories.js";
+import { Organisation } from "../../backend/src/models/Organisation.js";
 import { drain } from "../support/outbox.js";
 import { enableTotp, signIn, withEnv } from "../support/auth.js";
 import { ApiClient } from "../support/server.js";
@@ -476,6 +477,37 @@ describe("Outlook add-in task pane (browser)", function () {
     } finally {
       await delivery.close();
     }
+  });
+
+  it("the organisation's subject rule forbids the subject: the pane says why and Send securely stays off", async () => {
+    const { page, errors } = current();
+    const org = await buildOrganisation();
+    await Organisation.update(
+      { policy: { subjectRule: { mode: "forbid", keywords: ["Projekt Falken"] } } },
+      { where: { id: org.id } },
+    );
+    const member = await buildUser({ organisation: org, name: "Fia Förbjuden" });
+    await openPane(
+      page,
+      {
+        to: [alice.email],
+        cc: [],
+        bcc: [],
+        subject: "Möte om projekt falken",
+        bodyHtml: "<p>Hej</p>",
+        attachments: [],
+      },
+      await apiToken(member),
+      "sv-SE",
+      errors,
+    );
+    await page
+      .getByTestId("subject-warning")
+      .getByText(/Din organisation tillåter inte/)
+      .waitFor();
+    expect(await page.getByTestId("send-securely").isDisabled()).to.equal(true);
+    expect(await seriousAxeViolations(page)).to.deep.equal([]);
+    expect(errors).to.deep.equal([]);
   });
 
   it("an attachment added while the message is being sent: the notification waits until the user removes it", async () => {

@@ -190,7 +190,22 @@ describe("web app: admin console (browser)", function () {
       await page.getByTestId("policies-save").click();
       await page.getByTestId("policies-saved").waitFor();
       expect((await Organisation.findByPk(o.id))!.policy.smartAlerts).to.deep.include({ sendMode: "block" });
-      await expectNoSeriousAxe(page, "policies with Smart Alerts");
+      // Subject line (F24): too long a word is explained; forbid with the organisation's words is saved.
+      await page.getByTestId("subject-rule-keywords").fill(`Falken\n${"x".repeat(101)}`);
+      await page.getByTestId("policies-save").click();
+      await page
+        .getByTestId("policies-invalid")
+        .getByText(/ord för ämnesraden/)
+        .waitFor();
+      await page.getByText("Stoppa meddelandet tills ämnet ändrats").click();
+      await page.getByTestId("subject-rule-keywords").fill("Projekt Falken\n Hemligt ");
+      await page.getByTestId("policies-save").click();
+      await page.getByTestId("policies-saved").waitFor();
+      expect((await Organisation.findByPk(o.id))!.policy.subjectRule).to.deep.equal({
+        mode: "forbid",
+        keywords: ["Projekt Falken", "Hemligt"],
+      });
+      await expectNoSeriousAxe(page, "policies with Smart Alerts and the subject rule");
 
       await page.getByTestId("zero-access-toggle").click();
       await page.getByTestId("zero-access-understand").waitFor();

@@ -35,6 +35,8 @@ function differences(a: AdminPolicies, b: AdminPolicies): Record<string, { from:
     "smartAlerts.keywords": p.smartAlerts.keywords.length,
     "smartAlerts.sendMode": p.smartAlerts.sendMode,
     "smartAlerts.allowSendAnyway": p.smartAlerts.allowSendAnyway,
+    "subjectRule.mode": p.subjectRule.mode,
+    "subjectRule.keywords": p.subjectRule.keywords.length,
   });
   const x = flat(a);
   const y = flat(b);

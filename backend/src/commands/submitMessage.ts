@@ -4,7 +4,13 @@ import type { AuthState } from "../services/sessions.js";
 import type { RequestMeta } from "../services/lockout.js";
 import { requestPrivateKey } from "../services/messages/readMessage.js";
 import { takeEncryptedDraft, type PreEncrypted } from "../services/messages/preEncrypted.js";
-import { applyMessagePolicy, messagePolicyFor, type OptionName } from "../services/messages/orgPolicy.js";
+import {
+  applyMessagePolicy,
+  messagePolicyFor,
+  subjectRuleFor,
+  type OptionName,
+} from "../services/messages/orgPolicy.js";
+import { checkSubjectRule } from "#shared/subjectWarning.js";
 import { authorizeMessageReader } from "../services/messages/messageAccess.js";
 import { replyTargets } from "../services/messages/replies.js";
 import { takeDraftForSend } from "../services/attachments/drafts.js";
@@ -15,7 +21,10 @@ import { sendAutoReplies } from "./sendAutoReplies.js";
 import { signatureForSender, withSignature } from "../services/signatures/orgSignature.js";
 
 export type SubmitMessageResult =
-  ({ kind: "sent" } & SendMessageResult) | { kind: "keys_locked" } | { kind: "signature_required"; version: number };
+  | ({ kind: "sent" } & SendMessageResult)
+  | { kind: "keys_locked" }
+  | { kind: "signature_required"; version: number }
+  | { kind: "subject_not_allowed"; message: string };
 
 export interface SubmitMessageProps {
   auth: AuthState;
@@ -48,6 +57,10 @@ export interface SubmitMessageProps {
  * The organisation's mandatory signature (F5): a plaintext send gets it appended here; a
  * pre-encrypted one must declare the current version it appended, else `signature_required`
  * (nothing is taken or sent).
+ *
+ * The organisation's subject rule (F24): a plaintext send whose subject the rule forbids is
+ * `subject_not_allowed` (nothing is taken or sent). A pre-encrypted send's subject is inside its
+ * content, out of the server's sight: the add-in's pane enforces the rule there.
  */
 export async function submitMessage(props: SubmitMessageProps): Promise<SubmitMessageResult> {
   const { auth, meta } = props;
@@ -58,6 +71,10 @@ export async function submitMessage(props: SubmitMessageProps): Promise<SubmitMe
   let draftKey: Buffer | null = null;
   try {
     const sent = await transaction(async (t): Promise<SubmitMessageResult> => {
+      if (!props.encrypted) {
+        const check = checkSubjectRule(props.subject, await subjectRuleFor(t, sender), "en");
+        if (check.level === "forbid") return { kind: "subject_not_allowed", message: check.message ?? "" };
+      }
       const signature = await signatureForSender(t, sender);
       const mandatory = signature?.signature.mode === "mandatory" ? signature : null;
       if (mandatory && props.encrypted && props.signatureVersion !== mandatory.signature.version)

@@ -61,6 +61,7 @@ describe("admin console: policies (issue 10)", function () {
       sessions: { idleMinutes: null, absoluteHours: null },
       attachmentMaxMb: null,
       smartAlerts: { keywords: [], sendMode: "softBlock", allowSendAnyway: false },
+      subjectRule: { mode: "warn", keywords: [] },
     });
   });
 
@@ -93,6 +94,12 @@ describe("admin console: policies (issue 10)", function () {
       { smartAlerts: { keywords: ["x".repeat(101)] } },
       { smartAlerts: { keywords: Array.from({ length: 201 }, (_, i) => `ord${i}`) } },
       { smartAlerts: { allowSendAnyway: "yes" } },
+      { subjectRule: { mode: "block" } },
+      { subjectRule: { keywords: ["x".repeat(101)] } },
+      { subjectRule: { keywords: Array.from({ length: 201 }, (_, i) => `ord${i}`) } },
+      { subjectRule: { keywords: [""] } },
+      { subjectRule: { keywords: "Falken" } },
+      { subjectRule: { mode: "warn", extra: true } },
     ];
     for (const body of bad) {
       const res = await admin.patch("/api/admin/policies", body);
@@ -267,5 +274,87 @@ describe("admin console: policies (issue 10)", function () {
     });
     expect(resumable.status).to.equal(413);
     expect((await upload(1024 * 1024)).status).to.equal(201);
+  });
+
+  describe("subject rule (F24)", () => {
+    const pin = "Utredning 19811218-9876";
+    const recipient = () => ({
+      email: `r-${Math.random().toString(16).slice(2)}@example.test`,
+      mobile: "+46701234596",
+    });
+
+    it("is set within its bounds and audited with the keyword count, not the words", async () => {
+      const o = await buildOrganisation();
+      const a = await buildUser({ organisation: o, role: "admin" });
+      const client = await signIn(a);
+      const words = Array.from({ length: 200 }, (_, i) => `Hemligt${i}${"x".repeat(80)}`);
+      const res = await client.patch<{ policies: { subjectRule: { mode: string; keywords: string[] } } }>(
+        "/api/admin/policies",
+        { subjectRule: { mode: "forbid", keywords: words } },
+      );
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.policies.subjectRule).to.deep.equal({ mode: "forbid", keywords: words });
+      const event = await AuditEvent.findOne({ where: { organisationId: o.id, type: "organisation.policy_changed" } });
+      expect(event!.actorId).to.equal(a.id);
+      expect(event!.data.changes).to.deep.equal({
+        "subjectRule.mode": { from: "warn", to: "forbid" },
+        "subjectRule.keywords": { from: 0, to: 200 },
+      });
+      expect(JSON.stringify(event!.data)).not.to.include("Hemligt");
+      // Only the mode changes: the keywords stay.
+      const off = await client.patch<{ policies: { subjectRule: { mode: string; keywords: string[] } } }>(
+        "/api/admin/policies",
+        { subjectRule: { mode: "off" } },
+      );
+      expect(off.body.policies.subjectRule).to.deep.equal({ mode: "off", keywords: words });
+    });
+
+    it("reaches the web composer and the add-in; forbid refuses a plaintext send with 422 and stores nothing, warn lets it through", async () => {
+      const o = await buildOrganisation();
+      const a = await signIn(await buildUser({ organisation: o, role: "admin" }));
+      const staffUser = await buildUser({ organisation: o, role: "staff" });
+      const staff = await signIn(staffUser);
+      const other = await signIn(await buildUser({ organisation: await buildOrganisation(), role: "staff" }));
+      const rule = { mode: "forbid", keywords: ["Projekt Falken"] };
+      expect((await a.patch("/api/admin/policies", { subjectRule: rule })).status).to.equal(200);
+
+      const defaults = await staff.get<{ subjectRule: unknown }>("/api/messages/compose-defaults");
+      expect(defaults.status, defaults.text).to.equal(200);
+      expect(defaults.body.subjectRule).to.deep.equal(rule);
+      const settings = await staff.get<{ subjectRule: unknown }>("/api/addin/settings");
+      expect(settings.status, settings.text).to.equal(200);
+      expect(settings.body.subjectRule).to.deep.equal(rule);
+      // Another organisation keeps the default.
+      expect(
+        (await other.get<{ subjectRule: unknown }>("/api/messages/compose-defaults")).body.subjectRule,
+      ).to.deep.equal({ mode: "warn", keywords: [] });
+
+      const count = () => Message.count({ where: { senderId: staffUser.id } });
+      for (const subject of [pin, "Möte om projekt falken"]) {
+        const refused = await staff.post<{ error: string }>("/api/messages", {
+          to: [recipient()],
+          subject,
+          body: { text: "Hej" },
+        });
+        expect(refused.status, refused.text).to.equal(422);
+        expect(refused.body.error).to.equal("subject_not_allowed");
+        expect(refused.text).not.to.include("9876");
+      }
+      expect(await count()).to.equal(0);
+      // A harmless subject goes through under forbid; another organisation is not affected.
+      const ok = await staff.post("/api/messages", { to: [recipient()], subject: "Möte", body: { text: "Hej" } });
+      expect(ok.status, ok.text).to.equal(201);
+      expect(await count()).to.equal(1);
+      const elsewhere = await other.post("/api/messages", { to: [recipient()], subject: pin, body: { text: "Hej" } });
+      expect(elsewhere.status, elsewhere.text).to.equal(201);
+
+      // Under warn (and off) the same subject is sent.
+      for (const mode of ["warn", "off"]) {
+        expect((await a.patch("/api/admin/policies", { subjectRule: { mode } })).status).to.equal(200);
+        const sent = await staff.post("/api/messages", { to: [recipient()], subject: pin, body: { text: "Hej" } });
+        expect(sent.status, `${mode}: ${sent.text}`).to.equal(201);
+      }
+      expect(await count()).to.equal(3);
+    });
   });
 });

@@ -13,7 +13,7 @@ import {
 import { useTranslation } from "react-i18next";
 import type { Attachment, OfficeAdapter } from "../../office/adapter.js";
 import type { SignedInUser } from "../../auth/signIn.js";
-import { checkSubjectRule } from "#shared/subjectWarning.js";
+import { checkSubjectRule, parseSubjectRule, type OrgSubjectRule } from "#shared/subjectWarning.js";
 import { ApiError, apiJson, type KuvertApi } from "../api.js";
 import { sendErrorText } from "../errorText.js";
 import { InsertText } from "./InsertText.js";
@@ -74,14 +74,19 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
   const [step, setStep] = useState<string | null>(null);
   const [outcome, setOutcome] = useState<Outcome | null>(null);
   const [org, setOrg] = useState<OrgOptions | null>(null);
+  /** The organisation's subject rule (F24); warn until the settings arrive. */
+  const [subjectRule, setSubjectRule] = useState<OrgSubjectRule>(() => parseSubjectRule(null));
   /** The message went, but its notification (the Outlook item) waits for an added attachment to go. */
   const [pending, setPending] = useState<PendingNotification | null>(null);
   // Mailbox 1.15: the pane sends the Outlook item as the recipients' one notification.
   const paneSends = office.canSend();
 
   useEffect(() => {
-    void apiJson<{ options: OrgOptions }>(api, "GET", "/api/addin/settings")
-      .then((s) => setOrg(s.options))
+    void apiJson<{ options: OrgOptions; subjectRule?: unknown }>(api, "GET", "/api/addin/settings")
+      .then((s) => {
+        setOrg(s.options);
+        setSubjectRule(parseSubjectRule(s.subjectRule));
+      })
       .catch(() => setOrg(null)); // the built-in defaults are shown; the server applies the real ones
   }, [api]);
 
@@ -97,7 +102,7 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
     void readItem().catch((err: unknown) => setOutcome({ kind: "error", text: sendErrorText(t, err) }));
   }, [readItem, t]);
 
-  const subjectCheck = item ? checkSubjectRule(item.subject, { mode: "warn" }, lang) : null;
+  const subjectCheck = item ? checkSubjectRule(item.subject, subjectRule, lang) : null;
   const busy = step !== null && step !== "done";
 
   function optionValue(name: OptionName): boolean {

@@ -13,6 +13,7 @@ import { limits, perUser } from "../../api/limits.js";
 import { smartAlertsSendModes } from "#shared/smartAlertsPolicy.js";
 import { adminPoliciesOf } from "../../services/admin/orgPolicies.js";
 import { findOrganisation } from "../../services/admin/usage.js";
+import { SubjectRuleSchema } from "../messages/composeDefaults.js";
 
 const NotificationQuery = z.object({
   messageId: z.uuid(),
@@ -34,6 +35,7 @@ const SettingsResponse = z.object({
       allowSendAnyway: z.boolean(),
     })
     .describe("The organisation's Smart Alerts policy: the pane keeps it in Outlook's roaming settings"),
+  subjectRule: SubjectRuleSchema,
 });
 const NotificationResponse = z.object({ subject: z.string(), html: z.string(), link: z.string() });
 const SharedParams = z.object({ token: z.string().min(1).max(100) });
@@ -49,13 +51,14 @@ export function addinRoutes(router: Router): void {
     {
       method: "get",
       path: "/api/addin/settings",
-      summary: "The organisation's defaults for the security functions and its Smart Alerts policy, for the pane",
+      summary:
+        "The organisation's defaults for the security functions, its Smart Alerts policy and subject rule, for the pane",
       tags: ["messages"],
       security: "session",
       before: [authenticated(), perUser("addin-settings-user", limits.apiUser)],
       responses: {
         200: {
-          description: "`{options: {defaults, forced, defaultExpiryDays}, smartAlerts}`",
+          description: "`{options: {defaults, forced, defaultExpiryDays}, smartAlerts, subjectRule}`",
           schema: SettingsResponse,
         },
         401: { description: "`authentication_required`", schema: ErrorSchema },
@@ -65,9 +68,11 @@ export function addinRoutes(router: Router): void {
       const user = currentUser(ctx);
       const options = await transaction((t) => messageOptionDefaults(t, user));
       const org = user.organisationId ? await findOrganisation(user.organisationId) : null;
+      const policies = adminPoliciesOf(org?.policy ?? {});
       ctx.body = {
         options: { defaults: options.defaults, forced: options.forced, defaultExpiryDays: options.defaultExpiryDays },
-        smartAlerts: adminPoliciesOf(org?.policy ?? {}).smartAlerts,
+        smartAlerts: policies.smartAlerts,
+        subjectRule: policies.subjectRule,
       };
     },
   );

@@ -12,6 +12,7 @@ import { changeOrgPolicies } from "../../commands/changeOrgPolicies.js";
 import { sessionTimeoutBounds } from "../../services/sessionTimeouts.js";
 import { planAttachmentLimitBytes } from "../../services/attachments/limits.js";
 import { smartAlertsLimits, smartAlertsSendModes } from "#shared/smartAlertsPolicy.js";
+import { subjectRuleLimits, subjectRuleModes } from "#shared/subjectWarning.js";
 import { adminOrg, adminRead, adminResponses, adminWrite } from "./common.js";
 
 /** Bounds an admin may set (safe for the product): the lockout never looser than 10 tries, nor a lock shorter than a minute. */
@@ -90,6 +91,18 @@ const SmartAlerts = z.object({
   allowSendAnyway: z.boolean().describe('With softBlock: the alert offers "Send anyway"'),
 });
 
+const SubjectRule = z.object({
+  mode: z
+    .enum(subjectRuleModes)
+    .describe(
+      "warn (default): the composers warn about a subject with personal data or a keyword; forbid: sending is refused until it is changed; off: no check",
+    ),
+  keywords: z
+    .array(z.string().trim().min(1).max(subjectRuleLimits.keywordLength))
+    .max(subjectRuleLimits.keywords)
+    .describe("Organisation words not allowed in a subject, beyond the built-in checks (case-insensitive)"),
+});
+
 export const PoliciesSchema = z
   .object({
     zeroAccess: z.boolean(),
@@ -102,6 +115,7 @@ export const PoliciesSchema = z
     sessions: Sessions,
     attachmentMaxMb: AttachmentMaxMb,
     smartAlerts: SmartAlerts,
+    subjectRule: SubjectRule,
   })
   .meta({ id: "AdminPolicies" });
 
@@ -119,6 +133,7 @@ const PoliciesPatch = z
     sessions: Sessions.partial().strict().optional(),
     attachmentMaxMb: AttachmentMaxMb.optional(),
     smartAlerts: SmartAlerts.partial().strict().optional(),
+    subjectRule: SubjectRule.partial().strict().optional(),
   })
   .strict()
   .refine((b) => b.zeroAccess !== true || b.confirmZeroAccess === true, {

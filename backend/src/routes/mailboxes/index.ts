@@ -211,7 +211,8 @@ export function sharedMailboxRoutes(router: Router): void {
         },
         404: notFound,
         422: {
-          description: "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`",
+          description:
+            "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`, `subject_not_allowed` (the organisation's subject rule forbids this subject)",
           schema: ErrorSchema,
         },
         429: { description: "`rate_limited`", schema: ErrorSchema },
@@ -235,6 +236,7 @@ export function sharedMailboxRoutes(router: Router): void {
       if (result.kind === "keys_locked") throw KeysLockedError();
       // A mailbox sends plaintext bodies only, which get the signature appended; never refused for it.
       if (result.kind === "signature_required") throw appError("signature_required");
+      if (result.kind === "subject_not_allowed") throw appError("subject_not_allowed", result.message);
       ctx.status = 201;
       ctx.body = {
         id: result.message.id,

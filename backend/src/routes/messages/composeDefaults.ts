@@ -6,6 +6,13 @@ import { authenticated, currentUser } from "../../middlewares/authenticate.js";
 import { optionNames } from "../../services/messages/orgPolicy.js";
 import { composeDefaultsFor } from "../../services/messages/composeDefaults.js";
 import { limits, perUser } from "../../api/limits.js";
+import { subjectRuleModes } from "#shared/subjectWarning.js";
+
+export const SubjectRuleSchema = z
+  .object({ mode: z.enum(subjectRuleModes), keywords: z.array(z.string()) })
+  .describe(
+    "The organisation's subject rule (F24): warn about, or with forbid refuse, a subject with personal data or one of the keywords (shared/subjectWarning.ts checkSubjectRule); off: no check",
+  );
 
 const OptionFlags = z.object(
   Object.fromEntries(optionNames.map((n) => [n, z.boolean()])) as Record<(typeof optionNames)[number], z.ZodBoolean>,
@@ -32,6 +39,7 @@ export const ComposeDefaultsResponse = z.object({
     .describe(
       "The organisation's mandatory signature: the server appends it to plaintext sends; a pre-encrypted send must append it before encrypting and declare its version",
     ),
+  subjectRule: SubjectRuleSchema,
 });
 
 /**
@@ -49,7 +57,10 @@ export function composeDefaultsRoutes(router: Router): void {
       security: "session",
       before: [authenticated(), perUser("compose-defaults-user", limits.apiUser)],
       responses: {
-        200: { description: "`{defaults, forced, defaultExpiryDays, signature}`", schema: ComposeDefaultsResponse },
+        200: {
+          description: "`{defaults, forced, defaultExpiryDays, signature, mandatorySignature, subjectRule}`",
+          schema: ComposeDefaultsResponse,
+        },
         401: { description: "`authentication_required`", schema: ErrorSchema },
       },
     },

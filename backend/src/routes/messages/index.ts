@@ -60,7 +60,7 @@ export function messageRoutes(router: Router): void {
         413: { description: "`payload_too_large`", schema: ErrorSchema },
         422: {
           description:
-            "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`, `signature_required` (pre-encrypted form: the current version of the organisation's mandatory signature was not declared; `version` names it)",
+            "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`, `signature_required` (pre-encrypted form: the current version of the organisation's mandatory signature was not declared; `version` names it), `subject_not_allowed` (plaintext form: the organisation's subject rule forbids this subject)",
           schema: ErrorSchema,
         },
         429: { description: "`rate_limited`", schema: ErrorSchema },
@@ -89,6 +89,7 @@ export function messageRoutes(router: Router): void {
       if (result.kind === "keys_locked") throw KeysLockedError();
       if (result.kind === "signature_required")
         throw appError("signature_required", undefined, { details: { version: result.version } });
+      if (result.kind === "subject_not_allowed") throw appError("subject_not_allowed", result.message);
       ctx.status = 201;
       ctx.body = {
         id: result.message.id,

@@ -1,6 +1,7 @@
 import type { Organisation, OrgPolicy } from "../../models/Organisation.js";
 import { policyFrom, type LockoutPolicy } from "../lockout.js";
 import { parseSmartAlertsPolicy, type SmartAlertsPolicy } from "#shared/smartAlertsPolicy.js";
+import { parseSubjectRule, type OrgSubjectRule } from "#shared/subjectWarning.js";
 import { applyMessagePolicy, optionNames, parseMessagePolicy, type OptionName } from "../messages/orgPolicy.js";
 
 /**
@@ -30,6 +31,8 @@ export interface AdminPolicies {
   attachmentMaxMb: number | null;
   /** The Outlook add-in's Smart Alerts check (keywords, send mode, "Send anyway"); the pane roams it to Outlook. */
   smartAlerts: SmartAlertsPolicy;
+  /** F24: subjects that look like personal data (or hold an organisation keyword) are warned about, forbidden, or not checked. */
+  subjectRule: OrgSubjectRule;
 }
 
 const numberOrNull = (v: unknown): number | null => (typeof v === "number" ? v : null);
@@ -56,6 +59,7 @@ export function adminPoliciesOf(policy: OrgPolicy): AdminPolicies {
     },
     attachmentMaxMb: numberOrNull(policy.attachmentMaxMb),
     smartAlerts: parseSmartAlertsPolicy(policy.smartAlerts),
+    subjectRule: parseSubjectRule(policy.subjectRule),
   };
 }
 
@@ -69,6 +73,7 @@ export interface AdminPoliciesPatch {
   sessions?: Partial<AdminPolicies["sessions"]>;
   attachmentMaxMb?: number | null;
   smartAlerts?: Partial<SmartAlertsPolicy>;
+  subjectRule?: Partial<OrgSubjectRule>;
 }
 
 /** Sets `key` to `value`, or removes it for null (the default applies again). */
@@ -108,5 +113,6 @@ export function applyPoliciesPatch(org: Organisation, patch: AdminPoliciesPatch)
   setOrClear(next, "sessionAbsoluteHours", patch.sessions?.absoluteHours);
   setOrClear(next, "attachmentMaxMb", patch.attachmentMaxMb);
   if (patch.smartAlerts) next.smartAlerts = parseSmartAlertsPolicy({ ...current.smartAlerts, ...patch.smartAlerts });
+  if (patch.subjectRule) next.subjectRule = parseSubjectRule({ ...current.subjectRule, ...patch.subjectRule });
   return next;
 }

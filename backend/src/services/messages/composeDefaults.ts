@@ -2,7 +2,8 @@ import type { Transaction } from "sequelize";
 import type { User } from "../../models/User.js";
 import { UserSettings } from "../../models/UserSettings.js";
 import { signatureForSender } from "../signatures/orgSignature.js";
-import { applyMessagePolicy, messagePolicyFor, type OptionName } from "./orgPolicy.js";
+import { applyMessagePolicy, messagePolicyFor, subjectRuleFor, type OptionName } from "./orgPolicy.js";
+import type { OrgSubjectRule } from "#shared/subjectWarning.js";
 
 export interface OptionDefaults {
   /** What a new message starts with for each security function (org default, else built-in). */
@@ -17,6 +18,8 @@ export interface ComposeDefaults extends OptionDefaults {
   signature: string | null;
   /** The organisation's mandatory signature, rendered for the user, with its version; else null. */
   mandatorySignature: { version: number; html: string; text: string } | null;
+  /** The organisation's subject rule (F24): the composer warns, or with forbid refuses to send. */
+  subjectRule: OrgSubjectRule;
 }
 
 /** The organisation's defaults and forced security functions for a new message of `user` (F4). */
@@ -32,8 +35,14 @@ export async function composeDefaultsFor(t: Transaction, user: User): Promise<Co
   const options = await messageOptionDefaults(t, user);
   const settings = await UserSettings.findByPk(user.id, { attributes: ["userId", "signature"], transaction: t });
   const org = await signatureForSender(t, user);
+  const subjectRule = await subjectRuleFor(t, user);
   const personal = settings?.signature?.trim() ? settings.signature : null;
   if (org?.signature.mode === "mandatory")
-    return { ...options, signature: personal, mandatorySignature: { version: org.signature.version, ...org.rendered } };
-  return { ...options, signature: personal ?? (org?.rendered.text || null), mandatorySignature: null };
+    return {
+      ...options,
+      signature: personal,
+      mandatorySignature: { version: org.signature.version, ...org.rendered },
+      subjectRule,
+    };
+  return { ...options, signature: personal ?? (org?.rendered.text || null), mandatorySignature: null, subjectRule };
 }

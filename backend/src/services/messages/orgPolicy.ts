@@ -2,6 +2,7 @@ import type { Transaction } from "sequelize";
 import { Organisation } from "../../models/Organisation.js";
 import type { User } from "../../models/User.js";
 import type { MessageOptions } from "./content.js";
+import { parseSubjectRule, type OrgSubjectRule } from "#shared/subjectWarning.js";
 
 export const optionNames = [
   "idCheck",
@@ -58,6 +59,13 @@ export async function messagePolicyFor(t: Transaction, user: User): Promise<Mess
   if (!user.organisationId) return parseMessagePolicy(null);
   const org = await Organisation.findByPk(user.organisationId, { attributes: ["id", "policy"], transaction: t });
   return parseMessagePolicy(org?.policy.messages);
+}
+
+/** The subject rule of `user`'s organisation (F24); warn without keywords for users without one. */
+export async function subjectRuleFor(t: Transaction, user: User): Promise<OrgSubjectRule> {
+  if (!user.organisationId) return parseSubjectRule(null);
+  const org = await Organisation.findByPk(user.organisationId, { attributes: ["id", "policy"], transaction: t });
+  return parseSubjectRule(org?.policy.subjectRule);
 }
 
 /**

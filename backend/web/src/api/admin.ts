@@ -76,6 +76,8 @@ export interface AdminPolicies {
   sessions: { idleMinutes: number | null; absoluteHours: number | null };
   attachmentMaxMb: number | null;
   smartAlerts: { keywords: string[]; sendMode: "softBlock" | "block"; allowSendAnyway: boolean };
+  /** F24: subjects with personal data or one of the keywords are warned about, forbidden, or not checked. */
+  subjectRule: { mode: "warn" | "forbid" | "off"; keywords: string[] };
 }
 
 export type AdminPoliciesPatch = Partial<{
@@ -88,6 +90,7 @@ export type AdminPoliciesPatch = Partial<{
   sessions: Partial<AdminPolicies["sessions"]>;
   attachmentMaxMb: number | null;
   smartAlerts: Partial<AdminPolicies["smartAlerts"]>;
+  subjectRule: Partial<AdminPolicies["subjectRule"]>;
 }>;
 
 /** GET /api/admin/usage. */

@@ -118,6 +118,8 @@ export interface ComposeDefaults {
   signature: string | null;
   /** The organisation's mandatory signature (F5), rendered for the user: the server adds it when sending. */
   mandatorySignature?: { version: number; html: string; text: string } | null;
+  /** The organisation's subject rule (F24). */
+  subjectRule?: { mode: "warn" | "forbid" | "off"; keywords: string[] };
 }
 
 /** An organisation's text snippet (F5); id null for the built-in standard text. */

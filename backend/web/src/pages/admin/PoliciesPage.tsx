@@ -43,6 +43,9 @@ interface Draft {
   keywords: string;
   sendMode: AdminPolicies["smartAlerts"]["sendMode"];
   allowSendAnyway: boolean;
+  subjectMode: AdminPolicies["subjectRule"]["mode"];
+  /** Subject-rule keywords, one per line. */
+  subjectKeywords: string;
 }
 
 /** What an admin may set (the server checks the same bounds; the plan caps the attachment size). */
@@ -74,6 +77,8 @@ function draftOf(p: AdminPolicies): Draft {
     keywords: p.smartAlerts.keywords.join("\n"),
     sendMode: p.smartAlerts.sendMode,
     allowSendAnyway: p.smartAlerts.allowSendAnyway,
+    subjectMode: p.subjectRule.mode,
+    subjectKeywords: p.subjectRule.keywords.join("\n"),
   };
 }
 
@@ -228,6 +233,12 @@ export function PoliciesPage() {
       .filter(Boolean);
     if (keywords.length > 200 || keywords.some((k) => k.length > 100))
       return setInvalid(t("admin.policies.smartAlerts.keywordsInvalid"));
+    const subjectKeywords = draft.subjectKeywords
+      .split("\n")
+      .map((k) => k.trim())
+      .filter(Boolean);
+    if (subjectKeywords.length > 200 || subjectKeywords.some((k) => k.length > 100))
+      return setInvalid(t("admin.policies.subjectRule.keywordsInvalid"));
     setInvalid(null);
     setBusy(true);
     try {
@@ -244,6 +255,7 @@ export function PoliciesPage() {
         sessions: { idleMinutes: idle, absoluteHours: absolute },
         attachmentMaxMb: attachment,
         smartAlerts: { keywords, sendMode: draft.sendMode, allowSendAnyway: draft.allowSendAnyway },
+        subjectRule: { mode: draft.subjectMode, keywords: subjectKeywords },
       });
       setDone(t("admin.policies.saved"));
       await loaded.reload();
@@ -453,6 +465,35 @@ export function PoliciesPage() {
           <p className={settingsClasses.itemMeta} style={{ marginTop: -8 }}>
             {t("admin.policies.smartAlerts.allowSendAnywayHelp")}
           </p>
+        </div>
+      </SettingsCard>
+      <SettingsCard
+        id="subject-rule"
+        title={t("admin.policies.subjectRule.title")}
+        lead={t("admin.policies.subjectRule.lead")}
+      >
+        <div className={`${formClasses.form} ${settingsClasses.narrow}`}>
+          <ChoiceGroup
+            label={t("admin.policies.subjectRule.mode")}
+            selectedKey={draft.subjectMode}
+            onChange={(_e, o) => set({ subjectMode: o?.key as Draft["subjectMode"] })}
+            options={[
+              { key: "warn", text: t("admin.policies.subjectRule.warn") },
+              { key: "forbid", text: t("admin.policies.subjectRule.forbid") },
+              { key: "off", text: t("admin.policies.subjectRule.off") },
+            ]}
+            data-testid="subject-rule-mode"
+          />
+          <TextField
+            label={t("admin.policies.subjectRule.keywords")}
+            description={t("admin.policies.subjectRule.keywordsHelp")}
+            multiline
+            rows={4}
+            value={draft.subjectKeywords}
+            disabled={draft.subjectMode === "off"}
+            onChange={(_e, v) => set({ subjectKeywords: v ?? "" })}
+            data-testid="subject-rule-keywords"
+          />
         </div>
       </SettingsCard>
       <div className={adminClasses.saveBar}>

@@ -6,20 +6,29 @@ interface ComposeActionsProps {
   busy: boolean;
   uploading: boolean;
   draftNotice: boolean;
+  /** The organisation's subject rule forbids the subject: Send stays off until it is changed. */
+  sendBlocked?: boolean;
   /** Absent where drafts are not kept (sending as a shared mailbox). */
   onSaveDraft?: () => void;
   onCancel(): void;
 }
 
 /** Send (the form's submit), Save draft and Cancel, with the saved and uploading notes. */
-export function ComposeActions({ busy, uploading, draftNotice, onSaveDraft, onCancel }: ComposeActionsProps) {
+export function ComposeActions({
+  busy,
+  uploading,
+  draftNotice,
+  sendBlocked,
+  onSaveDraft,
+  onCancel,
+}: ComposeActionsProps) {
   const { t } = useTranslation();
   return (
     <div className={classes.actions}>
       <PrimaryButton
         type="submit"
         iconProps={{ iconName: "Send" }}
-        disabled={busy || uploading}
+        disabled={busy || uploading || sendBlocked}
         data-testid="compose-send"
       >
         {t("mail.compose.send")}

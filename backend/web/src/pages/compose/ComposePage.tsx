@@ -8,6 +8,7 @@ import { Dropdown } from "@fluentui/react";
 import { messagesApi, sharedApi, uploadAttachment, type SharedMailbox, type Template } from "../../api/messages.js";
 import { useSession } from "../../session/SessionContext.js";
 import { looksLikeEmail } from "../../components/EmailStepForm.js";
+import { checkSubjectRule, parseSubjectRule, type OrgSubjectRule } from "#shared/subjectWarning.js";
 import { MailError, mailErrorText } from "../mailbox/mailErrors.js";
 import { registerMailIcons } from "../mailbox/icons.js";
 import { AttachmentsField } from "./AttachmentsField.js";
@@ -50,6 +51,12 @@ export function ComposePage() {
   // Once saved, the draft is what gets sent (so it leaves the Drafts folder).
   const draftSaved = useRef(false);
   const draftId = useRef<Promise<string> | null>(null);
+  // The organisation's subject rule (F24); warn until compose-defaults arrive.
+  const [subjectRule, setSubjectRule] = useState<OrgSubjectRule>(() => parseSubjectRule(null));
+  const subjectForbidden = useMemo(
+    () => checkSubjectRule(state.subject, subjectRule).level === "forbid",
+    [state.subject, subjectRule],
+  );
 
   useEffect(() => {
     contactsApi.list().then(
@@ -59,13 +66,15 @@ export function ComposePage() {
     messagesApi.templates().then(setTemplates, () => setTemplates([]));
     sharedApi.mine().then(setMailboxes, () => setMailboxes([]));
     messagesApi.composeDefaults().then(
-      (d) =>
+      (d) => {
+        setSubjectRule(parseSubjectRule(d.subjectRule));
         dispatch({
           type: "defaultsLoaded",
           defaults: d,
           expiryDate: d.defaultExpiryDays ? inDays(d.defaultExpiryDays) : null,
           isDraft: !!openDraft,
-        }),
+        });
+      },
       () => undefined,
     );
   }, [openDraft]);
@@ -178,6 +187,7 @@ export function ComposePage() {
       return;
     }
     dispatch({ type: "toChecked", error: undefined });
+    if (subjectForbidden) return; // the warning under the subject says why; the server refuses it too
     if (state.expires && !state.expiryDate) {
       dispatch({ type: "failed", error: new ApiError(422, "invalid_expiry", "") });
       return;
@@ -237,7 +247,11 @@ export function ComposePage() {
           />
         ) : null}
         <RecipientFields state={state} dispatch={dispatch} contacts={contacts} safe={safe} autoFocus={!replyTo} />
-        <SubjectField subject={state.subject} onChange={(subject) => dispatch({ type: "subjectChanged", subject })} />
+        <SubjectField
+          subject={state.subject}
+          rule={subjectRule}
+          onChange={(subject) => dispatch({ type: "subjectChanged", subject })}
+        />
         <BodyField
           body={state.body}
           revision={state.bodyRevision}
@@ -268,6 +282,7 @@ export function ComposePage() {
           busy={state.busy}
           uploading={uploading}
           draftNotice={state.draftNotice}
+          sendBlocked={subjectForbidden}
           onSaveDraft={mailbox ? undefined : () => void handleSaveDraft()}
           onCancel={() => navigate(-1)}
         />
