@@ -297,8 +297,34 @@ export async function wrapContentKey(
   }
 }
 
-/** Opens a key envelope with the reader's private key; FormatError for any other key or tampering. */
-export async function unwrapContentKey(envelope: string, privateKey: jose.JWK.Key | EcJwk): Promise<Buffer> {
+/** A node-jose key store holding several private keys (a shared mailbox's key versions). */
+interface KeyRing {
+  all(): jose.JWK.Key[];
+  get(kid: string): jose.JWK.Key | null;
+}
+
+function isKeyRing(key: unknown): key is KeyRing {
+  return typeof (key as Partial<KeyRing>).all === "function" && typeof (key as Partial<KeyRing>).get === "function";
+}
+
+/**
+ * Opens a key envelope with the reader's private key, or with the key of a key ring the
+ * envelope's `kid` names (every key of the ring when it names none); FormatError for any other
+ * key or tampering.
+ */
+export async function unwrapContentKey(envelope: string, privateKey: jose.JWK.Key | EcJwk | KeyRing): Promise<Buffer> {
+  if (isKeyRing(privateKey)) {
+    const { kid } = inspectEnvelope(envelope);
+    const named = kid ? privateKey.get(kid) : null;
+    for (const key of named ? [named] : privateKey.all()) {
+      try {
+        return await unwrapContentKey(envelope, key);
+      } catch (err) {
+        if (!(err instanceof FormatError)) throw err;
+      }
+    }
+    throw new FormatError("JWE: key envelope does not open with this key");
+  }
   inspectEnvelope(envelope);
   const p = parseCompact(envelope);
   const epk = p.header.epk as EcJwk;
