@@ -93,8 +93,10 @@ describe("web app: admin templates and organisation signature (F5, browser)", fu
 
         await page.getByTestId("template-item").filter({ hasText: "Referral" }).getByTestId("template-delete").click();
         await page.getByTestId("template-delete-confirm").click();
-        // Axe only once the dialog has gone (its fade-out reads as low contrast).
-        await page.getByRole("dialog").waitFor({ state: "detached" });
+        // Axe only once the dialog has gone (its fade-out reads as low contrast): its own button is
+        // the element to wait for; the dialog role leaves the tree before the fading layer does.
+        await page.getByTestId("template-delete-confirm").waitFor({ state: "detached" });
+        await page.waitForFunction(() => !document.querySelector(".ms-Dialog, .ms-Modal"));
         await page.getByTestId("template-item").filter({ hasText: "Referral" }).waitFor({ state: "detached" });
         expect(await MessageTemplate.count({ where: { organisationId: org.id, name: "Referral" } })).to.equal(0);
         await expectNoSeriousAxe(page, `${lang} templates`);

@@ -31,7 +31,7 @@ describe("web app: shared mailboxes (browser, issue 11)", function () {
   let outsider: User;
 
   before(async () => {
-    org = await buildOrganisation({ name: "Sundsvalls kommun" });
+    org = await buildOrganisation({ name: "Sundsvalls kommun (funktionsbrevlådor)" });
     admin = await buildUser({ organisation: org, role: "admin", name: "Ada Admin" });
     member = await buildUser({ organisation: org, name: "Mia Medlem" });
     colleague = await buildUser({ organisation: org, name: "Kalle Kollega" });
