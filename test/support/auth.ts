@@ -3,6 +3,7 @@ import { defaultPassword } from "./factories.js";
 import { env, setEnv, type Env } from "../../backend/src/env.js";
 import type { User } from "../../backend/src/models/User.js";
 import { transaction } from "../../backend/src/db.js";
+import { clock } from "../../backend/src/services/clock.js";
 import { startTotpEnrolment, confirmTotpEnrolment, totpCodeAt } from "../../backend/src/services/totp.js";
 
 /** A client signed in (full session) as `user` through POST /api/auth/login. */
@@ -30,7 +31,11 @@ export async function withEnv<T>(overrides: Partial<Env>, fn: () => Promise<T>):
  */
 export async function enableTotp(user: User): Promise<string> {
   const { secret } = await transaction((t) => startTotpEnrolment(t, user));
-  const ok = await transaction((t) => confirmTotpEnrolment(t, user, totpCodeAt(secret, Date.now() / 1000 - 30)));
+  // The code is computed once the transaction has its turn (a loaded run can wait seconds for
+  // it), on the services' clock, so it never falls a step behind the check.
+  const ok = await transaction((t) =>
+    confirmTotpEnrolment(t, user, totpCodeAt(secret, clock.now().getTime() / 1000 - 30)),
+  );
   if (!ok) throw new Error("TOTP enrolment failed");
   return secret;
 }
