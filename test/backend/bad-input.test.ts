@@ -69,4 +69,15 @@ describe("bad input at the edge", () => {
       expect(res.body.message).to.match(/^email: contains a NUL character/);
     }
   });
+
+  it("answers a body nested thousands of levels deep with 4xx, and finds a NUL at its bottom", async () => {
+    const deep = (depth: number, leaf: string) => `${'{"a":['.repeat(depth)}"${leaf}"${"]}".repeat(depth)}`;
+    for (const leaf of ["x", "\\u0000"]) {
+      const res = await api.request("POST", "/api/auth/login", deep(5000, leaf), {
+        "Content-Type": "application/json",
+      });
+      expect(res.status, leaf).to.equal(400);
+      expect(res.body.error, leaf).to.equal("validation_error");
+    }
+  });
 });

@@ -58,14 +58,33 @@ export function registeredRoutes(): readonly AnyRouteSpec[] {
   return registry;
 }
 
-/** The path of the first string (key or value) holding a NUL character, or null. */
-function findNul(value: unknown, path: string[] = []): string[] | null {
-  if (typeof value === "string") return value.includes("\u0000") ? path : null;
-  if (value === null || typeof value !== "object") return null;
-  for (const [key, item] of Object.entries(value)) {
-    if (key.includes("\u0000")) return [...path, key];
-    const found = findNul(item, [...path, key]);
-    if (found) return found;
+/**
+ * The path of the first string (key or value) holding a NUL character, or null. Iterative: a
+ * body may nest thousands of levels deep (koa-body parses it), which a recursion would not survive.
+ */
+function findNul(value: unknown): string[] | null {
+  interface Entry {
+    value: unknown;
+    key: string | null;
+    parent: Entry | null;
+  }
+  const pathOf = (e: Entry | null, last?: string): string[] => {
+    const path = last === undefined ? [] : [last];
+    for (let at = e; at; at = at.parent) if (at.key !== null) path.unshift(at.key);
+    return path;
+  };
+  const stack: Entry[] = [{ value, key: null, parent: null }];
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    const v = entry.value;
+    if (typeof v === "string") {
+      if (v.includes("\u0000")) return pathOf(entry);
+    } else if (v !== null && typeof v === "object") {
+      for (const [key, item] of Object.entries(v)) {
+        if (key.includes("\u0000")) return pathOf(entry, key);
+        stack.push({ value: item, key, parent: entry });
+      }
+    }
   }
   return null;
 }
