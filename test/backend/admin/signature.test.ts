@@ -40,7 +40,7 @@ describe("admin console: the organisation signature (F5)", function () {
   let readerApi: ApiClient;
 
   before(async () => {
-    org = await buildOrganisation({ name: "Sundsvalls <kommun>" });
+    org = await buildOrganisation({ name: "Signaturs <kommun>" });
     adminUser = await buildUser({ organisation: org, role: "admin", name: "Ada Admin" });
     staffUser = await buildUser({ organisation: org, role: "staff", name: "Sara Handläggare" });
     reader = await buildUser({ organisation: null, role: "recipient" });
@@ -63,9 +63,9 @@ describe("admin console: the organisation signature (F5)", function () {
     expect(put.body.html).to.contain("{name}").and.contain("{organisation}").and.contain("<strong>");
     expect(put.body.html).to.not.contain("script").and.not.contain("onerror").and.not.contain("tracker.example");
     // Previewed for the signed-in admin, values escaped.
-    expect(put.body.preview.html).to.contain("<strong>Ada Admin</strong>").and.contain("Sundsvalls &lt;kommun&gt;");
+    expect(put.body.preview.html).to.contain("<strong>Ada Admin</strong>").and.contain("Signaturs &lt;kommun&gt;");
     expect(put.body.preview.html).to.contain(`href="mailto:${adminUser.email}"`);
-    expect(put.body.preview.text).to.contain("Ada Admin").and.contain("Sundsvalls <kommun>");
+    expect(put.body.preview.text).to.contain("Ada Admin").and.contain("Signaturs <kommun>");
     const audit = await AuditEvent.findAll({
       where: { organisationId: org.id, type: "organisation.signature_changed" },
     });
