@@ -114,6 +114,8 @@ async function panePage(
     baseURL: deps.baseUrl,
     viewport: { width: 360, height: 900 },
     deviceScaleFactor: 1,
+    // Outlook's browser speaks the user's language: the date field's format follows it.
+    locale: opts.displayLanguage,
   });
   await context.route(`${officeJsOrigin}/**`, (route) =>
     route.fulfill({ status: 200, contentType: "text/javascript", body: "" }),
@@ -125,10 +127,15 @@ async function panePage(
   return page;
 }
 
-/** The compose pane's sending states (issue 12): the item sent as the notification, the fallback, a late attachment. */
+/** The compose pane (security functions) and its sending states (issue 12): the item sent as the notification, the fallback, a late attachment. */
 export async function addinPaneScreenshots(deps: AddinPaneScreenshotDeps): Promise<void> {
   await ensureAddin();
-  let page = await panePage(deps, { displayLanguage: "sv-SE", mailbox: 15 });
+  let page = await panePage(deps, { displayLanguage: "en-US", mailbox: 15 });
+  await deps.shot(page, "76-addin-pane-compose-english", { fullPage: true });
+  await page.context().close();
+
+  page = await panePage(deps, { displayLanguage: "sv-SE", mailbox: 15 });
+  await deps.shot(page, "76-addin-pane-compose", { fullPage: true });
   await page.getByTestId("send-securely").click();
   await page.getByTestId("send-done").waitFor({ timeout: 30_000 });
   await deps.shot(page, "73-addin-pane-sent-as-notification");
