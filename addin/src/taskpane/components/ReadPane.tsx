@@ -228,8 +228,6 @@ function UnlockForm({
         <TextField
           label={t("read.unlock.password")}
           type="password"
-          canRevealPassword
-          revealPasswordAriaLabel={t("read.unlock.showPassword")}
           autoComplete="current-password"
           value={password}
           onChange={(_e, v) => setPassword(v ?? "")}
