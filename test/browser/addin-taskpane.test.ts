@@ -17,7 +17,7 @@ import { hashLinkToken } from "../../backend/src/services/messages/linkTokens.js
 import { PROFESSIONAL_MONTHLY_MESSAGES } from "../../backend/src/services/messages/plans.js";
 import { createOrganisation } from "../../backend/src/commands/createOrganisation.js";
 import { createUser } from "../../backend/src/commands/createUser.js";
-import type { User } from "../../backend/src/models/User.js";
+import { User } from "../../backend/src/models/User.js";
 import { buildOrganisation, buildUser, defaultPassword, uniqueEmail, uniqueMobile } from "../support/factories.js";
 import { Organisation } from "../../backend/src/models/Organisation.js";
 import { drain } from "../support/outbox.js";
@@ -769,6 +769,43 @@ describe("Outlook add-in task pane (browser)", function () {
     await page.getByTestId("read-message").waitFor();
     expect(await page.getByTestId("read-body").textContent()).to.equal("innehåll");
     expect(errors.filter((e) => !e.includes("403"))).to.deep.equal([]);
+  });
+
+  it("read pane unlock (English): a rate limit and a locked account are said plainly, with the way out", async () => {
+    const { page, baseUrl, errors } = current();
+    const reader = await buildUser({ name: "Lena Låst" });
+    const sent = await (
+      await signIn(sender)
+    ).post<{ id: string }>("/api/messages", { to: [{ email: reader.email }], subject: "Låst", body: "innehåll" });
+    expect(sent.status, sent.text).to.equal(201);
+    const link = `${baseUrl}/mailbox/inbox/${sent.body.id}`;
+    const item = {
+      to: [reader.email],
+      cc: [],
+      bcc: [],
+      subject: "You have received a secure message",
+      bodyHtml: `<p><a href="${link}">Read the message</a></p>`,
+      attachments: [],
+    };
+    await openPane(page, item, await apiToken(reader), "en-US", errors, true);
+    await page.getByTestId("unlock-form").waitFor();
+    await withEnv({ RATE_LIMIT_TOKEN_UNLOCK_USER_POINTS: 1 }, async () => {
+      await page.getByTestId("unlock-password").fill("Wrong7password");
+      await page.getByTestId("unlock-submit").click();
+      await page.getByTestId("unlock-error").filter({ hasText: "The password is not right" }).waitFor();
+      await page.getByTestId("unlock-password").fill(defaultPassword);
+      await page.getByTestId("unlock-submit").click();
+      await page.getByTestId("unlock-error").filter({ hasText: "Too many attempts. Try again in" }).waitFor();
+    });
+    // Locked meanwhile (e.g. by wrong sign-ins elsewhere): even the right password is refused.
+    await User.update({ lockedAt: new Date(), lockUntil: null }, { where: { id: reader.id } });
+    await page.getByTestId("unlock-password").fill(defaultPassword);
+    await page.getByTestId("unlock-submit").click();
+    const locked = page.getByTestId("unlock-error").filter({ hasText: "The account is locked" });
+    await locked.waitFor();
+    expect(await locked.getByRole("link").getAttribute("href")).to.equal(`${baseUrl}/forgot-password`);
+    expect(await page.getByTestId("read-message").count()).to.equal(0);
+    expect(errors.filter((e) => !/40[13]|423|429/.test(e))).to.deep.equal([]);
   });
 
   it("read pane: an account without a Kuvert password is told to choose one (with the link), in English", async () => {
