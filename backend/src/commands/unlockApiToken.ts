@@ -43,8 +43,10 @@ interface Checked {
   unlocked: UnlockedKey | null;
 }
 
-async function check(userId: string, password: string, t?: Transaction): Promise<Checked> {
-  const user = await User.findByPk(userId, { transaction: t, rejectOnEmpty: true });
+/** Null when the account is gone (deleted since the token was authenticated). */
+async function check(userId: string, password: string, t?: Transaction): Promise<Checked | null> {
+  const user = await User.findByPk(userId, { transaction: t });
+  if (!user) return null;
   const snapshot = {
     passwordHash: user.passwordHash,
     privateKeyPassword: user.privateKeyPassword,
@@ -90,9 +92,10 @@ export async function unlockApiToken(props: UnlockApiTokenProps): Promise<Unlock
 async function finish(
   t: Transaction,
   props: UnlockApiTokenProps,
-  checked: Checked,
+  checked: Checked | null,
 ): Promise<UnlockApiTokenResult | null> {
-  const user = await User.findByPk(props.userId, { transaction: t, rejectOnEmpty: true });
+  const user = await User.findByPk(props.userId, { transaction: t });
+  if (!user || !checked) return user || checked ? null : { kind: "token_gone" };
   if (
     user.passwordHash !== checked.passwordHash ||
     user.privateKeyPassword !== checked.privateKeyPassword ||
