@@ -94,7 +94,10 @@ async function finish(
   props: UnlockApiTokenProps,
   checked: Checked | null,
 ): Promise<UnlockApiTokenResult | null> {
-  const user = await User.findByPk(props.userId, { transaction: t });
+  // FOR UPDATE: parallel tries take turns on the account row and each sees the lock and the
+  // failure count the previous one committed (on MariaDB a plain read would see its snapshot
+  // and let in-flight guesses past a fresh lock). SQLite serialises writers anyway.
+  const user = await User.findByPk(props.userId, { transaction: t, lock: t.LOCK.UPDATE });
   if (!user || !checked) return user || checked ? null : { kind: "token_gone" };
   if (
     user.passwordHash !== checked.passwordHash ||

@@ -236,6 +236,23 @@ describe("Unlocking a Microsoft sign-in token's key with the Kuvert password (PO
     expect((await ApiToken.findByPk(again.id))!.privateKeySealed).to.equal(null);
   });
 
+  it("parallel guesses cannot get past the threshold: at most two wrong-password answers, then locked", async () => {
+    const judy = await buildUser({ organisation: org });
+    const { id, api } = await microsoftToken(judy, org);
+    const answers = await Promise.all([1, 2, 3, 4, 5, 6].map((i) => unlock(api, `Guess${i}wrong`)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 403).length, statuses.join()).to.equal(2);
+    expect(
+      statuses.every((s) => [403, 423, 401].includes(s)),
+      statuses.join(),
+    ).to.equal(true);
+    expect(statuses.filter((s) => s === 423).length).to.be.greaterThan(0);
+    const user = (await User.findByPk(judy.id))!;
+    expect(user.lockedAt).to.not.equal(null);
+    expect(user.lockCount).to.equal(1);
+    expect((await ApiToken.findByPk(id))!.revokedAt).to.not.equal(null);
+  });
+
   it("a temporary lock answers 423 with Retry-After", async () => {
     const tempOrg = await buildOrganisation();
     await tempOrg.update({ policy: { ...tempOrg.policy, lockoutMode: "temporary", lockoutBaseDelaySeconds: 300 } });
