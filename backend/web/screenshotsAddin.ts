@@ -211,12 +211,12 @@ export async function addinReadPaneScreenshots(deps: AddinReadPaneScreenshotDeps
     await page.goto("/addin/taskpane.html?mode=read");
     await page.getByTestId("unlock-form").waitFor({ timeout: 30_000 });
     if (displayLanguage === "sv-SE") {
-      await deps.shot(page, "76-addin-read-pane-unlock");
+      await deps.shot(page, "77-addin-read-pane-unlock");
     } else {
       await page.getByTestId("unlock-password").fill("Fel-losenord-1");
       await page.getByTestId("unlock-submit").click();
       await page.getByTestId("unlock-error").waitFor();
-      await deps.shot(page, "77-addin-read-pane-unlock-wrong-password-english");
+      await deps.shot(page, "78-addin-read-pane-unlock-wrong-password-english");
     }
     await context.close();
   }
