@@ -1047,7 +1047,7 @@ describe("Outlook add-in: the Kuvert sign-in page in a real dialog window (brows
   });
 
   it("an SMS code, then (after signing out in the pane) a one-time code: each gives the pane a token", async () => {
-    const { page, errors } = current();
+    const { page, baseUrl, errors } = current();
     const user = await buildUser();
     await enableTotp(user);
     const [backupCode] = await transaction((t) => generateBackupCodes(t, user.id));
@@ -1072,6 +1072,11 @@ describe("Outlook add-in: the Kuvert sign-in page in a real dialog window (brows
 
       await page.getByRole("button", { name: "Sign out" }).click();
       await page.getByTestId("sign-in").waitFor();
+      // Signing out revoked the token on the server, not only in the pane's storage.
+      const stillValid = async () =>
+        (await fetch(`${baseUrl}/api/auth/me`, { headers: { Authorization: `Bearer ${first}` } })).status;
+      for (let i = 0; i < 50 && (await stillValid()) !== 401; i++) await new Promise((r) => setTimeout(r, 100));
+      expect(await stillValid()).to.equal(401);
       popup = await openDialog(page, popupErrors);
       await enterPassword(popup, user.email, defaultPassword, false);
       await popup.getByRole("radio", { name: "One-time code" }).check();

@@ -3,7 +3,7 @@ import { ActionButton, MessageBar, MessageBarType, Stack, Text } from "@fluentui
 import { useTranslation } from "react-i18next";
 import type { OfficeAdapter } from "../office/adapter.js";
 import type { SignedInUser } from "../auth/signIn.js";
-import { apiJson, type KuvertApi } from "./api.js";
+import { apiJson, apiRequest, type KuvertApi } from "./api.js";
 import { syncSmartAlertsPolicy } from "./roamingPolicy.js";
 import { loadToken, saveToken } from "./session.js";
 import { SignInPanel } from "./components/SignInPanel.js";
@@ -64,13 +64,21 @@ export function App({ office, apiBase, lang }: AppProps) {
     setExpired(false);
     setSigned({ token: result.token, user: result.user });
   }
-  function handleSignOut() {
+  function forgetToken() {
     saveToken(null);
     setSigned(null);
   }
+  /** Sign out revokes the token on the server too (with any key sealed to it), not only here. */
+  function handleSignOut() {
+    if (signed) {
+      const api = { base: apiBase, token: signed.token, fetch: window.fetch.bind(window) };
+      void apiRequest(api, "DELETE", "/api/tokens/current").catch(() => undefined); // offline: it expires unused
+    }
+    forgetToken();
+  }
   /** The server no longer accepts the token (revoked or expired): sign in again; the draft stays as it is. */
   function handleExpired() {
-    handleSignOut();
+    forgetToken();
     setExpired(true);
   }
 

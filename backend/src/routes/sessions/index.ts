@@ -258,6 +258,30 @@ export function sessionRoutes(router: Router): void {
   defineRoute(
     router,
     {
+      method: "delete",
+      path: "/api/tokens/current",
+      summary: "Revoke the API token of this request (the add-in's Sign out): it and the key sealed to it end at once",
+      tags: ["account"],
+      security: "token",
+      responses: {
+        204: { description: "Revoked" },
+        403: { description: "`forbidden`: not a bearer request", schema: ErrorSchema },
+        429: { description: "`rate_limited`", schema: ErrorSchema },
+      },
+      before: [authenticated(), perUser("token-current-user", limits.apiUser)],
+    },
+    async (ctx) => {
+      const auth = authState(ctx);
+      if (auth.via !== "token" || !auth.tokenId) throw appError("forbidden", tokenOnly);
+      const tokenId = auth.tokenId;
+      await transaction((t) => deleteApiToken(t, { user: auth.user, tokenId, meta: requestMeta(ctx) }));
+      ctx.status = 204;
+    },
+  );
+
+  defineRoute(
+    router,
+    {
       method: "post",
       path: "/api/tokens/current/unlock",
       summary:
