@@ -2,7 +2,9 @@
  * Send securely (F1), as plain functions over the Office adapter and the Kuvert API:
  * 1. look up every reader's public key (the sender's own included);
  * 2. encrypt in the page (addin/src/crypto): a draft holding only the sender's envelope, then
- *    each attachment as a v1 stream uploaded as ciphertext, then the content JWE and one
+ *    each attachment as a v1 stream uploaded as ciphertext — Outlook's own (in memory already)
+ *    in one PUT, files picked in the pane a chunk at a time through the resumable upload
+ *    (chunkedUpload.ts: bounded memory, retries, Cancel) — then the content JWE and one
  *    envelope per reader in the pre-encrypted POST /api/messages. When the organisation's
  *    signature is mandatory (F5), its rendering for the sender is appended to the body before
  *    encrypting and its version declared (`signatureVersion`); the server refuses a stale one
