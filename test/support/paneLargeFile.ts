@@ -27,7 +27,7 @@ import { signIn } from "./auth.js";
 import { installOutlookHost } from "./officeInPage.js";
 import type { PageGlobals } from "./officeInPageEntry.js";
 import type { FakeComposeItem } from "./fakeOffice.js";
-import { usePage } from "./browser.js";
+import { hasHorizontalScroll, seriousAxeViolations, usePage } from "./browser.js";
 
 export const MiB = 1024 * 1024;
 
@@ -98,21 +98,32 @@ export function describePaneUpload(title: string, opts: PaneUploadOptions): void
       if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    async function openPane(page: Page): Promise<void> {
+    /** The pane in the fake Outlook; `outlookFile`: an attachment already in the Outlook item. */
+    async function openPane(page: Page, displayLanguage = "sv-SE", outlookFile: Buffer | null = null): Promise<void> {
       const { token } = await transaction((t) => issueApiToken(t, sender, "Outlook add-in (test)"));
       await page.route(`${officeJsOrigin}/**`, (route) =>
         route.fulfill({ status: 200, contentType: "text/javascript", body: "" }),
       );
-      await installOutlookHost(page, { displayLanguage: "sv-SE", sets: {}, naa: null, legacy: null });
+      await installOutlookHost(page, { displayLanguage, sets: {}, naa: null, legacy: null });
       await page.addInitScript((t: string) => localStorage.setItem("kuvert.addin.token", t), token);
       await page.goto("/addin/taskpane.html?mode=compose");
-      await page.evaluate((to: string) => {
-        const item = (window as unknown as PageGlobals).__host.office.context.mailbox
-          .item as unknown as FakeComposeItem;
-        item.toList.push({ emailAddress: to, displayName: "Alice" });
-        item.subjectText = "Arkivet";
-        item.bodyHtml = "<p>Här är hela arkivet.</p>";
-      }, alice.email);
+      await page.evaluate(
+        ({ to, attachment }) => {
+          const item = (window as unknown as PageGlobals).__host.office.context.mailbox
+            .item as unknown as FakeComposeItem;
+          item.toList.push({ emailAddress: to, displayName: "Alice" });
+          item.subjectText = "Arkivet";
+          item.bodyHtml = "<p>Här är hela arkivet.</p>";
+          if (attachment)
+            item.attachmentList.push({
+              id: "att-1",
+              name: "beslut.pdf",
+              contentType: "application/pdf",
+              content: attachment,
+            });
+        },
+        { to: alice.email, attachment: outlookFile?.toString("base64") ?? null },
+      );
       await page.getByTestId("signed-in-as").waitFor({ timeout: 30_000 });
       // office.js is in: no more interception (Playwright hands every intercepted request body,
       // 8 MiB per chunk, to the test process, which would slow the upload down several times).
@@ -233,7 +244,8 @@ export function describePaneUpload(title: string, opts: PaneUploadOptions): void
 
     it("Cancel mid-upload: the upload is abandoned on the server (no chunk, no row, nothing to read); the item is untouched", async () => {
       const { page } = current();
-      await openPane(page);
+      // In English, with an Outlook attachment that goes first (in one PUT) and must go too.
+      await openPane(page, "en-GB", crypto.randomBytes(50_000));
       let draftId = "";
       page.on("response", (r) => {
         if (r.request().method() === "POST" && r.url().endsWith("/api/messages/drafts"))
@@ -252,11 +264,20 @@ export function describePaneUpload(title: string, opts: PaneUploadOptions): void
       await page.getByTestId("send-securely").click();
       const uploadId = /\/uploads\/([^/]+)\/chunks\//.exec((await chunk0).url())![1];
       expect(await AttachmentUpload.count({ where: { id: uploadId } })).to.equal(1);
+      // Mid-upload: a percentage per file and in total, and Cancel; accessible, no sideways scroll at 360 px.
+      const bars = await page.getByTestId("upload-progress").allTextContents();
+      expect(bars).to.have.length(2);
+      expect(bars[0]).to.contain("beslut.pdf: 100%");
+      expect(bars[1]).to.match(new RegExp(`${name}: \\d+%`));
+      expect(await page.getByTestId("upload-progress-total").textContent()).to.match(/Total: \d+%/);
+      expect(await seriousAxeViolations(page)).to.deep.equal([]);
+      expect(await hasHorizontalScroll(page)).to.equal(false);
+      if (process.env.PANE_SCREENSHOT) await page.screenshot({ path: process.env.PANE_SCREENSHOT, fullPage: true });
       await page.getByTestId("cancel-send").click();
       cancelled();
       const error = page.getByTestId("send-error");
       await error.waitFor({ timeout: 30_000 });
-      expect(await error.textContent()).to.contain("Sändningen avbröts");
+      expect(await error.textContent()).to.contain("Sending was cancelled. Nothing was sent");
       expect(await page.getByTestId("cancel-send").count()).to.equal(0);
 
       // The DELETE has run before the pane says so: nothing of the upload is left.
