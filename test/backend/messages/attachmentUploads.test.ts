@@ -321,6 +321,15 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
       const twice = await start(tokenApi, draftId, { attachmentId: aid, size, header });
       expect(twice.status).to.equal(409);
       expect(twice.body.error).to.equal("attachment_exists");
+      // Nor may a one-piece upload take the id of an upload in progress.
+      const single = await tokenApi.request(
+        "PUT",
+        `/api/messages/${draftId}/attachments/${aid}/ciphertext`,
+        new Uint8Array(Buffer.concat([headerBytes, chunks[2]])),
+        { "Content-Type": "application/octet-stream", "X-Plaintext-Size": "12345" },
+      );
+      expect(single.status).to.equal(409);
+      expect(single.body.error).to.equal("attachment_exists");
 
       expect((await put(tokenApi, aid, 2, chunks[2])).status).to.equal(200);
       // Plaintext-sized chunks are not the records of a pre-encrypted upload.
