@@ -68,13 +68,20 @@ describe("add-in static files under /addin/", function () {
       const served = await api.get(page);
       expect(served.status, page).to.equal(200);
       const ancestors = (/frame-ancestors ([^;]+)/.exec(served.headers.get("content-security-policy") ?? "") ?? [])[1];
-      expect(ancestors?.split(" "), page).to.include.members([
+      // Exactly Microsoft's documented hosts for Outlook and the Microsoft 365 app (docs/security.md).
+      expect(ancestors?.split(" "), page).to.have.members([
         "'self'",
         "https://outlook.cloud.microsoft",
+        "https://*.cloud.microsoft",
         "https://outlook.office.com",
         "https://outlook.office365.com",
         "https://outlook.live.com",
+        "https://*.microsoft365.com",
+        "https://*.office.com",
       ]);
+      // Not Office on the web for documents, nor wildcards Microsoft does not list for Outlook.
+      for (const broad of ["https://*.officeapps.live.com", "https://*.outlook.com", "https://*.office365.com", "*"])
+        expect(ancestors?.split(" "), page).not.to.include(broad);
       expect(served.headers.get("x-frame-options"), page).to.equal(null);
     }
     // The sign-in dialog loads office.js the way the pane does, then its own bundle.

@@ -213,3 +213,58 @@ export async function collect(stream: ReadableStream<Uint8Array>): Promise<Bytes
   }
   return concat(...parts);
 }
+
+/** Records in one chunk of a resumable upload (docs/api.md): 8 MiB of plaintext. */
+export const UPLOAD_CHUNK_RECORDS = 128;
+export const UPLOAD_CHUNK_SIZE = UPLOAD_CHUNK_RECORDS * RECORD_SIZE;
+
+/** Number of upload chunks of a plaintext of `size` bytes (at least one). */
+export function uploadChunkCount(size: number): number {
+  return Math.max(1, Math.ceil(size / UPLOAD_CHUNK_SIZE));
+}
+
+/**
+ * The v1 stream of one attachment, made record by record at any position: `header` once, then
+ * `sealRecords` for each piece of plaintext, so a big file is encrypted (and re-encrypted for a
+ * retry: the same plaintext at the same position gives the same bytes) a chunk at a time. The
+ * concatenation of the header and every piece's records, in order, is exactly what
+ * createEncryptStream makes of the whole plaintext with the same nonce prefix.
+ */
+export interface RecordSealer {
+  header: Bytes;
+  /**
+   * The records of `plaintext`, which starts at record `firstIndex` (a multiple of RECORD_SIZE
+   * into the file); `final` for the piece that ends the file (its last record carries the flag).
+   * Every piece but the final one must be whole records.
+   */
+  sealRecords(plaintext: Uint8Array, firstIndex: number, final: boolean): Promise<Bytes>;
+}
+
+export async function createRecordSealer(
+  cek: Uint8Array,
+  attachmentId: string,
+  opts: EncryptStreamOptions = {},
+): Promise<RecordSealer> {
+  const prefix = opts.noncePrefix ? concat(opts.noncePrefix) : randomBytes(NONCE_PREFIX_SIZE);
+  const header = encodeHeader(prefix);
+  const key = await attachmentKey(cek, attachmentId, "encrypt");
+  return {
+    header,
+    async sealRecords(plaintext, firstIndex, final) {
+      if (!final && plaintext.length % RECORD_SIZE !== 0) throw new Error("only the final piece may end mid-record");
+      const records = Math.max(final ? 1 : 0, Math.ceil(plaintext.length / RECORD_SIZE));
+      const out = new Uint8Array(plaintext.length + records * TAG_SIZE);
+      for (let i = 0; i < records; i++) {
+        const record = plaintext.subarray(i * RECORD_SIZE, Math.min(plaintext.length, (i + 1) * RECORD_SIZE));
+        const iv = recordNonce(prefix, firstIndex + i, final && i === records - 1);
+        const sealed = await subtle().encrypt(
+          { name: "AES-GCM", iv, additionalData: header, tagLength: 128 },
+          key,
+          record as Uint8Array<ArrayBuffer>,
+        );
+        out.set(new Uint8Array(sealed), i * (RECORD_SIZE + TAG_SIZE));
+      }
+      return out;
+    },
+  };
+}

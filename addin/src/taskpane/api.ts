@@ -35,9 +35,18 @@ export function apiJson<T>(api: KuvertApi, method: HttpMethod, path: string, bod
   return clientFor(api).request<T>(method, path, body);
 }
 
+/** The error of an upload the user cancelled (`signal` aborted). */
+export function abortError(): DOMException {
+  return new DOMException("The upload was cancelled", "AbortError");
+}
+
+export function isAbortError(err: unknown): boolean {
+  return err instanceof DOMException && err.name === "AbortError";
+}
+
 /**
  * PUT of raw bytes with upload progress (fetch has none): XMLHttpRequest where the page has it,
- * otherwise fetch with one progress call at the end.
+ * otherwise fetch with one progress call at the end. `signal` aborts it (AbortError).
  */
 export async function apiUpload(
   api: KuvertApi,
@@ -45,15 +54,22 @@ export async function apiUpload(
   data: Uint8Array<ArrayBuffer>,
   headers: Record<string, string>,
   onProgress: (sent: number, total: number) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const client = clientFor(api);
+  if (signal?.aborted) throw abortError();
   if (typeof XMLHttpRequest === "undefined") {
     await client.send("PUT", path, { bytes: data, headers });
+    if (signal?.aborted) throw abortError();
     onProgress(data.length, data.length);
     return;
   }
   await new Promise<void>((resolve, reject) => {
     const xhr = new XMLHttpRequest();
+    const onAbort = () => xhr.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    xhr.onloadend = () => signal?.removeEventListener("abort", onAbort);
+    xhr.onabort = () => reject(abortError());
     xhr.open("PUT", client.url(path));
     for (const [k, v] of Object.entries({ ...client.authHeaders("PUT"), ...headers })) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : data.length);

@@ -2,7 +2,9 @@
  * Send securely (F1), as plain functions over the Office adapter and the Kuvert API:
  * 1. look up every reader's public key (the sender's own included);
  * 2. encrypt in the page (addin/src/crypto): a draft holding only the sender's envelope, then
- *    each attachment as a v1 stream uploaded as ciphertext, then the content JWE and one
+ *    each attachment as a v1 stream uploaded as ciphertext — Outlook's own (in memory already)
+ *    in one PUT, files picked in the pane a chunk at a time through the resumable upload
+ *    (chunkedUpload.ts: bounded memory, retries, Cancel) — then the content JWE and one
  *    envelope per reader in the pre-encrypted POST /api/messages. When the organisation's
  *    signature is mandatory (F5), its rendering for the sender is appended to the body before
  *    encrypting and its version declared (`signatureVersion`); the server refuses a stale one
@@ -31,7 +33,8 @@ import {
   type PublicJwk,
 } from "../crypto/index.js";
 import { htmlToText } from "#shared/sensitivity.js";
-import { apiJson, apiUpload, type KuvertApi } from "./api.js";
+import { abortError, apiJson, apiRequest, apiUpload, type KuvertApi } from "./api.js";
+import { uploadInChunks } from "./chunkedUpload.js";
 
 export interface SecurityOptions {
   hideRecipients: boolean;
@@ -87,6 +90,12 @@ export interface SendDeps {
   api: KuvertApi;
   onProgress?: (p: Progress) => void;
   onStep?: (step: "encrypting" | "uploading" | "sending" | "notifying" | "done") => void;
+  /**
+   * Cancels the send until the message is posted (step "sending"): the upload in progress is
+   * abandoned and the attachments already in the draft are deleted on the server; the send
+   * rejects with an AbortError and the Outlook item is untouched.
+   */
+  signal?: AbortSignal;
 }
 
 export interface SendResult {
@@ -159,6 +168,8 @@ interface Source {
   name: string;
   type: string;
   blob: Blob;
+  /** A file picked in the pane: encrypted and uploaded a chunk at a time (any size, bounded memory). */
+  picked?: boolean;
 }
 
 /** Outlook's attachments as Blobs (files as is, attached e-mails as .eml); cloud links are refused. */
@@ -227,6 +238,7 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
       name: f.name,
       type: f.type || "application/octet-stream",
       blob: f as Blob,
+      picked: true,
     })),
   ];
 
@@ -241,23 +253,41 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
 
   deps.onStep?.("uploading");
   const attachments: AttachmentInfo[] = [];
-  for (const s of sources) {
-    const cipher = await collect(encryptBlob(s.blob, cek, s.id));
-    deps.onProgress?.({ key: s.key, name: s.name, sent: 0, total: s.blob.size });
-    await apiUpload(
-      api,
-      `/api/messages/${draft.id}/attachments/${s.id}/ciphertext`,
-      cipher,
-      { "Content-Type": "application/octet-stream", "X-Plaintext-Size": String(s.blob.size) },
-      (sent, total) =>
-        deps.onProgress?.({
-          key: s.key,
-          name: s.name,
-          sent: Math.round((sent / Math.max(total, 1)) * s.blob.size),
-          total: s.blob.size,
-        }),
-    );
-    attachments.push({ id: s.id, name: s.name, type: s.type, size: s.blob.size });
+  try {
+    for (const s of sources) {
+      if (deps.signal?.aborted) throw abortError();
+      const report = (sent: number) => deps.onProgress?.({ key: s.key, name: s.name, sent, total: s.blob.size });
+      report(0);
+      if (s.picked) {
+        await uploadInChunks(api, {
+          draftId: draft.id,
+          id: s.id,
+          file: s.blob,
+          cek,
+          signal: deps.signal,
+          onProgress: report,
+        });
+      } else {
+        // Outlook's own attachments are in memory already (Office hands them over whole).
+        const cipher = await collect(encryptBlob(s.blob, cek, s.id));
+        await apiUpload(
+          api,
+          `/api/messages/${draft.id}/attachments/${s.id}/ciphertext`,
+          cipher,
+          { "Content-Type": "application/octet-stream", "X-Plaintext-Size": String(s.blob.size) },
+          (sent, total) => report(Math.round((sent / Math.max(total, 1)) * s.blob.size)),
+          deps.signal,
+        );
+      }
+      report(s.blob.size);
+      attachments.push({ id: s.id, name: s.name, type: s.type, size: s.blob.size });
+    }
+    if (deps.signal?.aborted) throw abortError();
+  } catch (err) {
+    // Nothing was sent: what this send put into the draft goes (best effort; the draft is the pane's own).
+    for (const a of attachments)
+      await apiRequest(api, "DELETE", `/api/messages/${draft.id}/attachments/${a.id}`).catch(() => undefined);
+    throw err;
   }
 
   // An attachment added in Outlook during the upload would not be encrypted: stop before sending.

@@ -13,6 +13,11 @@ import {
  * for each received (encrypted) chunk, `{key, mac}` — its blob key and a keyed hash of its
  * plaintext, so a re-sent chunk is only accepted with the same bytes (no GCM nonce reuse) — or
  * null. Uploads started before the hash was kept hold a bare blob key.
+ *
+ * `preEncrypted` (the add-in's form): the client encrypts, each chunk is exactly the records of
+ * the v1 stream it holds, stored as it arrives; `noncePrefix` is the one of the client's stream
+ * header, `meta` is empty (name, type and size go in the client's content JWE) and `mac` is the
+ * SHA-256 of the chunk's ciphertext.
  */
 export class AttachmentUpload extends Model<
   InferAttributes<AttachmentUpload>,
@@ -25,6 +30,7 @@ export class AttachmentUpload extends Model<
   declare chunkSize: number;
   declare noncePrefix: string;
   declare chunks: string;
+  declare preEncrypted: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -44,6 +50,7 @@ export class AttachmentUpload extends Model<
         chunkSize: { type: DataTypes.INTEGER, allowNull: false },
         noncePrefix: { type: DataTypes.STRING(14), allowNull: false },
         chunks: { type: DataTypes.TEXT, allowNull: false },
+        preEncrypted: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

@@ -6,7 +6,13 @@ import { expect } from "chai";
 import { env, setEnv } from "../../../backend/src/env.js";
 import { Attachment } from "../../../backend/src/models/Attachment.js";
 import { AttachmentUpload } from "../../../backend/src/models/AttachmentUpload.js";
-import { CHUNK_SIZE } from "../../../backend/src/services/attachments/chunkedUpload.js";
+import { CHUNK_SIZE, CIPHERTEXT_CHUNK_SIZE } from "../../../backend/src/services/attachments/chunkedUpload.js";
+import { sealMessageWithKey } from "../../../backend/src/services/messages/contentCrypto.js";
+import { userPublicKey } from "../../../backend/src/services/keys/userKeys.js";
+import { issueApiToken } from "../../../backend/src/services/apiTokens.js";
+import { transaction } from "../../../backend/src/db.js";
+import { ApiClient as Client } from "../../support/server.js";
+import * as web from "../../../addin/src/crypto/index.js";
 import { encryptedAttachmentSize } from "../../../backend/src/services/attachments/streamCrypto.js";
 import type { User } from "../../../backend/src/models/User.js";
 import { buildUser } from "../../support/factories.js";
@@ -236,5 +242,186 @@ describe("resumable attachment uploads (chunks) over HTTP", function () {
     const state = await senderApi.get<UploadState>(`/api/messages/${draftId}/attachments/uploads/${uploadId}`);
     expect(state.body.received).to.deep.equal([0]);
     expect((await senderApi.delete(`/api/messages/${draftId}/attachments/uploads/${uploadId}`)).status).to.equal(204);
+  });
+
+  describe("pre-encrypted form (the add-in's picked files)", () => {
+    /** A bearer token as the add-in holds one after Microsoft sign-in: no key on the server. */
+    async function keylessApi(user: User): Promise<Client> {
+      const { token } = await transaction((t) => issueApiToken(t, user, "Outlook add-in (test)"));
+      const api = await Client.create();
+      api.bearer = token;
+      return api;
+    }
+
+    /** A draft in the pre-encrypted form: the client's own content key and envelope. */
+    async function encryptedDraft(api: Client, cek: Buffer): Promise<string> {
+      const sealed = await sealMessageWithKey(
+        { v: 1, subject: "", bodyText: "", bodyHtml: null, attachments: [], options: {} },
+        cek,
+        [{ userId: sender.id, publicKey: (await userPublicKey(sender))! }],
+      );
+      const res = await api.post("/api/messages/drafts", {
+        encrypted: { content: sealed.content, envelope: sealed.envelopes[0].jwe },
+      });
+      expect(res.status, res.text).to.equal(201);
+      return res.body.id as string;
+    }
+
+    /** What the pane makes of a file: the stream header and each chunk's records (addin/src/crypto). */
+    async function paneChunks(cek: Buffer, aid: string, data: Buffer) {
+      const sealer = await web.createRecordSealer(new Uint8Array(cek), aid);
+      const count = web.uploadChunkCount(data.length);
+      const chunks: Buffer[] = [];
+      for (let n = 0; n < count; n++) {
+        const piece = data.subarray(n * CHUNK_SIZE, Math.min(data.length, (n + 1) * CHUNK_SIZE));
+        chunks.push(Buffer.from(await sealer.sealRecords(piece, n * 128, n === count - 1)));
+      }
+      return { header: web.b64u(sealer.header), headerBytes: Buffer.from(sealer.header), chunks };
+    }
+
+    const start = (api: Client, draftId: string, body: Record<string, unknown>) =>
+      api.post<UploadState>(`/api/messages/${draftId}/attachments/uploads/encrypted`, body);
+
+    it("a key-less token uploads the client's records in chunks; resent, forged and short chunks; commit; the recipient reads it intact", async () => {
+      const tokenApi = await keylessApi(sender);
+      const cek = crypto.randomBytes(32);
+      const draftId = await encryptedDraft(tokenApi, cek);
+      const aid = crypto.randomUUID();
+      const size = 2 * CHUNK_SIZE + 12345;
+      const data = pseudoRandomBytes(size, "pre-encrypted chunks");
+      const { header, headerBytes, chunks } = await paneChunks(cek, aid, data);
+      const put = (api: Client, uid: string, n: number, body: Buffer) => putChunk(api, draftId, uid, n, body);
+      const filesBefore = blobFiles();
+
+      // The plaintext form needs a key this token does not carry.
+      const plain = await tokenApi.post(`/api/messages/${draftId}/attachments/uploads`, { name: "x", size: 1 });
+      expect(plain.status).to.equal(403);
+      expect(plain.body.error).to.equal("keys_locked");
+
+      const badHeader = Buffer.from(headerBytes);
+      badHeader[0] ^= 1;
+      for (const h of [badHeader.toString("base64url"), Buffer.alloc(16).toString("base64url")]) {
+        const bad = await start(tokenApi, draftId, { attachmentId: aid, size, header: h });
+        expect(bad.status, bad.text).to.equal(400);
+        expect(bad.body.error).to.equal("invalid_attachment_stream");
+      }
+      expect((await start(tokenApi, draftId, { attachmentId: aid, size, header: "short" })).status).to.equal(400);
+      expect((await start(tokenApi, draftId, { attachmentId: "not-a-uuid", size, header })).status).to.equal(400);
+      expect((await start(strangerApi, draftId, { attachmentId: aid, size, header })).status).to.equal(404);
+      setEnv({ ...env(), ATTACHMENT_MAX_BYTES: CHUNK_SIZE });
+      const tooBig = await start(tokenApi, draftId, { attachmentId: aid, size, header });
+      expect(tooBig.status).to.equal(413);
+      expect(tooBig.body.error).to.equal("attachment_too_large");
+      setEnv({ ...env(), ATTACHMENT_MAX_BYTES: undefined });
+
+      const started = await start(tokenApi, draftId, { attachmentId: aid, size, header });
+      expect(started.status, started.text).to.equal(201);
+      expect(started.body).to.deep.equal({ id: aid, size, chunkSize: CIPHERTEXT_CHUNK_SIZE, chunks: 3, received: [] });
+      expect(chunks.map((c) => c.length)).to.deep.equal([CIPHERTEXT_CHUNK_SIZE, CIPHERTEXT_CHUNK_SIZE, 12345 + 16]);
+      const twice = await start(tokenApi, draftId, { attachmentId: aid, size, header });
+      expect(twice.status).to.equal(409);
+      expect(twice.body.error).to.equal("attachment_exists");
+      // Nor may a one-piece upload take the id of an upload in progress.
+      const single = await tokenApi.request(
+        "PUT",
+        `/api/messages/${draftId}/attachments/${aid}/ciphertext`,
+        new Uint8Array(Buffer.concat([headerBytes, chunks[2]])),
+        { "Content-Type": "application/octet-stream", "X-Plaintext-Size": "12345" },
+      );
+      expect(single.status).to.equal(409);
+      expect(single.body.error).to.equal("attachment_exists");
+
+      expect((await put(tokenApi, aid, 2, chunks[2])).status).to.equal(200);
+      // Plaintext-sized chunks are not the records of a pre-encrypted upload.
+      const plainSized = await put(tokenApi, aid, 0, data.subarray(0, CHUNK_SIZE));
+      expect(plainSized.status).to.equal(400);
+      expect(plainSized.body.error).to.equal("chunk_size_mismatch");
+      expect((await put(strangerApi, aid, 0, chunks[0])).status).to.equal(404);
+      expect((await put(tokenApi, aid, 3, chunks[2])).status).to.equal(404);
+      expect((await put(tokenApi, aid, 0, chunks[0])).body.received).to.deep.equal([0, 2]);
+      const early = await tokenApi.post(`/api/messages/${draftId}/attachments/uploads/${aid}/commit`, {});
+      expect(early.status).to.equal(409);
+      expect(early.body.error).to.equal("upload_incomplete");
+      expect((await put(tokenApi, aid, 1, chunks[1])).status).to.equal(200);
+      // A lost answer: the same records again are accepted; other bytes are refused.
+      expect((await put(tokenApi, aid, 1, chunks[1])).body.received).to.deep.equal([0, 1, 2]);
+      const forged = Buffer.from(chunks[1]);
+      forged[100] ^= 1;
+      const mismatch = await put(tokenApi, aid, 1, forged);
+      expect(mismatch.status).to.equal(409);
+      expect(mismatch.body.error).to.equal("chunk_mismatch");
+      expect(newFiles(filesBefore)).to.have.length(3);
+      const state = await tokenApi.get<UploadState>(`/api/messages/${draftId}/attachments/uploads/${aid}`);
+      expect(state.body.received).to.deep.equal([0, 1, 2]);
+
+      const committed = await tokenApi.post(`/api/messages/${draftId}/attachments/uploads/${aid}/commit`, {});
+      expect(committed.status, committed.text).to.equal(201);
+      expect(committed.body).to.deep.equal({ id: aid, size });
+      expect(newFiles(filesBefore)).to.have.length(1);
+      const row = (await Attachment.findByPk(aid))!;
+      expect(row.meta).to.equal(null);
+      expect(row.ciphertextSize).to.equal(encryptedAttachmentSize(size));
+      // The stored stream is exactly the client's: its header, then every chunk's records.
+      const stored = fs.readFileSync(newFiles(filesBefore)[0]);
+      expect(stored.equals(Buffer.concat([headerBytes, ...chunks]))).to.equal(true);
+
+      // The client sends (its content JWE lists the attachment); the recipient's download decrypts.
+      const readers = [sender, recipient];
+      const sealed = await sealMessageWithKey(
+        {
+          v: 1,
+          subject: "Stor fil",
+          bodyText: "Se bilagan.",
+          bodyHtml: null,
+          attachments: [{ id: aid, name: "stor.bin", type: "application/octet-stream", size }],
+          options: {},
+        },
+        cek,
+        await Promise.all(readers.map(async (u) => ({ userId: u.id, publicKey: (await userPublicKey(u))! }))),
+      );
+      const sent = await tokenApi.post("/api/messages", {
+        draftId,
+        to: [{ email: recipient.email }],
+        encrypted: sealed,
+        options: {},
+      });
+      expect(sent.status, sent.text).to.equal(201);
+      const res = await fetch(`${recipientApi.baseUrl}/api/messages/${draftId}/attachments/${aid}`, {
+        headers: { Cookie: recipientApi.cookieHeader() },
+      });
+      expect(res.status).to.equal(200);
+      const got = Buffer.from(await res.arrayBuffer());
+      expect(crypto.createHash("sha256").update(got).digest("hex")).to.equal(
+        crypto.createHash("sha256").update(data).digest("hex"),
+      );
+    });
+
+    it("an empty file is one record; abandoning removes the chunks; another's upload id is 404", async () => {
+      const tokenApi = await keylessApi(sender);
+      const cek = crypto.randomBytes(32);
+      const draftId = await encryptedDraft(tokenApi, cek);
+      const empty = crypto.randomUUID();
+      const e = await paneChunks(cek, empty, Buffer.alloc(0));
+      const started = await start(tokenApi, draftId, { attachmentId: empty, size: 0, header: e.header });
+      expect(started.body).to.include({ chunks: 1 });
+      expect(e.chunks[0].length).to.equal(16);
+      expect((await putChunk(tokenApi, draftId, empty, 0, e.chunks[0])).status).to.equal(200);
+      expect((await tokenApi.post(`/api/messages/${draftId}/attachments/uploads/${empty}/commit`, {})).status).to.equal(
+        201,
+      );
+
+      const aid = crypto.randomUUID();
+      const data = pseudoRandomBytes(CHUNK_SIZE + 1, "abandon");
+      const { header, chunks } = await paneChunks(cek, aid, data);
+      expect((await start(tokenApi, draftId, { attachmentId: aid, size: data.length, header })).status).to.equal(201);
+      const filesBefore = blobFiles();
+      expect((await putChunk(tokenApi, draftId, aid, 0, chunks[0])).status).to.equal(200);
+      expect(newFiles(filesBefore)).to.have.length(1);
+      expect((await strangerApi.delete(`/api/messages/${draftId}/attachments/uploads/${aid}`)).status).to.equal(404);
+      expect((await tokenApi.delete(`/api/messages/${draftId}/attachments/uploads/${aid}`)).status).to.equal(204);
+      expect(newFiles(filesBefore)).to.deep.equal([]);
+      expect(await AttachmentUpload.findByPk(aid)).to.equal(null);
+      expect((await tokenApi.get(`/api/messages/${draftId}/attachments/uploads/${aid}`)).status).to.equal(404);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import {
   DefaultButton,
   MessageBar,
@@ -14,7 +14,7 @@ import { useTranslation } from "react-i18next";
 import type { Attachment, OfficeAdapter } from "../../office/adapter.js";
 import type { SignedInUser } from "../../auth/signIn.js";
 import { checkSubjectRule, parseSubjectRule, type OrgSubjectRule } from "#shared/subjectWarning.js";
-import { ApiError, apiJson, type KuvertApi } from "../api.js";
+import { ApiError, apiJson, isAbortError, type KuvertApi } from "../api.js";
 import { sendErrorText } from "../errorText.js";
 import { InsertText } from "./InsertText.js";
 import {
@@ -78,6 +78,8 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
   const [subjectRule, setSubjectRule] = useState<OrgSubjectRule>(() => parseSubjectRule(null));
   /** The message went, but its notification (the Outlook item) waits for an added attachment to go. */
   const [pending, setPending] = useState<PendingNotification | null>(null);
+  /** Cancels the send in progress (until the message is posted). */
+  const abort = useRef<AbortController | null>(null);
   // Mailbox 1.15: the pane sends the Outlook item as the recipients' one notification.
   const paneSends = office.canSend();
 
@@ -124,6 +126,10 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
 
   function showError(err: unknown) {
     setStep(null);
+    if (isAbortError(err)) {
+      setOutcome({ kind: "error", text: t("compose.cancelled") });
+      return;
+    }
     if (err instanceof AttachmentAddedError && err.pending) setPending(err.pending);
     if (err instanceof ApiError && err.status === 401) onExpired();
     setOutcome({ kind: "error", text: sendErrorText(t, err) });
@@ -163,9 +169,17 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
     const chosen: Partial<SecurityOptions> = { ...options };
     if (recipients.bcc.length && chosen.hideRecipients === undefined) chosen.hideRecipients = true;
     setStep("encrypting");
+    const controller = new AbortController();
+    abort.current = controller;
     try {
       const result = await sendSecurely(
-        { office, api, onStep: setStep, onProgress: (p) => setProgress((all) => ({ ...all, [p.key]: p })) },
+        {
+          office,
+          api,
+          signal: controller.signal,
+          onStep: setStep,
+          onProgress: (p) => setProgress((all) => ({ ...all, [p.key]: p })),
+        },
         {
           sender: { id: user.id, email: user.email },
           addresses,
@@ -183,8 +197,16 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
         setMobilesNeeded(err.details.recipients.map(String));
       }
       showError(err);
+    } finally {
+      abort.current = null;
     }
   }
+
+  const uploads = Object.values(progress);
+  const percent = (sent: number, total: number) => (total ? Math.floor((sent / total) * 100) : 100);
+  const totalSent = uploads.reduce((n, p) => n + p.sent, 0);
+  const totalSize = uploads.reduce((n, p) => n + p.total, 0);
+  const cancellable = step === "encrypting" || step === "uploading";
 
   return (
     <Stack tokens={{ childrenGap: 12 }} data-testid="compose-pane">
@@ -288,11 +310,22 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
             />
           </Stack>
         ))}
-        {Object.values(progress).map((p) => (
+        {uploads.map((p) => (
           <div key={p.key} data-testid="upload-progress">
-            <ProgressIndicator label={p.name} percentComplete={p.total ? p.sent / p.total : 1} />
+            <ProgressIndicator
+              label={t("compose.progressFile", { name: p.name, percent: percent(p.sent, p.total) })}
+              percentComplete={p.total ? p.sent / p.total : 1}
+            />
           </div>
         ))}
+        {uploads.length > 1 && (
+          <div data-testid="upload-progress-total">
+            <ProgressIndicator
+              label={t("compose.progressTotal", { percent: percent(totalSent, totalSize) })}
+              percentComplete={totalSize ? totalSent / totalSize : 1}
+            />
+          </div>
+        )}
       </Stack>
 
       {step && step !== "done" && <Text data-testid="step">{t(`compose.step.${step}`)}</Text>}
@@ -323,6 +356,9 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
           disabled={busy || step === "done" || subjectCheck?.level === "forbid"}
           onClick={() => void handleSend()}
         />
+      )}
+      {cancellable && (
+        <DefaultButton data-testid="cancel-send" text={t("compose.cancel")} onClick={() => abort.current?.abort()} />
       )}
     </Stack>
   );

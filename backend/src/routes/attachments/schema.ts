@@ -43,6 +43,17 @@ export const StartUploadBody = z
   })
   .strict();
 
+export const StartCiphertextUploadBody = z
+  .object({
+    /** The client-chosen attachment id: the stream key is derived from it. */
+    attachmentId: z.uuid(),
+    /** Plaintext bytes. */
+    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    /** The 16-byte v1 stream header (docs/format.md §4), base64url without padding. */
+    header: z.string().regex(/^[A-Za-z0-9_-]{22}$/, "must be the 16-byte stream header, base64url"),
+  })
+  .strict();
+
 export const UploadResponse = z.object({
   id: z.string().describe("Also the attachment's id after commit"),
   size: z.number(),

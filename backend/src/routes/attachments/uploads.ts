@@ -6,15 +6,26 @@ import { openDraftContentKey } from "../../services/attachments/drafts.js";
 import {
   abortUpload,
   commitUpload,
+  isPreEncryptedUpload,
   presentUpload,
   putChunk,
   uploadState,
 } from "../../services/attachments/chunkedUpload.js";
 import { startAttachmentUpload } from "../../commands/startAttachmentUpload.js";
+import { startCiphertextUpload } from "../../commands/startCiphertextUpload.js";
+import { appError } from "../../errors.js";
+import { InvalidAttachmentStreamError } from "../../services/attachments/upload.js";
 import { safeMimeType } from "../../services/attachments/httpHeaders.js";
 import { attachmentLimitFor } from "../../services/attachments/limits.js";
 import { declaredLength, requestBody } from "../../services/attachments/requestStream.js";
-import { ChunkParams, DraftParams, StartUploadBody, UploadParams, UploadResponse } from "./schema.js";
+import {
+  ChunkParams,
+  DraftParams,
+  StartCiphertextUploadBody,
+  StartUploadBody,
+  UploadParams,
+  UploadResponse,
+} from "./schema.js";
 import { storageRegion } from "../../services/attachments/storageRegion.js";
 import { tooLargeError, withConnectionClose } from "./connectionClose.js";
 import { limits, perUser } from "../../api/limits.js";
@@ -23,9 +34,12 @@ const e401 = { description: "`authentication_required`", schema: ErrorSchema };
 const notFound = { description: "`not_found`: no such draft or upload of the caller's (S4)", schema: ErrorSchema };
 
 /**
- * Resumable uploads (plaintext form) for big files: start with name/type/size, PUT 8 MiB chunks
- * in any order (again after a failure, with the same bytes; GET shows which arrived), then commit. Each chunk is
- * encrypted on arrival as exactly the records it holds in the final stream.
+ * Resumable uploads for big files: start with name/type/size, PUT 8 MiB chunks in any order
+ * (again after a failure, with the same bytes; GET shows which arrived), then commit. Each
+ * chunk is encrypted on arrival as exactly the records it holds in the final stream.
+ * Pre-encrypted form (the add-in): start with the client's attachment id, size and stream
+ * header; each chunk is then the client's 128 records (8 MiB + 2 KiB) of the v1 stream, stored
+ * as it arrives, and no key is needed on the server.
  */
 export function uploadRoutes(router: Router): void {
   const before = () => [authenticated(), perUser("attachment-upload-user", limits.uploadUser)];
@@ -72,6 +86,49 @@ export function uploadRoutes(router: Router): void {
   defineRoute(
     router,
     {
+      method: "post",
+      path: "/api/messages/:id/attachments/uploads/encrypted",
+      summary: "Start a resumable upload of a pre-encrypted attachment stream (add-in) into a draft",
+      tags: ["attachments"],
+      security: "token",
+      params: DraftParams,
+      body: StartCiphertextUploadBody,
+      before: before(),
+      responses: {
+        201: {
+          description:
+            "The upload: send `chunks` chunks of `chunkSize` ciphertext bytes (the records of 8 MiB of plaintext; the last one the rest), the header excluded",
+          schema: UploadResponse,
+        },
+        400: { description: "`invalid_attachment_stream` (the header), `validation_error`", schema: ErrorSchema },
+        401: e401,
+        404: notFound,
+        409: { description: "`not_a_draft`, `attachment_exists`", schema: ErrorSchema },
+        413: { description: "`attachment_too_large`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params, body }) => {
+      const user = currentUser(ctx);
+      const result = await startCiphertextUpload({
+        user,
+        messageId: params.id,
+        attachmentId: body.attachmentId,
+        size: body.size,
+        header: Buffer.from(body.header, "base64url"),
+        limit: await attachmentLimitFor(user),
+      });
+      if (result.kind === "too_large") throw tooLargeError(result.limit);
+      if (result.kind === "exists") throw appError("attachment_exists", "An attachment with this id exists");
+      if (result.kind === "invalid_header")
+        throw InvalidAttachmentStreamError(`The stream header is malformed (${result.reason})`);
+      ctx.status = 201;
+      ctx.body = presentUpload(result.upload);
+    },
+  );
+
+  defineRoute(
+    router,
+    {
       method: "get",
       path: "/api/messages/:id/attachments/uploads/:uid",
       summary: "Which chunks of a resumable upload have arrived",
@@ -102,7 +159,8 @@ export function uploadRoutes(router: Router): void {
       params: ChunkParams,
       rawBody: {
         contentTypes: ["application/octet-stream"],
-        description: "Exactly chunkSize plaintext bytes (the last chunk: the rest)",
+        description:
+          "Exactly chunkSize plaintext bytes (the last chunk: the rest); for a pre-encrypted upload the chunk's records of the client's stream",
       },
       before: before(),
       responses: {
@@ -124,9 +182,12 @@ export function uploadRoutes(router: Router): void {
     },
     async (ctx, { params }) => {
       const auth = authState(ctx);
-      const key = await openDraftContentKey(auth, params.id);
-      if (key.kind === "keys_locked") throw KeysLockedError();
-      const { cek } = key;
+      let cek: Buffer | null = null;
+      if (!(await isPreEncryptedUpload(auth.user, params.id, params.uid))) {
+        const key = await openDraftContentKey(auth, params.id);
+        if (key.kind === "keys_locked") throw KeysLockedError();
+        cek = key.cek;
+      }
       const region = await storageRegion(auth.user);
       ctx.body = await withConnectionClose(ctx, () =>
         putChunk({

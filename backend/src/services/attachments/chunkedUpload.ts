@@ -15,6 +15,7 @@ import { openAttachmentInfo, sealAttachmentInfo } from "./meta.js";
 import { streamToBlob, writeBatching } from "./upload.js";
 import {
   RECORD_SIZE,
+  TAG_SIZE,
   createChunkEncryptor,
   encodeHeader,
   encryptedAttachmentSize,
@@ -42,6 +43,24 @@ export function chunkCount(size: number): number {
 export function chunkLength(size: number, n: number): number {
   const count = chunkCount(size);
   return n < count - 1 ? CHUNK_SIZE : size - (count - 1) * CHUNK_SIZE;
+}
+
+/**
+ * Bytes of chunk `n` of a pre-encrypted upload of `size` plaintext bytes: the records of the v1
+ * stream that hold plaintext chunk `n` (each 16 bytes longer; the stream header is not part of
+ * any chunk: it is given when the upload starts).
+ */
+export function ciphertextChunkLength(size: number, n: number): number {
+  const plain = chunkLength(size, n);
+  return plain + Math.max(1, Math.ceil(plain / RECORD_SIZE)) * TAG_SIZE;
+}
+
+/** A full chunk of a pre-encrypted upload: 128 records of 64 KiB + 16 bytes. */
+export const CIPHERTEXT_CHUNK_SIZE = CHUNK_SIZE + (CHUNK_SIZE / RECORD_SIZE) * TAG_SIZE;
+
+/** The length a chunk must have: plaintext bytes, or the records of a pre-encrypted upload. */
+function expectedChunkLength(upload: AttachmentUpload, n: number): number {
+  return upload.preEncrypted ? ciphertextChunkLength(upload.size, n) : chunkLength(upload.size, n);
 }
 
 async function loadUpload(
@@ -80,6 +99,32 @@ export function presentUpload(upload: AttachmentUpload): UploadState {
   };
 }
 
+/**
+ * Starts a resumable upload of a pre-encrypted attachment (the client's v1 stream, already
+ * checked by the caller: the draft is the caller's, the id is free, the size within the limit):
+ * `attachmentId` is the client's (its stream key is derived from it), `noncePrefix` the one of
+ * the client's stream header.
+ */
+export async function startCiphertextUpload(
+  t: Transaction,
+  messageId: string,
+  file: { attachmentId: string; size: number; noncePrefix: Buffer },
+): Promise<AttachmentUpload> {
+  return AttachmentUpload.create(
+    {
+      id: file.attachmentId,
+      messageId,
+      meta: "",
+      size: file.size,
+      chunkSize: CIPHERTEXT_CHUNK_SIZE,
+      noncePrefix: file.noncePrefix.toString("hex"),
+      chunks: JSON.stringify(new Array<null>(chunkCount(file.size)).fill(null)),
+      preEncrypted: true,
+    },
+    { transaction: t },
+  );
+}
+
 /** Starts a resumable upload of `size` plaintext bytes into the caller's draft (checked by the caller, with the draft's key). */
 export async function startUpload(
   t: Transaction,
@@ -108,8 +153,8 @@ export interface ChunkProps {
   messageId: string;
   uploadId: string;
   index: number;
-  /** The draft's content key; zeroed here. */
-  cek: Buffer;
+  /** The draft's content key; zeroed here. Null for a pre-encrypted upload (which needs none). */
+  cek: Buffer | null;
   region: string;
   source: Readable;
   contentLength: number | null;
@@ -125,7 +170,7 @@ function chunkMacKey(cek: Buffer, uploadId: string): Buffer {
 }
 
 /** Passes bytes through while feeding them to `mac`. */
-function macTap(mac: crypto.Hmac): Transform {
+function macTap(mac: crypto.Hmac | crypto.Hash): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, cb: TransformCallback) {
       mac.update(chunk);
@@ -145,9 +190,26 @@ function newMac(key: Buffer, index: number): crypto.Hmac {
   return crypto.createHmac("sha256", key).update(position);
 }
 
+/** The hash kept of a pre-encrypted chunk: SHA-256 of its ciphertext (no key needed, none known). */
+function chunkHash(upload: AttachmentUpload, index: number, cek: Buffer | null): crypto.Hmac | crypto.Hash {
+  if (upload.preEncrypted) return crypto.createHash("sha256");
+  if (!cek) throw new Error("a plaintext upload's chunk needs the draft's content key");
+  const macKey = chunkMacKey(cek, upload.id);
+  const hmac = newMac(macKey, index);
+  macKey.fill(0);
+  return hmac;
+}
+
+/** Whether the upload's chunks are the client's ciphertext (the caller then needs no content key). */
+export async function isPreEncryptedUpload(user: User, messageId: string, uploadId: string): Promise<boolean> {
+  return (await transaction((t) => loadUpload(t, user, messageId, uploadId))).preEncrypted;
+}
+
 /**
  * Encrypts one chunk as the records it holds in the final stream and stores it, with a keyed
- * hash of its plaintext. A chunk sent again (resume after a lost answer) is only hashed, never
+ * hash of its plaintext (pre-encrypted upload: stores the client's records as they are, with
+ * the SHA-256 of them; a resent chunk must carry the same bytes, as the client's encryption of
+ * the same plaintext under the same nonces gives). A chunk sent again (resume after a lost answer) is only hashed, never
  * encrypted again: the same bytes answer 200 and change nothing; other bytes answer 409
  * chunk_mismatch, because encrypting them under the same key, nonce prefix and record indices
  * would reuse GCM nonces. 400 chunk_size_mismatch unless it is exactly the expected length.
@@ -162,13 +224,11 @@ export async function putChunk(p: ChunkProps): Promise<UploadState> {
     upload = await transaction((t) => loadUpload(t, p.user, p.messageId, p.uploadId));
     const count = chunkCount(upload.size);
     if (p.index >= count) throw NotFoundError("No such chunk");
-    expected = chunkLength(upload.size, p.index);
+    expected = expectedChunkLength(upload, p.index);
     if (p.contentLength !== null && p.contentLength !== expected) throw ChunkSizeError(expected);
     const counter = byteLimit(expected, () => ChunkSizeError(expected));
     limit.bytes = counter.bytes;
-    const macKey = chunkMacKey(p.cek, upload.id);
-    const hmac = newMac(macKey, p.index);
-    macKey.fill(0);
+    const hmac = chunkHash(upload, p.index, p.cek);
     const existing = upload.chunkEntries()[p.index];
     if (existing) {
       await pipeline(p.source, counter, macTap(hmac), discard());
@@ -177,15 +237,14 @@ export async function putChunk(p: ChunkProps): Promise<UploadState> {
       return presentUpload(upload);
     }
     const firstIndex = (p.index * CHUNK_SIZE) / RECORD_SIZE;
-    stored = await streamToBlob(p.region, p.source, [
-      counter,
-      macTap(hmac),
-      createChunkEncryptor(p.cek, upload.id, Buffer.from(upload.noncePrefix, "hex"), firstIndex, p.index === count - 1),
-      ...writeBatching(p.region),
-    ]);
+    const prefix = Buffer.from(upload.noncePrefix, "hex");
+    const encrypt = upload.preEncrypted
+      ? [] // the client's records, stored as they are
+      : [createChunkEncryptor(p.cek!, upload.id, prefix, firstIndex, p.index === count - 1)];
+    stored = await streamToBlob(p.region, p.source, [counter, macTap(hmac), ...encrypt, ...writeBatching(p.region)]);
     mac = hmac.digest("hex");
   } finally {
-    p.cek.fill(0);
+    p.cek?.fill(0);
   }
   if (limit.bytes() !== expected) {
     await blobStore().overwriteAndDelete(stored.key);
@@ -266,7 +325,8 @@ export async function commitUpload(
           blobKey: stored.key,
           ciphertextSize: stored.size,
           recordCount: recordCount(row.size),
-          meta: row.meta,
+          // Pre-encrypted: name, type and size are in the client's content JWE.
+          meta: row.preEncrypted ? null : row.meta,
         },
         { transaction: t },
       );

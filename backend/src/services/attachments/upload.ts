@@ -5,6 +5,7 @@ import { appError } from "../../errors.js";
 import { transaction } from "../../db.js";
 import { logger } from "../../logger.js";
 import { Attachment } from "../../models/Attachment.js";
+import { AttachmentUpload } from "../../models/AttachmentUpload.js";
 import type { User } from "../../models/User.js";
 import type { AttachmentInfo } from "../messages/content.js";
 import { blobStore } from "../blobs/index.js";
@@ -20,9 +21,15 @@ import {
   recordCount,
 } from "./streamCrypto.js";
 
-/** Whether an attachment with this id is stored already (pre-encrypted uploads choose their ids). */
+/**
+ * Whether an attachment with this id is stored already, or a resumable upload will become one
+ * (pre-encrypted uploads choose their ids).
+ */
 export async function attachmentExists(attachmentId: string): Promise<boolean> {
-  return !!(await Attachment.findByPk(attachmentId, { attributes: ["id"] }));
+  return !!(
+    (await Attachment.findByPk(attachmentId, { attributes: ["id"] })) ??
+    (await AttachmentUpload.findByPk(attachmentId, { attributes: ["id"] }))
+  );
 }
 
 export const InvalidAttachmentStreamError = (message: string) => appError("invalid_attachment_stream", message);
