@@ -39,6 +39,8 @@ export interface TestDirectory {
   graphBaseUrl: string;
   clientId: string;
   secret: string;
+  /** The tenants whose app-only tokens Graph accepts (the one started with; add more). */
+  tenants: Set<string>;
   /** Groups by id (lower case) → members, in order; edit freely. */
   groups: Map<string, GraphUser[]>;
   /** Members per page. */
@@ -104,6 +106,7 @@ export async function startTestDirectory(tenantId: string): Promise<TestDirector
   const { d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicJwk } = op.privateJwk;
   const jwks = createLocalJWKSet({ keys: [publicJwk as JWK] });
   const groups = new Map<string, GraphUser[]>();
+  const tenants = new Set([tenantId]);
   const throttle = { next: 0, retryAfter: "1", seen: 0 };
   const requests: { path: string; status: number }[] = [];
   const state = { pageSize: 2 };
@@ -119,11 +122,11 @@ export async function startTestDirectory(tenantId: string): Promise<TestDirector
       if (!auth) return send(401, { error: { code: "InvalidAuthenticationToken", message: "no token" } });
       try {
         const { payload } = await jwtVerify(auth, jwks, {
-          issuer: `${op.baseUrl}/${tenantId}/v2.0`,
           audience: new URL(graphBaseUrl).origin,
           algorithms: ["RS256"],
         });
-        if (payload.tid !== tenantId) throw new Error("tenant");
+        const tid = String(payload.tid);
+        if (!tenants.has(tid) || payload.iss !== `${op.baseUrl}/${tid}/v2.0`) throw new Error("tenant");
         const roles = (payload.roles as string[] | undefined) ?? [];
         if (!DIRECTORY_ROLES.every((r) => roles.includes(r)))
           return send(403, { error: { code: "Authorization_RequestDenied", message: "Insufficient privileges" } });
@@ -173,6 +176,7 @@ export async function startTestDirectory(tenantId: string): Promise<TestDirector
     graphBaseUrl,
     clientId,
     secret,
+    tenants,
     groups,
     get pageSize() {
       return state.pageSize;
