@@ -296,6 +296,14 @@ describe("admin: Microsoft 365 directory import", function () {
     }
   });
 
+  it("members listed with their id only (no User.Read.All consent): 502 directory_permission_denied", async () => {
+    const limited = crypto.randomUUID();
+    dir.groups.set(limited, [{ id: crypto.randomUUID() }, { id: crypto.randomUUID() }]);
+    const res = await preview(adminApi, limited);
+    expect(res.status, res.text).to.equal(502);
+    expect(res.body.error).to.equal("directory_permission_denied");
+  });
+
   it("another organisation's admin cannot preview or apply this organisation's directory", async () => {
     const before = await state();
     const other = await buildOrganisation();

@@ -194,5 +194,10 @@ export async function readGroupMembers(tenantId: string, groupId: string, e: Env
     if (link && new URL(link).origin !== origin) throw appError("directory_unavailable");
     next = link;
   }
-  return [...members.values()];
+  const list = [...members.values()];
+  // Without User.Read.All, Graph still lists the members but with only their id ("limited
+  // information returned for inaccessible member objects"): say so instead of a list of nobodies.
+  if (list.length > 0 && list.every((m) => !m.displayName && !m.mail && !m.mobilePhone))
+    throw appError("directory_permission_denied");
+  return list;
 }
