@@ -39,6 +39,10 @@ export interface TestDirectory {
   graphBaseUrl: string;
   clientId: string;
   secret: string;
+  /** A second app registration that proves itself with a certificate (ENTRA_DIRECTORY_CERT_FILE). */
+  certClientId: string;
+  /** PEM file with that certificate and its private key. */
+  certFile: string;
   /** The tenants whose app-only tokens Graph accepts (the one started with; add more). */
   tenants: Set<string>;
   /** Groups by id (lower case) → members, in order; edit freely. */
@@ -95,10 +99,18 @@ export async function startTestDirectory(tenantId: string): Promise<TestDirector
   const ca = fs.readFileSync(files.ca);
   const clientId = crypto.randomUUID();
   const secret = crypto.randomBytes(24).toString("base64url");
+  // The app's certificate: the test CA's leaf certificate and key will do.
+  const certClientId = crypto.randomUUID();
+  const certFile = path.join(dir, "app.pem");
+  fs.writeFileSync(certFile, fs.readFileSync(files.cert, "utf8") + fs.readFileSync(files.key, "utf8"));
+  const certJwk = new crypto.X509Certificate(fs.readFileSync(files.cert)).publicKey.export({ format: "jwk" }) as JWK;
   const op = await startEntraProvider({
     clientIds: [crypto.randomUUID()],
     apiResource: (id) => `api://kuvert.test/${id}`,
-    appClients: [{ clientId, secret, roles: DIRECTORY_ROLES }],
+    appClients: [
+      { clientId, secret, roles: DIRECTORY_ROLES },
+      { clientId: certClientId, jwk: certJwk, roles: DIRECTORY_ROLES },
+    ],
     tls: { key: fs.readFileSync(files.key, "utf8"), cert: fs.readFileSync(files.cert, "utf8") },
   });
   setDirectoryNetworkClient(httpsNetworkClient(ca));
@@ -176,6 +188,8 @@ export async function startTestDirectory(tenantId: string): Promise<TestDirector
     graphBaseUrl,
     clientId,
     secret,
+    certClientId,
+    certFile,
     tenants,
     groups,
     get pageSize() {

@@ -67,7 +67,10 @@ const apiScopes = ["access_as_user", "Files.Read"];
  */
 export interface EntraAppClient {
   clientId: string;
-  secret: string;
+  /** A client secret (client_secret_post), or … */
+  secret?: string;
+  /** … the public key of its certificate: client assertions (private_key_jwt) signed with it. */
+  jwk?: JWK;
   roles: string[];
 }
 
@@ -119,11 +122,12 @@ export async function startEntraProvider(opts: {
         .concat(
           appClients.map((app): ClientMetadata => ({
             client_id: app.clientId,
-            client_secret: app.secret,
             redirect_uris: [],
             response_types: [],
             grant_types: ["client_credentials"],
-            token_endpoint_auth_method: "client_secret_post",
+            ...(app.jwk
+              ? { token_endpoint_auth_method: "private_key_jwt", jwks: { keys: [app.jwk] } }
+              : { client_secret: app.secret, token_endpoint_auth_method: "client_secret_post" }),
           })),
         ),
       jwks: { keys: [privateJwk] },

@@ -1,7 +1,7 @@
 import crypto from "node:crypto";
 import { expect } from "chai";
 import { Op } from "sequelize";
-import { env, setEnv, type Env } from "../../../backend/src/env.js";
+import { ConfigError, env, loadEnv, setEnv, type Env } from "../../../backend/src/env.js";
 import { transaction } from "../../../backend/src/db.js";
 import { commands } from "../../../backend/src/cli/commands.js";
 import { AuditEvent } from "../../../backend/src/models/AuditEvent.js";
@@ -278,6 +278,42 @@ describe("admin: Microsoft 365 directory import", function () {
       setEnv(configured);
     }
     expect(await state()).to.equal(before);
+  });
+
+  it("a certificate instead of a secret: MSAL's signed client assertion is accepted", async () => {
+    setEnv({
+      ...configured,
+      ENTRA_DIRECTORY_CLIENT_ID: dir.certClientId,
+      ENTRA_DIRECTORY_CLIENT_SECRET: undefined,
+      ENTRA_DIRECTORY_CERT_FILE: dir.certFile,
+    });
+    try {
+      const res = await preview();
+      expect(res.status, res.text).to.equal(200);
+    } finally {
+      setEnv(configured);
+    }
+  });
+
+  it("the configuration takes exactly one credential with the client id", () => {
+    const base = { NODE_ENV: "test", MASTER_KEY: crypto.randomBytes(32).toString("base64") };
+    const id = crypto.randomUUID();
+    expect(() => loadEnv({ ...base, ENTRA_DIRECTORY_CLIENT_ID: id })).to.throw(ConfigError, /exactly one/);
+    expect(() =>
+      loadEnv({
+        ...base,
+        ENTRA_DIRECTORY_CLIENT_ID: id,
+        ENTRA_DIRECTORY_CLIENT_SECRET: "s",
+        ENTRA_DIRECTORY_CERT_FILE: dir.certFile,
+      }),
+    ).to.throw(ConfigError, /exactly one/);
+    expect(() => loadEnv({ ...base, ENTRA_DIRECTORY_CLIENT_SECRET: "s" })).to.throw(ConfigError, /CLIENT_ID/);
+    expect(() =>
+      loadEnv({ ...base, ENTRA_DIRECTORY_CLIENT_ID: id, ENTRA_DIRECTORY_CERT_FILE: "/nonexistent/app.pem" }),
+    ).to.throw(ConfigError, /not a readable file/);
+    expect(
+      loadEnv({ ...base, ENTRA_DIRECTORY_CLIENT_ID: id, ENTRA_DIRECTORY_CERT_FILE: dir.certFile }).GRAPH_BASE_URL,
+    ).to.equal("https://graph.microsoft.com/v1.0");
   });
 
   it("refuses an unknown group (422), and says when the directory is not set up (409)", async () => {
