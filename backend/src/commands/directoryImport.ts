@@ -64,7 +64,7 @@ export interface DirectoryPlan {
   changed: DirectoryChanged[];
   gone: DirectoryGone[];
   unchanged: number;
-  /** Members matched by e-mail who get the directory's object id recorded on apply. */
+  /** Members matched by e-mail who get the directory's (new) object id recorded on apply. */
   links: { userId: string; objectId: string }[];
 }
 
@@ -114,10 +114,14 @@ export async function planDirectoryImport(
     const email = m.mail ? normaliseEmail(m.mail) : null;
     const phone = m.mobilePhone ? parsePhone(m.mobilePhone, DEFAULT_COUNTRY) : null;
     const byMail = email ? byEmail.get(email) : undefined;
-    const user = byObject.get(m.objectId) ?? (byMail && !byMail.directoryObjectId ? byMail : undefined);
+    // By e-mail only someone not yet tied to a member of the group: never imported, or their
+    // directory account was recreated (the old object id has left the group).
+    const mailMatch =
+      byMail && (!byMail.directoryObjectId || !inGroup.has(byMail.directoryObjectId)) ? byMail : undefined;
+    const user = byObject.get(m.objectId) ?? mailMatch;
     if (user) {
       matched.add(user.id);
-      if (!user.directoryObjectId) plan.links.push({ userId: user.id, objectId: m.objectId });
+      if (user.directoryObjectId !== m.objectId) plan.links.push({ userId: user.id, objectId: m.objectId });
       if (user.status === "invited" && !openByUser.has(user.id)) {
         // Invited before, never answered and the link is gone: invite again.
         plan.new.push({
@@ -286,7 +290,7 @@ export async function applyDirectoryImport(
   for (const link of plan.links)
     await User.update(
       { directoryObjectId: link.objectId },
-      { where: { id: link.userId, organisationId, directoryObjectId: null }, transaction: t },
+      { where: { id: link.userId, organisationId }, transaction: t },
     );
 
   const goneById = new Map(plan.gone.map((g) => [g.userId, g]));

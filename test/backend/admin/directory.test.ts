@@ -241,6 +241,24 @@ describe("admin: Microsoft 365 directory import", function () {
     expect((again.body.gone as { name: string }[]).map((g) => g.name)).to.not.include("Not In Directory");
   });
 
+  it("a recreated directory account (new object id, same address) is the same person: relinked, never gone", async () => {
+    const rita = await buildUser({ organisation: org, role: "staff", name: "Rita Rask", mobile: "+46701010101" });
+    await User.update({ directoryObjectId: crypto.randomUUID() }, { where: { id: rita.id } });
+    const newId = crypto.randomUUID();
+    setGroup("bertil", "david", { id: newId, displayName: "Rita Rask", mail: rita.email, mobilePhone: "+46701010101" });
+    const p = await preview();
+    expect(
+      (p.body.gone as { userId: string }[]).map((g) => g.userId),
+      "only the admin (self)",
+    ).to.deep.equal([admin.id]);
+    expect((p.body.new as { objectId: string }[]).map((n) => n.objectId)).to.deep.equal([ids.david]);
+    const res = await apply({ deactivate: [rita.id] });
+    expect(res.body).to.deep.include({ deactivated: 0, skipped: [{ id: rita.id, reason: "no_longer_applies" }] });
+    expect((await User.findByPk(rita.id))!).to.include({ status: "active", directoryObjectId: newId });
+    setGroup("bertil", "david");
+    await User.update({ directoryObjectId: null }, { where: { id: rita.id } });
+  });
+
   it("waits out Graph's 429 with Retry-After and retries; gives up after a bounded number (503 directory_throttled)", async () => {
     dir.throttle.next = 2;
     dir.throttle.retryAfter = "1";
