@@ -53,8 +53,7 @@ export function setDirectoryNetworkClient(client: INetworkModule | undefined): v
   apps.clear();
 }
 
-/** Waits between throttled attempts; tests may shorten it. */
-export const directoryTiming = { sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) };
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const apps = new Map<string, ConfidentialClientApplication>();
 
@@ -135,7 +134,7 @@ async function graphGet(url: string, token: string): Promise<Record<string, unkn
     if (res.status === 429 || res.status === 503 || res.status === 504) {
       await res.body?.cancel();
       if (attempt >= MAX_RETRIES) throw appError("directory_throttled");
-      await directoryTiming.sleep(retryAfterMs(res, attempt));
+      await sleep(retryAfterMs(res, attempt));
       continue;
     }
     if (res.status === 401 || res.status === 403) {
