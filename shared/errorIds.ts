@@ -168,6 +168,28 @@ export const errorCatalogue = {
   invitation_exists: { status: 409, message: "That person already has an open invitation" },
   invitation_closed: { status: 409, message: "That invitation has been answered or withdrawn" },
   invitation_import_invalid: { status: 422, message: "The file has rows with errors; nothing was imported" },
+  // Microsoft 365 directory import (issue 10)
+  directory_not_configured: {
+    status: 409,
+    message: "The Microsoft 365 directory is not connected: the operator sets the app registration and your tenant",
+  },
+  directory_auth_failed: {
+    status: 502,
+    message: "Microsoft refused Kuvert's sign-in to your directory (app id, secret or certificate, or admin consent)",
+  },
+  directory_permission_denied: {
+    status: 502,
+    message:
+      "Microsoft Graph refused to read the group: grant admin consent for GroupMember.Read.All and User.Read.All",
+  },
+  directory_group_not_found: { status: 422, message: "No group with that id in your directory" },
+  directory_throttled: { status: 503, message: "Microsoft Graph is busy; try again in a minute" },
+  directory_unavailable: { status: 502, message: "Microsoft Graph could not be reached or answered unexpectedly" },
+  directory_too_large: { status: 422, message: "The group has more members than one import takes" },
+  directory_changed: {
+    status: 409,
+    message: "The directory or the organisation changed since the preview; nothing was applied, preview again",
+  },
   // Shared mailboxes (issue 11, F25)
   mailbox_right_missing: {
     status: 403,

@@ -149,6 +149,14 @@ const EnvSchema = z.object({
   ENTRA_JWKS_URL: z.url().optional(),
   ENTRA_AUDIENCE: z.string().min(1).optional(),
   ENTRA_CLOCK_TOLERANCE_SECONDS: z.coerce.number().int().min(0).max(600).default(60),
+  // Microsoft 365 directory import (services/microsoft/directory.ts): an app-only Entra app registration
+  // with Graph application permissions; off unless ENTRA_DIRECTORY_CLIENT_ID is set. The tenant is each
+  // organisation's own (`kuvert org:microsoft --tenant`), the credential is the operator's: a client
+  // secret or a certificate (PEM file holding the certificate and its private key).
+  ENTRA_DIRECTORY_CLIENT_ID: z.guid().optional(),
+  ENTRA_DIRECTORY_CLIENT_SECRET: z.string().min(1).optional(),
+  ENTRA_DIRECTORY_CERT_FILE: z.string().optional(),
+  GRAPH_BASE_URL: z.url().default("https://graph.microsoft.com/v1.0"),
   // HTTPS served by this process (PEM files), e.g. `npm run dev:https`; unset: plain HTTP behind a TLS proxy.
   HTTPS_CERT_FILE: z.string().optional(),
   HTTPS_KEY_FILE: z.string().optional(),
@@ -238,7 +246,17 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   if (Boolean(e.HTTPS_CERT_FILE) !== Boolean(e.HTTPS_KEY_FILE)) {
     throw new ConfigError("Configuration error: HTTPS_CERT_FILE and HTTPS_KEY_FILE must be set together");
   }
-  for (const name of ["HTTPS_CERT_FILE", "HTTPS_KEY_FILE"] as const) {
+  if (e.ENTRA_DIRECTORY_CLIENT_ID && !e.ENTRA_DIRECTORY_CLIENT_SECRET === !e.ENTRA_DIRECTORY_CERT_FILE) {
+    throw new ConfigError(
+      "Configuration error: ENTRA_DIRECTORY_CLIENT_ID needs exactly one of ENTRA_DIRECTORY_CLIENT_SECRET or ENTRA_DIRECTORY_CERT_FILE",
+    );
+  }
+  if (!e.ENTRA_DIRECTORY_CLIENT_ID && (e.ENTRA_DIRECTORY_CLIENT_SECRET || e.ENTRA_DIRECTORY_CERT_FILE)) {
+    throw new ConfigError(
+      "Configuration error: ENTRA_DIRECTORY_CLIENT_ID is required with a directory secret or certificate",
+    );
+  }
+  for (const name of ["HTTPS_CERT_FILE", "HTTPS_KEY_FILE", "ENTRA_DIRECTORY_CERT_FILE"] as const) {
     const file = e[name];
     if (file !== undefined && !isReadableFile(file)) {
       throw new ConfigError(`Configuration error: ${name} ${file} is not a readable file`);

@@ -19,6 +19,7 @@ import { mailScreenshots } from "./screenshotsMail.js";
 import { addinPaneScreenshots, addinReadPaneScreenshots, addinSignInScreenshots } from "./screenshotsAddin.js";
 import { issueApiToken } from "../src/services/apiTokens.js";
 import { adminScreenshots } from "./screenshotsAdmin.js";
+import { directoryScreenshots } from "./screenshotsDirectory.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const outDir = path.join(root, "docs", "screenshots");
@@ -109,10 +110,17 @@ async function main(): Promise<void> {
   });
   try {
     const org = await transaction((t) => createOrganisation(t, { name: "Sundsvalls kommun" }));
+    if (process.argv.includes("directory")) {
+      // `npm run screenshots -- directory`: only the Microsoft 365 directory page.
+      fs.mkdirSync(outDir, { recursive: true });
+      await directoryScreenshots({ browser, baseUrl: server.url, password, newPage, signIn, shot });
+      return;
+    }
     if (process.argv.includes("admin")) {
       // `npm run screenshots -- admin`: only the admin console.
       fs.mkdirSync(outDir, { recursive: true });
       await adminScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
+      await directoryScreenshots({ browser, baseUrl: server.url, password, newPage, signIn, shot });
       return;
     }
     const staff = await transaction((t) =>
@@ -258,6 +266,7 @@ async function main(): Promise<void> {
     await addinPaneScreenshots({ browser, baseUrl: server.url, token: paneToken, recipient: colleague.email, shot });
     await addinReadPaneScreenshots(readPane);
     await adminScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
+    await directoryScreenshots({ browser, baseUrl: server.url, password, newPage, signIn, shot });
   } finally {
     await browser.close();
     await server.stop();

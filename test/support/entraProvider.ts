@@ -12,9 +12,10 @@
  * exchanged at the token endpoint.
  */
 import http from "node:http";
+import https from "node:https";
 import crypto from "node:crypto";
 import type { AddressInfo } from "node:net";
-import Provider, { type Configuration } from "oidc-provider";
+import Provider, { type ClientMetadata, type Configuration } from "oidc-provider";
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 
 export interface EntraAccount {
@@ -60,9 +61,26 @@ const redirectUri = "https://addin.example.test/callback";
 /** The scopes the add-in's API exposes in the test (Entra: "Expose an API"). */
 const apiScopes = ["access_as_user", "Files.Read"];
 
+/**
+ * A daemon app registration for the client-credentials grant (the directory import): its secret,
+ * and the application permissions (`roles`) its app-only tokens carry for every resource.
+ */
+export interface EntraAppClient {
+  clientId: string;
+  /** A client secret (client_secret_post), or … */
+  secret?: string;
+  /** … the public key of its certificate: client assertions (private_key_jwt) signed with it. */
+  jwk?: JWK;
+  roles: string[];
+}
+
 export async function startEntraProvider(opts: {
   clientIds: string[];
   apiResource: (clientId: string) => string;
+  /** Client-credentials apps: a token for `{resource}/.default` has aud {resource}, tid, roles. */
+  appClients?: EntraAppClient[];
+  /** Serve over HTTPS with this certificate (MSAL accepts only https authorities). */
+  tls?: { key: string; cert: string };
 }): Promise<EntraTestProvider> {
   const { privateKey } = await generateKeyPair("RS256", { extractable: true });
   const privateJwk = {
@@ -77,23 +95,41 @@ export async function startEntraProvider(opts: {
   let pendingAccount: string | null = null;
   let pendingScope = "access_as_user";
 
-  const server = http.createServer();
+  const server = opts.tls ? https.createServer(opts.tls) : http.createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const baseUrl = `${opts.tls ? "https" : "http"}://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const appClients = opts.appClients ?? [];
+  /** `{resource}/.default` → resource: Entra's way of naming the resource in the scope. */
+  const defaultScopeResource = (scope: unknown): string | null =>
+    typeof scope === "string" && /^\S+\/\.default$/.test(scope.trim())
+      ? scope.trim().slice(0, -"/.default".length)
+      : null;
 
   function providerFor(segment: string): Provider {
     const existing = providers.get(segment);
     if (existing) return existing;
     const prefix = `/${segment}/v2.0`;
     const configuration: Configuration = {
-      clients: opts.clientIds.map((clientId) => ({
-        client_id: clientId,
-        client_secret: `secret-${clientId}`,
-        redirect_uris: [redirectUri],
-        response_types: ["code"],
-        grant_types: ["authorization_code"],
-        token_endpoint_auth_method: "client_secret_post",
-      })),
+      clients: opts.clientIds
+        .map((clientId): ClientMetadata => ({
+          client_id: clientId,
+          client_secret: `secret-${clientId}`,
+          redirect_uris: [redirectUri],
+          response_types: ["code"],
+          grant_types: ["authorization_code"],
+          token_endpoint_auth_method: "client_secret_post",
+        }))
+        .concat(
+          appClients.map((app): ClientMetadata => ({
+            client_id: app.clientId,
+            redirect_uris: [],
+            response_types: [],
+            grant_types: ["client_credentials"],
+            ...(app.jwk
+              ? { token_endpoint_auth_method: "private_key_jwt", jwks: { keys: [app.jwk] } }
+              : { client_secret: app.secret, token_endpoint_auth_method: "client_secret_post" }),
+          })),
+        ),
       jwks: { keys: [privateJwk] },
       cookies: { keys: ["entra-test-cookie-key"] },
       pkce: { required: () => false },
@@ -105,6 +141,12 @@ export async function startEntraProvider(opts: {
         return { accountId: sub, claims: async () => ({ sub, ver: "2.0", ...account }) };
       },
       async extraTokenClaims(_ctx, token) {
+        if (token.kind === "ClientCredentials") {
+          const app = appClients.find((a) => a.clientId === token.clientId);
+          return app
+            ? { ver: "2.0", tid: segment, oid: app.clientId, azp: app.clientId, idtyp: "app", roles: app.roles }
+            : undefined;
+        }
         if (token.kind !== "AccessToken" || !token.accountId) return undefined;
         const a = accounts.get(token.accountId);
         const scp = (token.scope ?? "")
@@ -125,16 +167,27 @@ export async function startEntraProvider(opts: {
             }
           : undefined;
       },
-      ttl: { IdToken: () => idTokenTtl, AccessToken: () => idTokenTtl, Interaction: 600, Grant: 600, Session: 600 },
+      ttl: {
+        IdToken: () => idTokenTtl,
+        AccessToken: () => idTokenTtl,
+        ClientCredentials: 3600,
+        Interaction: 600,
+        Grant: 600,
+        Session: 600,
+      },
       interactions: { url: (_ctx, interaction) => `${prefix}/interaction/${interaction.uid}` },
       features: {
         devInteractions: { enabled: false },
+        clientCredentials: { enabled: appClients.length > 0 },
         resourceIndicators: {
           enabled: true,
-          defaultResource: (ctx) => opts.apiResource(ctx.oidc.client?.clientId ?? opts.clientIds[0]),
+          defaultResource: (ctx) =>
+            defaultScopeResource(ctx.oidc.params?.scope) ??
+            opts.apiResource(ctx.oidc.client?.clientId ?? opts.clientIds[0]),
           useGrantedResource: () => true,
           getResourceServerInfo: (_ctx, resourceIndicator) => ({
-            scope: apiScopes.join(" "),
+            scope:
+              appClients.length > 0 ? [...apiScopes, `${resourceIndicator}/.default`].join(" ") : apiScopes.join(" "),
             audience: resourceIndicator,
             accessTokenFormat: "jwt",
             jwt: { sign: { alg: "RS256" } },

@@ -15,6 +15,8 @@ export interface InviteeInput {
   mobile: string;
   name?: string | null;
   role: string;
+  /** The person's Entra object id (Microsoft 365 directory import), recorded on the user row and the invitation. */
+  directoryObjectId?: string | null;
 }
 
 /** Why a row cannot be invited; the admin page shows each with its line. */
@@ -45,6 +47,7 @@ interface PlannedRow {
   role: ManageableRole;
   /** The existing user row to use: an earlier invitee of this organisation, or a free recipient account. */
   user: User | null;
+  directoryObjectId: string | null;
 }
 
 const emailSchema = z.email().max(320);
@@ -83,7 +86,14 @@ async function planRow(
     if (await hasOpenInvitation(t, organisationId, existing.id))
       return { index, field: "email", reason: "invitation_exists" };
   }
-  return { email, mobile: phone.e164, name, role: role as ManageableRole, user: existing };
+  return {
+    email,
+    mobile: phone.e164,
+    name,
+    role: role as ManageableRole,
+    user: existing,
+    directoryObjectId: row.directoryObjectId ?? null,
+  };
 }
 
 /**
@@ -102,7 +112,7 @@ export async function inviteUsers(
     /** For new people: the inviting admin's language (a free account keeps its own). */
     locale: Locale;
     rows: InviteeInput[];
-    source: "form" | "import" | "cli";
+    source: "form" | "import" | "cli" | "directory";
     meta?: { ip: string | null; userAgent: string | null };
   },
 ): Promise<InviteResult> {
@@ -133,11 +143,20 @@ export async function inviteUsers(
           plan: organisation.plan === "basic" ? "basic" : "professional",
           locale: props.locale,
           passwordHash: null,
+          directoryObjectId: row.directoryObjectId,
         },
         { transaction: t },
       );
     } else if (user.status === "invited") {
-      await user.update({ name: row.name, mobile: row.mobile, role: row.role }, { transaction: t });
+      await user.update(
+        {
+          name: row.name,
+          mobile: row.mobile,
+          role: row.role,
+          ...(row.directoryObjectId ? { directoryObjectId: row.directoryObjectId } : {}),
+        },
+        { transaction: t },
+      );
     }
     const existingAccount = user.role === "recipient";
     const { token, hash, expiresAt } = newInvitationToken();
@@ -152,6 +171,7 @@ export async function inviteUsers(
         role: row.role,
         locale: existingAccount ? user.locale : props.locale,
         existingAccount,
+        directoryObjectId: row.directoryObjectId,
         tokenHash: hash,
         tokenExpiresAt: expiresAt,
       },

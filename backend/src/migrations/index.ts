@@ -25,6 +25,7 @@ import { userTitle } from "./20261203102000-user-title.js";
 import { sharedMailboxes } from "./20261203103000-shared-mailboxes.js";
 import { sharedLinks } from "./20261203104000-shared-links.js";
 import { sessionIdleTimeout } from "./20261203107000-session-idle-timeout.js";
+import { directoryImport } from "./20261203111000-directory-import.js";
 import { preEncryptedUploads } from "./20261203114000-pre-encrypted-uploads.js";
 
 /** Every migration, in order. Add new ones at the end. */
@@ -55,5 +56,6 @@ export const migrations: Migration[] = [
   sharedMailboxes,
   sharedLinks,
   sessionIdleTimeout,
+  directoryImport,
   preEncryptedUploads,
 ];

@@ -29,6 +29,8 @@ export class Invitation extends Model<InferAttributes<Invitation>, InferCreation
   declare locale: Locale;
   /** True when the e-mail already had a free recipient account, which moves in with its keys. */
   declare existingAccount: CreationOptional<boolean>;
+  /** The Entra object id when the invitation came from the Microsoft 365 directory import. */
+  declare directoryObjectId: CreationOptional<string | null>;
   declare status: CreationOptional<StoredInvitationStatus>;
   declare tokenHash: string;
   declare tokenExpiresAt: Date;
@@ -53,6 +55,7 @@ export class Invitation extends Model<InferAttributes<Invitation>, InferCreation
         role: { type: DataTypes.STRING(16), allowNull: false },
         locale: { type: DataTypes.STRING(8), allowNull: false },
         existingAccount: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        directoryObjectId: { type: DataTypes.STRING(36), allowNull: true },
         status: { type: DataTypes.STRING(16), allowNull: false, defaultValue: "pending" },
         tokenHash: { type: DataTypes.STRING(64), allowNull: false },
         tokenExpiresAt: { type: DataTypes.DATE(3), allowNull: false },

@@ -47,6 +47,9 @@ export class Organisation extends Model<InferAttributes<Organisation>, InferCrea
   declare policy: CreationOptional<OrgPolicy>;
   /** Entra ID tenant (directory) id for Microsoft sign-in (lower case); null = not connected. */
   declare entraTenantId: CreationOptional<string | null>;
+  /** Microsoft 365 directory import: the Entra group last imported from, and when (commands/directoryImport.ts). */
+  declare directoryGroupId: CreationOptional<string | null>;
+  declare directoryImportedAt: CreationOptional<Date | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -65,6 +68,8 @@ export class Organisation extends Model<InferAttributes<Organisation>, InferCrea
         },
         policy: jsonColumn<OrgPolicy>("policy", {}),
         entraTenantId: { type: DataTypes.STRING(36), allowNull: true },
+        directoryGroupId: { type: DataTypes.STRING(36), allowNull: true },
+        directoryImportedAt: { type: DataTypes.DATE(3), allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

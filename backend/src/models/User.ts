@@ -57,6 +57,8 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
   /** Microsoft sign-in: the Entra tenant and object id bound at the first sign-in (both or neither). */
   declare entraTenantId: CreationOptional<string | null>;
   declare entraObjectId: CreationOptional<string | null>;
+  /** Microsoft 365 directory import: the person's Entra object id when they came from (or were matched in) the directory. */
+  declare directoryObjectId: CreationOptional<string | null>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -84,6 +86,7 @@ export class User extends Model<InferAttributes<User>, InferCreationAttributes<U
         passwordChangedAt: { type: DataTypes.DATE(3), allowNull: true },
         entraTenantId: { type: DataTypes.STRING(36), allowNull: true },
         entraObjectId: { type: DataTypes.STRING(36), allowNull: true },
+        directoryObjectId: { type: DataTypes.STRING(36), allowNull: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

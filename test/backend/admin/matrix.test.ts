@@ -90,6 +90,22 @@ const calls: Call[] = [
     path: () => `/api/admin/invitations/${invitationId}/${a}`,
     body: {},
   })),
+  // Microsoft 365 directory: always the admin's own tenant; another organisation (not connected) is told so.
+  { method: "GET", route: "/api/admin/directory", path: () => "/api/admin/directory", ownScope: true },
+  {
+    method: "POST",
+    route: "/api/admin/directory/preview",
+    path: () => "/api/admin/directory/preview",
+    body: { groupId: "0f4f6a52-3c55-4f43-9d53-6f0a3f5b1a11" },
+    otherOrganisation: { status: 409, error: "directory_not_configured" },
+  },
+  {
+    method: "POST",
+    route: "/api/admin/directory/apply",
+    path: () => "/api/admin/directory/apply",
+    body: () => ({ groupId: "0f4f6a52-3c55-4f43-9d53-6f0a3f5b1a11", deactivate: [targetId] }),
+    otherOrganisation: { status: 409, error: "directory_not_configured" },
+  },
 ];
 /** The template API's admin writes (routes/templates) have their own suite (test/backend/messages/templates.test.ts). */
 const elsewhere = new Set([
@@ -107,6 +123,7 @@ const elsewhere = new Set([
 ]);
 let invitationId = "";
 let targetEmail = "";
+let targetId = "";
 
 describe("admin console: refusals over every /api/admin route (staff 403, other organisation 404, anonymous 401)", function () {
   this.timeout(120_000);
@@ -145,6 +162,7 @@ describe("admin console: refusals over every /api/admin route (staff 403, other 
     await User.update({ lockedAt: new Date(), failedLoginCount: 3 }, { where: { id: target.id } });
     expect(await Session.count({ where: { userId: target.id } })).to.equal(1);
     targetEmail = target.email;
+    targetId = target.id;
     // An open invitation of this organisation: a refused resend or revoke would show on it.
     const invited = await transaction((t) =>
       inviteUsers(t, {

@@ -282,3 +282,53 @@ export const adminMailboxApi = {
       `/api/admin/mailboxes/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
     ),
 };
+
+/** The Microsoft 365 directory connection (GET /api/admin/directory). */
+export interface DirectoryStatus {
+  configured: boolean;
+  tenantId: string | null;
+  groupId: string | null;
+  lastImportAt: string | null;
+}
+
+/** What an Entra group would change (POST /api/admin/directory/preview). */
+export interface DirectoryPreview {
+  groupId: string;
+  new: Array<{
+    objectId: string;
+    name: string | null;
+    email: string | null;
+    mobile: string | null;
+    problem: "mail_missing" | "mobile_missing" | "mobile_invalid" | "user_exists" | "duplicate_mail" | null;
+  }>;
+  changed: Array<{
+    objectId: string;
+    userId: string;
+    name: string | null;
+    email: string;
+    changes: Array<{ field: "name" | "mobile"; from: string | null; to: string }>;
+  }>;
+  gone: Array<{
+    userId: string;
+    name: string | null;
+    email: string;
+    role: string;
+    invited: boolean;
+    blocked: "self" | null;
+  }>;
+  unchanged: number;
+}
+
+export interface DirectoryApplyResult {
+  invited: number;
+  updated: number;
+  deactivated: number;
+  skipped: Array<{ id: string; reason: string }>;
+}
+
+export const directoryApi = {
+  status: () => api.get<DirectoryStatus>("/api/admin/directory"),
+  preview: (groupId: string) => api.post<DirectoryPreview>("/api/admin/directory/preview", { groupId }),
+  apply: (body: { groupId: string; invite: string[]; update: string[]; deactivate: string[] }) =>
+    api.post<DirectoryApplyResult>("/api/admin/directory/apply", body),
+};

@@ -6,8 +6,8 @@ import { NotFoundPage } from "../NotFoundPage.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
 
 /**
- * The admin console's pages, in navigation order. Invitations, notification texts and the directory import (issue 10, later parts) take their place in this
- * list when they are built; nothing is shown for them before they work.
+ * The admin console's pages, in navigation order. Notification texts (issue 10, a later part) take their place in
+ * this list when they are built; nothing is shown for them before they work.
  */
 export const adminSections = [
   { key: "users", to: "/admin", end: true },
@@ -18,6 +18,7 @@ export const adminSections = [
   { key: "usage", to: "/admin/usage", end: false },
   { key: "audit", to: "/admin/audit", end: false },
   { key: "mailboxes", to: "/admin/mailboxes", end: false },
+  { key: "directory", to: "/admin/directory", end: false },
 ] as const;
 
 /** Admins only: anyone else (staff, recipients) gets the app's 404 page, as for an address that does not exist. */

@@ -52,5 +52,9 @@ export const adminClasses = mergeStyleSets({
   rowActions: { display: "flex", flexWrap: "wrap", gap: 8 },
   fileLabel: { display: "inline-flex", flexDirection: "column", gap: 6, fontWeight: 600, margin: "0 0 12px" },
   fileInput: { maxWidth: "100%" },
+  code: { fontFamily: "Consolas, Menlo, monospace", fontSize: 14, margin: "4px 0 0", overflowWrap: "anywhere" },
+  fact: { margin: "4px 0 0" },
+  sectionTitle: { fontSize: 16, fontWeight: 600, margin: "20px 0 8px" },
+  change: { display: "block", overflowWrap: "anywhere" },
   paging: { display: "flex", flexWrap: "wrap", alignItems: "center", gap: 12, marginTop: 14 },
 });

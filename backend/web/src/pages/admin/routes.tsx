@@ -32,6 +32,7 @@ export const adminRoutes: RouteObject[] = [
       { path: "usage", ...page((p) => p.UsagePage), handle: { titleKey: "admin.nav.usage" } },
       { path: "audit", ...page((p) => p.AuditPage), handle: { titleKey: "admin.nav.audit" } },
       { path: "mailboxes", ...page((p) => p.MailboxesPage), handle: { titleKey: "admin.nav.mailboxes" } },
+      { path: "directory", ...page((p) => p.DirectoryPage), handle: { titleKey: "admin.nav.directory" } },
     ],
   },
 ];
