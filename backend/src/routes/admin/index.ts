@@ -7,6 +7,7 @@ import { adminTemplateRoutes } from "./templates.js";
 import { adminSignatureRoutes } from "./signature.js";
 import { adminInvitationRoutes } from "./invitations.js";
 import { adminMailboxRoutes } from "./mailboxes.js";
+import { adminNotificationTextRoutes } from "./notificationTexts.js";
 
 /** The admin console's API (issue 10): /api/admin/…, admins of an organisation only. */
 export function adminRoutes(router: Router): void {
@@ -18,4 +19,5 @@ export function adminRoutes(router: Router): void {
   adminSignatureRoutes(router);
   adminInvitationRoutes(router);
   adminMailboxRoutes(router);
+  adminNotificationTextRoutes(router);
 }
