@@ -7,3 +7,4 @@ export { TemplatesPage } from "./TemplatesPage.js";
 export { SignaturePage } from "./SignaturePage.js";
 export { InvitationsPage } from "./InvitationsPage.js";
 export { MailboxesPage } from "./MailboxesPage.js";
+export { NotificationTextsPage } from "./NotificationTextsPage.js";
