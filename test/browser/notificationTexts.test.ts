@@ -118,6 +118,11 @@ describe("web app: admin notification texts (issue 10, browser)", function () {
 
         // Reset the Swedish texts, after confirming.
         await page.getByRole("tab", { name: t.language.sv }).click();
+        await page.waitForFunction(
+          () =>
+            (document.querySelector("[data-testid=notif-footer]") as HTMLTextAreaElement | null)?.value ===
+            "Frågor? Ring 060-19 10 00 <b>nu</b>",
+        );
         await page.getByTestId("notif-reset").click();
         await page.getByTestId("notif-reset-confirm").click();
         await page.getByTestId("notif-done").waitFor();
@@ -142,8 +147,7 @@ describe("web app: admin notification texts (issue 10, browser)", function () {
       for (const lang of ["sv", "en"] as const) {
         await page.evaluate((l) => window.localStorage.setItem("kuvert.language", l), lang);
         await page.goto("/admin/notifications");
-        await page.getByTestId("notif-preview").waitFor();
-        await page.waitForLoadState("networkidle");
+        await page.frameLocator("[data-testid=notif-preview-html]").locator("a").waitFor();
         expect(await hasHorizontalScroll(page), lang).to.equal(false);
         await expectNoSeriousAxe(page, `360 px ${lang}`);
       }

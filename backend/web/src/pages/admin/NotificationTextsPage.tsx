@@ -246,7 +246,7 @@ function NotificationForm({ initial }: { initial: AdminNotificationTexts }) {
             {t("admin.notifications.noLogo")}
           </p>
         )}
-        <div className={adminClasses.rowActions} style={{ marginTop: 12, alignItems: "flex-end" }}>
+        <div style={{ marginTop: 12, display: "flex", flexDirection: "column", alignItems: "flex-start", gap: 4 }}>
           <label className={adminClasses.fileLabel}>
             {t("admin.notifications.chooseLogo")}
             <input
@@ -288,7 +288,7 @@ function NotificationForm({ initial }: { initial: AdminNotificationTexts }) {
               title={t("admin.notifications.previewFrame")}
               sandbox=""
               srcDoc={preview.email.html}
-              style={{ width: "100%", height: 460, border: 0, background: "#f3f2f1" }}
+              style={{ width: "100%", height: 540, border: 0, background: "#f3f2f1" }}
               data-testid="notif-preview-html"
             />
             <p className={adminClasses.previewLabel}>{t("admin.notifications.field.smsRecipientCode")}</p>
