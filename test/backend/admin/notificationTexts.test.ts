@@ -12,6 +12,7 @@ import { buildOrganisation, buildUser, uniqueEmail, uniqueMobile } from "../../s
 import { startSmtpCatcher, type SmtpCatcher } from "../../support/smtp.js";
 import { startSmsCatcher, type SmsCatcher } from "../../support/sms.js";
 import { testWorker, drain } from "../../support/outbox.js";
+import { withInlineLogo } from "../../../backend/src/services/notificationTexts/inlineLogo.js";
 
 interface Texts {
   senderName: string | null;
@@ -299,6 +300,49 @@ describe("admin console: notification texts (issue 10)", function () {
     await sms.waitForCode(mobile);
     const message = [...sms.messages].reverse().find((m) => m.to === mobile)!.message;
     expect(message).to.match(/^Aviserings <kommun>: din kod är \d{6} \(10 min\)\.$/);
+  });
+
+  it("the ID-check SMS and the add-in's Outlook notification use the texts; a recipient in English gets the English defaults", async () => {
+    const reader = await buildUser({ organisation: null });
+    const staffApi = await signIn(staffUser);
+    const sent = await staffApi.post<{ id: string }>("/api/messages", {
+      to: [{ email: reader.email }],
+      subject: "Journal 5555",
+      body: "Känsligt 5555",
+      options: { idCheck: true },
+    });
+    expect(sent.status, sent.text).to.equal(201);
+    const readerApi = await signIn(reader);
+    expect((await readerApi.post(`/api/messages/${sent.body.id}/id-check`)).status).to.equal(202);
+    await drain(worker);
+    await sms.waitForCode(reader.mobile!);
+    const text = [...sms.messages].reverse().find((m) => m.to === reader.mobile)!.message;
+    expect(text).to.match(/^ID-kontroll \d{6}$/);
+
+    // English recipient: the organisation has no English texts, so the defaults (and no From name).
+    const english = await buildUser({ organisation: null });
+    expect((await signIn(english).then((a) => a.patch("/api/account", { locale: "en" }))).status).to.equal(200);
+    expect(
+      (await staffApi.post("/api/messages", { to: [{ email: english.email }], subject: "s", body: "b" })).status,
+    ).to.equal(201);
+    await drain(worker);
+    const mail = await smtp.waitFor((m) => m.envelopeTo.includes(english.email));
+    expect(mail.parsed.text).to.contain("Sara Handläggare has sent a secure message").and.not.contain("kontaktcenter");
+    expect(mail.parsed.from?.value[0].name).to.equal("Kuvert");
+
+    // The Outlook item the add-in sends as the notification: the Swedish intro and footer, no logo.
+    const item = await staffApi.get<{ html: string }>(`/api/addin/notification?messageId=${sent.body.id}&locale=sv`);
+    expect(item.status, item.text).to.equal(200);
+    expect(item.body.html).to.contain("kontaktcenter").and.not.contain("cid:").and.not.contain("5555");
+  });
+
+  it("a logo replaced after the e-mail was queued is left out at delivery, not swapped in", async () => {
+    const html =
+      '<td><!--kuvert-logo--><img src="cid:logo-0000000000000000@kuvert" alt="x"><!--/kuvert-logo-->Org</td>';
+    const mail = { to: "a@example.test", subject: "s", text: "t", html, messageId: "<m@x>" };
+    const out = await withInlineLogo(mail, { organisationId: org.id, cid: "logo-0000000000000000@kuvert" });
+    expect(out.html).to.equal("<td>Org</td>");
+    expect(out.inline).to.equal(undefined);
   });
 
   it("without a logo the e-mail has no image; after a reset the defaults are back", async () => {
