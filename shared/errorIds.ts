@@ -55,6 +55,14 @@ export const errorCatalogue = {
   invalid_code: { status: 400, message: "The code is wrong or has expired" },
   too_many_code_failures: { status: 429, message: "Too many wrong codes today; try again tomorrow" },
   invalid_password: { status: 403, message: "The password is wrong" },
+  password_not_set: {
+    status: 409,
+    message: "The account has no Kuvert password yet; choose one in the secure mailbox first",
+  },
+  key_unavailable: {
+    status: 409,
+    message: "Your key cannot be unlocked here yet; sign in to the secure mailbox once with your password",
+  },
   same_password: { status: 400, message: "Choose a password other than the current one" },
   password_too_short: { status: 422, message: "The password is too short" },
   password_too_long: { status: 422, message: "The password is too long" },

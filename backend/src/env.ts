@@ -112,6 +112,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_EXPORT_USER_POINTS: z.coerce.number().int().min(1).default(5),
   RATE_LIMIT_PASSWORD_CHANGE_USER_POINTS: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_TOKEN_CREATE_USER_POINTS: z.coerce.number().int().min(1).default(10),
+  RATE_LIMIT_TOKEN_UNLOCK_USER_POINTS: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_ID_CHECK_SEND_POINTS: z.coerce.number().int().min(1).default(5),
   RATE_LIMIT_ID_CHECK_VERIFY_POINTS: z.coerce.number().int().min(1).default(10),
   RATE_LIMIT_SMS_SEND_USER_POINTS: z.coerce.number().int().min(1).default(8),

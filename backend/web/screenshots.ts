@@ -16,7 +16,7 @@ import { logger } from "../src/logger.js";
 import { ensureWebApp } from "./build.js";
 import { settingsScreenshots } from "./screenshotsSettings.js";
 import { mailScreenshots } from "./screenshotsMail.js";
-import { addinPaneScreenshots, addinSignInScreenshots } from "./screenshotsAddin.js";
+import { addinPaneScreenshots, addinReadPaneScreenshots, addinSignInScreenshots } from "./screenshotsAddin.js";
 import { issueApiToken } from "../src/services/apiTokens.js";
 import { adminScreenshots } from "./screenshotsAdmin.js";
 
@@ -69,7 +69,8 @@ async function signIn(page: Page, email: string): Promise<void> {
 }
 
 /** Signs in through the API and sends a plain message (as the web composer and add-in do). */
-async function sendAs(baseUrl: string, email: string, to: string, subject: string, text: string): Promise<void> {
+/** Sends a message as `email`; returns its id. */
+async function sendAs(baseUrl: string, email: string, to: string, subject: string, text: string): Promise<string> {
   const login = await fetch(`${baseUrl}/api/auth/login`, {
     method: "POST",
     headers: { "Content-Type": "application/json" },
@@ -84,6 +85,7 @@ async function sendAs(baseUrl: string, email: string, to: string, subject: strin
     body: JSON.stringify({ to: [{ email: to }], subject, body: { text } }),
   });
   if (res.status !== 201) throw new Error(`demo message failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { id: string }).id;
 }
 
 async function main(): Promise<void> {
@@ -167,15 +169,32 @@ async function main(): Promise<void> {
       "Underlag till mötet på torsdag",
       "Hej Anna! Här kommer underlaget.",
     );
-    await sendAs(server.url, colleague.email, staff.email, "Svar angående ärende 2026-114", "Hej! Svar nedan.");
+    const answerId = await sendAs(
+      server.url,
+      colleague.email,
+      staff.email,
+      "Svar angående ärende 2026-114",
+      "Hej! Svar nedan.",
+    );
 
     fs.mkdirSync(outDir, { recursive: true });
     process.stdout.write("Writing screenshots:\n");
     const paneToken = await transaction(async (t) => (await issueApiToken(t, staff, "Outlook add-in")).token);
+    // A key-less token, as Microsoft sign-in issues it: the read pane asks for the password.
+    const readPane = {
+      browser,
+      baseUrl: server.url,
+      token: await transaction(
+        async (t) => (await issueApiToken(t, staff, "Outlook add-in (Microsoft sign-in)")).token,
+      ),
+      link: `${server.url}/mailbox/inbox/${answerId}`,
+      shot,
+    };
     if (process.argv.includes("addin")) {
       // `npm run screenshots -- addin`: only the add-in's compose pane (the sign-in dialog's
       // locked state needs the account locked by the sign-in screenshots first).
       await addinPaneScreenshots({ browser, baseUrl: server.url, token: paneToken, recipient: colleague.email, shot });
+      await addinReadPaneScreenshots(readPane);
       return;
     }
 
@@ -245,6 +264,7 @@ async function main(): Promise<void> {
     await mailScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
     await addinSignInScreenshots({ browser, baseUrl: server.url, password, withTotp, locked, shot });
     await addinPaneScreenshots({ browser, baseUrl: server.url, token: paneToken, recipient: colleague.email, shot });
+    await addinReadPaneScreenshots(readPane);
     await adminScreenshots({ browser, baseUrl: server.url, organisation: org, password, newPage, signIn, shot });
   } finally {
     await browser.close();

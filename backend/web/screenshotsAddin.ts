@@ -114,6 +114,8 @@ async function panePage(
     baseURL: deps.baseUrl,
     viewport: { width: 360, height: 900 },
     deviceScaleFactor: 1,
+    // Outlook's browser speaks the user's language: the date field's format follows it.
+    locale: opts.displayLanguage,
   });
   await context.route(`${officeJsOrigin}/**`, (route) =>
     route.fulfill({ status: 200, contentType: "text/javascript", body: "" }),
@@ -125,10 +127,15 @@ async function panePage(
   return page;
 }
 
-/** The compose pane's sending states (issue 12): the item sent as the notification, the fallback, a late attachment. */
+/** The compose pane (security functions) and its sending states (issue 12): the item sent as the notification, the fallback, a late attachment. */
 export async function addinPaneScreenshots(deps: AddinPaneScreenshotDeps): Promise<void> {
   await ensureAddin();
-  let page = await panePage(deps, { displayLanguage: "sv-SE", mailbox: 15 });
+  let page = await panePage(deps, { displayLanguage: "en-US", mailbox: 15 });
+  await deps.shot(page, "76-addin-pane-compose-english", { fullPage: true });
+  await page.context().close();
+
+  page = await panePage(deps, { displayLanguage: "sv-SE", mailbox: 15 });
+  await deps.shot(page, "76-addin-pane-compose", { fullPage: true });
   await page.getByTestId("send-securely").click();
   await page.getByTestId("send-done").waitFor({ timeout: 30_000 });
   await deps.shot(page, "73-addin-pane-sent-as-notification");
@@ -155,4 +162,69 @@ export async function addinPaneScreenshots(deps: AddinPaneScreenshotDeps): Promi
   await page.getByTestId("finish-notification").waitFor({ timeout: 30_000 });
   await deps.shot(page, "75-addin-pane-attachment-added-notification-waits");
   await page.context().close();
+}
+
+export interface AddinReadPaneScreenshotDeps {
+  browser: Browser;
+  baseUrl: string;
+  /** A key-less API token of the reader (as after Microsoft sign-in). */
+  token: string;
+  /** The message's link in the notification e-mail (the secure mailbox). */
+  link: string;
+  shot(page: Page, name: string, opts?: { fullPage?: boolean }): Promise<void>;
+}
+
+/** A minimal Outlook read host as a plain script: the notification e-mail open in read mode. */
+function readHost(opts: { displayLanguage: string; token: string; link: string }): string {
+  return `(() => {
+    if (location.pathname !== "/addin/taskpane.html") return;
+    localStorage.setItem("kuvert.addin.token", ${JSON.stringify(opts.token)});
+    const body = ${JSON.stringify(`<p>Du har fått ett säkert meddelande.</p><p><a href="${opts.link}">Läs meddelandet</a></p>`)};
+    const ok = (cb, value) => setTimeout(() => cb({ status: 0, value }), 0);
+    const settings = new Map();
+    window.Office = {
+      AsyncResultStatus: { Succeeded: 0, Failed: 1 }, CoercionType: { Html: "html", Text: "text" },
+      EventType: { DialogMessageReceived: "dialogMessageReceived", DialogEventReceived: "dialogEventReceived" },
+      onReady: (cb) => new Promise((r) => setTimeout(() => { const i = { host: "Outlook", platform: "OfficeOnline" }; if (cb) cb(i); r(i); }, 0)),
+      context: {
+        displayLanguage: ${JSON.stringify(opts.displayLanguage)},
+        requirements: { isSetSupported: (n, v = "1.1") => n === "Mailbox" && Number(v.split(".")[1] || 0) <= 15 },
+        roamingSettings: { get: (k) => settings.get(k), set: (k, v) => settings.set(k, v), remove: (k) => settings.delete(k), saveAsync: (cb) => cb && ok(cb) },
+        ui: { displayDialogAsync: () => undefined, messageParent: () => undefined },
+        mailbox: { item: {
+          itemId: "AAMkRead=", to: [], cc: [], subject: "Du har fått ett säkert meddelande", attachments: [],
+          body: { getAsync: (t, cb) => ok(cb, body) },
+          getAttachmentContentAsync: (id, cb) => ok(cb, { format: "base64", content: "" }),
+        } },
+      },
+    };
+  })();`;
+}
+
+/** The read pane's unlock form after Microsoft sign-in (issue 12): Swedish, then English with a wrong password. */
+export async function addinReadPaneScreenshots(deps: AddinReadPaneScreenshotDeps): Promise<void> {
+  await ensureAddin();
+  for (const displayLanguage of ["sv-SE", "en-US"]) {
+    const context = await deps.browser.newContext({
+      baseURL: deps.baseUrl,
+      viewport: { width: 360, height: 640 },
+      deviceScaleFactor: 1,
+    });
+    await context.route(`${officeJsOrigin}/**`, (route) =>
+      route.fulfill({ status: 200, contentType: "text/javascript", body: "" }),
+    );
+    await context.addInitScript({ content: readHost({ displayLanguage, token: deps.token, link: deps.link }) });
+    const page = await context.newPage();
+    await page.goto("/addin/taskpane.html?mode=read");
+    await page.getByTestId("unlock-form").waitFor({ timeout: 30_000 });
+    if (displayLanguage === "sv-SE") {
+      await deps.shot(page, "77-addin-read-pane-unlock");
+    } else {
+      await page.getByTestId("unlock-password").fill("Fel-losenord-1");
+      await page.getByTestId("unlock-submit").click();
+      await page.getByTestId("unlock-error").waitFor();
+      await deps.shot(page, "78-addin-read-pane-unlock-wrong-password-english");
+    }
+    await context.close();
+  }
 }

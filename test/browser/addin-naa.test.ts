@@ -4,6 +4,7 @@
 // (test/support/entraProvider.ts); the backend checks them as it would Entra's.
 // Chain: NAA → legacy Office SSO → the Kuvert sign-in dialog.
 import crypto from "node:crypto";
+import fs from "node:fs";
 import { expect } from "chai";
 import { decodeJwt } from "jose";
 import type { Page } from "playwright-core";
@@ -13,7 +14,9 @@ import { env, setEnv, type Env } from "../../backend/src/env.js";
 import { transaction } from "../../backend/src/db.js";
 import { issueApiToken } from "../../backend/src/services/apiTokens.js";
 import { User } from "../../backend/src/models/User.js";
-import { buildOrganisation, buildUser, uniqueEmail } from "../support/factories.js";
+import { ApiToken } from "../../backend/src/models/ApiToken.js";
+import { buildOrganisation, buildUser, defaultPassword, uniqueEmail } from "../support/factories.js";
+import { signIn } from "../support/auth.js";
 import { startEntraProvider, type EntraTestProvider } from "../support/entraProvider.js";
 import {
   dialogAnswers,
@@ -22,7 +25,7 @@ import {
   openedDialog,
   type InPageHostOptions,
 } from "../support/officeInPage.js";
-import { usePage } from "../support/browser.js";
+import { hasHorizontalScroll, seriousAxeViolations, usePage } from "../support/browser.js";
 
 const CLIENT_ID = "7c9e6679-7425-40de-944b-e07fc1f90ae7";
 /** The test server's PUBLIC_URL is http://kuvert.test. */
@@ -85,7 +88,7 @@ describe("add-in Microsoft sign-in in Chromium: NAA (msal-browser), legacy Offic
       async () => (await op.signIn({ segment: tenant, accountId: account })).accessToken,
     );
     await installOutlookHost(page, host);
-    await page.goto("/addin/taskpane.html?mode=compose");
+    await page.goto(`/addin/taskpane.html?mode=${host.read ? "read" : "compose"}`);
     await page.getByTestId("sign-in").waitFor({ timeout: 30_000 });
   }
 
@@ -192,5 +195,86 @@ describe("add-in Microsoft sign-in in Chromium: NAA (msal-browser), legacy Offic
     const { token } = await transaction((t) => issueApiToken(t, staff, "test dialog"));
     await dialogAnswers(page, JSON.stringify({ token }));
     await signedInAs(page, staff.email);
+  });
+  it("read pane after NAA sign-in: the key-less token is unlocked once with the Kuvert password, then the pane reads, downloads and replies", async () => {
+    const { page, baseUrl, errors } = current();
+    const sender = await buildUser({ name: "Sara Sändare" });
+    const senderApi = await signIn(sender);
+    const draft = await senderApi.post<{ id: string }>("/api/messages/drafts", {});
+    const file = Buffer.from("Bilaga som låses upp i Outlook");
+    const up = await senderApi.request("POST", `/api/messages/${draft.body.id}/attachments`, new Uint8Array(file), {
+      "Content-Type": "text/plain",
+      "X-File-Name": encodeURIComponent("beslut.txt"),
+    });
+    expect(up.status, up.text).to.equal(201);
+    const sent = await senderApi.post<{ id: string }>("/api/messages", {
+      draftId: draft.body.id,
+      to: [{ email: staff.email }],
+      subject: "Read it in Outlook",
+      body: "Unlocked with the Kuvert password",
+    });
+    expect(sent.status, sent.text).to.equal(201);
+    const link = `${baseUrl}/mailbox/inbox/${sent.body.id}`;
+
+    await openPane(page, {
+      ...naaHost({ silent: "token", popup: "USER_CANCEL" }),
+      read: {
+        subject: "You have received a secure message",
+        bodyHtml: `<p>You have received a secure message.</p><p><a href="${link}">Read the message</a></p>`,
+      },
+    });
+    await page.getByTestId("sign-in").click();
+    await signedInAs(page, staff.email);
+    expect((await hostRecord(page)).dialogs, "no Kuvert dialog: Microsoft signed the pane in").to.deep.equal([]);
+    const token = await ApiToken.findOne({ where: { userId: staff.id }, order: [["createdAt", "DESC"]] });
+    expect(token?.label).to.equal("Outlook add-in (Microsoft sign-in)");
+    expect(token?.privateKeySealed, "Microsoft sign-in gives a key-less token").to.equal(null);
+
+    // keys_locked: the unlock form, not a dead end.
+    const form = page.getByTestId("unlock-form");
+    await form.waitFor({ timeout: 30_000 });
+    expect(await form.textContent()).to.contain("Unlock your messages");
+    expect(await page.getByTestId("open-in-mailbox").getAttribute("href")).to.equal(link);
+    expect(await seriousAxeViolations(page)).to.deep.equal([]);
+    expect(await hasHorizontalScroll(page), "no horizontal scroll at 360 px").to.equal(false);
+
+    // A wrong password: said plainly, counted toward the lockout, still locked.
+    await page.getByLabel("Kuvert password", { exact: false }).first().fill("Wrong7password");
+    await page.getByTestId("unlock-submit").click();
+    await page.getByTestId("unlock-error").filter({ hasText: "The password is not right" }).waitFor();
+    expect((await User.findByPk(staff.id))!.failedLoginCount).to.equal(1);
+    expect((await ApiToken.findByPk(token!.id))!.privateKeySealed).to.equal(null);
+
+    // The right one (Enter submits): the key is sealed to this token and the message opens.
+    await page.getByLabel("Kuvert password", { exact: false }).first().fill(defaultPassword);
+    await page.keyboard.press("Enter");
+    await page.getByTestId("read-message").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("read-subject").textContent()).to.equal("Read it in Outlook");
+    expect(await page.getByTestId("read-body").textContent()).to.equal("Unlocked with the Kuvert password");
+    expect((await User.findByPk(staff.id))!.failedLoginCount).to.equal(0);
+    expect((await ApiToken.findByPk(token!.id))!.privateKeySealed).to.match(/^k1\./);
+    expect((await User.findByPk(staff.id))!.privateKeyEscrow, "escrow untouched").to.not.equal(null);
+
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByRole("button", { name: "Download beslut.txt" }).click(),
+    ]);
+    expect(download.suggestedFilename()).to.equal("beslut.txt");
+    expect(fs.readFileSync(await download.path()).equals(file)).to.equal(true);
+
+    await page.getByLabel("Your reply").fill("Thanks, read in Outlook.");
+    await page.getByTestId("reply-send").click();
+    await page.getByTestId("read-notice").filter({ hasText: "sent securely" }).waitFor();
+    const thread = await senderApi.get<{ messages: Array<{ text: string | null }> }>(
+      `/api/messages/${sent.body.id}/thread`,
+    );
+    expect(thread.status, thread.text).to.equal(200);
+    expect(thread.body.messages.map((m) => m.text)).to.include("Thanks, read in Outlook.");
+
+    // Once per device session: the pane opened again with the same token reads at once.
+    await page.reload();
+    await page.getByTestId("read-message").waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId("unlock-form").count()).to.equal(0);
+    expect(errors.filter((e) => !/favicon|403|401/.test(e))).to.deep.equal([]);
   });
 });

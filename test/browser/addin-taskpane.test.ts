@@ -16,7 +16,8 @@ import { Message } from "../../backend/src/models/Message.js";
 import { hashLinkToken } from "../../backend/src/services/messages/linkTokens.js";
 import { PROFESSIONAL_MONTHLY_MESSAGES } from "../../backend/src/services/messages/plans.js";
 import { createOrganisation } from "../../backend/src/commands/createOrganisation.js";
-import type { User } from "../../backend/src/models/User.js";
+import { createUser } from "../../backend/src/commands/createUser.js";
+import { User } from "../../backend/src/models/User.js";
 import { buildOrganisation, buildUser, defaultPassword, uniqueEmail, uniqueMobile } from "../support/factories.js";
 import { Organisation } from "../../backend/src/models/Organisation.js";
 import { drain } from "../support/outbox.js";
@@ -727,7 +728,7 @@ describe("Outlook add-in task pane (browser)", function () {
     });
   });
 
-  it("read pane: with a key-less token (Microsoft sign-in) it links to the secure mailbox", async () => {
+  it("read pane: with a key-less token (Microsoft sign-in) it asks for the Kuvert password (Swedish) and still links to the secure mailbox", async () => {
     const { page, baseUrl, errors } = current();
     const api = await signIn(sender);
     const sent = await api.post<{ id: string }>("/api/messages", {
@@ -739,31 +740,110 @@ describe("Outlook add-in task pane (browser)", function () {
     const link = `${baseUrl}/mailbox/inbox/${sent.body.id}`;
     const notification = `<p>Du har fått ett säkert meddelande.</p><p><a href="${link}">Läs meddelandet</a></p>`;
     const token = await apiToken(alice);
-    // What the pane meets: the API cannot decrypt for a bearer token.
+    // What the pane meets: the API cannot decrypt for a key-less bearer token.
     const direct = await fetch(`${baseUrl}/api/messages/${sent.body.id}`, {
       headers: { Authorization: `Bearer ${token}` },
     });
     expect(direct.status).to.equal(403);
     expect(((await direct.json()) as { error: string }).error).to.equal("keys_locked");
+    const item = {
+      to: [alice.email],
+      cc: [],
+      bcc: [],
+      subject: "Du har fått ett säkert meddelande",
+      bodyHtml: notification,
+      attachments: [],
+    };
+    await openPane(page, item, token, "sv-SE", errors, true);
+    const form = page.getByTestId("unlock-form");
+    await form.waitFor();
+    expect(await form.textContent()).to.contain("Lås upp dina meddelanden");
+    expect(await page.getByTestId("open-in-mailbox").getAttribute("href")).to.equal(link);
+    expect(await seriousAxeViolations(page)).to.deep.equal([]);
+    expect(await hasHorizontalScroll(page)).to.equal(false);
+    await page.getByTestId("unlock-password").fill("Fel7losenord");
+    await page.getByTestId("unlock-submit").click();
+    await page.getByTestId("unlock-error").filter({ hasText: "Lösenordet stämmer inte" }).waitFor();
+    await page.getByTestId("unlock-password").fill(defaultPassword);
+    await page.getByTestId("unlock-submit").click();
+    await page.getByTestId("read-message").waitFor();
+    expect(await page.getByTestId("read-body").textContent()).to.equal("innehåll");
+    expect(errors.filter((e) => !e.includes("403"))).to.deep.equal([]);
+  });
+
+  it("read pane unlock (English): a rate limit and a locked account are said plainly, with the way out", async () => {
+    const { page, baseUrl, errors } = current();
+    const reader = await buildUser({ name: "Lena Låst" });
+    const sent = await (
+      await signIn(sender)
+    ).post<{ id: string }>("/api/messages", { to: [{ email: reader.email }], subject: "Låst", body: "innehåll" });
+    expect(sent.status, sent.text).to.equal(201);
+    const link = `${baseUrl}/mailbox/inbox/${sent.body.id}`;
+    const item = {
+      to: [reader.email],
+      cc: [],
+      bcc: [],
+      subject: "You have received a secure message",
+      bodyHtml: `<p><a href="${link}">Read the message</a></p>`,
+      attachments: [],
+    };
+    await openPane(page, item, await apiToken(reader), "en-US", errors, true);
+    await page.getByTestId("unlock-form").waitFor();
+    await withEnv({ RATE_LIMIT_TOKEN_UNLOCK_USER_POINTS: 1 }, async () => {
+      await page.getByTestId("unlock-password").fill("Wrong7password");
+      await page.getByTestId("unlock-submit").click();
+      await page.getByTestId("unlock-error").filter({ hasText: "The password is not right" }).waitFor();
+      await page.getByTestId("unlock-password").fill(defaultPassword);
+      await page.getByTestId("unlock-submit").click();
+      await page.getByTestId("unlock-error").filter({ hasText: "Too many attempts. Try again in" }).waitFor();
+    });
+    // Locked meanwhile (e.g. by wrong sign-ins elsewhere): even the right password is refused.
+    await User.update({ lockedAt: new Date(), lockUntil: null }, { where: { id: reader.id } });
+    await page.getByTestId("unlock-password").fill(defaultPassword);
+    await page.getByTestId("unlock-submit").click();
+    const locked = page.getByTestId("unlock-error").filter({ hasText: "The account is locked" });
+    await locked.waitFor();
+    expect(await locked.getByRole("link").getAttribute("href")).to.equal(`${baseUrl}/forgot-password`);
+    expect(await page.getByTestId("read-message").count()).to.equal(0);
+    expect(errors.filter((e) => !/40[13]|423|429/.test(e))).to.deep.equal([]);
+  });
+
+  it("read pane: an account without a Kuvert password is told to choose one (with the link), in English", async () => {
+    const { page, baseUrl, errors } = current();
+    const org = await buildOrganisation();
+    const nopass = await transaction((t) =>
+      createUser(t, { organisation: org, email: uniqueEmail("nopass"), mobile: uniqueMobile(), name: "Utan lösenord" }),
+    );
+    const api = await signIn(sender);
+    const sent = await api.post<{ id: string }>("/api/messages", {
+      to: [{ email: nopass.email }],
+      subject: "Utan lösenord",
+      body: "innehåll",
+    });
+    expect(sent.status, sent.text).to.equal(201);
+    const real = `${baseUrl}/mailbox/inbox/${sent.body.id}`;
+    const again = page;
     await openPane(
-      page,
+      again,
       {
-        to: [alice.email],
+        to: [nopass.email],
         cc: [],
         bcc: [],
-        subject: "Du har fått ett säkert meddelande",
-        bodyHtml: notification,
+        subject: "You have received a secure message",
+        bodyHtml: `<p><a href="${real}">Read the message</a></p>`,
         attachments: [],
       },
-      token,
-      "sv-SE",
+      await apiToken(nopass),
+      "en-US",
       errors,
       true,
     );
-    const open = page.getByTestId("open-in-mailbox");
-    await open.waitFor();
-    expect(await open.getAttribute("href")).to.equal(link);
-    expect(await page.getByTestId("read-locked").textContent()).to.contain("säkra brevlådan");
+    const box = again.getByTestId("unlock-no-password");
+    await box.waitFor();
+    expect(await box.textContent()).to.contain("You have no Kuvert password yet");
+    expect(await again.getByTestId("unlock-set-password").getAttribute("href")).to.equal(`${baseUrl}/forgot-password`);
+    expect(await again.getByTestId("unlock-form").count()).to.equal(0);
+    expect(await seriousAxeViolations(again)).to.deep.equal([]);
     expect(errors.filter((e) => !e.includes("403"))).to.deep.equal([]);
   });
 

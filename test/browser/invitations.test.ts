@@ -5,6 +5,8 @@ import { hasHorizontalScroll, seriousAxeViolations, signInThroughUi, usePage } f
 import { startSmtpCatcher, type SmtpCatcher } from "../support/smtp.js";
 import { startSmsCatcher, type SmsCatcher } from "../support/sms.js";
 import { drain, testWorker } from "../support/outbox.js";
+import { transaction } from "../../backend/src/db.js";
+import { inviteUsers } from "../../backend/src/commands/inviteUsers.js";
 import { User } from "../../backend/src/models/User.js";
 import { Invitation } from "../../backend/src/models/Invitation.js";
 import type { Organisation } from "../../backend/src/models/Organisation.js";
@@ -59,12 +61,16 @@ describe("web app: invitations (F23, browser)", function () {
               terms: "Jag godkänner Kuverts användarvillkor",
               pending: "Väntar på svar",
               declined: "Avböjd",
+              revoked: "Tillbakadragen",
+              accepted: "Accepterad",
             }
           : {
               yes: "Yes please",
               terms: "I accept Kuvert's terms of use",
               pending: "Waiting for answer",
               declined: "Declined",
+              revoked: "Withdrawn",
+              accepted: "Accepted",
             };
 
       describe("on a desktop", () => {
@@ -165,6 +171,80 @@ describe("web app: invitations (F23, browser)", function () {
           const row = page.locator(`[data-testid=invitation-row][data-email="${email}"]`);
           await row.waitFor();
           expect(await row.getByTestId("invitation-status").innerText()).to.equal(texts.declined);
+        });
+      });
+
+      describe("a long list", () => {
+        const current = usePage();
+
+        it("pages 50 at a time with Previous and Next and the total, and filters by status", async () => {
+          const { page, errors } = current();
+          if (lang === "en") await useEnglish(page);
+          const o = await buildOrganisation({ name: `Sidornas kommun ${lang}` });
+          const a = await buildUser({ organisation: o, role: "admin", name: "Sid Admin" });
+          const made = await transaction((t) =>
+            inviteUsers(t, {
+              organisationId: o.id,
+              inviter: a,
+              locale: "sv",
+              rows: Array.from({ length: 53 }, (_, i) => ({
+                email: uniqueEmail(`lista${i}`),
+                mobile: uniqueMobile(),
+                name: `Person ${i}`,
+                role: "staff" as const,
+              })),
+              source: "import",
+            }),
+          );
+          if (!made.ok) throw new Error("setup: invitations not made");
+          await Invitation.update({ status: "revoked" }, { where: { id: made.invitations[0].id } });
+          const range = (from: number, to: number, total: number) =>
+            lang === "sv" ? `Visar ${from}–${to} av ${total}` : `Showing ${from}–${to} of ${total}`;
+
+          await signInThroughUi(page, a.email, defaultPassword);
+          await page.goto("/admin/invitations");
+          await page
+            .getByTestId("invitations-range")
+            .getByText(range(1, 50, 53))
+            .waitFor();
+          expect(await page.getByTestId("invitation-row").count()).to.equal(50);
+          expect(await page.getByTestId("invitations-previous").isDisabled()).to.equal(true);
+          const firstPage = await page
+            .getByTestId("invitation-row")
+            .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-email")));
+          await page.getByTestId("invitations-next").click();
+          await page
+            .getByTestId("invitations-range")
+            .getByText(range(51, 53, 53))
+            .waitFor();
+          const secondPage = await page
+            .getByTestId("invitation-row")
+            .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-email")));
+          expect(secondPage).to.have.length(3);
+          expect(new Set([...firstPage, ...secondPage]).size).to.equal(53);
+          expect(await page.getByTestId("invitations-next").isDisabled()).to.equal(true);
+          await expectNoSeriousAxe(page, `${lang} invitations page 2`);
+          await page.getByTestId("invitations-previous").click();
+          await page
+            .getByTestId("invitations-range")
+            .getByText(range(1, 50, 53))
+            .waitFor();
+
+          await page.getByTestId("invitations-status").click();
+          await page.getByRole("option", { name: texts.revoked }).click();
+          await page
+            .getByTestId("invitations-range")
+            .getByText(range(1, 1, 1))
+            .waitFor();
+          const row = page.getByTestId("invitation-row");
+          expect(await row.count()).to.equal(1);
+          expect(await row.getAttribute("data-email")).to.equal(made.invitations[0].email);
+          expect(await row.getByTestId("invitation-status").innerText()).to.equal(texts.revoked);
+          await page.getByTestId("invitations-status").click();
+          await page.getByRole("option", { name: texts.accepted }).click();
+          await page.getByTestId("invitations-none").waitFor();
+          expect(await page.getByTestId("invitations-next").isDisabled()).to.equal(true);
+          expect(errors).to.deep.equal([]);
         });
       });
 

@@ -13,10 +13,18 @@ export function uniqueMobile(): string {
   return `+4670${crypto.randomInt(1000000, 9999999)}`;
 }
 
-export async function buildOrganisation(props: Partial<{ name: string }> = {}): Promise<Organisation> {
-  return transaction((t) =>
-    createOrganisation(t, { name: props.name ?? `Org ${crypto.randomBytes(4).toString("hex")}` }),
-  );
+/**
+ * An organisation through the product's own command. The name gets a unique suffix
+ * ("Sundsvalls kommun 3f9a1c"), so two suites — or two runs on one database — never collide on
+ * the slug it is made from; assert on `org.name`, not on the name passed. `exactName` keeps the
+ * name as given (then the caller makes sure it is unique).
+ */
+export async function buildOrganisation(
+  props: Partial<{ name: string; exactName: boolean }> = {},
+): Promise<Organisation> {
+  const base = props.name ?? "Org";
+  const name = props.exactName ? base : `${base} ${crypto.randomBytes(3).toString("hex")}`;
+  return transaction((t) => createOrganisation(t, { name }));
 }
 
 export const defaultPassword = "Correct7horse-battery";

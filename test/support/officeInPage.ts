@@ -28,6 +28,8 @@ export interface InPageHostOptions {
   naa: null | { silent: string; popup: string };
   /** Office.auth.getAccessToken: a token, an Office error code (e.g. 13012), or absent (null). */
   legacy: "token" | number | null;
+  /** A received item open in read mode (the read pane); without it a new compose item. */
+  read?: { subject: string; bodyHtml: string };
 }
 
 export interface HostRecord {

@@ -2,7 +2,7 @@
  * In the page (bundled by officeInPage.ts): the fake Outlook host of fakeOffice.ts as
  * `window.Office`, with legacy Office SSO and the NAA bridge as the test asks. See officeInPage.ts.
  */
-import { FakeComposeItem, fakeOffice, type FakeOffice } from "./fakeOffice.js";
+import { FakeComposeItem, FakeReadItem, fakeOffice, type FakeOffice } from "./fakeOffice.js";
 import type { HostRecord, InPageHostOptions } from "./officeInPage.js";
 
 export interface PageGlobals {
@@ -17,7 +17,14 @@ export interface PageGlobals {
 /** Runs in the page (bundled). */
 function install(opts: InPageHostOptions): void {
   const w = window as unknown as PageGlobals;
-  const office = fakeOffice(new FakeComposeItem({ canSend: true }), {
+  let item: FakeComposeItem | FakeReadItem = new FakeComposeItem({ canSend: true });
+  if (opts.read) {
+    const read = new FakeReadItem();
+    read.subject = opts.read.subject;
+    read.bodyHtml = opts.read.bodyHtml;
+    item = read;
+  }
+  const office = fakeOffice(item, {
     displayLanguage: opts.displayLanguage,
     httpDialogs: true, // the test server is plain HTTP on loopback
   });

@@ -37,6 +37,7 @@ export const limits = {
   exportUser: limit("RATE_LIMIT_EXPORT_USER_POINTS", HOUR),
   passwordChangeUser: limit("RATE_LIMIT_PASSWORD_CHANGE_USER_POINTS", QUARTER),
   tokenCreateUser: limit("RATE_LIMIT_TOKEN_CREATE_USER_POINTS", QUARTER),
+  tokenUnlockUser: limit("RATE_LIMIT_TOKEN_UNLOCK_USER_POINTS", QUARTER),
   idCheckSend: limit("RATE_LIMIT_ID_CHECK_SEND_POINTS", QUARTER),
   idCheckVerify: limit("RATE_LIMIT_ID_CHECK_VERIFY_POINTS", QUARTER),
   recipientIp: limit("RATE_LIMIT_RECIPIENT_IP_POINTS", QUARTER),

@@ -14,6 +14,8 @@ import {
 import { openMessageForReader, revealMessageForReader, type RequestMeta } from "./openMessageForReader.js";
 import { openThreadForReader } from "./openThreadForReader.js";
 import { submitMessage, type SubmitMessageResult } from "./submitMessage.js";
+import { sendIdCheck, type SendIdCheckResult } from "./sendIdCheck.js";
+import { verifyIdCheck, type VerifyIdCheckResult } from "./verifyIdCheck.js";
 
 /**
  * A member reads and writes as a shared mailbox (F25): each call checks the membership (404 for
@@ -71,6 +73,29 @@ export async function revealMailboxMessage(auth: AuthState, mailboxId: string, m
   const message = await revealMessageForReader(acting, messageId, meta);
   await transaction((t) => recordMailboxEvent(t, mailboxId, messageId, auth.user.id, "read"));
   return withEvents(mailboxId, message);
+}
+
+/**
+ * ID check (F4) on a mailbox's message: the mailbox has no phone, so the member proves themselves
+ * with their own verified primary phone, and their session may then open the message as the mailbox.
+ */
+export async function sendMailboxIdCheck(
+  auth: AuthState,
+  mailboxId: string,
+  messageId: string,
+): Promise<SendIdCheckResult> {
+  const membership = await loadMembership(auth.user, mailboxId);
+  return transaction((t) => sendIdCheck(t, auth.user, messageId, membership.identity));
+}
+
+export async function verifyMailboxIdCheck(
+  auth: AuthState,
+  mailboxId: string,
+  messageId: string,
+  code: string,
+): Promise<VerifyIdCheckResult> {
+  const membership = await loadMembership(auth.user, mailboxId);
+  return transaction((t) => verifyIdCheck(t, auth, messageId, code, membership.identity));
 }
 
 /** The dialog history as the mailbox, with who read and who answered each message. */

@@ -1,4 +1,5 @@
 import type { Transaction } from "sequelize";
+import type { User } from "../models/User.js";
 import type { AuthState } from "../services/sessions.js";
 import { authorizeMessageReader } from "../services/messages/messageAccess.js";
 import { passIdCheck } from "../services/messages/idCheck.js";
@@ -15,7 +16,9 @@ export async function verifyIdCheck(
   auth: AuthState,
   messageId: string,
   code: string,
+  /** Whose message it is: the signed-in user, or a shared mailbox they read as (the code is theirs). */
+  reader: User = auth.user,
 ): Promise<VerifyIdCheckResult> {
-  const access = await authorizeMessageReader(auth.user, messageId, t);
+  const access = await authorizeMessageReader(reader, messageId, t);
   return (await passIdCheck(t, auth, access.message, code)) ? { kind: "passed" } : { kind: "invalid_code" };
 }

@@ -4,7 +4,7 @@ import { ApiToken } from "../models/ApiToken.js";
 import { User } from "../models/User.js";
 import { env } from "../env.js";
 import { clock } from "./clock.js";
-import { sealSessionKeyForToken } from "./keys/userKeys.js";
+import { sealSessionKeyForToken, tokenPrivateKey } from "./keys/userKeys.js";
 
 const PREFIX = "kvt_";
 /** last_used_at is written at most this often per token (so the sliding expiry lags by at most this). */
@@ -101,6 +101,19 @@ export async function listApiTokens(userId: string, t?: Transaction, id?: string
   });
   const now = clock.now().getTime();
   return rows.filter((r) => apiTokenExpiresAt(r).getTime() > now);
+}
+
+/**
+ * The live token of a bearer request and whether it carries the private key (its seal opens with
+ * the presented secret's token key), or null when it is gone.
+ */
+export async function currentApiToken(
+  tokenId: string,
+  tokenKey: Buffer,
+): Promise<{ row: ApiToken; keyUnlocked: boolean } | null> {
+  const row = await ApiToken.findOne({ where: { id: tokenId, revokedAt: null } });
+  if (!row) return null;
+  return { row, keyUnlocked: (await tokenPrivateKey(tokenId, tokenKey)) !== null };
 }
 
 /** Revokes one of the user's tokens; null when it is not theirs or already revoked. */

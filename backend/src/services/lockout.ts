@@ -64,7 +64,8 @@ function formatTime(d: Date, locale: "sv" | "en"): string {
 }
 
 /**
- * Counts one failed sign-in step (wrong password or wrong second factor). At the policy's
+ * Counts one failed sign-in step (wrong password or wrong second factor; a wrong password when
+ * unlocking an API token's key, `unlock`, counts the same). At the policy's
  * threshold the account locks: hard (until a password reset or an operator unlock) or
  * temporary (base delay doubling with each lock since the last success, capped at 24 h). Every
  * lock is audited and the owner is e-mailed, in `t`.
@@ -73,7 +74,7 @@ export async function registerFailure(
   t: Transaction,
   user: User,
   meta: RequestMeta,
-  step: "password" | "second_factor",
+  step: "password" | "second_factor" | "unlock",
 ): Promise<{ locked: boolean }> {
   await User.update(
     { failedLoginCount: literal("failed_login_count + 1") as unknown as number },

@@ -1,6 +1,6 @@
 import type { Transaction } from "sequelize";
 import type { User } from "../models/User.js";
-import { Organisation } from "../models/Organisation.js";
+import { policiesFor } from "./orgPolicies.js";
 import { checkSmsCode, type SmsCodePurpose } from "./smsCodes.js";
 import { totpEnabled, totpStatus, verifyTotp } from "./totp.js";
 import { maskPhone } from "./phones.js";
@@ -25,8 +25,8 @@ export async function availableMethods(user: User, t: Transaction | null): Promi
  */
 export async function secondFactorSetupDue(user: User, t: Transaction | null): Promise<boolean> {
   if (!user.organisationId || (user.role !== "staff" && user.role !== "admin")) return false;
-  const org = await Organisation.findByPk(user.organisationId, { attributes: ["id", "policy"], transaction: t });
-  if (org?.policy.requireSecondFactor !== true) return false;
+  const policy = await policiesFor(user.organisationId, t);
+  if (policy?.requireSecondFactor !== true) return false;
   return !(await totpEnabled(user.id, t));
 }
 

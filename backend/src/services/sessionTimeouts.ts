@@ -1,7 +1,8 @@
 import type { Transaction } from "sequelize";
-import { Organisation, type OrgPolicy } from "../models/Organisation.js";
+import type { OrgPolicy } from "../models/Organisation.js";
 import type { User } from "../models/User.js";
 import { env } from "../env.js";
+import { policiesFor } from "./orgPolicies.js";
 
 /** Bounds within which an organisation may set its session timeouts (issue 10, *Policies*). */
 export const sessionTimeoutBounds = {
@@ -28,7 +29,5 @@ export function sessionTimeoutsOf(policy: OrgPolicy | null): SessionTimeouts {
 
 /** The timeouts for a new session of `user` (recipients outside an organisation get the operator's). */
 export async function sessionTimeoutsFor(user: User, t: Transaction): Promise<SessionTimeouts> {
-  if (!user.organisationId) return sessionTimeoutsOf(null);
-  const org = await Organisation.findByPk(user.organisationId, { attributes: ["policy"], transaction: t });
-  return sessionTimeoutsOf(org?.policy ?? null);
+  return sessionTimeoutsOf(await policiesFor(user.organisationId, t));
 }

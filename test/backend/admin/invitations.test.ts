@@ -14,6 +14,7 @@ import type { OutboxWorker } from "../../../backend/src/outbox/worker.js";
 
 interface AdminInvitation {
   id: string;
+  createdAt: string;
   email: string;
   name: string | null;
   mobile: string;
@@ -73,7 +74,7 @@ describe("admin console: invitations (F23, issue 10)", function () {
   }
 
   async function listed(id: string): Promise<AdminInvitation> {
-    const res = await admin.get<{ invitations: AdminInvitation[] }>("/api/admin/invitations");
+    const res = await admin.get<{ invitations: AdminInvitation[] }>("/api/admin/invitations?limit=200");
     expect(res.status, res.text).to.equal(200);
     return res.body.invitations.find((i) => i.id === id)!;
   }
@@ -102,7 +103,7 @@ describe("admin console: invitations (F23, issue 10)", function () {
 
     // Swedish: the admin's language (the factory's default).
     const { token, text, subject } = await tokenFor(email);
-    expect(subject).to.equal("Inbjudans Kommun bjuder in dig till Kuvert");
+    expect(subject).to.equal(`${org.name} bjuder in dig till Kuvert`);
     expect(text).to.contain("Ada Admin");
     expect(text).to.contain("Verifiera ditt konto");
     const stored = await Invitation.findByPk(res.body.invitation.id);
@@ -111,7 +112,8 @@ describe("admin console: invitations (F23, issue 10)", function () {
     const visitor = await ApiClient.create();
     const view = await visitor.get(`/api/invitation/${token}`);
     expect(view.status, view.text).to.equal(200);
-    expect(view.body).to.include({ organisation: "Inbjudans Kommun", email, role: "staff", existingAccount: false });
+    expect(org.name).to.match(/^Inbjudans Kommun [0-9a-f]{6}$/);
+    expect(view.body).to.include({ organisation: org.name, email, role: "staff", existingAccount: false });
     expect(view.body.mobile).to.match(/^\+46•••••\d\d$/);
     expect(view.text).to.not.contain(mobile);
     expect((await visitor.get(`/api/invitation/${"x".repeat(43)}`)).body.error).to.equal("invalid_invitation");
@@ -390,5 +392,106 @@ describe("admin console: invitations (F23, issue 10)", function () {
     const taken = await invite({ email: otherOrgMember.email, mobile: uniqueMobile(), role: "staff" });
     expect(taken.status).to.equal(409);
     expect(taken.body.error).to.equal("user_exists");
+  });
+
+  describe("the list, a page at a time", () => {
+    interface ListPage {
+      invitations: AdminInvitation[];
+      next: string | null;
+      total: number;
+      error?: string;
+    }
+    let own: ApiClient;
+    let ids: string[];
+
+    before(async () => {
+      const o = await buildOrganisation({ name: "Sidornas kommun" });
+      own = await signIn(await buildUser({ organisation: o, role: "admin" }));
+      // 57 at once from one file: they share their creation time to the millisecond, or nearly.
+      const rows = Array.from(
+        { length: 57 },
+        (_, i) => `Person ${i},${uniqueEmail(`page${i}`)},${uniqueMobile()},staff`,
+      );
+      const res = await own.request<{ invitations: AdminInvitation[] }>(
+        "POST",
+        "/api/admin/invitations/import",
+        `name,email,mobile,role\n${rows.join("\n")}\n`,
+        { "Content-Type": "text/csv" },
+      );
+      expect(res.status, res.text).to.equal(201);
+      ids = res.body.invitations.map((i) => i.id);
+      for (const id of ids.slice(0, 2))
+        expect((await own.post(`/api/admin/invitations/${id}/revoke`)).status).to.equal(200);
+      await Invitation.update({ status: "declined", respondedAt: new Date() }, { where: { id: ids[2] } });
+      await Invitation.update({ tokenExpiresAt: new Date(Date.now() - 1000) }, { where: { id: ids[3] } });
+      // Another organisation's invitations never show.
+      await invite({ email: uniqueEmail("elsewhere"), mobile: uniqueMobile(), role: "staff" });
+    });
+
+    async function walk(query: string): Promise<{ pages: ListPage[]; all: AdminInvitation[] }> {
+      const pages: ListPage[] = [];
+      let after: string | null = null;
+      do {
+        const path: string = `/api/admin/invitations?${query}${after ? `&after=${encodeURIComponent(after)}` : ""}`;
+        const res = await own.get<ListPage>(path);
+        expect(res.status, res.text).to.equal(200);
+        pages.push(res.body);
+        after = res.body.next;
+      } while (after && pages.length < 20);
+      return { pages, all: pages.flatMap((p) => p.invitations) };
+    }
+
+    it("50 to a page by default, newest first, with the total; the next page picks up where the first ended", async () => {
+      const { pages, all } = await walk("");
+      expect(pages.map((p) => p.invitations.length)).to.deep.equal([50, 7]);
+      expect(pages.map((p) => p.total)).to.deep.equal([57, 57]);
+      expect(pages[1].next).to.equal(null);
+      expect(all.map((i) => i.id)).to.have.members(ids);
+      expect(new Set(all.map((i) => i.id)).size).to.equal(57);
+      const order = all.map((i) => [i.createdAt, i.id].join(" "));
+      expect(order).to.deep.equal([...order].sort().reverse());
+    });
+
+    it("a smaller page size walks the same list; the status filter pages and counts its own rows", async () => {
+      const small = await walk("limit=20");
+      expect(small.pages.map((p) => p.invitations.length)).to.deep.equal([20, 20, 17]);
+      expect(small.all.map((i) => i.id)).to.deep.equal((await walk("")).all.map((i) => i.id));
+      const counts: Record<string, number> = { pending: 53, revoked: 2, declined: 1, expired: 1, accepted: 0 };
+      for (const [status, count] of Object.entries(counts)) {
+        const { pages, all } = await walk(`status=${status}&limit=25`);
+        expect(all.length, status).to.equal(count);
+        expect(pages[0].total, status).to.equal(count);
+        expect(
+          all.every((i) => i.status === status),
+          status,
+        ).to.equal(true);
+      }
+    });
+
+    it("refuses a cursor that is not one, and a page size out of range, with 400", async () => {
+      const first = await own.get<ListPage>("/api/admin/invitations?limit=1");
+      const cursor = first.body.next!;
+      for (const bad of [
+        "after=nonsense",
+        `after=${encodeURIComponent(cursor.replace(/^\d{4}-\d{2}/, "2026-13"))}`,
+        `after=${encodeURIComponent(cursor.replace(/_.*/, "_' OR 1=1 --"))}`,
+        `after=${encodeURIComponent(`${cursor}x`)}`,
+        "limit=0",
+        "limit=201",
+        "status=open",
+      ]) {
+        const res = await own.get<ListPage>(`/api/admin/invitations?${bad}`);
+        expect(res.status, bad).to.equal(400);
+        expect(res.body.error, bad).to.equal("validation_error");
+      }
+      // A well-formed cursor from another organisation's list only says where to start: the page
+      // holds this organisation's invitations.
+      const theirs = await admin.get<ListPage>("/api/admin/invitations?limit=1");
+      const res = await own.get<ListPage>(
+        `/api/admin/invitations?after=${encodeURIComponent(theirs.body.next ?? cursor)}`,
+      );
+      expect(res.status).to.equal(200);
+      expect(res.body.invitations.every((i) => ids.includes(i.id))).to.equal(true);
+    });
   });
 });

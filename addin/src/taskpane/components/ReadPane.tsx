@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import {
   DefaultButton,
   Link,
@@ -13,6 +13,7 @@ import {
 import { useTranslation } from "react-i18next";
 import type { OfficeAdapter } from "../../office/adapter.js";
 import { ApiError, apiJson, apiRequest, type KuvertApi } from "../api.js";
+import { errorText } from "../errorText.js";
 import { findKuvertLink, type KuvertLink } from "../readLink.js";
 
 export interface ReadPaneProps {
@@ -35,20 +36,46 @@ type State =
   | { kind: "loading" }
   | { kind: "none" }
   | { kind: "message"; message: Message; link: string }
+  /** The token carries no key (Microsoft sign-in): the Kuvert password unlocks it for this token. */
+  | { kind: "unlock"; passwordSet: boolean; link: string }
   /** Shown instead of content: why, and the secure mailbox link. */
   | { kind: "open"; reason: string; link: string };
+
+/** What GET /api/tokens/current says about the pane's token. */
+interface CurrentToken {
+  keyUnlocked: boolean;
+  passwordSet: boolean;
+}
+
+/**
+ * After `keys_locked`: is it the token (key-less, so the password can unlock it here) or the
+ * message (burn after reading is revealed only in the web mailbox)? Null when the token already
+ * carries the key or the question cannot be answered.
+ */
+async function lockedToken(api: KuvertApi): Promise<CurrentToken | null> {
+  try {
+    const current = await apiJson<CurrentToken>(api, "GET", "/api/tokens/current");
+    return current.keyUnlocked ? null : current;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * F7: the read pane on a Kuvert notification. A token from the Kuvert sign-in carries the user's
  * private key sealed under its secret, so GET /api/messages/:id answers the decrypted message:
  * the pane shows it (body as plain text: no HTML is rendered here), downloads attachments
- * through the API with the bearer token, and sends a plaintext reply. Microsoft sign-in tokens
- * carry no key (`keys_locked`), nor may burn-after-reading or ID-checked messages be opened
- * here: the pane then says why and links to the message in the secure mailbox.
+ * through the API with the bearer token, and sends a plaintext reply. A Microsoft sign-in token
+ * carries no key (`keys_locked`): the pane asks once for the Kuvert password, which unlocks the
+ * key for that token (POST /api/tokens/current/unlock; it lasts as long as the token), then reads
+ * as above. Burn-after-reading and ID-checked messages are not opened here: the pane says why
+ * and links to the message in the secure mailbox.
  */
 export function ReadPane({ office, api, onExpired }: ReadPaneProps) {
   const { t } = useTranslation();
   const [state, setState] = useState<State>({ kind: "loading" });
+  /** Counts unlocks: the message is fetched again after each. */
+  const [unlocked, setUnlocked] = useState(0);
 
   useEffect(() => {
     let live = true;
@@ -72,6 +99,10 @@ export function ReadPane({ office, api, onExpired }: ReadPaneProps) {
       } catch (err) {
         if (err instanceof ApiError && err.status === 401) onExpired();
         const code = err instanceof ApiError ? err.id : "";
+        if (code === "keys_locked") {
+          const token = await lockedToken(api);
+          if (token) return set({ kind: "unlock", passwordSet: token.passwordSet, link: link.url });
+        }
         const reason =
           code === "not_found"
             ? t("read.notFound")
@@ -86,7 +117,7 @@ export function ReadPane({ office, api, onExpired }: ReadPaneProps) {
     return () => {
       live = false;
     };
-  }, [office, api, onExpired, t]);
+  }, [office, api, onExpired, t, unlocked]);
 
   if (state.kind === "loading") return <Spinner label={t("read.loading")} />;
   if (state.kind === "none") return <Text data-testid="read-none">{t("read.notKuvert")}</Text>;
@@ -100,7 +131,133 @@ export function ReadPane({ office, api, onExpired }: ReadPaneProps) {
       </Stack>
     );
   }
+  if (state.kind === "unlock") {
+    return (
+      <UnlockForm
+        api={api}
+        passwordSet={state.passwordSet}
+        link={state.link}
+        onUnlocked={() => {
+          setState({ kind: "loading" });
+          setUnlocked((n) => n + 1);
+        }}
+        onExpired={onExpired}
+      />
+    );
+  }
   return <MessageView api={api} message={state.message} link={state.link} onExpired={onExpired} />;
+}
+
+/**
+ * The Kuvert password, once per token (device session), for a Microsoft sign-in: the server
+ * opens the password-wrapped key and seals it to this token only. Wrong passwords count toward
+ * the account's lockout like a wrong sign-in, so the form says so.
+ */
+function UnlockForm({
+  api,
+  passwordSet,
+  link,
+  onUnlocked,
+  onExpired,
+}: {
+  api: KuvertApi;
+  passwordSet: boolean;
+  link: string;
+  onUnlocked(): void;
+  onExpired(): void;
+}) {
+  const { t } = useTranslation();
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [noPassword, setNoPassword] = useState(!passwordSet);
+  const [problem, setProblem] = useState<{ text: string; reset: boolean } | null>(null);
+  const resetUrl = `${api.base.replace(/\/+$/, "")}/forgot-password`;
+
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (!password || busy) return;
+    setBusy(true);
+    setProblem(null);
+    try {
+      await apiJson(api, "POST", "/api/tokens/current/unlock", { password });
+      setPassword("");
+      onUnlocked();
+      return;
+    } catch (err) {
+      const id = err instanceof ApiError ? err.id : "";
+      if (id === "invalid_token" || id === "authentication_required") return onExpired();
+      if (id === "password_not_set") setNoPassword(true);
+      else if (id === "invalid_password") setProblem({ text: t("read.unlock.wrong"), reset: false });
+      else if (id === "account_locked") {
+        const seconds = err instanceof ApiError ? err.retryAfter : null;
+        setProblem({
+          text:
+            seconds === null
+              ? t("read.unlock.locked")
+              : t("read.unlock.lockedFor", { count: Math.max(1, Math.ceil(seconds / 60)) }),
+          reset: true,
+        });
+      } else setProblem({ text: errorText(t, err), reset: false });
+    }
+    setBusy(false);
+  };
+
+  if (noPassword) {
+    return (
+      <Stack tokens={{ childrenGap: 8 }} data-testid="unlock-no-password">
+        <Text as="h2" variant="large">
+          {t("read.unlock.title")}
+        </Text>
+        <MessageBar messageBarType={MessageBarType.warning}>{t("read.unlock.noPassword")}</MessageBar>
+        <Link href={resetUrl} target="_blank" rel="noopener noreferrer" data-testid="unlock-set-password">
+          {t("read.unlock.setPassword")}
+        </Link>
+        <Link href={link} target="_blank" rel="noopener noreferrer" data-testid="open-in-mailbox">
+          {t("read.open")}
+        </Link>
+      </Stack>
+    );
+  }
+  return (
+    <form onSubmit={(e) => void submit(e)} data-testid="unlock-form" aria-labelledby="unlock-title">
+      <Stack tokens={{ childrenGap: 8 }}>
+        <Text as="h2" variant="large" id="unlock-title">
+          {t("read.unlock.title")}
+        </Text>
+        <Text>{t("read.unlock.intro")}</Text>
+        <TextField
+          label={t("read.unlock.password")}
+          type="password"
+          autoComplete="current-password"
+          value={password}
+          onChange={(_e, v) => setPassword(v ?? "")}
+          disabled={busy}
+          required
+          data-testid="unlock-password"
+        />
+        {problem && (
+          <MessageBar messageBarType={MessageBarType.error} data-testid="unlock-error" role="alert">
+            {problem.text}{" "}
+            {problem.reset && (
+              <Link href={resetUrl} target="_blank" rel="noopener noreferrer">
+                {t("read.unlock.reset")}
+              </Link>
+            )}
+          </MessageBar>
+        )}
+        <PrimaryButton
+          type="submit"
+          text={busy ? t("read.unlock.busy") : t("read.unlock.submit")}
+          disabled={busy || !password}
+          data-testid="unlock-submit"
+        />
+        <Text variant="small">{t("read.unlock.once")}</Text>
+        <Link href={link} target="_blank" rel="noopener noreferrer" data-testid="open-in-mailbox">
+          {t("read.open")}
+        </Link>
+      </Stack>
+    </form>
+  );
 }
 
 /** Downloads through the API with the bearer token (a plain link would carry none) and saves via a Blob URL. */

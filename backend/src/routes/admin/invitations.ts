@@ -10,15 +10,25 @@ import { AdminInvitationSchema, presentAdminInvitation } from "../../presenters/
 import { inviteProblemReasons, inviteUsers, type InviteProblem } from "../../commands/inviteUsers.js";
 import { resendInvitation, revokeInvitation, type ManageInvitationResult } from "../../commands/manageInvitation.js";
 import { invitationStatuses } from "../../services/invitations/invitationLink.js";
-import { listInvitations } from "../../services/invitations/listInvitations.js";
+import {
+  formatInvitationCursor,
+  invitationCursorPattern,
+  listInvitations,
+  parseInvitationCursor,
+} from "../../services/invitations/listInvitations.js";
 import { INVITATION_CSV_MAX_BYTES, parseInvitationCsv } from "../../services/invitations/invitationCsv.js";
 import { adminOrg, adminRead, adminResponses, adminWrite } from "./common.js";
 
 const ListQuery = z.object({
   status: z.enum(invitationStatuses).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(200),
+  after: z.string().max(80).regex(invitationCursorPattern).optional().describe("The previous page's `next`"),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
 });
-const ListSchema = z.object({ invitations: z.array(AdminInvitationSchema) });
+const ListSchema = z.object({
+  invitations: z.array(AdminInvitationSchema),
+  next: z.string().nullable().describe("Pass as `after` for the next page; null on the last page"),
+  total: z.number().int().describe("How many invitations match `status` (all pages)"),
+});
 const IdParams = z.object({ id: z.uuid() });
 const InviteBody = z
   .object({
@@ -88,7 +98,7 @@ export function adminInvitationRoutes(router: Router): void {
     {
       method: "get",
       path: "/api/admin/invitations",
-      summary: "The organisation's invitations, newest first, with their status",
+      summary: "The organisation's invitations, newest first, with their status, a page at a time",
       tags: ["admin"],
       security: "session",
       query: ListQuery,
@@ -97,8 +107,14 @@ export function adminInvitationRoutes(router: Router): void {
     },
     async (ctx, { query }) => {
       const organisationId = adminOrg(currentUser(ctx));
-      const rows = await listInvitations(organisationId, query);
-      ctx.body = { invitations: rows.map((r) => presentAdminInvitation(r.invitation, r.invitedBy)) };
+      const after = query.after === undefined ? undefined : parseInvitationCursor(query.after);
+      if (after === null) throw appError("validation_error", "after: not a cursor from `next`");
+      const page = await listInvitations(organisationId, { status: query.status, after, limit: query.limit });
+      ctx.body = {
+        invitations: page.rows.map((r) => presentAdminInvitation(r.invitation, r.invitedBy)),
+        next: page.next ? formatInvitationCursor(page.next) : null,
+        total: page.total,
+      };
     },
   );
 

@@ -26,7 +26,8 @@ const LoginResponse = z.union([
 ]);
 const SecondFactorBody = z.object({ method: z.enum(secondFactorMethodNames), code: z.string().trim().min(1).max(64) });
 
-function accountLocked(retryAfterSeconds: number | null): AppError {
+/** 423 `account_locked`, with Retry-After while a temporary lock lasts. */
+export function accountLocked(retryAfterSeconds: number | null): AppError {
   return appError(
     "account_locked",
     retryAfterSeconds === null

@@ -1,6 +1,7 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import { consumeForOrganisation, limits, perUser } from "../../api/limits.js";
+import { consumeRateLimit } from "../../middlewares/rateLimit.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
@@ -12,6 +13,8 @@ import {
   openMailboxThread,
   revealMailboxMessage,
   sendAsMailbox,
+  sendMailboxIdCheck,
+  verifyMailboxIdCheck,
 } from "../../commands/mailboxMessages.js";
 import { setMailboxMember } from "../../commands/setMailboxMember.js";
 import { removeMailboxMember } from "../../commands/removeMailboxMember.js";
@@ -164,6 +167,64 @@ export function sharedMailboxRoutes(router: Router): void {
     },
     async (ctx, { params }) => {
       ctx.body = await revealMailboxMessage(authState(ctx), params.id, params.messageId, requestMeta(ctx));
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/mailboxes/:id/messages/:messageId/id-check",
+      summary: "ID check (F4) on a mailbox's message: the SMS code goes to the member's own verified phone",
+      tags: ["mailboxes"],
+      security: "session",
+      params: MessageParams,
+      before: [authenticated()],
+      responses: {
+        202: { description: "Code sent (the number masked here)", schema: z.object({ mobile: z.string().nullable() }) },
+        401: unauthenticated,
+        404: notFound,
+        409: { description: "`id_check_not_required`", schema: ErrorSchema },
+        422: { description: "`no_phone`: the member has no verified primary phone", schema: ErrorSchema },
+        429: { description: "`rate_limited`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params }) => {
+      const auth = authState(ctx);
+      await consumeRateLimit("id-check-send", `${auth.user.id}:${params.messageId}`, limits.idCheckSend);
+      const result = await sendMailboxIdCheck(auth, params.id, params.messageId);
+      if (result.kind === "not_required")
+        throw appError("id_check_not_required", "This message has no ID check for you");
+      ctx.status = 202;
+      ctx.body = { mobile: result.mobile };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/mailboxes/:id/messages/:messageId/id-check/verify",
+      summary: "ID check (F4) on a mailbox's message: the member's code; this session may then open it",
+      tags: ["mailboxes"],
+      security: "session",
+      params: MessageParams,
+      body: z.object({ code: z.string().trim().min(1).max(16) }).strict(),
+      before: [authenticated()],
+      responses: {
+        200: { description: "Passed for this session", schema: z.object({ verified: z.literal(true) }) },
+        400: { description: "`invalid_code`", schema: ErrorSchema },
+        401: unauthenticated,
+        404: notFound,
+        429: { description: "`rate_limited`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params, body }) => {
+      const auth = authState(ctx);
+      await consumeRateLimit("id-check-verify", `${auth.user.id}:${params.messageId}`, limits.idCheckVerify);
+      const result = await verifyMailboxIdCheck(auth, params.id, params.messageId, body.code);
+      if (result.kind === "invalid_code") throw appError("invalid_code", "The code is wrong or no longer valid");
+      ctx.body = { verified: true };
     },
   );
 

@@ -1,4 +1,5 @@
 import type Router from "@koa/router";
+import type { Context } from "koa";
 import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
@@ -40,6 +41,46 @@ const ipLimit = (name: string) => rateLimit({ name, ...limits.recipientIp });
 /** Per link: resends and guesses are bounded whatever IPs they come from (S3). */
 const perLink = (name: string, token: string, limit: Limit) =>
   consumeRateLimit(name, hashLinkToken(token).slice(0, 32), limit);
+
+type LinkRef = Parameters<typeof verifyRecipientCode>[1];
+type CookiePath = "/api/recipient" | "/api/shared";
+
+/** The SMS code step, the same behind a personal and a shared link; the cookie binds the next step. */
+async function verifyCodeStep(ctx: Context, ref: LinkRef, code: string, cookiePath: CookiePath): Promise<void> {
+  const result = await transaction((t) => verifyRecipientCode(t, ref, code, requestMeta(ctx)));
+  if (!result.ok) {
+    if (result.reason === "retired") throw LinkRetiredError();
+    if (result.reason === "too_many_today") throw TooManyCodeFailuresError(result.retryAfterSeconds);
+    if (result.reason === "not_pending")
+      throw appError("account_exists", "You already have an account; sign in instead");
+    throw appError("invalid_code", "The code is wrong or no longer valid");
+  }
+  ctx.cookies.set(VERIFY_COOKIE, result.secret, {
+    httpOnly: true,
+    sameSite: "strict",
+    secure: env().isProduction,
+    path: cookiePath,
+    maxAge: VERIFY_WINDOW_MS,
+    overwrite: true,
+  });
+  ctx.body = { next: "set_password" };
+}
+
+/** The password step: needs this browser's code cookie; creates the account and signs in. */
+async function registerStep(
+  ctx: Context,
+  ref: LinkRef,
+  body: { password: string; acceptTerms: boolean },
+  cookiePath: CookiePath,
+): Promise<void> {
+  if (!body.acceptTerms) throw appError("terms_not_accepted", "Accept the terms of use to continue");
+  const verifySecret = ctx.cookies.get(VERIFY_COOKIE);
+  const result = await transaction((t) =>
+    registerRecipient(ctx, t, { token: ref, verifySecret, password: body.password, meta: requestMeta(ctx) }),
+  );
+  ctx.cookies.set(VERIFY_COOKIE, "", { httpOnly: true, path: cookiePath, maxAge: 0, overwrite: true });
+  ctx.body = { next: "done", messageId: result.messageId };
+}
 
 /** The steps behind the link in the notification e-mail (F9), used by the web app's /r/{token} page. */
 export function recipientRoutes(router: Router): void {
@@ -99,23 +140,7 @@ export function recipientRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       await perLink("recipient-verify-link", params.token, limits.recipientLinkChecks);
-      const result = await transaction((t) => verifyRecipientCode(t, params.token, body.code, requestMeta(ctx)));
-      if (!result.ok) {
-        if (result.reason === "retired") throw LinkRetiredError();
-        if (result.reason === "too_many_today") throw TooManyCodeFailuresError(result.retryAfterSeconds);
-        if (result.reason === "not_pending")
-          throw appError("account_exists", "You already have an account; sign in instead");
-        throw appError("invalid_code", "The code is wrong or no longer valid");
-      }
-      ctx.cookies.set(VERIFY_COOKIE, result.secret, {
-        httpOnly: true,
-        sameSite: "strict",
-        secure: env().isProduction,
-        path: "/api/recipient",
-        maxAge: VERIFY_WINDOW_MS,
-        overwrite: true,
-      });
-      ctx.body = { next: "set_password" };
+      await verifyCodeStep(ctx, params.token, body.code, "/api/recipient");
     },
   );
 
@@ -149,18 +174,7 @@ export function recipientRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       await perLink("recipient-register-link", params.token, limits.recipientLinkChecks);
-      if (!body.acceptTerms) throw appError("terms_not_accepted", "Accept the terms of use to continue");
-      const verifySecret = ctx.cookies.get(VERIFY_COOKIE);
-      const result = await transaction((t) =>
-        registerRecipient(ctx, t, {
-          token: params.token,
-          verifySecret,
-          password: body.password,
-          meta: requestMeta(ctx),
-        }),
-      );
-      ctx.cookies.set(VERIFY_COOKIE, "", { httpOnly: true, path: "/api/recipient", maxAge: 0, overwrite: true });
-      ctx.body = { next: "done", messageId: result.messageId };
+      await registerStep(ctx, params.token, body, "/api/recipient");
     },
   );
 
@@ -278,24 +292,7 @@ export function sharedLinkRoutes(router: Router): void {
     async (ctx, { params, body }) => {
       await perSharedLink(params.token);
       await perSharedAddress("shared-verify-address", params.token, body.email, limits.recipientLinkChecks);
-      const ref = { shared: params.token, email: body.email };
-      const result = await transaction((t) => verifyRecipientCode(t, ref, body.code, requestMeta(ctx)));
-      if (!result.ok) {
-        if (result.reason === "retired") throw LinkRetiredError();
-        if (result.reason === "too_many_today") throw TooManyCodeFailuresError(result.retryAfterSeconds);
-        if (result.reason === "not_pending")
-          throw appError("account_exists", "You already have an account; sign in instead");
-        throw appError("invalid_code", "The code is wrong or no longer valid");
-      }
-      ctx.cookies.set(VERIFY_COOKIE, result.secret, {
-        httpOnly: true,
-        sameSite: "strict",
-        secure: env().isProduction,
-        path: "/api/shared",
-        maxAge: VERIFY_WINDOW_MS,
-        overwrite: true,
-      });
-      ctx.body = { next: "set_password" };
+      await verifyCodeStep(ctx, { shared: params.token, email: body.email }, body.code, "/api/shared");
     },
   );
 
@@ -327,18 +324,7 @@ export function sharedLinkRoutes(router: Router): void {
     async (ctx, { params, body }) => {
       await perSharedLink(params.token);
       await perSharedAddress("shared-register-address", params.token, body.email, limits.recipientLinkChecks);
-      if (!body.acceptTerms) throw appError("terms_not_accepted", "Accept the terms of use to continue");
-      const verifySecret = ctx.cookies.get(VERIFY_COOKIE);
-      const result = await transaction((t) =>
-        registerRecipient(ctx, t, {
-          token: { shared: params.token, email: body.email },
-          verifySecret,
-          password: body.password,
-          meta: requestMeta(ctx),
-        }),
-      );
-      ctx.cookies.set(VERIFY_COOKIE, "", { httpOnly: true, path: "/api/shared", maxAge: 0, overwrite: true });
-      ctx.body = { next: "done", messageId: result.messageId };
+      await registerStep(ctx, { shared: params.token, email: body.email }, body, "/api/shared");
     },
   );
 

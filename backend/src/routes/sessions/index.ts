@@ -7,7 +7,7 @@ import { NotFoundError, appError } from "../../errors.js";
 import { authenticated, authState } from "../../middlewares/authenticate.js";
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
 import { listSessions } from "../../services/sessions.js";
-import { listApiTokens } from "../../services/apiTokens.js";
+import { currentApiToken, listApiTokens } from "../../services/apiTokens.js";
 import { changePassword } from "../../commands/changePassword.js";
 import { revokeSession } from "../../commands/revokeSession.js";
 import { signOutEverywhere } from "../../commands/signOutEverywhere.js";
@@ -15,10 +15,20 @@ import { createApiToken } from "../../commands/createApiToken.js";
 import { deleteApiToken } from "../../commands/deleteApiToken.js";
 import { SessionSchema, presentSession } from "../../presenters/session.js";
 import { ApiTokenSchema, presentApiToken } from "../../presenters/apiToken.js";
-import { limits } from "../../api/limits.js";
+import { limits, perUser } from "../../api/limits.js";
+import { unlockApiToken } from "../../commands/unlockApiToken.js";
+import { accountLocked } from "../auth/index.js";
 
 const IdParams = z.object({ id: z.uuid() });
 const sessionOnly = "Only a signed-in browser session can do this";
+const tokenOnly = "Only an API token (Authorization: Bearer) can do this";
+
+const CurrentTokenSchema = ApiTokenSchema.extend({
+  keyUnlocked: z.boolean().meta({ description: "The token carries the user's private key: it can read and reply" }),
+  passwordSet: z
+    .boolean()
+    .meta({ description: "The account has a Kuvert password (needed to unlock a key-less token)" }),
+}).meta({ id: "CurrentApiToken" });
 
 /** My sessions, sign out everywhere, my API tokens, and password change. */
 export function sessionRoutes(router: Router): void {
@@ -213,6 +223,94 @@ export function sessionRoutes(router: Router): void {
       );
       if (result.kind === "not_found") throw NotFoundError("No such token");
       ctx.status = 204;
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "get",
+      path: "/api/tokens/current",
+      summary:
+        "The API token of this request: whether it carries the private key (a Microsoft sign-in token does not until unlocked)",
+      tags: ["account"],
+      security: "token",
+      responses: {
+        200: { description: "The token", schema: CurrentTokenSchema },
+        403: { description: "`forbidden`: not a bearer request", schema: ErrorSchema },
+        429: { description: "`rate_limited`", schema: ErrorSchema },
+      },
+      before: [authenticated(), perUser("token-current-user", limits.apiUser)],
+    },
+    async (ctx) => {
+      const auth = authState(ctx);
+      if (auth.via !== "token" || !auth.tokenId || !auth.tokenKey) throw appError("forbidden", tokenOnly);
+      const current = await currentApiToken(auth.tokenId, auth.tokenKey);
+      if (!current) throw appError("invalid_token");
+      ctx.body = {
+        ...presentApiToken(current.row),
+        keyUnlocked: current.keyUnlocked,
+        passwordSet: auth.user.passwordHash !== null,
+      };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "post",
+      path: "/api/tokens/current/unlock",
+      summary:
+        "Unlock my private key for this API token with my Kuvert password (the add-in's read pane after Microsoft sign-in); lasts as long as the token",
+      tags: ["account"],
+      security: "token",
+      body: z.object({ password: z.string().min(1).max(1024) }),
+      responses: {
+        200: { description: "The token now carries the key", schema: z.object({ keyUnlocked: z.literal(true) }) },
+        401: { description: "`invalid_token` (unknown, expired or revoked meanwhile)", schema: ErrorSchema },
+        403: {
+          description:
+            "`invalid_password` (counts toward the account's lockout), or `forbidden` (not a bearer request)",
+          schema: ErrorSchema,
+        },
+        409: {
+          description:
+            "`password_not_set` (the account has no Kuvert password: choose one in the secure mailbox), `key_unavailable` (sign in to the secure mailbox once)",
+          schema: ErrorSchema,
+        },
+        423: {
+          description:
+            "`account_locked` (Retry-After while a temporary lock lasts); a lock reached here revokes the token",
+          schema: ErrorSchema,
+        },
+        429: { description: "`rate_limited`, with Retry-After", schema: ErrorSchema },
+      },
+      before: [authenticated(), perUser("token-unlock", limits.tokenUnlockUser)],
+    },
+    async (ctx, { body }) => {
+      const auth = authState(ctx);
+      if (auth.via !== "token" || !auth.tokenId || !auth.tokenKey) throw appError("forbidden", tokenOnly);
+      const result = await unlockApiToken({
+        userId: auth.user.id,
+        tokenId: auth.tokenId,
+        tokenKey: auth.tokenKey,
+        password: body.password,
+        meta: requestMeta(ctx),
+      });
+      if (result.kind === "wrong_password") throw appError("invalid_password", "The password is wrong");
+      if (result.kind === "locked") throw accountLocked(result.retryAfterSeconds);
+      if (result.kind === "password_not_set")
+        throw appError(
+          "password_not_set",
+          "The account has no Kuvert password yet. Choose one in the secure mailbox (Forgot password), then unlock here.",
+        );
+      if (result.kind === "key_unavailable")
+        throw appError(
+          "key_unavailable",
+          "Your key cannot be unlocked here yet. Sign in to the secure mailbox once with your password, then try again.",
+        );
+      if (result.kind === "token_gone") throw appError("invalid_token");
+      ctx.body = { keyUnlocked: true };
     },
   );
 }

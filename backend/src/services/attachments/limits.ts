@@ -1,9 +1,10 @@
 import { Transform, type TransformCallback } from "node:stream";
 import { appError } from "../../errors.js";
 import { env } from "../../env.js";
-import { Organisation, type OrgPolicy } from "../../models/Organisation.js";
+import type { OrgPolicy } from "../../models/Organisation.js";
 import type { User } from "../../models/User.js";
 import { PROFESSIONAL_ATTACHMENT_BYTES } from "../messages/plans.js";
+import { policiesFor } from "../orgPolicies.js";
 
 const MB = 1024 * 1024;
 
@@ -26,9 +27,7 @@ export function attachmentLimitBytes(policy: OrgPolicy | null): number {
 
 /** The largest attachment `user` may upload (their organisation's policy; the plan's without one). */
 export async function attachmentLimitFor(user: User): Promise<number> {
-  if (!user.organisationId) return attachmentLimitBytes(null);
-  const org = await Organisation.findByPk(user.organisationId, { attributes: ["id", "policy"] });
-  return attachmentLimitBytes(org?.policy ?? null);
+  return attachmentLimitBytes(await policiesFor(user.organisationId));
 }
 
 export const AttachmentTooLargeError = (limit: number) =>

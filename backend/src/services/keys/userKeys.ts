@@ -384,6 +384,30 @@ export async function sealSessionKeyForToken(
   return plain ? sealForSession(tokenBinding(tokenId), tokenKey, plain) : null;
 }
 
+/**
+ * Seals `key` (opened with the password, never from escrow) into a live API token: the add-in's
+ * read pane unlocking a key-less token (Microsoft sign-in). Same construction and binding
+ * (`token:<id>` under the token key) as a token minted from a session, so only this token's
+ * secret opens it. False when the token was revoked meanwhile (nothing is written then).
+ */
+export async function sealKeyForToken(
+  t: Transaction,
+  tokenId: string,
+  tokenKey: Buffer,
+  key: jose.JWK.Key,
+): Promise<boolean> {
+  const plain = Buffer.from(JSON.stringify(key.toJSON(true)));
+  try {
+    const [sealed] = await ApiToken.update(
+      { privateKeySealed: sealForSession(tokenBinding(tokenId), tokenKey, plain) },
+      { where: { id: tokenId, revokedAt: null }, transaction: t },
+    );
+    return sealed === 1;
+  } finally {
+    plain.fill(0);
+  }
+}
+
 /** The private key sealed in an API token, or null (revoked or key-less token, wrong key, tampered). */
 export async function tokenPrivateKey(tokenId: string, tokenKey: Buffer): Promise<jose.JWK.Key | null> {
   const row = await ApiToken.findOne({

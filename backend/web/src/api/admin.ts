@@ -222,8 +222,23 @@ export interface ImportProblem {
   reason: string;
 }
 
+/** GET /api/admin/invitations: a page, newest first. */
+export interface AdminInvitationPage {
+  invitations: AdminInvitation[];
+  /** Pass as `after` for the next page; null on the last page. */
+  next: string | null;
+  /** Invitations matching the status filter, on all pages. */
+  total: number;
+}
+
+export interface AdminInvitationQuery {
+  status?: AdminInvitation["status"];
+  after?: string;
+  limit?: number;
+}
+
 export const invitationApi = {
-  list: () => api.get<{ invitations: AdminInvitation[] }>("/api/admin/invitations"),
+  list: (params: AdminInvitationQuery = {}) => api.get<AdminInvitationPage>(`/api/admin/invitations${query(params)}`),
   invite: (body: { email: string; mobile: string; name?: string; role: AdminInvitation["role"] }) =>
     api.post<{ invitation: AdminInvitation }>("/api/admin/invitations", body),
   importCsv: async (file: Uint8Array<ArrayBuffer>) => {

@@ -301,6 +301,9 @@ export interface MessageSource {
   get(id: string): Promise<Message>;
   reveal(id: string): Promise<Message>;
   thread(id: string): Promise<{ threadId: string; messages: ThreadMessage[] }>;
+  /** ID check (F4): the code goes to the signed-in person's phone, also for a shared mailbox's message. */
+  sendIdCheckCode(id: string): Promise<{ mobile: string | null }>;
+  verifyIdCheck(id: string, code: string): Promise<{ verified: true }>;
 }
 
 function sendBody(input: SendInput): Record<string, unknown> {
@@ -331,6 +334,10 @@ export const sharedApi = {
     reveal: (id) => api.post<Message>(`/api/mailboxes/${mailboxId}/messages/${id}/reveal`, {}),
     thread: (id) =>
       api.get<{ threadId: string; messages: ThreadMessage[] }>(`/api/mailboxes/${mailboxId}/messages/${id}/thread`),
+    sendIdCheckCode: (id) =>
+      api.post<{ mobile: string | null }>(`/api/mailboxes/${mailboxId}/messages/${id}/id-check`, {}),
+    verifyIdCheck: (id, code) =>
+      api.post<{ verified: true }>(`/api/mailboxes/${mailboxId}/messages/${id}/id-check/verify`, { code }),
   }),
   send: (mailboxId: string, input: SendInput) =>
     api.post<{ id: string; threadId: string }>(`/api/mailboxes/${mailboxId}/messages`, sendBody(input)),

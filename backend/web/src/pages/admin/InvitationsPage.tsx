@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useState, type ChangeEvent, type FormEvent } from "react";
-import { ChoiceGroup, DefaultButton, PrimaryButton, Spinner, TextField } from "@fluentui/react";
+import { useCallback, useEffect, useRef, useState, type ChangeEvent, type FormEvent } from "react";
+import { ChoiceGroup, DefaultButton, Dropdown, PrimaryButton, Spinner, TextField } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client.js";
-import { invitationApi, type AdminInvitation, type ImportProblem } from "../../api/admin.js";
+import { invitationApi, type AdminInvitation, type AdminInvitationPage, type ImportProblem } from "../../api/admin.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
 import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
@@ -16,14 +16,21 @@ const badgeClass: Record<AdminInvitation["status"], string> = {
   revoked: "",
 };
 
+const PAGE_SIZE = 50;
+const statuses = ["pending", "accepted", "declined", "expired", "revoked"] as const;
+
 /**
  * Invitations (F23, issue 10): the organisation's invitations with their status, a form to
  * invite one person, a CSV import with a report of every bad row (nothing is imported then),
- * and resend and revoke for open invitations.
+ * and resend and revoke for open invitations. The list pages like *Users* (50 to a page,
+ * Previous and Next, keyset cursors) and filters by status.
  */
 export function InvitationsPage() {
   const { t, i18n } = useTranslation();
-  const [list, setList] = useState<AdminInvitation[] | null>(null);
+  const [status, setStatus] = useState<AdminInvitation["status"] | undefined>(undefined);
+  // Keyset paging: the cursors of the pages before this one, and this page's own cursor.
+  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
+  const [page, setPage] = useState<AdminInvitationPage | null>(null);
   const [loadError, setLoadError] = useState<unknown>(null);
   const [email, setEmail] = useState("");
   const [mobile, setMobile] = useState("");
@@ -34,17 +41,25 @@ export function InvitationsPage() {
   const [done, setDone] = useState<string | null>(null);
   const [problems, setProblems] = useState<ImportProblem[] | null>(null);
 
+  const after = cursors[cursors.length - 1];
+  // Only the newest request fills the list: an older answer arriving late must not overwrite it.
+  const latest = useRef(0);
   const load = useCallback(async () => {
+    const request = ++latest.current;
     try {
-      setList((await invitationApi.list()).invitations);
+      const result = await invitationApi.list({ status, after, limit: PAGE_SIZE });
+      if (request !== latest.current) return;
+      setPage(result);
       setLoadError(null);
     } catch (err) {
-      setLoadError(err);
+      if (request === latest.current) setLoadError(err);
     }
-  }, []);
+  }, [status, after]);
   useEffect(() => {
     void load();
   }, [load]);
+  // A new filter starts from the first page.
+  useEffect(() => setCursors([undefined]), [status]);
 
   const run = async (fn: () => Promise<string>) => {
     setBusy(true);
@@ -75,6 +90,7 @@ export function InvitationsPage() {
       setEmail("");
       setMobile("");
       setName("");
+      setCursors([undefined]);
       return t("admin.invitations.sent", { email: r.invitation.email });
     });
   };
@@ -86,6 +102,7 @@ export function InvitationsPage() {
     void run(async () => {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const r = await invitationApi.importCsv(bytes);
+      setCursors([undefined]);
       return t("admin.invitations.imported", { count: r.invitations.length });
     });
   };
@@ -96,6 +113,7 @@ export function InvitationsPage() {
       return t(`admin.invitations.done.${action}`, { email: inv.email });
     });
 
+  const pageStart = (cursors.length - 1) * PAGE_SIZE;
   const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language === "sv" ? "sv-SE" : "en-GB");
 
   return (
@@ -177,11 +195,24 @@ export function InvitationsPage() {
         ) : null}
       </SettingsCard>
       <SettingsCard id="invitations" title={t("admin.invitations.title")} lead={t("admin.invitations.lead")}>
+        <div className={adminClasses.filters} role="search" aria-label={t("admin.invitations.filterLabel")}>
+          <Dropdown
+            label={t("admin.invitations.statusFilter")}
+            selectedKey={status ?? "all"}
+            onChange={(_e, o) => setStatus(o?.key === "all" ? undefined : (o?.key as AdminInvitation["status"]))}
+            options={[
+              { key: "all", text: t("admin.users.all") },
+              ...statuses.map((s) => ({ key: s, text: t(`admin.invitations.statuses.${s}`) })),
+            ]}
+            data-testid="invitations-status"
+            className={adminClasses.filter}
+          />
+        </div>
         <SettingsError error={loadError} />
-        {!list && !loadError ? <Spinner label={t("common.loading")} /> : null}
-        {list ? (
+        {!page && !loadError ? <Spinner label={t("common.loading")} /> : null}
+        {page ? (
           <div data-testid="invitations-list">
-            {list.length > 0 ? (
+            {page.invitations.length > 0 ? (
               <table className={settingsClasses.table} data-testid="invitations-table">
                 <caption className="visually-hidden">{t("admin.invitations.title")}</caption>
                 <thead>
@@ -196,7 +227,7 @@ export function InvitationsPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {list.map((inv) => {
+                  {page.invitations.map((inv) => {
                     const open = inv.status === "pending" || inv.status === "expired";
                     return (
                       <tr key={inv.id} data-testid="invitation-row" data-email={inv.email}>
@@ -246,8 +277,35 @@ export function InvitationsPage() {
                 </tbody>
               </table>
             ) : (
-              <p data-testid="invitations-none">{t("admin.invitations.none")}</p>
+              <p data-testid="invitations-none">
+                {status ? t("admin.invitations.noneWithStatus") : t("admin.invitations.none")}
+              </p>
             )}
+            <div className={adminClasses.paging}>
+              <span aria-live="polite" data-testid="invitations-range">
+                {page.invitations.length > 0
+                  ? t("admin.invitations.range", {
+                      from: pageStart + 1,
+                      to: pageStart + page.invitations.length,
+                      total: page.total,
+                    })
+                  : ""}
+              </span>
+              <DefaultButton
+                onClick={() => setCursors((c) => c.slice(0, -1))}
+                disabled={cursors.length <= 1}
+                data-testid="invitations-previous"
+              >
+                {t("admin.users.previous")}
+              </DefaultButton>
+              <DefaultButton
+                onClick={() => setCursors((c) => [...c, page.next ?? undefined])}
+                disabled={!page.next}
+                data-testid="invitations-next"
+              >
+                {t("admin.users.next")}
+              </DefaultButton>
+            </div>
           </div>
         ) : null}
       </SettingsCard>

@@ -1,13 +1,5 @@
 import { useEffect, useState, type FormEvent } from "react";
-import {
-  Checkbox,
-  DefaultButton,
-  MessageBar,
-  MessageBarType,
-  PrimaryButton,
-  Spinner,
-  TextField,
-} from "@fluentui/react";
+import { DefaultButton, MessageBar, MessageBarType, PrimaryButton, Spinner } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../../api/client.js";
@@ -16,9 +8,8 @@ import { CenteredCard } from "../../components/CenteredCard.js";
 import { OneTimeCodeField } from "../../components/OneTimeCodeField.js";
 import { cleanCode } from "../../components/useAction.js";
 import { MailError } from "../mailbox/mailErrors.js";
-import { PasswordRules } from "../../components/PasswordRules.js";
+import { SetPasswordStep } from "../../components/SetPasswordStep.js";
 import { formClasses } from "../../components/formStyles.js";
-import { passwordRulesOk } from "../../passwordRules.js";
 import { useSession } from "../../session/SessionContext.js";
 
 type Step = "loading" | "answer" | "code" | "password" | "joined" | "declined" | "refused";
@@ -134,9 +125,7 @@ export function InvitationPage() {
       setStep(r.next === "sign_in" ? "joined" : "password");
     });
   };
-  const handleComplete = (e: FormEvent) => {
-    e.preventDefault();
-    if (!passwordRulesOk(password) || !terms) return;
+  const handleComplete = () => {
     void run(async () => {
       await invitationJourneyApi.complete(token, password, true);
       setPassword("");
@@ -265,40 +254,20 @@ export function InvitationPage() {
         </form>
       ) : null}
       {step === "password" ? (
-        <form className={formClasses.form} onSubmit={handleComplete} noValidate>
-          <p className={formClasses.lead}>{t("mail.invitation.passwordLead")}</p>
-          <input type="email" autoComplete="username" value={invitation?.email ?? ""} readOnly hidden />
-          <TextField
-            label={t("mail.recipient.password")}
-            type="password"
-            canRevealPassword
-            revealPasswordAriaLabel={t("signIn.showPassword")}
-            value={password}
-            onChange={(_, v) => setPassword(v ?? "")}
-            autoComplete="new-password"
-            aria-describedby="invitation-password-rules"
-            autoFocus
-            required
-            data-testid="invitation-password"
-          />
-          <PasswordRules password={password} id="invitation-password-rules" />
-          <Checkbox
-            label={t("mail.recipient.acceptTerms")}
-            checked={terms}
-            onChange={(_, v) => setTerms(!!v)}
-            data-testid="invitation-terms"
-          />
-          <MailError error={error} />
-          <div className={formClasses.actions}>
-            <PrimaryButton
-              type="submit"
-              disabled={busy || !terms || !passwordRulesOk(password)}
-              data-testid="invitation-complete"
-            >
-              {t("mail.invitation.complete")}
-            </PrimaryButton>
-          </div>
-        </form>
+        <SetPasswordStep
+          lead={t("mail.invitation.passwordLead")}
+          username={invitation?.email ?? ""}
+          password={password}
+          onPasswordChange={setPassword}
+          terms={terms}
+          onTermsChange={setTerms}
+          error={<MailError error={error} />}
+          busy={busy}
+          submitLabel={t("mail.invitation.complete")}
+          onSubmit={handleComplete}
+          testIdPrefix="invitation"
+          submitTestId="invitation-complete"
+        />
       ) : null}
     </CenteredCard>
   );

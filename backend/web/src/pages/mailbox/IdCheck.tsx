@@ -1,11 +1,20 @@
 import { useState, type FormEvent } from "react";
 import { DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
-import { messagesApi } from "../../api/messages.js";
+import { messagesApi, type MessageSource } from "../../api/messages.js";
 import { MailError } from "./mailErrors.js";
 
 /** ID check (F4): the message opens after an SMS code, once per session. */
-export function IdCheck({ messageId, onPassed }: { messageId: string; onPassed(): void }) {
+export function IdCheck({
+  messageId,
+  onPassed,
+  source = messagesApi,
+}: {
+  messageId: string;
+  onPassed(): void;
+  /** A shared mailbox's messages check through the mailbox (the code still goes to the member). */
+  source?: Pick<MessageSource, "sendIdCheckCode" | "verifyIdCheck">;
+}) {
   const { t } = useTranslation();
   const [sent, setSent] = useState<{ mobile: string | null } | null>(null);
   const [code, setCode] = useState("");
@@ -16,7 +25,7 @@ export function IdCheck({ messageId, onPassed }: { messageId: string; onPassed()
     setBusy(true);
     setError(null);
     try {
-      setSent(await messagesApi.sendIdCheckCode(messageId));
+      setSent(await source.sendIdCheckCode(messageId));
     } catch (err) {
       setError(err);
     } finally {
@@ -30,7 +39,7 @@ export function IdCheck({ messageId, onPassed }: { messageId: string; onPassed()
     setBusy(true);
     setError(null);
     try {
-      await messagesApi.verifyIdCheck(messageId, code.replace(/\s+/g, ""));
+      await source.verifyIdCheck(messageId, code.replace(/\s+/g, ""));
       onPassed();
     } catch (err) {
       setError(err);

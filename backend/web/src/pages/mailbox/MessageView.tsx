@@ -253,7 +253,7 @@ export function MessageView({
     <article className={classes.view} aria-labelledby="message-subject" data-testid="message-view">
       <Toolbar items={commands} label={t("mail.view.actions")} />
       {error instanceof ApiError && error.id === "id_check_required" ? (
-        <IdCheck messageId={messageId} onPassed={() => void load()} />
+        <IdCheck messageId={messageId} source={source} onPassed={() => void load()} />
       ) : error ? (
         <MailError error={error} />
       ) : null}

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { Checkbox, DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField } from "@fluentui/react";
+import { DefaultButton, MessageBar, MessageBarType, PrimaryButton } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../../api/client.js";
@@ -9,9 +9,8 @@ import { EmailStepForm } from "../../components/EmailStepForm.js";
 import { OneTimeCodeField } from "../../components/OneTimeCodeField.js";
 import { cleanCode } from "../../components/useAction.js";
 import { MailError } from "../mailbox/mailErrors.js";
-import { PasswordRules } from "../../components/PasswordRules.js";
+import { SetPasswordStep } from "../../components/SetPasswordStep.js";
 import { formClasses } from "../../components/formStyles.js";
-import { passwordRulesOk } from "../../passwordRules.js";
 import { useSession } from "../../session/SessionContext.js";
 
 type Step = "email" | "code" | "password" | "sign_in" | "gone" | "invalid";
@@ -117,9 +116,7 @@ export function RecipientPage({ shared = false }: { shared?: boolean }) {
     }
   };
 
-  const handleRegister = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!passwordRulesOk(password) || !terms) return;
+  const handleRegister = async () => {
     setBusy(true);
     setError(null);
     try {
@@ -240,43 +237,21 @@ export function RecipientPage({ shared = false }: { shared?: boolean }) {
         </form>
       ) : null}
       {step === "password" ? (
-        <form className={formClasses.form} onSubmit={handleRegister} noValidate>
-          <p className={formClasses.lead}>{t("mail.recipient.passwordLead")}</p>
-          <input type="email" autoComplete="username" value={email.trim()} readOnly hidden />
-          <TextField
-            label={t("mail.recipient.password")}
-            type="password"
-            canRevealPassword
-            revealPasswordAriaLabel={t("signIn.showPassword")}
-            value={password}
-            onChange={(_, v) => setPassword(v ?? "")}
-            autoComplete="new-password"
-            aria-describedby="recipient-password-rules"
-            autoFocus
-            required
-            data-testid="recipient-password"
-          />
-          <PasswordRules password={password} id="recipient-password-rules" />
-          <Checkbox
-            label={t("mail.recipient.acceptTerms")}
-            checked={terms}
-            onChange={(_, v) => setTerms(!!v)}
-            data-testid="recipient-terms"
-          />
-          <p className={formClasses.lead} style={{ fontSize: 14 }}>
-            {t("mail.recipient.termsSummary")}
-          </p>
-          <MailError error={error} />
-          <div className={formClasses.actions}>
-            <PrimaryButton
-              type="submit"
-              disabled={busy || !terms || !passwordRulesOk(password)}
-              data-testid="recipient-register"
-            >
-              {t("mail.recipient.register")}
-            </PrimaryButton>
-          </div>
-        </form>
+        <SetPasswordStep
+          lead={t("mail.recipient.passwordLead")}
+          username={email.trim()}
+          password={password}
+          onPasswordChange={setPassword}
+          terms={terms}
+          onTermsChange={setTerms}
+          termsSummary={t("mail.recipient.termsSummary")}
+          error={<MailError error={error} />}
+          busy={busy}
+          submitLabel={t("mail.recipient.register")}
+          onSubmit={() => void handleRegister()}
+          testIdPrefix="recipient"
+          submitTestId="recipient-register"
+        />
       ) : null}
     </CenteredCard>
   );
