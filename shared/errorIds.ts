@@ -117,6 +117,16 @@ export const errorCatalogue = {
     status: 422,
     message: "Your organisation's signature is required and has changed; send again to include the current one",
   },
+  notification_placeholder_missing: {
+    status: 422,
+    message: "The text must keep its placeholder (for example {code})",
+  },
+  notification_placeholder_unknown: {
+    status: 422,
+    message: "The text has a placeholder that cannot be used there",
+  },
+  logo_invalid: { status: 422, message: "The logo must be a PNG or JPEG image" },
+  logo_too_large: { status: 413, message: "The logo is too large" },
 
   // Reading
   keys_locked: { status: 403, message: "Sign in with your password to unlock your messages" },

@@ -43,7 +43,15 @@ async function newPage(
   language?: "en",
 ): Promise<Page> {
   const context = await browser.newContext({ baseURL, viewport, deviceScaleFactor: 1 });
-  if (language) await context.addInitScript(() => window.localStorage.setItem("kuvert.language", "en"));
+  // In every frame, so also in sandboxed previews (no storage there).
+  if (language)
+    await context.addInitScript(() => {
+      try {
+        window.localStorage.setItem("kuvert.language", "en");
+      } catch {
+        // a sandboxed frame
+      }
+    });
   return context.newPage();
 }
 

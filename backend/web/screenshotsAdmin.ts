@@ -11,6 +11,25 @@ import { changeOrgSignature } from "../src/commands/changeOrgSignature.js";
 import { Invitation } from "../src/models/Invitation.js";
 import { inviteUsers } from "../src/commands/inviteUsers.js";
 import { newLinkToken } from "../src/services/messages/linkTokens.js";
+import { setNotificationLogo, setNotificationTexts } from "../src/commands/changeNotificationTexts.js";
+import { PNG } from "pngjs";
+
+/** A made-up logo for the notification texts page: a blue band with a white envelope. */
+function demoLogo(): Buffer {
+  const png = new PNG({ width: 240, height: 64 });
+  for (let y = 0; y < 64; y++)
+    for (let x = 0; x < 240; x++) {
+      const i = (y * 240 + x) * 4;
+      const inEnvelope = x >= 16 && x < 64 && y >= 14 && y < 50;
+      const onFlap = inEnvelope && Math.abs(y - 14 - (x < 40 ? x - 16 : 63 - x) * 0.75) < 2;
+      const white = inEnvelope && !onFlap;
+      png.data[i] = white ? 255 : 15;
+      png.data[i + 1] = white ? 255 : 108;
+      png.data[i + 2] = white ? 255 : 189;
+      png.data[i + 3] = 255;
+    }
+  return PNG.sync.write(png);
+}
 
 interface AdminShotsProps {
   browser: Browser;
@@ -28,6 +47,18 @@ interface AdminShotsProps {
 }
 
 const desktop = { width: 1280, height: 800 };
+
+/**
+ * The notification preview is a sandboxed frame, which Chromium leaves blank in a full-page
+ * capture taller than the window: the window is made as tall as the page for the shot.
+ */
+async function tallWindow(page: Page): Promise<() => Promise<void>> {
+  const size = page.viewportSize()!;
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: size.width, height });
+  await page.waitForTimeout(700);
+  return () => page.setViewportSize(size);
+}
 const phone = { width: 360, height: 740 };
 
 /** The admin pages and a test id that shows each has loaded. */
@@ -37,6 +68,7 @@ const pages = [
   ["/admin/policies", "functions-table", "policies"],
   ["/admin/templates", "templates-list", "templates"],
   ["/admin/signature", "signature-preview", "signature"],
+  ["/admin/notifications", "notif-preview-html", "notifications"],
   ["/admin/usage", "usage-numbers", "usage"],
   ["/admin/audit", "chain-intact", "audit"],
   ["/admin/mailboxes", "mailbox-members", "mailboxes"],
@@ -74,6 +106,24 @@ export async function adminScreenshots(p: AdminShotsProps): Promise<void> {
       mode: "mandatory",
       meta,
     }),
+  );
+  // Notification texts (issue 10): the organisation's own words in Swedish and a logo.
+  await transaction((t) =>
+    setNotificationTexts(t, {
+      admin,
+      organisationId: p.organisation.id,
+      locale: "sv",
+      texts: {
+        senderName: "Sundsvalls kommun",
+        intro: "Hej!\n\n{sender} på {organisation} har skickat ett säkert meddelande till dig.",
+        footer: "Frågor? Ring kontaktcenter på 060-19 10 00, vardagar 8–17.",
+        smsRecipientCode: "Sundsvalls kommun: din kod är {code}. Den gäller i {minutes} minuter.",
+      },
+      meta,
+    }),
+  );
+  await transaction((t) =>
+    setNotificationLogo(t, { admin, organisationId: p.organisation.id, bytes: demoLogo(), meta }),
   );
   // Invitations (F23): a few in different states, and one whose link the journey shots open.
   const invited = await transaction((t) =>
@@ -120,7 +170,9 @@ export async function adminScreenshots(p: AdminShotsProps): Promise<void> {
   for (const [path, ready, name] of pages) {
     await page.goto(path);
     await page.getByTestId(ready).waitFor();
+    const restore = name === "notifications" ? await tallWindow(page) : null;
     await p.shot(page, `admin-${name}`);
+    await restore?.();
   }
   await page.goto("/admin");
   await page
@@ -163,7 +215,9 @@ export async function adminScreenshots(p: AdminShotsProps): Promise<void> {
   for (const [path, ready, name] of pages) {
     await page.goto(path);
     await page.getByTestId(ready).waitFor();
+    const restore = name === "notifications" ? await tallWindow(page) : null;
     await p.shot(page, `admin-${name}-english`);
+    await restore?.();
   }
   await page.context().close();
 
@@ -172,7 +226,9 @@ export async function adminScreenshots(p: AdminShotsProps): Promise<void> {
   for (const [path, ready, name] of pages) {
     await page.goto(path);
     await page.getByTestId(ready).waitFor();
+    const restore = name === "notifications" ? await tallWindow(page) : null;
     await p.shot(page, `admin-${name}-phone`);
+    await restore?.();
   }
   await page.context().close();
 }

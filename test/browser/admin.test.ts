@@ -16,6 +16,7 @@ const adminPages = [
   ["/admin/policies", "functions-table"],
   ["/admin/templates", "templates-list"],
   ["/admin/signature", "signature-preview"],
+  ["/admin/notifications", "notif-preview"],
   ["/admin/usage", "usage-numbers"],
   ["/admin/audit", "chain-intact"],
 ] as const;
@@ -38,7 +39,14 @@ async function expectNoSeriousAxe(page: Page, where: string): Promise<void> {
 }
 
 async function useEnglish(page: Page): Promise<void> {
-  await page.context().addInitScript(() => window.localStorage.setItem("kuvert.language", "en"));
+  // Init scripts run in every frame, the sandboxed notification preview too (no storage there).
+  await page.context().addInitScript(() => {
+    try {
+      window.localStorage.setItem("kuvert.language", "en");
+    } catch {
+      // the sandboxed preview frame
+    }
+  });
 }
 
 describe("web app: admin console (browser)", function () {

@@ -9,6 +9,8 @@ import { MailboxEntry } from "../models/MailboxEntry.js";
 import { Organisation } from "../models/Organisation.js";
 import { UserSettings } from "../models/UserSettings.js";
 import { enqueueEmails } from "../outbox/enqueue.js";
+import { loadBranding } from "../services/notificationTexts/texts.js";
+import { notificationEmail, notificationLocale } from "../services/notificationTexts/render.js";
 import { appError } from "../errors.js";
 import { userPublicKey } from "../services/keys/userKeys.js";
 import {
@@ -197,18 +199,19 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
       sender,
       resolved.map((r) => r.user),
     );
+    // The sender's organisation's notification texts and logo, in each recipient's language.
+    const branding = await loadBranding(sender.organisationId, t);
     await enqueueEmails(
       t,
       resolved.map((r, i) => ({
         to: r.user.email,
-        template: "notification",
         locale: r.user.locale,
-        vars: {
+        ...notificationEmail(branding, notificationLocale(r.user.locale), {
           subject: showSubject.has(r.user.id) && !props.encrypted ? props.subject : "",
           senderName: sender.name ?? "",
           link: `${env().PUBLIC_URL}/r/${links[i].token}`,
           expiresAt: options.expiresAt ? options.expiresAt.toISOString().slice(0, 10) : "",
-        },
+        }),
         reference: `message_recipient:${recipients[i].id}`,
       })),
     );

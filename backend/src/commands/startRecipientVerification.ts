@@ -1,6 +1,7 @@
 import type { Transaction } from "sequelize";
 import { normaliseEmail } from "../models/User.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
+import { Message } from "../models/Message.js";
 import { issueSmsCode } from "../services/smsCodes.js";
 import {
   EmailMismatchError,
@@ -41,7 +42,11 @@ export async function startRecipientVerification(
   const block = codeCheckBlock(recipient);
   if (block?.reason === "too_many_today") return { next: "wait", retryAfterSeconds: block.retryAfterSeconds };
   const mobile = recipient.mobile ?? user.mobile;
-  await issueSmsCode(t, user, recipientCodePurpose(recipient), mobile ?? undefined);
+  const message = await Message.findByPk(recipient.messageId, { attributes: ["id", "organisationId"], transaction: t });
+  await issueSmsCode(t, user, recipientCodePurpose(recipient), mobile ?? undefined, {
+    organisationId: message?.organisationId ?? null,
+    kind: "recipientCode",
+  });
   await recordAudit(t, {
     type: "recipient.code_sent",
     userId: user.id,

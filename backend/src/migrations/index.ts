@@ -27,6 +27,7 @@ import { sharedLinks } from "./20261203104000-shared-links.js";
 import { sessionIdleTimeout } from "./20261203107000-session-idle-timeout.js";
 import { directoryImport } from "./20261203111000-directory-import.js";
 import { preEncryptedUploads } from "./20261203114000-pre-encrypted-uploads.js";
+import { notificationTexts } from "./20261203110000-notification-texts.js";
 
 /** Every migration, in order. Add new ones at the end. */
 export const migrations: Migration[] = [
@@ -56,6 +57,7 @@ export const migrations: Migration[] = [
   sharedMailboxes,
   sharedLinks,
   sessionIdleTimeout,
+  notificationTexts,
   directoryImport,
   preEncryptedUploads,
 ];

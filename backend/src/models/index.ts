@@ -27,6 +27,7 @@ import { AttachmentUpload } from "./AttachmentUpload.js";
 import { SearchTerm } from "./SearchTerm.js";
 import { BlobMove } from "./BlobMove.js";
 import { Invitation } from "./Invitation.js";
+import { NotificationLogo, NotificationText } from "./NotificationText.js";
 import { SharedMailbox } from "./SharedMailbox.js";
 import { SharedMailboxMember } from "./SharedMailboxMember.js";
 import { SharedMailboxEvent, SharedMailboxKey, SharedMailboxKeyWrap } from "./SharedMailboxKey.js";
@@ -36,7 +37,7 @@ export { InboundMail };
 export { Session, ApiToken, RateLimitBucket };
 export { VerificationCode, BackupCode, Phone, UserTotp, UserSettings };
 export { Message, KeyEnvelope, MessageRecipient, MailboxEntry, Folder, Attachment, Contact, MessageIdCheck };
-export { BlobDeletion, AutoReplyLog, SearchTerm, Invitation };
+export { BlobDeletion, AutoReplyLog, SearchTerm, Invitation, NotificationText, NotificationLogo };
 export { SharedMailbox, SharedMailboxMember, SharedMailboxKey, SharedMailboxKeyWrap, SharedMailboxEvent };
 
 /** Binds every model to `sequelize`. Explicit list: add new models here. */
@@ -63,6 +64,8 @@ export function initModels(sequelize: Sequelize): void {
   MessageTemplate.initModel(sequelize);
   BlobMove.initModel(sequelize);
   Invitation.initModel(sequelize);
+  NotificationText.initModel(sequelize);
+  NotificationLogo.initModel(sequelize);
   for (const model of [SharedMailbox, SharedMailboxMember, SharedMailboxKey, SharedMailboxKeyWrap, SharedMailboxEvent])
     model.initModel(sequelize);
   User.belongsTo(Organisation, { foreignKey: "organisationId", as: "organisation" });

@@ -25,6 +25,13 @@ export interface EmailPayload {
   returnPath?: string;
   /** The template it was rendered from (not sent): the worker tells a failed notification apart. */
   template?: string;
+  /** The From display name (the organisation's sender name); the address stays MAIL_FROM's. */
+  fromName?: string;
+  /**
+   * The organisation's logo, attached inline at delivery under `cid` (read then, so the sealed
+   * payload stays small); should the logo be gone by then, its <img> is taken out of the HTML.
+   */
+  logo?: { organisationId: string; cid: string };
 }
 
 export interface SmsPayload {
@@ -82,6 +89,8 @@ export interface EnqueueEmail {
   replyTo?: string;
   /** What caused the mail ("message_recipient:<id>"), so bounces can be routed back. */
   reference?: string;
+  fromName?: string;
+  logo?: { organisationId: string; cid: string };
 }
 
 function emailPayload(mail: EnqueueEmail): EmailPayload {
@@ -98,6 +107,8 @@ function emailPayload(mail: EnqueueEmail): EmailPayload {
     headers: { "Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All", ...mail.headers },
     replyTo: mail.replyTo,
     template: mail.template,
+    ...(mail.fromName ? { fromName: mail.fromName } : {}),
+    ...(mail.logo ? { logo: mail.logo } : {}),
   };
 }
 
@@ -128,13 +139,15 @@ export interface EnqueueSms {
   locale: Locale;
   vars: TemplateVars;
   reference?: string;
+  /** Already written text (the organisation's own, placeholders filled) instead of the template. */
+  text?: string;
 }
 
 export async function enqueueSms(t: Transaction, sms: EnqueueSms): Promise<OutboxEntry> {
   return insert(
     t,
     "sms",
-    { kind: "sms", to: sms.to, message: renderSms(sms.template, sms.locale, sms.vars) },
+    { kind: "sms", to: sms.to, message: sms.text ?? renderSms(sms.template, sms.locale, sms.vars) },
     sms.reference,
   );
 }

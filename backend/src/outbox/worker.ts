@@ -10,6 +10,7 @@ import { openPayload, outboxEvents, type OutboxPayload } from "./enqueue.js";
 import { backoffMs } from "./backoff.js";
 import { clock } from "../services/clock.js";
 import { recordUndeliveredNotification } from "../commands/recordUndeliveredNotification.js";
+import { withInlineLogo } from "../services/notificationTexts/inlineLogo.js";
 
 export interface WorkerOptions {
   mail: MailTransport;
@@ -314,8 +315,8 @@ export class OutboxWorker {
       if (!entry.payload) throw new DeliveryError("payload missing", true);
       payload = openPayload(entry.payload);
       if (payload.kind === "email") {
-        const { kind: _kind, template: _template, ...mail } = payload;
-        ({ providerId } = await this.opts.mail.send(mail));
+        const { kind: _kind, template: _template, logo, ...mail } = payload;
+        ({ providerId } = await this.opts.mail.send(await withInlineLogo(mail, logo)));
       } else {
         ({ providerId } = await this.opts.sms.send({
           to: payload.to,

@@ -6,6 +6,7 @@ import { enqueueSms } from "../outbox/enqueue.js";
 import { appError } from "../errors.js";
 import { deriveKey } from "./crypto/masterKey.js";
 import { clock } from "./clock.js";
+import { customCodeSms, loadBranding, type CodeSmsKind } from "./notificationTexts/texts.js";
 
 /** A code is valid this long (SPEC S3: short-lived). */
 export const SMS_CODE_TTL_MS = 10 * 60 * 1000;
@@ -43,12 +44,15 @@ function normalise(code: string): string {
  * Issues a new code for `purpose`, invalidating any earlier one for the same user and purpose,
  * and sends it by SMS through the outbox (same transaction) to `toE164` or the user's primary
  * mobile. Returns nothing secret. Callers rate-limit issuing (per user and per IP).
+ * `brand`: the code SMS of a secure message (opening it, its ID check) is in the words of the
+ * sending organisation's notification texts when it has its own (issue 10); else the template.
  */
 export async function issueSmsCode(
   t: Transaction,
   user: User,
   purpose: SmsCodePurpose,
   toE164?: string,
+  brand?: { organisationId: string | null; kind: CodeSmsKind },
 ): Promise<void> {
   const to = toE164 ?? user.mobile;
   if (!to) throw appError("no_phone", "There is no mobile number to send a code to");
@@ -69,11 +73,16 @@ export async function issueSmsCode(
   );
   // The text names what the code is for, so a code phished for one thing is recognisable.
   const kind = purpose.split(":")[0];
+  const minutes = SMS_CODE_TTL_MS / 60_000;
+  const custom = brand
+    ? customCodeSms(await loadBranding(brand.organisationId, t), brand.kind, user.locale, { code, minutes })
+    : null;
   await enqueueSms(t, {
     to,
     template: "security-code",
     locale: user.locale,
-    vars: { code, minutes: SMS_CODE_TTL_MS / 60_000, purpose: kind },
+    vars: { code, minutes, purpose: kind },
+    ...(custom ? { text: custom } : {}),
   });
 }
 

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { PNG } from "pngjs";
 import { ApiClient } from "../../support/server.js";
 import { signIn } from "../../support/auth.js";
 import { buildOrganisation, buildUser } from "../../support/factories.js";
@@ -9,6 +10,7 @@ import { OutboxEntry } from "../../../backend/src/models/OutboxEntry.js";
 import { Session } from "../../../backend/src/models/Session.js";
 import { User } from "../../../backend/src/models/User.js";
 import { Invitation } from "../../../backend/src/models/Invitation.js";
+import { NotificationLogo, NotificationText } from "../../../backend/src/models/NotificationText.js";
 import { transaction } from "../../../backend/src/db.js";
 import { inviteUsers } from "../../../backend/src/commands/inviteUsers.js";
 
@@ -75,6 +77,32 @@ const calls: Call[] = [
     body: { html: "<p>{organisation}</p>" },
     ownScope: true,
   },
+  {
+    method: "GET",
+    route: "/api/admin/notification-texts",
+    path: () => "/api/admin/notification-texts",
+    ownScope: true,
+  },
+  ...["PUT", "DELETE"].map((method): Call => ({
+    method: method as "PUT" | "DELETE",
+    route: "/api/admin/notification-texts/:lang",
+    path: () => "/api/admin/notification-texts/sv",
+    body: method === "PUT" ? { footer: "Matrix footer {organisation}" } : undefined,
+    ownScope: true,
+  })),
+  {
+    method: "DELETE",
+    route: "/api/admin/notification-texts/logo",
+    path: () => "/api/admin/notification-texts/logo",
+    ownScope: true,
+  },
+  {
+    method: "POST",
+    route: "/api/admin/notification-texts/preview",
+    path: () => "/api/admin/notification-texts/preview",
+    body: { locale: "en", texts: { intro: "Hi {sender}" } },
+    ownScope: true,
+  },
   { method: "GET", route: "/api/admin/invitations", path: () => "/api/admin/invitations", ownScope: true },
   {
     method: "POST",
@@ -114,6 +142,8 @@ const elsewhere = new Set([
   "DELETE /api/admin/templates/:id",
   // The import takes a CSV body, not JSON: its refusals are checked on their own below.
   "POST /api/admin/invitations/import",
+  // The logo upload takes an image body: checked on its own below.
+  "PUT /api/admin/notification-texts/logo",
   // Shared mailboxes: test/backend/mailboxes/sharedMailboxes.test.ts refuses them the same way.
   "GET /api/admin/mailboxes",
   "POST /api/admin/mailboxes",
@@ -144,6 +174,8 @@ describe("admin console: refusals over every /api/admin route (staff 403, other 
       outbox: await OutboxEntry.count(),
       invitation: JSON.stringify(await Invitation.findByPk(invitationId)),
       invitations: await Invitation.count(),
+      notificationTexts: JSON.stringify(await NotificationText.findAll({ where: { organisationId: org.id } })),
+      logo: JSON.stringify(await NotificationLogo.findByPk(org.id)),
     });
   }
 
@@ -185,6 +217,24 @@ describe("admin console: refusals over every /api/admin route (staff 403, other 
     const byStaff = await staff.request("POST", "/api/admin/invitations/import", csv, headers);
     expect(byStaff.status).to.equal(403);
     expect(byStaff.body.error).to.equal("forbidden");
+    expect(await snapshot(), "nothing changed by the refused calls").to.equal(before);
+  });
+
+  it("PUT /api/admin/notification-texts/logo (image)", async () => {
+    // This organisation has texts and a logo, so a refused reset or removal would show.
+    const adminApi = await signIn(await buildUser({ organisation: org, role: "admin" }));
+    const logo = new PNG({ width: 2, height: 2 });
+    const png = PNG.sync.write(logo);
+    const headers = { "Content-Type": "image/png" };
+    expect((await adminApi.request("PUT", "/api/admin/notification-texts/logo", png, headers)).status).to.equal(200);
+    expect((await adminApi.put("/api/admin/notification-texts/en", { footer: "Own footer" })).status).to.equal(200);
+    const before = await snapshot();
+    expect((await anonymous.request("PUT", "/api/admin/notification-texts/logo", png, headers)).status).to.equal(401);
+    const byStaff = await staff.request("PUT", "/api/admin/notification-texts/logo", png, headers);
+    expect(byStaff.status).to.equal(403);
+    expect(byStaff.body.error).to.equal("forbidden");
+    const byOther = await otherAdmin.request("PUT", "/api/admin/notification-texts/logo", png, headers);
+    expect(byOther.status, "their own organisation's logo").to.equal(200);
     expect(await snapshot(), "nothing changed by the refused calls").to.equal(before);
   });
 

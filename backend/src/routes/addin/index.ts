@@ -98,7 +98,7 @@ export function addinRoutes(router: Router): void {
       const user = currentUser(ctx);
       const message = await messageById(query.messageId);
       if (!mayGetSenderNotification(user, message)) throw NotFoundError();
-      const notification = senderNotification(user, message, query.locale);
+      const notification = await senderNotification(user, message, query.locale);
       ctx.body = { subject: notification.subject, html: notification.html, link: notification.link };
     },
   );

@@ -8,6 +8,7 @@ import { adminSignatureRoutes } from "./signature.js";
 import { adminInvitationRoutes } from "./invitations.js";
 import { adminMailboxRoutes } from "./mailboxes.js";
 import { adminDirectoryRoutes } from "./directory.js";
+import { adminNotificationTextRoutes } from "./notificationTexts.js";
 
 /** The admin console's API (issue 10): /api/admin/…, admins of an organisation only. */
 export function adminRoutes(router: Router): void {
@@ -20,4 +21,5 @@ export function adminRoutes(router: Router): void {
   adminInvitationRoutes(router);
   adminMailboxRoutes(router);
   adminDirectoryRoutes(router);
+  adminNotificationTextRoutes(router);
 }

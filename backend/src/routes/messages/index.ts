@@ -100,7 +100,7 @@ export function messageRoutes(router: Router): void {
         })),
         ...(result.sharedToken
           ? {
-              notification: senderNotification(user, result.message, body.notificationLocale ?? "sv", {
+              notification: await senderNotification(user, result.message, body.notificationLocale ?? "sv", {
                 sharedToken: result.sharedToken,
               }),
             }

@@ -14,12 +14,40 @@ export interface OutgoingEmail {
   replyTo?: string;
   /** The SMTP envelope sender (MAIL FROM) when it differs from From: the e-mail's return path. */
   returnPath?: string;
+  /** The From display name instead of MAIL_FROM's own (the address stays MAIL_FROM's). */
+  fromName?: string;
+  /** Inline images the HTML refers to as cid:… (the organisation's logo). */
+  inline?: Array<{ cid: string; contentType: string; filename: string; content: Buffer }>;
 }
 
-/** nodemailer's message options: From, and the envelope when the e-mail has its own return path. */
+/** The address in MAIL_FROM ("Kuvert <no-reply@x.se>" → "no-reply@x.se"). */
+export function addressOf(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1]?.trim() ?? from.trim();
+}
+
+/**
+ * nodemailer's message options: From (with the organisation's display name when it has one;
+ * nodemailer quotes and encodes it), inline images, and the envelope when the e-mail has its own
+ * return path.
+ */
 function messageOptions(mail: OutgoingEmail, from: string) {
-  const { returnPath, ...rest } = mail;
-  return { ...rest, from, ...(returnPath ? { envelope: { from: returnPath, to: mail.to } } : {}) };
+  const { returnPath, fromName, inline, ...rest } = mail;
+  return {
+    ...rest,
+    from: fromName ? { name: fromName, address: addressOf(from) } : from,
+    ...(inline?.length
+      ? {
+          attachments: inline.map((a) => ({
+            cid: a.cid,
+            filename: a.filename,
+            contentType: a.contentType,
+            content: a.content,
+            contentDisposition: "inline" as const,
+          })),
+        }
+      : {}),
+    ...(returnPath ? { envelope: { from: returnPath, to: mail.to } } : {}),
+  };
 }
 
 export interface MailTransport {

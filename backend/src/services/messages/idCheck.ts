@@ -60,7 +60,10 @@ export async function sendIdCheckCode(
 ): Promise<string | null> {
   const mobile = await idCheckNumber(t, user, recipient);
   if (!mobile) throw appError("no_phone", "There is no verified primary phone to send the ID-check code to");
-  await issueSmsCode(t, user, idCheckPurpose(message.id), mobile);
+  await issueSmsCode(t, user, idCheckPurpose(message.id), mobile, {
+    organisationId: message.organisationId,
+    kind: "idCheck",
+  });
   return maskPhone(mobile);
 }
 

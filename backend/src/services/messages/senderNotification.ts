@@ -2,6 +2,7 @@ import { env } from "../../env.js";
 import type { Message } from "../../models/Message.js";
 import type { User } from "../../models/User.js";
 import { renderEmail } from "../templates.js";
+import { loadBranding, notificationBranding } from "../notificationTexts/texts.js";
 
 export interface SenderNotification {
   subject: string;
@@ -16,21 +17,26 @@ export interface SenderNotification {
  * The caller has checked that `sender` sent `message` (policies/messages.ts). With the shared
  * token (the pane sends the item itself, issue 12) the link is /m/{token}, which works for every
  * recipient after they identify themselves; otherwise the sender's web mailbox copy.
+ * The organisation's introduction and footer apply; its logo does not (the item is sent from
+ * Outlook, where no inline attachment of ours can go with it) and neither does its sender name.
  */
-export function senderNotification(
+export async function senderNotification(
   sender: User,
   message: Message,
   locale: "sv" | "en",
   opts: { sharedToken?: string } = {},
-): SenderNotification {
+): Promise<SenderNotification> {
   const link = opts.sharedToken
     ? `${env().PUBLIC_URL}/m/${opts.sharedToken}`
     : `${env().PUBLIC_URL}/mailbox/inbox/${message.id}`;
+  const branding = await loadBranding(sender.organisationId);
+  const branded = notificationBranding(branding, locale, sender.name ?? "", { inlineLogo: false });
   const rendered = renderEmail("notification", locale, {
     subject: "",
     senderName: sender.name ?? "",
     link,
     expiresAt: message.expiresAt ? message.expiresAt.toISOString().slice(0, 10) : "",
+    ...branded.vars,
   });
   return { subject: rendered.subject, html: rendered.html, link };
 }

@@ -332,3 +332,42 @@ export const directoryApi = {
   apply: (body: { groupId: string; invite: string[]; update: string[]; deactivate: string[] }) =>
     api.post<DirectoryApplyResult>("/api/admin/directory/apply", body),
 };
+
+export type NotificationLocale = "sv" | "en";
+export const notificationTextFields = ["senderName", "intro", "footer", "smsRecipientCode", "smsIdCheck"] as const;
+export type NotificationTextField = (typeof notificationTextFields)[number];
+export type NotificationTexts = Record<NotificationTextField, string | null>;
+
+/** GET /api/admin/notification-texts: the organisation's texts (null = default), the defaults, the logo. */
+export interface AdminNotificationTexts {
+  texts: Record<NotificationLocale, NotificationTexts>;
+  defaults: Record<NotificationLocale, Record<NotificationTextField, string>>;
+  rules: Record<
+    NotificationTextField,
+    { maxLength: number; multiline: boolean; allowed: string[]; required: string[] }
+  >;
+  logo: { contentType: string; width: number; height: number; bytes: number; dataUrl: string } | null;
+  logoLimits: { maxBytes: number; maxWidth: number; maxHeight: number; contentTypes: string[] };
+}
+
+export interface NotificationPreview {
+  email: { subject: string; html: string; text: string; fromName: string };
+  sms: { recipientCode: string; idCheck: string };
+}
+
+export const notificationTextsApi = {
+  get: () => api.get<AdminNotificationTexts>("/api/admin/notification-texts"),
+  save: (locale: NotificationLocale, texts: NotificationTexts) =>
+    api.put<AdminNotificationTexts>(`/api/admin/notification-texts/${locale}`, texts),
+  reset: (locale: NotificationLocale) => api.delete<AdminNotificationTexts>(`/api/admin/notification-texts/${locale}`),
+  preview: (locale: NotificationLocale, texts: NotificationTexts) =>
+    api.post<NotificationPreview>("/api/admin/notification-texts/preview", { locale, texts }),
+  uploadLogo: async (bytes: Uint8Array<ArrayBuffer>, contentType: string) => {
+    const res = await api.send("PUT", "/api/admin/notification-texts/logo", {
+      bytes,
+      headers: { "Content-Type": contentType },
+    });
+    return (await res.json()) as AdminNotificationTexts;
+  },
+  removeLogo: () => api.delete<AdminNotificationTexts>("/api/admin/notification-texts/logo"),
+};

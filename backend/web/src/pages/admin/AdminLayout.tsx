@@ -6,8 +6,7 @@ import { NotFoundPage } from "../NotFoundPage.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
 
 /**
- * The admin console's pages, in navigation order. Notification texts (issue 10, a later part) take their place in
- * this list when they are built; nothing is shown for them before they work.
+ * The admin console's pages, in navigation order.
  */
 export const adminSections = [
   { key: "users", to: "/admin", end: true },
@@ -15,6 +14,7 @@ export const adminSections = [
   { key: "policies", to: "/admin/policies", end: false },
   { key: "templates", to: "/admin/templates", end: false },
   { key: "signature", to: "/admin/signature", end: false },
+  { key: "notifications", to: "/admin/notifications", end: false },
   { key: "usage", to: "/admin/usage", end: false },
   { key: "audit", to: "/admin/audit", end: false },
   { key: "mailboxes", to: "/admin/mailboxes", end: false },

@@ -8,3 +8,4 @@ export { SignaturePage } from "./SignaturePage.js";
 export { InvitationsPage } from "./InvitationsPage.js";
 export { MailboxesPage } from "./MailboxesPage.js";
 export { DirectoryPage } from "./DirectoryPage.js";
+export { NotificationTextsPage } from "./NotificationTextsPage.js";

@@ -29,6 +29,11 @@ export const adminRoutes: RouteObject[] = [
       { path: "policies", ...page((p) => p.PoliciesPage), handle: { titleKey: "admin.nav.policies" } },
       { path: "templates", ...page((p) => p.TemplatesPage), handle: { titleKey: "admin.nav.templates" } },
       { path: "signature", ...page((p) => p.SignaturePage), handle: { titleKey: "admin.nav.signature" } },
+      {
+        path: "notifications",
+        ...page((p) => p.NotificationTextsPage),
+        handle: { titleKey: "admin.nav.notifications" },
+      },
       { path: "usage", ...page((p) => p.UsagePage), handle: { titleKey: "admin.nav.usage" } },
       { path: "audit", ...page((p) => p.AuditPage), handle: { titleKey: "admin.nav.audit" } },
       { path: "mailboxes", ...page((p) => p.MailboxesPage), handle: { titleKey: "admin.nav.mailboxes" } },
