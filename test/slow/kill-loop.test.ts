@@ -60,7 +60,7 @@ async function until(what: string, ms: number, check: () => Promise<boolean> | b
 }
 
 describe("slow: kill -9 the server 20 times during uploads and sends", function () {
-  this.timeout(360_000);
+  this.timeout(600_000);
   let db: TestDatabase;
   let sql: Sequelize;
   let smtp: SmtpCatcher;
@@ -207,6 +207,8 @@ describe("slow: kill -9 the server 20 times during uploads and sends", function 
       );
       server!.child.kill("SIGKILL");
       await waitForExit(server!.child);
+      // The held messages' connections are dead: each is dropped, not taken, before the hold ends.
+      await until("held messages dropped", 30_000, () => smtp.held === 0);
       smtp.hold = false;
     };
 
@@ -348,6 +350,7 @@ describe("slow: kill -9 the server 20 times during uploads and sends", function 
       .flatMap((region) => fs.readdirSync(path.join(blobDir, region)).map((f) => `${region}/${f}`));
     expect(files.sort(), "every blob on disk is a row's").to.deep.equal([...keys].sort());
     expect(uploadKills + burstKills).to.equal(ITERATIONS);
-    expect(loopSeconds, "the loop is bounded").to.be.below(300);
+    // About 3 minutes on SQLite and 5 on MariaDB on 2 busy cores (load 13), most of it restarts.
+    expect(loopSeconds, "the loop is bounded").to.be.below(420);
   });
 });

@@ -92,6 +92,15 @@ export async function startSmtpCatcher(port = 0, options: Partial<SMTPServerOpti
       stream.on("end", () => {
         const finish = async () => {
           if (catcher.delayMs) await new Promise((r) => setTimeout(r, catcher.delayMs));
+          if (catcher.rejectWith) {
+            const err = new Error(`rejected with ${catcher.rejectWith}`) as Error & { responseCode: number };
+            err.responseCode = catcher.rejectWith;
+            return done(err);
+          }
+          const raw = Buffer.concat(chunks);
+          const parsed = await simpleParser(raw);
+          // Checked last, with nothing awaited between here and the 250: once `hold` is set, no
+          // message is taken that was not taken already.
           if (catcher.hold) {
             catcher.held += 1;
             while (catcher.hold && !closed.has(session.id)) await new Promise((r) => setTimeout(r, 10));
@@ -101,13 +110,6 @@ export async function startSmtpCatcher(port = 0, options: Partial<SMTPServerOpti
             catcher.abandoned += 1;
             return done(new Error("client went away before the reply"));
           }
-          if (catcher.rejectWith) {
-            const err = new Error(`rejected with ${catcher.rejectWith}`) as Error & { responseCode: number };
-            err.responseCode = catcher.rejectWith;
-            return done(err);
-          }
-          const raw = Buffer.concat(chunks);
-          const parsed = await simpleParser(raw);
           const mailFrom = session.envelope.mailFrom;
           catcher.mails.push({
             envelopeTo: session.envelope.rcptTo.map((r) => r.address),
