@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import http from "node:http";
 import crypto from "node:crypto";
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AddressInfo } from "node:net";
@@ -86,9 +86,11 @@ async function serve(): Promise<void> {
     }
     void app(req, res);
   });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  // BENCH_LISTEN_HOST: the shaped-link rounds listen on the namespace's end of the veth pair.
+  const host = process.env.BENCH_LISTEN_HOST ?? "127.0.0.1";
+  await new Promise<void>((r) => server.listen(0, host, r));
   const info: ServerInfo = {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: `http://${host}:${(server.address() as AddressInfo).port}`,
     email,
     password,
     pid: process.pid,
@@ -104,11 +106,27 @@ async function serve(): Promise<void> {
 
 // ---------------------------------------------------------------- driver (parent process)
 
-function startServer(extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; info: ServerInfo }> {
-  const child = spawn(process.execPath, ["--import", "tsx", import.meta.filename, "--serve"], {
+/** Server processes still running; killed when this process exits, however it exits. */
+const servers = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of servers) child.kill("SIGKILL");
+});
+
+/** `prefix`: a command the server runs under (`ip netns exec <ns>` for the shaped link). */
+function startServer(
+  extraEnv: Record<string, string> = {},
+  prefix: string[] = [],
+): Promise<{ child: ChildProcess; info: ServerInfo }> {
+  // BENCH_SERVER_NODE_OPTIONS: e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server alone.
+  const nodeOptions = process.env.BENCH_SERVER_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [];
+  const argv = [process.execPath, ...nodeOptions, "--import", "tsx", import.meta.filename, "--serve"];
+  const command = [...prefix, ...argv];
+  const child = spawn(command[0], command.slice(1), {
     stdio: ["ignore", "pipe", "inherit"],
     env: { ...process.env, ...extraEnv },
   });
+  servers.add(child);
+  child.once("exit", () => servers.delete(child));
   return new Promise((resolve, reject) => {
     let buf = "";
     child.stdout!.on("data", (c: Buffer) => {
@@ -208,8 +226,13 @@ interface Row {
 }
 
 /** `rounds` × (plain upload, encrypted upload, plain download, encrypted download) on one server. */
-async function runRounds(size: number, rounds: number, extraEnv: Record<string, string> = {}): Promise<Row[]> {
-  const { child, info } = await startServer(extraEnv);
+async function runRounds(
+  size: number,
+  rounds: number,
+  extraEnv: Record<string, string> = {},
+  prefix: string[] = [],
+): Promise<Row[]> {
+  const { child, info } = await startServer(extraEnv, prefix);
   const rows: Row[] = [];
   try {
     const auth = await signIn(info.url, info.email, info.password);
@@ -275,9 +298,136 @@ async function runRounds(size: number, rounds: number, extraEnv: Record<string, 
       await request(`${info.url}/api/messages/${draftId}/attachments/${attachmentId}`, "DELETE", auth);
     }
   } finally {
-    child.kill("SIGTERM");
+    await stopServer(child);
   }
   return rows;
+}
+
+/** SIGTERM, then SIGKILL after 10 s; resolves once the server process is gone. */
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise<void>((r) => child.once("exit", () => r()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await gone;
+  clearTimeout(timer);
+}
+
+// ---------------------------------------------------------------- shaped link (1 Gbit/s)
+
+const LINK_RATE = "1gbit";
+const LINK_LABEL = "1 Gbit/s";
+
+/**
+ * A network namespace joined to this one by a veth pair, both directions shaped to LINK_RATE
+ * with a token bucket (tc tbf), so that the server in the namespace and the client here talk
+ * over something like a real 1 Gbit/s link instead of loopback and the page cache. Needs root
+ * and iproute2 (`ip`, `tc`; `shapedLinkUnavailable` says which is missing). Every command has a
+ * timeout; `close()` removes the namespace and the pair (also on failure, and at exit).
+ */
+interface ShapedLink {
+  namespace: string;
+  serverAddress: string;
+  close(): void;
+}
+
+function sh(args: string[]): { ok: boolean; err: string } {
+  const r = spawnSync(args[0], args.slice(1), { encoding: "utf8", timeout: 10_000 });
+  return { ok: r.status === 0, err: (r.error?.message ?? r.stderr ?? "").trim() };
+}
+
+function shapedLinkUnavailable(): string | null {
+  if (process.getuid?.() !== 0) return "not running as root (a network namespace and tc need root)";
+  for (const tool of ["ip", "tc"]) {
+    const r = spawnSync(tool, ["-V"], { encoding: "utf8", timeout: 5_000 });
+    if (r.error || r.status !== 0) return `\`${tool}\` not found (install iproute2)`;
+  }
+  return null;
+}
+
+function createShapedLink(): ShapedLink {
+  const tag = (process.pid % 100_000).toString(36);
+  const namespace = `kuvert-bench-${tag}`;
+  const host = `kvb${tag}a`; // this side
+  const peer = `kvb${tag}b`; // the namespace's side
+  const octet = 1 + (process.pid % 250);
+  const tbf = ["root", "tbf", "rate", LINK_RATE, "burst", "256kb", "latency", "20ms"];
+  const hostAddress = `10.231.${octet}.1`;
+  const serverAddress = `10.231.${octet}.2`;
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    // Deleting the namespace destroys its end of the pair, and with it this end; the second
+    // command covers a pair whose peer never made it into the namespace.
+    sh(["ip", "netns", "del", namespace]);
+    sh(["ip", "link", "del", host]);
+    process.off("exit", close);
+  };
+  process.on("exit", close);
+  const steps: string[][] = [
+    ["ip", "netns", "add", namespace],
+    ["ip", "link", "add", host, "type", "veth", "peer", "name", peer],
+    ["ip", "link", "set", peer, "netns", namespace],
+    ["ip", "addr", "add", `${hostAddress}/30`, "dev", host],
+    ["ip", "link", "set", host, "up"],
+    ["ip", "-n", namespace, "addr", "add", `${serverAddress}/30`, "dev", peer],
+    ["ip", "-n", namespace, "link", "set", peer, "up"],
+    ["ip", "-n", namespace, "link", "set", "lo", "up"],
+    // Uploads leave through this end, downloads through the namespace's end.
+    ["tc", "qdisc", "add", "dev", host, ...tbf],
+    ["tc", "-n", namespace, "qdisc", "add", "dev", peer, ...tbf],
+  ];
+  for (const step of steps) {
+    const r = sh(step);
+    if (!r.ok) {
+      close();
+      throw new Error(`shaped link: \`${step.join(" ")}\` failed: ${r.err}`);
+    }
+  }
+  return { namespace, serverAddress, close };
+}
+
+/** Rounds over the shaped link, or null (with a printed reason) where it cannot be made. */
+async function runShapedRounds(size: number, rounds: number): Promise<Row[] | null> {
+  if (process.env.BENCH_ATTACHMENTS_SHAPED === "off") return null;
+  const why = shapedLinkUnavailable();
+  if (why) {
+    process.stdout.write(`# attachments over a 1 Gbit/s link: skipped, ${why}\n`);
+    return null;
+  }
+  let link: ShapedLink;
+  try {
+    link = createShapedLink();
+  } catch (err) {
+    // E.g. a container that may not make network namespaces: said, not fatal.
+    process.stdout.write(`# attachments over a 1 Gbit/s link: skipped, ${(err as Error).message}\n`);
+    return null;
+  }
+  const onSignal = () => {
+    link.close();
+    process.exit(130);
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  // Bounded: 500 MB takes about 4.5 s each way at 1 Gbit/s; a run far beyond that is stuck.
+  const limitMs = 60_000 + Math.ceil((size / 100e6) * 1000) * 4 * (rounds + 1);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      runRounds(size, rounds, { BENCH_LISTEN_HOST: link.serverAddress }, ["ip", "netns", "exec", link.namespace]),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`shaped link: no result within ${limitMs} ms`)), limitMs);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+    // A server still running here is one the time limit gave up on; it must leave the namespace first.
+    for (const child of servers) await stopServer(child);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    link.close();
+  }
 }
 
 interface S3rverInstance {
@@ -340,19 +490,23 @@ async function drive(): Promise<void> {
   const size = megabytes * MB;
   const loadBefore = os.loadavg();
   const fileRows = await runRounds(size, rounds);
-  const s3 = await startS3rver();
-  let s3Rows: Row[];
-  try {
-    s3Rows = await runRounds(size, rounds, {
-      BENCH_BLOB_STORE_SE: s3.config,
-      AWS_ACCESS_KEY_ID: "S3RVER",
-      AWS_SECRET_ACCESS_KEY: "S3RVER",
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    });
-  } finally {
-    await s3.stop();
+  const withS3 = process.env.BENCH_ATTACHMENTS_S3 !== "off";
+  const s3 = withS3 ? await startS3rver() : null;
+  let s3Rows: Row[] = [];
+  if (s3) {
+    try {
+      s3Rows = await runRounds(size, rounds, {
+        BENCH_BLOB_STORE_SE: s3.config,
+        AWS_ACCESS_KEY_ID: "S3RVER",
+        AWS_SECRET_ACCESS_KEY: "S3RVER",
+        AWS_EC2_METADATA_DISABLED: "true",
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      });
+    } finally {
+      await s3.stop();
+    }
   }
+  const shapedRows = await runShapedRounds(size, rounds);
   const loadAfter = os.loadavg();
   const common = {
     megabytes,
@@ -362,12 +516,17 @@ async function drive(): Promise<void> {
     node: process.version,
   };
   const result = { bench: "attachments", ...common, ...summarise(fileRows, megabytes) };
-  const s3Result = { bench: "attachments-s3", ...common, ...summarise(s3Rows, megabytes) };
+  const s3Result = s3 ? { bench: "attachments-s3", ...common, ...summarise(s3Rows, megabytes) } : null;
+  const shapedResult = shapedRows
+    ? { bench: "attachments-shaped", link: LINK_RATE, ...common, ...summarise(shapedRows, megabytes) }
+    : null;
   process.stdout.write(`${JSON.stringify(result)}\n`);
-  process.stdout.write(`${JSON.stringify(s3Result)}\n`);
+  if (s3Result) process.stdout.write(`${JSON.stringify(s3Result)}\n`);
+  if (shapedResult) process.stdout.write(`${JSON.stringify(shapedResult)}\n`);
   if (!process.env.BENCH_NO_DOCS) {
     writeDocs(result);
-    writeDocs(s3Result, "s3");
+    if (s3Result) writeDocs(s3Result, "s3");
+    if (shapedResult) writeDocs(shapedResult, "shaped");
   }
 }
 
@@ -383,30 +542,36 @@ function writeDocs(
     node: string;
     runs: Array<{ kind: string; direction: string; seconds: number; rssGrowthMB: number }>;
   },
-  store: "file" | "s3" = "file",
+  store: "file" | "s3" | "shaped" = "file",
 ): void {
   const file = path.join(import.meta.dirname, "..", "docs", "benchmarks.md");
-  const tag = store === "s3" ? "attachments-s3" : "attachments";
+  const tag = store === "file" ? "attachments" : `attachments-${store}`;
   const start = `<!-- bench:${tag}:start -->`;
   const end = `<!-- bench:${tag}:end -->`;
-  const title =
-    store === "s3"
-      ? "## Attachments on S3-compatible storage (bench/attachments.ts)"
-      : "## Attachments (bench/attachments.ts)";
+  const title = {
+    file: "## Attachments (bench/attachments.ts)",
+    s3: "## Attachments on S3-compatible storage (bench/attachments.ts)",
+    shaped: "## Attachments over a 1 Gbit/s link (bench/attachments.ts)",
+  }[store];
   const baseline =
-    store === "s3"
-      ? "The baseline is a plain streaming upload/download of the same bytes through the same server into the same S3 endpoint " +
-        "(s3rver on loopback, started by the benchmark; lib-storage multipart upload with the default 5 MiB parts, one in flight; GetObject download), " +
-        "without encryption, in the same run as the filesystem rounds above."
-      : "The baseline is a plain streaming upload/download of the same bytes " +
-        "through the same server and the same filesystem blob store (temp file, fsync, rename), without encryption, in the same run.";
+    store === "shaped"
+      ? `The same rounds as the filesystem section, with the server in a network namespace of its own that the benchmark makes, reached over a veth pair shaped to ${LINK_LABEL} in each direction (tc tbf), instead of loopback; ` +
+        "the baseline is the plain streaming upload/download through the same server, blob store and link, in the same run."
+      : store === "s3"
+        ? "The baseline is a plain streaming upload/download of the same bytes through the same server into the same S3 endpoint " +
+          "(s3rver on loopback, started by the benchmark; lib-storage multipart upload with the default 5 MiB parts, one in flight; GetObject download), " +
+          "without encryption, in the same run as the filesystem rounds above."
+        : "The baseline is a plain streaming upload/download of the same bytes " +
+          "through the same server and the same filesystem blob store (temp file, fsync, rename), without encryption, in the same run.";
   const f = (n: number, d = 0) => n.toFixed(d);
   const section = [
     start,
     title,
     "",
     `${r.megabytes} MB file, ${r.rounds} rounds (medians; the ratio is the median of per-round ratios), run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC on ${r.cpus} cores, Node ${r.node}, SQLite. ` +
-      "The server runs in its own process; the client streams over loopback HTTP. " +
+      (store === "shaped"
+        ? "The server runs in its own process; the client streams over HTTP across the shaped link. "
+        : "The server runs in its own process; the client streams over loopback HTTP. ") +
       baseline,
     "",
     "| | plain (baseline) | encrypted (Kuvert) | ratio (target ≥ 0.8) |",
@@ -428,11 +593,11 @@ function writeDocs(
     : "# Benchmarks\n\nResults of `npm run bench` (one section per benchmark).\n";
   const i = doc.indexOf(start);
   const j = doc.indexOf(end);
-  const fileEnd = "<!-- bench:attachments:end -->";
+  const after = store === "s3" ? "<!-- bench:attachments:end -->" : "<!-- bench:attachments-s3:end -->";
   if (i >= 0 && j > i) doc = doc.slice(0, i) + section + doc.slice(j + end.length);
-  else if (store === "s3" && doc.includes(fileEnd)) {
-    // The S3 section goes right after the filesystem one.
-    const k = doc.indexOf(fileEnd) + fileEnd.length;
+  else if (store !== "file" && doc.includes(after)) {
+    // The S3 section goes right after the filesystem one, the shaped-link one after that.
+    const k = doc.indexOf(after) + after.length;
     doc = `${doc.slice(0, k)}\n\n${section}${doc.slice(k)}`;
   } else doc = `${doc.trimEnd()}\n\n${section}\n`;
   fs.writeFileSync(file, doc);

@@ -79,4 +79,17 @@ describe("operator CLI (bin/kuvert.js)", function () {
     const unknown = await runCli(["frobnicate"]);
     expect(unknown.code).to.equal(64);
   });
+
+  it("blobs:sweep runs the reaper and the orphan sweep and prints what it removed; a bad grace is a usage error", async () => {
+    const r = await runCli(["blobs:sweep"]);
+    expect(r.code, r.stderr).to.equal(0);
+    const out = JSON.parse(r.stdout) as { reaped: number; orphans: number };
+    expect(out.reaped).to.be.a("number");
+    expect(out.orphans).to.be.a("number");
+    for (const bad of ["soon", "1.5", "9999999"]) {
+      const refused = await runCli(["blobs:sweep", "--older-than-minutes", bad]);
+      expect(refused.code, bad).to.equal(1);
+      expect(JSON.parse(refused.stderr), bad).to.include({ error: "invalid_argument" });
+    }
+  });
 });

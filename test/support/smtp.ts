@@ -18,6 +18,16 @@ export interface SmtpCatcher {
   rejectWith: number | null;
   /** Delay before accepting DATA, in ms. */
   delayMs: number;
+  /**
+   * While true, every message received waits for its 250 until it is false again. A message
+   * whose client goes away before its 250 is not taken (RFC 5321 §6.1: the server takes
+   * responsibility by sending the 250): not in `mails`, counted in `abandoned`.
+   */
+  hold: boolean;
+  /** Messages received and waiting for their 250 (`hold`). */
+  held: number;
+  /** Messages whose client disconnected before their 250. */
+  abandoned: number;
   /** SMTP connections accepted so far (a pooled client reuses a few for many mails). */
   connections: number;
   /** Most DATA commands in progress at once so far (several means deliveries in parallel). */
@@ -29,6 +39,7 @@ export interface SmtpCatcher {
 /** A real SMTP server (smtp-server) that parses what it receives with mailparser. */
 export async function startSmtpCatcher(port = 0, options: Partial<SMTPServerOptions> = {}): Promise<SmtpCatcher> {
   const waiters: Array<() => void> = [];
+  const closed = new Set<string>();
   let parallel = 0;
   const catcher: SmtpCatcher = {
     port: 0,
@@ -36,6 +47,9 @@ export async function startSmtpCatcher(port = 0, options: Partial<SMTPServerOpti
     mails: [],
     rejectWith: null,
     delayMs: 0,
+    hold: false,
+    held: 0,
+    abandoned: 0,
     connections: 0,
     maxParallel: 0,
     async waitFor(predicate, timeoutMs = 10_000) {
@@ -62,6 +76,9 @@ export async function startSmtpCatcher(port = 0, options: Partial<SMTPServerOpti
       catcher.connections += 1;
       callback();
     },
+    onClose(session) {
+      closed.add(session.id);
+    },
     ...options,
     onData(stream, session, callback) {
       parallel += 1;
@@ -82,6 +99,17 @@ export async function startSmtpCatcher(port = 0, options: Partial<SMTPServerOpti
           }
           const raw = Buffer.concat(chunks);
           const parsed = await simpleParser(raw);
+          // Checked last, with nothing awaited between here and the 250: once `hold` is set, no
+          // message is taken that was not taken already.
+          if (catcher.hold) {
+            catcher.held += 1;
+            while (catcher.hold && !closed.has(session.id)) await new Promise((r) => setTimeout(r, 10));
+            catcher.held -= 1;
+          }
+          if (closed.has(session.id)) {
+            catcher.abandoned += 1;
+            return done(new Error("client went away before the reply"));
+          }
           const mailFrom = session.envelope.mailFrom;
           catcher.mails.push({
             envelopeTo: session.envelope.rcptTo.map((r) => r.address),

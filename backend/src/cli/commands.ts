@@ -17,6 +17,7 @@ import { adminPoliciesOf } from "../services/admin/orgPolicies.js";
 import { orgSignatureOf } from "../services/signatures/orgSignature.js";
 import { inviteUsers } from "../commands/inviteUsers.js";
 import { adminUserAction } from "../commands/adminUserAction.js";
+import { ORPHAN_BLOB_GRACE_MS, reapBlobs, sweepOrphanBlobs } from "../jobs/blobReaper.js";
 
 type Values = Record<string, string | undefined>;
 
@@ -223,6 +224,22 @@ export const stepwiseCommands: Record<string, StepwiseCliCommand> = {
       const org = await Organisation.findOne({ where: { slug: slugify(v.org!) } });
       if (!org) throw NotFoundError(`No organisation named "${v.org}"`);
       return moveOrganisationRegion(org.id, to);
+    },
+  },
+  "blobs:sweep": {
+    usage:
+      "[--older-than-minutes M]   run the blob reaper and the orphan-blob sweep now (default M: 1440, as the hourly sweep; 0 only while no server is running)",
+    options: { "older-than-minutes": { type: "string" } },
+    async runStepwise(v) {
+      const minutes = check(
+        z.coerce.number().int().min(0).max(525_600),
+        v["older-than-minutes"] ?? String(ORPHAN_BLOB_GRACE_MS / 60_000),
+        "older-than-minutes",
+      );
+      let reaped = 0;
+      for (let n = await reapBlobs(); n > 0; n = await reapBlobs()) reaped += n;
+      const orphans = await sweepOrphanBlobs(new Date(), minutes * 60_000);
+      return { reaped, orphans };
     },
   },
 };

@@ -64,8 +64,10 @@ async function referencedKeys(keys: string[]): Promise<Set<string>> {
 /**
  * Removes orphan blobs: blobs in the store that no attachment, upload or pending deletion
  * points to and that were last written more than `graceMs` before `now` — left behind when
- * the process died (or the transaction rolled back) between writing the blob and its row.
- * They are overwritten and deleted like shredded ones. Returns how many were removed.
+ * the process died (or the transaction rolled back) between writing the blob and its row —
+ * and the partial writes of uploads the process died in the middle of (the file store's
+ * temporary files), last written as long ago. They are overwritten and deleted like shredded
+ * ones. Returns how many were removed.
  */
 export async function sweepOrphanBlobs(
   now = clock.now(),
@@ -93,6 +95,7 @@ export async function sweepOrphanBlobs(
     if (keys.length >= batch) await flush();
   }
   if (keys.length) await flush();
+  removed += (await blobStore().removeTemporariesOlderThan?.(before)) ?? 0;
   if (removed) logger.info({ removed }, "orphan blobs removed");
   return removed;
 }

@@ -24,6 +24,13 @@ export interface BlobStore {
   overwriteAndDelete(key: string): Promise<void>;
   /** Every complete blob last written before `before`, with that time (for the orphan sweep). */
   listOlderThan(before: Date): AsyncIterable<{ key: string; modifiedAt: Date }>;
+  /**
+   * Removes the partial writes of writers that died (a process killed during an upload) last
+   * written before `before`; returns how many. Only where a write leaves something behind
+   * (the filesystem's temporary files; S3 leaves incomplete multipart uploads to the bucket's
+   * lifecycle rule, docs/operations.md).
+   */
+  removeTemporariesOlderThan?(before: Date): Promise<number>;
 }
 
 export class BlobNotFoundError extends Error {

@@ -14,6 +14,8 @@ import {
 } from "./BlobStore.js";
 
 const overwriteChunk = 1024 * 1024;
+/** A write in progress (`put`): `.<id>.<random>.tmp`, renamed to `<id>` once complete. */
+const temporaryPattern = /^\.[0-9a-f-]{36}\.[0-9a-f]{8}\.tmp$/;
 
 /**
  * Blobs as files under `root/<region>/<id>`. Writes go to a temporary file in the same folder
@@ -98,8 +100,35 @@ export class FileBlobStore implements BlobStore {
     }
   }
 
+  async removeTemporariesOlderThan(before: Date): Promise<number> {
+    let regions: string[];
+    try {
+      regions = (await fsp.readdir(this.root)).filter((r) => regionPattern.test(r));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return 0;
+      throw err;
+    }
+    let removed = 0;
+    for (const region of regions) {
+      const dir = path.join(this.root, region);
+      for (const name of await fsp.readdir(dir)) {
+        if (!temporaryPattern.test(name)) continue;
+        const file = path.join(dir, name);
+        const stat = await fsp.stat(file).catch(() => null);
+        if (!stat?.isFile() || stat.mtime.getTime() >= before.getTime()) continue;
+        // Ciphertext like any blob: overwritten before it goes.
+        await this.overwriteFile(file);
+        removed += 1;
+      }
+    }
+    return removed;
+  }
+
   async overwriteAndDelete(key: string): Promise<void> {
-    const file = this.file(key);
+    await this.overwriteFile(this.file(key));
+  }
+
+  private async overwriteFile(file: string): Promise<void> {
     let handle: fsp.FileHandle;
     try {
       handle = await fsp.open(file, "r+");

@@ -64,4 +64,11 @@ export class RegionalBlobStore implements BlobStore {
       }
     }
   }
+
+  /** Every store's stale partial writes (they are this application's wherever they are). */
+  async removeTemporariesOlderThan(before: Date): Promise<number> {
+    let removed = 0;
+    for (const s of this.stores()) removed += (await s.store.removeTemporariesOlderThan?.(before)) ?? 0;
+    return removed;
+  }
 }
