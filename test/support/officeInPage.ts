@@ -28,6 +28,16 @@ export interface InPageHostOptions {
   naa: null | { silent: string; popup: string };
   /** Office.auth.getAccessToken: a token, an Office error code (e.g. 13012), or absent (null). */
   legacy: "token" | number | null;
+  /** The compose item's content; absent: an empty message. */
+  item?: {
+    to?: string[];
+    subject?: string;
+    bodyHtml?: string;
+    /** item.from (Mailbox 1.7); null or absent: Outlook reports none. */
+    from?: string | null;
+    /** getSharedPropertiesAsync's owner (Mailbox 1.8): the item is in this shared mailbox. */
+    sharedOwner?: string | null;
+  };
 }
 
 export interface HostRecord {

@@ -17,7 +17,15 @@ export interface PageGlobals {
 /** Runs in the page (bundled). */
 function install(opts: InPageHostOptions): void {
   const w = window as unknown as PageGlobals;
-  const office = fakeOffice(new FakeComposeItem({ canSend: true }), {
+  const item = new FakeComposeItem({ canSend: true });
+  if (opts.item) {
+    item.toList = (opts.item.to ?? []).map((e) => ({ emailAddress: e, displayName: e }));
+    item.subjectText = opts.item.subject ?? "";
+    item.bodyHtml = opts.item.bodyHtml ?? "<p></p>";
+    item.fromAddress = opts.item.from ? { emailAddress: opts.item.from, displayName: opts.item.from } : null;
+    item.sharedOwner = opts.item.sharedOwner ?? null;
+  }
+  const office = fakeOffice(item, {
     displayLanguage: opts.displayLanguage,
     httpDialogs: true, // the test server is plain HTTP on loopback
   });

@@ -15,11 +15,17 @@ import {
 } from "../../commands/mailboxMessages.js";
 import { setMailboxMember } from "../../commands/setMailboxMember.js";
 import { removeMailboxMember } from "../../commands/removeMailboxMember.js";
-import { assertRight, loadMembership, myMailboxes } from "../../services/sharedMailboxes/membership.js";
+import {
+  assertRight,
+  loadMembership,
+  membershipOrNull,
+  myMailboxes,
+} from "../../services/sharedMailboxes/membership.js";
 import { orgMailbox } from "../../services/sharedMailboxes/admin.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
 import { presentMailboxItem } from "../../presenters/mailbox.js";
 import { presentPerson } from "../../presenters/message.js";
+import { senderNotification } from "../../services/messages/senderNotification.js";
 import {
   MailboxMemberSchema,
   MyMailboxSchema,
@@ -41,7 +47,15 @@ import { keyUnavailable, MemberParams, MemberRightsBody, memberInvalid } from ".
 const IdParams = z.object({ id: z.uuid() });
 const FolderParams = IdParams.extend(MailboxParams.shape);
 const MessageParams = z.object({ id: z.uuid(), messageId: z.uuid() });
-const SendBody = SendMessageBody.omit({ draftId: true, encrypted: true });
+/**
+ * The web composer's plaintext form, or the add-in's pre-encrypted one (Outlook with the mailbox
+ * as From): `encrypted` sealed to the mailbox's current key and the recipients', optionally with
+ * the caller's own pre-encrypted `draftId` holding the uploaded attachments.
+ */
+const SendBody = SendMessageBody.refine((b) => !b.draftId || !!b.encrypted, {
+  message: "draftId only with the pre-encrypted form (encrypted)",
+  path: ["draftId"],
+});
 const MailboxEvent = z.object({
   messageId: z.string(),
   action: z.enum(["read", "replied", "sent"]),
@@ -194,7 +208,8 @@ export function sharedMailboxRoutes(router: Router): void {
     {
       method: "post",
       path: "/api/mailboxes/:id/messages",
-      summary: "Send as the mailbox: a reply (`replyTo`, any member) or a new message (`send` right)",
+      summary:
+        "Send as the mailbox: a reply (`replyTo`, any member) or a new message (`send` right); plaintext or the add-in's pre-encrypted form",
       tags: ["mailboxes"],
       security: "session",
       params: IdParams,
@@ -212,7 +227,7 @@ export function sharedMailboxRoutes(router: Router): void {
         404: notFound,
         422: {
           description:
-            "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`, `subject_not_allowed` (the organisation's subject rule forbids this subject)",
+            "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`, `subject_not_allowed` (the organisation's subject rule forbids this subject), `signature_required` (pre-encrypted form), `invalid_encrypted_message` (an envelope missing or not to the mailbox's current key)",
           schema: ErrorSchema,
         },
         429: { description: "`rate_limited`", schema: ErrorSchema },
@@ -231,11 +246,16 @@ export function sharedMailboxRoutes(router: Router): void {
         html,
         options: { ...options, expiresAt: expiresAt ? new Date(expiresAt) : null },
         replyTo: body.replyTo ?? null,
+        encrypted: body.encrypted ?? null,
+        draftId: body.draftId ?? null,
+        signatureVersion: body.signatureVersion ?? null,
+        paneSendsNotification: body.paneSendsNotification ?? false,
         meta: requestMeta(ctx),
       });
       if (result.kind === "keys_locked") throw KeysLockedError();
-      // A mailbox sends plaintext bodies only, which get the signature appended; never refused for it.
-      if (result.kind === "signature_required") throw appError("signature_required");
+      // Plaintext bodies get the signature appended; a pre-encrypted one must declare its version.
+      if (result.kind === "signature_required")
+        throw appError("signature_required", undefined, { details: { version: result.version } });
       if (result.kind === "subject_not_allowed") throw appError("subject_not_allowed", result.message);
       ctx.status = 201;
       ctx.body = {
@@ -245,6 +265,17 @@ export function sharedMailboxRoutes(router: Router): void {
           ...presentPerson(resolved.user),
           status: recipient.status,
         })),
+        ...(result.sharedToken
+          ? {
+              // The notification names the mailbox as the sender, as the message does.
+              notification: senderNotification(
+                (await membershipOrNull(user, params.id))?.identity ?? user,
+                result.message,
+                body.notificationLocale ?? "sv",
+                { sharedToken: result.sharedToken },
+              ),
+            }
+          : {}),
       };
     },
   );
