@@ -21,7 +21,7 @@ import {
   membershipOrNull,
   myMailboxes,
 } from "../../services/sharedMailboxes/membership.js";
-import { orgMailbox } from "../../services/sharedMailboxes/admin.js";
+import { memberCandidates, orgMailbox } from "../../services/sharedMailboxes/admin.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
 import { presentMailboxItem } from "../../presenters/mailbox.js";
 import { presentPerson } from "../../presenters/message.js";
@@ -285,13 +285,19 @@ export function sharedMailboxRoutes(router: Router): void {
     {
       method: "get",
       path: "/api/mailboxes/:id/members",
-      summary: "The mailbox's members and rights (members with `manage`)",
+      summary: "The mailbox's members and rights, and who can be added (members with `manage`)",
       tags: ["mailboxes"],
       security: "session",
       params: IdParams,
       before: [authenticated()],
       responses: {
-        200: { description: "Members", schema: z.object({ members: z.array(MailboxMemberSchema) }) },
+        200: {
+          description: "Members; `candidates`: the organisation's active staff and admins who are not members",
+          schema: z.object({
+            members: z.array(MailboxMemberSchema),
+            candidates: z.array(z.object({ id: z.string(), email: z.string(), name: z.string().nullable() })),
+          }),
+        },
         401: unauthenticated,
         403: { description: "`mailbox_right_missing`", schema: ErrorSchema },
         404: notFound,
@@ -302,7 +308,10 @@ export function sharedMailboxRoutes(router: Router): void {
       const membership = await loadMembership(user, params.id);
       assertRight(membership, "manage");
       const detail = await orgMailbox(membership.mailbox.organisationId, params.id);
-      ctx.body = { members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)) };
+      ctx.body = {
+        members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)),
+        candidates: detail ? (await memberCandidates(detail)).map(presentPerson) : [],
+      };
     },
   );
 
