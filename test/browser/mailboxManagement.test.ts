@@ -131,6 +131,7 @@ describe("web app: managing shared mailboxes (browser, issue 11)", function () {
         ).to.equal(0);
         expect((await SharedMailbox.findByPk(mailbox.id))!.keyVersion, "the key was replaced").to.equal(2);
         await page.waitForLoadState("networkidle");
+        await page.getByRole("dialog").waitFor({ state: "detached" });
         await expectNoSeriousAxe(page, `${label} manager`);
         expect(await hasHorizontalScroll(page)).to.equal(false);
         await page.screenshot({ path: `/tmp/kuvert-settings-mailboxes-${lang}.png`, fullPage: true });
@@ -141,6 +142,15 @@ describe("web app: managing shared mailboxes (browser, issue 11)", function () {
         await page.goto("/settings/mailboxes");
         await page.getByTestId("my-mailboxes").getByText(mailbox.name, { exact: false }).waitFor();
         expect(await page.getByTestId("mailbox-members").count()).to.equal(0);
+        // Kim turns off the e-mail notice for new messages in it.
+        await page.getByRole("switch", { name: new RegExp(`${mailbox.name}$`) }).click();
+        expect(
+          await eventually(
+            async () =>
+              (await SharedMailboxMember.findOne({ where: { mailboxId: mailbox.id, userId: colleague.id } }))!.notify,
+            false,
+          ),
+        ).to.equal(false);
         expect(await page.getByTestId(`shared-members-${mailbox.id}`).count()).to.equal(0);
         expect(errors).to.deep.equal([]);
       });

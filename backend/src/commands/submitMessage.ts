@@ -110,6 +110,7 @@ export async function submitMessage(props: SubmitMessageProps): Promise<SubmitMe
         draft,
         encrypted: props.encrypted,
         paneSendsNotification: props.paneSendsNotification ?? false,
+        actingMemberId: props.draftOwner?.id ?? null,
         ip: meta.ip,
         userAgent: meta.userAgent,
       });

@@ -25,6 +25,7 @@ import { userTitle } from "./20261203102000-user-title.js";
 import { sharedMailboxes } from "./20261203103000-shared-mailboxes.js";
 import { sharedLinks } from "./20261203104000-shared-links.js";
 import { sessionIdleTimeout } from "./20261203107000-session-idle-timeout.js";
+import { mailboxMemberNotify } from "./20261203115000-mailbox-member-notify.js";
 
 /** Every migration, in order. Add new ones at the end. */
 export const migrations: Migration[] = [
@@ -54,4 +55,5 @@ export const migrations: Migration[] = [
   sharedMailboxes,
   sharedLinks,
   sessionIdleTimeout,
+  mailboxMemberNotify,
 ];

@@ -20,6 +20,7 @@ import {
   loadMembership,
   membershipOrNull,
   myMailboxes,
+  setMailboxNotify,
 } from "../../services/sharedMailboxes/membership.js";
 import { memberCandidates, orgMailbox } from "../../services/sharedMailboxes/admin.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
@@ -100,6 +101,31 @@ export function sharedMailboxRoutes(router: Router): void {
     },
     async (ctx) => {
       ctx.body = { mailboxes: (await myMailboxes(currentUser(ctx))).map(presentMyMailbox) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "put",
+      path: "/api/mailboxes/:id/notifications",
+      summary: "Turn the caller's e-mail notice for new messages in the mailbox on or off (any member)",
+      tags: ["mailboxes"],
+      security: "session",
+      params: IdParams,
+      body: z.object({ notify: z.boolean() }).strict(),
+      before: [authenticated(), perUser("mailbox-settings-user", limits.apiUser)],
+      responses: {
+        200: { description: "Saved", schema: z.object({ notify: z.boolean() }) },
+        400: { description: "`validation_error`", schema: ErrorSchema },
+        401: unauthenticated,
+        404: notFound,
+        429: { description: "`rate_limited`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params, body }) => {
+      const membership = await setMailboxNotify(currentUser(ctx), params.id, body.notify);
+      ctx.body = { notify: membership.member.notify };
     },
   );
 

@@ -133,3 +133,10 @@ export async function mailboxEvents(mailboxId: string, messageIds: string[]): Pr
     };
   });
 }
+
+/** A member turns the e-mail notice for new messages in the mailbox on or off (issue 11). */
+export async function setMailboxNotify(user: User, mailboxId: string, notify: boolean): Promise<Membership> {
+  const membership = await loadMembership(user, mailboxId);
+  await membership.member.update({ notify });
+  return membership;
+}

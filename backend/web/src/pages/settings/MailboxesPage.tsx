@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Spinner } from "@fluentui/react";
+import { Spinner, Toggle } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { sharedApi, type SharedMailbox } from "../../api/messages.js";
 import { MailboxMembersCard } from "../../components/MailboxMembersCard.js";
@@ -39,6 +39,7 @@ export function MailboxesPage() {
   const { t } = useTranslation();
   const mine = useLoad(sharedApi.mine);
   const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<unknown>(null);
   const managed = (mine.data ?? []).filter((m) => m.rights.manage);
   const rights = (m: SharedMailbox) =>
     (["read", "send", "manage"] as const)
@@ -49,13 +50,27 @@ export function MailboxesPage() {
   return (
     <>
       <SettingsCard id="my-mailboxes" title={t("settings.mailboxes.title")} lead={t("settings.mailboxes.lead")}>
-        <SettingsError error={mine.error} />
+        <SettingsError error={mine.error ?? error} />
         {!mine.data && !mine.error ? <Spinner label={t("common.loading")} /> : null}
         {mine.data?.length === 0 ? <p data-testid="my-mailboxes-none">{t("settings.mailboxes.none")}</p> : null}
         {mine.data && mine.data.length > 0 ? (
           <ul data-testid="my-mailboxes">
             {mine.data.map((m) => (
-              <li key={m.id}>{t("settings.mailboxes.item", { name: m.name, email: m.email, rights: rights(m) })}</li>
+              <li key={m.id}>
+                {t("settings.mailboxes.item", { name: m.name, email: m.email, rights: rights(m) })}
+                <Toggle
+                  label={t("settings.mailboxes.notify", { name: m.name })}
+                  inlineLabel
+                  checked={m.notify}
+                  onChange={(_e, v) => {
+                    setError(null);
+                    void sharedApi
+                      .setNotify(m.id, !!v)
+                      .then(() => mine.reload())
+                      .catch(setError);
+                  }}
+                />
+              </li>
             ))}
           </ul>
         ) : null}
