@@ -206,6 +206,10 @@ export const errorCatalogue = {
     message: "Your membership of this mailbox does not include that right",
   },
   mailbox_address_taken: { status: 409, message: "That address already belongs to an account or mailbox" },
+  mailbox_not_empty: {
+    status: 409,
+    message: "The mailbox still holds messages: delete it with its messages (they are shredded for the mailbox)",
+  },
   mailbox_key_unavailable: {
     status: 409,
     message:

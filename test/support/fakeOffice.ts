@@ -15,6 +15,7 @@ import type {
   OfficeLike,
   ReadItemLike,
   RecipientsLike,
+  SharedPropertiesLike,
 } from "../../addin/src/office/officeTypes.js";
 
 // Office's enums at run time: AsyncResultStatus is numeric, the others are strings.
@@ -90,6 +91,10 @@ export class FakeComposeItem implements ComposeItemLike {
   saved = 0;
   sent = false;
   sendAsync?: (callback: Callback<void>) => void;
+  /** The From the user chose (Mailbox 1.7); null: Outlook reports none. */
+  fromAddress: EmailAddressLike | null = null;
+  /** The owner of the shared folder or mailbox the item is in (Mailbox 1.8/1.13); null: not in one. */
+  sharedOwner: string | null = null;
 
   constructor(opts: { canSend?: boolean } = {}) {
     if (opts.canSend) {
@@ -139,6 +144,32 @@ export class FakeComposeItem implements ComposeItemLike {
 
   get to() {
     return this.recipients("toList", "to");
+  }
+  get from() {
+    return {
+      getAsync: (cb: Callback<EmailAddressLike>) =>
+        respond(
+          this.failures,
+          "from.getAsync",
+          cb,
+          () => (this.fromAddress ? { ...this.fromAddress } : (null as unknown as EmailAddressLike)),
+          undefined,
+          this.concurrency,
+        ),
+    };
+  }
+  getSharedPropertiesAsync(cb: Callback<SharedPropertiesLike>): void {
+    // Outlook fails the call for an item that is not in a shared folder or mailbox.
+    if (!this.sharedOwner)
+      this.failures.getSharedPropertiesAsync ??= { code: 9000, name: "GenericResponseError", message: "Not shared" };
+    respond(
+      this.failures,
+      "getSharedPropertiesAsync",
+      cb,
+      () => ({ owner: this.sharedOwner ?? "" }),
+      undefined,
+      this.concurrency,
+    );
   }
   get cc() {
     return this.recipients("ccList", "cc");

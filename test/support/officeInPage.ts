@@ -30,6 +30,16 @@ export interface InPageHostOptions {
   legacy: "token" | number | null;
   /** A received item open in read mode (the read pane); without it a new compose item. */
   read?: { subject: string; bodyHtml: string };
+  /** The compose item's content; absent: an empty message. */
+  item?: {
+    to?: string[];
+    subject?: string;
+    bodyHtml?: string;
+    /** item.from (Mailbox 1.7); null or absent: Outlook reports none. */
+    from?: string | null;
+    /** getSharedPropertiesAsync's owner (Mailbox 1.8): the item is in this shared mailbox. */
+    sharedOwner?: string | null;
+  };
 }
 
 export interface HostRecord {

@@ -17,12 +17,19 @@ export interface PageGlobals {
 /** Runs in the page (bundled). */
 function install(opts: InPageHostOptions): void {
   const w = window as unknown as PageGlobals;
-  let item: FakeComposeItem | FakeReadItem = new FakeComposeItem({ canSend: true });
+  const compose = new FakeComposeItem({ canSend: true });
+  let item: FakeComposeItem | FakeReadItem = compose;
   if (opts.read) {
     const read = new FakeReadItem();
     read.subject = opts.read.subject;
     read.bodyHtml = opts.read.bodyHtml;
     item = read;
+  } else if (opts.item) {
+    compose.toList = (opts.item.to ?? []).map((e) => ({ emailAddress: e, displayName: e }));
+    compose.subjectText = opts.item.subject ?? "";
+    compose.bodyHtml = opts.item.bodyHtml ?? "<p></p>";
+    compose.fromAddress = opts.item.from ? { emailAddress: opts.item.from, displayName: opts.item.from } : null;
+    compose.sharedOwner = opts.item.sharedOwner ?? null;
   }
   const office = fakeOffice(item, {
     displayLanguage: opts.displayLanguage,

@@ -14,6 +14,7 @@ import type {
   OfficeLike,
   ReadItemLike,
   RecipientsLike,
+  SharedPropertiesLike,
 } from "./officeTypes.js";
 
 export type RecipientField = "to" | "cc" | "bcc";
@@ -75,6 +76,12 @@ export interface OfficeAdapter {
   getBodyHtml(): Promise<string>;
   getAttachments(): Promise<Attachment[]>;
   getAttachmentContent(id: string): Promise<AttachmentContent>;
+  /**
+   * Compose only: the address the message goes out from — the item's From (Mailbox 1.7), or
+   * else the owner of the shared folder or mailbox the item was started in (Mailbox 1.8/1.13,
+   * manifest SupportsSharedFolders); null where Outlook tells neither (the user's own address).
+   */
+  getFrom(): Promise<Recipient | null>;
 
   setSubject(subject: string): Promise<void>;
   setBodyHtml(html: string): Promise<void>;
@@ -205,6 +212,24 @@ export function createOfficeAdapter(office: OfficeLike): OfficeAdapter {
         current.getAttachmentsAsync(cb),
       );
       return list.map(toAttachment);
+    },
+    async getFrom() {
+      const current = item();
+      if (isRead(current)) return null;
+      const from = current.from;
+      if (from && office.context.requirements.isSetSupported("Mailbox", "1.7")) {
+        const value = await call<EmailAddressLike | null>(office, "from.getAsync", (cb) => from.getAsync(cb));
+        if (value?.emailAddress) return toRecipient(value);
+      }
+      const shared = current.getSharedPropertiesAsync;
+      if (typeof shared === "function" && office.context.requirements.isSetSupported("Mailbox", "1.8")) {
+        // Fails (by design) when the item is not in a shared folder or mailbox.
+        const props = await call<SharedPropertiesLike>(office, "getSharedPropertiesAsync", (cb) =>
+          shared.call(current, cb),
+        ).catch(() => null);
+        if (props?.owner) return { email: props.owner, name: "" };
+      }
+      return null;
     },
     async getAttachmentContent(id) {
       const current = item();

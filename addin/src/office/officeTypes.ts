@@ -70,6 +70,20 @@ export interface ComposeItemLike {
   saveAsync(callback: Callback<string>): void;
   /** Mailbox 1.15; absent on older clients. */
   sendAsync?(callback: Callback<void>): void;
+  /** Mailbox 1.7: the From the user chose (their own address, or a shared mailbox's). */
+  from?: FromLike;
+  /** Mailbox 1.8 (shared folders), 1.13 (shared mailboxes); fails when the item is not in one. */
+  getSharedPropertiesAsync?(callback: Callback<SharedPropertiesLike>): void;
+}
+
+export interface FromLike {
+  getAsync(callback: Callback<EmailAddressLike>): void;
+}
+
+/** Office.SharedProperties: the item is in a shared folder or a shared mailbox. */
+export interface SharedPropertiesLike {
+  /** The e-mail address of the mailbox the item belongs to. */
+  owner: string;
 }
 
 /** A message being read (Message Read). */

@@ -72,8 +72,21 @@ export interface Progress {
   total: number;
 }
 
+/** A Kuvert shared mailbox the signed-in user sends as (the Outlook item's From is its address). */
+export interface SendAsMailbox {
+  id: string;
+  email: string;
+}
+
 export interface SendInput {
   sender: { id: string; email: string };
+  /**
+   * Send as this shared mailbox (F25, issue 11): the mailbox is the message's sender and its
+   * reader in place of the user — the content key is wrapped to the mailbox's current key, and
+   * the message goes through POST /api/mailboxes/{id}/messages (the `send` right is checked there).
+   * The draft holding the uploaded attachments stays the user's own until it is sent.
+   */
+  mailbox?: SendAsMailbox | null;
   /** Every address of To, Cc and Bcc, in order, without duplicates. */
   addresses: string[];
   /** Mobile numbers the user typed for unknown recipients (email → number). */
@@ -226,10 +239,26 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
   const signature = await mandatorySignature(api);
   const bodyHtml = signature ? appendSignature(outlookHtml, signature) : outlookHtml;
   const outlookAttachments = await office.getAttachments();
-  const keys = await lookupKeys(api, [...input.addresses, input.sender.email], input.mobiles);
+  const mailbox = input.mailbox ?? null;
+  const keys = await lookupKeys(
+    api,
+    [...input.addresses, input.sender.email, ...(mailbox ? [mailbox.email] : [])],
+    input.mobiles,
+  );
   const own = keys.find((k) => k.userId === input.sender.id);
   if (!own) throw new Error("own_key_missing");
-  const readers = [...new Map(keys.map((k) => [k.userId, k])).values()];
+  const mailboxKey = mailbox ? keys.find((k) => k.userId === mailbox.id) : null;
+  if (mailbox && !mailboxKey) throw new Error("mailbox_key_missing");
+  // As a mailbox: the mailbox reads its own message (members through its key); the member is
+  // a reader only when they are also one of the recipients.
+  const recipientEmails = new Set(input.addresses.map((a) => a.trim().toLowerCase()));
+  const readers = [
+    ...new Map(
+      keys
+        .filter((k) => !mailbox || k.userId !== input.sender.id || recipientEmails.has(k.email.toLowerCase()))
+        .map((k) => [k.userId, k]),
+    ).values(),
+  ];
   const sources = [
     ...(await outlookSources(office, outlookAttachments)),
     ...input.files.map((f, i) => ({
@@ -307,7 +336,8 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
   );
   // Mailbox 1.15 (item.sendAsync): the pane sends the item, which is then the one notification.
   const paneSends = office.canSend();
-  const sent = await apiJson<{ id: string; notification?: Notification }>(api, "POST", "/api/messages", {
+  const sendPath = mailbox ? `/api/mailboxes/${encodeURIComponent(mailbox.id)}/messages` : "/api/messages";
+  const sent = await apiJson<{ id: string; notification?: Notification }>(api, "POST", sendPath, {
     to,
     encrypted: { content, envelopes },
     draftId: draft.id,

@@ -16,6 +16,7 @@ import { openThreadForReader } from "./openThreadForReader.js";
 import { submitMessage, type SubmitMessageResult } from "./submitMessage.js";
 import { sendIdCheck, type SendIdCheckResult } from "./sendIdCheck.js";
 import { verifyIdCheck, type VerifyIdCheckResult } from "./verifyIdCheck.js";
+import type { PreEncrypted } from "../services/messages/preEncrypted.js";
 
 /**
  * A member reads and writes as a shared mailbox (F25): each call checks the membership (404 for
@@ -123,6 +124,16 @@ export interface SendAsMailboxProps {
   html: string | null;
   options: Partial<Record<OptionName, boolean>> & { expiresAt: Date | null };
   replyTo: string | null;
+  /**
+   * The add-in's pre-encrypted form (Outlook, From = the mailbox): sealed in the browser to the
+   * mailbox's current key and the recipients' keys; no member key is needed on the server.
+   */
+  encrypted?: PreEncrypted | null;
+  /** With `encrypted`: the caller's own pre-encrypted draft holding the uploaded attachments. */
+  draftId?: string | null;
+  signatureVersion?: number | null;
+  /** The Outlook item is the recipients' one notification (issue 12): nobody is e-mailed. */
+  paneSendsNotification?: boolean;
   meta: RequestMeta;
 }
 
@@ -137,7 +148,11 @@ export async function sendAsMailbox(
 ): Promise<SubmitMessageResult> {
   const membership = await loadMembership(auth.user, mailboxId);
   assertRight(membership, props.replyTo ? "read" : "send");
-  const acting = await actAsMailbox(auth, membership);
+  // Pre-encrypted: everything is sealed already, so the mailbox key is not unwrapped (a key-less
+  // add-in token may send as the mailbox).
+  const acting = props.encrypted
+    ? { ...auth, user: membership.identity, actingKey: null }
+    : await actAsMailbox(auth, membership);
   const result = await submitMessage({
     auth: acting,
     to: props.to,
@@ -145,8 +160,11 @@ export async function sendAsMailbox(
     text: props.text,
     html: props.html,
     options: props.options,
-    draftId: null,
-    encrypted: null,
+    draftId: props.encrypted ? (props.draftId ?? null) : null,
+    encrypted: props.encrypted ?? null,
+    signatureVersion: props.signatureVersion ?? null,
+    draftOwner: auth.user,
+    paneSendsNotification: props.paneSendsNotification ?? false,
     replyTo: props.replyTo,
     meta: props.meta,
   });

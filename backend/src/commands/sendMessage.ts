@@ -3,6 +3,7 @@ import { Op, type Transaction } from "sequelize";
 import { env } from "../env.js";
 import type { User } from "../models/User.js";
 import { Message } from "../models/Message.js";
+import { notifyMailboxMembers } from "../services/sharedMailboxes/notifyMembers.js";
 import { KeyEnvelope } from "../models/KeyEnvelope.js";
 import { MessageRecipient } from "../models/MessageRecipient.js";
 import { MailboxEntry } from "../models/MailboxEntry.js";
@@ -57,6 +58,8 @@ export interface SendMessageProps {
    * the backend to the recipients; the message gets a shared link (/m/{token}) for the item.
    */
   paneSendsNotification?: boolean;
+  /** A member sending as a shared mailbox: not notified of their own message. */
+  actingMemberId?: string | null;
   ip?: string | null;
   userAgent?: string | null;
 }
@@ -216,6 +219,12 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
       })),
     );
   }
+  // Shared mailboxes among the recipients: their members get a neutral notice (issue 11).
+  await notifyMailboxMembers(
+    t,
+    resolved.filter((r) => r.user.role === "mailbox").map((r) => r.user),
+    props.actingMemberId ?? null,
+  );
   const sent: SentRecipient[] = resolved.map((r, i) => ({ recipient: recipients[i], resolved: r }));
   const senderLabel = [sender.name, sender.email].filter((v): v is string => !!v);
   const searchable = { subject: props.subject, text: props.text, html: props.html };

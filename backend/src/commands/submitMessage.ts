@@ -44,6 +44,12 @@ export interface SubmitMessageProps {
   replyTo: string | null;
   /** The add-in sends the Outlook item as the notification: the backend e-mails no recipient. */
   paneSendsNotification?: boolean;
+  /**
+   * Whose pre-encrypted draft `draftId` is, when not the sender's: a member sending as a shared
+   * mailbox from Outlook streamed the attachments into their own draft; the message then takes
+   * the mailbox as its sender (the draft's own envelope and Drafts entry go).
+   */
+  draftOwner?: User;
   meta: RequestMeta;
 }
 
@@ -84,7 +90,8 @@ export async function submitMessage(props: SubmitMessageProps): Promise<SubmitMe
           ? withSignature({ text: props.text, html: props.html }, mandatory.rendered)
           : { text: props.text, html: props.html };
       let draft: SendDraft | null = null;
-      if (props.draftId && props.encrypted) draft = await takeEncryptedDraft(t, sender, props.draftId);
+      if (props.draftId && props.encrypted)
+        draft = await takeEncryptedDraft(t, props.draftOwner ?? sender, props.draftId);
       else if (props.draftId && privateKey) {
         draft = await takeDraftForSend(t, sender, props.draftId, privateKey);
         draftKey = draft.cek;
@@ -103,6 +110,7 @@ export async function submitMessage(props: SubmitMessageProps): Promise<SubmitMe
         draft,
         encrypted: props.encrypted,
         paneSendsNotification: props.paneSendsNotification ?? false,
+        actingMemberId: props.draftOwner?.id ?? null,
         ip: meta.ip,
         userAgent: meta.userAgent,
       });

@@ -28,6 +28,7 @@ import { sessionIdleTimeout } from "./20261203107000-session-idle-timeout.js";
 import { directoryImport } from "./20261203111000-directory-import.js";
 import { preEncryptedUploads } from "./20261203114000-pre-encrypted-uploads.js";
 import { notificationTexts } from "./20261203110000-notification-texts.js";
+import { mailboxMemberNotify } from "./20261203115000-mailbox-member-notify.js";
 
 /** Every migration, in order. Add new ones at the end. */
 export const migrations: Migration[] = [
@@ -60,4 +61,5 @@ export const migrations: Migration[] = [
   notificationTexts,
   directoryImport,
   preEncryptedUploads,
+  mailboxMemberNotify,
 ];

@@ -21,6 +21,8 @@ export class SharedMailboxMember extends Model<
   declare canRead: boolean;
   declare canSend: boolean;
   declare canManage: boolean;
+  /** E-mail the member a neutral notice when a message arrives (their own choice). */
+  declare notify: CreationOptional<boolean>;
   declare createdAt: CreationOptional<Date>;
   declare updatedAt: CreationOptional<Date>;
 
@@ -33,6 +35,7 @@ export class SharedMailboxMember extends Model<
         canRead: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
         canSend: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
         canManage: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+        notify: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: true },
         createdAt: DataTypes.DATE(3),
         updatedAt: DataTypes.DATE(3),
       },

@@ -74,7 +74,15 @@ export function isOwnDraft(user: User, message: Message): boolean {
   return message.senderId === user.id;
 }
 
-/** The add-in's neutral notification of a sent message is for its sender only. */
-export function mayGetSenderNotification(user: User, message: Message | null): message is Message {
-  return !!message && message.senderId === user.id && message.state !== "draft";
+/**
+ * The add-in's neutral notification of a sent message is for its sender only — or, when a
+ * shared mailbox sent it, for the mailbox's members (`mailboxMember`: the caller is a member of
+ * the mailbox that is the message's sender).
+ */
+export function mayGetSenderNotification(
+  user: User,
+  message: Message | null,
+  mailboxMember = false,
+): message is Message {
+  return !!message && (message.senderId === user.id || mailboxMember) && message.state !== "draft";
 }

@@ -25,6 +25,7 @@ export const MyMailboxSchema = z.object({
   email: z.string(),
   rights: MailboxRightsSchema,
   unread: z.number().describe("Unread messages in the mailbox's inbox"),
+  notify: z.boolean().describe("The caller is e-mailed a neutral notice when a message arrives"),
 });
 
 export function presentRights(member: Pick<SharedMailboxMember, "canRead" | "canSend" | "canManage">) {
@@ -53,5 +54,6 @@ export function presentMyMailbox(m: Membership & { unread: number }): z.infer<ty
     email: m.identity.email,
     rights: presentRights(m.member),
     unread: m.unread,
+    notify: m.member.notify,
   };
 }

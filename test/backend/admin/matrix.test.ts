@@ -150,6 +150,9 @@ const elsewhere = new Set([
   "GET /api/admin/mailboxes/:id",
   "PUT /api/admin/mailboxes/:id/members/:userId",
   "DELETE /api/admin/mailboxes/:id/members/:userId",
+  // Rename and delete: test/backend/mailboxes/manageMailboxes.test.ts (staff 403, other admin 404, anonymous 401).
+  "PATCH /api/admin/mailboxes/:id",
+  "DELETE /api/admin/mailboxes/:id",
 ]);
 let invitationId = "";
 let targetEmail = "";

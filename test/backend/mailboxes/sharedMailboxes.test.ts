@@ -36,6 +36,7 @@ interface MyMailbox {
   email: string;
   rights: Rights;
   unread: number;
+  notify: boolean;
 }
 interface Event {
   messageId: string;
@@ -167,6 +168,7 @@ describe("shared mailboxes (issue 11, F25)", function () {
         email: address,
         rights: { read: true, send: true, manage: false },
         unread: 1,
+        notify: true,
       },
     ]);
     expect((await ceciliaApi.get<{ mailboxes: MyMailbox[] }>("/api/mailboxes")).body.mailboxes).to.deep.equal([]);

@@ -11,7 +11,7 @@ import {
   Toggle,
 } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
-import type { Attachment, OfficeAdapter } from "../../office/adapter.js";
+import type { Attachment, OfficeAdapter, Recipient } from "../../office/adapter.js";
 import type { SignedInUser } from "../../auth/signIn.js";
 import { checkSubjectRule, parseSubjectRule, type OrgSubjectRule } from "#shared/subjectWarning.js";
 import { ApiError, apiJson, isAbortError, type KuvertApi } from "../api.js";
@@ -28,6 +28,7 @@ import {
   type Progress,
   type SecurityOptions,
 } from "../secureSend.js";
+import { myMailboxes, sendIdentity, type MyMailbox } from "../sendAs.js";
 
 export interface ComposePaneProps {
   office: OfficeAdapter;
@@ -80,8 +81,18 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
   const [pending, setPending] = useState<PendingNotification | null>(null);
   /** Cancels the send in progress (until the message is posted). */
   const abort = useRef<AbortController | null>(null);
+  /** The item's From (null: the user's own address, or Outlook does not say). */
+  const [from, setFrom] = useState<Recipient | null>(null);
+  /** The shared mailboxes the user belongs to (null until loaded). */
+  const [mailboxes, setMailboxes] = useState<MyMailbox[] | null>(null);
   // Mailbox 1.15: the pane sends the Outlook item as the recipients' one notification.
   const paneSends = office.canSend();
+
+  useEffect(() => {
+    void myMailboxes(api)
+      .then(setMailboxes)
+      .catch(() => setMailboxes(null)); // asked again when sending from another address
+  }, [api]);
 
   useEffect(() => {
     void apiJson<{ options: OrgOptions; subjectRule?: unknown }>(api, "GET", "/api/addin/settings")
@@ -97,6 +108,7 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
     const recipients = await office.getRecipients();
     const subject = await office.getSubject();
     const attachments = await office.getAttachments();
+    setFrom(await office.getFrom().catch(() => null));
     setItem({ addresses: allAddresses(recipients), hasBcc: recipients.bcc.length > 0, subject, attachments });
   }, [office]);
 
@@ -105,6 +117,7 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
   }, [readItem, t]);
 
   const subjectCheck = item ? checkSubjectRule(item.subject, subjectRule, lang) : null;
+  const identity = sendIdentity(from, mailboxes, user);
   const busy = step !== null && step !== "done";
 
   function optionValue(name: OptionName): boolean {
@@ -166,6 +179,24 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
       setOutcome({ kind: "error", text: t("errors.mobileRequired") });
       return;
     }
+    // Re-read the From too (the user may have switched it), and the mailboxes if they did not load.
+    const sendFrom = await office.getFrom().catch(() => null);
+    setFrom(sendFrom);
+    let known = mailboxes;
+    if (sendIdentity(sendFrom, known, user).kind === "unknown") {
+      try {
+        known = await myMailboxes(api);
+        setMailboxes(known);
+      } catch (err) {
+        showError(err);
+        return;
+      }
+    }
+    const as = sendIdentity(sendFrom, known, user);
+    if (as.kind === "refused") {
+      setOutcome({ kind: "error", text: t("compose.mailboxNoSend", { name: as.mailbox.name }) });
+      return;
+    }
     const chosen: Partial<SecurityOptions> = { ...options };
     if (recipients.bcc.length && chosen.hideRecipients === undefined) chosen.hideRecipients = true;
     setStep("encrypting");
@@ -182,6 +213,7 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
         },
         {
           sender: { id: user.id, email: user.email },
+          mailbox: as.kind === "mailbox" ? { id: as.mailbox.id, email: as.mailbox.email } : null,
           addresses,
           mobiles: Object.fromEntries(Object.entries(mobiles).map(([k, v]) => [k.toLowerCase(), v.trim()])),
           options: chosen,
@@ -219,6 +251,22 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
         </Text>
         <DefaultButton text={t("compose.refresh")} disabled={busy} onClick={() => void readItem()} />
       </Stack>
+
+      {identity.kind === "mailbox" && (
+        <MessageBar data-testid="send-as-mailbox" messageBarType={MessageBarType.info}>
+          {t("compose.asMailbox", { name: identity.mailbox.name, email: identity.mailbox.email })}
+        </MessageBar>
+      )}
+      {identity.kind === "refused" && (
+        <MessageBar data-testid="mailbox-refused" messageBarType={MessageBarType.blocked}>
+          {t("compose.mailboxNoSend", { name: identity.mailbox.name })}
+        </MessageBar>
+      )}
+      {identity.kind === "foreign" && (
+        <MessageBar data-testid="from-not-mailbox" messageBarType={MessageBarType.warning}>
+          {t("compose.fromNotMailbox", { from: identity.email, own: user.email })}
+        </MessageBar>
+      )}
 
       {subjectCheck && subjectCheck.level !== "ok" && (
         <MessageBar
@@ -353,7 +401,7 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
         <PrimaryButton
           data-testid="send-securely"
           text={busy ? t("compose.sending") : t("compose.send")}
-          disabled={busy || step === "done" || subjectCheck?.level === "forbid"}
+          disabled={busy || step === "done" || subjectCheck?.level === "forbid" || identity.kind === "refused"}
           onClick={() => void handleSend()}
         />
       )}

@@ -1,3 +1,4 @@
+import { membershipOrNull } from "../../services/sharedMailboxes/membership.js";
 import type Router from "@koa/router";
 import { z } from "zod";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
@@ -91,14 +92,21 @@ export function addinRoutes(router: Router): void {
         200: { description: "`{subject, html, link}`", schema: NotificationResponse },
         400: { description: "`validation_error`", schema: ErrorSchema },
         401: { description: "`authentication_required`", schema: ErrorSchema },
-        404: { description: "`not_found`: no such message, or the caller is not its sender", schema: ErrorSchema },
+        404: {
+          description:
+            "`not_found`: no such message, or the caller is not its sender (nor a member of the mailbox that sent it)",
+          schema: ErrorSchema,
+        },
       },
     },
     async (ctx, { query }) => {
       const user = currentUser(ctx);
       const message = await messageById(query.messageId);
-      if (!mayGetSenderNotification(user, message)) throw NotFoundError();
-      const notification = await senderNotification(user, message, query.locale);
+      // Sent as a shared mailbox (Outlook, From = the mailbox): its members may fetch it too.
+      const membership =
+        message?.senderId && message.senderId !== user.id ? await membershipOrNull(user, message.senderId) : null;
+      if (!mayGetSenderNotification(user, message, !!membership)) throw NotFoundError();
+      const notification = await senderNotification(membership?.identity ?? user, message, query.locale);
       ctx.body = { subject: notification.subject, html: notification.html, link: notification.link };
     },
   );

@@ -8,6 +8,7 @@ import { authState, currentUser } from "../../middlewares/authenticate.js";
 import { createSharedMailbox } from "../../commands/createSharedMailbox.js";
 import { setMailboxMember } from "../../commands/setMailboxMember.js";
 import { removeMailboxMember } from "../../commands/removeMailboxMember.js";
+import { deleteSharedMailbox, renameSharedMailbox } from "../../commands/changeSharedMailbox.js";
 import { listOrgMailboxes, orgMailbox } from "../../services/sharedMailboxes/admin.js";
 import { requestPrivateKey } from "../../services/messages/readMessage.js";
 import { presentSharedMailbox, SharedMailboxSchema } from "../../presenters/sharedMailbox.js";
@@ -31,6 +32,15 @@ const CreateBody = z
   })
   .strict();
 const IdParams = z.object({ id: z.uuid() });
+const RenameBody = z.object({ name: z.string().trim().min(1).max(200) }).strict();
+const DeleteQuery = z
+  .object({
+    withMessages: z
+      .enum(["true", "false"])
+      .default("false")
+      .describe("`true`: also when it holds messages (they are crypto-shredded for the mailbox)"),
+  })
+  .strict();
 export const MemberParams = z.object({ id: z.uuid(), userId: z.uuid() });
 const ListSchema = z.object({ mailboxes: z.array(SharedMailboxSchema) });
 const OneSchema = z.object({ mailbox: SharedMailboxSchema });
@@ -203,6 +213,76 @@ export function adminMailboxRoutes(router: Router): void {
         return orgMailbox(organisationId, params.id, t);
       });
       ctx.body = { mailbox: presentSharedMailbox(detail!) };
+    },
+  );
+  defineRoute(
+    router,
+    {
+      method: "patch",
+      path: "/api/admin/mailboxes/:id",
+      summary: "Rename a shared mailbox (also the sender name recipients see); the address stays",
+      tags: ["admin"],
+      security: "session",
+      params: IdParams,
+      body: RenameBody,
+      before: adminWrite,
+      responses: {
+        200: { description: "The mailbox after the change", schema: OneSchema },
+        ...adminResponses,
+        404: notFound,
+      },
+    },
+    async (ctx, { params, body }) => {
+      const admin = currentUser(ctx);
+      const organisationId = adminOrg(admin);
+      const detail = await transaction(async (t) => {
+        const found = await orgMailbox(organisationId, params.id, t);
+        if (!found) throw NotFoundError("No such mailbox in your organisation");
+        await renameSharedMailbox(t, { actor: admin, detail: found, name: body.name, meta: requestMeta(ctx) });
+        return orgMailbox(organisationId, params.id, t);
+      });
+      ctx.body = { mailbox: presentSharedMailbox(detail!) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "delete",
+      path: "/api/admin/mailboxes/:id",
+      summary:
+        "Delete a shared mailbox: refused while it holds messages unless `withMessages=true`, which crypto-shreds them for the mailbox",
+      tags: ["admin"],
+      security: "session",
+      params: IdParams,
+      query: DeleteQuery,
+      before: adminWrite,
+      responses: {
+        200: {
+          description: "Deleted; `messages` = how many mailbox entries were shredded",
+          schema: z.object({ deleted: z.literal(true), messages: z.number() }),
+        },
+        ...adminResponses,
+        404: notFound,
+        409: { description: "`mailbox_not_empty` with `messages`: how many it holds", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params, query }) => {
+      const admin = currentUser(ctx);
+      const organisationId = adminOrg(admin);
+      const result = await transaction(async (t) => {
+        const found = await orgMailbox(organisationId, params.id, t);
+        if (!found) throw NotFoundError("No such mailbox in your organisation");
+        return deleteSharedMailbox(t, {
+          actor: admin,
+          detail: found,
+          withMessages: query.withMessages === "true",
+          meta: requestMeta(ctx),
+        });
+      });
+      if (result.kind === "not_empty")
+        throw appError("mailbox_not_empty", undefined, { details: { messages: result.messages } });
+      ctx.body = { deleted: true, messages: result.messages };
     },
   );
 }

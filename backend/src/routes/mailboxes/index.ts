@@ -18,11 +18,18 @@ import {
 } from "../../commands/mailboxMessages.js";
 import { setMailboxMember } from "../../commands/setMailboxMember.js";
 import { removeMailboxMember } from "../../commands/removeMailboxMember.js";
-import { assertRight, loadMembership, myMailboxes } from "../../services/sharedMailboxes/membership.js";
-import { orgMailbox } from "../../services/sharedMailboxes/admin.js";
+import {
+  assertRight,
+  loadMembership,
+  membershipOrNull,
+  myMailboxes,
+  setMailboxNotify,
+} from "../../services/sharedMailboxes/membership.js";
+import { memberCandidates, orgMailbox } from "../../services/sharedMailboxes/admin.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
 import { presentMailboxItem } from "../../presenters/mailbox.js";
 import { presentPerson } from "../../presenters/message.js";
+import { senderNotification } from "../../services/messages/senderNotification.js";
 import {
   MailboxMemberSchema,
   MyMailboxSchema,
@@ -44,7 +51,15 @@ import { keyUnavailable, MemberParams, MemberRightsBody, memberInvalid } from ".
 const IdParams = z.object({ id: z.uuid() });
 const FolderParams = IdParams.extend(MailboxParams.shape);
 const MessageParams = z.object({ id: z.uuid(), messageId: z.uuid() });
-const SendBody = SendMessageBody.omit({ draftId: true, encrypted: true });
+/**
+ * The web composer's plaintext form, or the add-in's pre-encrypted one (Outlook with the mailbox
+ * as From): `encrypted` sealed to the mailbox's current key and the recipients', optionally with
+ * the caller's own pre-encrypted `draftId` holding the uploaded attachments.
+ */
+const SendBody = SendMessageBody.refine((b) => !b.draftId || !!b.encrypted, {
+  message: "draftId only with the pre-encrypted form (encrypted)",
+  path: ["draftId"],
+});
 const MailboxEvent = z.object({
   messageId: z.string(),
   action: z.enum(["read", "replied", "sent"]),
@@ -89,6 +104,31 @@ export function sharedMailboxRoutes(router: Router): void {
     },
     async (ctx) => {
       ctx.body = { mailboxes: (await myMailboxes(currentUser(ctx))).map(presentMyMailbox) };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "put",
+      path: "/api/mailboxes/:id/notifications",
+      summary: "Turn the caller's e-mail notice for new messages in the mailbox on or off (any member)",
+      tags: ["mailboxes"],
+      security: "session",
+      params: IdParams,
+      body: z.object({ notify: z.boolean() }).strict(),
+      before: [authenticated(), perUser("mailbox-settings-user", limits.apiUser)],
+      responses: {
+        200: { description: "Saved", schema: z.object({ notify: z.boolean() }) },
+        400: { description: "`validation_error`", schema: ErrorSchema },
+        401: unauthenticated,
+        404: notFound,
+        429: { description: "`rate_limited`", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params, body }) => {
+      const membership = await setMailboxNotify(currentUser(ctx), params.id, body.notify);
+      ctx.body = { notify: membership.member.notify };
     },
   );
 
@@ -255,7 +295,8 @@ export function sharedMailboxRoutes(router: Router): void {
     {
       method: "post",
       path: "/api/mailboxes/:id/messages",
-      summary: "Send as the mailbox: a reply (`replyTo`, any member) or a new message (`send` right)",
+      summary:
+        "Send as the mailbox: a reply (`replyTo`, any member) or a new message (`send` right); plaintext or the add-in's pre-encrypted form",
       tags: ["mailboxes"],
       security: "session",
       params: IdParams,
@@ -273,7 +314,7 @@ export function sharedMailboxRoutes(router: Router): void {
         404: notFound,
         422: {
           description:
-            "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`, `subject_not_allowed` (the organisation's subject rule forbids this subject)",
+            "`mobile_required`, `invalid_mobile`, `invalid_expiry`, `no_recipients`, `subject_not_allowed` (the organisation's subject rule forbids this subject), `signature_required` (pre-encrypted form), `invalid_encrypted_message` (an envelope missing or not to the mailbox's current key)",
           schema: ErrorSchema,
         },
         429: { description: "`rate_limited`", schema: ErrorSchema },
@@ -292,11 +333,16 @@ export function sharedMailboxRoutes(router: Router): void {
         html,
         options: { ...options, expiresAt: expiresAt ? new Date(expiresAt) : null },
         replyTo: body.replyTo ?? null,
+        encrypted: body.encrypted ?? null,
+        draftId: body.draftId ?? null,
+        signatureVersion: body.signatureVersion ?? null,
+        paneSendsNotification: body.paneSendsNotification ?? false,
         meta: requestMeta(ctx),
       });
       if (result.kind === "keys_locked") throw KeysLockedError();
-      // A mailbox sends plaintext bodies only, which get the signature appended; never refused for it.
-      if (result.kind === "signature_required") throw appError("signature_required");
+      // Plaintext bodies get the signature appended; a pre-encrypted one must declare its version.
+      if (result.kind === "signature_required")
+        throw appError("signature_required", undefined, { details: { version: result.version } });
       if (result.kind === "subject_not_allowed") throw appError("subject_not_allowed", result.message);
       ctx.status = 201;
       ctx.body = {
@@ -306,6 +352,17 @@ export function sharedMailboxRoutes(router: Router): void {
           ...presentPerson(resolved.user),
           status: recipient.status,
         })),
+        ...(result.sharedToken
+          ? {
+              // The notification names the mailbox as the sender, as the message does.
+              notification: senderNotification(
+                (await membershipOrNull(user, params.id))?.identity ?? user,
+                result.message,
+                body.notificationLocale ?? "sv",
+                { sharedToken: result.sharedToken },
+              ),
+            }
+          : {}),
       };
     },
   );
@@ -315,13 +372,19 @@ export function sharedMailboxRoutes(router: Router): void {
     {
       method: "get",
       path: "/api/mailboxes/:id/members",
-      summary: "The mailbox's members and rights (members with `manage`)",
+      summary: "The mailbox's members and rights, and who can be added (members with `manage`)",
       tags: ["mailboxes"],
       security: "session",
       params: IdParams,
       before: [authenticated()],
       responses: {
-        200: { description: "Members", schema: z.object({ members: z.array(MailboxMemberSchema) }) },
+        200: {
+          description: "Members; `candidates`: the organisation's active staff and admins who are not members",
+          schema: z.object({
+            members: z.array(MailboxMemberSchema),
+            candidates: z.array(z.object({ id: z.string(), email: z.string(), name: z.string().nullable() })),
+          }),
+        },
         401: unauthenticated,
         403: { description: "`mailbox_right_missing`", schema: ErrorSchema },
         404: notFound,
@@ -332,7 +395,10 @@ export function sharedMailboxRoutes(router: Router): void {
       const membership = await loadMembership(user, params.id);
       assertRight(membership, "manage");
       const detail = await orgMailbox(membership.mailbox.organisationId, params.id);
-      ctx.body = { members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)) };
+      ctx.body = {
+        members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)),
+        candidates: detail ? (await memberCandidates(detail)).map(presentPerson) : [],
+      };
     },
   );
 

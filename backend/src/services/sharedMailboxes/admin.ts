@@ -57,3 +57,20 @@ export async function orgMailbox(organisationId: string, id: string, t?: Transac
   if (!mailbox || mailbox.organisationId !== organisationId) return null;
   return (await details(t, [mailbox]))[0] ?? null;
 }
+
+/**
+ * Who a managing member may add (issue 11): the organisation's active staff and admins who are
+ * not members yet, by name and address — the same people the admin console offers.
+ */
+export async function memberCandidates(detail: MailboxDetail): Promise<User[]> {
+  const memberIds = new Set(detail.members.map((m) => m.user.id));
+  const people = await User.findAll({
+    where: { organisationId: detail.mailbox.organisationId, role: ["admin", "staff"], status: "active" },
+    order: [
+      ["name", "ASC"],
+      ["email", "ASC"],
+    ],
+    limit: 1000,
+  });
+  return people.filter((u) => !memberIds.has(u.id));
+}

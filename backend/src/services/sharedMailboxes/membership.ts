@@ -5,7 +5,7 @@ import { SharedMailbox } from "../../models/SharedMailbox.js";
 import { SharedMailboxMember, type MailboxRight } from "../../models/SharedMailboxMember.js";
 import { SharedMailboxEvent, type MailboxAction } from "../../models/SharedMailboxKey.js";
 import { MailboxEntry } from "../../models/MailboxEntry.js";
-import { appError } from "../../errors.js";
+import { AppError, appError } from "../../errors.js";
 import { memberHas } from "../../policies/sharedMailboxes.js";
 import type { AuthState } from "../sessions.js";
 import { KeysLockedError, requestPrivateKey } from "../messages/readMessage.js";
@@ -30,6 +30,16 @@ export async function loadMembership(user: User, mailboxId: string, t?: Transact
     throw NotFoundError("Mailbox not found");
   }
   return { mailbox, identity, member };
+}
+
+/** The caller's membership of a mailbox, or null (not a member, no such mailbox). */
+export async function membershipOrNull(user: User, mailboxId: string, t?: Transaction): Promise<Membership | null> {
+  try {
+    return await loadMembership(user, mailboxId, t);
+  } catch (err) {
+    if (err instanceof AppError && err.id === "not_found") return null;
+    throw err;
+  }
 }
 
 /** 403 `mailbox_right_missing` unless the membership includes `right`. */
@@ -122,4 +132,11 @@ export async function mailboxEvents(mailboxId: string, messageIds: string[]): Pr
       at: e.createdAt,
     };
   });
+}
+
+/** A member turns the e-mail notice for new messages in the mailbox on or off (issue 11). */
+export async function setMailboxNotify(user: User, mailboxId: string, notify: boolean): Promise<Membership> {
+  const membership = await loadMembership(user, mailboxId);
+  await membership.member.update({ notify });
+  return membership;
 }

@@ -281,6 +281,13 @@ export const adminMailboxApi = {
     api.delete<{ mailbox: AdminMailbox }>(
       `/api/admin/mailboxes/${encodeURIComponent(id)}/members/${encodeURIComponent(userId)}`,
     ),
+  rename: (id: string, name: string) =>
+    api.patch<{ mailbox: AdminMailbox }>(`/api/admin/mailboxes/${encodeURIComponent(id)}`, { name }),
+  /** Refused with 409 `mailbox_not_empty` (`messages`) while it holds messages, unless `withMessages`. */
+  remove: (id: string, withMessages: boolean) =>
+    api.delete<{ deleted: true; messages: number }>(
+      `/api/admin/mailboxes/${encodeURIComponent(id)}${withMessages ? "?withMessages=true" : ""}`,
+    ),
 };
 
 /** The Microsoft 365 directory connection (GET /api/admin/directory). */

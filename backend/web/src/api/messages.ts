@@ -294,6 +294,8 @@ export interface SharedMailbox {
   email: string;
   rights: { read: boolean; send: boolean; manage: boolean };
   unread: number;
+  /** E-mailed a neutral notice when a message arrives (the member's own choice). */
+  notify: boolean;
 }
 
 /** Where MessageView reads a message from: the person's own mailbox or a shared one. */
@@ -341,4 +343,28 @@ export const sharedApi = {
   }),
   send: (mailboxId: string, input: SendInput) =>
     api.post<{ id: string; threadId: string }>(`/api/mailboxes/${mailboxId}/messages`, sendBody(input)),
+  setNotify: (mailboxId: string, notify: boolean) =>
+    api.put<{ notify: boolean }>(`/api/mailboxes/${encodeURIComponent(mailboxId)}/notifications`, { notify }),
+  /** Members with the `manage` right: the members and who can be added (issue 11). */
+  members: (mailboxId: string) =>
+    api.get<{ members: MailboxMemberView[]; candidates: Array<{ id: string; name: string | null; email: string }> }>(
+      `/api/mailboxes/${encodeURIComponent(mailboxId)}/members`,
+    ),
+  setMember: (mailboxId: string, userId: string, rights: { send: boolean; manage: boolean }) =>
+    api.put<{ members: MailboxMemberView[] }>(
+      `/api/mailboxes/${encodeURIComponent(mailboxId)}/members/${encodeURIComponent(userId)}`,
+      rights,
+    ),
+  removeMember: (mailboxId: string, userId: string) =>
+    api.delete<{ members: MailboxMemberView[] }>(
+      `/api/mailboxes/${encodeURIComponent(mailboxId)}/members/${encodeURIComponent(userId)}`,
+    ),
 };
+
+/** A member of a shared mailbox as its managers see it. */
+export interface MailboxMemberView {
+  userId: string;
+  name: string | null;
+  email: string;
+  rights: { read: boolean; send: boolean; manage: boolean };
+}

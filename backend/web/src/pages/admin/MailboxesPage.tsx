@@ -1,209 +1,125 @@
 import { useState, type FormEvent } from "react";
-import {
-  Checkbox,
-  DefaultButton,
-  Dialog,
-  DialogFooter,
-  DialogType,
-  Dropdown,
-  PrimaryButton,
-  Spinner,
-  TextField,
-} from "@fluentui/react";
+import { DefaultButton, Dialog, DialogFooter, DialogType, PrimaryButton, Spinner, TextField } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
-import { adminApi, adminMailboxApi, type AdminMailbox, type AdminUser } from "../../api/admin.js";
+import { ApiError } from "../../api/client.js";
+import { adminApi, adminMailboxApi, type AdminMailbox } from "../../api/admin.js";
+import { MailboxMembersCard } from "../../components/MailboxMembersCard.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
 import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
-import { settingsClasses } from "../settings/settingsStyles.js";
 import { useLoad } from "../settings/useLoad.js";
 import { adminClasses } from "./adminStyles.js";
 
-type Member = AdminMailbox["members"][number];
-
-interface MailboxCardProps {
+interface MailboxAdminProps {
   mailbox: AdminMailbox;
-  people: AdminUser[];
-  onChanged(mailbox: AdminMailbox, text: string): void;
+  onChanged(text: string): void;
 }
 
-/** One mailbox: its members with their rights (changed at once), adding and removing members. */
-function MailboxCard({ mailbox, people, onChanged }: MailboxCardProps) {
+/**
+ * Rename and delete (issue 11). Deleting asks first; a mailbox that still holds messages is
+ * refused by the server (`mailbox_not_empty`) and the dialog then says how many, and that they
+ * are shredded for the mailbox, before offering to delete it with them.
+ */
+function MailboxAdmin({ mailbox, onChanged }: MailboxAdminProps) {
   const { t } = useTranslation();
-  const [adding, setAdding] = useState<string | undefined>(undefined);
-  const [send, setSend] = useState(false);
-  const [manage, setManage] = useState(false);
-  const [removing, setRemoving] = useState<Member | null>(null);
+  const [renaming, setRenaming] = useState(false);
+  const [name, setName] = useState(mailbox.name);
+  const [deleting, setDeleting] = useState<null | { messages: number | null }>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const memberIds = new Set(mailbox.members.map((m) => m.userId));
-  const candidates = people.filter((p) => p.status === "active" && !memberIds.has(p.id));
-  const label = (m: { name: string | null; email: string }) => m.name ?? m.email;
 
-  const run = async (action: () => Promise<{ mailbox: AdminMailbox }>, text: string) => {
+  const handleRename = async (e: FormEvent) => {
+    e.preventDefault();
     setBusy(true);
     setError(null);
     try {
-      onChanged((await action()).mailbox, text);
-      return true;
+      const res = await adminMailboxApi.rename(mailbox.id, name.trim());
+      setRenaming(false);
+      onChanged(t("admin.mailboxes.renamed", { name: res.mailbox.name }));
     } catch (err) {
       setError(err);
-      return false;
     } finally {
       setBusy(false);
     }
   };
 
-  const handleAdd = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!adding) return;
-    const person = people.find((p) => p.id === adding);
-    const ok = await run(
-      () => adminMailboxApi.setMember(mailbox.id, adding, { send, manage }),
-      t("admin.mailboxes.added", { name: person ? label(person) : "", mailbox: mailbox.name }),
-    );
-    if (ok) {
-      setAdding(undefined);
-      setSend(false);
-      setManage(false);
+  const handleDelete = async () => {
+    if (!deleting) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await adminMailboxApi.remove(mailbox.id, deleting.messages !== null);
+      setDeleting(null);
+      onChanged(t("admin.mailboxes.deleted", { name: mailbox.name }));
+    } catch (err) {
+      if (err instanceof ApiError && err.id === "mailbox_not_empty") {
+        setDeleting({ messages: typeof err.details.messages === "number" ? err.details.messages : 0 });
+      } else {
+        setDeleting(null);
+        setError(err);
+      }
+    } finally {
+      setBusy(false);
     }
   };
 
-  const toggle = (m: Member, right: "send" | "manage", value: boolean) =>
-    void run(
-      () =>
-        adminMailboxApi.setMember(mailbox.id, m.userId, {
-          send: m.rights.send,
-          manage: m.rights.manage,
-          [right]: value,
-        }),
-      t("admin.mailboxes.changed", { name: label(m) }),
-    );
-
   return (
-    <SettingsCard
-      id={`mailbox-${mailbox.id}`}
-      title={mailbox.name}
-      lead={t("admin.mailboxes.lead", { email: mailbox.email, version: mailbox.keyVersion })}
-    >
-      <SettingsError error={error} />
-      {mailbox.members.length === 0 ? (
-        <p data-testid="mailbox-no-members">{t("admin.mailboxes.noMembers")}</p>
+    <div className={adminClasses.filters} style={{ marginTop: 16 }}>
+      {renaming ? (
+        <form className={adminClasses.filters} onSubmit={(e) => void handleRename(e)}>
+          <TextField
+            label={t("admin.mailboxes.newName")}
+            value={name}
+            onChange={(_e, v) => setName(v ?? "")}
+            maxLength={200}
+            required
+            className={adminClasses.grow}
+            data-testid="mailbox-rename-name"
+          />
+          <PrimaryButton type="submit" disabled={busy || !name.trim()} data-testid="mailbox-rename-save">
+            {t("settings.save")}
+          </PrimaryButton>
+          <DefaultButton onClick={() => setRenaming(false)}>{t("settings.cancel")}</DefaultButton>
+        </form>
       ) : (
-        <table className={settingsClasses.table} data-testid="mailbox-members">
-          <caption className="visually-hidden">{t("admin.mailboxes.membersOf", { mailbox: mailbox.name })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t("admin.mailboxes.member")}</th>
-              <th scope="col">{t("admin.mailboxes.rights.read")}</th>
-              <th scope="col">{t("admin.mailboxes.rights.send")}</th>
-              <th scope="col">{t("admin.mailboxes.rights.manage")}</th>
-              <th scope="col">
-                <span className="visually-hidden">{t("admin.mailboxes.actions")}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {mailbox.members.map((m) => (
-              <tr key={m.userId} data-testid="mailbox-member" data-email={m.email}>
-                <td className={adminClasses.person}>
-                  <span className={adminClasses.name}>{label(m)}</span>
-                  <span className={adminClasses.email}>{m.email}</span>
-                </td>
-                <td data-label={t("admin.mailboxes.rights.read")}>
-                  <Checkbox
-                    checked
-                    disabled
-                    ariaLabel={t("admin.mailboxes.rightOf", {
-                      right: t("admin.mailboxes.rights.read"),
-                      name: label(m),
-                    })}
-                  />
-                </td>
-                {(["send", "manage"] as const).map((right) => (
-                  <td key={right} data-label={t(`admin.mailboxes.rights.${right}`)}>
-                    <Checkbox
-                      checked={m.rights[right]}
-                      disabled={busy}
-                      onChange={(_e, v) => toggle(m, right, !!v)}
-                      ariaLabel={t("admin.mailboxes.rightOf", {
-                        right: t(`admin.mailboxes.rights.${right}`),
-                        name: label(m),
-                      })}
-                      data-testid={`right-${right}`}
-                    />
-                  </td>
-                ))}
-                <td>
-                  <DefaultButton
-                    text={t("admin.mailboxes.remove")}
-                    ariaLabel={t("admin.mailboxes.removeNamed", { name: label(m) })}
-                    onClick={() => setRemoving(m)}
-                    disabled={busy}
-                    data-testid="member-remove"
-                  />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DefaultButton
+          text={t("admin.mailboxes.rename")}
+          ariaLabel={t("admin.mailboxes.renameNamed", { name: mailbox.name })}
+          onClick={() => {
+            setName(mailbox.name);
+            setRenaming(true);
+          }}
+          data-testid="mailbox-rename"
+        />
       )}
-      <form className={adminClasses.filters} style={{ marginTop: 16 }} onSubmit={(e) => void handleAdd(e)}>
-        <Dropdown
-          label={t("admin.mailboxes.addLabel")}
-          placeholder={t("admin.mailboxes.addPlaceholder")}
-          selectedKey={adding ?? null}
-          onChange={(_e, o) => setAdding(o ? String(o.key) : undefined)}
-          options={candidates.map((p) => ({ key: p.id, text: p.name ? `${p.name} <${p.email}>` : p.email }))}
-          className={adminClasses.grow}
-          data-testid="member-add-person"
-        />
-        <Checkbox
-          label={t("admin.mailboxes.rights.send")}
-          checked={send}
-          onChange={(_e, v) => setSend(!!v)}
-          data-testid="member-add-send"
-        />
-        <Checkbox
-          label={t("admin.mailboxes.rights.manage")}
-          checked={manage}
-          onChange={(_e, v) => setManage(!!v)}
-          data-testid="member-add-manage"
-        />
-        <PrimaryButton type="submit" disabled={!adding || busy} data-testid="member-add">
-          {t("admin.mailboxes.add")}
-        </PrimaryButton>
-      </form>
-      <p className={settingsClasses.itemMeta}>{t("admin.mailboxes.rightsHelp")}</p>
+      <DefaultButton
+        text={t("admin.mailboxes.delete")}
+        ariaLabel={t("admin.mailboxes.deleteNamed", { name: mailbox.name })}
+        onClick={() => setDeleting({ messages: null })}
+        disabled={busy}
+        data-testid="mailbox-delete"
+      />
+      <SettingsError error={error} />
       <Dialog
-        hidden={!removing}
-        onDismiss={() => setRemoving(null)}
+        hidden={!deleting}
+        onDismiss={() => setDeleting(null)}
         dialogContentProps={{
           type: DialogType.normal,
-          title: removing ? t("admin.mailboxes.confirmTitle", { name: label(removing) }) : "",
-          subText: t("admin.mailboxes.confirmText", { mailbox: mailbox.name }),
+          title: t("admin.mailboxes.deleteTitle", { name: mailbox.name }),
+          subText:
+            deleting?.messages != null
+              ? t("admin.mailboxes.deleteWithMessages", { count: deleting.messages })
+              : t("admin.mailboxes.deleteText", { email: mailbox.email }),
         }}
         modalProps={{ isBlocking: false }}
       >
         <DialogFooter>
-          <PrimaryButton
-            disabled={busy}
-            onClick={() => {
-              const m = removing;
-              setRemoving(null);
-              if (m)
-                void run(
-                  () => adminMailboxApi.removeMember(mailbox.id, m.userId),
-                  t("admin.mailboxes.removed", { name: label(m) }),
-                );
-            }}
-            data-testid="confirm-remove"
-          >
-            {t("admin.mailboxes.remove")}
+          <PrimaryButton disabled={busy} onClick={() => void handleDelete()} data-testid="confirm-delete">
+            {deleting?.messages != null ? t("admin.mailboxes.deleteAll") : t("admin.mailboxes.delete")}
           </PrimaryButton>
-          <DefaultButton onClick={() => setRemoving(null)}>{t("settings.cancel")}</DefaultButton>
+          <DefaultButton onClick={() => setDeleting(null)}>{t("settings.cancel")}</DefaultButton>
         </DialogFooter>
       </Dialog>
-    </SettingsCard>
+    </div>
   );
 }
 
@@ -217,6 +133,11 @@ export function MailboxesPage() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
+
+  const changed = (text: string) => {
+    setDone(text);
+    void mailboxes.reload();
+  };
 
   const handleCreate = async (e: FormEvent) => {
     e.preventDefault();
@@ -271,15 +192,18 @@ export function MailboxesPage() {
       {!mailboxes.data && !mailboxes.error ? <Spinner label={t("common.loading")} /> : null}
       {mailboxes.data?.length === 0 ? <p data-testid="mailboxes-none">{t("admin.mailboxes.none")}</p> : null}
       {(mailboxes.data ?? []).map((m) => (
-        <MailboxCard
+        <MailboxMembersCard
           key={m.id}
           mailbox={m}
-          people={people.data ?? []}
-          onChanged={(_updated, text) => {
-            setDone(text);
-            void mailboxes.reload();
+          people={(people.data ?? []).filter((p) => p.status === "active")}
+          actions={{
+            setMember: (userId, rights) => adminMailboxApi.setMember(m.id, userId, rights),
+            removeMember: (userId) => adminMailboxApi.removeMember(m.id, userId),
           }}
-        />
+          onChanged={changed}
+        >
+          <MailboxAdmin mailbox={m} onChanged={changed} />
+        </MailboxMembersCard>
       ))}
     </>
   );

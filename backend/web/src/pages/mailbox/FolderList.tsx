@@ -249,7 +249,22 @@ export function FolderList({
                 >
                   {m.name}
                 </div>
-                <ul className={classes.list}>{(["inbox", "sent"] as const).map((key) => sharedRow(m, key))}</ul>
+                <ul className={classes.list}>
+                  {(["inbox", "sent"] as const).map((key) => sharedRow(m, key))}
+                  {m.rights.manage ? (
+                    <li className={classes.item}>
+                      <Link
+                        to="/settings/mailboxes"
+                        className={classes.link}
+                        aria-label={t("mail.shared.membersOf", { mailbox: m.name })}
+                        data-testid={`shared-members-${m.id}`}
+                      >
+                        <FontIcon iconName="People" className={classes.icon} aria-hidden="true" />
+                        <span className={classes.name}>{t("mail.shared.members")}</span>
+                      </Link>
+                    </li>
+                  ) : null}
+                </ul>
               </li>
             ))}
           </ul>

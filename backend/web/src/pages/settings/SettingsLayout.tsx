@@ -8,6 +8,7 @@ export const settingsSections = [
   { key: "activity", to: "/settings/activity", end: false },
   { key: "options", to: "/settings/options", end: false },
   { key: "data", to: "/settings/data", end: false },
+  { key: "mailboxes", to: "/settings/mailboxes", end: false },
 ] as const;
 
 /** The settings heading, the section navigation and the section (SPEC F20–F22). */

@@ -42,6 +42,7 @@ export const settingsRoutes: RouteObject[] = [
       { path: "activity", ...page((p) => p.ActivityPage), handle: { titleKey: "settings.nav.activity" } },
       { path: "options", ...page((p) => p.OptionsPage), handle: { titleKey: "settings.nav.options" } },
       { path: "data", ...page((p) => p.DataPage), handle: { titleKey: "settings.nav.data" } },
+      { path: "mailboxes", ...page((p) => p.MailboxesPage), handle: { titleKey: "settings.nav.mailboxes" } },
     ],
   },
   {
