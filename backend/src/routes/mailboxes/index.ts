@@ -355,7 +355,7 @@ export function sharedMailboxRoutes(router: Router): void {
         ...(result.sharedToken
           ? {
               // The notification names the mailbox as the sender, as the message does.
-              notification: senderNotification(
+              notification: await senderNotification(
                 (await membershipOrNull(user, params.id))?.identity ?? user,
                 result.message,
                 body.notificationLocale ?? "sv",
