@@ -287,9 +287,12 @@ describe("Outlook add-in task pane (browser)", function () {
     await page.getByTestId("recipients").getByText(alice.email, { exact: false }).waitFor();
     // A file picked in the pane itself (beyond Outlook's attachment limit), and one security function.
     const big = Buffer.concat([Buffer.from(`stor ${marker} `), crypto.randomBytes(300_000)]);
-    await page
-      .getByTestId("add-files")
-      .setInputFiles({ name: `journal-${marker}.bin`, mimeType: "application/octet-stream", buffer: big });
+    // Through the pane's own button, as a user picks: it opens the browser's file chooser.
+    const chooser = page.waitForEvent("filechooser");
+    await page.getByRole("button", { name: "Lägg till stora filer" }).click();
+    await (
+      await chooser
+    ).setFiles({ name: `journal-${marker}.bin`, mimeType: "application/octet-stream", buffer: big });
     await page.getByRole("switch", { name: "Läskvitto" }).click();
     await page.getByTestId("send-securely").click();
     await page.getByTestId("send-done").waitFor({ timeout: 30_000 });

@@ -101,8 +101,14 @@ export function App({ office, apiBase, lang }: AppProps) {
       ) : (
         <>
           <Stack horizontal verticalAlign="center" horizontalAlign="space-between">
-            <Text data-testid="signed-in-as">{t("signIn.signedInAs", { email: signed.user.email })}</Text>
-            <ActionButton text={t("signIn.signOut")} onClick={handleSignOut} />
+            <Text data-testid="signed-in-as" styles={{ root: { minWidth: 0, overflowWrap: "anywhere" } }}>
+              {t("signIn.signedInAs", { email: signed.user.email })}
+            </Text>
+            <ActionButton
+              text={t("signIn.signOut")}
+              onClick={handleSignOut}
+              styles={{ root: { flexShrink: 0 }, label: { whiteSpace: "nowrap" } }}
+            />
           </Stack>
           {mode === "read" ? (
             <ReadPane office={office} api={api} onExpired={handleExpired} />

@@ -81,6 +81,7 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
   const [pending, setPending] = useState<PendingNotification | null>(null);
   /** Cancels the send in progress (until the message is posted). */
   const abort = useRef<AbortController | null>(null);
+  const fileInput = useRef<HTMLInputElement | null>(null);
   /** The item's From (null: the user's own address, or Outlook does not say). */
   const [from, setFrom] = useState<Recipient | null>(null);
   /** The shared mailboxes the user belongs to (null until loaded). */
@@ -134,7 +135,8 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
 
   function handleFiles(list: FileList | null) {
     if (!list) return;
-    setFiles((f) => [...f, ...Array.from(list)]);
+    const picked = Array.from(list); // before the input is cleared for the next pick
+    setFiles((f) => [...f, ...picked]);
   }
 
   function showError(err: unknown) {
@@ -338,16 +340,27 @@ export function ComposePane({ office, api, user, lang, onExpired }: ComposePaneP
             {t("compose.outlookAttachments", { names: item.attachments.map((a) => a.name).join(", ") })}
           </Text>
         )}
-        <label>
-          <Text>{t("compose.addFiles")}</Text>{" "}
-          <input
-            type="file"
-            multiple
-            data-testid="add-files"
-            disabled={busy}
-            onChange={(e) => handleFiles(e.target.files)}
-          />
-        </label>
+        {/* The browser's own file control speaks the browser's language, not the pane's: a Fluent button opens it. */}
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          aria-hidden="true"
+          tabIndex={-1}
+          data-testid="add-files"
+          disabled={busy}
+          onChange={(e) => {
+            handleFiles(e.target.files);
+            e.target.value = "";
+          }}
+        />
+        <DefaultButton
+          text={t("compose.addFiles")}
+          disabled={busy}
+          onClick={() => fileInput.current?.click()}
+          data-testid="add-files-button"
+        />
         {files.map((f, i) => (
           <Stack key={`${f.name}-${i}`} horizontal verticalAlign="center" tokens={{ childrenGap: 8 }}>
             <Text>{f.name}</Text>
