@@ -141,6 +141,31 @@ export async function addinPaneScreenshots(deps: AddinPaneScreenshotDeps): Promi
   await deps.shot(page, "73-addin-pane-sent-as-notification");
   await page.context().close();
 
+  // A large file picked in the pane, caught mid-upload: the second chunk waits until the shot is taken.
+  page = await panePage(deps, { displayLanguage: "sv-SE", mailbox: 15 });
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let chunks = 0;
+  await page.route("**/attachments/uploads/*/chunks/**", async (route) => {
+    if (++chunks === 2) await held;
+    await route.continue();
+  });
+  const chooser = page.waitForEvent("filechooser");
+  await page.getByTestId("add-files-button").click();
+  await (
+    await chooser
+  ).setFiles({ name: "utredning-2026.pdf", mimeType: "application/pdf", buffer: Buffer.alloc(20 * 1024 * 1024, 7) });
+  await page.getByTestId("send-securely").click();
+  await page.getByTestId("upload-progress-total").waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => {
+    const total = document.querySelector('[data-testid="upload-progress-total"]')?.textContent ?? "";
+    return /[1-9]\d* %/.test(total);
+  });
+  await deps.shot(page, "79-addin-pane-upload-progress", { fullPage: true });
+  release();
+  await page.getByTestId("send-done").waitFor({ timeout: 60_000 });
+  await page.context().close();
+
   page = await panePage(deps, { displayLanguage: "en-US", mailbox: 14 });
   await page.getByTestId("compose-fallback").waitFor();
   await deps.shot(page, "74-addin-pane-without-mailbox-1-15-english");
