@@ -1,7 +1,13 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import { consumeForOrganisation, limits, perUser } from "../../api/limits.js";
-import { consumeRateLimit } from "../../middlewares/rateLimit.js";
+import {
+  IdCheckCodeBody,
+  limitIdCheckSend,
+  limitIdCheckVerify,
+  presentIdCheckSent,
+  presentIdCheckVerified,
+} from "../messages/idCheckSteps.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
@@ -231,12 +237,9 @@ export function sharedMailboxRoutes(router: Router): void {
     },
     async (ctx, { params }) => {
       const auth = authState(ctx);
-      await consumeRateLimit("id-check-send", `${auth.user.id}:${params.messageId}`, limits.idCheckSend);
-      const result = await sendMailboxIdCheck(auth, params.id, params.messageId);
-      if (result.kind === "not_required")
-        throw appError("id_check_not_required", "This message has no ID check for you");
+      await limitIdCheckSend(auth.user.id, params.messageId);
+      ctx.body = presentIdCheckSent(await sendMailboxIdCheck(auth, params.id, params.messageId));
       ctx.status = 202;
-      ctx.body = { mobile: result.mobile };
     },
   );
 
@@ -249,7 +252,7 @@ export function sharedMailboxRoutes(router: Router): void {
       tags: ["mailboxes"],
       security: "session",
       params: MessageParams,
-      body: z.object({ code: z.string().trim().min(1).max(16) }).strict(),
+      body: IdCheckCodeBody,
       before: [authenticated()],
       responses: {
         200: { description: "Passed for this session", schema: z.object({ verified: z.literal(true) }) },
@@ -261,10 +264,8 @@ export function sharedMailboxRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       const auth = authState(ctx);
-      await consumeRateLimit("id-check-verify", `${auth.user.id}:${params.messageId}`, limits.idCheckVerify);
-      const result = await verifyMailboxIdCheck(auth, params.id, params.messageId, body.code);
-      if (result.kind === "invalid_code") throw appError("invalid_code", "The code is wrong or no longer valid");
-      ctx.body = { verified: true };
+      await limitIdCheckVerify(auth.user.id, params.messageId);
+      ctx.body = presentIdCheckVerified(await verifyMailboxIdCheck(auth, params.id, params.messageId, body.code));
     },
   );
 

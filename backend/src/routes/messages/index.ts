@@ -4,7 +4,13 @@ import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
-import { consumeRateLimit } from "../../middlewares/rateLimit.js";
+import {
+  IdCheckCodeBody,
+  limitIdCheckSend,
+  limitIdCheckVerify,
+  presentIdCheckSent,
+  presentIdCheckVerified,
+} from "./idCheckSteps.js";
 import {
   encryptedMessageForReader,
   openMessageForReader,
@@ -218,12 +224,9 @@ export function messageRoutes(router: Router): void {
     },
     async (ctx, { params }) => {
       const auth = authState(ctx);
-      await consumeRateLimit("id-check-send", `${auth.user.id}:${params.id}`, limits.idCheckSend);
-      const result = await transaction((t) => sendIdCheck(t, auth.user, params.id));
-      if (result.kind === "not_required")
-        throw appError("id_check_not_required", "This message has no ID check for you");
+      await limitIdCheckSend(auth.user.id, params.id);
+      ctx.body = presentIdCheckSent(await transaction((t) => sendIdCheck(t, auth.user, params.id)));
       ctx.status = 202;
-      ctx.body = { mobile: result.mobile };
     },
   );
 
@@ -236,7 +239,7 @@ export function messageRoutes(router: Router): void {
       tags: ["messages"],
       security: "session",
       params: MessageIdParams,
-      body: z.object({ code: z.string().trim().min(1).max(16) }).strict(),
+      body: IdCheckCodeBody,
       before: [authenticated()],
       responses: {
         200: { description: "Passed for this session", schema: z.object({ verified: z.literal(true) }) },
@@ -247,10 +250,8 @@ export function messageRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       const auth = authState(ctx);
-      await consumeRateLimit("id-check-verify", `${auth.user.id}:${params.id}`, limits.idCheckVerify);
-      const result = await transaction((t) => verifyIdCheck(t, auth, params.id, body.code));
-      if (result.kind === "invalid_code") throw appError("invalid_code", "The code is wrong or no longer valid");
-      ctx.body = { verified: true };
+      await limitIdCheckVerify(auth.user.id, params.id);
+      ctx.body = presentIdCheckVerified(await transaction((t) => verifyIdCheck(t, auth, params.id, body.code)));
     },
   );
 
