@@ -138,20 +138,18 @@ export class S3BlobStore implements BlobStore {
       const PartNumber = partNumber;
       const task = this.client
         .send(new UploadPartCommand({ ...target, UploadId: uploadId, PartNumber, Body: buffer.subarray(0, length) }))
-        .then(
-          (res) => {
-            if (!res.ETag) throw new Error(`S3 UploadPart ${PartNumber} returned no ETag`);
-            parts.push({
-              PartNumber,
-              ETag: res.ETag,
-              ...(res.ChecksumCRC32 ? { ChecksumCRC32: res.ChecksumCRC32 } : {}),
-            });
-            spare.push(buffer);
-          },
-          (error: unknown) => {
-            failure ??= { error };
-          },
-        )
+        .then((res) => {
+          if (!res.ETag) throw new Error(`S3 UploadPart ${PartNumber} returned no ETag`);
+          parts.push({
+            PartNumber,
+            ETag: res.ETag,
+            ...(res.ChecksumCRC32 ? { ChecksumCRC32: res.ChecksumCRC32 } : {}),
+          });
+          spare.push(buffer);
+        })
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
         .finally(() => inFlight.delete(task));
       inFlight.add(task);
       while (inFlight.size >= queueSize && !failure) await Promise.race(inFlight);
