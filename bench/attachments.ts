@@ -559,7 +559,7 @@ function writeDocs(
         "the baseline is the plain streaming upload/download through the same server, blob store and link, in the same run."
       : store === "s3"
         ? "The baseline is a plain streaming upload/download of the same bytes through the same server into the same S3 endpoint " +
-          "(s3rver on loopback, started by the benchmark; lib-storage multipart upload with the default 5 MiB parts, one in flight; GetObject download), " +
+          "(s3rver on loopback, started by the benchmark; the store's multipart upload with the default 5 MiB parts, one in flight; GetObject download), " +
           "without encryption, in the same run as the filesystem rounds above."
         : "The baseline is a plain streaming upload/download of the same bytes " +
           "through the same server and the same filesystem blob store (temp file, fsync, rename), without encryption, in the same run.";

@@ -147,6 +147,46 @@ describe("blob store on S3-compatible storage (s3rver on loopback, the real AWS 
     await blobStore().overwriteAndDelete(key);
   });
 
+  it("splits at the part size exactly (one PutObject up to it, parts past it), with several parts in flight and either checksum mode", async () => {
+    for (const checksums of ["when_supported", "when_required"]) {
+      const proxy = await startCuttableProxy(s3.endpoint);
+      const undo = useBlobStores({
+        se: `${s3.config("kuvert-se", proxy.endpoint)}&queueSize=3&checksums=${checksums}`,
+      });
+      try {
+        for (const [size, parts] of [
+          [0, 0],
+          [5 * MiB, 0],
+          [5 * MiB + 1, 2],
+          [10 * MiB, 2],
+          [21 * MiB + 7, 5],
+        ] as const) {
+          const label = `${size} bytes, ${checksums}`;
+          const data = pseudoRandomBytes(size, `split-${size}`);
+          const from = proxy.requests.length;
+          // Odd-sized chunks, so that parts straddle them.
+          const chunks = [];
+          for (let i = 0; i < size; i += 300_001) chunks.push(data.subarray(i, i + 300_001));
+          const { key, size: stored } = await blobStore().put("se", Readable.from(chunks));
+          expect(stored, label).to.equal(size);
+          const object = `/kuvert-se/${key}`;
+          const requests = proxy.requests.slice(from);
+          const partRequests = requests.filter((r) => r.startsWith(`PUT ${object}?`) && /partNumber=\d/.test(r));
+          expect(partRequests, label).to.have.length(parts);
+          const wholePuts = requests.filter(
+            (r) => /^PUT [^?]*(\?x-id=PutObject)?$/.test(r) && r.startsWith(`PUT ${object}`),
+          );
+          expect(wholePuts, label).to.have.length(parts === 0 ? 1 : 0);
+          expect((await readAll(await blobStore().get(key))).equals(data), label).to.equal(true);
+          await blobStore().overwriteAndDelete(key);
+        }
+      } finally {
+        undo();
+        await proxy.stop();
+      }
+    }
+  });
+
   it("leaves nothing readable when the upload is interrupted, before or after the first part went up", async () => {
     for (const good of [100_000, 6 * MiB]) {
       const proxy = await startCuttableProxy(s3.endpoint);
@@ -179,6 +219,26 @@ describe("blob store on S3-compatible storage (s3rver on loopback, the real AWS 
         expect(proxy.requests.filter((r) => r.startsWith("PUT ") || r.startsWith("POST "))).to.deep.equal([]);
       }
     }
+  });
+
+  it("fails the upload, completing nothing, when a part fails with parts in flight", async () => {
+    const proxy = await startCuttableProxy(s3.endpoint);
+    const undo = useBlobStores({ se: `${s3.config("kuvert-se", proxy.endpoint)}&queueSize=2` });
+    let error: unknown = null;
+    try {
+      proxy.allowPuts = 1;
+      await blobStore()
+        .put("se", pseudoRandomStream(16 * MiB, "part-fails", 256 * 1024))
+        .catch((e: unknown) => (error = e));
+    } finally {
+      undo();
+      await proxy.stop();
+    }
+    expect(error).to.be.instanceOf(Error);
+    expect(proxy.requests.some((r) => /^PUT \/kuvert-se\/se\/.*partNumber=2/.test(r))).to.equal(true);
+    expect(proxy.requests.some((r) => /^POST \/kuvert-se\/se\/.*uploadId=/.test(r))).to.equal(false);
+    expect(proxy.requests.some((r) => /^DELETE \/kuvert-se\/se\/.*uploadId=/.test(r))).to.equal(true);
+    expect(await s3.keys("kuvert-se")).to.deep.equal([]);
   });
 
   it("writes an organisation's attachments to its region's bucket and nowhere else; reads follow the row", async () => {

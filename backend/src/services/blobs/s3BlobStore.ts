@@ -1,18 +1,25 @@
-import { PassThrough, Transform, type Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import type { Readable } from "node:stream";
 import {
+  AbortMultipartUploadCommand,
+  ChecksumAlgorithm,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   S3Client,
   S3ServiceException,
+  UploadPartCommand,
+  type CompletedPart,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
-import { Upload } from "@aws-sdk/lib-storage";
 import { assertBlobKey, BlobNotFoundError, blobKeyPattern, newBlobKey, type BlobStore } from "./BlobStore.js";
 
 const MiB = 1024 * 1024;
+/** S3's limit on the parts of one multipart upload. */
+const MAX_PARTS = 10_000;
 
 export interface S3StoreOptions {
   bucket: string;
@@ -21,7 +28,7 @@ export interface S3StoreOptions {
   client: S3ClientConfig;
   /** Multipart part size in bytes (S3's minimum is 5 MiB). */
   partSize: number;
-  /** Parts uploaded at once; memory per upload is about partSize × (queueSize + 2). */
+  /** Parts uploaded at once; memory per upload is partSize × (queueSize + 1), reused part to part. */
   queueSize: number;
 }
 
@@ -75,23 +82,11 @@ function notFound(err: unknown): boolean {
   return name === "NoSuchKey" || name === "NotFound";
 }
 
-/** Counts the bytes that pass. */
-function counter(): Transform & { bytes: () => number } {
-  let bytes = 0;
-  const t = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      bytes += chunk.length;
-      cb(null, chunk);
-    },
-  });
-  return Object.assign(t, { bytes: () => bytes });
-}
-
 /**
  * Blobs as objects `<prefix><region>/<id>` in one S3 bucket (AWS S3 or any S3-compatible
- * service: MinIO, Ceph, Garage, a cloud provider's object storage). Uploads stream through
- * lib-storage's multipart Upload (one PutObject below the part size): memory stays at about
- * partSize × (queueSize + 2) whatever the blob's size, nothing is written to a local file, and
+ * service: MinIO, Ceph, Garage, a cloud provider's object storage). Uploads stream as a multipart
+ * upload (one PutObject below the part size) through partSize × (queueSize + 1) bytes of part
+ * buffers that are refilled, whatever the blob's size; nothing is written to a local file, and
  * an object exists only once the upload completed; a failed upload is aborted. Downloads stream
  * the GetObject body. Deleting is DeleteObject: object storage cannot overwrite bytes in place,
  * so crypto-shredding rests on the destroyed key (docs/security.md), and the bucket should keep
@@ -112,33 +107,95 @@ export class S3BlobStore implements BlobStore {
 
   async put(region: string, source: Readable, options: { id?: string } = {}): Promise<{ key: string; size: number }> {
     const key = newBlobKey(region, options.id);
-    const count = counter();
-    const body = new PassThrough({ highWaterMark: 1024 * 1024 });
-    const upload = new Upload({
-      client: this.client,
-      params: { Bucket: this.options.bucket, Key: this.objectKey(key), Body: body },
-      partSize: this.options.partSize,
-      queueSize: this.options.queueSize,
-      leavePartsOnError: false,
-    });
-    // A failing source destroys `body` with its error, so the upload rejects and aborts (no object).
-    const feeding = pipeline(source, count, body).then(
-      () => null,
-      (err: Error) => err,
-    );
+    const target = { Bucket: this.options.bucket, Key: this.objectKey(key) };
+    const { partSize, queueSize } = this.options;
+    // The bytes are copied into at most queueSize + 1 part buffers that are refilled once their
+    // UploadPart has finished: no new buffer per part (lib-storage's Upload concatenated each part
+    // into a fresh 5 MiB buffer and left the allocator 500 MB of large garbage per 500 MB blob).
+    const spare: Buffer[] = [];
+    const inFlight = new Set<Promise<void>>();
+    const parts: CompletedPart[] = [];
+    let failure: { error: unknown } | undefined;
+    let uploadId: string | undefined;
+    let partNumber = 0;
+    let size = 0;
+    let current: Buffer = Buffer.allocUnsafeSlow(partSize);
+    let filled = 0;
+
+    const checksumMode = await this.client.config.requestChecksumCalculation();
+    const sendPart = async (buffer: Buffer, length: number): Promise<void> => {
+      uploadId ??= (
+        await this.client.send(
+          new CreateMultipartUploadCommand({
+            ...target,
+            ...(checksumMode === "WHEN_SUPPORTED" ? { ChecksumAlgorithm: ChecksumAlgorithm.CRC32 } : {}),
+          }),
+        )
+      ).UploadId;
+      if (!uploadId) throw new Error("S3 CreateMultipartUpload returned no UploadId");
+      partNumber += 1;
+      if (partNumber > MAX_PARTS) throw new Error(`an S3 blob is at most ${MAX_PARTS} parts of ${partSize} bytes`);
+      const PartNumber = partNumber;
+      const task = this.client
+        .send(new UploadPartCommand({ ...target, UploadId: uploadId, PartNumber, Body: buffer.subarray(0, length) }))
+        .then((res) => {
+          if (!res.ETag) throw new Error(`S3 UploadPart ${PartNumber} returned no ETag`);
+          parts.push({
+            PartNumber,
+            ETag: res.ETag,
+            ...(res.ChecksumCRC32 ? { ChecksumCRC32: res.ChecksumCRC32 } : {}),
+          });
+          spare.push(buffer);
+        })
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => inFlight.delete(task));
+      inFlight.add(task);
+      while (inFlight.size >= queueSize && !failure) await Promise.race(inFlight);
+    };
+
     try {
-      await upload.done();
+      for await (const chunk of source as AsyncIterable<Buffer>) {
+        let offset = 0;
+        while (offset < chunk.length) {
+          if (filled === partSize) {
+            // More bytes follow a full buffer: it is a part of a multipart upload.
+            await sendPart(current, filled);
+            if (failure) throw failure.error;
+            current = spare.pop() ?? Buffer.allocUnsafeSlow(partSize);
+            filled = 0;
+          }
+          const n = chunk.copy(current, filled, offset, Math.min(chunk.length, offset + partSize - filled));
+          filled += n;
+          offset += n;
+          size += n;
+        }
+      }
+      if (partNumber === 0) {
+        // The whole blob fits in one part: a single PutObject.
+        await this.client.send(new PutObjectCommand({ ...target, Body: current.subarray(0, filled) }));
+        return { key, size };
+      }
+      await sendPart(current, filled);
+      while (inFlight.size > 0) await Promise.race(inFlight);
+      if (failure) throw failure.error;
+      parts.sort((a, b) => a.PartNumber! - b.PartNumber!);
+      await this.client.send(
+        new CompleteMultipartUploadCommand({ ...target, UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+      );
+      return { key, size };
     } catch (err) {
+      // A failing source or part: nothing stays in the bucket (the object exists only once completed).
       source.destroy();
-      body.destroy();
-      throw (await feeding) ?? err;
+      await Promise.allSettled(inFlight);
+      if (uploadId) {
+        await this.client
+          .send(new AbortMultipartUploadCommand({ ...target, UploadId: uploadId }))
+          .catch(() => undefined);
+      }
+      throw err;
     }
-    const sourceError = await feeding;
-    if (sourceError) {
-      await this.overwriteAndDelete(key);
-      throw sourceError;
-    }
-    return { key, size: count.bytes() };
   }
 
   async get(key: string): Promise<Readable> {
