@@ -552,6 +552,27 @@ describe("outbox: keeping up, outages and the time bound", function () {
     }
   });
 
+  it("`kuvert worker` with nothing to do keeps running until SIGTERM (on SQLite nothing else holds its event loop)", async () => {
+    const child = spawn(process.execPath, [path.join(root, "bin/kuvert.js"), "worker"], {
+      env: childEnv({ SMTP_URL: smtp.url, WORKER_INTERVAL_MS: "50" }),
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout!.on("data", (c) => (stdout += c));
+    try {
+      const started = Date.now() + 60_000;
+      while (!stdout.includes('"started"') && child.exitCode === null && Date.now() < started)
+        await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(child.exitCode, `still running after 30 idle passes: ${stdout}`).to.equal(null);
+    } finally {
+      child.kill("SIGTERM");
+    }
+    expect(await waitForExit(child)).to.equal(0);
+    expect(stdout).to.contain('"stopped"');
+  });
+
   it("`kuvert worker` delivers in its own process beside an in-process worker, nothing twice, and stops on SIGTERM", async () => {
     const n = 30;
     const expected: string[] = [];
@@ -581,7 +602,9 @@ describe("outbox: keeping up, outages and the time bound", function () {
       const firstDelivery = Date.now() + 60_000;
       while ((await OutboxEntry.count({ where: { status: "sent" } })) === 0) {
         if (Date.now() > firstDelivery || child.exitCode !== null)
-          throw new Error(`the worker process delivered nothing: ${stderr}`);
+          throw new Error(
+            `the worker process delivered nothing (exit ${child.exitCode}): ${stderr} ${stdout.slice(-2000)}`,
+          );
         await smtp.waitFor(() => false, 50).catch(() => undefined);
       }
       local.start();
@@ -595,6 +618,10 @@ describe("outbox: keeping up, outages and the time bound", function () {
       const childId = (JSON.parse(stdout.split("\n")[0]) as { id: string }).id;
       const claimedBy = new Set((await OutboxEntry.findAll()).map((e) => e.claimedBy));
       expect(claimedBy.has(childId), "the worker process delivered some").to.equal(true);
+      // With nothing left to do it keeps running until told to stop (it once exited 0 by itself
+      // on SQLite: nothing held its event loop open).
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(child.exitCode, "the idle worker process is still running").to.equal(null);
     } finally {
       child.kill("SIGTERM");
     }

@@ -30,10 +30,14 @@ export async function runWorkerProcess(onStarted: (worker: OutboxWorker) => void
     process.once("SIGTERM", () => resolve("SIGTERM"));
     process.once("SIGINT", () => resolve("SIGINT"));
   });
+  // The worker's own timer is unref'd (it must not hold a web process open); here nothing else
+  // may keep the event loop alive (SQLite holds no socket), and Node would quietly exit 0.
+  const keepAlive = setInterval(() => undefined, 2 ** 30);
   worker.start();
   logger.info({ worker: worker.id, concurrency: worker.concurrency }, "outbox worker started");
   onStarted(worker);
   const signal = await stopped;
   logger.info({ signal }, "outbox worker stopping");
   await worker.stop();
+  clearInterval(keepAlive);
 }
