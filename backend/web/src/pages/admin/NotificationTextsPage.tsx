@@ -27,7 +27,7 @@ import { formClasses } from "../../components/formStyles.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
 import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
-import { useLoad } from "../settings/useLoad.js";
+import { useInitialLoad } from "../settings/useLoad.js";
 import { adminClasses } from "./adminStyles.js";
 
 /** Waits this long after the last keystroke before asking the server for a new preview. */
@@ -328,11 +328,8 @@ function NotificationForm({ initial }: { initial: AdminNotificationTexts }) {
 /** Notification texts (issue 10): the e-mail and SMS a message's recipients get, per language, with a live preview. */
 export function NotificationTextsPage() {
   const { t } = useTranslation();
-  const loaded = useLoad(notificationTextsApi.get);
-  const [initial, setInitial] = useState<AdminNotificationTexts | null>(null);
-  useEffect(() => {
-    if (loaded.data && !initial) setInitial(loaded.data);
-  }, [loaded.data, initial]);
+  const loaded = useInitialLoad(notificationTextsApi.get);
+  const initial = loaded.initial;
   if (!initial)
     return (
       <>

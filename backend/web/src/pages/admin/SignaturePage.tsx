@@ -7,7 +7,7 @@ import { RichTextEditor, type RichText } from "../compose/RichTextEditor.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
 import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
-import { useLoad } from "../settings/useLoad.js";
+import { useInitialLoad } from "../settings/useLoad.js";
 import { adminClasses } from "./adminStyles.js";
 
 /** Waits this long after the last keystroke before asking the server for a new preview. */
@@ -142,11 +142,8 @@ function SignatureForm({ loaded, reload }: { loaded: AdminSignature; reload(): P
 /** The organisation signature (F5, issue 10): editor, placeholders, policy and a live preview. */
 export function SignaturePage() {
   const { t } = useTranslation();
-  const loaded = useLoad(adminSignatureApi.get);
-  const [initial, setInitial] = useState<AdminSignature | null>(null);
-  useEffect(() => {
-    if (loaded.data && !initial) setInitial(loaded.data);
-  }, [loaded.data, initial]);
+  const loaded = useInitialLoad(adminSignatureApi.get);
+  const initial = loaded.initial;
   if (!initial)
     return (
       <>

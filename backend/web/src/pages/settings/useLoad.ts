@@ -27,3 +27,16 @@ export function useLoad<T>(load: () => Promise<T>): Loaded<T> {
   }, [reload]);
   return { data, error, reload };
 }
+
+/**
+ * As `useLoad`, but `initial` keeps the first answer: an editing form starts from it, and a
+ * `reload()` after saving does not hand the form new starting values while it is being edited.
+ */
+export function useInitialLoad<T>(load: () => Promise<T>): Loaded<T> & { initial: T | null } {
+  const loaded = useLoad(load);
+  const [initial, setInitial] = useState<T | null>(null);
+  useEffect(() => {
+    if (loaded.data !== undefined && initial === null) setInitial(loaded.data);
+  }, [loaded.data, initial]);
+  return { ...loaded, initial };
+}
