@@ -15,6 +15,24 @@ interface AdminAction {
   meta: RequestMeta;
 }
 
+/** The organisation's audit event for an admin's change here, with who, from where, and what. */
+function auditChange(
+  t: Transaction,
+  props: AdminAction,
+  organisationId: string,
+  type: string,
+  data: Record<string, unknown>,
+) {
+  return recordAudit(t, {
+    type,
+    organisationId,
+    actorId: props.admin.id,
+    ip: props.meta.ip,
+    userAgent: props.meta.userAgent,
+    data,
+  });
+}
+
 /** Field → {from, to} for every text that differs (null: the default). */
 function differences(
   before: Texts,
@@ -48,14 +66,7 @@ export async function setNotificationTexts(
   if (textFields.every((f) => texts[f] === null)) await row?.destroy({ transaction: t });
   else if (row) await row.update(texts, { transaction: t });
   else await NotificationText.create({ organisationId: org.id, locale: props.locale, ...texts }, { transaction: t });
-  await recordAudit(t, {
-    type: "organisation.notification_texts_changed",
-    organisationId: org.id,
-    actorId: props.admin.id,
-    ip: props.meta.ip,
-    userAgent: props.meta.userAgent,
-    data: { locale: props.locale, changes },
-  });
+  await auditChange(t, props, org.id, "organisation.notification_texts_changed", { locale: props.locale, changes });
   return { kind: "done", changed: true };
 }
 
@@ -73,14 +84,7 @@ export async function resetNotificationTexts(
   if (!row) return { kind: "done", changed: false };
   const before = textsOf(row);
   await row.destroy({ transaction: t });
-  await recordAudit(t, {
-    type: "organisation.notification_texts_reset",
-    organisationId: org.id,
-    actorId: props.admin.id,
-    ip: props.meta.ip,
-    userAgent: props.meta.userAgent,
-    data: { locale: props.locale, before },
-  });
+  await auditChange(t, props, org.id, "organisation.notification_texts_reset", { locale: props.locale, before });
   return { kind: "done", changed: true };
 }
 
@@ -108,22 +112,15 @@ export async function setNotificationLogo(
   };
   if (row) await row.update(values, { transaction: t });
   else await NotificationLogo.create({ organisationId: org.id, ...values }, { transaction: t });
-  await recordAudit(t, {
-    type: "organisation.notification_logo_changed",
-    organisationId: org.id,
-    actorId: props.admin.id,
-    ip: props.meta.ip,
-    userAgent: props.meta.userAgent,
-    data: {
-      from: row ? { sha256: row.sha256 } : null,
-      to: {
-        sha256: logo.sha256,
-        contentType: logo.contentType,
-        width: logo.width,
-        height: logo.height,
-        bytes: logo.data.length,
-        uploadedBytes: props.bytes.length,
-      },
+  await auditChange(t, props, org.id, "organisation.notification_logo_changed", {
+    from: row ? { sha256: row.sha256 } : null,
+    to: {
+      sha256: logo.sha256,
+      contentType: logo.contentType,
+      width: logo.width,
+      height: logo.height,
+      bytes: logo.data.length,
+      uploadedBytes: props.bytes.length,
     },
   });
   return { kind: "done", changed: true };
@@ -136,13 +133,6 @@ export async function removeNotificationLogo(t: Transaction, props: AdminAction)
   const row = await NotificationLogo.findByPk(org.id, { transaction: t });
   if (!row) return { kind: "done", changed: false };
   await row.destroy({ transaction: t });
-  await recordAudit(t, {
-    type: "organisation.notification_logo_removed",
-    organisationId: org.id,
-    actorId: props.admin.id,
-    ip: props.meta.ip,
-    userAgent: props.meta.userAgent,
-    data: { from: { sha256: row.sha256 } },
-  });
+  await auditChange(t, props, org.id, "organisation.notification_logo_removed", { from: { sha256: row.sha256 } });
   return { kind: "done", changed: true };
 }
