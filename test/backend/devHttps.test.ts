@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { expect } from "chai";
 import devCerts from "office-addin-dev-certs";
 import { buildUser, defaultPassword } from "../support/factories.js";
-import { childEnv, root, waitForExit } from "../support/processes.js";
+import { childEnv, freePort, root, waitForExit } from "../support/processes.js";
 import { devCertFiles } from "../../addin/scripts/devHttps.js";
 import { validateManifest, hasXmllint } from "../../addin/scripts/validateManifest.js";
 
@@ -44,7 +44,7 @@ async function startHttpsChild(
   extraEnv: Record<string, string>,
   ca: () => Buffer,
 ): Promise<{ child: ChildProcess; url: string; stdout: () => string }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const child = spawn(process.execPath, args, {
     env: childEnv({ PORT: String(port), HOST: "127.0.0.1", ...extraEnv }),
     cwd: root,

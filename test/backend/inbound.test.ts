@@ -16,7 +16,7 @@ import { startSmsCatcher, type SmsCatcher } from "../support/sms.js";
 import { testWorker, drain } from "../support/outbox.js";
 import { inboundFixture, type InboundFixture } from "../support/inbound.js";
 import { uniqueEmail } from "../support/factories.js";
-import { startServerProcess, waitForExit } from "../support/processes.js";
+import { freePort, startServerProcess, waitForExit } from "../support/processes.js";
 import { processInboundMail } from "../../backend/src/commands/processInboundMail.js";
 
 const TOKEN = "test-inbound-token-0123456789";
@@ -353,7 +353,7 @@ describe("inbound mail: SMTP listener and POST /api/inbound/mail", function () {
     // Starting a server process (tsx) takes close to 30 s on a loaded machine.
     this.timeout(60_000);
     const n = await sentNotification();
-    const port = 40000 + Math.floor(Math.random() * 20000);
+    const port = await freePort();
     const server = await startServerProcess({ INBOUND_SMTP_PORT: String(port), WORKER_ENABLED: "false" });
     try {
       await sendSmtp(fresh(inboundFixture("dsn-5.1.1", n.messageId)), "", port);

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { env } from "../../backend/src/env.js";
 
@@ -43,12 +44,44 @@ export function runCli(args: string[], extraEnv: Record<string, string> = {}): P
   });
 }
 
-/** Starts the real server (`bin/start.js`) as a child process and waits for /health. */
+/**
+ * A loopback port that was free a moment ago, chosen by the kernel. (A random number in a fixed
+ * range can be the local port of one of the machine's own outgoing connections: CI once saw
+ * EADDRINUSE that way.)
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the real server (`bin/start.js`) as a child process and waits for /health. The port is
+ * free when chosen but another process can take it before the child binds; then it tries a new one.
+ */
 export async function startServerProcess(
   extraEnv: Record<string, string>,
   startDeadlineMs = 30_000,
 ): Promise<{ child: ChildProcess; url: string }> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startServerProcessOnce(extraEnv, startDeadlineMs, await freePort());
+    } catch (err) {
+      if (attempt >= 3 || !String(err).includes("EADDRINUSE")) throw err;
+    }
+  }
+}
+
+async function startServerProcessOnce(
+  extraEnv: Record<string, string>,
+  startDeadlineMs: number,
+  port: number,
+): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, [path.join(root, "bin/start.js")], {
     env: childEnv({ PORT: String(port), HOST: "127.0.0.1", ...extraEnv }),
     cwd: root,
