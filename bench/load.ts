@@ -9,9 +9,14 @@
 // notification delay (201 → the e-mail's arrival at the SMTP server), then the targets with
 // pass/fail. Rate limits the load would hit are lifted (and named in the output) so that it
 // measures speed, not the limiter.
-// Usage: npm run bench -- load   (LOAD_SENDERS, LOAD_SECONDS, LOAD_MYSQL_URL, LOAD_DRAIN_MS)
+// LOAD_WORKER=process (the default) runs the outbox worker as production does under load: its
+// own process (`kuvert worker`, docs/operations.md), so request load cannot starve it;
+// LOAD_WORKER=inline runs it inside the app's process instead.
+// Usage: npm run bench -- load   (LOAD_SENDERS, LOAD_SECONDS, LOAD_MYSQL_URL, LOAD_DRAIN_MS, LOAD_WORKER)
 import os from "node:os";
 import crypto from "node:crypto";
+import path from "node:path";
+import { spawn } from "node:child_process";
 import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import { benchEnv, percentile, signIn } from "./support.js";
@@ -28,6 +33,8 @@ const password = "Bench2026secret";
 const requestTimeoutMs = 30_000;
 /** How long to wait after the run for the notifications still in the outbox. */
 const drainMs = Number(process.env.LOAD_DRAIN_MS ?? 60_000);
+
+const workerMode = process.env.LOAD_WORKER === "inline" ? "inline" : "process";
 
 const targets = { p95Ms: 1500, errors: 0, notificationP95Ms: 10_000 };
 
@@ -52,6 +59,64 @@ interface Sample {
 
 const words = ["beslut", "bistånd", "ansökan", "utredning", "kallelse", "journal", "faktura", "intyg"];
 const attachment = new Uint8Array(crypto.randomBytes(1024 * 1024));
+
+interface OutboxRunner {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The outbox worker inside this process (as the app's own in-process worker would run). */
+function inlineWorker(): OutboxRunner {
+  const worker = workerFromEnv();
+  return { start: async () => worker.start(), stop: () => worker.stop() };
+}
+
+/** `kuvert worker` as a child process on the same database, master key and SMTP server. */
+function workerProcess(): OutboxRunner {
+  const e = env();
+  const root = path.resolve(import.meta.dirname, "..");
+  let child: ReturnType<typeof spawn> | null = null;
+  return {
+    async start() {
+      child = spawn(process.execPath, [path.join(root, "bin/kuvert.js"), "worker"], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "inherit"],
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          NODE_ENV: "test",
+          LOG_LEVEL: "info",
+          DATABASE_URL: e.DATABASE_URL,
+          MASTER_KEY: e.MASTER_KEY,
+          VAR_DIR: e.VAR_DIR,
+          PUBLIC_URL: e.PUBLIC_URL,
+          MAIL_FROM: e.MAIL_FROM,
+          SMTP_URL: e.SMTP_URL,
+          WORKER_INTERVAL_MS: String(e.WORKER_INTERVAL_MS),
+          OUTBOX_CONCURRENCY: String(e.OUTBOX_CONCURRENCY),
+        },
+      });
+      // Wait for its start line ({"worker":"started"}), so the run does not time its start-up.
+      await new Promise<void>((resolve, reject) => {
+        let out = "";
+        child!.stdout!.on("data", (c: Buffer) => {
+          out += c;
+          if (out.includes('"worker":"started"')) resolve();
+        });
+        child!.once("exit", (code) => reject(new Error(`kuvert worker exited (${code}) before it started`)));
+      });
+      child.stdout!.resume();
+    },
+    async stop() {
+      const c = child;
+      child = null;
+      if (!c || c.exitCode !== null) return;
+      const exited = new Promise((r) => c.once("exit", r));
+      c.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
 
 interface SmtpSink {
   url: string;
@@ -101,7 +166,7 @@ async function main(): Promise<void> {
     SMTP_URL: sink.url,
     ...Object.fromEntries(lifted.map((v) => [v, liftedTo])),
   });
-  const worker = workerFromEnv();
+  const worker = workerMode === "inline" ? inlineWorker() : workerProcess();
   try {
     const emails = await transaction(async (t) => {
       const org = await createOrganisation(t, { name: "Load" });
@@ -122,7 +187,7 @@ async function main(): Promise<void> {
     // Sign-ins are not measured here (bench/signin.ts does); one after another, before the run.
     const sessions: Array<Record<string, string>> = [];
     for (const email of emails) sessions.push(await signIn(bench.url, email, password));
-    worker.start();
+    await worker.start();
 
     const samples: Sample[] = [];
     /** When each notified recipient's 201 came back: address → times (ms since the epoch). */
@@ -291,7 +356,7 @@ async function main(): Promise<void> {
 
     const out = (line = "") => process.stdout.write(line + "\n");
     out(
-      `load: ${senders} senders × ${seconds} s from 127.0.0.1, ${bench.dialect}, ${os.cpus().length} cores, node ${process.version}`,
+      `load: ${senders} senders × ${seconds} s from 127.0.0.1, ${bench.dialect}, ${os.cpus().length} cores, node ${process.version}, outbox worker ${workerMode === "inline" ? "in the app's process" : "in its own process (kuvert worker)"}`,
     );
     out(
       `load average before ${loadAverageBefore.join(" ")}, after ${os
@@ -347,6 +412,7 @@ async function main(): Promise<void> {
       JSON.stringify({
         bench: "load",
         dialect: bench.dialect,
+        outboxWorker: workerMode,
         senders,
         seconds,
         elapsedSeconds: +elapsed.toFixed(1),
