@@ -80,10 +80,9 @@ export interface SendMessageResult {
  * The recipients (by user id) whose notification may show the subject: the sender's
  * organisation allows it and the recipient did not ask for neutral notifications.
  */
-async function subjectAllowedFor(t: Transaction, sender: User, recipients: User[]): Promise<Set<string>> {
-  if (!sender.organisationId || recipients.length === 0) return new Set();
-  const org = await Organisation.findByPk(sender.organisationId, { transaction: t, attributes: ["id", "policy"] });
-  if (org?.policy.subjectInNotifications !== true) return new Set();
+async function subjectAllowedFor(t: Transaction, org: Organisation | null, recipients: User[]): Promise<Set<string>> {
+  if (!org || recipients.length === 0) return new Set();
+  if (org.policy.subjectInNotifications !== true) return new Set();
   const neutral = await UserSettings.findAll({
     where: { userId: { [Op.in]: recipients.map((r) => r.id) }, neutralNotifications: true },
     transaction: t,
@@ -101,7 +100,14 @@ async function subjectAllowedFor(t: Transaction, sender: User, recipients: User[
  */
 export async function sendMessage(t: Transaction, props: SendMessageProps): Promise<SendMessageResult> {
   const { sender, options } = props;
-  await assertMaySend(t, sender, !!props.parent);
+  // Read once here for the plan, the subject rule and the notification branding.
+  const org = sender.organisationId
+    ? await Organisation.findByPk(sender.organisationId, {
+        transaction: t,
+        attributes: ["id", "plan", "policy", "name"],
+      })
+    : null;
+  await assertMaySend(t, sender, !!props.parent, { organisation: org });
   const now = new Date();
   if (options.expiresAt && options.expiresAt.getTime() <= now.getTime()) {
     throw appError("invalid_expiry", "The expiry date must be in the future");
@@ -199,11 +205,11 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
   if (notifyByEmail) {
     const showSubject = await subjectAllowedFor(
       t,
-      sender,
+      org,
       resolved.map((r) => r.user),
     );
     // The sender's organisation's notification texts and logo, in each recipient's language.
-    const branding = await loadBranding(sender.organisationId, t);
+    const branding = await loadBranding(sender.organisationId, t, org);
     await enqueueEmails(
       t,
       resolved.map((r, i) => ({
@@ -228,10 +234,15 @@ export async function sendMessage(t: Transaction, props: SendMessageProps): Prom
   const sent: SentRecipient[] = resolved.map((r, i) => ({ recipient: recipients[i], resolved: r }));
   const senderLabel = [sender.name, sender.email].filter((v): v is string => !!v);
   const searchable = { subject: props.subject, text: props.text, html: props.html };
-  await indexForReaders(t, messageId, [
-    { userId: sender.id, content: { ...searchable, people: resolved.map((r) => r.user.email) } },
-    ...resolved.map((r) => ({ userId: r.user.id, content: { ...searchable, people: senderLabel } })),
-  ]);
+  await indexForReaders(
+    t,
+    messageId,
+    [
+      { userId: sender.id, content: { ...searchable, people: resolved.map((r) => r.user.email) } },
+      ...resolved.map((r) => ({ userId: r.user.id, content: { ...searchable, people: senderLabel } })),
+    ],
+    { newMessage: !props.draft },
+  );
   await recordAudit(t, {
     type: props.parent ? "message.replied" : "message.sent",
     userId: sender.id,

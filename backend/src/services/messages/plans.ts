@@ -20,10 +20,18 @@ export const PlanQuotaExceededError = (limit: number) =>
  * The plan that limits what `user` may send: Basic users (free recipients) reply only; users of
  * an organisation on the Organisation plan have no monthly cap; everyone else is Professional.
  */
-export async function effectivePlan(t: Transaction, user: User): Promise<EffectivePlan> {
+/** `organisation`: the user's organisation when the caller has loaded it already (else read here). */
+export async function effectivePlan(
+  t: Transaction,
+  user: User,
+  organisation?: Pick<Organisation, "plan"> | null,
+): Promise<EffectivePlan> {
   if (user.plan === "basic") return "basic";
   if (user.organisationId) {
-    const org = await Organisation.findByPk(user.organisationId, { transaction: t, attributes: ["id", "plan"] });
+    const org =
+      organisation !== undefined
+        ? organisation
+        : await Organisation.findByPk(user.organisationId, { transaction: t, attributes: ["id", "plan"] });
     if (org?.plan === "organisation") return "organisation";
   }
   return "professional";
@@ -38,9 +46,9 @@ export async function assertMaySend(
   t: Transaction,
   user: User,
   isReply: boolean,
-  now = new Date(),
+  { now = new Date(), organisation }: { now?: Date; organisation?: Pick<Organisation, "plan"> | null } = {},
 ): Promise<EffectivePlan> {
-  const plan = await effectivePlan(t, user);
+  const plan = await effectivePlan(t, user, organisation);
   if (plan === "basic" && !isReply) throw PlanReplyOnlyError();
   if (plan === "professional") {
     const sent = await Message.count({

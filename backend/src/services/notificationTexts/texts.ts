@@ -176,9 +176,16 @@ export interface OrgBranding {
   logo: { sha256: string; contentType: string; width: number; height: number } | null;
 }
 
-export async function loadBranding(organisationId: string | null, t?: Transaction): Promise<OrgBranding | null> {
+export async function loadBranding(
+  organisationId: string | null,
+  t?: Transaction,
+  organisation?: Pick<Organisation, "name"> | null,
+): Promise<OrgBranding | null> {
   if (!organisationId) return null;
-  const org = await Organisation.findByPk(organisationId, { transaction: t, attributes: ["id", "name"] });
+  const org =
+    organisation !== undefined
+      ? organisation
+      : await Organisation.findByPk(organisationId, { transaction: t, attributes: ["id", "name"] });
   if (!org) return null;
   const rows = await NotificationText.findAll({ where: { organisationId }, transaction: t });
   const logo = await NotificationLogo.findByPk(organisationId, {

@@ -42,21 +42,25 @@ export async function indexForReader(
 
 /**
  * The same for several readers of one message in two statements (which readers are indexed
- * already, then one insert of every new reader's terms): the send path's form.
+ * already, then one insert of every new reader's terms): the send path's form. `newMessage`:
+ * the message was created in `t`, so nobody is indexed yet and the first statement is skipped.
  */
 export async function indexForReaders(
   t: Transaction | null,
   messageId: string,
   readers: Array<{ userId: string; content: SearchableContent }>,
+  { newMessage = false }: { newMessage?: boolean } = {},
 ): Promise<void> {
   if (readers.length === 0) return;
-  const done = (await SearchTerm.findAll({
-    attributes: [[col("user_id"), "userId"]],
-    where: { messageId, userId: { [Op.in]: readers.map((r) => r.userId) } },
-    group: [col("user_id")],
-    raw: true,
-    transaction: t ?? undefined,
-  })) as unknown as Array<{ userId: string }>;
+  const done = newMessage
+    ? []
+    : ((await SearchTerm.findAll({
+        attributes: [[col("user_id"), "userId"]],
+        where: { messageId, userId: { [Op.in]: readers.map((r) => r.userId) } },
+        group: [col("user_id")],
+        raw: true,
+        transaction: t ?? undefined,
+      })) as unknown as Array<{ userId: string }>);
   const indexed = new Set(done.map((r) => r.userId));
   const rows: Array<{ userId: string; messageId: string; term: string }> = [];
   for (const r of readers) {
