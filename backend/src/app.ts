@@ -11,7 +11,7 @@ import { addinStatic } from "./middlewares/addinStatic.js";
 /** The Koa application: cross-cutting middleware, then the routes. */
 export function createApp(): Koa {
   registerInboundDeliveryStatus();
-  const app = new Koa({ proxy: env().TRUST_PROXY });
+  const app = new Koa({ proxy: env().TRUST_PROXY, maxIpsCount: env().TRUST_PROXY_HOPS });
   app.silent = true;
   const router = buildRouter();
   app.use(requestId());

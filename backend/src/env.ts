@@ -78,6 +78,9 @@ const EnvSchema = z.object({
   INBOUND_SMTP_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   INBOUND_TOKEN: z.string().min(16).optional(),
   TRUST_PROXY: bool.default(false),
+  // How many proxies of yours append to X-Forwarded-For: the client address is taken that many
+  // places from the right, so addresses a client put in the header itself are never believed.
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   SESSION_IDLE_TIMEOUT_SECONDS: z.coerce
     .number()
     .int()

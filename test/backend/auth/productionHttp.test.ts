@@ -1,6 +1,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
+import { AuditEvent } from "../../../backend/src/models/AuditEvent.js";
 import { createApp } from "../../../backend/src/app.js";
 import { env, setEnv, type Env } from "../../../backend/src/env.js";
 import { buildUser, defaultPassword } from "../../support/factories.js";
@@ -98,5 +99,33 @@ describe("production over HTTP: TLS only through a trusted proxy, __Host- cookie
     } finally {
       await server.close();
     }
+  });
+
+  it("takes the client address that the trusted proxy appended, never one the client put in X-Forwarded-For itself", async () => {
+    const user = await buildUser();
+    const signInFrom = async (forwardedFor: string, hops?: number) => {
+      setEnv({ ...production(true), ...(hops ? { TRUST_PROXY_HOPS: hops } : {}) });
+      const server = await productionServer();
+      try {
+        const res = await new ApiClient(server.url).post(
+          "/api/auth/login",
+          { email: user.email, password: defaultPassword },
+          { "X-Forwarded-Proto": "https", "X-Forwarded-For": forwardedFor },
+        );
+        expect(res.status, res.text).to.equal(200);
+        const event = await AuditEvent.findOne({
+          where: { userId: user.id, type: "login.succeeded" },
+          order: [["id", "DESC"]],
+        });
+        return event!.ip;
+      } finally {
+        await server.close();
+      }
+    };
+    // A client sent "X-Forwarded-For: 203.0.113.66"; the proxy appended the address it saw.
+    expect(await signInFrom("203.0.113.66, 198.51.100.7")).to.equal("198.51.100.7");
+    expect(await signInFrom("198.51.100.8")).to.equal("198.51.100.8");
+    // Two proxies of one's own (TRUST_PROXY_HOPS=2): the address the outer one saw.
+    expect(await signInFrom("203.0.113.66, 198.51.100.9, 10.0.0.2", 2)).to.equal("198.51.100.9");
   });
 });
