@@ -5,6 +5,8 @@ import path from "node:path";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const compiled = path.join(root, "dist/backend/src/cli/index.js");
+// NODE_ENV may come from .env, as every other setting (as in bin/start.js).
+(await import("dotenv")).config({ quiet: true });
 if (process.env.NODE_ENV === "production" && existsSync(compiled)) {
   await import(compiled);
 } else {

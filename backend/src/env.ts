@@ -217,6 +217,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
     for (const name of requiredInProduction) {
       if (!e[name]) throw new ConfigError(`Configuration error: ${name} is required in production`);
     }
+    // The embedded sender (no-reply@kuvert.localhost) is for development: a real domain's
+    // SPF/DKIM/DMARC would make receiving servers reject or bin every notification.
+    if (!raw.MAIL_FROM) throw new ConfigError("Configuration error: MAIL_FROM is required in production");
     // The server speaks plain HTTP; it learns that a request came over TLS only from a trusted
     // proxy's X-Forwarded-Proto. Without that, sign-in could not set its Secure cookies.
     if (!e.PUBLIC_URL!.startsWith("https://")) {

@@ -42,13 +42,14 @@ describe("configuration", () => {
       DATABASE_URL: "mysql://kuvert@db/kuvert",
       MASTER_KEY: key,
       SMTP_URL: "smtp://mail:25",
+      MAIL_FROM: "Kuvert <no-reply@kommun.example.se>",
       PUBLIC_URL: "https://kuvert.example.se",
       SMS_PROVIDER: "http",
       SMS_HTTP_URL: "https://sms.example.se/send",
       TRUST_PROXY: "true",
     };
     expect(loadEnv(prod).isProduction).to.equal(true);
-    for (const name of ["DATABASE_URL", "MASTER_KEY", "SMTP_URL", "PUBLIC_URL"]) {
+    for (const name of ["DATABASE_URL", "MASTER_KEY", "SMTP_URL", "PUBLIC_URL", "MAIL_FROM"]) {
       const without: Record<string, string> = { ...prod };
       delete without[name];
       expectConfigError(without, name);
