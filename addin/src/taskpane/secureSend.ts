@@ -6,9 +6,9 @@
  *    in one PUT, files picked in the pane a chunk at a time through the resumable upload
  *    (chunkedUpload.ts: bounded memory, retries, Cancel) — then the content JWE and one
  *    envelope per reader in the pre-encrypted POST /api/messages. When the organisation's
- *    signature is mandatory (F5), its rendering for the sender is appended to the body before
- *    encrypting and its version declared (`signatureVersion`); the server refuses a stale one
- *    with 422 `signature_required`;
+ *    signature is mandatory (F5), its rendering for the sender (the shared mailbox when sending
+ *    as one) is appended to the body before encrypting and its version declared
+ *    (`signatureVersion`); the server refuses a stale one with 422 `signature_required`;
  * 3. only after the server accepted the message: turn the Outlook item into the neutral
  *    notification (subject, body with the link, no attachments) and send it where Office allows
  *    (Mailbox 1.15). There the item IS the recipients' one notification (issue 12): the send
@@ -206,18 +206,25 @@ function apiOptions(o: Partial<SecurityOptions>): Record<string, unknown> {
   return out;
 }
 
-/** The organisation's mandatory signature, rendered for the signed-in user (GET /api/messages/compose-defaults). */
+/**
+ * The organisation's mandatory signature (GET /api/messages/compose-defaults), rendered for the
+ * signed-in user, or for the shared mailbox when sending as one (its name and address).
+ */
 export interface MandatorySignature {
   version: number;
   html: string;
   text: string;
 }
 
-export async function mandatorySignature(api: KuvertApi): Promise<MandatorySignature | null> {
+export async function mandatorySignature(
+  api: KuvertApi,
+  mailboxId?: string | null,
+): Promise<MandatorySignature | null> {
+  const query = mailboxId ? `?mailbox=${encodeURIComponent(mailboxId)}` : "";
   const d = await apiJson<{ mandatorySignature?: MandatorySignature | null }>(
     api,
     "GET",
-    "/api/messages/compose-defaults",
+    `/api/messages/compose-defaults${query}`,
   );
   return d.mandatorySignature ?? null;
 }
@@ -236,10 +243,10 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
   // Office calls one at a time: Outlook allows at most three in flight.
   const subject = await office.getSubject();
   const outlookHtml = await office.getBodyHtml();
-  const signature = await mandatorySignature(api);
+  const mailbox = input.mailbox ?? null;
+  const signature = await mandatorySignature(api, mailbox?.id);
   const bodyHtml = signature ? appendSignature(outlookHtml, signature) : outlookHtml;
   const outlookAttachments = await office.getAttachments();
-  const mailbox = input.mailbox ?? null;
   const keys = await lookupKeys(
     api,
     [...input.addresses, input.sender.email, ...(mailbox ? [mailbox.email] : [])],
