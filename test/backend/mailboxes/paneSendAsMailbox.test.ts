@@ -164,8 +164,11 @@ describe("send as a shared mailbox from Outlook (issues 11, 12)", function () {
     }
   });
 
-  it("a member without send is refused (403), a non-member and another organisation get 404; nothing reaches the reader", async () => {
+  it("a member without send is refused (403), a non-member and another organisation get 404; nothing reaches the reader, no draft is left", async () => {
     const before = await Message.count({ where: { senderId: mailbox.id } });
+    const drafts = (user: User) => Message.count({ where: { senderId: user.id, state: "draft" } });
+    const draftsBefore = new Map<string, number>();
+    for (const user of [bertil, cecilia, outsider]) draftsBefore.set(user.id, await drafts(user));
     for (const [user, status, id] of [
       [bertil, 403, "mailbox_right_missing"],
       [cecilia, 404, "not_found"],
@@ -178,6 +181,8 @@ describe("send as a shared mailbox from Outlook (issues 11, 12)", function () {
       expect((err as ApiError).id).to.equal(id);
       expect(item.sent).to.equal(false);
       expect(item.subjectText, "the item is untouched").to.equal("Beslut från brevlådan");
+      // The draft the pane made for the attachment is deleted again: nothing in their Drafts.
+      expect(await drafts(user), `${user.email}: drafts`).to.equal(draftsBefore.get(user.id));
     }
     expect(await Message.count({ where: { senderId: mailbox.id } })).to.equal(before);
   });
