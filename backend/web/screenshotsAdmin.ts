@@ -230,5 +230,18 @@ export async function adminScreenshots(p: AdminShotsProps): Promise<void> {
     await p.shot(page, `admin-${name}-phone`);
     await restore?.();
   }
+  // The navigation: a side column on a wide screen, a Menu button that opens the list on a phone.
+  await page.goto("/admin/signature");
+  await page.getByTestId("signature-preview").waitFor();
+  await page.getByTestId("admin-nav-toggle").click();
+  await page.getByTestId("admin-nav-directory").waitFor();
+  await p.shot(page, "admin-navigation-phone", { fullPage: false });
+  await page.context().close();
+
+  page = await p.newPage(p.browser, p.baseUrl, desktop);
+  await p.signIn(page, admin.email);
+  await page.goto("/admin/signature");
+  await page.getByTestId("signature-preview").waitFor();
+  await p.shot(page, "admin-navigation", { fullPage: false });
   await page.context().close();
 }

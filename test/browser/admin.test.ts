@@ -87,6 +87,33 @@ describe("web app: admin console (browser)", function () {
       });
     }
 
+    it("navigation: the ten pages stand in one side column, each on one line, beside the page", async () => {
+      const { page } = current();
+      await signInThroughUi(page, admin.email, defaultPassword);
+      await page.goto("/admin/policies");
+      await page.getByTestId("functions-table").waitFor();
+      expect(await page.getByTestId("admin-nav-toggle").isVisible(), "no menu button on a desktop").to.equal(false);
+      const links = page.getByRole("navigation", { name: "Administrationssidor" }).getByRole("link");
+      expect(await links.count()).to.equal(10);
+      const boxes = await Promise.all((await links.all()).map(async (l) => (await l.boundingBox())!));
+      const lineHeight = await links
+        .first()
+        .evaluate(
+          (el) => parseFloat(getComputedStyle(el).lineHeight) + parseFloat(getComputedStyle(el).paddingTop) * 2,
+        );
+      for (const [i, box] of boxes.entries()) {
+        expect(box.x, `link ${i} in the column`).to.equal(boxes[0].x);
+        expect(box.height, `link ${i} on one line`).to.be.at.most(lineHeight + 1);
+        if (i > 0) expect(box.y, `link ${i} below the one before`).to.be.greaterThan(boxes[i - 1].y);
+      }
+      const content = (await page.getByTestId("functions-table").boundingBox())!;
+      expect(content.x, "the page beside the column").to.be.greaterThan(boxes[0].x + boxes[0].width);
+      expect(await page.getByTestId("admin-nav-policies").getAttribute("aria-current")).to.equal("page");
+      await page.getByTestId("admin-nav-audit").click();
+      await page.getByTestId("chain-intact").waitFor();
+      expect(await hasHorizontalScroll(page)).to.equal(false);
+    });
+
     it("staff and signed-out visitors do not get the admin area", async () => {
       const { page } = current();
       await signInThroughUi(page, staff.email, defaultPassword);
@@ -256,6 +283,28 @@ describe("web app: admin console (browser)", function () {
 
   describe("on a 360 px phone", () => {
     const current = usePage({ viewport: { width: 360, height: 740 } });
+
+    it("navigation: a Menu button naming the current page opens the ten pages as a list, and closes on choosing", async () => {
+      const { page } = current();
+      await signInThroughUi(page, admin.email, defaultPassword);
+      await page.goto("/admin");
+      await page.getByTestId("users-table").waitFor();
+      const toggle = page.getByTestId("admin-nav-toggle");
+      expect(await toggle.innerText()).to.contain("Meny: Användare");
+      expect(await toggle.getAttribute("aria-expanded")).to.equal("false");
+      expect(await page.getByTestId("admin-nav-policies").isVisible(), "closed at first").to.equal(false);
+      await toggle.click();
+      expect(await toggle.getAttribute("aria-expanded")).to.equal("true");
+      for (const key of ["users", "mailboxes", "directory"])
+        expect(await page.getByTestId(`admin-nav-${key}`).isVisible(), key).to.equal(true);
+      expect(await hasHorizontalScroll(page)).to.equal(false);
+      await expectNoSeriousAxe(page, "360 px navigation open");
+      await page.getByTestId("admin-nav-policies").click();
+      await page.getByTestId("functions-table").waitFor();
+      expect(await toggle.innerText()).to.contain("Meny: Policyer");
+      expect(await toggle.getAttribute("aria-expanded")).to.equal("false");
+      expect(await page.getByTestId("admin-nav-policies").isVisible(), "closed after choosing").to.equal(false);
+    });
 
     for (const lang of ["sv", "en"] as const) {
       it(`fits every admin page without sideways scrolling (${lang})`, async () => {

@@ -171,7 +171,7 @@ describe("web app: two-step sign-in, recovery and forgot password (browser)", fu
       await page.getByRole("button", { name: "Logga in" }).click();
       await page.waitForResponse((r) => r.url().endsWith("/api/auth/login"));
     }
-    await page.getByText("Kontot är låst efter tre misslyckade inloggningar.").waitFor();
+    await page.getByText("Kontot är låst efter för många misslyckade inloggningar.").waitFor();
     await page.getByRole("link", { name: "Lås upp genom att välja ett nytt lösenord." }).click();
 
     await page.getByRole("heading", { name: "Glömt lösenordet" }).waitFor();

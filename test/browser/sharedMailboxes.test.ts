@@ -7,7 +7,7 @@ import { hasHorizontalScroll, seriousAxeViolations, signInThroughUi, usePage } f
 import { signIn } from "../support/auth.js";
 import { transaction } from "../../backend/src/db.js";
 import { createSharedMailbox } from "../../backend/src/commands/createSharedMailbox.js";
-import type { Organisation } from "../../backend/src/models/Organisation.js";
+import { Organisation } from "../../backend/src/models/Organisation.js";
 import type { User } from "../../backend/src/models/User.js";
 import { SharedMailboxMember } from "../../backend/src/models/SharedMailboxMember.js";
 
@@ -152,6 +152,51 @@ describe("web app: shared mailboxes (browser, issue 11)", function () {
         items: Array<{ id: string; subject: string; sender: { email: string } }>;
       }>("/api/mailbox/inbox");
       expect(answer.body.items[0].sender.email).to.equal(address);
+      expect(errors).to.deep.equal([]);
+    });
+
+    it("with a mandatory signature, the composer shows it signed by the mailbox once From is the mailbox", async () => {
+      const signed = await buildOrganisation({ name: "Signerande kommun" });
+      await Organisation.update(
+        {
+          policy: {
+            orgSignature: {
+              html: "<p>{name} – {email} – {organisation}</p>",
+              mode: "mandatory",
+              version: 1,
+              updatedAt: null,
+            },
+          },
+        },
+        { where: { id: signed.id } },
+      );
+      const handler = await buildUser({ organisation: signed, name: "Hanna Handläggare" });
+      const admin2 = await buildUser({ organisation: signed, role: "admin" });
+      const address = uniqueEmail("mottagningen");
+      const created = await transaction((t) =>
+        createSharedMailbox(t, {
+          admin: admin2,
+          organisationId: signed.id,
+          name: "Mottagningen",
+          email: address,
+          members: [{ userId: handler.id, send: true, manage: false }],
+          meta: { ip: null, userAgent: null },
+        }),
+      );
+      if (created.kind !== "created") throw new Error(created.kind);
+
+      const { page, errors } = current();
+      await signInThroughUi(page, handler.email, defaultPassword);
+      await page.goto("/compose");
+      const note = page.getByTestId("mandatory-signature");
+      await note.filter({ hasText: "Hanna Handläggare" }).waitFor();
+      await page.getByTestId("compose-from").click();
+      await page.getByRole("option", { name: `Mottagningen <${address}>` }).click();
+      await note.filter({ hasText: `Mottagningen – ${address} – ${signed.name}` }).waitFor();
+      expect(await note.innerText()).to.not.contain("Hanna");
+      await page.getByTestId("compose-from").click();
+      await page.getByRole("option", { name: new RegExp(handler.email) }).click();
+      await note.filter({ hasText: "Hanna Handläggare" }).waitFor();
       expect(errors).to.deep.equal([]);
     });
   });

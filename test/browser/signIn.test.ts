@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { Page } from "playwright-core";
-import { buildUser, defaultPassword } from "../support/factories.js";
+import { buildOrganisation, buildUser, defaultPassword } from "../support/factories.js";
+import { Organisation } from "../../backend/src/models/Organisation.js";
 import { usePage } from "../support/browser.js";
 import { enableTotp } from "../support/auth.js";
 
@@ -84,13 +85,35 @@ describe("web app: sign in (browser)", function () {
       await page.getByRole("button", { name: "Logga in" }).click();
       await page.waitForResponse((r) => r.url().endsWith("/api/auth/login"));
     }
-    await page.getByText("Kontot är låst efter tre misslyckade inloggningar.").waitFor();
+    await page.getByText("Kontot är låst efter för många misslyckade inloggningar.").waitFor();
     // Even the right password is refused now; the message offers a password reset.
     await page.getByLabel("Lösenord", { exact: true }).fill(defaultPassword);
     await page.getByRole("button", { name: "Logga in" }).click();
     await page.waitForResponse((r) => r.url().endsWith("/api/auth/login") && r.status() === 423);
     await page.getByRole("link", { name: "Lås upp genom att välja ett nytt lösenord." }).click();
     await page.getByRole("heading", { name: "Glömt lösenordet" }).waitFor();
+  });
+
+  it("states no fixed number of attempts in the wrong-password text: the org's lockout threshold decides", async () => {
+    const { page } = current();
+    const org = await buildOrganisation();
+    await Organisation.update({ policy: { lockoutThreshold: 5 } }, { where: { id: org.id } });
+    const user = await buildUser({ organisation: org });
+    await page.goto("/login");
+    await enterEmailAndPassword(page, user.email, "Wrong-password-1");
+    for (let i = 2; i <= 3; i++) {
+      await page.getByText(/E-postadressen eller lösenordet stämmer inte/).waitFor();
+      await page.getByLabel("Lösenord", { exact: true }).fill(`Wrong-password-${i}`);
+      const answered = page.waitForResponse((r) => r.url().endsWith("/api/auth/login"));
+      await page.getByRole("button", { name: "Logga in" }).click();
+      expect((await answered).status(), `attempt ${i} under a threshold of 5`).to.equal(401);
+    }
+    // Three failures and the account is still open, so the text may not have promised a lock at three.
+    const shown = await page.getByText(/E-postadressen eller lösenordet stämmer inte/).innerText();
+    expect(shown).to.equal(
+      "E-postadressen eller lösenordet stämmer inte. Efter för många misslyckade försök låses kontot.",
+    );
+    expect(shown).not.to.match(/\b(tre|\d+)\b/);
   });
 
   it("starts again from the password when the half-finished sign-in has expired", async () => {

@@ -21,6 +21,7 @@ import { transaction } from "../../backend/src/db.js";
 import { issueApiToken } from "../../backend/src/services/apiTokens.js";
 import { Attachment } from "../../backend/src/models/Attachment.js";
 import { AttachmentUpload } from "../../backend/src/models/AttachmentUpload.js";
+import { Message } from "../../backend/src/models/Message.js";
 import type { User } from "../../backend/src/models/User.js";
 import { buildUser } from "./factories.js";
 import { signIn } from "./auth.js";
@@ -298,6 +299,13 @@ export function describePaneUpload(title: string, opts: PaneUploadOptions): void
         return { sent: item.sent, subject: item.subjectText };
       });
       expect(host).to.deep.equal({ sent: false, subject: "Arkivet" });
+
+      // No empty encrypted draft is left behind: the draft the send made is gone from Drafts.
+      expect(draftId, "the pane made a draft").to.match(/^[0-9a-f-]{36}$/);
+      const drafts = await (await signIn(sender)).get<{ items: Array<{ id: string }> }>("/api/mailbox/drafts");
+      expect(drafts.status, drafts.text).to.equal(200);
+      expect(drafts.body.items.map((i) => i.id)).to.not.include(draftId);
+      expect(await Message.count({ where: { senderId: sender.id, state: "draft" } })).to.equal(0);
     });
   });
 }

@@ -6,9 +6,9 @@
  *    in one PUT, files picked in the pane a chunk at a time through the resumable upload
  *    (chunkedUpload.ts: bounded memory, retries, Cancel) — then the content JWE and one
  *    envelope per reader in the pre-encrypted POST /api/messages. When the organisation's
- *    signature is mandatory (F5), its rendering for the sender is appended to the body before
- *    encrypting and its version declared (`signatureVersion`); the server refuses a stale one
- *    with 422 `signature_required`;
+ *    signature is mandatory (F5), its rendering for the sender (the shared mailbox when sending
+ *    as one) is appended to the body before encrypting and its version declared
+ *    (`signatureVersion`); the server refuses a stale one with 422 `signature_required`;
  * 3. only after the server accepted the message: turn the Outlook item into the neutral
  *    notification (subject, body with the link, no attachments) and send it where Office allows
  *    (Mailbox 1.15). There the item IS the recipients' one notification (issue 12): the send
@@ -20,7 +20,8 @@
  *    the send (AttachmentAddedError; after the message went, with the notification still to
  *    send: finishNotification once the user removed it).
  * Office calls are made one at a time (Outlook allows at most three simultaneous calls).
- * Any failure before step 3 leaves the Outlook item exactly as it was.
+ * Any failure before step 3 leaves the Outlook item exactly as it was, and deletes the draft the
+ * send made on the server (DELETE /api/messages/drafts/{id}): nothing is left in Drafts.
  */
 import type { Attachment, OfficeAdapter, Recipients } from "../office/adapter.js";
 import {
@@ -105,8 +106,8 @@ export interface SendDeps {
   onStep?: (step: "encrypting" | "uploading" | "sending" | "notifying" | "done") => void;
   /**
    * Cancels the send until the message is posted (step "sending"): the upload in progress is
-   * abandoned and the attachments already in the draft are deleted on the server; the send
-   * rejects with an AbortError and the Outlook item is untouched.
+   * abandoned and the draft, with the attachments already in it, is deleted on the server; the
+   * send rejects with an AbortError and the Outlook item is untouched.
    */
   signal?: AbortSignal;
 }
@@ -206,18 +207,25 @@ function apiOptions(o: Partial<SecurityOptions>): Record<string, unknown> {
   return out;
 }
 
-/** The organisation's mandatory signature, rendered for the signed-in user (GET /api/messages/compose-defaults). */
+/**
+ * The organisation's mandatory signature (GET /api/messages/compose-defaults), rendered for the
+ * signed-in user, or for the shared mailbox when sending as one (its name and address).
+ */
 export interface MandatorySignature {
   version: number;
   html: string;
   text: string;
 }
 
-export async function mandatorySignature(api: KuvertApi): Promise<MandatorySignature | null> {
+export async function mandatorySignature(
+  api: KuvertApi,
+  mailboxId?: string | null,
+): Promise<MandatorySignature | null> {
+  const query = mailboxId ? `?mailbox=${encodeURIComponent(mailboxId)}` : "";
   const d = await apiJson<{ mandatorySignature?: MandatorySignature | null }>(
     api,
     "GET",
-    "/api/messages/compose-defaults",
+    `/api/messages/compose-defaults${query}`,
   );
   return d.mandatorySignature ?? null;
 }
@@ -236,10 +244,10 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
   // Office calls one at a time: Outlook allows at most three in flight.
   const subject = await office.getSubject();
   const outlookHtml = await office.getBodyHtml();
-  const signature = await mandatorySignature(api);
+  const mailbox = input.mailbox ?? null;
+  const signature = await mandatorySignature(api, mailbox?.id);
   const bodyHtml = signature ? appendSignature(outlookHtml, signature) : outlookHtml;
   const outlookAttachments = await office.getAttachments();
-  const mailbox = input.mailbox ?? null;
   const keys = await lookupKeys(
     api,
     [...input.addresses, input.sender.email, ...(mailbox ? [mailbox.email] : [])],
@@ -282,6 +290,9 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
 
   deps.onStep?.("uploading");
   const attachments: AttachmentInfo[] = [];
+  // Mailbox 1.15 (item.sendAsync): the pane sends the item, which is then the one notification.
+  const paneSends = office.canSend();
+  let sent: { id: string; notification?: Notification };
   try {
     for (const s of sources) {
       if (deps.signal?.aborted) throw abortError();
@@ -312,39 +323,38 @@ export async function sendSecurely(deps: SendDeps, input: SendInput): Promise<Se
       attachments.push({ id: s.id, name: s.name, type: s.type, size: s.blob.size });
     }
     if (deps.signal?.aborted) throw abortError();
+
+    // An attachment added in Outlook during the upload would not be encrypted: stop before sending.
+    await stopIfAttachmentAdded(office, outlookAttachments, null);
+
+    deps.onStep?.("sending");
+    const options = apiOptions(input.options);
+    const content = await encryptContent(
+      { v: 1, subject, bodyText: htmlToText(bodyHtml), bodyHtml, attachments, options },
+      cek,
+    );
+    const envelopes = await Promise.all(
+      readers.map(async (k) => ({ userId: k.userId, jwe: await wrapContentKey(cek, k.publicKey) })),
+    );
+    const to = input.addresses.map((email) =>
+      input.mobiles[email.toLowerCase()] ? { email, mobile: input.mobiles[email.toLowerCase()] } : { email },
+    );
+    const sendPath = mailbox ? `/api/mailboxes/${encodeURIComponent(mailbox.id)}/messages` : "/api/messages";
+    sent = await apiJson<{ id: string; notification?: Notification }>(api, "POST", sendPath, {
+      to,
+      encrypted: { content, envelopes },
+      draftId: draft.id,
+      options,
+      ...(signature ? { signatureVersion: signature.version } : {}),
+      ...(paneSends ? { paneSendsNotification: true, notificationLocale: input.locale } : {}),
+    });
   } catch (err) {
-    // Nothing was sent: what this send put into the draft goes (best effort; the draft is the pane's own).
-    for (const a of attachments)
-      await apiRequest(api, "DELETE", `/api/messages/${draft.id}/attachments/${a.id}`).catch(() => undefined);
+    // Nothing was sent (cancelled, refused, failed): the draft this send made goes with whatever
+    // was uploaded into it, so no empty encrypted draft is left in Drafts. Best effort; once the
+    // server has taken the draft (a lost answer to a send that went), it refuses with 404/409.
+    await apiRequest(api, "DELETE", `/api/messages/drafts/${draft.id}`).catch(() => undefined);
     throw err;
   }
-
-  // An attachment added in Outlook during the upload would not be encrypted: stop before sending.
-  await stopIfAttachmentAdded(office, outlookAttachments, null);
-
-  deps.onStep?.("sending");
-  const options = apiOptions(input.options);
-  const content = await encryptContent(
-    { v: 1, subject, bodyText: htmlToText(bodyHtml), bodyHtml, attachments, options },
-    cek,
-  );
-  const envelopes = await Promise.all(
-    readers.map(async (k) => ({ userId: k.userId, jwe: await wrapContentKey(cek, k.publicKey) })),
-  );
-  const to = input.addresses.map((email) =>
-    input.mobiles[email.toLowerCase()] ? { email, mobile: input.mobiles[email.toLowerCase()] } : { email },
-  );
-  // Mailbox 1.15 (item.sendAsync): the pane sends the item, which is then the one notification.
-  const paneSends = office.canSend();
-  const sendPath = mailbox ? `/api/mailboxes/${encodeURIComponent(mailbox.id)}/messages` : "/api/messages";
-  const sent = await apiJson<{ id: string; notification?: Notification }>(api, "POST", sendPath, {
-    to,
-    encrypted: { content, envelopes },
-    draftId: draft.id,
-    options,
-    ...(signature ? { signatureVersion: signature.version } : {}),
-    ...(paneSends ? { paneSendsNotification: true, notificationLocale: input.locale } : {}),
-  });
 
   deps.onStep?.("notifying");
   const note =

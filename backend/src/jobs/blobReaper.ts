@@ -18,6 +18,19 @@ export async function reapBlobs(batch = 50): Promise<number> {
     order: [["id", "ASC"]],
     limit: batch,
   });
+  return reapRows(rows);
+}
+
+/**
+ * Reaps the scheduled deletions of these blobs now, for a caller that promised its user they are
+ * gone (a deleted draft); what fails stays queued for the reaper.
+ */
+export async function reapBlobKeys(keys: string[]): Promise<number> {
+  if (keys.length === 0) return 0;
+  return reapRows(await BlobDeletion.findAll({ where: { blobKey: { [Op.in]: keys } }, order: [["id", "ASC"]] }));
+}
+
+async function reapRows(rows: BlobDeletion[]): Promise<number> {
   let removed = 0;
   for (const row of rows) {
     try {

@@ -16,7 +16,7 @@ import { encryptContent, generateContentKey, wrapContentKey } from "../../../add
 import { FakeComposeItem, fakeOffice } from "../../support/fakeOffice.js";
 import { buildOrganisation, buildUser, uniqueEmail } from "../../support/factories.js";
 import { signIn } from "../../support/auth.js";
-import { getTestServer } from "../../support/server.js";
+import { getTestServer, type ApiClient } from "../../support/server.js";
 
 interface Sent {
   id: string;
@@ -30,6 +30,8 @@ describe("send as a shared mailbox from Outlook (issues 11, 12)", function () {
   let outsider: User; // another organisation
   let reader: User;
   let mailbox: { id: string; email: string; name: string };
+  let orgName: string;
+  let adminApi: ApiClient;
   const apis = new Map<string, KuvertApi>();
 
   async function tokenApi(user: User): Promise<KuvertApi> {
@@ -45,9 +47,9 @@ describe("send as a shared mailbox from Outlook (issues 11, 12)", function () {
     cecilia = await buildUser({ organisation: org, name: "Cecilia Carlsson" });
     outsider = await buildUser({ organisation: await buildOrganisation() });
     reader = await buildUser({ name: "Mottagare" });
-    const res = await (
-      await signIn(admin)
-    ).post<{ mailbox: { id: string; email: string; name: string } }>("/api/admin/mailboxes", {
+    orgName = org.name;
+    adminApi = await signIn(admin);
+    const res = await adminApi.post<{ mailbox: { id: string; email: string; name: string } }>("/api/admin/mailboxes", {
       name: "Socialtjänsten",
       email: uniqueEmail("socialtjansten"),
       members: [
@@ -162,8 +164,11 @@ describe("send as a shared mailbox from Outlook (issues 11, 12)", function () {
     }
   });
 
-  it("a member without send is refused (403), a non-member and another organisation get 404; nothing reaches the reader", async () => {
+  it("a member without send is refused (403), a non-member and another organisation get 404; nothing reaches the reader, no draft is left", async () => {
     const before = await Message.count({ where: { senderId: mailbox.id } });
+    const drafts = (user: User) => Message.count({ where: { senderId: user.id, state: "draft" } });
+    const draftsBefore = new Map<string, number>();
+    for (const user of [bertil, cecilia, outsider]) draftsBefore.set(user.id, await drafts(user));
     for (const [user, status, id] of [
       [bertil, 403, "mailbox_right_missing"],
       [cecilia, 404, "not_found"],
@@ -176,6 +181,8 @@ describe("send as a shared mailbox from Outlook (issues 11, 12)", function () {
       expect((err as ApiError).id).to.equal(id);
       expect(item.sent).to.equal(false);
       expect(item.subjectText, "the item is untouched").to.equal("Beslut från brevlådan");
+      // The draft the pane made for the attachment is deleted again: nothing in their Drafts.
+      expect(await drafts(user), `${user.email}: drafts`).to.equal(draftsBefore.get(user.id));
     }
     expect(await Message.count({ where: { senderId: mailbox.id } })).to.equal(before);
   });
@@ -225,5 +232,59 @@ describe("send as a shared mailbox from Outlook (issues 11, 12)", function () {
       encrypted: { content, envelopes: await envelopes([mailbox.id, reader.id]) },
     });
     expect(ok).to.have.property("id");
+  });
+
+  it("a mandatory organisation signature is signed by the mailbox (name, address, organisation), not by the member, from the pane and the web", async () => {
+    const annaWeb = await signIn(anna);
+    expect((await annaWeb.patch("/api/account", { title: "Enhetschef" })).status).to.equal(200);
+    const put = await adminApi.put("/api/admin/signature", {
+      html: "<p>{name}|{title}|{email}|{phone}|{organisation}</p>",
+      mode: "mandatory",
+    });
+    expect(put.status, put.text).to.equal(200);
+    const readerApi = await signIn(reader);
+    const expected = `${mailbox.name}||${mailbox.email}||${orgName}`;
+    const member = [anna.name!, anna.email, "Enhetschef", anna.mobile!];
+    try {
+      // What the pane appends: asked for with the mailbox it sends as.
+      const defaults = await apiJson<{ mandatorySignature: { text: string } }>(
+        apis.get(anna.id)!,
+        "GET",
+        `/api/messages/compose-defaults?mailbox=${mailbox.id}`,
+      );
+      expect(defaults.mandatorySignature.text).to.equal(expected);
+      const own = await apiJson<{ mandatorySignature: { text: string } }>(
+        apis.get(anna.id)!,
+        "GET",
+        "/api/messages/compose-defaults",
+      );
+      expect(own.mandatorySignature.text, "her own sends keep her signature").to.contain("Anna Andersson|Enhetschef");
+      for (const stranger of [cecilia, outsider]) {
+        const err = await apiJson(
+          apis.get(stranger.id)!,
+          "GET",
+          `/api/messages/compose-defaults?mailbox=${mailbox.id}`,
+        ).catch((e: unknown) => e);
+        expect((err as ApiError).status, "not a member").to.equal(404);
+      }
+
+      const result = await send(anna, composeItem({ canSend: true }));
+      const got = await readerApi.get<{ html: string; text: string }>(`/api/messages/${result.messageId}`);
+      expect(got.status, got.text).to.equal(200);
+      expect(got.body.html).to.contain("<p>Hej från socialtjänsten</p>").and.contain(expected);
+      for (const leak of member) expect(got.body.html, "pane send").to.not.contain(leak);
+
+      // The web composer's plaintext send as the mailbox: the server appends it, for the mailbox.
+      const web = await annaWeb.post<{ id: string }>(`/api/mailboxes/${mailbox.id}/messages`, {
+        to: [{ email: reader.email }],
+        subject: "Från webben",
+        body: "Hej från webben",
+      });
+      expect(web.status, web.text).to.equal(201);
+      const webRead = await readerApi.get<{ text: string }>(`/api/messages/${web.body.id}`);
+      expect(webRead.body.text).to.equal(`Hej från webben\n\n${expected}`);
+    } finally {
+      await adminApi.put("/api/admin/signature", { html: "", mode: "default" });
+    }
   });
 });

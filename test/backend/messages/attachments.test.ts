@@ -488,4 +488,32 @@ describe("attachments (F6): streamed upload and download over HTTP", function ()
     expect(await Attachment.findByPk(up.body.id)).to.equal(null);
     expect((await Message.findByPk(draftId))!.state).to.equal("draft");
   });
+
+  it("DELETE /api/messages/drafts/{id}: the sender's own unsent draft goes from Drafts with its blobs; others get 404, a sent message 409", async () => {
+    const draftIds = async () =>
+      (await senderApi.get<{ items: Array<{ id: string }> }>("/api/mailbox/drafts")).body.items.map((i) => i.id);
+    const draftId = await newDraft(senderApi);
+    const up = await uploadBytes(senderApi, draftId, Buffer.from("abandoned"), "a.txt", "text/plain");
+    const file = path.join(blobRoot(), (await Attachment.findByPk(up.body.id))!.blobKey);
+    expect(await draftIds()).to.include(draftId);
+
+    expect((await strangerApi.delete(`/api/messages/drafts/${draftId}`)).status, "someone else's").to.equal(404);
+    expect(await draftIds()).to.include(draftId);
+    const del = await senderApi.delete(`/api/messages/drafts/${draftId}`);
+    expect(del.status, del.text).to.equal(204);
+    expect(await draftIds()).to.not.include(draftId);
+    expect(await Attachment.count({ where: { messageId: draftId } })).to.equal(0);
+    const gone = await Message.findByPk(draftId);
+    expect(gone!.content, "content shredded").to.equal(null);
+    expect((await senderApi.get(`/api/messages/${draftId}`)).status).to.equal(404);
+    expect(fs.existsSync(file), "blob overwritten and removed before the answer").to.equal(false);
+    expect((await senderApi.delete(`/api/messages/drafts/${draftId}`)).status, "again").to.equal(404);
+
+    const sent = await newDraft(senderApi);
+    await sendDraft(senderApi, sent, [recipient]);
+    const refused = await senderApi.delete(`/api/messages/drafts/${sent}`);
+    expect(refused.status).to.equal(409);
+    expect(refused.body.error).to.equal("not_a_draft");
+    expect((await recipientApi.get(`/api/messages/${sent}`)).status).to.equal(200);
+  });
 });

@@ -38,10 +38,24 @@ describe("errors.<id> texts (web app and add-in)", () => {
     }
   }
 
+  it("the wrong-password and lock texts name no number of attempts (the org's lockout policy sets it)", () => {
+    const texts: string[] = [];
+    for (const resources of Object.values(apps)) {
+      for (const lang of ["sv", "en"] as const) {
+        const errors = resources[lang].errors as Record<string, string>;
+        texts.push(errors.invalid_credentials!, errors.account_locked!);
+      }
+    }
+    const unlock = (lang: "sv" | "en") => ((apps["add-in"][lang].read as Tree).unlock as Tree).wrong as string;
+    texts.push(unlock("sv"), unlock("en"));
+    const counted = /\b(\d+|en|ett|två|tre|fyra|fem|one|two|three|four|five)\b/i;
+    expect(texts.filter((text) => counted.test(text))).to.deep.equal([]);
+  });
+
   it("translates an ApiError by its id, and anything else as the generic text", async () => {
     const t = await translator(apps["web app"], "sv");
     expect(errorText(t, new ApiError(401, "invalid_credentials", "wrong"))).to.equal(
-      "E-postadressen eller lösenordet stämmer inte. Efter tre misslyckade försök låses kontot.",
+      "E-postadressen eller lösenordet stämmer inte. Efter för många misslyckade försök låses kontot.",
     );
     const generic = t("errors.generic");
     expect(errorText(t, new Error("boom"))).to.equal(generic);

@@ -6,6 +6,7 @@ import { NotFoundError, UnsupportedMediaTypeError, ValidationError, appError } f
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import { createDraftMessage } from "../../commands/createDraftMessage.js";
 import { removeDraftAttachment } from "../../commands/removeDraftAttachment.js";
+import { deleteDraft } from "../../commands/deleteDraft.js";
 import { KeysLockedError } from "../../services/messages/readMessage.js";
 import { loadOwnDraft, openDraftContentKey } from "../../services/attachments/drafts.js";
 import { openAttachmentDownload, openCiphertextDownload } from "../../services/attachments/download.js";
@@ -77,6 +78,30 @@ export function attachmentRoutes(router: Router): void {
       );
       ctx.status = 201;
       ctx.body = { id: draft.id, threadId: draft.threadId, state: draft.state };
+    },
+  );
+
+  defineRoute(
+    router,
+    {
+      method: "delete",
+      path: "/api/messages/drafts/:id",
+      summary: "Delete an unsent draft for good, with its attachments (the add-in's cancelled send)",
+      tags: ["attachments"],
+      security: "session",
+      params: DraftParams,
+      before: [authenticated(), perUser("draft-user", limits.draftUser)],
+      responses: {
+        204: { description: "Deleted: gone from Drafts, content and attachment blobs shredded" },
+        401: e401,
+        404: { description: "`not_found`: no such draft of the caller's (S4)", schema: ErrorSchema },
+        409: { description: "`not_a_draft`: the message has been sent", schema: ErrorSchema },
+      },
+    },
+    async (ctx, { params }) => {
+      const user = currentUser(ctx);
+      await deleteDraft(user, params.id);
+      ctx.status = 204;
     },
   );
 

@@ -6,6 +6,7 @@ import { authenticated, currentUser } from "../../middlewares/authenticate.js";
 import { optionNames } from "../../services/messages/orgPolicy.js";
 import { composeDefaultsFor } from "../../services/messages/composeDefaults.js";
 import { limits, perUser } from "../../api/limits.js";
+import { loadMembership } from "../../services/sharedMailboxes/membership.js";
 import { subjectRuleModes } from "#shared/subjectWarning.js";
 
 export const SubjectRuleSchema = z
@@ -13,6 +14,15 @@ export const SubjectRuleSchema = z
   .describe(
     "The organisation's subject rule (F24): warn about, or with forbid refuse, a subject with personal data or one of the keywords (shared/subjectWarning.ts checkSubjectRule); off: no check",
   );
+
+const ComposeDefaultsQuery = z.object({
+  mailbox: z
+    .uuid()
+    .optional()
+    .describe(
+      "Send as this shared mailbox (F25): the organisation signature is rendered for the mailbox (its name, address and organisation); 404 unless a member",
+    ),
+});
 
 const OptionFlags = z.object(
   Object.fromEntries(optionNames.map((n) => [n, z.boolean()])) as Record<(typeof optionNames)[number], z.ZodBoolean>,
@@ -32,7 +42,7 @@ export const ComposeDefaultsResponse = z.object({
   mandatorySignature: z
     .object({
       version: z.number().describe("Send it as signatureVersion with the pre-encrypted form"),
-      html: z.string().describe("Sanitised HTML, rendered for the caller"),
+      html: z.string().describe("Sanitised HTML, rendered for the caller (or the `mailbox` sent as)"),
       text: z.string(),
     })
     .nullable()
@@ -55,18 +65,24 @@ export function composeDefaultsRoutes(router: Router): void {
       summary: "Organisation defaults, forced security functions and signature for a new message",
       tags: ["messages"],
       security: "session",
+      query: ComposeDefaultsQuery,
       before: [authenticated(), perUser("compose-defaults-user", limits.apiUser)],
       responses: {
         200: {
           description: "`{defaults, forced, defaultExpiryDays, signature, mandatorySignature, subjectRule}`",
           schema: ComposeDefaultsResponse,
         },
+        400: { description: "`validation_error`", schema: ErrorSchema },
         401: { description: "`authentication_required`", schema: ErrorSchema },
+        404: { description: "`not_found`: `mailbox` is not one the caller is a member of", schema: ErrorSchema },
       },
     },
-    async (ctx) => {
+    async (ctx, { query }) => {
       const user = currentUser(ctx);
-      ctx.body = await transaction((t) => composeDefaultsFor(t, user));
+      ctx.body = await transaction(async (t) => {
+        const sender = query.mailbox ? (await loadMembership(user, query.mailbox, t)).identity : user;
+        return composeDefaultsFor(t, user, sender);
+      });
     },
   );
 }

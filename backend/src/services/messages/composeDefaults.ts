@@ -16,7 +16,7 @@ export interface OptionDefaults {
 export interface ComposeDefaults extends OptionDefaults {
   /** The personal signature, else the organisation signature in default mode (as text), else null. */
   signature: string | null;
-  /** The organisation's mandatory signature, rendered for the user, with its version; else null. */
+  /** The organisation's mandatory signature, rendered for the sender, with its version; else null. */
   mandatorySignature: { version: number; html: string; text: string } | null;
   /** The organisation's subject rule (F24): the composer warns, or with forbid refuses to send. */
   subjectRule: OrgSubjectRule;
@@ -30,12 +30,16 @@ export async function messageOptionDefaults(t: Transaction, user: User): Promise
   return { defaults, forced: policy.forced, defaultExpiryDays: policy.defaultExpiryDays };
 }
 
-/** What the web composer starts from (F4, F5): option defaults, forced functions and the signature to offer. */
-export async function composeDefaultsFor(t: Transaction, user: User): Promise<ComposeDefaults> {
-  const options = await messageOptionDefaults(t, user);
+/**
+ * What the web composer starts from (F4, F5): option defaults, forced functions and the signature
+ * to offer. `sender` is whom the message goes out as: a shared mailbox the user sends as gets the
+ * organisation signature rendered for the mailbox (the user's own signature is still offered).
+ */
+export async function composeDefaultsFor(t: Transaction, user: User, sender: User = user): Promise<ComposeDefaults> {
+  const options = await messageOptionDefaults(t, sender);
   const settings = await UserSettings.findByPk(user.id, { attributes: ["userId", "signature"], transaction: t });
-  const org = await signatureForSender(t, user);
-  const subjectRule = await subjectRuleFor(t, user);
+  const org = await signatureForSender(t, sender);
+  const subjectRule = await subjectRuleFor(t, sender);
   const personal = settings?.signature?.trim() ? settings.signature : null;
   if (org?.signature.mode === "mandatory")
     return {

@@ -21,13 +21,14 @@ export const blobDeletionEvents = new EventEmitter();
  * removal (the blob reaper does it after commit), recipients show the final status. What
  * stays is the row's skeleton (state, times) so senders see "expired"/"burned" in Sent.
  * With `removeEntries`, the mailbox entries go too (emptied trash of the last reader).
+ * Returns the blob keys queued for removal.
  */
 export async function shredMessage(
   t: Transaction,
   message: Message,
   reason: ShredReason,
   opts: { removeEntries?: boolean } = {},
-): Promise<void> {
+): Promise<string[]> {
   await KeyEnvelope.destroy({ where: { messageId: message.id }, transaction: t });
   const attachments = await Attachment.findAll({ where: { messageId: message.id }, transaction: t });
   const uploads = await AttachmentUpload.findAll({ where: { messageId: message.id }, transaction: t });
@@ -63,4 +64,5 @@ export async function shredMessage(
       blobDeletionEvents.emit("queued");
     });
   }
+  return blobKeys;
 }

@@ -79,12 +79,25 @@ export function renderSignature(html: string, values: SignatureValues): Rendered
   return { html: clean, text };
 }
 
-/** A sender's values for the placeholders: their name (else e-mail), title, e-mail, mobile and organisation. */
+/**
+ * A sender's values for the placeholders: their name (else e-mail), title, e-mail, mobile and
+ * organisation. A shared mailbox (role `mailbox`, F25) signs as the function it is — its name,
+ * its address, the organisation — with no title or phone: replies go to the function, and
+ * which member sent is recorded in the mailbox's events, not in the signature.
+ */
 export async function signatureValuesFor(
   t: Transaction | null,
   user: User,
   org: Organisation | null,
 ): Promise<SignatureValues> {
+  if (user.role === "mailbox")
+    return {
+      name: user.name?.trim() || user.email,
+      title: "",
+      email: user.email,
+      phone: "",
+      organisation: org?.name ?? "",
+    };
   const settings = await UserSettings.findByPk(user.id, { attributes: ["userId", "title"], transaction: t });
   return {
     name: user.name?.trim() || user.email,

@@ -116,7 +116,7 @@ export interface ComposeDefaults {
   forced: Array<keyof Omit<SecurityOptions, "expiresAt">>;
   defaultExpiryDays: number | null;
   signature: string | null;
-  /** The organisation's mandatory signature (F5), rendered for the user: the server adds it when sending. */
+  /** The organisation's mandatory signature (F5), rendered for the sender: the server adds it when sending. */
   mandatorySignature?: { version: number; html: string; text: string } | null;
   /** The organisation's subject rule (F24). */
   subjectRule?: { mode: "warn" | "forbid" | "off"; keywords: string[] };
@@ -133,7 +133,11 @@ export interface Template {
 
 export const messagesApi = {
   templates: async () => (await api.get<{ templates: Template[] }>("/api/templates")).templates,
-  composeDefaults: () => api.get<ComposeDefaults>("/api/messages/compose-defaults"),
+  /** With `mailbox` (sending as a shared mailbox): the mandatory signature is rendered for the mailbox. */
+  composeDefaults: (mailbox?: string | null) =>
+    api.get<ComposeDefaults>(
+      `/api/messages/compose-defaults${mailbox ? `?mailbox=${encodeURIComponent(mailbox)}` : ""}`,
+    ),
   /** Saves subject, body and intended recipients into a draft, encrypted on the server (F11). */
   saveDraft: (
     id: string,

@@ -51,6 +51,8 @@ export function ComposePage() {
   // Once saved, the draft is what gets sent (so it leaves the Drafts folder).
   const draftSaved = useRef(false);
   const draftId = useRef<Promise<string> | null>(null);
+  // The From the mandatory signature on show was asked for.
+  const signatureFor = useRef<string | null>(mailbox);
   // The organisation's subject rule (F24); warn until compose-defaults arrive.
   const [subjectRule, setSubjectRule] = useState<OrgSubjectRule>(() => parseSubjectRule(null));
   const subjectForbidden = useMemo(
@@ -65,7 +67,7 @@ export function ComposePage() {
     );
     messagesApi.templates().then(setTemplates, () => setTemplates([]));
     sharedApi.mine().then(setMailboxes, () => setMailboxes([]));
-    messagesApi.composeDefaults().then(
+    messagesApi.composeDefaults(signatureFor.current).then(
       (d) => {
         setSubjectRule(parseSubjectRule(d.subjectRule));
         dispatch({
@@ -78,6 +80,18 @@ export function ComposePage() {
       () => undefined,
     );
   }, [openDraft]);
+
+  // The mandatory signature shown is the one the server appends: the mailbox's when From is one.
+  useEffect(() => {
+    if (signatureFor.current === mailbox) return;
+    signatureFor.current = mailbox;
+    messagesApi.composeDefaults(mailbox).then(
+      (d) => {
+        if (signatureFor.current === mailbox) dispatch({ type: "mandatorySignatureLoaded", defaults: d });
+      },
+      () => undefined,
+    );
+  }, [mailbox]);
 
   useEffect(() => {
     if (!openDraft) return;

@@ -50,6 +50,8 @@ export type ComposeAction =
   | { type: "expiryDateChanged"; date: string }
   /** The organisation's defaults; `expiryDate` is the default expiry as a date, when there is one. */
   | { type: "defaultsLoaded"; defaults: ComposeDefaults; expiryDate: string | null; isDraft: boolean }
+  /** The From changed (a shared mailbox or the user): the mandatory signature as rendered for it. */
+  | { type: "mandatorySignatureLoaded"; defaults: ComposeDefaults }
   | { type: "draftLoaded"; draft: DraftFields }
   | { type: "replyLoaded"; to: string | null; subject: string }
   | { type: "loadFailed"; error: unknown }
@@ -160,6 +162,10 @@ export function composeReducer(state: ComposeState, action: ComposeAction): Comp
         options: { ...state.options, ...d.defaults },
         ...(action.expiryDate ? { expires: true, expiryDate: action.expiryDate } : {}),
       };
+    }
+    case "mandatorySignatureLoaded": {
+      const m = action.defaults.mandatorySignature;
+      return { ...state, mandatorySignature: m?.text.trim() ? m.text : null };
     }
     case "draftLoaded": {
       const d = action.draft;
