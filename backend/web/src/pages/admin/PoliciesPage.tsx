@@ -257,8 +257,8 @@ export function PoliciesPage() {
         smartAlerts: { keywords, sendMode: draft.sendMode, allowSendAnyway: draft.allowSendAnyway },
         subjectRule: { mode: draft.subjectMode, keywords: subjectKeywords },
       });
-      setDone(t("admin.policies.saved"));
       await loaded.reload();
+      setDone(t("admin.policies.saved"));
     } catch (err) {
       setError(err);
     } finally {

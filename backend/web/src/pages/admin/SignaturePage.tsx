@@ -49,8 +49,8 @@ function SignatureForm({ loaded, reload }: { loaded: AdminSignature; reload(): P
     setDone(null);
     try {
       const saved = await adminSignatureApi.save(body.html, mode);
-      setDone(t("admin.signature.saved", { version: saved.version }));
       await reload();
+      setDone(t("admin.signature.saved", { version: saved.version }));
     } catch (err) {
       setError(err);
     } finally {

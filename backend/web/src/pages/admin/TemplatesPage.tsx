@@ -147,8 +147,8 @@ export function TemplatesPage() {
   };
   const saved = async (name: string) => {
     setEditing(null);
-    setDone(t("admin.templates.saved", { name }));
     await loaded.reload();
+    setDone(t("admin.templates.saved", { name }));
   };
   const remove = async () => {
     if (!removing) return;
@@ -156,9 +156,9 @@ export function TemplatesPage() {
     setError(null);
     try {
       await adminTemplateApi.remove(removing.id);
-      setDone(t("admin.templates.deleted", { name: removing.name }));
       setRemoving(null);
       await loaded.reload();
+      setDone(t("admin.templates.deleted", { name: removing.name }));
     } catch (err) {
       setError(err);
     } finally {
@@ -170,8 +170,8 @@ export function TemplatesPage() {
     setError(null);
     try {
       for (const s of standard) await adminTemplateApi.create(s);
-      setDone(t("admin.templates.standardAdded"));
       await loaded.reload();
+      setDone(t("admin.templates.standardAdded"));
     } catch (err) {
       setError(err);
     } finally {

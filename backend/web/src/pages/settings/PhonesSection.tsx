@@ -106,8 +106,8 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
     void run(async () => {
       await accountApi.verifyPhone(id, clean);
       show({ kind: "none" });
-      setDone(t("settings.phones.verified"));
       await phones.reload();
+      setDone(t("settings.phones.verified"));
     });
   };
 
@@ -121,8 +121,8 @@ export function PhonesSection({ status, onChanged }: PhonesSectionProps) {
     run(async () => {
       await accountApi.makePrimary(id);
       show({ kind: "none" });
-      setDone(t("settings.phones.primaryChanged"));
       await phones.reload();
+      setDone(t("settings.phones.primaryChanged"));
       await onChanged();
     });
 
