@@ -7,11 +7,14 @@ import { OutboxWorker } from "../../backend/src/outbox/worker.js";
 import type { User } from "../../backend/src/models/User.js";
 import { ApiClient } from "../support/server.js";
 import { buildOrganisation, buildUser, defaultPassword } from "../support/factories.js";
-import { startServerProcess, waitForExit } from "../support/processes.js";
+import { runCli, startServerProcess, waitForExit } from "../support/processes.js";
 import { startS3, s3Credentials, type TestS3 } from "../support/s3.js";
 import { startSmtpCatcher, type SmtpCatcher } from "../support/smtp.js";
 import { startTcpRelay, type TcpRelay } from "../support/tcpRelay.js";
 import { sendDraft } from "../support/attachments.js";
+import mysql from "mysql2/promise";
+import { env } from "../../backend/src/env.js";
+import { migrations } from "../../backend/src/migrations/index.js";
 
 /**
  * Issue 11: Kuvert behind a load balancer is several processes on one MariaDB database and one
@@ -253,3 +256,34 @@ if (!onMysql) {
     expect((await fetch(`${two.url}/health`)).status).to.equal(200);
   });
 });
+
+(onMysql ? describe : describe.skip)(
+  "instances of a new version starting at once on one MariaDB database",
+  function () {
+    this.timeout(180_000);
+
+    it("three `kuvert migrate` at the same moment on an empty database: all succeed, each migration applied once", async () => {
+      const server = new URL(env().DATABASE_URL);
+      const name = `${server.pathname.slice(1)}_mig_${crypto.randomBytes(3).toString("hex")}`;
+      server.pathname = "/";
+      const admin = await mysql.createConnection(server.toString());
+      await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4`);
+      try {
+        const fresh = new URL(server);
+        fresh.pathname = `/${name}`;
+        const runs = await Promise.all([1, 2, 3].map(() => runCli(["migrate"], { DATABASE_URL: fresh.toString() })));
+        for (const r of runs) expect(r.code, r.stderr + r.stdout).to.equal(0);
+        const [rows] = (await admin.query(`SELECT name FROM \`${name}\`.schema_migrations`)) as unknown as [
+          Array<{ name: string }>,
+        ];
+        expect(rows.map((r) => r.name).sort()).to.deep.equal(migrations.map((m) => m.name).sort());
+        // Exactly one of them applied them all; the others found nothing left to do.
+        const applied = runs.map((r) => (JSON.parse(r.stdout) as { applied: string[] }).applied.length);
+        expect(applied.sort((a, b) => a - b)).to.deep.equal([0, 0, migrations.length]);
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS \`${name}\``);
+        await admin.end();
+      }
+    });
+  },
+);
