@@ -1,6 +1,7 @@
 import { mergeStyleSets } from "@fluentui/react";
 import type { ReactNode } from "react";
 import { colors } from "../theme.js";
+import { formClasses } from "./formStyles.js";
 
 const classes = mergeStyleSets({
   card: {
@@ -25,5 +26,26 @@ export function CenteredCard({ title, children }: { title: string; children: Rea
       </h1>
       {children}
     </section>
+  );
+}
+
+interface NoticeCardProps {
+  title: string;
+  /** One paragraph on where the visitor stands. */
+  text: string;
+  testId: string;
+  /** What to do next: a link or a button. */
+  children?: ReactNode;
+}
+
+/** A card that only tells where a link has left the visitor (expired, declined, joined …). */
+export function NoticeCard({ title, text, testId, children }: NoticeCardProps) {
+  return (
+    <CenteredCard title={title}>
+      <p className={formClasses.lead} data-testid={testId}>
+        {text}
+      </p>
+      {children}
+    </CenteredCard>
   );
 }

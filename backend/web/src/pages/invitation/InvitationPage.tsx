@@ -1,14 +1,14 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState } from "react";
 import { DefaultButton, MessageBar, MessageBarType, PrimaryButton, Spinner } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../../api/client.js";
 import { invitationJourneyApi, type PublicInvitation } from "../../api/invitation.js";
-import { CenteredCard } from "../../components/CenteredCard.js";
-import { OneTimeCodeField } from "../../components/OneTimeCodeField.js";
+import { CenteredCard, NoticeCard } from "../../components/CenteredCard.js";
 import { cleanCode } from "../../components/useAction.js";
 import { MailError } from "../mailbox/mailErrors.js";
 import { SetPasswordStep } from "../../components/SetPasswordStep.js";
+import { SmsCodeStep } from "../../components/SmsCodeStep.js";
 import { formClasses } from "../../components/formStyles.js";
 import { useSession } from "../../session/SessionContext.js";
 
@@ -117,9 +117,7 @@ export function InvitationPage() {
       fail(err);
     }
   };
-  const handleCode = (e: FormEvent) => {
-    e.preventDefault();
-    if (!code.trim()) return;
+  const handleCode = () => {
     void run(async () => {
       const r = await invitationJourneyApi.verify(token, cleanCode(code));
       setStep(r.next === "sign_in" ? "joined" : "password");
@@ -143,35 +141,37 @@ export function InvitationPage() {
   }
   if (step === "refused") {
     return (
-      <CenteredCard title={t(`mail.invitation.refused.${refusal}.title`)}>
-        <p className={formClasses.lead} data-testid={`invitation-refused-${refusal}`}>
-          {t(`mail.invitation.refused.${refusal}.text`)}
-        </p>
+      <NoticeCard
+        title={t(`mail.invitation.refused.${refusal}.title`)}
+        text={t(`mail.invitation.refused.${refusal}.text`)}
+        testId={`invitation-refused-${refusal}`}
+      >
         <Link to="/login">{t("mail.recipient.toSignIn")}</Link>
-      </CenteredCard>
+      </NoticeCard>
     );
   }
   if (step === "declined") {
     return (
-      <CenteredCard title={t("mail.invitation.declined.title")}>
-        <p className={formClasses.lead} data-testid="invitation-declined">
-          {t("mail.invitation.declined.text")}
-        </p>
-      </CenteredCard>
+      <NoticeCard
+        title={t("mail.invitation.declined.title")}
+        text={t("mail.invitation.declined.text")}
+        testId="invitation-declined"
+      />
     );
   }
   if (step === "joined") {
     return (
-      <CenteredCard title={t("mail.invitation.joined.title")}>
-        <p className={formClasses.lead} data-testid="invitation-joined">
-          {t("mail.invitation.joined.text", { organisation: invitation?.organisation ?? "" })}
-        </p>
+      <NoticeCard
+        title={t("mail.invitation.joined.title")}
+        text={t("mail.invitation.joined.text", { organisation: invitation?.organisation ?? "" })}
+        testId="invitation-joined"
+      >
         <div className={formClasses.actions}>
           <PrimaryButton onClick={() => navigate(`/login?next=${encodeURIComponent("/mailbox/inbox")}`)}>
             {t("mail.recipient.toSignIn")}
           </PrimaryButton>
         </div>
-      </CenteredCard>
+      </NoticeCard>
     );
   }
 
@@ -209,49 +209,23 @@ export function InvitationPage() {
         </div>
       ) : null}
       {step === "code" ? (
-        <form className={formClasses.form} onSubmit={handleCode} noValidate>
-          <MessageBar messageBarType={MessageBarType.info} isMultiline>
-            {mobile ? t("mail.recipient.codeSentTo", { mobile }) : t("mail.recipient.codeSent")}
-          </MessageBar>
-          <OneTimeCodeField
-            label={t("secondFactor.codeLabel.sms")}
-            description={t("secondFactor.codeHelp.sms")}
-            value={code}
-            onChange={setCode}
-            numeric
-            autoFocus
-            testId="invitation-code"
-          />
-          <MailError error={error} />
-          <div className={formClasses.actions}>
-            <PrimaryButton type="submit" disabled={busy || !code.trim()} data-testid="invitation-verify">
-              {t("secondFactor.verify")}
-            </PrimaryButton>
-            <DefaultButton onClick={() => void handleResend()} disabled={busy} data-testid="invitation-resend">
-              {t("mail.recipient.resend")}
-            </DefaultButton>
-          </div>
-          {resent ? <p role="status">{t("mail.recipient.resent")}</p> : null}
-          <div className={formClasses.links}>
-            <p className={formClasses.lead} style={{ margin: 0 }}>
-              {t("mail.invitation.wrongNumber")}
-            </p>
-            <div>
-              <DefaultButton
-                onClick={() => void handleWrongNumber()}
-                disabled={reported !== "no"}
-                data-testid="invitation-wrong-number"
-              >
-                {t("mail.recipient.notifySender")}
-              </DefaultButton>
-            </div>
-            {reported === "done" ? (
-              <MessageBar messageBarType={MessageBarType.success} isMultiline data-testid="invitation-notified">
-                {t("mail.invitation.notified")}
-              </MessageBar>
-            ) : null}
-          </div>
-        </form>
+        <SmsCodeStep
+          mobile={mobile}
+          code={code}
+          onCodeChange={setCode}
+          error={<MailError error={error} />}
+          busy={busy}
+          onVerify={handleCode}
+          onResend={() => void handleResend()}
+          resent={resent}
+          wrongNumberText={t("mail.invitation.wrongNumber")}
+          reported={reported}
+          onWrongNumber={() => void handleWrongNumber()}
+          notifiedText={t("mail.invitation.notified")}
+          testIdPrefix="invitation"
+          wrongNumberTestId="invitation-wrong-number"
+          notifiedTestId="invitation-notified"
+        />
       ) : null}
       {step === "password" ? (
         <SetPasswordStep

@@ -1,15 +1,15 @@
-import { useState, type FormEvent } from "react";
-import { DefaultButton, MessageBar, MessageBarType, PrimaryButton } from "@fluentui/react";
+import { useState } from "react";
+import { PrimaryButton } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../../api/client.js";
 import { recipientApi, sharedLinkApi } from "../../api/messages.js";
-import { CenteredCard } from "../../components/CenteredCard.js";
+import { CenteredCard, NoticeCard } from "../../components/CenteredCard.js";
 import { EmailStepForm } from "../../components/EmailStepForm.js";
-import { OneTimeCodeField } from "../../components/OneTimeCodeField.js";
 import { cleanCode } from "../../components/useAction.js";
 import { MailError } from "../mailbox/mailErrors.js";
 import { SetPasswordStep } from "../../components/SetPasswordStep.js";
+import { SmsCodeStep } from "../../components/SmsCodeStep.js";
 import { formClasses } from "../../components/formStyles.js";
 import { useSession } from "../../session/SessionContext.js";
 
@@ -98,9 +98,7 @@ export function RecipientPage({ shared = false }: { shared?: boolean }) {
     }
   };
 
-  const handleCode = async (e: FormEvent) => {
-    e.preventDefault();
-    if (!code.trim()) return;
+  const handleCode = async () => {
     setBusy(true);
     setError(null);
     try {
@@ -138,23 +136,25 @@ export function RecipientPage({ shared = false }: { shared?: boolean }) {
 
   if (step === "gone" || step === "invalid") {
     return (
-      <CenteredCard title={t(`mail.recipient.${step}.title`)}>
-        <p className={formClasses.lead} data-testid={`link-${step}`}>
-          {t(`mail.recipient.${step}.text`)}
-        </p>
+      <NoticeCard
+        title={t(`mail.recipient.${step}.title`)}
+        text={t(`mail.recipient.${step}.text`)}
+        testId={`link-${step}`}
+      >
         <Link to={user ? "/mailbox" : "/login"}>
           {user ? t("mail.recipient.toMailbox") : t("mail.recipient.toSignIn")}
         </Link>
-      </CenteredCard>
+      </NoticeCard>
     );
   }
 
   if (step === "sign_in") {
     return (
-      <CenteredCard title={t("mail.recipient.signIn.title")}>
-        <p className={formClasses.lead} data-testid="recipient-sign-in">
-          {t("mail.recipient.signIn.text")}
-        </p>
+      <NoticeCard
+        title={t("mail.recipient.signIn.title")}
+        text={t("mail.recipient.signIn.text")}
+        testId="recipient-sign-in"
+      >
         <div className={formClasses.actions}>
           <PrimaryButton
             onClick={() => navigate(user ? "/mailbox/inbox" : `/login?next=${encodeURIComponent("/mailbox/inbox")}`)}
@@ -162,7 +162,7 @@ export function RecipientPage({ shared = false }: { shared?: boolean }) {
             {user ? t("mail.recipient.toMailbox") : t("mail.recipient.toSignIn")}
           </PrimaryButton>
         </div>
-      </CenteredCard>
+      </NoticeCard>
     );
   }
 
@@ -188,53 +188,25 @@ export function RecipientPage({ shared = false }: { shared?: boolean }) {
         />
       ) : null}
       {step === "code" ? (
-        <form className={formClasses.form} onSubmit={handleCode} noValidate>
-          <MessageBar messageBarType={MessageBarType.info} isMultiline>
-            {mobile ? t("mail.recipient.codeSentTo", { mobile }) : t("mail.recipient.codeSent")}
-          </MessageBar>
-          <OneTimeCodeField
-            label={t("secondFactor.codeLabel.sms")}
-            description={t("secondFactor.codeHelp.sms")}
-            value={code}
-            onChange={setCode}
-            numeric
-            autoFocus
-            testId="recipient-code"
-          />
-          <MailError error={error} />
-          <div className={formClasses.actions}>
-            <PrimaryButton type="submit" disabled={busy || !code.trim()} data-testid="recipient-verify">
-              {t("secondFactor.verify")}
-            </PrimaryButton>
-            <DefaultButton onClick={() => void handleResend()} disabled={busy} data-testid="recipient-resend">
-              {t("mail.recipient.resend")}
-            </DefaultButton>
-          </div>
-          {resent ? <p role="status">{t("mail.recipient.resent")}</p> : null}
-          <p className={formClasses.lead} data-testid="recipient-code-limits">
-            {t("mail.recipient.codeLimits")}
-          </p>
-          <div className={formClasses.links}>
-            <p className={formClasses.lead} style={{ margin: 0 }}>
-              {t("mail.recipient.wrongNumber")}
-            </p>
-            <div>
-              <DefaultButton
-                onClick={() => void handleWrongNumber()}
-                disabled={reported !== "no"}
-                data-testid="wrong-number"
-              >
-                {t("mail.recipient.notifySender")}
-              </DefaultButton>
-            </div>
-            {reported === "done" ? (
-              <MessageBar messageBarType={MessageBarType.success} isMultiline data-testid="wrong-number-sent">
-                {t("mail.recipient.notified")}
-              </MessageBar>
-            ) : null}
-            <MailError error={reportError} />
-          </div>
-        </form>
+        <SmsCodeStep
+          mobile={mobile}
+          code={code}
+          onCodeChange={setCode}
+          error={<MailError error={error} />}
+          busy={busy}
+          onVerify={() => void handleCode()}
+          onResend={() => void handleResend()}
+          resent={resent}
+          codeLimits={t("mail.recipient.codeLimits")}
+          wrongNumberText={t("mail.recipient.wrongNumber")}
+          reported={reported}
+          onWrongNumber={() => void handleWrongNumber()}
+          notifiedText={t("mail.recipient.notified")}
+          reportError={<MailError error={reportError} />}
+          testIdPrefix="recipient"
+          wrongNumberTestId="wrong-number"
+          notifiedTestId="wrong-number-sent"
+        />
       ) : null}
       {step === "password" ? (
         <SetPasswordStep
