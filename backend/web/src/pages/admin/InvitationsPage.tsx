@@ -1,12 +1,13 @@
-import { useCallback, useEffect, useRef, useState, type ChangeEvent, type FormEvent } from "react";
+import { useCallback, useState, type ChangeEvent, type FormEvent } from "react";
 import { ChoiceGroup, DefaultButton, Dropdown, PrimaryButton, Spinner, TextField } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client.js";
-import { invitationApi, type AdminInvitation, type AdminInvitationPage, type ImportProblem } from "../../api/admin.js";
+import { invitationApi, type AdminInvitation, type ImportProblem } from "../../api/admin.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
 import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
 import { adminClasses } from "./adminStyles.js";
+import { PagingBar, useKeysetPages } from "./keysetPaging.js";
 
 const badgeClass: Record<AdminInvitation["status"], string> = {
   pending: settingsClasses.badgeInfo,
@@ -16,7 +17,6 @@ const badgeClass: Record<AdminInvitation["status"], string> = {
   revoked: "",
 };
 
-const PAGE_SIZE = 50;
 const statuses = ["pending", "accepted", "declined", "expired", "revoked"] as const;
 
 /**
@@ -28,10 +28,10 @@ const statuses = ["pending", "accepted", "declined", "expired", "revoked"] as co
 export function InvitationsPage() {
   const { t, i18n } = useTranslation();
   const [status, setStatus] = useState<AdminInvitation["status"] | undefined>(undefined);
-  // Keyset paging: the cursors of the pages before this one, and this page's own cursor.
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const [page, setPage] = useState<AdminInvitationPage | null>(null);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const paging = useKeysetPages(
+    useCallback((after: string | undefined, limit: number) => invitationApi.list({ status, after, limit }), [status]),
+  );
+  const { page, loadError } = paging;
   const [email, setEmail] = useState("");
   const [mobile, setMobile] = useState("");
   const [name, setName] = useState("");
@@ -41,26 +41,6 @@ export function InvitationsPage() {
   const [done, setDone] = useState<string | null>(null);
   const [problems, setProblems] = useState<ImportProblem[] | null>(null);
 
-  const after = cursors[cursors.length - 1];
-  // Only the newest request fills the list: an older answer arriving late must not overwrite it.
-  const latest = useRef(0);
-  const load = useCallback(async () => {
-    const request = ++latest.current;
-    try {
-      const result = await invitationApi.list({ status, after, limit: PAGE_SIZE });
-      if (request !== latest.current) return;
-      setPage(result);
-      setLoadError(null);
-    } catch (err) {
-      if (request === latest.current) setLoadError(err);
-    }
-  }, [status, after]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  // A new filter starts from the first page.
-  useEffect(() => setCursors([undefined]), [status]);
-
   const run = async (fn: () => Promise<string>) => {
     setBusy(true);
     setError(null);
@@ -68,7 +48,7 @@ export function InvitationsPage() {
     setProblems(null);
     try {
       setDone(await fn());
-      await load();
+      await paging.reload();
     } catch (err) {
       if (err instanceof ApiError && err.id === "invitation_import_invalid")
         setProblems((err.details.problems as ImportProblem[] | undefined) ?? []);
@@ -90,7 +70,7 @@ export function InvitationsPage() {
       setEmail("");
       setMobile("");
       setName("");
-      setCursors([undefined]);
+      paging.first();
       return t("admin.invitations.sent", { email: r.invitation.email });
     });
   };
@@ -102,7 +82,7 @@ export function InvitationsPage() {
     void run(async () => {
       const bytes = new Uint8Array(await file.arrayBuffer());
       const r = await invitationApi.importCsv(bytes);
-      setCursors([undefined]);
+      paging.first();
       return t("admin.invitations.imported", { count: r.invitations.length });
     });
   };
@@ -113,7 +93,6 @@ export function InvitationsPage() {
       return t(`admin.invitations.done.${action}`, { email: inv.email });
     });
 
-  const pageStart = (cursors.length - 1) * PAGE_SIZE;
   const date = (iso: string) => new Date(iso).toLocaleDateString(i18n.language === "sv" ? "sv-SE" : "en-GB");
 
   return (
@@ -281,31 +260,12 @@ export function InvitationsPage() {
                 {status ? t("admin.invitations.noneWithStatus") : t("admin.invitations.none")}
               </p>
             )}
-            <div className={adminClasses.paging}>
-              <span aria-live="polite" data-testid="invitations-range">
-                {page.invitations.length > 0
-                  ? t("admin.invitations.range", {
-                      from: pageStart + 1,
-                      to: pageStart + page.invitations.length,
-                      total: page.total,
-                    })
-                  : ""}
-              </span>
-              <DefaultButton
-                onClick={() => setCursors((c) => c.slice(0, -1))}
-                disabled={cursors.length <= 1}
-                data-testid="invitations-previous"
-              >
-                {t("admin.users.previous")}
-              </DefaultButton>
-              <DefaultButton
-                onClick={() => setCursors((c) => [...c, page.next ?? undefined])}
-                disabled={!page.next}
-                data-testid="invitations-next"
-              >
-                {t("admin.users.next")}
-              </DefaultButton>
-            </div>
+            <PagingBar
+              paging={paging}
+              rows={page.invitations.length}
+              rangeText={(from, to) => t("admin.invitations.range", { from, to, total: page.total })}
+              testIdPrefix="invitations"
+            />
           </div>
         ) : null}
       </SettingsCard>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import {
   ChoiceGroup,
   DefaultButton,
@@ -12,14 +12,13 @@ import {
   type IContextualMenuItem,
 } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
-import { adminApi, type AdminUser, type AdminUserPage, type AdminUserQuery } from "../../api/admin.js";
+import { adminApi, type AdminUser, type AdminUserQuery } from "../../api/admin.js";
 import { useSession } from "../../session/SessionContext.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
 import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
 import { adminClasses } from "./adminStyles.js";
-
-const PAGE_SIZE = 50;
+import { PagingBar, useKeysetPages } from "./keysetPaging.js";
 
 type Action = "deactivate" | "reactivate" | "changeRole" | "unlock" | "reset2fa" | "changeMobile" | "signOutEverywhere";
 
@@ -58,37 +57,19 @@ export function UsersPage() {
   const q = useDebounced(search.trim(), 300);
   const [role, setRole] = useState<AdminUserQuery["role"]>(undefined);
   const [status, setStatus] = useState<AdminUserQuery["status"]>(undefined);
-  // Keyset paging: the cursors of the pages before this one, and this page's own cursor.
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const [page, setPage] = useState<AdminUserPage | undefined>(undefined);
-  const [loadError, setLoadError] = useState<unknown>(null);
+  const paging = useKeysetPages(
+    useCallback(
+      (after: string | undefined, limit: number) => adminApi.users({ q, role, status, after, limit }),
+      [q, role, status],
+    ),
+  );
+  const { page, loadError } = paging;
   const [pending, setPending] = useState<{ user: AdminUser; action: Action } | null>(null);
   const [newRole, setNewRole] = useState<AdminUser["role"]>("staff");
   const [mobile, setMobile] = useState("");
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
-
-  const after = cursors[cursors.length - 1];
-  // Only the newest request may fill the table: an older answer arriving late (a reload after an
-  // action, then a new search) must not overwrite it.
-  const latest = useRef(0);
-  const load = useCallback(async () => {
-    const request = ++latest.current;
-    try {
-      const result = await adminApi.users({ q, role, status, after, limit: PAGE_SIZE });
-      if (request !== latest.current) return;
-      setPage(result);
-      setLoadError(null);
-    } catch (err) {
-      if (request === latest.current) setLoadError(err);
-    }
-  }, [q, role, status, after]);
-  useEffect(() => {
-    void load();
-  }, [load]);
-  // A new search or filter starts from the first page.
-  useEffect(() => setCursors([undefined]), [q, role, status]);
 
   const open = (user: AdminUser, action: Action) => {
     setPending({ user, action });
@@ -116,7 +97,7 @@ export function UsersPage() {
         } as const;
         await adminApi.userAction(user.id, path[action]);
       }
-      await load();
+      await paging.reload();
       setPending(null);
       setDone(t(`admin.users.done.${action}`, { name: user.name ?? user.email }));
     } catch (err) {
@@ -135,7 +116,6 @@ export function UsersPage() {
     }));
 
   const who = pending ? (pending.user.name ?? pending.user.email) : "";
-  const pageStart = (cursors.length - 1) * PAGE_SIZE;
   return (
     <SettingsCard id="users" title={t("admin.users.title")} lead={t("admin.users.lead")}>
       <div className={adminClasses.filters} role="search" aria-label={t("admin.users.filtersLabel")}>
@@ -226,27 +206,12 @@ export function UsersPage() {
             </tbody>
           </table>
           {page.users.length === 0 ? <p data-testid="users-none">{t("admin.users.none")}</p> : null}
-          <div className={adminClasses.paging}>
-            <span aria-live="polite" data-testid="users-range">
-              {page.users.length > 0
-                ? t("admin.users.range", { from: pageStart + 1, to: pageStart + page.users.length })
-                : ""}
-            </span>
-            <DefaultButton
-              onClick={() => setCursors((c) => c.slice(0, -1))}
-              disabled={cursors.length <= 1}
-              data-testid="users-previous"
-            >
-              {t("admin.users.previous")}
-            </DefaultButton>
-            <DefaultButton
-              onClick={() => setCursors((c) => [...c, page.next ?? undefined])}
-              disabled={!page.next}
-              data-testid="users-next"
-            >
-              {t("admin.users.next")}
-            </DefaultButton>
-          </div>
+          <PagingBar
+            paging={paging}
+            rows={page.users.length}
+            rangeText={(from, to) => t("admin.users.range", { from, to })}
+            testIdPrefix="users"
+          />
         </>
       ) : null}
       <Dialog
