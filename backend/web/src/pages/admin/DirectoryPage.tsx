@@ -4,7 +4,7 @@ import { useTranslation } from "react-i18next";
 import { directoryApi, type DirectoryPreview } from "../../api/admin.js";
 import { useAction } from "../../components/useAction.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
-import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
+import { LoadingOrError, SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
 import { useLoad } from "../settings/useLoad.js";
 import { adminClasses } from "./adminStyles.js";
@@ -43,13 +43,7 @@ export function DirectoryPage() {
       timeStyle: "short",
     });
 
-  if (!s)
-    return (
-      <>
-        <SettingsError error={status.error} />
-        {!status.error ? <Spinner label={t("common.loading")} /> : null}
-      </>
-    );
+  if (!s) return <LoadingOrError error={status.error} />;
 
   const handlePreview = (e: FormEvent) => {
     e.preventDefault();

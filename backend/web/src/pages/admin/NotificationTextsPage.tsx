@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ChangeEvent } from "react";
+import { useMemo, useState, type ChangeEvent } from "react";
 import {
   DefaultButton,
   Dialog,
@@ -25,13 +25,12 @@ import {
 } from "../../api/admin.js";
 import { formClasses } from "../../components/formStyles.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
-import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
+import { LoadingOrError, SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
 import { useInitialLoad } from "../settings/useLoad.js";
 import { adminClasses } from "./adminStyles.js";
+import { useServerPreview } from "./useServerPreview.js";
 
-/** Waits this long after the last keystroke before asking the server for a new preview. */
-const PREVIEW_DELAY_MS = 300;
 const locales: NotificationLocale[] = ["sv", "en"];
 type Drafts = Record<NotificationLocale, Record<NotificationTextField, string>>;
 
@@ -65,8 +64,6 @@ function NotificationForm({ initial }: { initial: AdminNotificationTexts }) {
   const [loaded, setLoaded] = useState(initial);
   const [locale, setLocale] = useState<NotificationLocale>("sv");
   const [drafts, setDrafts] = useState<Drafts>(() => draftsOf(initial));
-  const [preview, setPreview] = useState<NotificationPreview | null>(null);
-  const [previewError, setPreviewError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
@@ -74,24 +71,14 @@ function NotificationForm({ initial }: { initial: AdminNotificationTexts }) {
   const draft = drafts[locale];
   const texts = useMemo(() => toTexts(draft, loaded.defaults[locale]), [draft, loaded, locale]);
 
-  // Live preview on sample data, rendered by the server exactly as the outbox renders.
-  useEffect(() => {
-    let current = true;
-    const timer = setTimeout(() => {
-      notificationTextsApi.preview(locale, texts).then(
-        (p) => {
-          if (!current) return;
-          setPreview(p);
-          setPreviewError(null);
-        },
-        (err: unknown) => current && setPreviewError(err),
-      );
-    }, PREVIEW_DELAY_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [locale, texts, loaded.logo]);
+  // Live preview on sample data, rendered by the server exactly as the outbox renders; a new
+  // logo asks for it again.
+  const previewInput = useMemo(() => ({ locale, texts, logo: loaded.logo }), [locale, texts, loaded.logo]);
+  const { preview, error: previewError } = useServerPreview<typeof previewInput, NotificationPreview | null>(
+    previewInput,
+    (input) => notificationTextsApi.preview(input.locale, input.texts),
+    null,
+  );
 
   const change = (field: NotificationTextField, value: string) => {
     setDone(null);
@@ -327,15 +314,8 @@ function NotificationForm({ initial }: { initial: AdminNotificationTexts }) {
 
 /** Notification texts (issue 10): the e-mail and SMS a message's recipients get, per language, with a live preview. */
 export function NotificationTextsPage() {
-  const { t } = useTranslation();
   const loaded = useInitialLoad(notificationTextsApi.get);
   const initial = loaded.initial;
-  if (!initial)
-    return (
-      <>
-        <SettingsError error={loaded.error} />
-        {!loaded.error ? <Spinner label={t("common.loading")} /> : null}
-      </>
-    );
+  if (!initial) return <LoadingOrError error={loaded.error} />;
   return <NotificationForm initial={initial} />;
 }

@@ -7,7 +7,6 @@ import {
   DialogFooter,
   DialogType,
   PrimaryButton,
-  Spinner,
   TextField,
   Toggle,
 } from "@fluentui/react";
@@ -15,7 +14,7 @@ import { useTranslation } from "react-i18next";
 import { adminPolicyApi, securityFunctions, type AdminPolicies } from "../../api/admin.js";
 import { formClasses } from "../../components/formStyles.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
-import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
+import { LoadingOrError, SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
 import { useLoad } from "../settings/useLoad.js";
 import { adminClasses } from "./adminStyles.js";
@@ -192,13 +191,7 @@ export function PoliciesPage() {
     if (loaded.data) setDraft(draftOf(loaded.data));
   }, [loaded.data]);
 
-  if (!loaded.data || !draft)
-    return (
-      <>
-        <SettingsError error={loaded.error} />
-        {!loaded.error ? <Spinner label={t("common.loading")} /> : null}
-      </>
-    );
+  if (!loaded.data || !draft) return <LoadingOrError error={loaded.error} />;
   const set = (change: Partial<Draft>) => {
     setDone(null);
     setDraft({ ...draft, ...change });

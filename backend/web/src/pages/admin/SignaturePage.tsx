@@ -1,42 +1,28 @@
-import { useEffect, useState } from "react";
-import { ChoiceGroup, DefaultButton, PrimaryButton, Spinner } from "@fluentui/react";
+import { useState } from "react";
+import { ChoiceGroup, DefaultButton, PrimaryButton } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { adminSignatureApi, type AdminSignature, type SignatureMode } from "../../api/admin.js";
 import { formClasses } from "../../components/formStyles.js";
 import { RichTextEditor, type RichText } from "../compose/RichTextEditor.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
-import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
+import { LoadingOrError, SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
 import { useInitialLoad } from "../settings/useLoad.js";
 import { adminClasses } from "./adminStyles.js";
-
-/** Waits this long after the last keystroke before asking the server for a new preview. */
-const PREVIEW_DELAY_MS = 300;
+import { useServerPreview } from "./useServerPreview.js";
 
 function SignatureForm({ loaded, reload }: { loaded: AdminSignature; reload(): Promise<void> }) {
   const { t } = useTranslation();
   const [body, setBody] = useState<RichText>({ html: loaded.html, text: "" });
   const [revision, setRevision] = useState(0);
   const [mode, setMode] = useState<SignatureMode>(loaded.mode);
-  const [preview, setPreview] = useState(loaded.preview);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
 
-  // Live preview for the signed-in admin, rendered and sanitised by the server as sends will be.
-  useEffect(() => {
-    let current = true;
-    const timer = setTimeout(() => {
-      adminSignatureApi.preview(body.html).then(
-        (p) => current && setPreview(p),
-        () => undefined,
-      );
-    }, PREVIEW_DELAY_MS);
-    return () => {
-      current = false;
-      clearTimeout(timer);
-    };
-  }, [body.html]);
+  // Live preview for the signed-in admin, rendered and sanitised by the server as sends will be
+  // (a failed preview keeps the last one).
+  const { preview } = useServerPreview(body.html, adminSignatureApi.preview, loaded.preview);
 
   const insert = (name: string) => {
     setDone(null);
@@ -141,15 +127,8 @@ function SignatureForm({ loaded, reload }: { loaded: AdminSignature; reload(): P
 
 /** The organisation signature (F5, issue 10): editor, placeholders, policy and a live preview. */
 export function SignaturePage() {
-  const { t } = useTranslation();
   const loaded = useInitialLoad(adminSignatureApi.get);
   const initial = loaded.initial;
-  if (!initial)
-    return (
-      <>
-        <SettingsError error={loaded.error} />
-        {!loaded.error ? <Spinner label={t("common.loading")} /> : null}
-      </>
-    );
+  if (!initial) return <LoadingOrError error={loaded.error} />;
   return <SignatureForm loaded={initial} reload={loaded.reload} />;
 }

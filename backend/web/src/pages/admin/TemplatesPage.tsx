@@ -8,14 +8,13 @@ import {
   MessageBar,
   MessageBarType,
   PrimaryButton,
-  Spinner,
   TextField,
 } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { adminTemplateApi, type AdminTemplate, type TemplateInput, type TemplateLocale } from "../../api/admin.js";
 import { formClasses } from "../../components/formStyles.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
-import { SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
+import { LoadingOrError, SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
 import { useLoad } from "../settings/useLoad.js";
 import { adminClasses } from "./adminStyles.js";
@@ -131,13 +130,7 @@ export function TemplatesPage() {
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<string | null>(null);
 
-  if (!loaded.data)
-    return (
-      <>
-        <SettingsError error={loaded.error} />
-        {!loaded.error ? <Spinner label={t("common.loading")} /> : null}
-      </>
-    );
+  if (!loaded.data) return <LoadingOrError error={loaded.error} />;
   const { templates, standardInUse, standard } = loaded.data;
 
   const open = (e: Editing) => {

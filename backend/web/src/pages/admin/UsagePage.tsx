@@ -1,9 +1,8 @@
-import { Spinner } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { adminPolicyApi } from "../../api/admin.js";
 import { currentLanguage } from "../../i18n.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
-import { SettingsError } from "../settings/SettingsError.js";
+import { LoadingOrError } from "../settings/SettingsError.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
 import { useLoad } from "../settings/useLoad.js";
 import { adminClasses } from "./adminStyles.js";
@@ -31,13 +30,7 @@ export function UsagePage() {
   const { t } = useTranslation();
   const usage = useLoad(adminPolicyApi.usage);
   const u = usage.data;
-  if (!u)
-    return (
-      <>
-        <SettingsError error={usage.error} />
-        {!usage.error ? <Spinner label={t("common.loading")} /> : null}
-      </>
-    );
+  if (!u) return <LoadingOrError error={usage.error} />;
   const month = new Intl.DateTimeFormat(currentLanguage() === "en" ? "en-GB" : "sv-SE", {
     month: "long",
     year: "numeric",

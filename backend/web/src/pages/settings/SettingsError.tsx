@@ -1,4 +1,4 @@
-import { MessageBar, MessageBarType } from "@fluentui/react";
+import { MessageBar, MessageBarType, Spinner } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { ApiError } from "../../api/client.js";
 import { errorText } from "../../components/ErrorMessage.js";
@@ -38,5 +38,16 @@ export function SettingsSuccess({ text, testId }: { text: string | null; testId?
     <MessageBar messageBarType={MessageBarType.success} isMultiline data-testid={testId ?? "settings-success"}>
       {text}
     </MessageBar>
+  );
+}
+
+/** Until a page's first answer: a spinner, or why loading failed. */
+export function LoadingOrError({ error }: { error: unknown }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <SettingsError error={error} />
+      {!error ? <Spinner label={t("common.loading")} /> : null}
+    </>
   );
 }
