@@ -1,6 +1,7 @@
 import type { FormEvent, ReactNode } from "react";
-import { Checkbox, PrimaryButton, TextField } from "@fluentui/react";
+import { Checkbox, PrimaryButton } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
+import { PasswordField } from "./PasswordField.js";
 import { PasswordRules } from "./PasswordRules.js";
 import { formClasses } from "./formStyles.js";
 import { passwordRulesOk } from "../passwordRules.js";
@@ -45,18 +46,14 @@ export function SetPasswordStep(props: SetPasswordStepProps) {
     <form className={formClasses.form} onSubmit={handleSubmit} noValidate>
       <p className={formClasses.lead}>{props.lead}</p>
       <input type="email" autoComplete="username" value={props.username} readOnly hidden />
-      <TextField
+      <PasswordField
         label={t("mail.recipient.password")}
-        type="password"
-        canRevealPassword
-        revealPasswordAriaLabel={t("signIn.showPassword")}
         value={props.password}
-        onChange={(_, v) => props.onPasswordChange(v ?? "")}
+        onChange={props.onPasswordChange}
         autoComplete="new-password"
-        aria-describedby={rulesId}
+        rulesId={rulesId}
         autoFocus
-        required
-        data-testid={`${props.testIdPrefix}-password`}
+        testId={`${props.testIdPrefix}-password`}
       />
       <PasswordRules password={props.password} id={rulesId} />
       <Checkbox

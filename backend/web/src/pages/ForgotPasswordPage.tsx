@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { DefaultButton, MessageBar, MessageBarType, PrimaryButton, TextField } from "@fluentui/react";
+import { DefaultButton, MessageBar, MessageBarType, PrimaryButton } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link, useLocation } from "react-router";
 import { authApi } from "../api/auth.js";
@@ -9,6 +9,7 @@ import { EmailStepForm } from "../components/EmailStepForm.js";
 import { ErrorMessage } from "../components/ErrorMessage.js";
 import { OneTimeCodeField } from "../components/OneTimeCodeField.js";
 import { cleanCode } from "../components/useAction.js";
+import { PasswordField } from "../components/PasswordField.js";
 import { PasswordRules } from "../components/PasswordRules.js";
 import { formClasses } from "../components/formStyles.js";
 import { passwordRulesOk } from "../passwordRules.js";
@@ -116,17 +117,13 @@ export function ForgotPasswordPage() {
               {resent ? <p role="status">{t("forgot.resent")}</p> : null}
             </div>
           ) : null}
-          <TextField
+          <PasswordField
             label={t("forgot.newPassword")}
-            type="password"
-            canRevealPassword
-            revealPasswordAriaLabel={t("signIn.showPassword")}
             value={password}
-            onChange={(_, v) => setPassword(v ?? "")}
+            onChange={setPassword}
             autoComplete="new-password"
-            aria-describedby="new-password-rules"
-            required
-            data-testid="new-password"
+            rulesId="new-password-rules"
+            testId="new-password"
           />
           <PasswordRules password={password} id="new-password-rules" />
           <ErrorMessage error={error} />

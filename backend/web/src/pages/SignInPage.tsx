@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from "react";
-import { Link as FluentLink, MessageBar, MessageBarType, PrimaryButton, TextField } from "@fluentui/react";
+import { Link as FluentLink, MessageBar, MessageBarType, PrimaryButton } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { authApi, type SecondFactorMethod } from "../api/auth.js";
@@ -7,6 +7,7 @@ import { CenteredCard } from "../components/CenteredCard.js";
 import { ErrorMessage } from "../components/ErrorMessage.js";
 import { EmailStepForm } from "../components/EmailStepForm.js";
 import { formClasses } from "../components/formStyles.js";
+import { PasswordField } from "../components/PasswordField.js";
 import { useSession } from "../session/SessionContext.js";
 import { SecondFactorStep } from "./SecondFactorStep.js";
 import { SecondFactorSetupStep } from "./SecondFactorSetupStep.js";
@@ -100,17 +101,13 @@ export function SignInPage() {
           </div>
           {/* Lets password managers pair the password with the e-mail address. */}
           <input type="email" autoComplete="username" value={email.trim()} readOnly hidden />
-          <TextField
+          <PasswordField
             label={t("signIn.password")}
-            type="password"
-            canRevealPassword
-            revealPasswordAriaLabel={t("signIn.showPassword")}
             value={password}
-            onChange={(_, v) => setPassword(v ?? "")}
+            onChange={setPassword}
             autoComplete="current-password"
             autoFocus
-            required
-            data-testid="password"
+            testId="password"
           />
           <ErrorMessage error={error} email={email.trim()} />
           <div className={formClasses.actions}>

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from "react";
-import { Checkbox, MessageBar, MessageBarType, PrimaryButton, Spinner, TextField } from "@fluentui/react";
+import { Checkbox, MessageBar, MessageBarType, PrimaryButton, Spinner } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { accountApi, downloadExport, type Confirmation } from "../../api/account.js";
 import { formClasses } from "../../components/formStyles.js";
+import { PasswordField } from "../../components/PasswordField.js";
 import { useSession } from "../../session/SessionContext.js";
 import { SecondFactorConfirm, cleanConfirmation } from "./SecondFactorConfirm.js";
 import { SettingsCard } from "./SettingsCard.js";
@@ -88,16 +89,12 @@ export function DataPage() {
             noValidate
           >
             {exportNeedsPassword ? (
-              <TextField
+              <PasswordField
                 label={t("settings.data.password")}
-                type="password"
-                canRevealPassword
-                revealPasswordAriaLabel={t("signIn.showPassword")}
                 value={exportPassword}
-                onChange={(_, v) => setExportPassword(v ?? "")}
+                onChange={setExportPassword}
                 autoComplete="current-password"
-                required
-                data-testid="export-password"
+                testId="export-password"
               />
             ) : (
               <SecondFactorConfirm
@@ -138,16 +135,12 @@ export function DataPage() {
             onSubmit={(e) => void handleDelete(e)}
             noValidate
           >
-            <TextField
+            <PasswordField
               label={t("settings.data.password")}
-              type="password"
-              canRevealPassword
-              revealPasswordAriaLabel={t("signIn.showPassword")}
               value={password}
-              onChange={(_, v) => setPassword(v ?? "")}
+              onChange={setPassword}
               autoComplete="current-password"
-              required
-              data-testid="delete-password"
+              testId="delete-password"
             />
             <SecondFactorConfirm
               methods={status.data.methods}

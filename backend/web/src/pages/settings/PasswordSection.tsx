@@ -1,8 +1,9 @@
 import { useState, type FormEvent } from "react";
-import { PrimaryButton, TextField } from "@fluentui/react";
+import { PrimaryButton } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { accountApi } from "../../api/account.js";
 import { formClasses } from "../../components/formStyles.js";
+import { PasswordField } from "../../components/PasswordField.js";
 import { PasswordRules } from "../../components/PasswordRules.js";
 import { passwordRulesOk } from "../../passwordRules.js";
 import { useSession } from "../../session/SessionContext.js";
@@ -43,32 +44,24 @@ export function PasswordSection() {
       <form className={`${formClasses.form} ${settingsClasses.narrow}`} onSubmit={handleSubmit} noValidate>
         {/* Lets password managers know which account this is. */}
         <input type="email" autoComplete="username" hidden readOnly value={user?.email ?? ""} />
-        <TextField
+        <PasswordField
           label={t("settings.password.current")}
-          type="password"
-          canRevealPassword
-          revealPasswordAriaLabel={t("signIn.showPassword")}
           value={current}
-          onChange={(_, v) => setCurrent(v ?? "")}
+          onChange={setCurrent}
           autoComplete="current-password"
-          required
-          data-testid="current-password"
+          testId="current-password"
         />
         <div>
-          <TextField
+          <PasswordField
             label={t("settings.password.new")}
-            type="password"
-            canRevealPassword
-            revealPasswordAriaLabel={t("signIn.showPassword")}
             value={next}
-            onChange={(_, v) => {
-              setNext(v ?? "");
+            onChange={(v) => {
+              setNext(v);
               setDone(null);
             }}
             autoComplete="new-password"
-            aria-describedby="settings-password-rules"
-            required
-            data-testid="new-password"
+            rulesId="settings-password-rules"
+            testId="new-password"
           />
           <PasswordRules password={next} id="settings-password-rules" />
         </div>
