@@ -1,19 +1,18 @@
-import type { FormEvent, ReactNode } from "react";
+import { useState, type FormEvent, type ReactNode } from "react";
 import { DefaultButton, MessageBar, MessageBarType, PrimaryButton } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { OneTimeCodeField } from "./OneTimeCodeField.js";
+import { cleanCode } from "./useAction.js";
 import { formClasses } from "./formStyles.js";
 
 interface SmsCodeStepProps {
   /** The number the code went to, when the server tells it. */
   mobile: string | null;
-  code: string;
-  onCodeChange(code: string): void;
   /** The failure of the last request, already rendered (MailError). */
   error?: ReactNode;
   busy: boolean;
-  /** Called on submit once a code is typed. */
-  onVerify(): void;
+  /** Called on submit with the typed code, without spaces. */
+  onVerify(code: string): void;
   onResend(): void;
   /** Whether a new code was just sent. */
   resent: boolean;
@@ -40,10 +39,11 @@ interface SmsCodeStepProps {
 export function SmsCodeStep(props: SmsCodeStepProps) {
   const { t } = useTranslation();
   const { mobile, testIdPrefix } = props;
+  const [code, setCode] = useState("");
 
   const handleSubmit = (e: FormEvent) => {
     e.preventDefault();
-    if (props.code.trim()) props.onVerify();
+    if (code.trim()) props.onVerify(cleanCode(code));
   };
 
   return (
@@ -54,15 +54,15 @@ export function SmsCodeStep(props: SmsCodeStepProps) {
       <OneTimeCodeField
         label={t("secondFactor.codeLabel.sms")}
         description={t("secondFactor.codeHelp.sms")}
-        value={props.code}
-        onChange={props.onCodeChange}
+        value={code}
+        onChange={setCode}
         numeric
         autoFocus
         testId={`${testIdPrefix}-code`}
       />
       {props.error}
       <div className={formClasses.actions}>
-        <PrimaryButton type="submit" disabled={props.busy || !props.code.trim()} data-testid={`${testIdPrefix}-verify`}>
+        <PrimaryButton type="submit" disabled={props.busy || !code.trim()} data-testid={`${testIdPrefix}-verify`}>
           {t("secondFactor.verify")}
         </PrimaryButton>
         <DefaultButton onClick={props.onResend} disabled={props.busy} data-testid={`${testIdPrefix}-resend`}>

@@ -5,7 +5,6 @@ import { Link, useNavigate, useParams } from "react-router";
 import { ApiError } from "../../api/client.js";
 import { invitationJourneyApi, type PublicInvitation } from "../../api/invitation.js";
 import { CenteredCard, NoticeCard } from "../../components/CenteredCard.js";
-import { cleanCode } from "../../components/useAction.js";
 import { MailError } from "../mailbox/mailErrors.js";
 import { SetPasswordStep } from "../../components/SetPasswordStep.js";
 import { SmsCodeStep } from "../../components/SmsCodeStep.js";
@@ -39,7 +38,6 @@ export function InvitationPage() {
   const [refusal, setRefusal] = useState<Refusal>("invalid_invitation");
   const [invitation, setInvitation] = useState<PublicInvitation | null>(null);
   const [mobile, setMobile] = useState<string | null>(null);
-  const [code, setCode] = useState("");
   const [resent, setResent] = useState(false);
   const [reported, setReported] = useState<"no" | "busy" | "done">("no");
   const [password, setPassword] = useState("");
@@ -117,9 +115,9 @@ export function InvitationPage() {
       fail(err);
     }
   };
-  const handleCode = () => {
+  const handleCode = (code: string) => {
     void run(async () => {
-      const r = await invitationJourneyApi.verify(token, cleanCode(code));
+      const r = await invitationJourneyApi.verify(token, code);
       setStep(r.next === "sign_in" ? "joined" : "password");
     });
   };
@@ -211,8 +209,6 @@ export function InvitationPage() {
       {step === "code" ? (
         <SmsCodeStep
           mobile={mobile}
-          code={code}
-          onCodeChange={setCode}
           error={<MailError error={error} />}
           busy={busy}
           onVerify={handleCode}

@@ -6,7 +6,6 @@ import { ApiError } from "../../api/client.js";
 import { recipientApi, sharedLinkApi } from "../../api/messages.js";
 import { CenteredCard, NoticeCard } from "../../components/CenteredCard.js";
 import { EmailStepForm } from "../../components/EmailStepForm.js";
-import { cleanCode } from "../../components/useAction.js";
 import { MailError } from "../mailbox/mailErrors.js";
 import { SetPasswordStep } from "../../components/SetPasswordStep.js";
 import { SmsCodeStep } from "../../components/SmsCodeStep.js";
@@ -39,7 +38,6 @@ export function RecipientPage({ shared = false }: { shared?: boolean }) {
   const [email, setEmail] = useState("");
   const [emailError, setEmailError] = useState<string | undefined>();
   const [mobile, setMobile] = useState<string | null>(null);
-  const [code, setCode] = useState("");
   const [resent, setResent] = useState(false);
   const [reported, setReported] = useState<"no" | "busy" | "done">("no");
   const [reportError, setReportError] = useState<unknown>(null);
@@ -98,13 +96,11 @@ export function RecipientPage({ shared = false }: { shared?: boolean }) {
     }
   };
 
-  const handleCode = async () => {
+  const handleCode = async (code: string) => {
     setBusy(true);
     setError(null);
     try {
-      await (shared
-        ? sharedLinkApi.verify(token, email.trim(), cleanCode(code))
-        : recipientApi.verify(token, cleanCode(code)));
+      await (shared ? sharedLinkApi.verify(token, email.trim(), code) : recipientApi.verify(token, code));
       setStep("password");
     } catch (err) {
       if (err instanceof ApiError && err.id === "account_exists") setStep("sign_in");
@@ -125,10 +121,8 @@ export function RecipientPage({ shared = false }: { shared?: boolean }) {
       await refresh();
       navigate(`/mailbox/inbox/${result.messageId}`, { replace: true });
     } catch (err) {
-      if (err instanceof ApiError && err.id === "verification_required") {
-        setStep("code");
-        setCode("");
-      }
+      // The code step starts again with an empty field.
+      if (err instanceof ApiError && err.id === "verification_required") setStep("code");
       fail(err);
       setBusy(false);
     }
@@ -190,11 +184,9 @@ export function RecipientPage({ shared = false }: { shared?: boolean }) {
       {step === "code" ? (
         <SmsCodeStep
           mobile={mobile}
-          code={code}
-          onCodeChange={setCode}
           error={<MailError error={error} />}
           busy={busy}
-          onVerify={() => void handleCode()}
+          onVerify={(code) => void handleCode(code)}
           onResend={() => void handleResend()}
           resent={resent}
           codeLimits={t("mail.recipient.codeLimits")}
