@@ -24,6 +24,7 @@ import {
   type NotificationTexts,
 } from "../../api/admin.js";
 import { formClasses } from "../../components/formStyles.js";
+import { useAction } from "../../components/useAction.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
 import { LoadingOrError, SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
 import { settingsClasses } from "../settings/settingsStyles.js";
@@ -64,8 +65,7 @@ function NotificationForm({ initial }: { initial: AdminNotificationTexts }) {
   const [loaded, setLoaded] = useState(initial);
   const [locale, setLocale] = useState<NotificationLocale>("sv");
   const [drafts, setDrafts] = useState<Drafts>(() => draftsOf(initial));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, run: runAction } = useAction();
   const [done, setDone] = useState<string | null>(null);
   const [confirmReset, setConfirmReset] = useState(false);
   const draft = drafts[locale];
@@ -84,21 +84,14 @@ function NotificationForm({ initial }: { initial: AdminNotificationTexts }) {
     setDone(null);
     setDrafts((d) => ({ ...d, [locale]: { ...d[locale], [field]: value } }));
   };
-  const run = async (action: () => Promise<AdminNotificationTexts>, message: string, refill: boolean) => {
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
+  const run = (action: () => Promise<AdminNotificationTexts>, message: string, refill: boolean) =>
+    runAction(async () => {
+      setDone(null);
       const next = await action();
       setLoaded(next);
       if (refill) setDrafts((d) => ({ ...d, [locale]: draftsOf(next)[locale] }));
       setDone(message);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
   const save = () => void run(() => notificationTextsApi.save(locale, texts), t("admin.notifications.saved"), true);
   const reset = () => {
     setConfirmReset(false);

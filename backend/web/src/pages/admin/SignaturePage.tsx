@@ -3,6 +3,7 @@ import { ChoiceGroup, DefaultButton, PrimaryButton } from "@fluentui/react";
 import { useTranslation } from "react-i18next";
 import { adminSignatureApi, type AdminSignature, type SignatureMode } from "../../api/admin.js";
 import { formClasses } from "../../components/formStyles.js";
+import { useAction } from "../../components/useAction.js";
 import { RichTextEditor, type RichText } from "../compose/RichTextEditor.js";
 import { SettingsCard } from "../settings/SettingsCard.js";
 import { LoadingOrError, SettingsError, SettingsSuccess } from "../settings/SettingsError.js";
@@ -16,8 +17,7 @@ function SignatureForm({ loaded, reload }: { loaded: AdminSignature; reload(): P
   const [body, setBody] = useState<RichText>({ html: loaded.html, text: "" });
   const [revision, setRevision] = useState(0);
   const [mode, setMode] = useState<SignatureMode>(loaded.mode);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction();
   const [done, setDone] = useState<string | null>(null);
 
   // Live preview for the signed-in admin, rendered and sanitised by the server as sends will be
@@ -29,20 +29,13 @@ function SignatureForm({ loaded, reload }: { loaded: AdminSignature; reload(): P
     setBody((b) => ({ ...b, html: `${b.html}{${name}}` }));
     setRevision((r) => r + 1);
   };
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    try {
+  const save = () =>
+    run(async () => {
+      setDone(null);
       const saved = await adminSignatureApi.save(body.html, mode);
       await reload();
       setDone(t("admin.signature.saved", { version: saved.version }));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   return (
     <>
