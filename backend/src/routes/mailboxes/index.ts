@@ -1,6 +1,6 @@
 import type Router from "@koa/router";
 import { z } from "zod";
-import { consumeForOrganisation, limits, perUser } from "../../api/limits.js";
+import { limits, perUser } from "../../api/limits.js";
 import {
   IdCheckCodeBody,
   limitIdCheckSend,
@@ -8,6 +8,7 @@ import {
   presentIdCheckSent,
   presentIdCheckVerified,
 } from "../messages/idCheckSteps.js";
+import { limitOrganisationSend, presentSent, sendInput } from "../messages/sendSteps.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
@@ -35,7 +36,6 @@ import { memberCandidates, orgMailbox } from "../../services/sharedMailboxes/adm
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
 import { presentMailboxItem } from "../../presenters/mailbox.js";
 import { presentPerson } from "../../presenters/message.js";
-import { senderNotification } from "../../services/messages/senderNotification.js";
 import {
   MailboxMemberSchema,
   MyMailboxSchema,
@@ -323,48 +323,16 @@ export function sharedMailboxRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       const user = currentUser(ctx);
-      await consumeForOrganisation("send-org", user.organisationId, limits.sendOrganisation);
-      const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
-      const html = typeof body.body === "string" ? null : (body.body.html ?? null);
-      const { expiresAt, ...options } = body.options;
-      const result = await sendAsMailbox(authState(ctx), params.id, {
-        to: body.to,
-        subject: body.subject,
-        text,
-        html,
-        options: { ...options, expiresAt: expiresAt ? new Date(expiresAt) : null },
-        replyTo: body.replyTo ?? null,
-        encrypted: body.encrypted ?? null,
-        draftId: body.draftId ?? null,
-        signatureVersion: body.signatureVersion ?? null,
-        paneSendsNotification: body.paneSendsNotification ?? false,
-        meta: requestMeta(ctx),
-      });
-      if (result.kind === "keys_locked") throw KeysLockedError();
-      // Plaintext bodies get the signature appended; a pre-encrypted one must declare its version.
-      if (result.kind === "signature_required")
-        throw appError("signature_required", undefined, { details: { version: result.version } });
-      if (result.kind === "subject_not_allowed") throw appError("subject_not_allowed", result.message);
+      await limitOrganisationSend(user.organisationId);
+      const result = await sendAsMailbox(authState(ctx), params.id, sendInput(body, requestMeta(ctx)));
+      // The notification names the mailbox as the sender, as the message does.
+      const sent = await presentSent(
+        result,
+        body.notificationLocale,
+        async () => (await membershipOrNull(user, params.id))?.identity ?? user,
+      );
       ctx.status = 201;
-      ctx.body = {
-        id: result.message.id,
-        threadId: result.message.threadId,
-        recipients: result.recipients.map(({ recipient, resolved }) => ({
-          ...presentPerson(resolved.user),
-          status: recipient.status,
-        })),
-        ...(result.sharedToken
-          ? {
-              // The notification names the mailbox as the sender, as the message does.
-              notification: await senderNotification(
-                (await membershipOrNull(user, params.id))?.identity ?? user,
-                result.message,
-                body.notificationLocale ?? "sv",
-                { sharedToken: result.sharedToken },
-              ),
-            }
-          : {}),
-      };
+      ctx.body = sent;
     },
   );
 

@@ -1,5 +1,5 @@
 import type Router from "@koa/router";
-import { consumeForOrganisation, limits, perUser } from "../../api/limits.js";
+import { limits, perUser } from "../../api/limits.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
@@ -18,16 +18,14 @@ import {
 } from "../../commands/openMessageForReader.js";
 import { openThreadForReader } from "../../commands/openThreadForReader.js";
 import { submitMessage } from "../../commands/submitMessage.js";
-import { senderNotification } from "../../services/messages/senderNotification.js";
-import { presentPerson } from "../../presenters/message.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
 import { saveDraft } from "../../commands/saveDraft.js";
 import { correctRecipientMobile } from "../../commands/correctRecipientMobile.js";
 import { sendIdCheck } from "../../commands/sendIdCheck.js";
 import { verifyIdCheck } from "../../commands/verifyIdCheck.js";
-import { appError } from "../../errors.js";
 import { z } from "zod";
 import { composeDefaultsRoutes } from "./composeDefaults.js";
+import { bodyParts, limitOrganisationSend, presentSent, sendInput } from "./sendSteps.js";
 import {
   EncryptedMessageResponse,
   SaveDraftBody,
@@ -74,44 +72,11 @@ export function messageRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
-      await consumeForOrganisation("send-org", user.organisationId, limits.sendOrganisation);
-      const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
-      const html = typeof body.body === "string" ? null : (body.body.html ?? null);
-      const { expiresAt, ...options } = body.options;
-      const result = await submitMessage({
-        auth: authState(ctx),
-        to: body.to,
-        subject: body.subject,
-        text,
-        html,
-        options: { ...options, expiresAt: expiresAt ? new Date(expiresAt) : null },
-        draftId: body.draftId ?? null,
-        encrypted: body.encrypted ?? null,
-        signatureVersion: body.signatureVersion ?? null,
-        replyTo: body.replyTo ?? null,
-        paneSendsNotification: body.paneSendsNotification ?? false,
-        meta: requestMeta(ctx),
-      });
-      if (result.kind === "keys_locked") throw KeysLockedError();
-      if (result.kind === "signature_required")
-        throw appError("signature_required", undefined, { details: { version: result.version } });
-      if (result.kind === "subject_not_allowed") throw appError("subject_not_allowed", result.message);
+      await limitOrganisationSend(user.organisationId);
+      const result = await submitMessage({ auth: authState(ctx), ...sendInput(body, requestMeta(ctx)) });
+      const sent = await presentSent(result, body.notificationLocale, async () => user);
       ctx.status = 201;
-      ctx.body = {
-        id: result.message.id,
-        threadId: result.message.threadId,
-        recipients: result.recipients.map(({ recipient, resolved }) => ({
-          ...presentPerson(resolved.user),
-          status: recipient.status,
-        })),
-        ...(result.sharedToken
-          ? {
-              notification: await senderNotification(user, result.message, body.notificationLocale ?? "sv", {
-                sharedToken: result.sharedToken,
-              }),
-            }
-          : {}),
-      };
+      ctx.body = sent;
     },
   );
   defineRoute(
@@ -306,8 +271,7 @@ export function messageRoutes(router: Router): void {
       const auth = authState(ctx);
       const privateKey = await requestPrivateKey(auth);
       if (!privateKey) throw KeysLockedError();
-      const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
-      const html = typeof body.body === "string" ? null : (body.body.html ?? null);
+      const { text, html } = bodyParts(body.body);
       await transaction((t) =>
         saveDraft(t, auth.user, params.id, privateKey, {
           subject: body.subject,
