@@ -32,7 +32,7 @@ import {
   myMailboxes,
   setMailboxNotify,
 } from "../../services/sharedMailboxes/membership.js";
-import { memberCandidates, orgMailbox } from "../../services/sharedMailboxes/admin.js";
+import { type MailboxDetail, memberCandidates, orgMailbox } from "../../services/sharedMailboxes/admin.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
 import { presentMailboxItem } from "../../presenters/mailbox.js";
 import { presentPerson } from "../../presenters/message.js";
@@ -88,6 +88,20 @@ const gone = {
   description: "`message_expired`, `message_burned`, `message_shredded` or `message_key_lost`",
   schema: ErrorSchema,
 };
+/** A member reading through the mailbox key, which their own unlocked key opens. */
+const readResponses = { 401: unauthenticated, 403: keysLocked, 404: notFound };
+
+/** What every route on one message of the mailbox declares: a member's session and both ids. */
+const onMailboxMessage = () => ({
+  tags: ["mailboxes"],
+  security: "session" as const,
+  params: MessageParams,
+  before: [authenticated()],
+});
+
+/** The mailbox's members as the managing member sees them (none when it is gone meanwhile). */
+const presentMembers = (detail: MailboxDetail | null) =>
+  (detail?.members ?? []).map(({ member, user }) => presentMailboxMember(member, user));
 
 /**
  * Shared mailboxes for their members (issue 11, F25): list my mailboxes, read, reply and send as
@@ -151,9 +165,7 @@ export function sharedMailboxRoutes(router: Router): void {
       before: [authenticated()],
       responses: {
         200: { description: "One page, decrypted with the mailbox key", schema: MailboxResponse },
-        401: unauthenticated,
-        403: keysLocked,
-        404: notFound,
+        ...readResponses,
       },
     },
     async (ctx, { params, query }) => {
@@ -176,15 +188,10 @@ export function sharedMailboxRoutes(router: Router): void {
       method: "get",
       path: "/api/mailboxes/:id/messages/:messageId",
       summary: "A message of the shared mailbox, decrypted; the member's read is recorded",
-      tags: ["mailboxes"],
-      security: "session",
-      params: MessageParams,
-      before: [authenticated()],
+      ...onMailboxMessage(),
       responses: {
         200: { description: "The message with who read and answered it", schema: MailboxMessageResponse },
-        401: unauthenticated,
-        403: keysLocked,
-        404: notFound,
+        ...readResponses,
         410: gone,
       },
     },
@@ -199,10 +206,7 @@ export function sharedMailboxRoutes(router: Router): void {
       method: "post",
       path: "/api/mailboxes/:id/messages/:messageId/reveal",
       summary: "Show the message (counts as the mailbox's read: receipts, burn after reading)",
-      tags: ["mailboxes"],
-      security: "session",
-      params: MessageParams,
-      before: [authenticated()],
+      ...onMailboxMessage(),
       responses: {
         200: { description: "The message with its body", schema: MailboxMessageResponse },
         401: unauthenticated,
@@ -222,10 +226,7 @@ export function sharedMailboxRoutes(router: Router): void {
       method: "post",
       path: "/api/mailboxes/:id/messages/:messageId/id-check",
       summary: "ID check (F4) on a mailbox's message: the SMS code goes to the member's own verified phone",
-      tags: ["mailboxes"],
-      security: "session",
-      params: MessageParams,
-      before: [authenticated()],
+      ...onMailboxMessage(),
       responses: {
         202: { description: "Code sent (the number masked here)", schema: z.object({ mobile: z.string().nullable() }) },
         401: unauthenticated,
@@ -249,11 +250,8 @@ export function sharedMailboxRoutes(router: Router): void {
       method: "post",
       path: "/api/mailboxes/:id/messages/:messageId/id-check/verify",
       summary: "ID check (F4) on a mailbox's message: the member's code; this session may then open it",
-      tags: ["mailboxes"],
-      security: "session",
-      params: MessageParams,
+      ...onMailboxMessage(),
       body: IdCheckCodeBody,
-      before: [authenticated()],
       responses: {
         200: { description: "Passed for this session", schema: z.object({ verified: z.literal(true) }) },
         400: { description: "`invalid_code`", schema: ErrorSchema },
@@ -275,15 +273,10 @@ export function sharedMailboxRoutes(router: Router): void {
       method: "get",
       path: "/api/mailboxes/:id/messages/:messageId/thread",
       summary: "The dialog history as the mailbox, with which member read and which answered",
-      tags: ["mailboxes"],
-      security: "session",
-      params: MessageParams,
-      before: [authenticated()],
+      ...onMailboxMessage(),
       responses: {
         200: { description: "The thread, oldest first", schema: MailboxThreadResponse },
-        401: unauthenticated,
-        403: keysLocked,
-        404: notFound,
+        ...readResponses,
       },
     },
     async (ctx, { params }) => {
@@ -365,7 +358,7 @@ export function sharedMailboxRoutes(router: Router): void {
       assertRight(membership, "manage");
       const detail = await orgMailbox(membership.mailbox.organisationId, params.id);
       ctx.body = {
-        members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)),
+        members: presentMembers(detail),
         candidates: detail ? (await memberCandidates(detail)).map(presentPerson) : [],
       };
     },
@@ -415,7 +408,7 @@ export function sharedMailboxRoutes(router: Router): void {
         if (result.kind === "key_unavailable") throw appError("mailbox_key_unavailable");
         return orgMailbox(organisationId, params.id, t);
       });
-      ctx.body = { members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)) };
+      ctx.body = { members: presentMembers(detail) };
     },
   );
 
@@ -453,7 +446,7 @@ export function sharedMailboxRoutes(router: Router): void {
         if (result.kind === "not_found") throw NotFoundError("No such member of this mailbox");
         return orgMailbox(organisationId, params.id, t);
       });
-      ctx.body = { members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)) };
+      ctx.body = { members: presentMembers(detail) };
     },
   );
 }
