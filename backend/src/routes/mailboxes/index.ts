@@ -11,8 +11,6 @@ import {
 import { limitOrganisationSend, presentSent, sendInput } from "../messages/sendSteps.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
-import { transaction } from "../../db.js";
-import { appError, NotFoundError } from "../../errors.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import {
   listMailboxFolder,
@@ -23,8 +21,6 @@ import {
   sendMailboxIdCheck,
   verifyMailboxIdCheck,
 } from "../../commands/mailboxMessages.js";
-import { setMailboxMember } from "../../commands/setMailboxMember.js";
-import { removeMailboxMember } from "../../commands/removeMailboxMember.js";
 import {
   assertRight,
   loadMembership,
@@ -52,7 +48,8 @@ import {
   ThreadResponse,
   MAX_BODY_CHARS,
 } from "../messages/schema.js";
-import { keyUnavailable, MemberParams, MemberRightsBody, memberInvalid } from "../admin/mailboxes.js";
+import { deleteMailboxMember, putMailboxMember } from "./memberSteps.js";
+import { keyUnavailable, MemberParams, MemberRightsBody, memberInvalid } from "./schema.js";
 
 const IdParams = z.object({ id: z.uuid() });
 const FolderParams = IdParams.extend(MailboxParams.shape);
@@ -390,23 +387,16 @@ export function sharedMailboxRoutes(router: Router): void {
       assertRight(membership, "manage");
       const actorKey = await requestPrivateKey(auth);
       if (!actorKey) throw KeysLockedError();
-      const organisationId = membership.mailbox.organisationId;
-      const detail = await transaction(async (t) => {
-        const found = await orgMailbox(organisationId, params.id, t);
-        if (!found) throw NotFoundError("Mailbox not found");
-        const result = await setMailboxMember(t, {
-          actor: auth.user,
-          actorKey,
-          mailbox: found.mailbox,
-          userId: params.userId,
-          send: body.send,
-          manage: body.manage,
-          meta: requestMeta(ctx),
-        });
-        if (result.kind === "not_found") throw NotFoundError("No such member of your organisation");
-        if (result.kind === "member_invalid") throw appError("mailbox_member_invalid");
-        if (result.kind === "key_unavailable") throw appError("mailbox_key_unavailable");
-        return orgMailbox(organisationId, params.id, t);
+      const detail = await putMailboxMember({
+        organisationId: membership.mailbox.organisationId,
+        mailboxId: params.id,
+        mailboxNotFound: "Mailbox not found",
+        actor: auth.user,
+        actorKey,
+        userId: params.userId,
+        send: body.send,
+        manage: body.manage,
+        meta: requestMeta(ctx),
       });
       ctx.body = { members: presentMembers(detail) };
     },
@@ -433,18 +423,13 @@ export function sharedMailboxRoutes(router: Router): void {
       const user = currentUser(ctx);
       const membership = await loadMembership(user, params.id);
       assertRight(membership, "manage");
-      const organisationId = membership.mailbox.organisationId;
-      const detail = await transaction(async (t) => {
-        const found = await orgMailbox(organisationId, params.id, t);
-        if (!found) throw NotFoundError("Mailbox not found");
-        const result = await removeMailboxMember(t, {
-          actor: user,
-          mailbox: found.mailbox,
-          userId: params.userId,
-          meta: requestMeta(ctx),
-        });
-        if (result.kind === "not_found") throw NotFoundError("No such member of this mailbox");
-        return orgMailbox(organisationId, params.id, t);
+      const detail = await deleteMailboxMember({
+        organisationId: membership.mailbox.organisationId,
+        mailboxId: params.id,
+        mailboxNotFound: "Mailbox not found",
+        actor: user,
+        userId: params.userId,
+        meta: requestMeta(ctx),
       });
       ctx.body = { members: presentMembers(detail) };
     },
