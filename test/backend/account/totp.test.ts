@@ -162,6 +162,14 @@ describe("TOTP two-factor (HTTP API)", () => {
     expect(await auditTypes(api)).to.include("2fa.totp_disabled");
   });
 
+  it("a second authenticator is refused with 409 totp_already_enabled before the SMS code is checked", async () => {
+    const user = await buildUser();
+    const api = await signIn(user);
+    await enableTotp(api, user, delivery);
+    const again = await api.post("/api/account/2fa/totp/start", { smsCode: "000000" });
+    expect([again.status, again.body.error]).to.deep.equal([409, "totp_already_enabled"]);
+  });
+
   it("needs a signed-in full session and CSRF", async () => {
     const user = await buildUser();
     const api = await signIn(user);

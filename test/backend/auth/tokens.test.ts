@@ -31,10 +31,8 @@ describe("API tokens", () => {
       password: defaultPassword,
     });
     expect((await addin.delete(`/api/account/tokens/${other.body.id}`)).status).to.equal(204);
-    expect(
-      (await addin.post("/api/account/tokens", { label: "more", password: defaultPassword })).status,
-      "a token cannot mint tokens",
-    ).to.equal(403);
+    const minted = await addin.post("/api/account/tokens", { label: "more", password: defaultPassword });
+    expect([minted.status, minted.body.error], "a token cannot mint tokens").to.deep.equal([403, "forbidden"]);
 
     const tampered = await ApiClient.create();
     tampered.bearer = created.body.token.slice(0, -2) + (created.body.token.endsWith("AA") ? "BB" : "AA");

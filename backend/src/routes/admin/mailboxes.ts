@@ -6,21 +6,14 @@ import { transaction } from "../../db.js";
 import { appError, NotFoundError } from "../../errors.js";
 import { authState, currentUser } from "../../middlewares/authenticate.js";
 import { createSharedMailbox } from "../../commands/createSharedMailbox.js";
-import { setMailboxMember } from "../../commands/setMailboxMember.js";
-import { removeMailboxMember } from "../../commands/removeMailboxMember.js";
 import { deleteSharedMailbox, renameSharedMailbox } from "../../commands/changeSharedMailbox.js";
 import { listOrgMailboxes, orgMailbox } from "../../services/sharedMailboxes/admin.js";
 import { requestPrivateKey } from "../../services/messages/readMessage.js";
 import { presentSharedMailbox, SharedMailboxSchema } from "../../presenters/sharedMailbox.js";
 import { adminOrg, adminRead, adminResponses, adminWrite } from "./common.js";
+import { deleteMailboxMember, putMailboxMember } from "../mailboxes/memberSteps.js";
+import { keyUnavailable, MemberParams, MemberRightsBody, memberInvalid } from "../mailboxes/schema.js";
 
-export const MemberRightsBody = z
-  .object({
-    send: z.boolean().default(false).describe("Start new messages as the mailbox"),
-    manage: z.boolean().default(false).describe("Add, change and remove members"),
-  })
-  .strict()
-  .describe("Every member reads and replies (`read`); these add to it");
 const CreateBody = z
   .object({
     name: z.string().trim().min(1).max(200),
@@ -41,21 +34,11 @@ const DeleteQuery = z
       .describe("`true`: also when it holds messages (they are crypto-shredded for the mailbox)"),
   })
   .strict();
-export const MemberParams = z.object({ id: z.uuid(), userId: z.uuid() });
 const ListSchema = z.object({ mailboxes: z.array(SharedMailboxSchema) });
 const OneSchema = z.object({ mailbox: SharedMailboxSchema });
 
 const notFound = {
   description: "`not_found`: no such mailbox (or member) in the admin's organisation",
-  schema: ErrorSchema,
-};
-export const memberInvalid = {
-  description: "`mailbox_member_invalid`: members must be active staff or admins of the organisation",
-  schema: ErrorSchema,
-};
-export const keyUnavailable = {
-  description:
-    "`mailbox_key_unavailable`: zero-access organisation and the caller holds no wrap of the mailbox key to pass on",
   schema: ErrorSchema,
 };
 
@@ -159,23 +142,17 @@ export function adminMailboxRoutes(router: Router): void {
     async (ctx, { params, body }) => {
       const auth = authState(ctx);
       const organisationId = adminOrg(auth.user);
-      const actorKey = await requestPrivateKey(auth);
-      const detail = await transaction(async (t) => {
-        const found = await orgMailbox(organisationId, params.id, t);
-        if (!found) throw NotFoundError("No such mailbox in your organisation");
-        const result = await setMailboxMember(t, {
-          actor: auth.user,
-          actorKey,
-          mailbox: found.mailbox,
-          userId: params.userId,
-          send: body.send,
-          manage: body.manage,
-          meta: requestMeta(ctx),
-        });
-        if (result.kind === "not_found") throw NotFoundError("No such member of your organisation");
-        if (result.kind === "member_invalid") throw appError("mailbox_member_invalid");
-        if (result.kind === "key_unavailable") throw appError("mailbox_key_unavailable");
-        return orgMailbox(organisationId, params.id, t);
+      const detail = await putMailboxMember({
+        organisationId,
+        mailboxId: params.id,
+        mailboxNotFound: "No such mailbox in your organisation",
+        actor: auth.user,
+        // An admin without an unlocked key may still add: the key then comes from the escrow.
+        actorKey: await requestPrivateKey(auth),
+        userId: params.userId,
+        send: body.send,
+        manage: body.manage,
+        meta: requestMeta(ctx),
       });
       ctx.body = { mailbox: presentSharedMailbox(detail!) };
     },
@@ -200,17 +177,13 @@ export function adminMailboxRoutes(router: Router): void {
     async (ctx, { params }) => {
       const admin = currentUser(ctx);
       const organisationId = adminOrg(admin);
-      const detail = await transaction(async (t) => {
-        const found = await orgMailbox(organisationId, params.id, t);
-        if (!found) throw NotFoundError("No such mailbox in your organisation");
-        const result = await removeMailboxMember(t, {
-          actor: admin,
-          mailbox: found.mailbox,
-          userId: params.userId,
-          meta: requestMeta(ctx),
-        });
-        if (result.kind === "not_found") throw NotFoundError("No such member of this mailbox");
-        return orgMailbox(organisationId, params.id, t);
+      const detail = await deleteMailboxMember({
+        organisationId,
+        mailboxId: params.id,
+        mailboxNotFound: "No such mailbox in your organisation",
+        actor: admin,
+        userId: params.userId,
+        meta: requestMeta(ctx),
       });
       ctx.body = { mailbox: presentSharedMailbox(detail!) };
     },

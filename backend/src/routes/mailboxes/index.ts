@@ -1,6 +1,6 @@
 import type Router from "@koa/router";
 import { z } from "zod";
-import { consumeForOrganisation, limits, perUser } from "../../api/limits.js";
+import { limits, perUser } from "../../api/limits.js";
 import {
   IdCheckCodeBody,
   limitIdCheckSend,
@@ -8,10 +8,9 @@ import {
   presentIdCheckSent,
   presentIdCheckVerified,
 } from "../messages/idCheckSteps.js";
+import { limitOrganisationSend, presentSent, sendInput } from "../messages/sendSteps.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
-import { transaction } from "../../db.js";
-import { appError, NotFoundError } from "../../errors.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
 import {
   listMailboxFolder,
@@ -22,8 +21,6 @@ import {
   sendMailboxIdCheck,
   verifyMailboxIdCheck,
 } from "../../commands/mailboxMessages.js";
-import { setMailboxMember } from "../../commands/setMailboxMember.js";
-import { removeMailboxMember } from "../../commands/removeMailboxMember.js";
 import {
   assertRight,
   loadMembership,
@@ -31,11 +28,10 @@ import {
   myMailboxes,
   setMailboxNotify,
 } from "../../services/sharedMailboxes/membership.js";
-import { memberCandidates, orgMailbox } from "../../services/sharedMailboxes/admin.js";
+import { type MailboxDetail, memberCandidates, orgMailbox } from "../../services/sharedMailboxes/admin.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
 import { presentMailboxItem } from "../../presenters/mailbox.js";
 import { presentPerson } from "../../presenters/message.js";
-import { senderNotification } from "../../services/messages/senderNotification.js";
 import {
   MailboxMemberSchema,
   MyMailboxSchema,
@@ -52,7 +48,8 @@ import {
   ThreadResponse,
   MAX_BODY_CHARS,
 } from "../messages/schema.js";
-import { keyUnavailable, MemberParams, MemberRightsBody, memberInvalid } from "../admin/mailboxes.js";
+import { deleteMailboxMember, putMailboxMember } from "./memberSteps.js";
+import { keyUnavailable, MemberParams, MemberRightsBody, memberInvalid } from "./schema.js";
 
 const IdParams = z.object({ id: z.uuid() });
 const FolderParams = IdParams.extend(MailboxParams.shape);
@@ -88,6 +85,20 @@ const gone = {
   description: "`message_expired`, `message_burned`, `message_shredded` or `message_key_lost`",
   schema: ErrorSchema,
 };
+/** A member reading through the mailbox key, which their own unlocked key opens. */
+const readResponses = { 401: unauthenticated, 403: keysLocked, 404: notFound };
+
+/** What every route on one message of the mailbox declares: a member's session and both ids. */
+const onMailboxMessage = () => ({
+  tags: ["mailboxes"],
+  security: "session" as const,
+  params: MessageParams,
+  before: [authenticated()],
+});
+
+/** The mailbox's members as the managing member sees them (none when it is gone meanwhile). */
+const presentMembers = (detail: MailboxDetail | null) =>
+  (detail?.members ?? []).map(({ member, user }) => presentMailboxMember(member, user));
 
 /**
  * Shared mailboxes for their members (issue 11, F25): list my mailboxes, read, reply and send as
@@ -151,9 +162,7 @@ export function sharedMailboxRoutes(router: Router): void {
       before: [authenticated()],
       responses: {
         200: { description: "One page, decrypted with the mailbox key", schema: MailboxResponse },
-        401: unauthenticated,
-        403: keysLocked,
-        404: notFound,
+        ...readResponses,
       },
     },
     async (ctx, { params, query }) => {
@@ -176,15 +185,10 @@ export function sharedMailboxRoutes(router: Router): void {
       method: "get",
       path: "/api/mailboxes/:id/messages/:messageId",
       summary: "A message of the shared mailbox, decrypted; the member's read is recorded",
-      tags: ["mailboxes"],
-      security: "session",
-      params: MessageParams,
-      before: [authenticated()],
+      ...onMailboxMessage(),
       responses: {
         200: { description: "The message with who read and answered it", schema: MailboxMessageResponse },
-        401: unauthenticated,
-        403: keysLocked,
-        404: notFound,
+        ...readResponses,
         410: gone,
       },
     },
@@ -199,10 +203,7 @@ export function sharedMailboxRoutes(router: Router): void {
       method: "post",
       path: "/api/mailboxes/:id/messages/:messageId/reveal",
       summary: "Show the message (counts as the mailbox's read: receipts, burn after reading)",
-      tags: ["mailboxes"],
-      security: "session",
-      params: MessageParams,
-      before: [authenticated()],
+      ...onMailboxMessage(),
       responses: {
         200: { description: "The message with its body", schema: MailboxMessageResponse },
         401: unauthenticated,
@@ -222,10 +223,7 @@ export function sharedMailboxRoutes(router: Router): void {
       method: "post",
       path: "/api/mailboxes/:id/messages/:messageId/id-check",
       summary: "ID check (F4) on a mailbox's message: the SMS code goes to the member's own verified phone",
-      tags: ["mailboxes"],
-      security: "session",
-      params: MessageParams,
-      before: [authenticated()],
+      ...onMailboxMessage(),
       responses: {
         202: { description: "Code sent (the number masked here)", schema: z.object({ mobile: z.string().nullable() }) },
         401: unauthenticated,
@@ -249,11 +247,8 @@ export function sharedMailboxRoutes(router: Router): void {
       method: "post",
       path: "/api/mailboxes/:id/messages/:messageId/id-check/verify",
       summary: "ID check (F4) on a mailbox's message: the member's code; this session may then open it",
-      tags: ["mailboxes"],
-      security: "session",
-      params: MessageParams,
+      ...onMailboxMessage(),
       body: IdCheckCodeBody,
-      before: [authenticated()],
       responses: {
         200: { description: "Passed for this session", schema: z.object({ verified: z.literal(true) }) },
         400: { description: "`invalid_code`", schema: ErrorSchema },
@@ -275,15 +270,10 @@ export function sharedMailboxRoutes(router: Router): void {
       method: "get",
       path: "/api/mailboxes/:id/messages/:messageId/thread",
       summary: "The dialog history as the mailbox, with which member read and which answered",
-      tags: ["mailboxes"],
-      security: "session",
-      params: MessageParams,
-      before: [authenticated()],
+      ...onMailboxMessage(),
       responses: {
         200: { description: "The thread, oldest first", schema: MailboxThreadResponse },
-        401: unauthenticated,
-        403: keysLocked,
-        404: notFound,
+        ...readResponses,
       },
     },
     async (ctx, { params }) => {
@@ -323,48 +313,16 @@ export function sharedMailboxRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       const user = currentUser(ctx);
-      await consumeForOrganisation("send-org", user.organisationId, limits.sendOrganisation);
-      const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
-      const html = typeof body.body === "string" ? null : (body.body.html ?? null);
-      const { expiresAt, ...options } = body.options;
-      const result = await sendAsMailbox(authState(ctx), params.id, {
-        to: body.to,
-        subject: body.subject,
-        text,
-        html,
-        options: { ...options, expiresAt: expiresAt ? new Date(expiresAt) : null },
-        replyTo: body.replyTo ?? null,
-        encrypted: body.encrypted ?? null,
-        draftId: body.draftId ?? null,
-        signatureVersion: body.signatureVersion ?? null,
-        paneSendsNotification: body.paneSendsNotification ?? false,
-        meta: requestMeta(ctx),
-      });
-      if (result.kind === "keys_locked") throw KeysLockedError();
-      // Plaintext bodies get the signature appended; a pre-encrypted one must declare its version.
-      if (result.kind === "signature_required")
-        throw appError("signature_required", undefined, { details: { version: result.version } });
-      if (result.kind === "subject_not_allowed") throw appError("subject_not_allowed", result.message);
+      await limitOrganisationSend(user.organisationId);
+      const result = await sendAsMailbox(authState(ctx), params.id, sendInput(body, requestMeta(ctx)));
+      // The notification names the mailbox as the sender, as the message does.
+      const sent = await presentSent(
+        result,
+        body.notificationLocale,
+        async () => (await membershipOrNull(user, params.id))?.identity ?? user,
+      );
       ctx.status = 201;
-      ctx.body = {
-        id: result.message.id,
-        threadId: result.message.threadId,
-        recipients: result.recipients.map(({ recipient, resolved }) => ({
-          ...presentPerson(resolved.user),
-          status: recipient.status,
-        })),
-        ...(result.sharedToken
-          ? {
-              // The notification names the mailbox as the sender, as the message does.
-              notification: await senderNotification(
-                (await membershipOrNull(user, params.id))?.identity ?? user,
-                result.message,
-                body.notificationLocale ?? "sv",
-                { sharedToken: result.sharedToken },
-              ),
-            }
-          : {}),
-      };
+      ctx.body = sent;
     },
   );
 
@@ -397,7 +355,7 @@ export function sharedMailboxRoutes(router: Router): void {
       assertRight(membership, "manage");
       const detail = await orgMailbox(membership.mailbox.organisationId, params.id);
       ctx.body = {
-        members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)),
+        members: presentMembers(detail),
         candidates: detail ? (await memberCandidates(detail)).map(presentPerson) : [],
       };
     },
@@ -429,25 +387,18 @@ export function sharedMailboxRoutes(router: Router): void {
       assertRight(membership, "manage");
       const actorKey = await requestPrivateKey(auth);
       if (!actorKey) throw KeysLockedError();
-      const organisationId = membership.mailbox.organisationId;
-      const detail = await transaction(async (t) => {
-        const found = await orgMailbox(organisationId, params.id, t);
-        if (!found) throw NotFoundError("Mailbox not found");
-        const result = await setMailboxMember(t, {
-          actor: auth.user,
-          actorKey,
-          mailbox: found.mailbox,
-          userId: params.userId,
-          send: body.send,
-          manage: body.manage,
-          meta: requestMeta(ctx),
-        });
-        if (result.kind === "not_found") throw NotFoundError("No such member of your organisation");
-        if (result.kind === "member_invalid") throw appError("mailbox_member_invalid");
-        if (result.kind === "key_unavailable") throw appError("mailbox_key_unavailable");
-        return orgMailbox(organisationId, params.id, t);
+      const detail = await putMailboxMember({
+        organisationId: membership.mailbox.organisationId,
+        mailboxId: params.id,
+        mailboxNotFound: "Mailbox not found",
+        actor: auth.user,
+        actorKey,
+        userId: params.userId,
+        send: body.send,
+        manage: body.manage,
+        meta: requestMeta(ctx),
       });
-      ctx.body = { members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)) };
+      ctx.body = { members: presentMembers(detail) };
     },
   );
 
@@ -472,20 +423,15 @@ export function sharedMailboxRoutes(router: Router): void {
       const user = currentUser(ctx);
       const membership = await loadMembership(user, params.id);
       assertRight(membership, "manage");
-      const organisationId = membership.mailbox.organisationId;
-      const detail = await transaction(async (t) => {
-        const found = await orgMailbox(organisationId, params.id, t);
-        if (!found) throw NotFoundError("Mailbox not found");
-        const result = await removeMailboxMember(t, {
-          actor: user,
-          mailbox: found.mailbox,
-          userId: params.userId,
-          meta: requestMeta(ctx),
-        });
-        if (result.kind === "not_found") throw NotFoundError("No such member of this mailbox");
-        return orgMailbox(organisationId, params.id, t);
+      const detail = await deleteMailboxMember({
+        organisationId: membership.mailbox.organisationId,
+        mailboxId: params.id,
+        mailboxNotFound: "Mailbox not found",
+        actor: user,
+        userId: params.userId,
+        meta: requestMeta(ctx),
       });
-      ctx.body = { members: (detail?.members ?? []).map(({ member, user: u }) => presentMailboxMember(member, u)) };
+      ctx.body = { members: presentMembers(detail) };
     },
   );
 }

@@ -1,5 +1,5 @@
 import type Router from "@koa/router";
-import { consumeForOrganisation, limits, perUser } from "../../api/limits.js";
+import { limits, perUser } from "../../api/limits.js";
 import { defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
@@ -18,16 +18,14 @@ import {
 } from "../../commands/openMessageForReader.js";
 import { openThreadForReader } from "../../commands/openThreadForReader.js";
 import { submitMessage } from "../../commands/submitMessage.js";
-import { senderNotification } from "../../services/messages/senderNotification.js";
-import { presentPerson } from "../../presenters/message.js";
 import { KeysLockedError, requestPrivateKey } from "../../services/messages/readMessage.js";
 import { saveDraft } from "../../commands/saveDraft.js";
 import { correctRecipientMobile } from "../../commands/correctRecipientMobile.js";
 import { sendIdCheck } from "../../commands/sendIdCheck.js";
 import { verifyIdCheck } from "../../commands/verifyIdCheck.js";
-import { appError } from "../../errors.js";
 import { z } from "zod";
 import { composeDefaultsRoutes } from "./composeDefaults.js";
+import { bodyParts, limitOrganisationSend, presentSent, sendInput } from "./sendSteps.js";
 import {
   EncryptedMessageResponse,
   SaveDraftBody,
@@ -43,6 +41,19 @@ const notFound = {
   description: "`not_found`: no such message, or the caller is not one of its readers (S4)",
   schema: ErrorSchema,
 };
+const unauthenticated = { description: "`authentication_required`", schema: ErrorSchema };
+const gone = {
+  description: "`message_expired`, `message_burned`, `message_shredded` or `message_key_lost`",
+  schema: ErrorSchema,
+};
+
+/** What every route on one of the caller's messages declares: a session and the message id. */
+const onMessage = () => ({
+  tags: ["messages"],
+  security: "session" as const,
+  params: MessageIdParams,
+  before: [authenticated()],
+});
 
 export function messageRoutes(router: Router): void {
   composeDefaultsRoutes(router);
@@ -60,7 +71,7 @@ export function messageRoutes(router: Router): void {
       responses: {
         201: { description: "Sent: encrypted, stored, recipients notified through the outbox", schema: SentResponse },
         400: { description: "`validation_error`", schema: ErrorSchema },
-        401: { description: "`authentication_required`", schema: ErrorSchema },
+        401: unauthenticated,
         403: { description: "`plan_reply_only` (Basic) or `plan_quota_exceeded` (monthly limit)", schema: ErrorSchema },
         404: notFound,
         413: { description: "`payload_too_large`", schema: ErrorSchema },
@@ -74,44 +85,11 @@ export function messageRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
-      await consumeForOrganisation("send-org", user.organisationId, limits.sendOrganisation);
-      const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
-      const html = typeof body.body === "string" ? null : (body.body.html ?? null);
-      const { expiresAt, ...options } = body.options;
-      const result = await submitMessage({
-        auth: authState(ctx),
-        to: body.to,
-        subject: body.subject,
-        text,
-        html,
-        options: { ...options, expiresAt: expiresAt ? new Date(expiresAt) : null },
-        draftId: body.draftId ?? null,
-        encrypted: body.encrypted ?? null,
-        signatureVersion: body.signatureVersion ?? null,
-        replyTo: body.replyTo ?? null,
-        paneSendsNotification: body.paneSendsNotification ?? false,
-        meta: requestMeta(ctx),
-      });
-      if (result.kind === "keys_locked") throw KeysLockedError();
-      if (result.kind === "signature_required")
-        throw appError("signature_required", undefined, { details: { version: result.version } });
-      if (result.kind === "subject_not_allowed") throw appError("subject_not_allowed", result.message);
+      await limitOrganisationSend(user.organisationId);
+      const result = await submitMessage({ auth: authState(ctx), ...sendInput(body, requestMeta(ctx)) });
+      const sent = await presentSent(result, body.notificationLocale, async () => user);
       ctx.status = 201;
-      ctx.body = {
-        id: result.message.id,
-        threadId: result.message.threadId,
-        recipients: result.recipients.map(({ recipient, resolved }) => ({
-          ...presentPerson(resolved.user),
-          status: recipient.status,
-        })),
-        ...(result.sharedToken
-          ? {
-              notification: await senderNotification(user, result.message, body.notificationLocale ?? "sv", {
-                sharedToken: result.sharedToken,
-              }),
-            }
-          : {}),
-      };
+      ctx.body = sent;
     },
   );
   defineRoute(
@@ -120,26 +98,20 @@ export function messageRoutes(router: Router): void {
       method: "get",
       path: "/api/messages/:id",
       summary: "The decrypted message, for its readers only",
-      tags: ["messages"],
-      security: "session",
-      params: MessageIdParams,
-      before: [authenticated()],
+      ...onMessage(),
       responses: {
         200: {
           description:
             "The message; HTML is sanitised; with hidden recipients a recipient sees only the sender and themselves",
           schema: MessageResponse,
         },
-        401: { description: "`authentication_required`", schema: ErrorSchema },
+        401: unauthenticated,
         403: {
           description: "`keys_locked`: this session holds no unlocked key (sign in with the password)",
           schema: ErrorSchema,
         },
         404: notFound,
-        410: {
-          description: "`message_expired`, `message_burned`, `message_shredded` or `message_key_lost`",
-          schema: ErrorSchema,
-        },
+        410: gone,
       },
     },
     async (ctx, { params }) => {
@@ -153,23 +125,17 @@ export function messageRoutes(router: Router): void {
       method: "post",
       path: "/api/messages/:id/reveal",
       summary: "Show the message: the only step that counts as a read (read receipt, burn after reading)",
-      tags: ["messages"],
-      security: "session",
-      params: MessageIdParams,
-      before: [authenticated()],
+      ...onMessage(),
       responses: {
         200: {
           description:
             "The message with its body; a burn-after-reading message is destroyed once every recipient has revealed it",
           schema: MessageResponse,
         },
-        401: { description: "`authentication_required`", schema: ErrorSchema },
+        401: unauthenticated,
         403: { description: "`keys_locked` or `csrf_failed`", schema: ErrorSchema },
         404: notFound,
-        410: {
-          description: "`message_expired`, `message_burned`, `message_shredded` or `message_key_lost`",
-          schema: ErrorSchema,
-        },
+        410: gone,
       },
     },
     async (ctx, { params }) => {
@@ -183,16 +149,13 @@ export function messageRoutes(router: Router): void {
       method: "get",
       path: "/api/messages/:id/thread",
       summary: "The dialog history: every message of the thread the caller can read, oldest first",
-      tags: ["messages"],
-      security: "session",
-      params: MessageIdParams,
-      before: [authenticated()],
+      ...onMessage(),
       responses: {
         200: {
           description: "The thread; destroyed or expired messages are listed without content (`available: false`)",
           schema: ThreadResponse,
         },
-        401: { description: "`authentication_required`", schema: ErrorSchema },
+        401: unauthenticated,
         403: { description: "`keys_locked`", schema: ErrorSchema },
         404: notFound,
       },
@@ -208,10 +171,7 @@ export function messageRoutes(router: Router): void {
       method: "post",
       path: "/api/messages/:id/id-check",
       summary: "ID check (F4): send the SMS code that opens this message in this session",
-      tags: ["messages"],
-      security: "session",
-      params: MessageIdParams,
-      before: [authenticated()],
+      ...onMessage(),
       responses: {
         202: {
           description: "Code sent to the recipient's mobile number (masked here)",
@@ -236,11 +196,8 @@ export function messageRoutes(router: Router): void {
       method: "post",
       path: "/api/messages/:id/id-check/verify",
       summary: "ID check (F4): enter the SMS code; this session may then open the message",
-      tags: ["messages"],
-      security: "session",
-      params: MessageIdParams,
+      ...onMessage(),
       body: IdCheckCodeBody,
-      before: [authenticated()],
       responses: {
         200: { description: "Passed for this session", schema: z.object({ verified: z.literal(true) }) },
         400: { description: "`invalid_code`", schema: ErrorSchema },
@@ -261,16 +218,13 @@ export function messageRoutes(router: Router): void {
       method: "get",
       path: "/api/messages/:id/encrypted",
       summary: "The stored form (content JWE and the caller's own key envelope) for clients that decrypt themselves",
-      tags: ["messages"],
-      security: "session",
-      params: MessageIdParams,
-      before: [authenticated()],
+      ...onMessage(),
       responses: {
         200: {
           description: "Open the envelope with your private key, then the content (docs/format.md)",
           schema: EncryptedMessageResponse,
         },
-        401: { description: "`authentication_required`", schema: ErrorSchema },
+        401: unauthenticated,
         403: { description: "`id_check_required` or `reveal_in_web` (burn after reading)", schema: ErrorSchema },
         404: notFound,
         410: { description: "`message_expired`, `message_burned` or `message_shredded`", schema: ErrorSchema },
@@ -296,7 +250,7 @@ export function messageRoutes(router: Router): void {
       responses: {
         204: { description: "Saved" },
         400: { description: "`validation_error`", schema: ErrorSchema },
-        401: { description: "`authentication_required`", schema: ErrorSchema },
+        401: unauthenticated,
         403: { description: "`keys_locked`", schema: ErrorSchema },
         404: notFound,
         409: { description: "`not_a_draft`: already sent", schema: ErrorSchema },
@@ -306,8 +260,7 @@ export function messageRoutes(router: Router): void {
       const auth = authState(ctx);
       const privateKey = await requestPrivateKey(auth);
       if (!privateKey) throw KeysLockedError();
-      const text = typeof body.body === "string" ? body.body : (body.body.text ?? null);
-      const html = typeof body.body === "string" ? null : (body.body.html ?? null);
+      const { text, html } = bodyParts(body.body);
       await transaction((t) =>
         saveDraft(t, auth.user, params.id, privateKey, {
           subject: body.subject,

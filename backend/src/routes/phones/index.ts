@@ -1,13 +1,18 @@
 import type Router from "@koa/router";
 import { z } from "zod";
-import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { type Ctx, defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { limitPerKey, limitSmsForUser } from "../../api/codeLimits.js";
 import { InvalidCodeError, SecondFactorFields, SentSchema } from "../../api/codeFields.js";
 import { transaction } from "../../db.js";
 import { appError } from "../../errors.js";
 import { authenticated, currentUser } from "../../middlewares/authenticate.js";
-import { confirmSecurityChange } from "../../commands/confirmSecurityChange.js";
+import {
+  type ChangeAudit,
+  confirmSecurityChange,
+  type ConfirmingFactor,
+} from "../../commands/confirmSecurityChange.js";
+import type { Phone } from "../../models/Phone.js";
 import { verifyPhoneNumber } from "../../commands/verifyPhoneNumber.js";
 import { makePhonePrimary } from "../../commands/makePhonePrimary.js";
 import { removeBackupPhone } from "../../commands/removeBackupPhone.js";
@@ -32,6 +37,40 @@ const NewPhone = {
 const invalid = { description: "`invalid_code`", schema: ErrorSchema };
 const limited = { description: "`rate_limited`", schema: ErrorSchema };
 const notFound = { description: "`not_found`", schema: ErrorSchema };
+
+/**
+ * Adds the phone once `factor` confirms it and answers 201 `{phone}` (its verification code is on
+ * its way); the code check and the SMS count against the user first. 400 `invalid_code` once the
+ * try is committed.
+ */
+async function addConfirmedPhone(
+  ctx: Ctx,
+  phone: { mobile: string; country?: string; name: string },
+  factor: ConfirmingFactor,
+  audit: (added: Phone) => ChangeAudit[],
+): Promise<void> {
+  const user = currentUser(ctx);
+  await limitPerKey("code-check-user", "checkPerUser", user.id);
+  await limitSmsForUser(user);
+  const result = await transaction((t) =>
+    confirmSecurityChange(t, {
+      user,
+      meta: requestMeta(ctx),
+      factor,
+      change: async (t) => {
+        const added = await addPhone(t, user, { number: phone.mobile, country: phone.country, name: phone.name });
+        return {
+          value: added,
+          audit: audit(added),
+          notify: { event: "phone_added", phone: maskPhone(added.e164) },
+        };
+      },
+    }),
+  );
+  if (result.kind === "invalid_code") throw InvalidCodeError();
+  ctx.status = 201;
+  ctx.body = { phone: presentPhone(result.value) };
+}
 
 export function phoneRoutes(router: Router): void {
   defineRoute(
@@ -71,27 +110,9 @@ export function phoneRoutes(router: Router): void {
       before: [authenticated()],
     },
     async (ctx, { body }) => {
-      const user = currentUser(ctx);
-      await limitPerKey("code-check-user", "checkPerUser", user.id);
-      await limitSmsForUser(user);
-      const result = await transaction((t) =>
-        confirmSecurityChange(t, {
-          user,
-          meta: requestMeta(ctx),
-          factor: { method: body.method, code: body.code },
-          change: async (t) => {
-            const added = await addPhone(t, user, { number: body.mobile, country: body.country, name: body.name });
-            return {
-              value: added,
-              audit: [{ type: "phone.added", data: { phoneId: added.id, confirmedWith: body.method } }],
-              notify: { event: "phone_added", phone: maskPhone(added.e164) },
-            };
-          },
-        }),
-      );
-      if (result.kind === "invalid_code") throw InvalidCodeError();
-      ctx.status = 201;
-      ctx.body = { phone: presentPhone(result.value) };
+      await addConfirmedPhone(ctx, body, { method: body.method, code: body.code }, (phone) => [
+        { type: "phone.added", data: { phoneId: phone.id, confirmedWith: body.method } },
+      ]);
     },
   );
 
@@ -117,33 +138,10 @@ export function phoneRoutes(router: Router): void {
       before: [authenticated()],
     },
     async (ctx, { body }) => {
-      const user = currentUser(ctx);
-      await limitPerKey("code-check-user", "checkPerUser", user.id);
-      await limitSmsForUser(user);
-      const result = await transaction((t) =>
-        confirmSecurityChange(t, {
-          user,
-          meta: requestMeta(ctx),
-          factor: { method: "backup_code", code: body.backupCode },
-          change: async (t) => {
-            const added = await addPhone(t, user, { number: body.mobile, country: body.country, name: body.name });
-            return {
-              value: added,
-              audit: [
-                {
-                  type: "phone.added",
-                  data: { phoneId: added.id, confirmedWith: "backup_code", replacesPrimary: true },
-                },
-                { type: "backup_code.used", data: { for: "phone_replace" } },
-              ],
-              notify: { event: "phone_added", phone: maskPhone(added.e164) },
-            };
-          },
-        }),
-      );
-      if (result.kind === "invalid_code") throw InvalidCodeError();
-      ctx.status = 201;
-      ctx.body = { phone: presentPhone(result.value) };
+      await addConfirmedPhone(ctx, body, { method: "backup_code", code: body.backupCode }, (phone) => [
+        { type: "phone.added", data: { phoneId: phone.id, confirmedWith: "backup_code", replacesPrimary: true } },
+        { type: "backup_code.used", data: { for: "phone_replace" } },
+      ]);
     },
   );
 

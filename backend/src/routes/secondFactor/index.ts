@@ -1,14 +1,18 @@
 import type Router from "@koa/router";
 import { z } from "zod";
 import QRCode from "qrcode";
-import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { type Ctx, defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { limitPerKey, limitSmsForUser } from "../../api/codeLimits.js";
 import { InvalidCodeError, noStore, SecondFactorFields, SentSchema } from "../../api/codeFields.js";
 import { transaction } from "../../db.js";
 import { appError, ForbiddenError } from "../../errors.js";
 import { authenticated, authState, currentUser } from "../../middlewares/authenticate.js";
-import { confirmSecurityChange } from "../../commands/confirmSecurityChange.js";
+import {
+  confirmSecurityChange,
+  type ConfirmSecurityChangeProps,
+  type ConfirmSecurityChangeResult,
+} from "../../commands/confirmSecurityChange.js";
 import { finishSecondFactorSetup } from "../../commands/finishSecondFactorSetup.js";
 import { issueSmsCode } from "../../services/smsCodes.js";
 import { disableTotp, startTotpEnrolment, totpStatus } from "../../services/totp.js";
@@ -32,6 +36,25 @@ const enrolment = authenticated({ allowSetup: true });
 const invalid = { description: "`invalid_code`", schema: ErrorSchema };
 const limited = { description: "`rate_limited`", schema: ErrorSchema };
 const unauth = { description: "`authentication_required`", schema: ErrorSchema };
+
+type Confirmed<T, R extends string> = Exclude<ConfirmSecurityChangeResult<T, R>, { kind: "invalid_code" }>;
+
+/**
+ * A change to the signed-in user's account that a code confirms (commands/confirmSecurityChange.ts):
+ * the code check counts against the user before the transaction; a wrong code is 400
+ * `invalid_code` once its try is committed. The change's value, or the refusal for the route.
+ */
+async function confirmChange<T, R extends string = never>(
+  ctx: Ctx,
+  props: Pick<ConfirmSecurityChangeProps<T, R>, "factor" | "refuse" | "change">,
+): Promise<Confirmed<T, R>> {
+  const user = currentUser(ctx);
+  await limitPerKey("code-check-user", "checkPerUser", user.id);
+  const result = await transaction((t) => confirmSecurityChange(t, { user, meta: requestMeta(ctx), ...props }));
+  if (result.kind === "invalid_code") throw InvalidCodeError();
+  // A generic `R` keeps TypeScript from narrowing `invalid_code` out by itself.
+  return result as Confirmed<T, R>;
+}
 
 export function secondFactorRoutes(router: Router): void {
   defineRoute(
@@ -98,22 +121,16 @@ export function secondFactorRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
-      await limitPerKey("code-check-user", "checkPerUser", user.id);
-      const result = await transaction((t) =>
-        confirmSecurityChange(t, {
-          user,
-          meta: requestMeta(ctx),
-          factor: { method: "sms", purpose: "totp_enable", code: body.smsCode },
-          refuse: async (t) => ((await totpStatus(user.id, t)).enabled ? "totp_already_enabled" : null),
-          change: async (t) => ({
-            value: await startTotpEnrolment(t, user),
-            audit: [{ type: "2fa.totp_enrolment_started" }],
-          }),
+      const result = await confirmChange(ctx, {
+        factor: { method: "sms", purpose: "totp_enable", code: body.smsCode },
+        refuse: async (t) => ((await totpStatus(user.id, t)).enabled ? "totp_already_enabled" : null),
+        change: async (t) => ({
+          value: await startTotpEnrolment(t, user),
+          audit: [{ type: "2fa.totp_enrolment_started" }],
         }),
-      );
+      });
       if (result.kind === "totp_already_enabled")
         throw appError("totp_already_enabled", "An authenticator app is already active; turn it off first");
-      if (result.kind === "invalid_code") throw InvalidCodeError();
       const enrolment = result.value;
       noStore(ctx);
       ctx.body = {
@@ -186,23 +203,17 @@ export function secondFactorRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
-      await limitPerKey("code-check-user", "checkPerUser", user.id);
-      const result = await transaction((t) =>
-        confirmSecurityChange(t, {
-          user,
-          meta: requestMeta(ctx),
-          factor: { method: body.method, code: body.code },
-          change: async (t) =>
-            (await disableTotp(t, user.id))
-              ? {
-                  value: null,
-                  audit: [{ type: "2fa.totp_disabled", data: { method: body.method } }],
-                  notify: { event: "totp_disabled" },
-                }
-              : { value: null, audit: [] },
-        }),
-      );
-      if (result.kind === "invalid_code") throw InvalidCodeError();
+      await confirmChange(ctx, {
+        factor: { method: body.method, code: body.code },
+        change: async (t) =>
+          (await disableTotp(t, user.id))
+            ? {
+                value: null,
+                audit: [{ type: "2fa.totp_disabled", data: { method: body.method } }],
+                notify: { event: "totp_disabled" },
+              }
+            : { value: null, audit: [] },
+      });
       ctx.body = { enabled: false };
     },
   );
@@ -226,23 +237,17 @@ export function secondFactorRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
-      await limitPerKey("code-check-user", "checkPerUser", user.id);
-      const result = await transaction((t) =>
-        confirmSecurityChange(t, {
-          user,
-          meta: requestMeta(ctx),
-          factor: { method: "sms", purpose: "backup_codes", code: body.smsCode },
-          change: async (t) => {
-            const codes = await generateBackupCodes(t, user.id);
-            return {
-              value: codes,
-              audit: [{ type: "backup_codes.generated", data: { count: codes.length } }],
-              notify: { event: "backup_codes_generated" },
-            };
-          },
-        }),
-      );
-      if (result.kind === "invalid_code") throw InvalidCodeError();
+      const result = await confirmChange(ctx, {
+        factor: { method: "sms", purpose: "backup_codes", code: body.smsCode },
+        change: async (t) => {
+          const codes = await generateBackupCodes(t, user.id);
+          return {
+            value: codes,
+            audit: [{ type: "backup_codes.generated", data: { count: codes.length } }],
+            notify: { event: "backup_codes_generated" },
+          };
+        },
+      });
       noStore(ctx);
       ctx.status = 201;
       ctx.body = { codes: result.value };

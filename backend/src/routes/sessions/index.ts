@@ -1,10 +1,10 @@
 import type Router from "@koa/router";
 import { z } from "zod";
-import { defineRoute, ErrorSchema } from "../../api/route.js";
+import { type Ctx, defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
 import { transaction } from "../../db.js";
 import { NotFoundError, appError } from "../../errors.js";
-import { authenticated, authState } from "../../middlewares/authenticate.js";
+import { type AuthState, authenticated, authState } from "../../middlewares/authenticate.js";
 import { consumeRateLimit } from "../../middlewares/rateLimit.js";
 import { listSessions } from "../../services/sessions.js";
 import { currentApiToken, listApiTokens } from "../../services/apiTokens.js";
@@ -22,6 +22,14 @@ import { accountLocked } from "../auth/index.js";
 const IdParams = z.object({ id: z.uuid() });
 const sessionOnly = "Only a signed-in browser session can do this";
 const tokenOnly = "Only an API token (Authorization: Bearer) can do this";
+const rateLimited = { description: "`rate_limited`", schema: ErrorSchema };
+
+/** The request's authentication when it is a signed-in browser session; 403 `forbidden` for an API token. */
+function browserSession(ctx: Ctx): AuthState {
+  const auth = authState(ctx);
+  if (auth.via !== "session") throw appError("forbidden", sessionOnly);
+  return auth;
+}
 
 const CurrentTokenSchema = ApiTokenSchema.extend({
   keyUnlocked: z.boolean().meta({ description: "The token carries the user's private key: it can read and reply" }),
@@ -121,13 +129,12 @@ export function sessionRoutes(router: Router): void {
             "The new password breaks the policy: `password_too_short`, `password_too_long`, `password_needs_letters_and_digits`, `password_too_common`",
           schema: ErrorSchema,
         },
-        429: { description: "`rate_limited`", schema: ErrorSchema },
+        429: rateLimited,
       },
       before: [authenticated()],
     },
     async (ctx, { body }) => {
-      const auth = authState(ctx);
-      if (auth.via !== "session") throw appError("forbidden", sessionOnly);
+      const auth = browserSession(ctx);
       await consumeRateLimit("password-change", auth.user.id, limits.passwordChangeUser);
       const result = await transaction((t) =>
         changePassword(ctx, t, {
@@ -166,13 +173,12 @@ export function sessionRoutes(router: Router): void {
             "`invalid_password` (missing or wrong), or `forbidden` (only a browser session can create tokens)",
           schema: ErrorSchema,
         },
-        429: { description: "`rate_limited`", schema: ErrorSchema },
+        429: rateLimited,
       },
       before: [authenticated()],
     },
     async (ctx, { body }) => {
-      const auth = authState(ctx);
-      if (auth.via !== "session") throw appError("forbidden", sessionOnly);
+      const auth = browserSession(ctx);
       await consumeRateLimit("token-create", auth.user.id, limits.tokenCreateUser);
       const result = await transaction((t) =>
         createApiToken(t, { auth, label: body.label, password: body.password, meta: requestMeta(ctx) }),
@@ -238,7 +244,7 @@ export function sessionRoutes(router: Router): void {
       responses: {
         200: { description: "The token", schema: CurrentTokenSchema },
         403: { description: "`forbidden`: not a bearer request", schema: ErrorSchema },
-        429: { description: "`rate_limited`", schema: ErrorSchema },
+        429: rateLimited,
       },
       before: [authenticated(), perUser("token-current-user", limits.apiUser)],
     },
@@ -266,7 +272,7 @@ export function sessionRoutes(router: Router): void {
       responses: {
         204: { description: "Revoked" },
         403: { description: "`forbidden`: not a bearer request", schema: ErrorSchema },
-        429: { description: "`rate_limited`", schema: ErrorSchema },
+        429: rateLimited,
       },
       before: [authenticated(), perUser("token-current-user", limits.apiUser)],
     },
