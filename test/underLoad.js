@@ -13,9 +13,7 @@ const maxMinutes = Number(process.env.UNDER_LOAD_MAX_MINUTES ?? 180);
 const cores = os.availableParallelism();
 
 const spin = `const end = Date.now() + ${maxMinutes * 60_000}; let x = 0; while (Date.now() < end) x = (x * 31 + 7) % 1000003;`;
-const burners = Array.from({ length: cores }, () =>
-  spawn(process.execPath, ["-e", spin], { stdio: "ignore" }),
-);
+const burners = Array.from({ length: cores }, () => spawn(process.execPath, ["-e", spin], { stdio: "ignore" }));
 const stopBurners = () => burners.forEach((b) => b.exitCode === null && b.kill("SIGKILL"));
 process.on("exit", stopBurners);
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
@@ -36,7 +34,9 @@ for (let i = 1; i <= runs && status === 0; i++) {
   process.stdout.write(`\n##### run ${i} of ${runs} beside a CPU burner (${cores} spinning processes) #####\n`);
   const t0 = Date.now();
   status = await testRun();
-  results.push(`run ${i}: ${status === 0 ? "passed" : `FAILED (exit ${status})`} in ${((Date.now() - t0) / 60_000).toFixed(1)} min`);
+  results.push(
+    `run ${i}: ${status === 0 ? "passed" : `FAILED (exit ${status})`} in ${((Date.now() - t0) / 60_000).toFixed(1)} min`,
+  );
 }
 clearInterval(sampler);
 stopBurners();
