@@ -19,8 +19,8 @@ export const PlanQuotaExceededError = (limit: number) =>
 /**
  * The plan that limits what `user` may send: Basic users (free recipients) reply only; users of
  * an organisation on the Organisation plan have no monthly cap; everyone else is Professional.
+ * `organisation`: the user's organisation when the caller has loaded it already (else read here).
  */
-/** `organisation`: the user's organisation when the caller has loaded it already (else read here). */
 export async function effectivePlan(
   t: Transaction,
   user: User,
