@@ -68,7 +68,7 @@ export default tseslint.config(
       routes,
     ],
   ),
-  layer(["backend/web/src/**/*.{ts,tsx}", "addin/src/**/*.{ts,tsx}", "shared/**/*.ts"], [backend]),
+  layer(["backend/web/src/**/*.{ts,tsx}", "addin/src/**/*.{ts,tsx}", "shared/**/*.{ts,tsx}"], [backend]),
   prettier,
   {
     files: ["**/*.cjs"],

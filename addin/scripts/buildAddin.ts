@@ -29,6 +29,7 @@ function fingerprint(minify: boolean): string {
   const files = [
     ...listFiles(path.join(addinRoot, "src")),
     ...listFiles(path.join(addinRoot, "assets")),
+    ...listFiles(path.join(projectRoot, "shared")),
     fileURLToPath(import.meta.url),
   ];
   return sourceFingerprint(projectRoot, files, minify);

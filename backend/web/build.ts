@@ -20,11 +20,16 @@ interface BuildInfo {
   style: string | null;
 }
 
-/** A hash over every web source file, this script and the installed dependency versions. */
+/** A hash over every web source file, the shared code it imports, this script and the installed dependency versions. */
 function fingerprint(minify: boolean): string {
   return sourceFingerprint(
     projectRoot,
-    [...listFiles(srcDir), fileURLToPath(import.meta.url), path.join(projectRoot, "package-lock.json")],
+    [
+      ...listFiles(srcDir),
+      ...listFiles(path.join(projectRoot, "shared")),
+      fileURLToPath(import.meta.url),
+      path.join(projectRoot, "package-lock.json"),
+    ],
     minify,
   );
 }

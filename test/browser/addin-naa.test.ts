@@ -242,6 +242,9 @@ describe("add-in Microsoft sign-in in Chromium: NAA (msal-browser), legacy Offic
     await page.getByLabel("Kuvert password", { exact: false }).first().fill("Wrong7password");
     await page.getByTestId("unlock-submit").click();
     await page.getByTestId("unlock-error").filter({ hasText: "The password is not right" }).waitFor();
+    // The pane draws Fluent's message icons inline (shared/ui/icons.tsx): no empty icon space.
+    const errorBar = page.locator(".ms-MessageBar").filter({ has: page.getByTestId("unlock-error") });
+    expect(await errorBar.locator(".ms-MessageBar-icon svg").count()).to.equal(1);
     expect((await User.findByPk(staff.id))!.failedLoginCount).to.equal(1);
     expect((await ApiToken.findByPk(token!.id))!.privateKeySealed).to.equal(null);
 

@@ -1128,6 +1128,8 @@ describe("Outlook add-in: the Kuvert sign-in page in a real dialog window (brows
     await enterPassword(popup, user.email, defaultPassword, false);
     const locked = popup.getByTestId("dialog-locked");
     await locked.waitFor();
+    const lockedBar = popup.locator(".ms-MessageBar").filter({ has: locked });
+    expect(await lockedBar.locator(".ms-MessageBar-icon svg").count(), "the message's icon is drawn").to.equal(1);
     expect(await locked.textContent()).to.contain("The account is locked");
     expect(await locked.textContent()).to.contain("Choose a new password to unlock the account.");
     const reset = popup.getByRole("link", { name: "Choose a new password (opens in the browser)" });

@@ -5,11 +5,13 @@
  * sign-in and answers the pane with the API token through the Office adapter.
  */
 import { createRoot } from "react-dom/client";
+import { registerKuvertIcons } from "#shared/ui/icons.js";
 import { officeAdapter } from "../office/adapter.js";
 import { initPaneI18n } from "../taskpane/i18n.js";
 import { SignInDialog } from "./SignInDialog.js";
 
 async function start(): Promise<void> {
+  registerKuvertIcons();
   const office = officeAdapter();
   await initPaneI18n(office.displayLanguage());
   const root = document.getElementById("root");

@@ -1,11 +1,13 @@
 /// <reference types="office-js" />
 /** The task pane's entry: waits for Office.onReady, then renders the React app over the adapter. */
 import { createRoot } from "react-dom/client";
+import { registerKuvertIcons } from "#shared/ui/icons.js";
 import { officeAdapter } from "../office/adapter.js";
 import { initPaneI18n } from "./i18n.js";
 import { App } from "./App.js";
 
 async function start(): Promise<void> {
+  registerKuvertIcons();
   const office = officeAdapter();
   const lang = await initPaneI18n(office.displayLanguage());
   const root = document.getElementById("root");

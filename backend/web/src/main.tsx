@@ -5,7 +5,8 @@ import "./styles.css";
 import { App } from "./App.js";
 import { initI18n } from "./i18n.js";
 import { SessionProvider } from "./session/SessionContext.js";
-import { applyThemeColours, kuvertTheme, registerKuvertIcons } from "./theme.js";
+import { registerKuvertIcons } from "#shared/ui/icons.js";
+import { applyThemeColours, kuvertTheme } from "./theme.js";
 
 async function start(): Promise<void> {
   registerKuvertIcons();

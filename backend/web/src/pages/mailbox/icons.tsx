@@ -1,5 +1,5 @@
 import { registerIcons } from "@fluentui/react";
-import { strokeIcon } from "../../theme.js";
+import { strokeIcon } from "#shared/ui/icons.js";
 
 let registered = false;
 
