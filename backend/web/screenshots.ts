@@ -62,6 +62,17 @@ async function toPasswordStep(page: Page, email: string): Promise<void> {
   await page.getByTestId("password").waitFor();
 }
 
+/** Three wrong passwords (the screenshots' organisation locks after three): the account is locked. */
+async function lockByWrongPasswords(page: Page, email: string): Promise<void> {
+  await toPasswordStep(page, email);
+  for (let i = 1; i <= 3; i++) {
+    await page.getByTestId("password").fill(`Fel-losenord-${i}`);
+    await page.getByTestId("sign-in").click();
+    await page.waitForResponse((r) => r.url().endsWith("/api/auth/login"));
+  }
+  await page.getByTestId("error-locked").waitFor();
+}
+
 async function signIn(page: Page, email: string): Promise<void> {
   await toPasswordStep(page, email);
   await page.getByTestId("password").fill(password);
@@ -199,8 +210,12 @@ async function main(): Promise<void> {
       shot,
     };
     if (process.argv.includes("addin")) {
-      // `npm run screenshots -- addin`: only the add-in's compose pane (the sign-in dialog's
-      // locked state needs the account locked by the sign-in screenshots first).
+      // `npm run screenshots -- addin`: only the add-in (the sign-in dialog's locked state needs
+      // the account locked first, as the web sign-in screenshots do in the full run).
+      const page = await newPage(browser, server.url, desktop);
+      await lockByWrongPasswords(page, locked.email);
+      await page.context().close();
+      await addinSignInScreenshots({ browser, baseUrl: server.url, password, withTotp, locked, shot });
       await addinPaneScreenshots({ browser, baseUrl: server.url, token: paneToken, recipient: colleague.email, shot });
       await addinReadPaneScreenshots(readPane);
       return;
@@ -216,13 +231,7 @@ async function main(): Promise<void> {
     await page.getByTestId("error").waitFor();
     await shot(page, "02-sign-in-wrong-password");
 
-    await toPasswordStep(page, locked.email);
-    for (let i = 1; i <= 3; i++) {
-      await page.getByTestId("password").fill(`Fel-losenord-${i}`);
-      await page.getByTestId("sign-in").click();
-      await page.waitForResponse((r) => r.url().endsWith("/api/auth/login"));
-    }
-    await page.getByTestId("error-locked").waitFor();
+    await lockByWrongPasswords(page, locked.email);
     await shot(page, "03-sign-in-account-locked");
 
     await toPasswordStep(page, withTotp.email);
