@@ -37,6 +37,11 @@ export async function limitPerKey(name: string, limit: LimitName, key: string): 
   await consumeRateLimit(name, key, codeLimits[limit]);
 }
 
+/** A signed-in user's code checks (SMS, authenticator and one-time codes): one count per user. */
+export async function limitCodeChecksForUser(user: { id: string }): Promise<void> {
+  await limitPerKey("code-check-user", "checkPerUser", user.id);
+}
+
 /** A signed-in user's SMS: counted per user and per organisation. */
 export async function limitSmsForUser(user: { id: string; organisationId: string | null }): Promise<void> {
   await limitPerKey("sms-send-user", "sendPerUser", user.id);

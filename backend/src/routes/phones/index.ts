@@ -2,7 +2,7 @@ import type Router from "@koa/router";
 import { z } from "zod";
 import { type Ctx, defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
-import { limitPerKey, limitSmsForUser } from "../../api/codeLimits.js";
+import { limitCodeChecksForUser, limitSmsForUser } from "../../api/codeLimits.js";
 import { InvalidCodeError, SecondFactorFields, SentSchema } from "../../api/codeFields.js";
 import { transaction } from "../../db.js";
 import { appError } from "../../errors.js";
@@ -50,7 +50,7 @@ async function addConfirmedPhone(
   audit: (added: Phone) => ChangeAudit[],
 ): Promise<void> {
   const user = currentUser(ctx);
-  await limitPerKey("code-check-user", "checkPerUser", user.id);
+  await limitCodeChecksForUser(user);
   await limitSmsForUser(user);
   const result = await transaction((t) =>
     confirmSecurityChange(t, {
@@ -191,7 +191,7 @@ export function phoneRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       const user = currentUser(ctx);
-      await limitPerKey("code-check-user", "checkPerUser", user.id);
+      await limitCodeChecksForUser(user);
       const result = await transaction((t) =>
         verifyPhoneNumber(t, { user, phoneId: params.id, code: body.code, meta: requestMeta(ctx) }),
       );
@@ -244,7 +244,7 @@ export function phoneRoutes(router: Router): void {
     },
     async (ctx, { params, body }) => {
       const user = currentUser(ctx);
-      await limitPerKey("code-check-user", "checkPerUser", user.id);
+      await limitCodeChecksForUser(user);
       const result = await transaction((t) =>
         removeBackupPhone(t, {
           user,

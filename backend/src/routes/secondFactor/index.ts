@@ -3,7 +3,7 @@ import { z } from "zod";
 import QRCode from "qrcode";
 import { type Ctx, defineRoute, ErrorSchema } from "../../api/route.js";
 import { requestMeta } from "../../api/requestMeta.js";
-import { limitPerKey, limitSmsForUser } from "../../api/codeLimits.js";
+import { limitCodeChecksForUser, limitSmsForUser } from "../../api/codeLimits.js";
 import { InvalidCodeError, noStore, SecondFactorFields, SentSchema } from "../../api/codeFields.js";
 import { transaction } from "../../db.js";
 import { appError, ForbiddenError } from "../../errors.js";
@@ -49,7 +49,7 @@ async function confirmChange<T, R extends string = never>(
   props: Pick<ConfirmSecurityChangeProps<T, R>, "factor" | "refuse" | "change">,
 ): Promise<Confirmed<T, R>> {
   const user = currentUser(ctx);
-  await limitPerKey("code-check-user", "checkPerUser", user.id);
+  await limitCodeChecksForUser(user);
   const result = await transaction((t) => confirmSecurityChange(t, { user, meta: requestMeta(ctx), ...props }));
   if (result.kind === "invalid_code") throw InvalidCodeError();
   // A generic `R` keeps TypeScript from narrowing `invalid_code` out by itself.
@@ -163,7 +163,7 @@ export function secondFactorRoutes(router: Router): void {
     },
     async (ctx, { body }) => {
       const user = currentUser(ctx);
-      await limitPerKey("code-check-user", "checkPerUser", user.id);
+      await limitCodeChecksForUser(user);
       const result = await transaction(async (t) => {
         const confirmed = await confirmSecurityChange(t, {
           user,
