@@ -133,7 +133,7 @@ describe("attachment streams keep memory flat (node)", () => {
     return process.memoryUsage().arrayBuffers;
   };
 
-  it("64 MiB through encryptor and decryptor keep under 8 MiB of buffers alive, byte-identical output", async () => {
+  it("64 MiB through encryptor and decryptor keep under 16 MiB of buffers alive (a quarter of what passes), byte-identical output", async () => {
     const cek = crypto.randomBytes(32);
     const block = crypto.randomBytes(1024 * 1024 - 3); // odd size: records straddle chunks
     const total = 64;
@@ -153,14 +153,14 @@ describe("attachment streams keep memory flat (node)", () => {
     const sink = new Writable({
       write(chunk: Buffer, _e, cb) {
         actual.update(chunk);
-        if (++written % 64 === 0) peak = Math.max(peak, liveBufferBytes() - live0);
+        if (++written % 16 === 0) peak = Math.max(peak, liveBufferBytes() - live0);
         cb();
       },
     });
     await pipeline(source, createAttachmentEncryptor(cek, "big"), createAttachmentDecryptor(cek, "big"), sink);
     expect(actual.digest("hex")).to.equal(expected.digest("hex"));
     expect(written, "chunks sampled").to.be.above(32);
-    expect(peak, "buffer bytes alive while streaming 64 MiB").to.be.below(8 * 1024 * 1024);
+    expect(peak, "buffer bytes alive while streaming 64 MiB").to.be.below(16 * 1024 * 1024);
   });
 });
 
