@@ -260,11 +260,13 @@ describe("web app: admin console (browser)", function () {
       await page.getByTestId("chain-intact").waitFor();
       expect(await page.getByTestId("chain-intact").innerText()).to.match(/Loggen är hel: \d+ händelser kontrollerade/);
       await page.getByTestId("audit-table").waitFor();
+      const byPerson = page.waitForResponse((r) => r.url().includes("/api/admin/audit?") && r.url().includes("email="));
       await page.getByTestId("audit-person").fill(staff.email);
-      await page.waitForResponse((r) => r.url().includes("/api/admin/audit?") && r.url().includes("email="));
+      await byPerson;
+      const byType = page.waitForResponse((r) => r.url().includes("type=login.succeeded"));
       await page.getByTestId("audit-type").click();
       await page.getByRole("option", { name: "Inloggad" }).click();
-      await page.waitForResponse((r) => r.url().includes("type=login.succeeded"));
+      await byType;
       await page.waitForFunction(() => {
         const rows = [...document.querySelectorAll("[data-testid=audit-row]")];
         return rows.length > 0 && rows.every((r) => r.getAttribute("data-type") === "login.succeeded");

@@ -168,8 +168,9 @@ describe("web app: two-step sign-in, recovery and forgot password (browser)", fu
     await page.getByRole("button", { name: "Nästa" }).click();
     for (let i = 1; i <= 3; i++) {
       await page.getByLabel("Lösenord", { exact: true }).fill(`Wrong-password-${i}`);
+      const answered = page.waitForResponse((r) => r.url().endsWith("/api/auth/login"));
       await page.getByRole("button", { name: "Logga in" }).click();
-      await page.waitForResponse((r) => r.url().endsWith("/api/auth/login"));
+      await answered;
     }
     await page.getByText("Kontot är låst efter för många misslyckade inloggningar.").waitFor();
     await page.getByRole("link", { name: "Lås upp genom att välja ett nytt lösenord." }).click();

@@ -82,14 +82,16 @@ describe("web app: sign in (browser)", function () {
     await page.getByText(/E-postadressen eller lösenordet stämmer inte/).waitFor();
     for (let i = 0; i < 2; i++) {
       await page.getByLabel("Lösenord", { exact: true }).fill(`Wrong-password-${i + 2}`);
+      const answered = page.waitForResponse((r) => r.url().endsWith("/api/auth/login"));
       await page.getByRole("button", { name: "Logga in" }).click();
-      await page.waitForResponse((r) => r.url().endsWith("/api/auth/login"));
+      await answered;
     }
     await page.getByText("Kontot är låst efter för många misslyckade inloggningar.").waitFor();
     // Even the right password is refused now; the message offers a password reset.
     await page.getByLabel("Lösenord", { exact: true }).fill(defaultPassword);
+    const locked = page.waitForResponse((r) => r.url().endsWith("/api/auth/login") && r.status() === 423);
     await page.getByRole("button", { name: "Logga in" }).click();
-    await page.waitForResponse((r) => r.url().endsWith("/api/auth/login") && r.status() === 423);
+    await locked;
     await page.getByRole("link", { name: "Lås upp genom att välja ett nytt lösenord." }).click();
     await page.getByRole("heading", { name: "Glömt lösenordet" }).waitFor();
   });
