@@ -23,7 +23,7 @@ export async function buildOrganisation(
   props: Partial<{ name: string; exactName: boolean }> = {},
 ): Promise<Organisation> {
   const base = props.name ?? "Org";
-  const name = props.exactName ? base : `${base} ${crypto.randomBytes(3).toString("hex")}`;
+  const name = props.exactName ? base : `${base} ${crypto.randomBytes(5).toString("hex")}`;
   return transaction((t) => createOrganisation(t, { name }));
 }
 

@@ -112,7 +112,7 @@ describe("admin console: invitations (F23, issue 10)", function () {
     const visitor = await ApiClient.create();
     const view = await visitor.get(`/api/invitation/${token}`);
     expect(view.status, view.text).to.equal(200);
-    expect(org.name).to.match(/^Inbjudans Kommun [0-9a-f]{6}$/);
+    expect(org.name).to.match(/^Inbjudans Kommun [0-9a-f]{10}$/);
     expect(view.body).to.include({ organisation: org.name, email, role: "staff", existingAccount: false });
     expect(view.body.mobile).to.match(/^\+46•••••\d\d$/);
     expect(view.text).to.not.contain(mobile);
